@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// The `ratchet` binary: builds the commander program from the command modules and maps
+// failures onto exit codes (0 ok, 1 the task or check failed, 2 usage or loading error).
+import { Command, CommanderError } from 'commander';
+import { registerCommands } from './commands.ts';
+import { CliExit, UsageError } from './errors.ts';
+import { packageVersion } from './version.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('ratchet');
+  program
+    .description('Run small JavaScript tasks safely and fast.')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .option('-c, --config <file>', 'configuration file (YAML or JSON)')
+    .option('--log-level <level>', 'log level: trace, debug, info, warn, error')
+    .showHelpAfterError('(run `ratchet --help` for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) });
+  program.addHelpCommand('help [command]', 'show help for a command');
+  registerCommands(program);
+  applyRecursively(program, (cmd) => {
+    cmd.exitOverride();
+    cmd.showHelpAfterError(`(run \`ratchet help ${commandPath(cmd)}\` for usage)`);
+  });
+  return program;
+}
+
+function applyRecursively(cmd: Command, fn: (c: Command) => void): void {
+  for (const sub of cmd.commands) {
+    fn(sub);
+    applyRecursively(sub, fn);
+  }
+}
+
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c && c.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return 2;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    return exitCodeFor(err);
+  }
+}
+
+function exitCodeFor(err: unknown): number {
+  if (err instanceof CliExit) return err.code;
+  if (err instanceof CommanderError) {
+    // Help and version are successful exits; every parse problem is a usage error.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+    if (err.code === 'commander.help') return 0;
+    return 2;
+  }
+  if (err instanceof UsageError) {
+    process.stderr.write(`error: ${err.message}\n`);
+    return 2;
+  }
+  const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`error: ${message}\n`);
+  return 1;
+}
+
+const invokedDirectly = process.argv[1] && import.meta.filename === (await realPath(process.argv[1]));
+if (invokedDirectly) {
+  const code = await main(process.argv.slice(2));
+  process.exitCode = code;
+}
+
+async function realPath(p: string): Promise<string> {
+  const { realpath } = await import('node:fs/promises');
+  try {
+    return await realpath(p);
+  } catch {
+    return p;
+  }
+}

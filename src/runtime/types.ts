@@ -1,0 +1,75 @@
+// The contract of the sandbox: what goes in (code, JSON input, limits, host hooks) and what
+// comes out (JSON output or a typed error, plus logs, progress and HTTP exchanges).
+import type { HttpExchange, SyncFetch } from '../http/types.ts';
+
+export interface ExecutionContextInfo {
+  executionId: string;
+  taskId: string;
+  taskVersion: string;
+  jobId: string | null;
+}
+
+export interface SandboxLimits {
+  /** Wall-clock budget for the whole run, host calls included. */
+  timeoutMs: number;
+  memoryBytes: number;
+  stackBytes: number;
+}
+
+export type LogLevel = 'debug' | 'log' | 'info' | 'warn' | 'error';
+
+export interface LogEntry {
+  level: LogLevel;
+  message: string;
+  timestamp: string;
+}
+
+export interface ProgressEvent {
+  fraction: number;
+  message?: string;
+  timestamp: string;
+}
+
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column?: number;
+}
+
+/** A failure as users see it: `type` is the error class name (TimeoutError, DataError, …). */
+export interface TaskErrorInfo {
+  type: string;
+  message: string;
+  stack?: string;
+  location?: SourceLocation;
+  /** HTTP status for HttpError. */
+  status?: number;
+  /** Structured detail, e.g. schema violations `{ path, message }[]`. */
+  details?: unknown;
+}
+
+export interface SandboxHooks {
+  fetch: SyncFetch;
+  onLog?: (entry: LogEntry) => void;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Polled by the interrupt handler and while waiting on host calls; true stops the run. */
+  isCancelled?: () => boolean;
+}
+
+export interface SandboxRequest {
+  code: string;
+  fileName: string;
+  inputJson: string;
+  context: ExecutionContextInfo;
+  limits: SandboxLimits;
+}
+
+export interface SandboxResult {
+  ok: boolean;
+  outputJson?: string;
+  error?: TaskErrorInfo;
+  logs: LogEntry[];
+  progress: ProgressEvent[];
+  http: HttpExchange[];
+  durationMs: number;
+}
