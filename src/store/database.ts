@@ -1,0 +1,118 @@
+// Opens the store from `server.database.url`: SQLite through node:sqlite (embedded default) or
+// PostgreSQL through a pg Pool. Everything above this file sees one Kysely instance.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { DatabaseSchema } from './schema.ts';
+import { NodeSqliteDialect, openNodeSqlite } from './dialect/node-sqlite.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Store {
+  db: Kysely<DatabaseSchema>;
+  dialect: Dialect;
+  /** The URL with any password replaced by `***`, safe to print. */
+  url: string;
+  /** SQLite: the database file, or `:memory:`. PostgreSQL: undefined. */
+  file?: string;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  url: string;
+  /** PostgreSQL pool size (`server.database.max_connections`); default 10. */
+  maxConnections?: number;
+  /** Relative SQLite paths resolve against this folder; default the working directory. */
+  baseDir?: string;
+}
+
+export const DEFAULT_DATABASE_URL = 'sqlite://./data/ratchet.db';
+
+const ACCEPTED_FORMS =
+  'sqlite://relative/path.db, sqlite:///absolute/path.db, sqlite::memory:, postgres://user:pass@host:5432/db (or postgresql://)';
+
+type Target = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; connectionString: string };
+
+/** Turns a database URL into what to open; throws naming the URL and the accepted forms. */
+export function parseDatabaseUrl(url: string, baseDir: string = process.cwd()): Target {
+  const trimmed = url.trim();
+  if (trimmed === 'sqlite::memory:' || trimmed === 'sqlite://:memory:') {
+    return { dialect: 'sqlite', file: ':memory:' };
+  }
+  if (trimmed.startsWith('sqlite://')) {
+    const rest = decodeURIComponent(trimmed.slice('sqlite://'.length));
+    if (rest === '' || rest === '/') {
+      throw new Error(`database URL "${url}" names no file; accepted forms: ${ACCEPTED_FORMS}`);
+    }
+    // `sqlite:///abs/x.db` leaves "/abs/x.db"; anything else is relative to baseDir.
+    return { dialect: 'sqlite', file: path.isAbsolute(rest) ? rest : path.resolve(baseDir, rest) };
+  }
+  if (/^postgres(ql)?:\/\//.test(trimmed)) {
+    return { dialect: 'postgres', connectionString: trimmed };
+  }
+  throw new Error(`unsupported database URL "${maskUrl(url)}"; accepted forms: ${ACCEPTED_FORMS}`);
+}
+
+/** Replaces the password of a URL with `***` so it can be printed or logged. */
+export function maskUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@]*:)[^@/]*@/i, '$1***@');
+}
+
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<Store> {
+  const target = parseDatabaseUrl(opts.url, opts.baseDir);
+  if (target.dialect === 'sqlite') return openSqlite(opts.url, target.file);
+  return openPostgres(opts.url, target.connectionString, opts.maxConnections ?? 10);
+}
+
+function openSqlite(url: string, file: string): Store {
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  let database;
+  try {
+    database = openNodeSqlite(file);
+  } catch (err) {
+    throw new Error(`cannot open SQLite database ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  const db = new Kysely<DatabaseSchema>({ dialect: new NodeSqliteDialect(database) });
+  return {
+    db,
+    dialect: 'sqlite',
+    url: maskUrl(url),
+    file,
+    close: () => db.destroy(),
+  };
+}
+
+// int8 (bigint) columns hold ids, epoch-millisecond timestamps and counts; all fit in a JS number.
+const INT8_OID = 20;
+function parseInt8(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n))
+    throw new RangeError(`PostgreSQL bigint ${text} exceeds Number.MAX_SAFE_INTEGER`);
+  return n;
+}
+
+async function openPostgres(url: string, connectionString: string, max: number): Promise<Store> {
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID && format !== 'binary'
+          ? parseInt8
+          : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client that loses its connection emits 'error' on the pool; without a listener that
+  // would crash the process. The next query on that pool reports its own error instead.
+  pool.on('error', () => {});
+  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+  const masked = maskUrl(url);
+  try {
+    await sql`select 1`.execute(db);
+  } catch (err) {
+    await db.destroy();
+    throw new Error(`cannot connect to PostgreSQL at ${masked}: ${(err as Error).message}`, { cause: err });
+  }
+  return { db, dialect: 'postgres', url: masked, close: () => db.destroy() };
+}

@@ -1,0 +1,129 @@
+// Adapter from Node's built-in `node:sqlite` (DatabaseSync) to the better-sqlite3-shaped object
+// Kysely's SqliteDialect drives. We use node:sqlite because better-sqlite3's native build targets
+// another Node ABI than the one the project runs on (see docs/architecture.md, DEVIATION).
+import { DatabaseSync } from 'node:sqlite';
+import type { StatementSync, SQLInputValue } from 'node:sqlite';
+import { SqliteAdapter, SqliteDialect, SqliteDriver, CompiledQuery } from 'kysely';
+import type { DatabaseConnection, Driver, SqliteDatabase, SqliteStatement } from 'kysely';
+
+/** Prepared statements kept per connection; the same few queries run over and over. */
+const STATEMENT_CACHE_SIZE = 256;
+
+type BindValue = SQLInputValue;
+
+/** SQLite binds only null, numbers, bigints, strings and bytes: map the rest or say what is wrong. */
+function toBindValue(value: unknown, index: number): BindValue {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'string') return value;
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof Date) return value.getTime();
+  throw new TypeError(
+    `SQLite cannot bind parameter ${index + 1} of type ${typeof value === 'object' ? value.constructor.name : typeof value}; serialise it first`,
+  );
+}
+
+function toBindValues(params: readonly unknown[]): BindValue[] {
+  return params.map(toBindValue);
+}
+
+class NodeSqliteStatement implements SqliteStatement {
+  readonly reader: boolean;
+  readonly #stmt: StatementSync;
+  constructor(stmt: StatementSync) {
+    this.#stmt = stmt;
+    // A statement that produces columns is a reader (SELECT, PRAGMA, or anything with RETURNING).
+    this.reader = stmt.columns().length > 0;
+  }
+  all(parameters: readonly unknown[]): unknown[] {
+    return this.#stmt.all(...toBindValues(parameters));
+  }
+  run(parameters: readonly unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint } {
+    const { changes, lastInsertRowid } = this.#stmt.run(...toBindValues(parameters));
+    return { changes, lastInsertRowid };
+  }
+  iterate(parameters: readonly unknown[]): IterableIterator<unknown> {
+    return this.#stmt.iterate(...toBindValues(parameters));
+  }
+}
+
+/** The object SqliteDialect's `database` option expects, backed by one DatabaseSync connection. */
+export class NodeSqliteDatabase implements SqliteDatabase {
+  readonly raw: DatabaseSync;
+  readonly #cache = new Map<string, NodeSqliteStatement>();
+  constructor(raw: DatabaseSync) {
+    this.raw = raw;
+  }
+  prepare(sql: string): SqliteStatement {
+    const hit = this.#cache.get(sql);
+    if (hit) {
+      // Re-insert to keep the map in least-recently-used order.
+      this.#cache.delete(sql);
+      this.#cache.set(sql, hit);
+      return hit;
+    }
+    const stmt = new NodeSqliteStatement(this.raw.prepare(sql));
+    this.#cache.set(sql, stmt);
+    if (this.#cache.size > STATEMENT_CACHE_SIZE) {
+      const oldest = this.#cache.keys().next().value;
+      if (oldest !== undefined) this.#cache.delete(oldest);
+    }
+    return stmt;
+  }
+  close(): void {
+    this.#cache.clear();
+    if (this.raw.isOpen) this.raw.close();
+  }
+}
+
+/** Opens a file (or `:memory:`) with the pragmas Ratchet relies on. */
+export function openNodeSqlite(location: string): NodeSqliteDatabase {
+  const raw = new DatabaseSync(location);
+  try {
+    // WAL lets readers run beside the single writer; the busy timeout makes a second process
+    // wait for the write lock instead of failing at once.
+    raw.exec('PRAGMA busy_timeout = 5000');
+    if (location !== ':memory:') raw.exec('PRAGMA journal_mode = WAL');
+    raw.exec('PRAGMA synchronous = NORMAL');
+    raw.exec('PRAGMA foreign_keys = ON');
+  } catch (err) {
+    raw.close();
+    throw err;
+  }
+  return new NodeSqliteDatabase(raw);
+}
+
+/**
+ * Kysely's SqliteDriver begins transactions with a deferred `begin`, which takes the write lock only
+ * at the first write; two processes that both read first then deadlock into SQLITE_BUSY. `begin
+ * immediate` takes the write lock up front, so writers queue on the busy timeout instead.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+/**
+ * SQLite runs DDL inside transactions, so the Migrator may wrap each run in one; with `begin
+ * immediate` that transaction is the cross-process migration lock Kysely's SqliteAdapter lacks.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+export class NodeSqliteDialect extends SqliteDialect {
+  readonly #database: NodeSqliteDatabase;
+  constructor(database: NodeSqliteDatabase) {
+    super({ database });
+    this.#database = database;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver({ database: this.#database });
+  }
+  override createAdapter(): SqliteAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}

@@ -1,0 +1,44 @@
+// Runs and reports the versioned migrations. Concurrent nodes are safe: on PostgreSQL Kysely's
+// Migrator holds an advisory lock for the run; on SQLite the run is one `begin immediate`
+// transaction (see dialect/node-sqlite.ts), so a second process waits and then finds nothing to do.
+import { Migrator } from 'kysely';
+import type { MigrationProvider, Migration } from 'kysely';
+import type { Store } from './database.ts';
+import { MIGRATIONS } from './migrations/index.ts';
+
+export interface MigrationState {
+  name: string;
+  applied: boolean;
+  /** ISO-8601 time the migration ran. */
+  appliedAt?: string;
+}
+
+const provider: MigrationProvider = {
+  getMigrations: (): Promise<Record<string, Migration>> => Promise.resolve({ ...MIGRATIONS }),
+};
+
+function migrator(store: Store): Migrator {
+  return new Migrator({ db: store.db, provider });
+}
+
+/** Applies every pending migration; returns the names applied by this call. */
+export async function migrateToLatest(store: Store): Promise<string[]> {
+  const { error, results } = await migrator(store).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    const where = failed ? ` in migration ${failed}` : '';
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`database migration failed${where} on ${store.url}: ${message}`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Every known migration, in order, with whether and when it was applied. */
+export async function migrationStatus(store: Store): Promise<MigrationState[]> {
+  const infos = await migrator(store).getMigrations();
+  return infos.map((m) => {
+    const state: MigrationState = { name: m.name, applied: m.executedAt !== undefined };
+    if (m.executedAt) state.appliedAt = m.executedAt.toISOString();
+    return state;
+  });
+}
