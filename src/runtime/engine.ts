@@ -1,0 +1,175 @@
+// Runs one task in a fresh QuickJS runtime+context inside a pooled WebAssembly instance.
+// Only strings cross the boundary: the input goes in as JSON text, the output comes back as
+// JSON text, and every host call (console, fetch, progress, URL parsing) takes and returns
+// strings or numbers. Limits: memory (quickjs limit + hard WebAssembly ceiling), a wall-clock
+// deadline enforced by the interrupt handler and by capping every blocking host call, and a
+// small stack so runaway recursion is an ordinary guest error.
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten-core';
+import type { PooledModule } from './module-pool.ts';
+import type { SandboxHooks, SandboxRequest, SandboxResult, TaskErrorInfo } from './types.ts';
+import { RunRecorder } from './recorder.ts';
+import { classifyFailure, guestError, limitError } from './errors.ts';
+import { resolveEntry } from './entry.ts';
+import { installGlobals, type Timer } from './globals.ts';
+import { sleepMs } from './sleep.ts';
+
+type Stop = 'timeout' | 'cancelled' | null;
+
+export function runInModule(pooled: PooledModule, req: SandboxRequest, hooks: SandboxHooks): SandboxResult {
+  const started = performance.now();
+  const deadline = Date.now() + req.limits.timeoutMs;
+  const rec = new RunRecorder(hooks);
+  let stop: Stop = null;
+  let rt: QuickJSRuntime | undefined;
+  let ctx: QuickJSContext | undefined;
+  const finish = (partial: { outputJson?: string; error?: TaskErrorInfo }): SandboxResult => ({
+    ok: partial.error === undefined,
+    ...partial,
+    ...rec.collect(),
+    durationMs: performance.now() - started,
+  });
+  try {
+    rt = pooled.module.newRuntime();
+    rt.setMemoryLimit(req.limits.memoryBytes);
+    rt.setMaxStackSize(req.limits.stackBytes);
+    rt.setInterruptHandler(() => {
+      if (Date.now() > deadline) stop = 'timeout';
+      else if (hooks.isCancelled?.()) stop = 'cancelled';
+      return stop !== null;
+    });
+    ctx = rt.newContext();
+    const outcome = runInContext(ctx, rt, req, hooks, rec, deadline, () => stop);
+    if (stop) return finish({ error: limitError(stop, req.limits) });
+    return finish(outcome);
+  } catch (err) {
+    // A trap inside WebAssembly (memory ceiling reached, corrupted state) poisons the instance.
+    pooled.broken = true;
+    return finish({ error: classifyFailure(err, req.limits) });
+  } finally {
+    if (!pooled.broken) {
+      try {
+        ctx?.dispose();
+        rt?.dispose();
+      } catch {
+        pooled.broken = true;
+      }
+    }
+  }
+}
+
+function runInContext(
+  ctx: QuickJSContext,
+  rt: QuickJSRuntime,
+  req: SandboxRequest,
+  hooks: SandboxHooks,
+  rec: RunRecorder,
+  deadline: number,
+  stopped: () => Stop,
+): { outputJson?: string; error?: TaskErrorInfo } {
+  const globals = installGlobals(ctx, rec, () => deadline);
+  const owned: QuickJSHandle[] = [];
+  const own = (h: QuickJSHandle): QuickJSHandle => (owned.push(h), h);
+  const fail = (errorHandle: QuickJSHandle) => {
+    own(errorHandle);
+    return { error: describeThrown(ctx, errorHandle, req, stopped()) };
+  };
+  try {
+    const entry = resolveEntry(ctx, req.code, req.fileName);
+    if ('error' in entry) return { error: entry.error };
+    own(entry.handle);
+    const json = own(ctx.getProp(ctx.global, 'JSON'));
+    const parse = own(ctx.getProp(json, 'parse'));
+    const stringify = own(ctx.getProp(json, 'stringify'));
+    const input = own(ctx.unwrapResult(ctx.callFunction(parse, json, own(ctx.newString(req.inputJson)))));
+    const context = own(
+      ctx.unwrapResult(ctx.callFunction(parse, json, own(ctx.newString(JSON.stringify(req.context))))),
+    );
+    ctx.setProp(context, 'reportProgress', globals.reportProgress);
+
+    const called = ctx.callFunction(entry.handle, ctx.undefined, input, context);
+    if (called.error) return fail(called.error);
+    let value = own(called.value);
+    for (;;) {
+      const state = ctx.getPromiseState(value);
+      if (state.type === 'fulfilled') {
+        if (!state.notAPromise) value = own(state.value);
+        break;
+      }
+      if (state.type === 'rejected') return fail(state.error);
+      if (stopped()) return {};
+      const jobs = rt.executePendingJobs();
+      if (jobs.error) return fail(jobs.error);
+      if (jobs.value > 0) continue;
+      const timers = advanceTimers(ctx, globals.timers, deadline, hooks);
+      if (timers.error) return fail(timers.error);
+      if (!timers.more) {
+        return {
+          error: {
+            type: 'Error',
+            message:
+              'the task returned a promise that never settled (nothing left to run: no pending jobs or timers)',
+          },
+        };
+      }
+    }
+    if (stopped()) return {};
+    const out = ctx.callFunction(stringify, json, value);
+    if (out.error) {
+      const why = ctx.dump(out.error) as { message?: string };
+      out.error.dispose();
+      return {
+        error: {
+          type: 'TypeError',
+          message: `the task's result is not JSON-serialisable: ${why.message ?? ''}`,
+        },
+      };
+    }
+    const text = ctx.typeof(out.value) === 'string' ? ctx.getString(out.value) : 'null';
+    out.value.dispose();
+    return { outputJson: text };
+  } finally {
+    for (const h of owned) if (h.alive) h.dispose();
+    globals.dispose();
+  }
+}
+
+function describeThrown(
+  ctx: QuickJSContext,
+  h: QuickJSHandle,
+  req: SandboxRequest,
+  stop: Stop,
+): TaskErrorInfo {
+  const dumped = ctx.dump(h) as unknown;
+  if (dumped && typeof dumped === 'object' && ctx.typeof(h) === 'object') {
+    const status = ctx.getProp(h, 'status');
+    if (ctx.typeof(status) === 'number') (dumped as { status?: number }).status = ctx.getNumber(status);
+    status.dispose();
+  }
+  return guestError(dumped, req.fileName, stop, req.limits);
+}
+
+/**
+ * Waits for the next guest timer (never past the deadline) and fires what is due. `more` is false
+ * when no timer is left; an exception in a callback fails the run like an unhandled rejection.
+ */
+function advanceTimers(
+  ctx: QuickJSContext,
+  timers: Timer[],
+  deadline: number,
+  hooks: SandboxHooks,
+): { more: boolean; error?: QuickJSHandle } {
+  if (timers.length === 0) return { more: false };
+  const due = Math.min(...timers.map((t) => t.due));
+  const wait = Math.min(due - Date.now(), deadline - Date.now() + 1);
+  if (wait > 0) sleepMs(wait, hooks.isCancelled);
+  const now = Date.now();
+  const ready = timers.filter((t) => t.due <= now).sort((a, b) => a.due - b.due || a.id - b.id);
+  for (const t of ready) {
+    timers.splice(timers.indexOf(t), 1);
+    const r = ctx.callFunction(t.fn, ctx.undefined);
+    t.fn.dispose();
+    if (r.error) return { more: true, error: r.error };
+    r.value.dispose();
+  }
+  return { more: true };
+}

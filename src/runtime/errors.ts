@@ -1,0 +1,85 @@
+// Turns what the engine reports (guest exceptions, interrupts, WebAssembly traps) into the typed
+// errors users see, with the location in main.js taken from the guest's stack.
+import type { SandboxLimits, SourceLocation, TaskErrorInfo } from './types.ts';
+
+const MAX_FRAMES = 20;
+
+interface DumpedError {
+  name?: unknown;
+  type?: unknown;
+  message?: unknown;
+  stack?: unknown;
+  status?: unknown;
+}
+
+export function limitError(stop: 'timeout' | 'cancelled', limits: SandboxLimits): TaskErrorInfo {
+  if (stop === 'cancelled') return { type: 'CancelledError', message: 'the execution was cancelled' };
+  return { type: 'TimeoutError', message: `task exceeded its time limit of ${limits.timeoutMs} ms` };
+}
+
+function outOfMemory(limits: SandboxLimits): TaskErrorInfo {
+  const mb = Math.round((limits.memoryBytes / (1024 * 1024)) * 10) / 10;
+  return {
+    type: 'OutOfMemoryError',
+    message: `task exceeded its memory limit of ${mb} MB (raise memory_limit in metadata.json if it needs more)`,
+  };
+}
+
+/** An exception that escaped the engine itself: a trap inside WebAssembly or a host bug. */
+export function classifyFailure(err: unknown, limits: SandboxLimits): TaskErrorInfo {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/out of memory|OOM|memory access out of bounds|Cannot enlarge memory|grow/i.test(message)) {
+    return outOfMemory(limits);
+  }
+  return { type: 'InternalError', message: `the sandbox failed: ${message}` };
+}
+
+export function guestError(
+  dumped: unknown,
+  fileName: string,
+  stop: 'timeout' | 'cancelled' | null,
+  limits?: SandboxLimits,
+): TaskErrorInfo {
+  const d = (dumped && typeof dumped === 'object' ? dumped : { message: String(dumped) }) as DumpedError;
+  const type = typeof d.type === 'string' ? d.type : typeof d.name === 'string' ? d.name : 'Error';
+  const message = typeof d.message === 'string' ? d.message : String(d.message ?? '');
+  const stack = typeof d.stack === 'string' ? d.stack : undefined;
+  if (stop && limits) return limitError(stop, limits);
+  if (type === 'InternalError' && /out of memory/i.test(message)) {
+    return outOfMemory(limits ?? { memoryBytes: 0, timeoutMs: 0, stackBytes: 0 });
+  }
+  if (
+    (type === 'RangeError' || type === 'InternalError') &&
+    /stack (size )?(exceeded|overflow)/i.test(message)
+  ) {
+    return {
+      type: 'StackOverflowError',
+      message: `maximum call stack size exceeded (stack limit ${Math.round((limits?.stackBytes ?? 0) / 1024)} KiB): check for unbounded recursion`,
+      ...locate(stack, fileName),
+    };
+  }
+  const info: TaskErrorInfo = { type, message, ...locate(stack, fileName) };
+  if (typeof d.status === 'number') info.status = d.status;
+  return info;
+}
+
+function locate(stack: string | undefined, fileName: string): { stack?: string; location?: SourceLocation } {
+  if (!stack) return {};
+  const location = parseLocation(stack, fileName);
+  // Frames of our prelude are noise to task authors.
+  const frames = stack.split('\n').filter((l) => l.trim() !== '' && !l.includes('(ratchet:'));
+  // Deep recursion produces thousands of identical frames; the first few say everything.
+  const kept = frames.slice(0, MAX_FRAMES);
+  if (frames.length > MAX_FRAMES) kept.push(`    ... ${frames.length - MAX_FRAMES} more frames`);
+  const clean = kept.join('\n');
+  return location ? { stack: clean, location } : { stack: clean };
+}
+
+export function parseLocation(stack: string, fileName: string): SourceLocation | undefined {
+  const escaped = fileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const m = new RegExp(`${escaped}:(\\d+)(?::(\\d+))?`).exec(stack);
+  if (!m) return undefined;
+  const loc: SourceLocation = { file: fileName, line: Number(m[1]) };
+  if (m[2]) loc.column = Number(m[2]);
+  return loc;
+}
