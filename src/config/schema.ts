@@ -1,0 +1,151 @@
+// The one schema for Ratchet's configuration file. Every key has a default, so `{}` (or no file at
+// all) parses to a complete configuration. Objects are `.strict()` so a typo is an error instead of a
+// silently ignored key. Sections use `.prefault({})` (not `.default`) because zod v4's `.default`
+// returns its value without parsing it, which would skip the inner defaults.
+// The `.describe()` texts are rendered into docs/configuration.md by docs.ts.
+import { z } from 'zod';
+
+import { byteSize, parseByteSize } from './bytes.ts';
+import { port } from './schema-helpers.ts';
+import { server } from './schema-server.ts';
+
+export { BYTE_SIZE_PATTERN, parseByteSize } from './bytes.ts';
+export { DATABASE_URL_PATTERN } from './schema-server.ts';
+
+const registrySource = z
+  .object({
+    name: z.string().min(1).describe('Name of the source, unique among sources'),
+    uri: z
+      .string()
+      .min(1)
+      .describe(
+        '`file://PATH`, a local path, or a git URL (`https://…`, `ssh://…`, `git@host:org/repo.git`)',
+      ),
+    branch: z.string().min(1).optional().describe('Git branch to follow'),
+    ref: z.string().min(1).optional().describe('Git tag or commit to pin'),
+    config: z
+      .object({
+        watch: z.boolean().default(false).describe('Reload tasks when files change'),
+        refresh_interval_seconds: z
+          .number()
+          .int()
+          .min(1)
+          .optional()
+          .describe('Re-fetch a git source this often'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+const registry = z
+  .object({
+    sources: z
+      .array(registrySource)
+      .default([])
+      .superRefine((sources, ctx) => {
+        const seen = new Set<string>();
+        sources.forEach((s, i) => {
+          if (seen.has(s.name))
+            ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate source name "${s.name}"` });
+          seen.add(s.name);
+        });
+      })
+      .describe('Where tasks are loaded from'),
+    cache_dir: z.string().min(1).default('./data/repos').describe('Where git sources are cloned'),
+  })
+  .strict();
+
+const execution = z
+  .object({
+    max_execution_duration: z
+      .number()
+      .int()
+      .min(1)
+      .default(300)
+      .describe('Longest a task may run, in seconds'),
+    validate_schemas: z
+      .boolean()
+      .default(true)
+      .describe('Validate task input and output against their JSON Schemas'),
+    default_memory_limit: byteSize()
+      .default('128MB')
+      .describe('Memory a task may use unless it asks for less'),
+    max_memory_limit: byteSize().default('1GB').describe('Most memory any task may use'),
+    stack_size_kb: z.number().int().min(16).default(256).describe('Sandbox stack size, in KiB'),
+  })
+  .strict()
+  .superRefine((e, ctx) => {
+    // Only compare when both sizes are well-formed; malformed ones are reported by their own schema.
+    try {
+      if (parseByteSize(e.default_memory_limit) > parseByteSize(e.max_memory_limit)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['default_memory_limit'],
+          message: `larger than execution.max_memory_limit (${String(e.max_memory_limit)})`,
+        });
+      }
+    } catch {
+      /* reported elsewhere */
+    }
+  });
+
+const http = z
+  .object({
+    timeout: z.number().int().min(1).default(30).describe("Timeout of a task's fetch() call, in seconds"),
+    max_redirects: z.number().int().min(0).default(10).describe('Redirects fetch() follows'),
+    user_agent: z.string().default('Ratchet/1.0').describe('User-Agent header of fetch() requests'),
+    verify_ssl: z.boolean().default(true).describe('Verify TLS certificates'),
+    allowed_hosts: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Hosts fetch() may reach (empty: all not denied); `*.example.com` matches subdomains'),
+    denied_hosts: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Hosts fetch() may never reach; wins over allowed_hosts'),
+    max_response_bytes: z
+      .number()
+      .int()
+      .min(1)
+      .default(10485760)
+      .describe('Largest response body fetch() reads, in bytes'),
+  })
+  .strict();
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+const logging = z
+  .object({
+    level: z.enum(LOG_LEVELS).default('info').describe('Least severe level logged'),
+    format: z
+      .enum(['pretty', 'json'])
+      .default('pretty')
+      .describe('`pretty` for people, `json` for log collectors'),
+  })
+  .strict();
+
+const mcp = z
+  .object({
+    enabled: z.boolean().default(true).describe('Offer the MCP server'),
+    transport: z.enum(['stdio', 'http']).default('stdio').describe('How MCP clients connect'),
+    host: z.string().min(1).default('127.0.0.1').describe('Address of the MCP HTTP transport'),
+    port: port().default(8090).describe('Port of the MCP HTTP transport'),
+    endpoint: z.string().startsWith('/').default('/mcp').describe('Path of the MCP HTTP endpoint'),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    server: server.prefault({}).describe('REST server, database, queue and workers'),
+    registry: registry.prefault({}).describe('Task sources'),
+    execution: execution.prefault({}).describe('Task sandbox limits'),
+    http: http.prefault({}).describe('The fetch() available to tasks'),
+    logging: logging.prefault({}).describe('Logs'),
+    mcp: mcp.prefault({}).describe('Model Context Protocol server'),
+  })
+  .strict();
+
+export type RatchetConfig = z.infer<typeof ConfigSchema>;
+/** What a configuration file may contain: every key optional. */
+export type RatchetConfigInput = z.input<typeof ConfigSchema>;
