@@ -39,19 +39,22 @@ export function parseJsonText(text: string, file: string): unknown {
  * wrong `$.version` points at the line where the version is written. Paths that are not in the
  * text (a missing key) fall back to their nearest present ancestor.
  */
-export function locateProblems(text: string, problems: Problem[]): Problem[] {
+export function locateProblems(
+  text: string,
+  problems: Problem[],
+  toReadablePath: (path: string) => string = (path) => path,
+): Problem[] {
   if (problems.every((p) => p.path === undefined || p.line !== undefined)) return problems;
   const offsets = jsonValueOffsets(stripBom(text));
   return problems.map((p) => {
     if (p.path === undefined || p.line !== undefined) return p;
-    let path = p.path;
-    for (;;) {
+    let path: string | undefined = toReadablePath(p.path);
+    while (path !== undefined) {
       const offset = offsets.get(path);
       if (offset !== undefined) return { ...p, ...lineColumnAt(stripBom(text), offset) };
-      const parent = parentPath(path);
-      if (parent === undefined) return p;
-      path = parent;
+      path = parentPath(path);
     }
+    return p;
   });
 }
 
@@ -61,7 +64,7 @@ function parentPath(path: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
-export type TextFileResult = { ok: true; text: string } | { ok: false; problem: Problem };
+export type TextFileResult = { ok: true; text: string } | { ok: false; problem: Problem; missing?: boolean };
 
 /** Reads a UTF-8 file; "file not found" and "not a file" become problems named after `display`. */
 export async function readTextFile(path: string, display: string): Promise<TextFileResult> {
@@ -69,13 +72,17 @@ export async function readTextFile(path: string, display: string): Promise<TextF
     const info = await stat(path);
     if (!info.isFile()) {
       const what = info.isDirectory() ? 'a folder' : 'not a regular file';
-      return { ok: false, problem: { severity: 'error', file: display, message: `not a file (${path} is ${what})` } };
+      return {
+        ok: false,
+        problem: { severity: 'error', file: display, message: `not a file (${path} is ${what})` },
+      };
     }
     return { ok: true, text: await readFile(path, 'utf8') };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const message = code === 'ENOENT' ? `file not found: ${path}` : `cannot read ${path}: ${(e as Error).message}`;
-    return { ok: false, problem: { severity: 'error', file: display, message } };
+    const message =
+      code === 'ENOENT' ? `file not found: ${path}` : `cannot read ${path}: ${(e as Error).message}`;
+    return { ok: false, problem: { severity: 'error', file: display, message }, missing: code === 'ENOENT' };
   }
 }
 
@@ -84,7 +91,7 @@ export type JsonFileResult = { ok: true; text: string; value: unknown } | { ok: 
 /** Reads and parses a JSON file, reporting missing files, folders and bad JSON as problems. */
 export async function readJsonFile(path: string, display: string): Promise<JsonFileResult> {
   const read = await readTextFile(path, display);
-  if (!read.ok) return read;
+  if (!read.ok) return { ok: false, problem: read.problem };
   const parsed = tryParseJson(read.text, display);
   if (!parsed.ok) return parsed;
   return { ok: true, text: read.text, value: parsed.value };

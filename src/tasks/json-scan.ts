@@ -95,7 +95,10 @@ class Scanner {
         this.pos++;
         return;
       } else {
-        throw new Stop(this.pos, `unexpected ${describe(next)} (expected "," or "}" after the value of "${key}")`);
+        throw new Stop(
+          this.pos,
+          `unexpected ${describe(next)} (expected "," or "}" after the value of "${key}")`,
+        );
       }
     }
   }
@@ -109,7 +112,8 @@ class Scanner {
     }
     for (let index = 0; ; index++) {
       this.skipWs();
-      if (this.text[this.pos] === ']') throw new Stop(this.pos, 'trailing comma before "]" is not allowed in JSON');
+      if (this.text[this.pos] === ']')
+        throw new Stop(this.pos, 'trailing comma before "]" is not allowed in JSON');
       this.value(appendIndex(path, index));
       this.skipWs();
       const next = this.text[this.pos];
@@ -144,7 +148,8 @@ class Scanner {
           this.pos += 6;
           continue;
         }
-        if (e === undefined || !'"\\/bfnrt'.includes(e)) throw new Stop(this.pos, `bad escape "\\${e ?? ''}"`);
+        if (e === undefined || !'"\\/bfnrt'.includes(e))
+          throw new Stop(this.pos, `bad escape "\\${e ?? ''}"`);
         this.pos += 2;
         continue;
       }
@@ -154,7 +159,9 @@ class Scanner {
   }
 
   private number(): void {
-    const match = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(this.text.slice(this.pos, this.pos + 400));
+    const match = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(
+      this.text.slice(this.pos, this.pos + 400),
+    );
     if (!match) throw new Stop(this.pos, 'malformed number');
     this.pos += match[0].length;
   }

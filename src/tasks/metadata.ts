@@ -89,7 +89,8 @@ export function parseMetadata(
   let label = optionalString('label');
   if (name === undefined && label !== undefined) {
     name = slugify(label);
-    if (name === '') fail('$.label', `cannot derive a task name from label ${describeValue(label)}; add "name"`);
+    if (name === '')
+      fail('$.label', `cannot derive a task name from label ${describeValue(label)}; add "name"`);
   }
   if (label === undefined && name !== undefined) label = name;
   if (name === undefined && !('name' in obj) && !('label' in obj) && obj === raw) {
@@ -105,7 +106,10 @@ export function parseMetadata(
   } else {
     const valid = semver.valid(rawVersion);
     if (valid === null) {
-      fail('$.version', `"${rawVersion}" is not a semantic version (expected MAJOR.MINOR.PATCH such as 1.0.0)`);
+      fail(
+        '$.version',
+        `"${rawVersion}" is not a semantic version (expected MAJOR.MINOR.PATCH such as 1.0.0)`,
+      );
     } else {
       version = valid;
     }
@@ -118,7 +122,10 @@ export function parseMetadata(
   } else if (typeof rawUuid === 'string' && UUID_PATTERN.test(rawUuid)) {
     uuid = rawUuid.toLowerCase();
   } else {
-    fail('$.uuid', `${describeValue(rawUuid)} is not a UUID (expected e.g. "550e8400-e29b-41d4-a716-446655440000")`);
+    fail(
+      '$.uuid',
+      `${describeValue(rawUuid)} is not a UUID (expected e.g. "550e8400-e29b-41d4-a716-446655440000")`,
+    );
     uuid = deriveTaskUuid(name ?? '');
   }
 

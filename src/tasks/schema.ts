@@ -91,7 +91,10 @@ export function compileSchema(schema: JsonSchema, file: string): SchemaValidator
   const fail = (path: string, message: string): never => {
     throw new TaskLoadError([{ severity: 'error', file, path, message }]);
   };
-  if (typeof schema !== 'boolean' && (schema === null || typeof schema !== 'object' || Array.isArray(schema))) {
+  if (
+    typeof schema !== 'boolean' &&
+    (schema === null || typeof schema !== 'object' || Array.isArray(schema))
+  ) {
     const got = Array.isArray(schema) ? 'an array' : JSON.stringify(schema);
     return fail('/', `a JSON Schema must be an object or a boolean (got ${got})`);
   }
@@ -146,7 +149,9 @@ function compileFresh(
     if (missing) {
       const ref = missing[1]!;
       const at = findRef(schema, ref, '') ?? '/';
-      const why = ref.startsWith('#') ? 'no such location in this schema' : 'other schema files are not loaded';
+      const why = ref.startsWith('#')
+        ? 'no such location in this schema'
+        : 'other schema files are not loaded';
       return fail(at, `$ref "${ref}" cannot be resolved (${why})`);
     }
     return fail('/', `schema does not compile: ${message}`);

@@ -44,16 +44,25 @@ function describe(e: ErrorObject, data: unknown): { path: string; message: strin
         message: `is required when ${JSON.stringify(params.property)} is present`,
       };
     case 'additionalProperties':
-      return { path: appendKey(base, String(params.additionalProperty)), message: 'is not an allowed property' };
+      return {
+        path: appendKey(base, String(params.additionalProperty)),
+        message: 'is not an allowed property',
+      };
     case 'unevaluatedProperties':
-      return { path: appendKey(base, String(params.unevaluatedProperty)), message: 'is not an allowed property' };
+      return {
+        path: appendKey(base, String(params.unevaluatedProperty)),
+        message: 'is not an allowed property',
+      };
     case 'enum':
       return { path: base, message: `must be one of ${quoteList(params.allowedValues as unknown[])}` };
     case 'const':
       return { path: base, message: `must be ${JSON.stringify(params.allowedValue)}` };
     case 'type': {
       const want = String(params.type).split(',').join(' or ');
-      return { path: base, message: `must be ${want} (got ${typeName(valueAtPointer(data, e.instancePath))})` };
+      return {
+        path: base,
+        message: `must be ${want} (got ${typeName(valueAtPointer(data, e.instancePath))})`,
+      };
     }
     default:
       return { path: base, message: e.message ?? `fails "${e.keyword}"` };
