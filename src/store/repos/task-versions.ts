@@ -151,6 +151,48 @@ export async function saveTaskVersion(
   });
 }
 
+/**
+ * Inserts many versions in multi-row statements (imports, benchmarks), then refreshes "latest" of
+ * each task touched. Unlike saveTaskVersion an existing (task, version) pair is an error here.
+ */
+export async function insertTaskVersions(
+  db: Db,
+  inputs: SaveTaskVersionInput[],
+  batchSize = 200,
+): Promise<number> {
+  const now = Date.now();
+  return inTransaction(db, async (trx) => {
+    for (let i = 0; i < inputs.length; i += batchSize) {
+      const rows = inputs.slice(i, i + batchSize).map((input) => {
+        const parts = versionParts(input.version);
+        return {
+          task_id: input.taskId,
+          version: parts.version,
+          major: parts.major,
+          minor: parts.minor,
+          patch: parts.patch,
+          prerelease: parts.prerelease,
+          prerelease_key: parts.prereleaseKey,
+          description: input.description ?? null,
+          code: input.code,
+          input_schema: toJsonOrNull(input.inputSchema),
+          output_schema: toJsonOrNull(input.outputSchema),
+          metadata: toJson(input.metadata ?? {}),
+          tests: toJson(input.tests ?? []),
+          checksum: input.checksum,
+          enabled: input.enabled ?? true,
+          change_source: input.changeSource,
+          changed_by: input.changedBy ?? null,
+          created_at: now,
+        };
+      });
+      await trx.insertInto('task_versions').values(rows).execute();
+    }
+    for (const taskId of new Set(inputs.map((v) => v.taskId))) await refreshLatestVersion(trx, taskId);
+    return inputs.length;
+  });
+}
+
 /** All versions of a task, highest semver first. */
 export async function listTaskVersions(db: Db, taskId: number): Promise<TaskVersionRecord[]> {
   const rows = await byPrecedence(db, taskId).selectAll().execute();

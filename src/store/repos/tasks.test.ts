@@ -8,6 +8,7 @@ import {
   findTask,
   getTask,
   getLatestTaskVersion,
+  insertTaskVersions,
   listTaskVersions,
   listTasks,
   markUnavailable,
@@ -205,4 +206,24 @@ forEachBackend('listTasks filters, sorts and pages with a total', async ({ db })
     ['bravo'],
   );
   await assert.rejects(listTasks(db, { sort: { field: 'code', order: 'asc' } }), /cannot sort by "code"/);
+});
+
+forEachBackend('insertTaskVersions bulk-inserts and refreshes latest per task', async ({ db }) => {
+  const a = await createTask(db, { name: 'bulk-a' });
+  const b = await createTask(db, { name: 'bulk-b' });
+  const inputs = [];
+  for (let i = 0; i < 25; i++) {
+    for (const t of [a, b]) {
+      inputs.push({
+        taskId: t.id,
+        version: `1.${i}.0`,
+        code: 'x',
+        checksum: `c${i}`,
+        changeSource: 'git' as const,
+      });
+    }
+  }
+  assert.equal(await insertTaskVersions(db, inputs, 7), 50);
+  assert.equal((await getTask(db, 'bulk-a'))?.latestVersion, '1.24.0');
+  assert.equal((await listTaskVersions(db, b.id)).length, 25);
 });
