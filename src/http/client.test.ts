@@ -51,6 +51,7 @@ void describe('performRequest', () => {
       '/see-other': (_req, res) => res.writeHead(303, { location: '/echo' }).end(),
       '/temporary': (_req, res) => res.writeHead(307, { location: '/echo' }).end(),
       '/loop': (_req, res) => res.writeHead(301, { location: '/loop' }).end(),
+      '/reset': (req) => req.socket.destroy(),
     });
     hang = await startServer({ '/never': () => undefined });
   });
@@ -228,6 +229,12 @@ void describe('performRequest', () => {
     assert.equal(exchange.error?.type, 'NetworkError');
     assert.ok(exchange.error.message.includes(`http://127.0.0.1:${port}/x`));
     assert.match(exchange.error.message, /ECONNREFUSED/);
+  });
+
+  void test('a connection closed without an answer is a NetworkError', async () => {
+    const exchange = await get(`${server.url}/reset`);
+    assert.equal(exchange.error?.type, 'NetworkError');
+    assert.match(exchange.error.message, new RegExp(`^request to ${server.url}/reset failed: .+`));
   });
 
   void test('a server that never answers ends in TimeoutError', async () => {
