@@ -51,7 +51,16 @@ export function checkMainJs(code: string, file = 'main.js'): CodeCheck {
   const original = compiles(code);
   if (!original) return { shape: 'as-written', problems: [] };
   // The newline keeps a trailing `// comment` from swallowing the closing parenthesis.
-  if (!compiles(`(${code}\n)`)) return { shape: 'wrapped', problems: [] };
+  const wrapped = compiles(`(${code}\n)`);
+  if (!wrapped) return { shape: 'wrapped', problems: [] };
+  // Report the error of the code as written, except when the file is a bare `function(...)` whose
+  // only complaint as written is the missing name: then the real mistake is inside the body and the
+  // wrapped attempt found it (its column on line 1 is shifted by the added parenthesis).
+  if (/function statements require a function name/i.test(original.message)) {
+    const where = syntaxErrorLocation(wrapped);
+    if (where.line === 1 && where.column !== undefined) where.column = Math.max(1, where.column - 1);
+    return { problems: [{ severity: 'error', file, ...where, message: `syntax error: ${wrapped.message}` }] };
+  }
   const where = syntaxErrorLocation(original);
   return {
     problems: [{ severity: 'error', file, ...where, message: `syntax error: ${original.message}` }],

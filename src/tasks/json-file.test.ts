@@ -13,12 +13,12 @@ function problemOf(text: string) {
   return (r as { problem: { line?: number; column?: number; message: string; file: string } }).problem;
 }
 
-test('valid JSON parses, a BOM is tolerated', () => {
+void test('valid JSON parses, a BOM is tolerated', () => {
   assert.deepEqual(parseJsonText('{"a": [1, 2]}', 'x.json'), { a: [1, 2] });
   assert.deepEqual(parseJsonText('\uFEFF{"a": 1}', 'x.json'), { a: 1 });
 });
 
-test('a missing value points at the offending token (V8 gives no position for this one)', () => {
+void test('a missing value points at the offending token (V8 gives no position for this one)', () => {
   const p = problemOf('{\n  "a": 1,\n  "b": }');
   assert.equal(p.file, 'x.json');
   assert.equal(p.line, 3);
@@ -26,7 +26,7 @@ test('a missing value points at the offending token (V8 gives no position for th
   assert.match(p.message, /^invalid JSON: unexpected character "}" \(expected a JSON value\)/);
 });
 
-test('a trailing comma, a missing comma and an unclosed string are located', () => {
+void test('a trailing comma, a missing comma and an unclosed string are located', () => {
   const trailing = problemOf('[1,\n 2,\n]');
   assert.deepEqual([trailing.line, trailing.column], [3, 1]);
   assert.match(trailing.message, /trailing comma before "]"/);
@@ -40,14 +40,14 @@ test('a trailing comma, a missing comma and an unclosed string are located', () 
   assert.match(raw.message, /control character/);
 });
 
-test('empty text and trailing garbage', () => {
+void test('empty text and trailing garbage', () => {
   assert.match(problemOf('  \n').message, /file is empty/);
   const p = problemOf('{"a": 1} x');
   assert.deepEqual([p.line, p.column], [1, 10]);
   assert.match(p.message, /after the JSON value/);
 });
 
-test('parseJsonText throws a TaskLoadError whose message names file:line:column', () => {
+void test('parseJsonText throws a TaskLoadError whose message names file:line:column', () => {
   assert.throws(
     () => parseJsonText('{\n  "a" 1\n}', 'metadata.json'),
     (e: unknown) =>
@@ -59,7 +59,7 @@ test('parseJsonText throws a TaskLoadError whose message names file:line:column'
   );
 });
 
-test('locateProblems finds the line of a path, or of its nearest present ancestor', () => {
+void test('locateProblems finds the line of a path, or of its nearest present ancestor', () => {
   const text = '{\n  "name": "x",\n  "tags": [\n    "a",\n    5\n  ]\n}';
   const located = locateProblems(text, [
     { severity: 'error', file: 'm.json', path: '$.tags[1]', message: 'm' },
@@ -69,7 +69,7 @@ test('locateProblems finds the line of a path, or of its nearest present ancesto
   assert.deepEqual([located[1]!.line, located[1]!.column], [1, 1]);
 });
 
-test('readJsonFile reports a missing file and a folder', async () => {
+void test('readJsonFile reports a missing file and a folder', async () => {
   const dir = await makeTaskDir({ 'a.json': { ok: true } });
   const good = await readJsonFile(join(dir, 'a.json'), 'a.json');
   assert.equal(good.ok, true);

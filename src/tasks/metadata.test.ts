@@ -4,7 +4,7 @@ import { deriveTaskUuid, parseMemoryLimit, parseMetadata, slugify } from './meta
 
 const UUID_V5 = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-test('name only: label is derived from it, uuid is a stable v5 UUID', () => {
+void test('name only: label is derived from it, uuid is a stable v5 UUID', () => {
   const { metadata, problems } = parseMetadata({ name: 'weather', version: '1.2.3' });
   assert.deepEqual(problems, []);
   assert.equal(metadata.name, 'weather');
@@ -15,7 +15,7 @@ test('name only: label is derived from it, uuid is a stable v5 UUID', () => {
   assert.notEqual(deriveTaskUuid('weather-2'), metadata.uuid);
 });
 
-test('label only: the name is a slug of the label', () => {
+void test('label only: the name is a slug of the label', () => {
   const { metadata, problems } = parseMetadata({ label: 'My Weather Task!', version: '1.0.0' });
   assert.deepEqual(problems, []);
   assert.equal(metadata.name, 'my-weather-task');
@@ -24,7 +24,7 @@ test('label only: the name is a slug of the label', () => {
   assert.equal(slugify('Café  Über--API'), 'cafe-uber-api');
 });
 
-test('a given uuid is kept (lower-cased); a bad one is a problem at $.uuid', () => {
+void test('a given uuid is kept (lower-cased); a bad one is a problem at $.uuid', () => {
   const ok = parseMetadata({ name: 'a', version: '1.0.0', uuid: '550E8400-E29B-41D4-A716-446655440000' });
   assert.equal(ok.metadata.uuid, '550e8400-e29b-41d4-a716-446655440000');
   const bad = parseMetadata({ name: 'a', version: '1.0.0', uuid: 'abc' });
@@ -38,7 +38,7 @@ test('a given uuid is kept (lower-cased); a bad one is a problem at $.uuid', () 
   ]);
 });
 
-test('version must be semver', () => {
+void test('version must be semver', () => {
   const { problems } = parseMetadata({ name: 'a', version: '1.0' });
   assert.equal(problems.length, 1);
   assert.equal(problems[0]!.path, '$.version');
@@ -56,7 +56,7 @@ test('version must be semver', () => {
   );
 });
 
-test('neither name nor label, and a non-object', () => {
+void test('neither name nor label, and a non-object', () => {
   const none = parseMetadata({ version: '1.0.0' }, 'meta.json');
   assert.deepEqual(
     none.problems.map((p) => [p.file, p.path, p.message]),
@@ -69,7 +69,7 @@ test('neither name nor label, and a non-object', () => {
   );
 });
 
-test('memory_limit parsing', () => {
+void test('memory_limit parsing', () => {
   assert.equal(parseMemoryLimit('128MB'), 128 * 1024 * 1024);
   assert.equal(parseMemoryLimit('64 MiB'), 64 * 1024 * 1024);
   assert.equal(parseMemoryLimit('1GB'), 1024 ** 3);
@@ -90,7 +90,7 @@ test('memory_limit parsing', () => {
   );
 });
 
-test('numeric limits, tags, strings; every wrong key is reported; unknown keys kept in raw', () => {
+void test('numeric limits, tags, strings; every wrong key is reported; unknown keys kept in raw', () => {
   const good = parseMetadata({
     name: 'a',
     version: '1.0.0',

@@ -18,7 +18,7 @@ const WEATHER = {
   additionalProperties: false,
 };
 
-test('valid values give no violations (the same frozen empty array)', () => {
+void test('valid values give no violations (the same frozen empty array)', () => {
   const v = compileSchema(WEATHER, 'input.schema.json');
   assert.equal(v.dialect, 'draft-07');
   const a = v.validate({ apiKey: 'k', units: 'metric', items: [1, 2] });
@@ -27,7 +27,7 @@ test('valid values give no violations (the same frozen empty array)', () => {
   assert.ok(Object.isFrozen(a));
 });
 
-test('violations carry readable paths, keywords and messages', () => {
+void test('violations carry readable paths, keywords and messages', () => {
   const v = compileSchema(WEATHER, 'input.schema.json');
   const got = v.validate({ units: 'kelvin', user: { name: 3, email: 'nope' }, items: [1, 2, 'x'], extra: 1 });
   assert.deepEqual(
@@ -49,7 +49,7 @@ test('violations carry readable paths, keywords and messages', () => {
   assert.equal(keyed[0]!.path, '$["2"]');
 });
 
-test('formatViolations', () => {
+void test('formatViolations', () => {
   const v = compileSchema(WEATHER, 'input.schema.json');
   assert.equal(
     formatViolations('input', v.validate({ units: 'x' })),
@@ -57,7 +57,7 @@ test('formatViolations', () => {
   );
 });
 
-test('draft-07 ignores prefixItems; 2020-12 enforces it', () => {
+void test('draft-07 ignores prefixItems; 2020-12 enforces it', () => {
   const schema = { type: 'array', prefixItems: [{ type: 'string' }, { type: 'number' }] };
   const d7 = compileSchema(schema, 'x');
   assert.equal(d7.validate([1, 'a']).length, 0);
@@ -77,7 +77,7 @@ test('draft-07 ignores prefixItems; 2020-12 enforces it', () => {
   assert.equal(explicit07.dialect, 'draft-07');
 });
 
-test('an unknown type value names the file and schema path', () => {
+void test('an unknown type value names the file and schema path', () => {
   assert.throws(
     () => compileSchema({ type: 'object', properties: { name: { type: 'strin' } } }, 'input.schema.json'),
     (e: unknown) => {
@@ -94,7 +94,7 @@ test('an unknown type value names the file and schema path', () => {
   );
 });
 
-test('a bad $ref names its location', () => {
+void test('a bad $ref names its location', () => {
   const problems = schemaProblems(
     { type: 'object', properties: { a: { type: 'string' }, b: { $ref: '#/definitions/nope' } } },
     'output.schema.json',
@@ -109,7 +109,7 @@ test('a bad $ref names its location', () => {
   ]);
 });
 
-test('unsupported $schema, non-schema values, and unknown formats', () => {
+void test('unsupported $schema, non-schema values, and unknown formats', () => {
   assert.equal(schemaProblems({ $schema: 'http://example.com/s' }, 'x')[0]!.path, '/$schema');
   assert.match(schemaProblems([1], 'x')[0]!.message, /must be an object or a boolean \(got an array\)/);
   assert.equal(compileSchema(true, 'x').validate(5).length, 0);
@@ -117,7 +117,7 @@ test('unsupported $schema, non-schema values, and unknown formats', () => {
   assert.match(v.warnings[0]!, /unknown format "no-such-format"/);
 });
 
-test('schemas with the same $id but different content do not collide', () => {
+void test('schemas with the same $id but different content do not collide', () => {
   const a = compileSchema({ $id: 'https://example.com/s.json', type: 'string' }, 'a');
   const b = compileSchema({ $id: 'https://example.com/s.json', type: 'number' }, 'b');
   assert.equal(a.validate('x').length, 0);
