@@ -94,6 +94,10 @@ function hasHeader(headers: Record<string, string>, name: string): boolean {
 
 function describeCause(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
+  // Connecting to a name with several addresses can fail with an AggregateError whose own message is empty.
+  if (error instanceof AggregateError && error.message === '') {
+    return error.errors.map((inner) => describeCause(inner)).join('; ');
+  }
   const code = (error as NodeJS.ErrnoException).code;
   const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
   return `${error.message}${cause}${code && !error.message.includes(code) ? ` (${code})` : ''}`;
