@@ -1,8 +1,11 @@
 // Every CLI command module registers itself here, one line each.
 import type { Command } from 'commander';
 import { registerConfigCommands } from './config.ts';
+import { registerRunOnce } from './run-once.ts';
+import { registerValidate } from './validate.ts';
 
 export function registerCommands(program: Command): void {
-  void program;
+  registerRunOnce(program);
+  registerValidate(program);
   registerConfigCommands(program);
 }

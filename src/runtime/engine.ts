@@ -6,7 +6,7 @@
 // small stack so runaway recursion is an ordinary guest error.
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten-core';
 import type { PooledModule } from './module-pool.ts';
-import type { SandboxHooks, SandboxRequest, SandboxResult, TaskErrorInfo } from './types.ts';
+import type { SandboxHooks, SandboxLimits, SandboxRequest, SandboxResult, TaskErrorInfo } from './types.ts';
 import { RunRecorder } from './recorder.ts';
 import { classifyFailure, guestError, limitError } from './errors.ts';
 import { resolveEntry } from './entry.ts';
@@ -172,4 +172,40 @@ function advanceTimers(
     r.value.dispose();
   }
   return { more: true };
+}
+
+/**
+ * Evaluates main.js without calling the task, to check that it yields a function (a global
+ * `main` only exists after the script ran). Top-level code runs with fetch disabled.
+ */
+export function probeEntryInModule(
+  pooled: PooledModule,
+  code: string,
+  limits: SandboxLimits,
+): TaskErrorInfo | null {
+  const deadline = Date.now() + limits.timeoutMs;
+  const rec = new RunRecorder({
+    fetch: (request) => ({
+      request,
+      error: { type: 'NetworkError', message: 'fetch is not available while validating main.js' },
+      startedAt: new Date().toISOString(),
+      durationMs: 0,
+    }),
+  });
+  const rt = pooled.module.newRuntime();
+  rt.setMemoryLimit(limits.memoryBytes);
+  rt.setMaxStackSize(limits.stackBytes);
+  rt.setInterruptHandler(() => Date.now() > deadline);
+  const ctx = rt.newContext();
+  const globals = installGlobals(ctx, rec, () => deadline);
+  try {
+    const entry = resolveEntry(ctx, code, 'main.js');
+    if ('error' in entry) return entry.error;
+    entry.handle.dispose();
+    return null;
+  } finally {
+    globals.dispose();
+    ctx.dispose();
+    rt.dispose();
+  }
 }

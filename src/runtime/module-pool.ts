@@ -2,8 +2,26 @@
 // (upstream bug), so every instance gets its own WebAssembly.Memory with a fixed maximum: a task
 // can never take more than that. An instance that hit its ceiling, or whose memory grew large,
 // is dropped rather than reused, so one hungry task never taxes the next.
-import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSWASMModule } from 'quickjs-emscripten-core';
-import releaseSyncVariant from '@jitl/quickjs-wasmfile-release-sync';
+import {
+  newQuickJSWASMModuleFromVariant,
+  newVariant,
+  type QuickJSSyncVariant,
+  type QuickJSWASMModule,
+} from 'quickjs-emscripten-core';
+import releaseSyncPackage from '@jitl/quickjs-wasmfile-release-sync';
+
+// The package's typings describe its CommonJS shape; under ESM the default export is the variant.
+const releaseSyncVariant = releaseSyncPackage as unknown as QuickJSSyncVariant;
+
+// Node has WebAssembly at runtime; the project's `lib` (no DOM) does not declare it.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+interface WasmApi {
+  Memory: new (d: { initial: number; maximum: number }) => WasmMemory;
+  compile(bytes: Uint8Array): Promise<unknown>;
+}
+const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 const PAGE = 64 * 1024;
 /** Room above the task's heap limit for quickjs's runtime structures and the C stack. */
@@ -14,7 +32,7 @@ const POOL_SIZE_PER_LIMIT = 4;
 
 export interface PooledModule {
   module: QuickJSWASMModule;
-  memory: WebAssembly.Memory;
+  memory: WasmMemory;
   /** The WebAssembly memory ceiling in bytes. */
   ceilingBytes: number;
   /** Set when the instance trapped or hit its ceiling: it must never run again. */
@@ -22,32 +40,35 @@ export interface PooledModule {
 }
 
 const idle = new Map<number, PooledModule[]>();
-let wasmModule: Promise<WebAssembly.Module> | undefined;
+let wasmModule: Promise<unknown> | undefined;
 
 function ceilingFor(memoryBytes: number): number {
   return Math.ceil((memoryBytes + OVERHEAD_BYTES) / PAGE) * PAGE;
 }
 
 /** The compiled WebAssembly code is shared; only instances (and their memories) are per sandbox. */
-async function compiledWasm(): Promise<WebAssembly.Module> {
+async function compiledWasm(): Promise<unknown> {
   wasmModule ??= (async () => {
     const { readFile } = await import('node:fs/promises');
     const { createRequire } = await import('node:module');
     const require = createRequire(import.meta.url);
     const file = require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm');
-    return WebAssembly.compile(await readFile(file));
+    return Wasm.compile(await readFile(file));
   })();
   return wasmModule;
 }
 
 async function createModule(memoryBytes: number): Promise<PooledModule> {
   const ceilingBytes = ceilingFor(memoryBytes);
-  const memory = new WebAssembly.Memory({
+  const memory = new Wasm.Memory({
     initial: Math.min(256, ceilingBytes / PAGE),
     maximum: ceilingBytes / PAGE,
   });
   const compiled = await compiledWasm();
-  const variant = newVariant(releaseSyncVariant, { wasmMemory: memory, wasmModule: compiled });
+  const variant = newVariant(releaseSyncVariant, {
+    wasmMemory: memory as never,
+    wasmModule: compiled as never,
+  });
   const module = await newQuickJSWASMModuleFromVariant(variant);
   return { module, memory, ceilingBytes, broken: false };
 }

@@ -1,13 +1,29 @@
 // The sandbox entry point: borrow a WebAssembly instance, run, give it back (or drop it when the
 // run broke it). Everything about a single run lives in engine.ts.
 import { acquireModule, releaseModule } from './module-pool.ts';
-import { runInModule } from './engine.ts';
-import type { SandboxHooks, SandboxRequest, SandboxResult } from './types.ts';
+import { probeEntryInModule, runInModule } from './engine.ts';
+import type { SandboxHooks, SandboxRequest, SandboxResult, TaskErrorInfo } from './types.ts';
 
 export async function runSandbox(req: SandboxRequest, hooks: SandboxHooks): Promise<SandboxResult> {
   const pooled = await acquireModule(req.limits.memoryBytes);
   try {
     return runInModule(pooled, req, hooks);
+  } finally {
+    releaseModule(pooled);
+  }
+}
+
+/** Null when main.js evaluates to a task function; otherwise the error (syntax, top-level throw, no function). */
+export async function probeEntry(
+  code: string,
+  memoryBytes = 64 * 1024 * 1024,
+): Promise<TaskErrorInfo | null> {
+  const pooled = await acquireModule(memoryBytes);
+  try {
+    return probeEntryInModule(pooled, code, { timeoutMs: 5000, memoryBytes, stackBytes: 256 * 1024 });
+  } catch (err) {
+    pooled.broken = true;
+    return { type: 'InternalError', message: `main.js could not be evaluated: ${String(err)}` };
   } finally {
     releaseModule(pooled);
   }

@@ -1,0 +1,115 @@
+// One execution of a loaded task: resolve limits, validate the input against input.schema.json,
+// run the sandbox, parse and validate the output against output.schema.json. Every caller (the
+// CLI, the test runner, queue workers, the API) goes through here, so they all behave the same.
+import { randomUUID } from 'node:crypto';
+import { compileSchema, formatViolations, type SchemaViolation } from '../tasks/schema.ts';
+import type { TaskPackage } from '../tasks/types.ts';
+import type { HttpExchange, SyncFetch } from '../http/types.ts';
+import { runSandbox } from './sandbox.ts';
+import type { ExecutionContextInfo, LogEntry, ProgressEvent, SandboxLimits, TaskErrorInfo } from './types.ts';
+
+export interface RuntimeLimits {
+  /** Used when neither the caller nor metadata.json sets a timeout. */
+  defaultTimeoutMs: number;
+  defaultMemoryBytes: number;
+  /** No task gets more than this, whatever its metadata asks for. */
+  maxMemoryBytes: number;
+  stackBytes: number;
+  validateSchemas: boolean;
+}
+
+export const DEFAULT_RUNTIME_LIMITS: RuntimeLimits = {
+  defaultTimeoutMs: 300_000,
+  defaultMemoryBytes: 128 * 1024 * 1024,
+  maxMemoryBytes: 1024 * 1024 * 1024,
+  stackBytes: 256 * 1024,
+  validateSchemas: true,
+};
+
+export interface RunTaskOptions {
+  input: unknown;
+  fetch: SyncFetch;
+  limits?: RuntimeLimits;
+  /** Overrides metadata.json `timeout` (e.g. `run-once --timeout`, a job's timeout). */
+  timeoutMs?: number;
+  context?: Partial<ExecutionContextInfo>;
+  onLog?: (entry: LogEntry) => void;
+  onProgress?: (event: ProgressEvent) => void;
+  isCancelled?: () => boolean;
+}
+
+export interface TaskRunResult {
+  status: 'COMPLETED' | 'FAILED';
+  executionId: string;
+  output?: unknown;
+  error?: TaskErrorInfo;
+  logs: LogEntry[];
+  progress: ProgressEvent[];
+  http: HttpExchange[];
+  durationMs: number;
+}
+
+export function resolveLimits(pkg: TaskPackage, limits: RuntimeLimits, timeoutMs?: number): SandboxLimits {
+  return {
+    timeoutMs: timeoutMs ?? pkg.metadata.timeoutMs ?? limits.defaultTimeoutMs,
+    memoryBytes: Math.min(pkg.metadata.memoryLimitBytes ?? limits.defaultMemoryBytes, limits.maxMemoryBytes),
+    stackBytes: limits.stackBytes,
+  };
+}
+
+function schemaError(type: string, label: 'input' | 'output', v: readonly SchemaViolation[]): TaskErrorInfo {
+  return { type, message: formatViolations(label, v), details: { phase: label, violations: v } };
+}
+
+export async function runTask(pkg: TaskPackage, opts: RunTaskOptions): Promise<TaskRunResult> {
+  const limits = opts.limits ?? DEFAULT_RUNTIME_LIMITS;
+  const executionId = opts.context?.executionId ?? randomUUID();
+  const started = performance.now();
+  const failed = (error: TaskErrorInfo): TaskRunResult => ({
+    status: 'FAILED',
+    executionId,
+    error,
+    logs: [],
+    progress: [],
+    http: [],
+    durationMs: performance.now() - started,
+  });
+
+  if (limits.validateSchemas && pkg.inputSchema !== undefined) {
+    const violations = compileSchema(pkg.inputSchema, 'input.schema.json').validate(opts.input);
+    if (violations.length > 0) return failed(schemaError('ValidationError', 'input', violations));
+  }
+  const inputJson = JSON.stringify(opts.input ?? null);
+  const result = await runSandbox(
+    {
+      code: pkg.code,
+      fileName: 'main.js',
+      inputJson,
+      context: {
+        executionId,
+        taskId: opts.context?.taskId ?? pkg.metadata.uuid,
+        taskVersion: opts.context?.taskVersion ?? pkg.metadata.version,
+        jobId: opts.context?.jobId ?? null,
+      },
+      limits: resolveLimits(pkg, limits, opts.timeoutMs),
+    },
+    { fetch: opts.fetch, onLog: opts.onLog, onProgress: opts.onProgress, isCancelled: opts.isCancelled },
+  );
+  const base = { executionId, logs: result.logs, progress: result.progress, http: result.http };
+  const durationMs = performance.now() - started;
+  if (!result.ok) return { status: 'FAILED', ...base, error: result.error, durationMs };
+  const output: unknown = JSON.parse(result.outputJson ?? 'null');
+  if (limits.validateSchemas && pkg.outputSchema !== undefined) {
+    const violations = compileSchema(pkg.outputSchema, 'output.schema.json').validate(output);
+    if (violations.length > 0) {
+      return {
+        status: 'FAILED',
+        ...base,
+        output,
+        error: schemaError('OutputValidationError', 'output', violations),
+        durationMs,
+      };
+    }
+  }
+  return { status: 'COMPLETED', ...base, output, durationMs };
+}

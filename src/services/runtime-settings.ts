@@ -1,0 +1,30 @@
+// Maps the configuration onto the sandbox limits and the outbound HTTP client options, so every
+// command and the server read the same keys the same way.
+import { parseByteSize } from '../config/bytes.ts';
+import type { RatchetConfig } from '../config/schema.ts';
+import type { HttpClientOptions } from '../http/client.ts';
+import type { RuntimeLimits } from '../runtime/run-task.ts';
+
+export function runtimeLimitsFromConfig(config: RatchetConfig): RuntimeLimits {
+  const e = config.execution;
+  return {
+    defaultTimeoutMs: e.max_execution_duration * 1000,
+    defaultMemoryBytes: parseByteSize(e.default_memory_limit),
+    maxMemoryBytes: parseByteSize(e.max_memory_limit),
+    stackBytes: e.stack_size_kb * 1024,
+    validateSchemas: e.validate_schemas,
+  };
+}
+
+export function httpOptionsFromConfig(config: RatchetConfig): HttpClientOptions {
+  const h = config.http;
+  return {
+    timeoutMs: h.timeout * 1000,
+    maxRedirects: h.max_redirects,
+    userAgent: h.user_agent,
+    verifySsl: h.verify_ssl,
+    allowedHosts: h.allowed_hosts,
+    deniedHosts: h.denied_hosts,
+    maxResponseBytes: parseByteSize(h.max_response_bytes),
+  };
+}
