@@ -239,3 +239,29 @@ void test('zip archives with too many files are rejected before extraction', asy
     /^archive holds 1006 files; the limit is 1000$/,
   );
 });
+
+void test('zip archives that expand beyond 50 MB are rejected before extraction', async () => {
+  const root = await makeTempRoot();
+  const data: Record<string, Uint8Array> = {};
+  for (const [k, v] of Object.entries(asText(GOOD_FILES))) data[k] = strToU8(v);
+  data['assets/zeros.bin'] = new Uint8Array(51 * 1024 * 1024);
+  const path = join(root, 'bomb.zip');
+  await writeFile(path, zipSync(data));
+  assert.match(
+    (await problemsOf(() => loadTask(path)))[0]!.message,
+    /^archive expands to \d+ bytes; the limit is 52428800 bytes \(50 MB\)$/,
+  );
+});
+
+void test('a tests entry that is a file, not a folder, is a problem', async () => {
+  const spec = { ...GOOD_FILES };
+  delete spec['tests/test-001.json'];
+  const flat = await makeTaskDir(spec);
+  await writeFile(join(flat, 'tests'), 'not a folder');
+  const problems = await problemsOf(() => loadTask(flat));
+  assert.deepEqual(
+    problems.map((p) => p.file),
+    ['tests'],
+  );
+  assert.match(problems[0]!.message, /^not a folder: .*tests.* \(test cases go in tests\/\*\.json\)$/);
+});

@@ -82,7 +82,7 @@ async function readTaskFolder(dir: string): Promise<TaskSource> {
     if (read.ok) files[name] = read.text;
     else if (!read.missing) problems.push(read.problem);
   }
-  const testsDir = join(dir, TESTS_DIR);
+  const testsDir = join(dir, 'tests');
   let entries: string[] = [];
   try {
     const info = await stat(testsDir);
@@ -95,8 +95,15 @@ async function readTaskFolder(dir: string): Promise<TaskSource> {
         message: `not a folder: ${testsDir} (test cases go in tests/*.json)`,
       });
     }
-  } catch {
-    // No tests/ folder: tests are optional.
+  } catch (e) {
+    // No tests/ folder is fine: tests are optional. Anything else (permissions) is worth saying.
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+      problems.push({
+        severity: 'error',
+        file: 'tests',
+        message: `cannot read ${testsDir}: ${(e as Error).message}`,
+      });
+    }
   }
   for (const entry of entries.filter((e) => e.endsWith('.json'))) {
     const rel = `${TESTS_DIR}${entry}`;
