@@ -8,6 +8,6 @@ export {
   type RatchetConfig,
   type RatchetConfigInput,
 } from './schema.ts';
-export { databaseLocation, resolveSqlitePath, resolveSourceUri, type DatabaseLocation } from './paths.ts';
+export { resolveSqlitePath, resolveSourceUri } from './paths.ts';
 export { maskSecrets, maskUrl, isSecretKey } from './mask.ts';
 export { envVariableFor } from './env.ts';

@@ -5,27 +5,15 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { RatchetConfig } from './schema.ts';
 
-export type DatabaseLocation =
-  { kind: 'sqlite'; file: string | ':memory:' } | { kind: 'postgres'; url: string };
-
-/** Where a database URL points: a SQLite file (absolute only if the URL was resolved), memory, or PostgreSQL. */
-export function databaseLocation(url: string): DatabaseLocation {
-  if (/^postgres(ql)?:\/\//i.test(url)) return { kind: 'postgres', url };
-  if (url === 'sqlite::memory:' || url === 'sqlite://:memory:') return { kind: 'sqlite', file: ':memory:' };
-  const m = /^sqlite:(?:\/\/)?(.*)$/i.exec(url);
-  if (!m || m[1] === '') throw new Error(`not a database URL: ${JSON.stringify(url)}`);
-  return { kind: 'sqlite', file: m[1]!.replace(/\?.*$/, '') };
-}
-
 /**
  * `sqlite://./data/ratchet.db` with baseDir `/srv` → `sqlite:///srv/data/ratchet.db`. In-memory and
  * PostgreSQL URLs are returned unchanged; so are absolute SQLite paths.
  */
 export function resolveSqlitePath(url: string, baseDir: string): string {
-  const location = databaseLocation(url);
-  if (location.kind !== 'sqlite' || location.file === ':memory:') return url;
-  const query = /\?.*$/.exec(url)?.[0] ?? '';
-  return `sqlite://${resolve(baseDir, location.file)}${query}`;
+  // Same URL forms as store/database.ts parseDatabaseUrl, which opens the result.
+  if (!url.startsWith('sqlite://') || url === 'sqlite://:memory:') return url;
+  const file = url.slice('sqlite://'.length);
+  return file === '' || isAbsolute(file) ? url : `sqlite://${resolve(baseDir, file)}`;
 }
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;

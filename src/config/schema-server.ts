@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { port, seconds } from './schema-helpers.ts';
 
 /** Accepted database URLs: SQLite files, in-memory SQLite, PostgreSQL. */
-export const DATABASE_URL_PATTERN = /^(sqlite::memory:|sqlite:(\/\/)?.+|postgres(ql)?:\/\/.+)$/;
+export const DATABASE_URL_PATTERN = /^(sqlite::memory:|sqlite:\/\/.+|postgres(ql)?:\/\/.+)$/;
 
 const database = z
   .object({
