@@ -32,13 +32,18 @@ export function runInModule(pooled: PooledModule, req: SandboxRequest, hooks: Sa
     rt = pooled.module.newRuntime();
     rt.setMemoryLimit(req.limits.memoryBytes);
     rt.setMaxStackSize(req.limits.stackBytes);
-    rt.setInterruptHandler(() => {
-      if (Date.now() > deadline) stop = 'timeout';
-      else if (hooks.isCancelled?.()) stop = 'cancelled';
-      return stop !== null;
-    });
+    // Checked by the interpreter every few thousand instructions and by the host between jobs,
+    // timers and host calls, so neither a loop nor a wait on a far-off timer outlives the deadline.
+    const checkStop = (): Stop => {
+      if (stop === null) {
+        if (Date.now() > deadline) stop = 'timeout';
+        else if (hooks.isCancelled?.()) stop = 'cancelled';
+      }
+      return stop;
+    };
+    rt.setInterruptHandler(() => checkStop() !== null);
     ctx = rt.newContext();
-    const outcome = runInContext(ctx, rt, req, hooks, rec, deadline, () => stop);
+    const outcome = runInContext(ctx, rt, req, hooks, rec, deadline, checkStop);
     if (stop) return finish({ error: limitError(stop, req.limits) });
     return finish(outcome);
   } catch (err) {
