@@ -37,8 +37,12 @@ export function checkTestShape(
   if (!TEST_KEYS.some((k) => k in value)) {
     add('$', `not a recognised test case: expected "input" and/or one of ${TEST_KEYS.slice(1).join(', ')}`);
   }
-  for (const key of ['name', 'description', 'expected_error']) {
+  for (const key of ['name', 'description']) {
     if (key in value && typeof value[key] !== 'string') add(`$.${key}`, 'must be a string');
+  }
+  if ('expected_error' in value) checkExpectedError(value.expected_error, add);
+  if ('match' in value && value.match !== 'exact' && value.match !== 'partial') {
+    add('$.match', 'must be "exact" or "partial"');
   }
   if ('should_fail' in value && typeof value.should_fail !== 'boolean')
     add('$.should_fail', 'must be true or false');
@@ -48,7 +52,7 @@ export function checkTestShape(
 
   // A test that expects failure may feed deliberately invalid input; otherwise a schema mismatch
   // means the test cannot pass while schemas are enforced.
-  const expectsFailure = value.should_fail === true || typeof value.expected_error === 'string';
+  const expectsFailure = value.should_fail === true || 'expected_error' in value;
   if (!expectsFailure) {
     if (inputSchema && 'input' in value) {
       for (const v of inputSchema.validate(value.input)) {
@@ -57,7 +61,8 @@ export function checkTestShape(
     }
     const outputKey =
       'expected_output' in value ? 'expected_output' : 'expected' in value ? 'expected' : undefined;
-    if (outputSchema && outputKey) {
+    // A partial expectation lists only some fields, so `required` would complain about the rest.
+    if (outputSchema && outputKey && value.match !== 'partial') {
       for (const v of outputSchema.validate(value[outputKey])) {
         add(v.path.replace(/^\$/, `$.${outputKey}`), `${v.message} (output.schema.json)`, 'warning');
       }
@@ -67,6 +72,18 @@ export function checkTestShape(
 }
 
 type Add = (path: string, message: string) => void;
+
+/** A substring of the thrown message, or `{ type?, message? }` naming the error class and/or substring. */
+function checkExpectedError(expected: unknown, add: Add): void {
+  if (typeof expected === 'string') return;
+  if (!isObject(expected)) {
+    return add('$.expected_error', 'must be a message substring or an object { type?, message? }');
+  }
+  for (const key of ['type', 'message']) {
+    if (key in expected && typeof expected[key] !== 'string')
+      add(`$.expected_error.${key}`, 'must be a string');
+  }
+}
 
 function checkAssertions(assertions: unknown, add: Add): void {
   if (!Array.isArray(assertions)) {

@@ -71,6 +71,12 @@ void test('test files: unrecognised shapes, bad mocks, and schema mismatches', a
     },
     'tests/test-004.json': { input: { city: 5 }, expected_output: { city: 1 } },
     'tests/test-005.json': { input: {}, should_fail: true, assertions: [{ path: 'a', operator: 'like' }] },
+    'tests/test-006.json': {
+      input: { city: 1 },
+      expected_error: { type: 'ValidationError', message: '$.city' },
+    },
+    'tests/test-007.json': { input: { city: 'x' }, expected_output: { city: 2 }, match: 'partial' },
+    'tests/test-008.json': { input: { city: 'x' }, expected_error: { type: 5 }, match: 'fuzzy' },
   });
   const report = await validateTask(dir, {});
   assert.equal(report.ok, false);
@@ -84,10 +90,12 @@ void test('test files: unrecognised shapes, bad mocks, and schema mismatches', a
     'warning tests/test-004.json:6:13 $.expected_output.city must be string (got integer) (output.schema.json)',
     'error tests/test-005.json:7:19 $.assertions[0].operator must be "equals" or "contains"',
     'error tests/test-005.json:5:5 $.assertions[0].expected is required',
+    'error tests/test-008.json:6:13 $.expected_error.type must be a string',
+    'error tests/test-008.json:8:12 $.match must be "exact" or "partial"',
   ]);
   assert.deepEqual(
     report.checks.find((c) => c.name === 'tests'),
-    { name: 'tests', ok: false, detail: '7 errors' },
+    { name: 'tests', ok: false, detail: '9 errors' },
   );
   assert.match(
     formatReport(report),
