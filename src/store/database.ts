@@ -25,6 +25,8 @@ export interface OpenDatabaseOptions {
   maxConnections?: number;
   /** Relative SQLite paths resolve against this folder; default the working directory. */
   baseDir?: string;
+  /** PostgreSQL: how long to wait for a connection (`server.database.connection_timeout`); default 30 s. */
+  connectionTimeoutMs?: number;
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite://./data/ratchet.db';
@@ -41,7 +43,8 @@ export function parseDatabaseUrl(url: string, baseDir: string = process.cwd()): 
     return { dialect: 'sqlite', file: ':memory:' };
   }
   if (trimmed.startsWith('sqlite://')) {
-    const rest = decodeURIComponent(trimmed.slice('sqlite://'.length));
+    // Taken literally (no %-decoding), as config/paths.ts resolveSqlitePath writes it.
+    const rest = trimmed.slice('sqlite://'.length);
     if (rest === '' || rest === '/') {
       throw new Error(`database URL "${url}" names no file; accepted forms: ${ACCEPTED_FORMS}`);
     }
@@ -62,7 +65,12 @@ export function maskUrl(url: string): string {
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Store> {
   const target = parseDatabaseUrl(opts.url, opts.baseDir);
   if (target.dialect === 'sqlite') return openSqlite(opts.url, target.file);
-  return openPostgres(opts.url, target.connectionString, opts.maxConnections ?? 10);
+  return openPostgres(
+    opts.url,
+    target.connectionString,
+    opts.maxConnections ?? 10,
+    opts.connectionTimeoutMs ?? 30_000,
+  );
 }
 
 function openSqlite(url: string, file: string): Store {
@@ -92,10 +100,16 @@ function parseInt8(text: string): number {
   return n;
 }
 
-async function openPostgres(url: string, connectionString: string, max: number): Promise<Store> {
+async function openPostgres(
+  url: string,
+  connectionString: string,
+  max: number,
+  connectionTimeoutMillis: number,
+): Promise<Store> {
   const pool = new pg.Pool({
     connectionString,
     max,
+    connectionTimeoutMillis,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === INT8_OID && format !== 'binary'
