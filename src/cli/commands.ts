@@ -1,6 +1,7 @@
 // Every CLI command module registers itself here, one line each.
 import type { Command } from 'commander';
 import { registerConfigCommands } from './config.ts';
+import { registerDb } from './db.ts';
 import { registerRunOnce } from './run-once.ts';
 import { registerValidate } from './validate.ts';
 
@@ -8,4 +9,5 @@ export function registerCommands(program: Command): void {
   registerRunOnce(program);
   registerValidate(program);
   registerConfigCommands(program);
+  registerDb(program);
 }
