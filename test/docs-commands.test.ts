@@ -1,0 +1,51 @@
+// Every shell command shown in README.md is executed here against the built CLI, so the README
+// cannot drift from what the binary does. `npx ratchet` runs the built dist/cli/main.js; the
+// install and test-suite commands themselves (`npm ci`, `npm test`) are what CI runs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, symlink, writeFile, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI_MAIN, assertBuilt, cleanEnv, runShell } from '../src/cli/test-helpers/cli-process.ts';
+import { ROOT } from './helpers/cli.ts';
+
+function shellCommands(file: string): string[] {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  return [...text.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].flatMap((m) =>
+    m[1]!
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#')),
+  );
+}
+
+/** `npm ci && X` → X; the README's install prefix is exercised by CI itself. */
+function runnable(line: string): string | null {
+  const rest = line.replace(/^npm ci && /, '');
+  if (/^npm (ci|test)$/.test(rest)) return null;
+  return rest.replace(/\bnpx ratchet\b/g, 'ratchet');
+}
+
+test('README.md shows commands, and each one works as written', async () => {
+  assertBuilt();
+  const lines = shellCommands('README.md');
+  assert.ok(lines.length >= 8, `README.md has only ${lines.length} commands`);
+  assert.ok(lines.includes('npm ci && npm test'), 'the README must show the test command CI runs');
+  const dir = await mkdtemp(join(tmpdir(), 'ratchet-readme-'));
+  try {
+    await symlink(join(ROOT, 'sample'), join(dir, 'sample'));
+    await writeFile(join(dir, 'ratchet'), `#!/bin/sh\nexec "${process.execPath}" "${CLI_MAIN}" "$@"\n`);
+    await chmod(join(dir, 'ratchet'), 0o755);
+    const env = cleanEnv({ PATH: `${dir}:${process.env.PATH ?? ''}` });
+    for (const line of lines) {
+      const command = runnable(line);
+      if (command === null) continue;
+      const r = await runShell(command, { cwd: dir, env });
+      assert.equal(r.code, 0, `README command failed: ${line}\n${r.stderr}`);
+      assert.notEqual(r.stdout.trim(), '', `README command printed nothing: ${line}`);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
