@@ -72,7 +72,15 @@ export class NodeSqliteDatabase implements SqliteDatabase {
   }
   close(): void {
     this.#cache.clear();
-    if (this.raw.isOpen) this.raw.close();
+    if (!this.raw.isOpen) return;
+    try {
+      // Refreshes planner statistics where they went stale (SQLite's advice for closing), so the
+      // partial claim index and friends keep being chosen. Best effort: closing must not fail on it.
+      this.raw.exec('PRAGMA optimize');
+    } catch {
+      // A busy or read-only database skips the refresh; the next close tries again.
+    }
+    this.raw.close();
   }
 }
 
@@ -86,6 +94,8 @@ export function openNodeSqlite(location: string): NodeSqliteDatabase {
     if (location !== ':memory:') raw.exec('PRAGMA journal_mode = WAL');
     raw.exec('PRAGMA synchronous = NORMAL');
     raw.exec('PRAGMA foreign_keys = ON');
+    // Analyses tables whose statistics are missing or stale (cheap, bounded by 0x10000's limit).
+    raw.exec('PRAGMA optimize = 0x10002');
   } catch (err) {
     raw.close();
     throw err;
