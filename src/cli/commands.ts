@@ -3,11 +3,13 @@ import type { Command } from 'commander';
 import { registerConfigCommands } from './config.ts';
 import { registerDb } from './db.ts';
 import { registerRunOnce } from './run-once.ts';
+import { registerTest } from './test.ts';
 import { registerValidate } from './validate.ts';
 
 export function registerCommands(program: Command): void {
   registerRunOnce(program);
   registerValidate(program);
+  registerTest(program);
   registerConfigCommands(program);
   registerDb(program);
 }

@@ -36,14 +36,16 @@ class NodeSqliteStatement implements SqliteStatement {
     this.reader = stmt.columns().length > 0;
   }
   all(parameters: readonly unknown[]): unknown[] {
-    return this.#stmt.all(...toBindValues(parameters));
+    // node:sqlite rows have a null prototype; copy them into plain objects like pg and
+    // better-sqlite3 return, so callers compare and spread them without surprises.
+    return this.#stmt.all(...toBindValues(parameters)).map((row) => ({ ...row }));
   }
   run(parameters: readonly unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint } {
     const { changes, lastInsertRowid } = this.#stmt.run(...toBindValues(parameters));
     return { changes, lastInsertRowid };
   }
-  iterate(parameters: readonly unknown[]): IterableIterator<unknown> {
-    return this.#stmt.iterate(...toBindValues(parameters));
+  *iterate(parameters: readonly unknown[]): IterableIterator<unknown> {
+    for (const row of this.#stmt.iterate(...toBindValues(parameters))) yield { ...row };
   }
 }
 

@@ -227,3 +227,17 @@ forEachBackend('insertTaskVersions bulk-inserts and refreshes latest per task', 
   assert.equal((await getTask(db, 'bulk-a'))?.latestVersion, '1.24.0');
   assert.equal((await listTaskVersions(db, b.id)).length, 25);
 });
+
+forEachBackend('like takes % and _ literally', async ({ db }) => {
+  for (const name of ['100%_done', '100 done', '1000_done']) await createTask(db, { name });
+  const pct = await listTasks(db, { filters: [{ field: 'name', op: 'like', value: '%_' }] });
+  assert.deepEqual(
+    pct.rows.map((t) => t.name),
+    ['100%_done'],
+  );
+  const under = await listTasks(db, { filters: [{ field: 'name', op: 'like', value: '0_d' }] });
+  assert.deepEqual(
+    under.rows.map((t) => t.name),
+    ['1000_done'],
+  );
+});

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Kysely, sql } from 'kysely';
+import { NodeSqliteDialect, openNodeSqlite } from './node-sqlite.ts';
+
+void test('the adapter binds booleans, undefined, Dates, bigints and bytes; rejects objects by position', () => {
+  const db = openNodeSqlite(':memory:');
+  try {
+    db.prepare('create table t (id integer primary key, b, n, d, big, bytes)').run([]);
+    const insert = db.prepare('insert into t (b, n, d, big, bytes) values (?, ?, ?, ?, ?)');
+    assert.equal(insert.reader, false);
+    const res = insert.run([true, undefined, new Date(5), 2n ** 40n, new Uint8Array([1, 2])]);
+    assert.equal(res.changes, 1);
+    assert.equal(Number(res.lastInsertRowid), 1);
+    const select = db.prepare('select b, n, d, big, bytes from t');
+    assert.equal(select.reader, true);
+    const [row] = select.all([]) as { b: number; n: null; d: number; big: number; bytes: Uint8Array }[];
+    assert.deepEqual(
+      { ...row, bytes: [...row!.bytes] },
+      { b: 1, n: null, d: 5, big: 2 ** 40, bytes: [1, 2] },
+    );
+    assert.deepEqual([...select.iterate([])].length, 1);
+    // RETURNING makes a writer a reader: Kysely must fetch its rows.
+    assert.equal(db.prepare('insert into t (b) values (0) returning id').reader, true);
+    assert.throws(() => insert.run([1, 2, { x: 1 }, 4, 5]), /cannot bind parameter 3 of type Object/);
+  } finally {
+    db.close();
+  }
+});
+
+void test('transactions begin immediate and roll back on error', async () => {
+  const db = new Kysely<{ t: { v: number } }>({ dialect: new NodeSqliteDialect(openNodeSqlite(':memory:')) });
+  try {
+    await sql`create table t (v integer)`.execute(db);
+    await assert.rejects(
+      db.transaction().execute(async (trx) => {
+        await trx.insertInto('t').values({ v: 1 }).execute();
+        throw new Error('abort');
+      }),
+      /abort/,
+    );
+    await db.transaction().execute((trx) => trx.insertInto('t').values({ v: 2 }).execute());
+    assert.deepEqual(await db.selectFrom('t').select('v').execute(), [{ v: 2 }]);
+  } finally {
+    await db.destroy();
+  }
+});
