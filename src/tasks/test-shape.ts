@@ -16,6 +16,19 @@ export const TEST_KEYS = [
   'assertions',
 ];
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+export const ASSERTION_OPERATORS = [
+  'equals',
+  'not_equals',
+  'contains',
+  'exists',
+  'matches',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'length',
+] as const;
+export type AssertionOperator = (typeof ASSERTION_OPERATORS)[number];
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -46,6 +59,8 @@ export function checkTestShape(
   }
   if ('should_fail' in value && typeof value.should_fail !== 'boolean')
     add('$.should_fail', 'must be true or false');
+  if ('allow_network' in value && typeof value.allow_network !== 'boolean')
+    add('$.allow_network', 'must be true or false');
   if ('assertions' in value) checkAssertions(value.assertions, add);
   if ('mock' in value) checkLegacyMock(value.mock, add);
   if ('mock_http' in value) checkMockHttp(value.mock_http, add);
@@ -95,27 +110,78 @@ function checkAssertions(assertions: unknown, add: Add): void {
     if (!isObject(a)) return add(at, 'must be an object { path, operator, expected }');
     if (typeof a.path !== 'string')
       add(`${at}.path`, 'must be a string such as "$.result" or "result.items"');
-    if (a.operator !== 'equals' && a.operator !== 'contains')
-      add(`${at}.operator`, 'must be "equals" or "contains"');
-    if (!('expected' in a)) add(`${at}.expected`, 'is required');
+    if (!ASSERTION_OPERATORS.includes(a.operator as AssertionOperator))
+      add(`${at}.operator`, `must be one of ${ASSERTION_OPERATORS.join(', ')}`);
+    if (a.operator === 'exists') {
+      if ('expected' in a && typeof a.expected !== 'boolean') add(`${at}.expected`, 'must be true or false');
+    } else if (!('expected' in a)) {
+      add(`${at}.expected`, 'is required');
+    } else if (['gt', 'gte', 'lt', 'lte'].includes(a.operator as string)) {
+      if (typeof a.expected !== 'number' && typeof a.expected !== 'string')
+        add(`${at}.expected`, `must be a number (or a string) to compare with ${String(a.operator)}`);
+    } else if (a.operator === 'length') {
+      if (typeof a.expected !== 'number' || !Number.isInteger(a.expected) || a.expected < 0)
+        add(`${at}.expected`, 'must be a whole number (the expected length)');
+    } else if (a.operator === 'matches') {
+      checkRegex(a.expected, `${at}.expected`, add);
+    }
   });
 }
 
-function checkRequest(req: unknown, at: string, add: Add, methodRequired: boolean): void {
+/** `method` may be left out: such a mock answers any method. */
+function checkRequest(req: unknown, at: string, add: Add): void {
   if (!isObject(req)) return add(at, 'must be an object { method, url, response }');
   if (req.method === undefined) {
-    if (methodRequired) add(`${at}.method`, 'is required (e.g. "GET")');
+    // any method
   } else if (typeof req.method !== 'string' || !METHODS.includes(req.method.toUpperCase())) {
     add(`${at}.method`, `must be one of ${METHODS.join(', ')}`);
   }
   if (typeof req.url !== 'string' || req.url === '')
     add(`${at}.url`, 'is required: a URL or a substring of one');
+  if ('times' in req) {
+    const t = req.times;
+    if (t !== 'always' && (typeof t !== 'number' || !Number.isInteger(t) || t < 1))
+      add(`${at}.times`, 'must be a positive whole number or "always"');
+  }
   if (!('response' in req)) add(`${at}.response`, 'is required (the mocked response)');
-  else if (isObject(req.response) && 'status' in req.response) {
-    const s = req.response.status;
+  else if (isObject(req.response)) checkResponse(req.response, `${at}.response`, add);
+}
+
+function checkResponse(res: Record<string, unknown>, at: string, add: Add): void {
+  if ('status' in res) {
+    const s = res.status;
     if (typeof s !== 'number' || !Number.isInteger(s) || s < 100 || s > 599) {
-      add(`${at}.response.status`, 'must be an HTTP status code (100-599)');
+      add(`${at}.status`, 'must be an HTTP status code (100-599)');
     }
+  }
+  if ('headers' in res) {
+    if (!isObject(res.headers)) add(`${at}.headers`, 'must be an object of header names to strings');
+    else
+      for (const [name, v] of Object.entries(res.headers)) {
+        if (typeof v !== 'string' && typeof v !== 'number')
+          add(appendKey(`${at}.headers`, name), 'must be a string');
+      }
+  }
+  if ('bodyEncoding' in res) {
+    if (res.bodyEncoding !== 'base64' && res.bodyEncoding !== 'utf8')
+      add(`${at}.bodyEncoding`, 'must be "base64" or "utf8"');
+    else if (res.bodyEncoding === 'base64' && typeof res.body !== 'string')
+      add(`${at}.body`, 'must be a base64 string when bodyEncoding is "base64"');
+  }
+}
+
+/** `"^a.c$"` or `"/abc/i"`: the forms the `matches` operator accepts. */
+export function parseRegex(text: string): RegExp {
+  const m = /^\/(.*)\/([a-z]*)$/s.exec(text);
+  return m ? new RegExp(m[1]!, m[2]) : new RegExp(text);
+}
+
+function checkRegex(value: unknown, at: string, add: Add): void {
+  if (typeof value !== 'string') return add(at, 'must be a regular expression as a string');
+  try {
+    parseRegex(value);
+  } catch (e) {
+    add(at, `is not a valid regular expression: ${(e as Error).message}`);
   }
 }
 
@@ -123,13 +189,13 @@ function checkLegacyMock(mock: unknown, add: Add): void {
   if (!isObject(mock)) return add('$.mock', 'must be an object { http: { method, url, response } }');
   if (!('http' in mock)) return add('$.mock.http', 'is required inside "mock"');
   if (Array.isArray(mock.http))
-    mock.http.forEach((r: unknown, i) => checkRequest(r, `$.mock.http[${i}]`, add, false));
-  else checkRequest(mock.http, '$.mock.http', add, false);
+    mock.http.forEach((r: unknown, i) => checkRequest(r, `$.mock.http[${i}]`, add));
+  else checkRequest(mock.http, '$.mock.http', add);
 }
 
 function checkMockHttp(mockHttp: unknown, add: Add): void {
   if (!isObject(mockHttp) || !Array.isArray(mockHttp.requests)) {
     return add(appendKey('$.mock_http', 'requests'), 'must be an array of { method, url, response }');
   }
-  mockHttp.requests.forEach((r: unknown, i) => checkRequest(r, `$.mock_http.requests[${i}]`, add, true));
+  mockHttp.requests.forEach((r: unknown, i) => checkRequest(r, `$.mock_http.requests[${i}]`, add));
 }

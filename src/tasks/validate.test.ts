@@ -84,22 +84,21 @@ void test('test files: unrecognised shapes, bad mocks, and schema mismatches', a
     'error tests/test-001.json:1:1 $ not a recognised test case: expected "input" and/or one of expected_output, expected, expected_error, should_fail, assertions',
     'error tests/test-002.json:10:17 $.mock.http.method must be one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS',
     'error tests/test-002.json:9:13 $.mock.http.url is required: a URL or a substring of one',
-    'error tests/test-003.json:7:7 $.mock_http.requests[0].method is required (e.g. "GET")',
     'error tests/test-003.json:10:21 $.mock_http.requests[0].response.status must be an HTTP status code (100-599)',
     'warning tests/test-004.json:3:13 $.input.city must be string (got integer) (input.schema.json)',
     'warning tests/test-004.json:6:13 $.expected_output.city must be string (got integer) (output.schema.json)',
-    'error tests/test-005.json:7:19 $.assertions[0].operator must be "equals" or "contains"',
+    'error tests/test-005.json:7:19 $.assertions[0].operator must be one of equals, not_equals, contains, exists, matches, gt, gte, lt, lte, length',
     'error tests/test-005.json:5:5 $.assertions[0].expected is required',
     'error tests/test-008.json:6:13 $.expected_error.type must be a string',
     'error tests/test-008.json:8:12 $.match must be "exact" or "partial"',
   ]);
   assert.deepEqual(
     report.checks.find((c) => c.name === 'tests'),
-    { name: 'tests', ok: false, detail: '9 errors' },
+    { name: 'tests', ok: false, detail: '8 errors' },
   );
   assert.match(
     formatReport(report),
-    /\n {2}error {3}tests\/test-003\.json:7:7 at \$\.mock_http\.requests\[0\]\.method: is required/,
+    /\n {2}error {3}tests\/test-003\.json:10:21 at \$\.mock_http\.requests\[0\]\.response\.status: must be/,
   );
 });
 

@@ -1,0 +1,146 @@
+// One test case: parse the file, run the task once with the case's mocks, judge the result.
+// Used as is by the in-process runner and by the worker threads of `--parallel`.
+import type { HttpClientOptions } from '../../http/client.ts';
+import { createSyncFetcher, type SyncFetcher } from '../../http/sync-fetch.ts';
+import { runTask, type RuntimeLimits, type TaskRunResult } from '../../runtime/run-task.ts';
+import type { LogEntry, TaskErrorInfo } from '../../runtime/types.ts';
+import type { TaskPackage, TaskTestFile } from '../types.ts';
+import { checkAssertion } from './assertions.ts';
+import { diffValues, formatDiff, formatValue } from './diff.ts';
+import { createMockFetch } from './mocks.ts';
+import { parseTestCase, TestCaseError, type TestCase } from './test-case.ts';
+
+export type CaseStatus = 'passed' | 'failed' | 'error';
+
+export interface CaseResult {
+  name: string;
+  file: string;
+  description?: string;
+  /** `error`: the test file itself is unusable (bad shape); `failed`: an expectation was not met. */
+  status: CaseStatus;
+  durationMs: number;
+  /** Why it failed, one finding per line. */
+  message?: string;
+  /** `- $.x: expected` / `+ $.x: actual` lines when the output differed. */
+  diff?: string[];
+  /** The task's error when it failed unexpectedly (with location, for a source excerpt). */
+  error?: TaskErrorInfo;
+  /** Output the task returned, when it completed. */
+  output?: unknown;
+  logs: LogEntry[];
+  /** Declared mocks no request used (informational). */
+  unusedMocks: string[];
+}
+
+export interface CaseRunOptions {
+  limits?: RuntimeLimits;
+  /** HTTP client settings for cases with `allow_network: true`. */
+  http: HttpClientOptions;
+}
+
+export async function runTestCase(
+  pkg: TaskPackage,
+  file: TaskTestFile,
+  opts: CaseRunOptions,
+): Promise<CaseResult> {
+  const started = performance.now();
+  let tc: TestCase;
+  try {
+    tc = parseTestCase(file);
+  } catch (e) {
+    if (!(e instanceof TestCaseError)) throw e;
+    return {
+      name: file.name.replace(/\.json$/, ''),
+      file: file.name,
+      status: 'error',
+      durationMs: performance.now() - started,
+      message: `invalid test file:\n${e.message}`,
+      logs: [],
+      unusedMocks: [],
+    };
+  }
+  let network: SyncFetcher | undefined;
+  const mocks = createMockFetch(tc.mocks, {
+    fallback: tc.allowNetwork
+      ? (req, timeout) => (network ??= createSyncFetcher(opts.http)).fetch(req, timeout)
+      : undefined,
+  });
+  let run: TaskRunResult;
+  try {
+    run = await runTask(pkg, { input: tc.input, fetch: mocks.fetch, limits: opts.limits });
+  } finally {
+    network?.close();
+  }
+  const findings = judge(tc, run);
+  findings.problems.unshift(...mocks.unmatched());
+  const result: CaseResult = {
+    name: tc.name,
+    file: tc.file,
+    status: findings.problems.length === 0 ? 'passed' : 'failed',
+    durationMs: performance.now() - started,
+    logs: run.logs,
+    unusedMocks: mocks.unused().map((m) => `${m.method ?? 'ANY'} ${m.url} (${m.source})`),
+  };
+  if (tc.description !== undefined) result.description = tc.description;
+  if (findings.problems.length > 0) result.message = findings.problems.join('\n');
+  if (findings.diff.length > 0) result.diff = findings.diff;
+  if (run.status === 'COMPLETED') result.output = run.output;
+  if (findings.unexpectedError && run.error) result.error = run.error;
+  return result;
+}
+
+interface Findings {
+  problems: string[];
+  diff: string[];
+  unexpectedError: boolean;
+}
+
+function judge(tc: TestCase, run: TaskRunResult): Findings {
+  const f: Findings = { problems: [], diff: [], unexpectedError: false };
+  const { expect } = tc;
+  const expectsFailure = expect.shouldFail || expect.error !== undefined;
+  if (expectsFailure) {
+    if (run.status === 'COMPLETED') {
+      f.problems.push(`expected the task to fail, but it completed with output ${formatValue(run.output)}`);
+      return f;
+    }
+    const err = run.error!;
+    const want = expect.error;
+    if (want?.type !== undefined && want.type !== err.type) {
+      f.problems.push(`expected error type ${want.type}, got ${err.type}: ${err.message}`);
+    }
+    if (want?.message !== undefined && !err.message.includes(want.message)) {
+      f.problems.push(
+        `expected the error message to contain ${JSON.stringify(want.message)}, got ${err.type}: ${err.message}`,
+      );
+    }
+    const errorView: Record<string, unknown> = { type: err.type, message: err.message };
+    if (err.status !== undefined) errorView.status = err.status;
+    for (const a of expect.assertions) {
+      const problem = checkAssertion(errorView, a);
+      if (problem) f.problems.push(problem);
+    }
+    return f;
+  }
+  if (run.status !== 'COMPLETED') {
+    f.unexpectedError = true;
+    f.problems.push(`the task failed: ${run.error!.type}: ${run.error!.message}`);
+    return f;
+  }
+  if (expect.hasOutput) {
+    const lines = diffValues(expect.output, run.output, expect.match);
+    if (lines.length > 0) {
+      f.problems.push(
+        expect.match === 'partial'
+          ? 'output does not match the expected output (partial match)'
+          : 'output differs from the expected output',
+      );
+      f.diff = formatDiff(lines);
+    }
+  }
+  for (const a of expect.assertions) {
+    const problem = checkAssertion(run.output, a);
+    if (problem) f.problems.push(problem);
+  }
+  return f;
+}
