@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import { registerConfigCommands } from './config.ts';
 import { registerDb } from './db.ts';
+import { registerGenerate } from './generate.ts';
+import { registerReplay } from './replay.ts';
 import { registerRunOnce } from './run-once.ts';
 import { registerTest } from './test.ts';
 import { registerValidate } from './validate.ts';
@@ -12,4 +14,6 @@ export function registerCommands(program: Command): void {
   registerTest(program);
   registerConfigCommands(program);
   registerDb(program);
+  registerReplay(program);
+  registerGenerate(program);
 }

@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { createSyncFetcher } from '../http/sync-fetch.ts';
 import { runTask, type TaskRunResult } from '../runtime/run-task.ts';
+import { writeSession } from '../services/recording.ts';
 import { httpOptionsFromConfig, runtimeLimitsFromConfig } from '../services/runtime-settings.ts';
 import { loadTaskOrExit } from './load-task.ts';
 import { loadCliConfig } from './load-config.ts';
@@ -19,6 +20,7 @@ interface RunOnceOptions {
   timeout?: string;
   json?: boolean;
   logLevel?: string;
+  record?: string;
 }
 
 export function registerRunOnce(program: Command): void {
@@ -31,6 +33,7 @@ export function registerRunOnce(program: Command): void {
     .option('--input-file <file>', 'input from a JSON file')
     .option('--timeout <ms>', 'time limit in milliseconds (overrides metadata.json timeout)')
     .option('--json', 'print one machine-readable result object')
+    .option('--record <dir>', 'write a replayable session (input, output, logs, requests.har) under DIR')
     .action(async (dir: string | undefined, opts: RunOnceOptions, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as RunOnceOptions;
       const path = taskPathFrom(dir, opts.fromFs, 'run-once');
@@ -51,6 +54,16 @@ export function registerRunOnce(program: Command): void {
         });
       } finally {
         fetcher.close();
+      }
+      if (opts.record !== undefined) {
+        const at = await writeSession({
+          outDir: opts.record,
+          metadata: pkg.metadata,
+          input,
+          result,
+          userAgent: config.http.user_agent,
+        });
+        process.stderr.write(`recorded session: ${at}\n`);
       }
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(jsonResult(pkg.metadata, result), null, 2)}\n`);

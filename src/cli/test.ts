@@ -14,6 +14,7 @@ import { CliExit, UsageError } from './errors.ts';
 import { loadCliConfig } from './load-config.ts';
 import { parsePositiveInt } from './task-path.ts';
 import { formatCase, formatSummary, ProgressBar, styleFor } from './test-output.ts';
+import { saveTestFromRecording } from './update-from.ts';
 
 interface TestOptions {
   fromFs?: string;
@@ -22,6 +23,7 @@ interface TestOptions {
   parallel?: string;
   json?: boolean;
   junit?: string;
+  updateFrom?: string;
 }
 
 /** Above this many cases a TTY gets a progress bar. */
@@ -38,9 +40,14 @@ export function registerTest(program: Command): void {
     .option('--parallel <n>', 'run cases in N worker threads')
     .option('--json', 'print one machine-readable report')
     .option('--junit <file>', 'also write a JUnit XML report to FILE')
+    .option(
+      '--update-from <session>',
+      'first turn a run-once --record session into tests/recorded-<stamp>.json',
+    )
     .action(async (dirs: string[], opts: TestOptions, cmd: Command) => {
       const args = [...dirs, ...(opts.fromFs !== undefined ? [opts.fromFs] : [])];
       if (args.length === 0) throw new UsageError('test: missing the task folder (ratchet test <dir>...)');
+      if (opts.updateFrom !== undefined) await saveTestFromRecording(args, opts.updateFrom);
       const parallel = opts.parallel !== undefined ? parsePositiveInt(opts.parallel, '--parallel') : 1;
       const config = await loadCliConfig(cmd);
       let paths: string[];

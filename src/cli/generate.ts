@@ -1,0 +1,109 @@
+// `ratchet generate task|templates|mcpservers-json`: scaffold a task folder from a template, list
+// the templates, print the MCP client configuration for this installation.
+import type { Command } from 'commander';
+import {
+  DEFAULT_TEMPLATE,
+  generateTask,
+  ScaffoldError,
+  TEMPLATES,
+  type GeneratedTask,
+} from '../tasks/scaffold/generate.ts';
+import { UsageError } from './errors.ts';
+import { configFileOption } from './load-config.ts';
+import { claudeMcpAddLine, mcpServerCommand, mcpServersJson } from './mcp-snippet.ts';
+
+interface GenerateTaskFlags {
+  path?: string;
+  label?: string;
+  description?: string;
+  version?: string;
+  author?: string;
+  tags?: string;
+  template?: string;
+  force?: boolean;
+  json?: boolean;
+}
+
+export function registerGenerate(program: Command): void {
+  const generate = program.command('generate').description('scaffold tasks and configuration snippets');
+
+  generate
+    .command('task')
+    .description('create a task folder from a template (metadata, main.js, schemas, tests)')
+    .argument('[path]', 'folder to create')
+    .option('--path <path>', 'folder to create (alias of the positional argument)')
+    .option('--label <label>', 'human-readable name')
+    .option('--description <text>', 'what the task does')
+    .option('--version <semver>', 'initial version', '1.0.0')
+    .option('--author <name>', 'author')
+    .option('--tags <list>', 'comma-separated tags')
+    .option('--template <name>', `template (see \`ratchet generate templates\`)`, DEFAULT_TEMPLATE)
+    .option('--force', 'write into a folder that already has files')
+    .option('--json', 'print the result as JSON')
+    .action(async (positional: string | undefined, flags: GenerateTaskFlags) => {
+      if (positional !== undefined && flags.path !== undefined && positional !== flags.path) {
+        throw new UsageError('generate task: give the folder once (positional or --path), not both');
+      }
+      const path = positional ?? flags.path;
+      if (path === undefined)
+        throw new UsageError('generate task: missing the folder (ratchet generate task <path>)');
+      let generated: GeneratedTask;
+      try {
+        generated = await generateTask({
+          path,
+          label: flags.label,
+          description: flags.description,
+          version: flags.version,
+          author: flags.author,
+          tags: flags.tags?.split(','),
+          template: flags.template,
+          force: flags.force,
+        });
+      } catch (err) {
+        if (err instanceof ScaffoldError) throw new UsageError(`generate task: ${err.message}`);
+        throw err;
+      }
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(generated, null, 2)}\n`);
+        return;
+      }
+      const lines = [`created ${generated.dir} from the ${generated.template} template:`];
+      for (const f of generated.files) lines.push(`  ${f}`);
+      lines.push('', 'next:', `  ratchet validate ${path}`, `  ratchet test ${path}`);
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+
+  generate
+    .command('templates')
+    .description('list the task templates')
+    .option('--json', 'print a JSON array')
+    .action((flags: { json?: boolean }) => {
+      const list = TEMPLATES.map((t) => ({ name: t.name, description: t.description }));
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+        return;
+      }
+      const width = Math.max(...list.map((t) => t.name.length));
+      for (const t of list) process.stdout.write(`${t.name.padEnd(width)}  ${t.description}\n`);
+    });
+
+  generate
+    .command('mcpservers-json')
+    .description('print the MCP client configuration that starts `ratchet mcp-serve` from this install')
+    .option('--format <format>', 'json (mcpServers block) or claude-config (a `claude mcp add` line)', 'json')
+    .action((flags: { format: string }, cmd: Command) => {
+      if (flags.format !== 'json' && flags.format !== 'claude-config') {
+        throw new UsageError(`--format must be json or claude-config (got "${flags.format}")`);
+      }
+      const command = mcpServerCommand({
+        argv1: process.argv[1] ?? 'ratchet',
+        execPath: process.execPath,
+        configFile: configFileOption(cmd),
+      });
+      const text =
+        flags.format === 'json'
+          ? JSON.stringify(mcpServersJson(command), null, 2)
+          : claudeMcpAddLine(command);
+      process.stdout.write(`${text}\n`);
+    });
+}

@@ -1,0 +1,55 @@
+// The MCP client configuration for this installation: how a client (Claude Desktop, Claude Code,
+// editors) starts `ratchet mcp-serve` over stdio. The command is pinned to what is running now,
+// so the snippet starts the same ratchet, on the same Node, with the same configuration file.
+import { realpathSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+
+export interface McpServerCommand {
+  command: string;
+  args: string[];
+}
+
+export interface McpCommandSources {
+  /** process.argv[1]: the script or bin link that started this CLI. */
+  argv1: string;
+  /** process.execPath: the Node binary running it. */
+  execPath: string;
+  /** The global --config value, if any. */
+  configFile?: string;
+  cwd?: string;
+}
+
+function real(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+export function mcpServerCommand(src: McpCommandSources): McpServerCommand {
+  const cwd = src.cwd ?? process.cwd();
+  const configArgs = src.configFile !== undefined ? ['--config', resolve(cwd, src.configFile)] : [];
+  const launcher = resolve(cwd, src.argv1);
+  // An installed `ratchet` bin link runs on its own; a script path (node dist/cli/main.js) needs
+  // the Node that runs it now, since the `node` on PATH may be an older, unsupported one.
+  if (basename(launcher) === 'ratchet') {
+    return { command: launcher, args: [...configArgs, 'mcp-serve'] };
+  }
+  return { command: src.execPath, args: [real(launcher), ...configArgs, 'mcp-serve'] };
+}
+
+export function mcpServersJson(cmd: McpServerCommand): object {
+  return { mcpServers: { ratchet: { command: cmd.command, args: cmd.args } } };
+}
+
+/** POSIX shell quoting: bare when safe, single-quoted otherwise. */
+export function shellQuote(word: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Claude Code's CLI: `claude mcp add <name> -- <command> [args...]` (`--` keeps `--config` ours). */
+export function claudeMcpAddLine(cmd: McpServerCommand): string {
+  return ['claude', 'mcp', 'add', 'ratchet', '--', cmd.command, ...cmd.args].map(shellQuote).join(' ');
+}

@@ -1,0 +1,148 @@
+// `ratchet generate task`: writes a new task folder from a template. Templates are TypeScript
+// modules (compiled into dist/, so they ship with the package without extra files).
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import semver from 'semver';
+import { basicTemplate, dataTransformTemplate, validationTemplate } from './templates-local.ts';
+import { httpApiTemplate, scheduledJobTemplate, webhookHandlerTemplate } from './templates-http.ts';
+import type { TaskTemplate, TemplateVars } from './types.ts';
+
+export type { TaskTemplate, TemplateVars } from './types.ts';
+
+export const TEMPLATES: readonly TaskTemplate[] = [
+  basicTemplate,
+  httpApiTemplate,
+  dataTransformTemplate,
+  validationTemplate,
+  webhookHandlerTemplate,
+  scheduledJobTemplate,
+];
+
+export const DEFAULT_TEMPLATE = 'basic';
+
+export class ScaffoldError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScaffoldError';
+  }
+}
+
+export function findTemplate(name: string): TaskTemplate {
+  const template = TEMPLATES.find((t) => t.name === name);
+  if (!template) {
+    throw new ScaffoldError(
+      `unknown template "${name}"; the templates are: ${TEMPLATES.map((t) => t.name).join(', ')}`,
+    );
+  }
+  return template;
+}
+
+/** `Weather API Fetcher` → `weather-api-fetcher`. */
+export function slugify(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/** `weather-api` → `Weather Api`. */
+function titleCase(slug: string): string {
+  return slug
+    .split('-')
+    .filter((w) => w !== '')
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join(' ');
+}
+
+export interface GenerateTaskOptions {
+  path: string;
+  label?: string;
+  description?: string;
+  version?: string;
+  author?: string;
+  /** Comma-separated on the command line; split already. */
+  tags?: string[];
+  template?: string;
+  /** Write into a folder that already has files (template files are overwritten, others kept). */
+  force?: boolean;
+  now?: Date;
+}
+
+export interface GeneratedTask {
+  dir: string;
+  template: string;
+  metadata: Record<string, unknown>;
+  /** Paths relative to `dir`, in the order written. */
+  files: string[];
+}
+
+async function checkTarget(dir: string, force: boolean): Promise<void> {
+  let entries: string[];
+  try {
+    const info = await stat(dir);
+    if (!info.isDirectory()) throw new ScaffoldError(`${dir} exists and is not a folder`);
+    entries = await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  if (entries.length > 0 && !force) {
+    throw new ScaffoldError(
+      `${dir} already exists and is not empty (${entries.length} entries); use --force to write into it`,
+    );
+  }
+}
+
+function buildVars(dir: string, opts: GenerateTaskOptions): TemplateVars {
+  const folderSlug = slugify(basename(dir));
+  const name = folderSlug || slugify(opts.label ?? '');
+  if (name === '') {
+    throw new ScaffoldError(
+      `cannot derive a task name from ${dir}; give --label or a folder name with letters`,
+    );
+  }
+  const version = opts.version ?? '1.0.0';
+  if (semver.valid(version) === null) {
+    throw new ScaffoldError(`--version must be a semantic version such as 1.0.0 (got "${version}")`);
+  }
+  const label = opts.label?.trim() || titleCase(name);
+  const vars: TemplateVars = {
+    name,
+    label,
+    description: opts.description?.trim() || `${label} (generated task)`,
+    version,
+    tags: (opts.tags ?? []).map((t) => t.trim()).filter((t) => t !== ''),
+  };
+  if (opts.author?.trim()) vars.author = opts.author.trim();
+  return vars;
+}
+
+export async function generateTask(opts: GenerateTaskOptions): Promise<GeneratedTask> {
+  const template = findTemplate(opts.template ?? DEFAULT_TEMPLATE);
+  const dir = resolve(opts.path);
+  const vars = buildVars(dir, opts);
+  await checkTarget(dir, opts.force ?? false);
+  const now = (opts.now ?? new Date()).toISOString();
+  const metadata: Record<string, unknown> = {
+    uuid: randomUUID(),
+    name: vars.name,
+    label: vars.label,
+    version: vars.version,
+    description: vars.description,
+    ...(vars.author ? { author: vars.author } : {}),
+    tags: [...new Set([...vars.tags, ...template.tags])],
+    ...template.metadata,
+    created_at: now,
+    updated_at: now,
+  };
+  const files = { 'metadata.json': metadata, ...template.files(vars) };
+  for (const [rel, content] of Object.entries(files)) {
+    const path = join(dir, rel);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`);
+  }
+  return { dir, template: template.name, metadata, files: Object.keys(files) };
+}
