@@ -1,0 +1,46 @@
+// The composition root: builds the object graph once, from the configuration, for every
+// long-lived entry point (commands that use the store, `serve`, `worker`, MCP) and for tests.
+// Later parts (queue, workers, scheduler, registry, HTTP server) hang off this object.
+import type { RatchetConfig } from './config/schema.ts';
+import { openDatabase, type Store } from './store/database.ts';
+import { migrateToLatest } from './store/migrate.ts';
+
+export interface Ratchet {
+  config: RatchetConfig;
+  store: Store;
+  /** Closes everything opened here; safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface CreateRatchetOptions {
+  /** Apply pending migrations before returning (default true: start-up always migrates). */
+  migrate?: boolean;
+}
+
+export async function createRatchet(
+  config: RatchetConfig,
+  opts: CreateRatchetOptions = {},
+): Promise<Ratchet> {
+  const { url, max_connections, connection_timeout } = config.server.database;
+  const store = await openDatabase({
+    url,
+    maxConnections: max_connections,
+    connectionTimeoutMs: connection_timeout * 1000,
+  });
+  try {
+    if (opts.migrate !== false) await migrateToLatest(store);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  let closed = false;
+  return {
+    config,
+    store,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await store.close();
+    },
+  };
+}
