@@ -4,10 +4,13 @@
 import type { RatchetConfig } from './config/schema.ts';
 import { openDatabase, type Store } from './store/database.ts';
 import { migrateToLatest } from './store/migrate.ts';
+import { createNotifier, type Notifier } from './queue/notifier.ts';
 
 export interface Ratchet {
   config: RatchetConfig;
   store: Store;
+  /** Queue wake-ups: enqueue/retry/cancel notify, workers subscribe (src/queue/notifier.ts). */
+  notifier: Notifier;
   /** Closes everything opened here; safe to call twice. */
   close(): Promise<void>;
 }
@@ -34,12 +37,15 @@ export async function createRatchet(
     throw err;
   }
   let closed = false;
+  const notifier = createNotifier(store, { url });
   return {
     config,
     store,
+    notifier,
     async close() {
       if (closed) return;
       closed = true;
+      await notifier.close();
       await store.close();
     },
   };
