@@ -193,7 +193,8 @@ test('--parallel runs cases at the same time in worker threads, reported in file
   );
   assert.deepEqual(order, ['case-1.json', 'case-2.json', 'case-3.json', 'case-4.json']);
   const spans = cases.map((c) => c.output as { start: number; end: number });
-  const latestStart = Math.max(...spans.map((s) => s.start));
-  const earliestEnd = Math.min(...spans.map((s) => s.end));
-  assert.ok(latestStart < earliestEnd, `cases did not overlap: ${JSON.stringify(spans)}`);
+  // Run one after another, no two intervals could intersect; under a loaded machine the workers
+  // may start staggered, so any intersecting pair is the proof (no timing threshold).
+  const overlapping = spans.some((a, i) => spans.some((b, j) => i < j && a.start < b.end && b.start < a.end));
+  assert.ok(overlapping, `cases did not overlap: ${JSON.stringify(spans)}`);
 });
