@@ -1,0 +1,174 @@
+// Delivers a finished job's result to each of its destinations, one after another, recording every
+// attempt in delivery_results. Nothing here throws: a failed delivery is an outcome, never a
+// reason to fail the job (its result is already stored when delivery starts).
+import type { Ratchet } from '../app.ts';
+import type { ExecutionRecord } from '../store/repos/executions.ts';
+import type { JobRecord } from '../store/repos/jobs.ts';
+import { insertDeliveryResult } from '../store/repos/deliveries.ts';
+import type { InsertDeliveryResultInput } from '../store/repos/deliveries.ts';
+import { getTask } from '../store/repos/tasks.ts';
+import { parseDestination, redactDestination } from './destinations.ts';
+import type { Destination } from './destinations.ts';
+import { deliverToFile } from './filesystem.ts';
+import type { DeliveryContext, FinishedStatus } from './payload.ts';
+import { deliverToStdio } from './stdio.ts';
+import type { StdioStreams } from './stdio.ts';
+import { deliverWebhook } from './webhook.ts';
+
+export interface DeliverRequest {
+  job: JobRecord;
+  execution: ExecutionRecord | null;
+  /** Default: from the execution, else the job. */
+  status?: FinishedStatus;
+  /** Default: the job's own outputDestinations. */
+  destinations?: unknown[] | null;
+}
+
+export interface DeliverOptions {
+  /** Where relative filesystem paths resolve (default the working directory). */
+  baseDir?: string;
+  streams?: StdioStreams;
+  /** Pause between webhook attempts; injectable for tests. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface DeliveryOutcome {
+  index: number;
+  type: string;
+  success: boolean;
+  attempts: number;
+  error: string | null;
+  /** Where it went: the file written, the URL, the stream. */
+  target: string | null;
+}
+
+function statusOf(req: DeliverRequest): FinishedStatus {
+  if (req.status) return req.status;
+  const s = req.execution?.status ?? req.job.status;
+  return s === 'COMPLETED' || s === 'CANCELLED' ? s : 'FAILED';
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Records one attempt; a recording failure is reported but does not stop delivery. */
+async function record(app: Ratchet, row: InsertDeliveryResultInput): Promise<void> {
+  try {
+    await insertDeliveryResult(app.store.db, row);
+  } catch (err) {
+    process.stderr.write(
+      `warning: could not record a ${row.destinationType} delivery for job ${row.jobId}: ${message(err)}\n`,
+    );
+  }
+}
+
+async function deliverOne(
+  app: Ratchet,
+  ctx: DeliveryContext,
+  dest: Destination,
+  index: number,
+  opts: DeliverOptions,
+): Promise<DeliveryOutcome> {
+  const base = {
+    jobId: ctx.job.id,
+    executionId: ctx.execution?.id ?? null,
+    destinationType: dest.type,
+    destination: redactDestination(dest),
+  };
+  if (dest.type === 'webhook') {
+    const attempts = await deliverWebhook(dest, ctx, {
+      http: { userAgent: app.config.http.user_agent, verifySsl: app.config.http.verify_ssl },
+      sleep: opts.sleep,
+      onAttempt: (a) =>
+        record(app, {
+          ...base,
+          attempt: a.attempt,
+          success: a.success,
+          statusCode: a.statusCode,
+          error: a.error,
+          durationMs: a.durationMs,
+        }),
+    });
+    const last = attempts.at(-1)!;
+    return {
+      index,
+      type: dest.type,
+      success: last.success,
+      attempts: attempts.length,
+      error: last.error,
+      target: dest.url,
+    };
+  }
+  const started = performance.now();
+  let target: string | null = dest.type === 'stdio' ? dest.stream : null;
+  let error: string | null = null;
+  try {
+    if (dest.type === 'filesystem') {
+      target = (await deliverToFile(dest, ctx, { baseDir: opts.baseDir })).path;
+    } else {
+      deliverToStdio(dest, ctx, opts.streams);
+    }
+  } catch (err) {
+    error = message(err);
+  }
+  const durationMs = Math.round(performance.now() - started);
+  await record(app, { ...base, attempt: 1, success: error === null, error, durationMs });
+  return { index, type: dest.type, success: error === null, attempts: 1, error, target };
+}
+
+/** Delivers to every destination in order; resolves with one outcome per destination. */
+export async function deliverResult(
+  app: Ratchet,
+  req: DeliverRequest,
+  opts: DeliverOptions = {},
+): Promise<DeliveryOutcome[]> {
+  const raw = req.destinations === undefined ? req.job.outputDestinations : req.destinations;
+  if (!raw || raw.length === 0) return [];
+  let taskName = `task-${req.job.taskId}`;
+  try {
+    taskName = (await getTask(app.store.db, req.job.taskId))?.name ?? taskName;
+  } catch {
+    // The name only fills templates; the id-based fallback is still unique.
+  }
+  const ctx: DeliveryContext = { job: req.job, execution: req.execution, status: statusOf(req), taskName };
+  const outcomes: DeliveryOutcome[] = [];
+  for (const [index, rawDest] of raw.entries()) {
+    let dest: Destination;
+    try {
+      dest = parseDestination(rawDest, index);
+    } catch (err) {
+      // A destination stored before validation existed, or edited by hand: record why it was skipped.
+      const type =
+        rawDest !== null &&
+        typeof rawDest === 'object' &&
+        typeof (rawDest as { type?: unknown }).type === 'string'
+          ? (rawDest as { type: string }).type
+          : 'unknown';
+      await record(app, {
+        jobId: req.job.id,
+        executionId: req.execution?.id ?? null,
+        destinationType: type,
+        destination: { type },
+        success: false,
+        error: message(err),
+      });
+      outcomes.push({ index, type, success: false, attempts: 1, error: message(err), target: null });
+      continue;
+    }
+    try {
+      outcomes.push(await deliverOne(app, ctx, dest, index, opts));
+    } catch (err) {
+      // Unexpected (a bug or an exotic failure): still an outcome, never an exception for the queue.
+      outcomes.push({
+        index,
+        type: dest.type,
+        success: false,
+        attempts: 0,
+        error: message(err),
+        target: null,
+      });
+    }
+  }
+  return outcomes;
+}
