@@ -86,7 +86,8 @@ async function saveOrExplain(taskDir: string, session: RecordedSession): Promise
 function printReport(report: ReplayReport, code: string): void {
   const served = report.result.http.length - report.mismatches.length;
   if (report.matches) {
-    process.stdout.write(`✓ replay matches the recording (${served} requests served from requests.har)\n`);
+    const requests = served === 1 ? '1 request' : `${served} requests`;
+    process.stdout.write(`✓ replay matches the recording (${requests} served from requests.har)\n`);
     return;
   }
   const lines = ['✗ replay differs from the recording', `  recording: ${report.session}`];

@@ -67,20 +67,27 @@ async function createSessionDir(outDir: string, stamp: string): Promise<string> 
 
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
-function humanLog(meta: TaskMetadata, result: TaskRunResult, recordedAt: string): string {
-  const lines = [`${recordedAt} [ratchet] run ${result.executionId} of ${meta.name} ${meta.version}`];
-  for (const e of result.logs) lines.push(`${e.timestamp} [${e.level}] ${e.message}`);
+function humanLog(meta: TaskMetadata, result: TaskRunResult, now: Date): string {
+  const started = new Date(now.getTime() - result.durationMs).toISOString();
+  // Logs and requests interleave by time, as they happened.
+  const events: [string, string][] = result.logs.map((e) => [e.timestamp, `[${e.level}] ${e.message}`]);
   for (const x of result.http) {
     const outcome = x.response
       ? `${x.response.status} ${x.response.statusText}`
       : `${x.error?.type}: ${x.error?.message}`;
-    lines.push(
-      `${x.startedAt} [http] ${x.request.method} ${x.request.url} -> ${outcome} (${x.durationMs} ms)`,
-    );
+    events.push([
+      x.startedAt,
+      `[http] ${x.request.method} ${x.request.url} -> ${outcome} (${x.durationMs} ms)`,
+    ]);
   }
+  events.sort((a, b) => a[0].localeCompare(b[0]));
   const end =
     result.status === 'COMPLETED' ? 'completed' : `failed: ${result.error?.type}: ${result.error?.message}`;
-  lines.push(`${new Date().toISOString()} [ratchet] ${end} in ${Math.round(result.durationMs)} ms`);
+  const lines = [
+    `${started} [ratchet] run ${result.executionId} of ${meta.name} ${meta.version}`,
+    ...events.map(([at, text]) => `${at} ${text}`),
+    `${now.toISOString()} [ratchet] ${end} in ${Math.round(result.durationMs)} ms`,
+  ];
   return `${lines.join('\n')}\n`;
 }
 
@@ -125,7 +132,7 @@ export async function writeSession(opts: WriteSessionOptions): Promise<string> {
     ['input.json', json(opts.input ?? null)],
     result.status === 'COMPLETED' ? ['output.json', json(result.output)] : ['error.json', json(result.error)],
     ['logs.jsonl', result.logs.map((e) => `${JSON.stringify(e)}\n`).join('')],
-    ['ratchet.log', humanLog(meta, result, info.recordedAt)],
+    ['ratchet.log', humanLog(meta, result, now)],
     ['requests.har', json(har)],
   ];
   await Promise.all(files.map(([name, text]) => writeFile(join(path, name), text)));
@@ -167,6 +174,7 @@ export async function readSession(sessionPath: string): Promise<RecordedSession>
   if (inputText === undefined) {
     throw new RecordingError(`${path}: not a recording session (no input.json)`);
   }
+  const input = parse(inputText, where('input.json'));
   const outputText = await readText(path, 'output.json');
   const errorText = await readText(path, 'error.json');
   if (outputText === undefined && errorText === undefined) {
@@ -187,7 +195,7 @@ export async function readSession(sessionPath: string): Promise<RecordedSession>
     stamp: basename(path).startsWith(SESSION_PREFIX)
       ? basename(path).slice(SESSION_PREFIX.length)
       : basename(path),
-    input: parse(inputText, where('input.json')),
+    input,
     logs: parseLogs(await readText(path, 'logs.jsonl'), where('logs.jsonl')),
     exchanges,
   };

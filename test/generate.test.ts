@@ -1,0 +1,159 @@
+// `ratchet generate task|templates|mcpservers-json` through the built CLI: every template yields a
+// task that passes `validate` and `test` as generated; existing folders are protected.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI, runCli } from './helpers/cli.ts';
+
+const root = await mkdtemp(join(tmpdir(), 'ratchet-generate-'));
+after(() => rm(root, { recursive: true, force: true }));
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+test('generate templates lists at least the six templates, as text and JSON', async () => {
+  const r = await runCli(['generate', 'templates', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const list = JSON.parse(r.stdout) as { name: string; description: string }[];
+  const names = list.map((t) => t.name);
+  for (const n of ['basic', 'http-api', 'data-transform', 'validation', 'webhook-handler', 'scheduled-job']) {
+    assert.ok(names.includes(n), `${n} missing from ${names.join(', ')}`);
+  }
+  for (const t of list) assert.ok(t.description.length > 10, t.name);
+  const text = await runCli(['generate', 'templates']);
+  assert.equal(text.code, 0);
+  assert.equal(text.stdout.trim().split('\n').length, list.length);
+  assert.match(text.stdout, /^http-api\s+calls a REST API/m);
+});
+
+test('every template generates a task that passes validate and test as generated', async () => {
+  const list = JSON.parse((await runCli(['generate', 'templates', '--json'])).stdout) as { name: string }[];
+  await Promise.all(
+    list.map(async ({ name }) => {
+      const dir = join(root, `t-${name}`);
+      const g = await runCli(['generate', 'task', dir, '--template', name, '--label', `My ${name}`]);
+      assert.equal(g.code, 0, `${name}: ${g.stderr}`);
+      const v = await runCli(['validate', dir]);
+      assert.equal(v.code, 0, `${name} validate:\n${v.stdout}${v.stderr}`);
+      assert.match(v.stdout, /0 errors, 0 warnings/, `${name} validate:\n${v.stdout}`);
+      const t = await runCli(['test', dir, '--json']);
+      assert.equal(t.code, 0, `${name} test:\n${t.stdout}${t.stderr}`);
+      const report = JSON.parse(t.stdout) as { ok: boolean; totals: { passed: number; cases: number } };
+      assert.equal(report.ok, true);
+      assert.ok(report.totals.cases >= 1 && report.totals.passed === report.totals.cases, name);
+    }),
+  );
+  // The HTTP templates come with mocked tests.
+  for (const name of ['http-api', 'webhook-handler', 'scheduled-job']) {
+    const tests = join(root, `t-${name}`, 'tests');
+    const texts = await Promise.all((await readdir(tests)).map((f) => readFile(join(tests, f), 'utf8')));
+    assert.ok(
+      texts.some((t) => 'mock_http' in (JSON.parse(t) as object)),
+      `${name} has no mock_http test`,
+    );
+  }
+});
+
+test('generate task writes metadata from the flags (uuid, name, label, version, author, tags)', async () => {
+  const dir = join(root, 'Weather Service');
+  const r = await runCli([
+    'generate',
+    'task',
+    '--path',
+    dir,
+    '--label',
+    'Weather Service Fetcher',
+    '--description',
+    'Fetches the weather',
+    '--version=2.1.0',
+    '--author',
+    'LLM Agent',
+    '--tags',
+    'weather, api,external',
+    '--template',
+    'http-api',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const meta = JSON.parse(await readFile(join(dir, 'metadata.json'), 'utf8'));
+  assert.match(meta.uuid, UUID);
+  assert.equal(meta.name, 'weather-service');
+  assert.equal(meta.label, 'Weather Service Fetcher');
+  assert.equal(meta.description, 'Fetches the weather');
+  assert.equal(meta.version, '2.1.0');
+  assert.equal(meta.author, 'LLM Agent');
+  assert.deepEqual(meta.tags.slice(0, 3), ['weather', 'api', 'external']);
+  assert.match(
+    await readFile(join(dir, 'main.js'), 'utf8'),
+    /^\/\/ Weather Service Fetcher: Fetches the weather/,
+  );
+  const other = join(root, 'second');
+  await runCli(['generate', 'task', other]);
+  const meta2 = JSON.parse(await readFile(join(other, 'metadata.json'), 'utf8'));
+  assert.notEqual(meta2.uuid, meta.uuid);
+  assert.equal(meta2.version, '1.0.0');
+  assert.equal(meta2.label, 'Second');
+});
+
+test('generate task refuses a non-empty folder unless --force; bad flags are usage errors', async () => {
+  const dir = join(root, 'occupied');
+  await mkdir(dir);
+  await writeFile(join(dir, 'notes.txt'), 'mine');
+  const refused = await runCli(['generate', 'task', dir]);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /already exists and is not empty.*--force/);
+  await assert.rejects(readFile(join(dir, 'metadata.json')));
+  const forced = await runCli(['generate', 'task', dir, '--force']);
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.equal(await readFile(join(dir, 'notes.txt'), 'utf8'), 'mine');
+  assert.equal((await runCli(['validate', dir])).code, 0);
+
+  const empty = join(root, 'empty');
+  await mkdir(empty);
+  assert.equal((await runCli(['generate', 'task', empty])).code, 0, 'an empty folder is fine');
+
+  const unknown = await runCli(['generate', 'task', join(root, 'u'), '--template', 'nope']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown template "nope".*basic, http-api, data-transform/);
+  const badVersion = await runCli(['generate', 'task', join(root, 'v'), '--version=one']);
+  assert.equal(badVersion.code, 2);
+  assert.match(badVersion.stderr, /semantic version/);
+  const none = await runCli(['generate', 'task']);
+  assert.equal(none.code, 2);
+});
+
+test('generate mcpservers-json prints the mcpServers block and the claude mcp add line', async () => {
+  const r = await runCli(['generate', 'mcpservers-json']);
+  assert.equal(r.code, 0, r.stderr);
+  const config = JSON.parse(r.stdout);
+  const server = config.mcpServers.ratchet;
+  // Run as `node dist/cli/main.js`: the command is this Node and the script its first argument.
+  assert.equal(server.command, process.execPath);
+  assert.deepEqual(server.args, [CLI, 'mcp-serve']);
+
+  const withConfig = await runCli(['--config', 'conf/ratchet.yaml', 'generate', 'mcpservers-json'], {
+    cwd: root,
+  });
+  assert.deepEqual(JSON.parse(withConfig.stdout).mcpServers.ratchet.args, [
+    CLI,
+    '--config',
+    join(root, 'conf', 'ratchet.yaml'),
+    'mcp-serve',
+  ]);
+
+  const claude = await runCli(['generate', 'mcpservers-json', '--format', 'claude-config']);
+  assert.equal(claude.code, 0);
+  assert.equal(claude.stdout.trim(), `claude mcp add ratchet -- ${process.execPath} ${CLI} mcp-serve`);
+  const spaced = await runCli(
+    ['generate', 'mcpservers-json', '--format', 'claude-config', '--config', "my conf's.yaml"],
+    {
+      cwd: root,
+    },
+  );
+  assert.ok(
+    spaced.stdout.trim().endsWith(`--config '${join(root, "my conf'\\''s.yaml")}' mcp-serve`),
+    spaced.stdout,
+  );
+  const bad = await runCli(['generate', 'mcpservers-json', '--format', 'yaml']);
+  assert.equal(bad.code, 2);
+});
