@@ -4,9 +4,10 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLI_MAIN, assertBuilt, cleanEnv } from '../../src/cli/test-helpers/cli-process.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+export const CLI = CLI_MAIN;
 export const SAMPLES = join(ROOT, 'sample', 'tasks');
 
 export interface CliResult {
@@ -19,13 +20,14 @@ export function runCli(
   args: string[],
   opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<CliResult> {
+  assertBuilt();
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [CLI, ...args],
       {
         cwd: opts.cwd ?? ROOT,
-        env: { ...process.env, ...opts.env },
+        env: cleanEnv(opts.env),
         timeout: opts.timeoutMs ?? 60_000,
         maxBuffer: 64 * 1024 * 1024,
       },
