@@ -85,7 +85,7 @@ function toSummary(row: Omit<Selectable<ExecutionsTable>, 'logs' | 'http'>): Exe
   };
 }
 
-function toExecution(row: Selectable<ExecutionsTable>): ExecutionRecord {
+export function toExecution(row: Selectable<ExecutionsTable>): ExecutionRecord {
   return { ...toSummary(row), logs: fromJson<unknown[]>(row.logs), http: fromJson<unknown[]>(row.http) };
 }
 

@@ -1,0 +1,64 @@
+// What a worker reports when an attempt ends, and the execution-row write every outcome shares.
+// Results are written once per attempt: each final UPDATE of a job is guarded by
+// `lease_owner = worker AND attempts = attempt AND status = 'PROCESSING'`; a late result of an
+// attempt whose lease was taken over matches nothing and is discarded.
+import { sql } from 'kysely';
+import type { Db } from '../store/codec.ts';
+import { toJsonOrNull } from '../store/codec.ts';
+import { toExecution, type ExecutionError, type ExecutionRecord } from '../store/repos/executions.ts';
+import type { JobRecord } from '../store/repos/jobs.ts';
+import type { ExecutionStatus, JobStatus } from '../store/schema.ts';
+
+export interface AttemptResult {
+  jobId: number;
+  /** The attempt number the claim gave (jobs.attempts after the claim). */
+  attempt: number;
+  executionId: number;
+  workerId: string;
+  status: 'COMPLETED' | 'FAILED' | 'CANCELLED';
+  output?: unknown;
+  error?: ExecutionError | null;
+  logs?: unknown[];
+  /** HAR-compatible HttpExchange[] (src/http/har.ts converts). */
+  http?: unknown[];
+  /** The last progress report. */
+  progress?: unknown;
+  finishedAt: number;
+}
+
+export interface FinishedAttempt {
+  job: JobRecord;
+  execution: ExecutionRecord;
+  /** Where the job went: a final status, RETRYING or QUEUED (handed back). */
+  jobStatus: JobStatus;
+}
+
+/** The guard that makes a result count only for the attempt that currently holds the lease. */
+export function ownedAttempt(r: Pick<AttemptResult, 'jobId' | 'attempt' | 'workerId'>) {
+  return sql<boolean>`id = ${r.jobId} and lease_owner = ${r.workerId} and attempts = ${r.attempt} and status = 'PROCESSING'`;
+}
+
+/** Stores the attempt's outcome on its execution row (only while it is still RUNNING). */
+export async function writeExecution(
+  db: Db,
+  r: AttemptResult,
+  status: Extract<ExecutionStatus, 'COMPLETED' | 'FAILED' | 'CANCELLED'>,
+): Promise<ExecutionRecord | undefined> {
+  const row = await db
+    .updateTable('executions')
+    .set({
+      status,
+      output: toJsonOrNull(r.output),
+      error: toJsonOrNull(r.error),
+      logs: toJsonOrNull(r.logs),
+      http: toJsonOrNull(r.http),
+      progress: toJsonOrNull(r.progress),
+      finished_at: r.finishedAt,
+      duration_ms: sql<number>`${r.finishedAt} - started_at`,
+    })
+    .where('id', '=', r.executionId)
+    .where('status', '=', 'RUNNING')
+    .returningAll()
+    .executeTakeFirst();
+  return row ? toExecution(row) : undefined;
+}

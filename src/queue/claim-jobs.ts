@@ -1,0 +1,149 @@
+// Claim up to `limit` due jobs for one worker, highest priority first, and open an execution row
+// for each attempt, all in one transaction. PostgreSQL: the candidates are locked with
+// FOR UPDATE SKIP LOCKED, so concurrent workers take disjoint sets without waiting. SQLite: the
+// transaction is BEGIN IMMEDIATE (the store's driver), so claims are serialised by the write lock.
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Store } from '../store/database.ts';
+import { inTransaction, toJson, type Db } from '../store/codec.ts';
+import { toJob, type JobRecord } from '../store/repos/jobs.ts';
+import { taskConcurrencyLimit } from './task-limits.ts';
+
+export interface ClaimOptions {
+  workerId: string;
+  limit: number;
+  leaseMs: number;
+  now: number;
+}
+
+export interface ClaimedJob {
+  job: JobRecord;
+  executionId: number;
+  /** The version this attempt runs (the pinned one, else the task's latest at claim time). */
+  taskVersionId: number;
+}
+
+interface Candidate {
+  id: number;
+  task_id: number;
+  version_id: number | null;
+}
+
+async function selectCandidates(trx: Db, store: Store, opts: ClaimOptions): Promise<Candidate[]> {
+  // The literal IN list (not a parameter) lets SQLite use the partial claim index.
+  const lock = store.dialect === 'postgres' ? sql`for update of jobs skip locked` : sql``;
+  const { rows } = await sql<Candidate>`
+    select jobs.id, jobs.task_id, coalesce(jobs.task_version_id, tasks.latest_version_id) as version_id
+    from jobs join tasks on tasks.id = jobs.task_id
+    where jobs.status in ('QUEUED', 'RETRYING') and jobs.run_at <= ${opts.now}
+    order by jobs.priority desc, jobs.run_at, jobs.id
+    limit ${opts.limit}
+    ${lock}`.execute(trx);
+  return rows.map((r) => ({
+    id: Number(r.id),
+    task_id: Number(r.task_id),
+    version_id: r.version_id === null ? null : Number(r.version_id),
+  }));
+}
+
+/** Drops candidates beyond their task's max_concurrency (counting jobs running anywhere). */
+async function applyConcurrencyLimits(trx: Db, store: Store, candidates: Candidate[]): Promise<Candidate[]> {
+  const limits = new Map<number, number>();
+  for (const c of candidates) {
+    if (c.version_id === null || limits.has(c.task_id)) continue;
+    const limit = await taskConcurrencyLimit(trx, c.version_id);
+    if (limit !== undefined) limits.set(c.task_id, limit);
+  }
+  if (limits.size === 0) return candidates;
+  const free = new Map<number, number>();
+  for (const [taskId, limit] of limits) {
+    // Serialises claims of a limited task across PostgreSQL workers until this transaction ends,
+    // so two workers cannot both see a free slot (SQLite's write lock already serialises).
+    if (store.dialect === 'postgres')
+      await sql`select pg_advisory_xact_lock(7311, ${taskId}::int)`.execute(trx);
+    const running = await trx
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('task_id', '=', taskId)
+      .where('status', '=', 'PROCESSING')
+      .executeTakeFirstOrThrow();
+    free.set(taskId, limit - Number(running.n));
+  }
+  return candidates.filter((c) => {
+    const left = free.get(c.task_id);
+    if (left === undefined) return true;
+    free.set(c.task_id, left - 1);
+    return left > 0;
+  });
+}
+
+export async function claimJobs(store: Store, opts: ClaimOptions): Promise<ClaimedJob[]> {
+  if (opts.limit <= 0) return [];
+  return inTransaction(store.db, async (trx) => {
+    const candidates = await applyConcurrencyLimits(trx, store, await selectCandidates(trx, store, opts));
+    if (candidates.length === 0) return [];
+    const orphans = candidates.filter((c) => c.version_id === null).map((c) => c.id);
+    if (orphans.length > 0) {
+      // A job whose task has no enabled version can never run; fail it instead of spinning on it.
+      await trx
+        .updateTable('jobs')
+        .set({
+          status: 'FAILED',
+          finished_at: opts.now,
+          updated_at: opts.now,
+          last_error: toJson({ type: 'TaskNotFound', message: 'the task has no enabled version to run' }),
+        })
+        .where('id', 'in', orphans)
+        .execute();
+    }
+    const runnable = candidates.filter((c) => c.version_id !== null);
+    if (runnable.length === 0) return [];
+    const versionOf = new Map(runnable.map((c) => [c.id, c.version_id!]));
+    const rows = await trx
+      .updateTable('jobs')
+      .set({
+        status: 'PROCESSING',
+        attempts: sql<number>`attempts + 1`,
+        lease_owner: opts.workerId,
+        lease_expires_at: opts.now + opts.leaseMs,
+        started_at: sql<number>`coalesce(started_at, ${opts.now})`,
+        updated_at: opts.now,
+      })
+      .where(
+        'id',
+        'in',
+        runnable.map((c) => c.id),
+      )
+      .where(sql<boolean>`status in ('QUEUED', 'RETRYING')`)
+      .returningAll()
+      .execute();
+    if (rows.length === 0) return [];
+    const executions = await trx
+      .insertInto('executions')
+      .values(
+        rows.map((r) => ({
+          uuid: randomUUID(),
+          job_id: r.id,
+          task_id: r.task_id,
+          task_version_id: versionOf.get(Number(r.id))!,
+          attempt: r.attempts,
+          status: 'RUNNING' as const,
+          input: r.input,
+          worker_id: opts.workerId,
+          started_at: opts.now,
+          created_at: opts.now,
+        })),
+      )
+      .returning(['id', 'job_id'])
+      .execute();
+    const executionOf = new Map(executions.map((e) => [Number(e.job_id), Number(e.id)]));
+    // Keep the claim order (priority, run_at, id); RETURNING order is not guaranteed.
+    const order = new Map(runnable.map((c, i) => [c.id, i]));
+    return rows
+      .map((r) => {
+        const job = toJob(r);
+        return { job, executionId: executionOf.get(job.id)!, taskVersionId: versionOf.get(job.id)! };
+      })
+      .sort((a, b) => order.get(a.job.id)! - order.get(b.job.id)!);
+  });
+}

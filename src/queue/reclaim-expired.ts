@@ -1,0 +1,62 @@
+// Jobs whose lease ran out (their worker died or hung without renewing) go back to the queue with
+// the attempt counted: RETRYING and due at once, or FAILED when that was the last attempt. Their
+// open execution rows are closed as FAILED with a WorkerLost error, so every attempt shows why.
+import { sql } from 'kysely';
+import type { Store } from '../store/database.ts';
+import { inTransaction, toJson } from '../store/codec.ts';
+import { toJob, type JobRecord } from '../store/repos/jobs.ts';
+import { toExecution, type ExecutionRecord } from '../store/repos/executions.ts';
+
+export interface ReclaimedJob {
+  job: JobRecord;
+  /** The closed execution of the lost attempt, if it had one open. */
+  execution: ExecutionRecord | undefined;
+}
+
+export async function reclaimExpiredJobs(store: Store, now: number, limit = 500): Promise<ReclaimedJob[]> {
+  return inTransaction(store.db, async (trx) => {
+    const lock = store.dialect === 'postgres' ? sql`for update skip locked` : sql``;
+    const { rows: expired } = await sql<{ id: number; lease_owner: string | null }>`
+      select id, lease_owner from jobs
+      where status = 'PROCESSING' and lease_expires_at < ${now}
+      order by lease_expires_at limit ${limit} ${lock}`.execute(trx);
+    const out: ReclaimedJob[] = [];
+    for (const { id, lease_owner } of expired) {
+      const error = {
+        type: 'WorkerLost',
+        message: `worker ${lease_owner ?? '(unknown)'} stopped renewing its lease on job ${id}; the attempt was abandoned`,
+      };
+      const row = await trx
+        .updateTable('jobs')
+        .set({
+          status: sql`case when attempts > max_retries then 'FAILED' else 'RETRYING' end`,
+          finished_at: sql`case when attempts > max_retries then cast(${now} as bigint) else null end`,
+          run_at: now,
+          updated_at: now,
+          lease_owner: null,
+          lease_expires_at: null,
+          last_error: toJson(error),
+        })
+        .where('id', '=', Number(id))
+        .where('status', '=', 'PROCESSING')
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) continue;
+      const execution = await trx
+        .updateTable('executions')
+        .set({
+          status: 'FAILED',
+          error: toJson(error),
+          finished_at: now,
+          duration_ms: sql<number>`${now} - started_at`,
+        })
+        .where('job_id', '=', row.id)
+        .where('attempt', '=', row.attempts)
+        .where('status', '=', 'RUNNING')
+        .returningAll()
+        .executeTakeFirst();
+      out.push({ job: toJob(row), execution: execution ? toExecution(execution) : undefined });
+    }
+    return out;
+  });
+}
