@@ -1,0 +1,220 @@
+// Schedules as every adapter (CLI, REST, MCP) sees them: validated create/update, list, enable,
+// disable, delete and trigger. next_run_at is always derived here from the cron expression, so
+// callers never compute ticks themselves.
+import { randomBytes } from 'node:crypto';
+import type { Ratchet } from '../app.ts';
+import { CronError, nextCronRun, validateCron } from '../scheduler/cron.ts';
+import { MISSED_RUN_POLICIES } from '../scheduler/tick.ts';
+import type { MissedRunPolicy } from '../scheduler/tick.ts';
+import { NotFoundError } from '../store/codec.ts';
+import type { JobRecord } from '../store/repos/jobs.ts';
+import * as repo from '../store/repos/schedules.ts';
+import type { ScheduleRecord } from '../store/repos/schedules.ts';
+import type { ListFilter, ListResult } from '../store/list-query.ts';
+import { compileSchema } from '../tasks/schema.ts';
+import { DestinationError, parseDestinations } from '../delivery/destinations.ts';
+import { ValidationError } from './errors.ts';
+import type { Violation } from './errors.ts';
+import { enqueueJob } from './jobs.ts';
+import { resolveTaskPackage } from './task-packages.ts';
+
+export type { ScheduleRecord } from '../store/repos/schedules.ts';
+
+export interface ScheduleFields {
+  name?: string;
+  description?: string | null;
+  cronExpression?: string;
+  /** IANA zone; null/absent: UTC. */
+  timezone?: string | null;
+  input?: unknown;
+  enabled?: boolean;
+  maxRuns?: number | null;
+  missedRunPolicy?: MissedRunPolicy;
+  outputDestinations?: unknown[] | null;
+}
+
+export interface CreateScheduleRequest extends ScheduleFields {
+  /** Task id, UUID or name. */
+  task: string | number;
+  cronExpression: string;
+}
+
+function check(fields: ScheduleFields): Violation[] {
+  const v: Violation[] = [];
+  if (fields.cronExpression !== undefined || fields.timezone) {
+    try {
+      validateCron(fields.cronExpression ?? '* * * * *', fields.timezone);
+    } catch (err) {
+      if (!(err instanceof CronError)) throw err;
+      const path = /timezone/.test(err.message) ? '$.timezone' : '$.cronExpression';
+      v.push({ path, message: err.message });
+    }
+  }
+  if (fields.name !== undefined && !/^\S(.{0,126}\S)?$/.test(fields.name)) {
+    v.push({ path: '$.name', message: 'must be 1–128 characters without leading or trailing spaces' });
+  }
+  if (fields.name !== undefined && /^[0-9]+$/.test(fields.name)) {
+    v.push({ path: '$.name', message: 'must not be all digits (it would read as an id)' });
+  }
+  if (fields.maxRuns != null && (!Number.isInteger(fields.maxRuns) || fields.maxRuns < 1)) {
+    v.push({ path: '$.maxRuns', message: `must be an integer ≥ 1, not ${JSON.stringify(fields.maxRuns)}` });
+  }
+  if (fields.missedRunPolicy !== undefined && !MISSED_RUN_POLICIES.includes(fields.missedRunPolicy)) {
+    v.push({
+      path: '$.missedRunPolicy',
+      message: `must be ${MISSED_RUN_POLICIES.join(' or ')}, not ${JSON.stringify(fields.missedRunPolicy)}`,
+    });
+  }
+  try {
+    parseDestinations(fields.outputDestinations);
+  } catch (err) {
+    if (!(err instanceof DestinationError)) throw err;
+    for (const part of err.message.split('; ')) {
+      const [where, ...rest] = part.split(': ');
+      v.push({
+        path: where!.replace(/^outputDestinations/, '$.outputDestinations'),
+        message: rest.join(': '),
+      });
+    }
+  }
+  return v;
+}
+
+async function checkInput(app: Ratchet, task: string | number, input: unknown): Promise<number> {
+  const { task: t, pkg } = await resolveTaskPackage(app.store.db, task);
+  if (app.config.execution.validate_schemas && pkg.inputSchema !== undefined) {
+    const violations = compileSchema(pkg.inputSchema, 'input.schema.json').validate(input ?? {});
+    if (violations.length > 0) {
+      throw new ValidationError(
+        `schedule input does not match the input schema of task "${t.name}"`,
+        violations.map(({ path, message }) => ({ path: path.replace(/^\$/, '$.input'), message })),
+      );
+    }
+  }
+  return t.id;
+}
+
+/** The next run from `now`, or null when the schedule is disabled or has used up its runs. */
+function nextRun(
+  s: Pick<ScheduleRecord, 'cronExpression' | 'timezone' | 'enabled' | 'maxRuns' | 'runCount'>,
+  now: Date,
+) {
+  if (!s.enabled || (s.maxRuns !== null && s.runCount >= s.maxRuns)) return null;
+  return nextCronRun(s.cronExpression, now, s.timezone);
+}
+
+export async function createSchedule(
+  app: Ratchet,
+  req: CreateScheduleRequest,
+  now: Date = new Date(),
+): Promise<ScheduleRecord> {
+  const problems = check(req);
+  if (problems.length > 0) throw new ValidationError('invalid schedule', problems);
+  const taskId = await checkInput(app, req.task, req.input);
+  const enabled = req.enabled ?? true;
+  const shape = {
+    ...req,
+    enabled,
+    timezone: req.timezone ?? null,
+    maxRuns: req.maxRuns ?? null,
+    runCount: 0,
+  };
+  return repo.createSchedule(app.store.db, {
+    taskId,
+    name: req.name ?? `${String(req.task)}-${randomBytes(3).toString('hex')}`,
+    description: req.description ?? null,
+    cronExpression: req.cronExpression.trim().split(/\s+/).join(' '),
+    timezone: shape.timezone,
+    input: req.input ?? {},
+    enabled,
+    nextRunAt: nextRun(shape, now),
+    maxRuns: shape.maxRuns,
+    missedRunPolicy: req.missedRunPolicy ?? 'skip',
+    outputDestinations: req.outputDestinations ?? null,
+  });
+}
+
+/** A schedule by id, UUID or name; NotFoundError otherwise. */
+export async function getSchedule(app: Ratchet, ref: string | number): Promise<ScheduleRecord> {
+  const s = await repo.getSchedule(app.store.db, ref);
+  if (!s) throw new NotFoundError(`no schedule "${ref}" (give a numeric id, a UUID or a name)`);
+  return s;
+}
+
+/** Changes fields; a new cron expression, timezone or run limit recomputes the next run from `now`. */
+export async function updateSchedule(
+  app: Ratchet,
+  ref: string | number,
+  patch: ScheduleFields,
+  now: Date = new Date(),
+): Promise<ScheduleRecord> {
+  const current = await getSchedule(app, ref);
+  const problems = check({
+    ...patch,
+    timezone: patch.timezone ?? (patch.cronExpression ? current.timezone : undefined),
+  });
+  if (problems.length > 0) throw new ValidationError('invalid schedule', problems);
+  if (patch.input !== undefined) await checkInput(app, current.taskId, patch.input);
+  const merged = {
+    ...current,
+    ...patch,
+    timezone: patch.timezone === undefined ? current.timezone : patch.timezone,
+  };
+  const timing = ['cronExpression', 'timezone', 'enabled', 'maxRuns'].some(
+    (k) => patch[k as keyof ScheduleFields] !== undefined,
+  );
+  return repo.updateSchedule(app.store.db, current.id, {
+    ...patch,
+    ...(timing ? { nextRunAt: nextRun({ ...merged, maxRuns: merged.maxRuns ?? null }, now) } : {}),
+  });
+}
+
+export interface ListSchedulesRequest {
+  task?: string | number;
+  status?: 'enabled' | 'disabled';
+  limit?: number;
+  offset?: number;
+}
+
+export async function listSchedules(
+  app: Ratchet,
+  req: ListSchedulesRequest = {},
+): Promise<ListResult<ScheduleRecord>> {
+  const filters: ListFilter[] = [];
+  if (req.task !== undefined) {
+    const { task } = await resolveTaskPackage(app.store.db, req.task);
+    filters.push({ field: 'taskId', op: 'eq', value: task.id });
+  }
+  if (req.status !== undefined) filters.push({ field: 'enabled', op: 'eq', value: req.status === 'enabled' });
+  return repo.listSchedules(app.store.db, { filters, limit: req.limit, offset: req.offset });
+}
+
+/** Enabling starts the cadence afresh from `now`: ticks that passed while disabled are not "missed". */
+export function enableSchedule(app: Ratchet, ref: string | number, now: Date = new Date()) {
+  return updateSchedule(app, ref, { enabled: true }, now);
+}
+
+export function disableSchedule(app: Ratchet, ref: string | number) {
+  return updateSchedule(app, ref, { enabled: false });
+}
+
+export async function deleteSchedule(app: Ratchet, ref: string | number): Promise<ScheduleRecord> {
+  const s = await getSchedule(app, ref);
+  await repo.deleteSchedule(app.store.db, s.id);
+  return s;
+}
+
+/** Queues a job for the schedule now, outside its cadence (next run and run count unchanged). */
+export async function triggerSchedule(
+  app: Ratchet,
+  ref: string | number,
+): Promise<{ schedule: ScheduleRecord; job: JobRecord }> {
+  const schedule = await getSchedule(app, ref);
+  const { job } = await enqueueJob(app, {
+    task: schedule.taskId,
+    input: schedule.input,
+    outputDestinations: schedule.outputDestinations ?? undefined,
+    scheduleId: schedule.id,
+  });
+  return { schedule, job };
+}
