@@ -37,3 +37,18 @@ test('unknown commands and flags are usage errors with exit code 2', async () =>
   assert.equal(badTimeout.code, 2);
   assert.match(badTimeout.stderr, /--timeout must be a positive whole number/);
 });
+
+test('--version belongs to a subcommand when it comes after one', async () => {
+  const { makeTask } = await import('./helpers/cli.ts');
+  const scratch = await makeTask({});
+  try {
+    const r = await runCli(['generate', 'task', 'versioned', '--version', '2.1.0'], { cwd: scratch.dir });
+    assert.equal(r.code, 0, r.stderr);
+    const meta = JSON.parse(readFileSync(join(scratch.dir, 'versioned', 'metadata.json'), 'utf8')) as {
+      version: string;
+    };
+    assert.equal(meta.version, '2.1.0');
+  } finally {
+    await scratch.cleanup();
+  }
+});

@@ -10,13 +10,15 @@ export function buildProgram(): Command {
   const program = new Command('ratchet');
   program
     .description('Run small JavaScript tasks safely and fast.')
-    .version(packageVersion(), '-V, --version', 'print the version')
     .option('-c, --config <file>', 'configuration file (YAML or JSON)')
     .option('--log-level <level>', 'log level: trace, debug, info, warn, error')
     .showHelpAfterError('(run `ratchet --help` for usage)')
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
   program.addHelpCommand('help [command]', 'show help for a command');
+  // --version is handled in main() and only as the first argument: declared on the root command,
+  // commander would take it from anywhere, stealing e.g. `generate task x --version 2.1.0`.
+  program.addHelpText('after', '\nRun `ratchet --version` (or -V) to print the version.');
   registerCommands(program);
   applyRecursively(program, (cmd) => {
     cmd.exitOverride();
@@ -44,6 +46,10 @@ export async function main(argv: string[]): Promise<number> {
     if (argv.length === 0) {
       program.outputHelp();
       return 2;
+    }
+    if (argv[0] === '--version' || argv[0] === '-V') {
+      process.stdout.write(`${packageVersion()}\n`);
+      return 0;
     }
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
