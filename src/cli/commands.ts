@@ -4,7 +4,10 @@ import { registerConfigCommands } from './config.ts';
 import { registerDb } from './db.ts';
 import { registerGenerate } from './generate.ts';
 import { registerReplay } from './replay.ts';
+import { registerRepo } from './repo.ts';
 import { registerRunOnce } from './run-once.ts';
+import { registerSchedule } from './schedule.ts';
+import { registerTask } from './task.ts';
 import { registerTest } from './test.ts';
 import { registerValidate } from './validate.ts';
 
@@ -16,4 +19,7 @@ export function registerCommands(program: Command): void {
   registerDb(program);
   registerReplay(program);
   registerGenerate(program);
+  registerSchedule(program);
+  registerRepo(program);
+  registerTask(program);
 }

@@ -1,0 +1,162 @@
+// End-to-end: the built CLI with a SQLite store and a config file listing a folder source and a
+// git source (a local repository made here).
+import assert from 'node:assert/strict';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import YAML from 'yaml';
+import { cleanEnv, runCli } from './test-helpers/cli-process.ts';
+import { commitAll, initRepo, tempDir, writeTask } from '../registry/test-helpers/tasks.ts';
+
+test('repo and task commands against a folder source and a git source', async () => {
+  const { dir, cleanup } = await tempDir('ratchet-repo-cli-');
+  const env = cleanEnv({ RATCHET_DATABASE_URL: `sqlite://${join(dir, 'r.db')}` });
+  const cli = (...args: string[]) => runCli(['--config', 'ratchet.yaml', ...args], { cwd: dir, env });
+  try {
+    // repo init: a skeleton whose example task validates; a non-empty folder is refused.
+    let r = await runCli(['repo', 'init', 'local'], { cwd: dir, env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /ratchet-repo\.yaml/);
+    r = await runCli(['validate', join(dir, 'local', 'tasks', 'hello-world')], { cwd: dir, env });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    r = await runCli(['repo', 'init', 'local'], { cwd: dir, env });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /local is not empty/);
+
+    const repo = await initRepo(join(dir, 'upstream'));
+    await writeTask(join(repo, 'sum'), { name: 'sum', version: '2.0.0' });
+    const commit = await commitAll(repo, 'sum');
+    await writeFile(
+      join(dir, 'ratchet.yaml'),
+      YAML.stringify({
+        registry: {
+          sources: [
+            { name: 'local', uri: 'file://./local' },
+            { name: 'upstream', uri: `file://${repo}`, branch: 'main' },
+          ],
+          cache_dir: './cache',
+        },
+      }),
+    );
+
+    r = await cli('repo', 'sync');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /local \(file\): 1 added.*\n {2}added {5}hello-world@1\.0\.0/);
+    assert.match(r.stdout, new RegExp(`upstream \\(git at ${commit.slice(0, 12)}\\): 1 added`));
+
+    r = await cli('repo', 'status', '--format', 'json');
+    const status = JSON.parse(r.stdout) as { name: string; tasks: number; commit: string | null }[];
+    assert.deepEqual(
+      status.map((s) => [s.name, s.tasks, s.commit]),
+      [
+        ['local', 1, null],
+        ['upstream', 1, commit],
+      ],
+    );
+    r = await cli('repo', 'status', '--format', 'yaml');
+    assert.equal((YAML.parse(r.stdout) as unknown[]).length, 2);
+    r = await cli('repo', 'status');
+    assert.match(r.stdout, /^NAME +KIND +URI/);
+    r = await cli('repo', 'status', '--format', 'xml');
+    assert.equal(r.code, 2);
+
+    r = await cli('task', 'list', '--json');
+    const tasks = JSON.parse(r.stdout) as { name: string; latestVersion: string; source: string }[];
+    assert.deepEqual(
+      tasks.map((t) => [t.name, t.latestVersion, t.source]),
+      [
+        ['hello-world', '1.0.0', 'local'],
+        ['sum', '2.0.0', 'upstream'],
+      ],
+    );
+    r = await cli('task', 'list', '--source', 'upstream');
+    assert.match(
+      r.stdout,
+      /^ID +NAME +LATEST +ENABLED +AVAILABLE +SOURCE\n\d+ +sum +2\.0\.0 +yes +yes +upstream\n$/,
+    );
+    r = await cli('task', 'list', '--source', 'nope');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /no task source named "nope"/);
+
+    // A new version, a removal and a broken task in one sync.
+    await writeTask(join(dir, 'local', 'tasks', 'hello-world'), { name: 'hello-world', version: '1.1.0' });
+    await writeTask(join(dir, 'local', 'tasks', 'broken'), { name: 'broken', code: 'function main( {' });
+    await writeTask(join(repo, 'sum'), {
+      name: 'sum',
+      version: '2.1.0',
+      code: 'function main() { return 3; }',
+    });
+    await commitAll(repo, 'sum 2.1.0');
+    r = await cli('repo', 'sync', 'local');
+    assert.equal(r.code, 1, 'a broken task fails the sync');
+    assert.match(r.stdout, /updated {3}hello-world@1\.1\.0/);
+    assert.match(r.stdout, /failed {4}tasks\/broken\n {14}main\.js/);
+    assert.doesNotMatch(r.stdout, /upstream/, 'only the named source');
+    r = await cli('repo', 'sync', 'upstream', '--json');
+    assert.equal(r.code, 0);
+    assert.deepEqual((JSON.parse(r.stdout) as { report: { updated: string[] } }[])[0]!.report.updated, [
+      'sum@2.1.0',
+    ]);
+    r = await cli('repo', 'sync', 'missing');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /no task source named "missing"; the sources are: local, upstream/);
+
+    r = await cli('task', 'versions', 'sum', '--json');
+    const versions = JSON.parse(r.stdout) as { version: string; latest: boolean; changeSource: string }[];
+    assert.deepEqual(
+      versions.map((v) => [v.version, v.latest, v.changeSource]),
+      [
+        ['2.1.0', true, 'git'],
+        ['2.0.0', false, 'git'],
+      ],
+    );
+    r = await cli('task', 'show', 'sum', '--version', '2.0.0', '--json');
+    const shown = JSON.parse(r.stdout) as { source: string; versions: number; version: { version: string } };
+    assert.deepEqual([shown.source, shown.versions, shown.version.version], ['upstream', 2, '2.0.0']);
+    r = await cli('task', 'show', 'hello-world');
+    assert.match(r.stdout, /version +1\.1\.0 \(latest\)/);
+    assert.match(r.stdout, /input schema:\n/);
+    r = await cli('task', 'show', 'sum', '--version', '9.9.9');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /task "sum" has no version 9\.9\.9/);
+
+    // verify: the broken task and the stale index are failures; fixing both makes it pass.
+    r = await cli('repo', 'verify', '--list-tasks');
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /failed {4}tasks\/broken/);
+    assert.match(r.stdout, /failed {4}ratchet-repo\.yaml\n.*refresh-metadata/);
+    assert.match(r.stdout, /task {6}sum@2\.1\.0 {2}sum/);
+    r = await runCli(['repo', 'refresh-metadata', 'local'], { cwd: dir, env });
+    assert.equal(r.code, 1, 'refresh-metadata refuses a broken tree');
+    await rm(join(dir, 'local', 'tasks', 'broken'), { recursive: true });
+    r = await runCli(['repo', 'refresh-metadata', 'local'], { cwd: dir, env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(await readFile(join(dir, 'local', 'ratchet-repo.yaml'), 'utf8'), /version: 1\.1\.0/);
+    r = await cli('repo', 'verify', '--json');
+    assert.equal(r.code, 0, r.stdout);
+    assert.equal((JSON.parse(r.stdout) as unknown[]).length, 2);
+
+    // An unreachable git source: verify and sync both name it; the folder source still syncs.
+    await writeFile(
+      join(dir, 'ratchet.yaml'),
+      YAML.stringify({
+        registry: {
+          sources: [
+            { name: 'local', uri: 'file://./local' },
+            { name: 'gone', uri: `file://${join(dir, 'no-repo')}`, branch: 'main' },
+          ],
+          cache_dir: './cache',
+        },
+      }),
+    );
+    r = await cli('repo', 'verify');
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /gone \(git .*\): unreachable/);
+    r = await cli('repo', 'sync');
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /local \(file\): 0 added, 0 updated, 1 unchanged/);
+    assert.match(r.stdout, /gone \(git\): error: git source "gone"/);
+  } finally {
+    await cleanup();
+  }
+});
