@@ -7,7 +7,6 @@ import { registerReplay } from './replay.ts';
 import { registerRepo } from './repo.ts';
 import { registerRunOnce } from './run-once.ts';
 import { registerSchedule } from './schedule.ts';
-import { registerSchedule } from './schedule.ts';
 import { registerTask } from './task.ts';
 import { registerTest } from './test.ts';
 import { registerValidate } from './validate.ts';
@@ -20,7 +19,6 @@ export function registerCommands(program: Command): void {
   registerDb(program);
   registerReplay(program);
   registerGenerate(program);
-  registerSchedule(program);
   registerSchedule(program);
   registerRepo(program);
   registerTask(program);
