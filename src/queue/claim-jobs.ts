@@ -19,6 +19,7 @@ export interface ClaimOptions {
 export interface ClaimedJob {
   job: JobRecord;
   executionId: number;
+  executionUuid: string;
   /** The version this attempt runs (the pinned one, else the task's latest at claim time). */
   taskVersionId: number;
 }
@@ -134,15 +135,21 @@ export async function claimJobs(store: Store, opts: ClaimOptions): Promise<Claim
           created_at: opts.now,
         })),
       )
-      .returning(['id', 'job_id'])
+      .returning(['id', 'job_id', 'uuid'])
       .execute();
-    const executionOf = new Map(executions.map((e) => [Number(e.job_id), Number(e.id)]));
+    const executionOf = new Map(executions.map((e) => [Number(e.job_id), e]));
     // Keep the claim order (priority, run_at, id); RETURNING order is not guaranteed.
     const order = new Map(runnable.map((c, i) => [c.id, i]));
     return rows
       .map((r) => {
         const job = toJob(r);
-        return { job, executionId: executionOf.get(job.id)!, taskVersionId: versionOf.get(job.id)! };
+        const e = executionOf.get(job.id)!;
+        return {
+          job,
+          executionId: Number(e.id),
+          executionUuid: e.uuid,
+          taskVersionId: versionOf.get(job.id)!,
+        };
       })
       .sort((a, b) => order.get(a.job.id)! - order.get(b.job.id)!);
   });

@@ -1,0 +1,307 @@
+// The claim loop of one worker process: claims as many due jobs as it has free executor threads,
+// runs them in the pool, buffers results for batched writes, renews leases, notices cancel
+// requests (checked every 50 ms while jobs run, so a running job stops well within 100 ms),
+// reclaims expired leases of dead workers, and drains on stop.
+import type { Store } from '../store/database.ts';
+import type { Notifier } from '../queue/notifier.ts';
+import type { FinishedAttempt } from '../queue/attempt.ts';
+import { claimJobs, type ClaimedJob } from '../queue/claim-jobs.ts';
+import { renewLeases, cancelRequestedAmong } from '../queue/renew-leases.ts';
+import { reclaimExpiredJobs } from '../queue/reclaim-expired.ts';
+import { emitJobFinished } from '../queue/events.ts';
+import { systemClock, type QueueClock, type RetryPolicy } from '../queue/clock.ts';
+import { updateExecutionProgress, type ExecutionError } from '../store/repos/executions.ts';
+import type { TaskRunResult } from '../runtime/run-task.ts';
+import type { ExecutorPool } from './pool.ts';
+import { ResultWriter, type PendingResult } from './result-writer.ts';
+import { VersionFiles } from './version-files.ts';
+
+export interface QueueWorkerOptions {
+  store: Store;
+  notifier: Notifier;
+  /** The application object job-finished listeners are registered on. */
+  eventsOwner: object;
+  pool: ExecutorPool;
+  workerId: string;
+  leaseMs: number;
+  pollMs: number;
+  batchSize: number;
+  policy: RetryPolicy;
+  clock?: QueueClock;
+  log?: (message: string) => void;
+}
+
+interface Active {
+  claimed: ClaimedJob;
+  cancelRequested: boolean;
+  handBack: boolean;
+  /** Result handed to the writer; no longer running. */
+  done: boolean;
+  progress?: unknown;
+  progressDirty?: boolean;
+}
+
+const CANCEL_CHECK_MS = 50;
+const PROGRESS_WRITE_MS = 500;
+
+export class QueueWorker {
+  readonly active = new Map<number, Active>();
+  completed = 0;
+  failed = 0;
+  private readonly o: QueueWorkerOptions;
+  private readonly clock: QueueClock;
+  private readonly writer: ResultWriter;
+  private readonly versions: VersionFiles;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private unsubscribe?: () => void;
+  private starting = 0;
+  private filling = false;
+  private again = false;
+  private draining = false;
+  private checkingCancels = false;
+
+  constructor(o: QueueWorkerOptions) {
+    this.o = o;
+    this.clock = o.clock ?? systemClock;
+    this.versions = new VersionFiles(o.store.db);
+    this.writer = new ResultWriter(o.store, {
+      policy: o.policy,
+      clock: this.clock,
+      log: o.log,
+      onWritten: (written) => this.written(written),
+    });
+    o.pool.onFree = () => void this.fill();
+  }
+
+  get running(): number {
+    return [...this.active.values()].filter((a) => !a.done).length;
+  }
+
+  async start(): Promise<void> {
+    this.unsubscribe = await this.o.notifier.subscribe(() => void this.fill());
+    const every = (ms: number, fn: () => Promise<void> | void): void => {
+      const t = setInterval(() => void fn(), ms);
+      this.timers.push(t);
+    };
+    every(this.o.pollMs, () => this.fill());
+    every(Math.max(200, Math.floor(this.o.leaseMs / 3)), () => this.renew());
+    every(CANCEL_CHECK_MS, () => this.checkCancels());
+    every(Math.max(500, Math.floor(this.o.leaseMs / 2)), () => this.reclaim());
+    every(PROGRESS_WRITE_MS, () => this.writeProgress());
+    await this.reclaim();
+    await this.fill();
+  }
+
+  /** Claims up to the free capacity, repeatedly while full batches keep coming. */
+  async fill(): Promise<void> {
+    if (this.filling) {
+      this.again = true;
+      return;
+    }
+    this.filling = true;
+    try {
+      do {
+        this.again = false;
+        if (this.draining) return;
+        const want = Math.min(this.o.pool.freeSlots() - this.starting, this.o.batchSize);
+        if (want <= 0) break;
+        const claimed = await claimJobs(this.o.store, {
+          workerId: this.o.workerId,
+          limit: want,
+          leaseMs: this.o.leaseMs,
+          now: this.clock.now(),
+        });
+        for (const c of claimed) void this.begin(c);
+        if (claimed.length === want) this.again = true;
+      } while (this.again);
+    } catch (err) {
+      this.o.log?.(`claiming jobs failed: ${(err as Error).message}`);
+    } finally {
+      this.filling = false;
+    }
+  }
+
+  private async begin(c: ClaimedJob): Promise<void> {
+    const active: Active = { claimed: c, cancelRequested: false, handBack: false, done: false };
+    this.active.set(c.job.id, active);
+    this.starting++;
+    let result: TaskRunResult;
+    try {
+      const v = await this.versions.get(c.taskVersionId);
+      this.starting--;
+      result = await this.o.pool.run(
+        {
+          jobId: c.job.id,
+          executionId: c.executionId,
+          executionUuid: c.executionUuid,
+          versionId: c.taskVersionId,
+          files: () => v.files,
+          label: v.label,
+          input: c.job.input,
+          timeoutMs: c.job.timeoutMs ?? undefined,
+          context: { taskId: v.taskUuid, taskVersion: v.version, jobId: c.job.uuid },
+        },
+        (event) => {
+          active.progress = event;
+          active.progressDirty = true;
+        },
+      );
+    } catch (err) {
+      this.starting--;
+      const e = err as Error;
+      result = {
+        status: 'FAILED',
+        executionId: c.executionUuid,
+        error: { type: 'InternalError', message: e.message, stack: e.stack },
+        logs: [],
+        progress: [],
+        http: [],
+        durationMs: 0,
+      };
+    }
+    this.finish(active, result);
+  }
+
+  private finish(active: Active, result: TaskRunResult): void {
+    active.done = true;
+    const c = active.claimed;
+    const cancelled = result.status === 'FAILED' && result.error?.type === 'CancelledError';
+    const pending: PendingResult = {
+      maxRetries: c.job.maxRetries,
+      handBack: active.handBack && cancelled,
+      result: {
+        jobId: c.job.id,
+        attempt: c.job.attempts,
+        executionId: c.executionId,
+        workerId: this.o.workerId,
+        status:
+          result.status === 'COMPLETED'
+            ? 'COMPLETED'
+            : cancelled && active.cancelRequested
+              ? 'CANCELLED'
+              : 'FAILED',
+        output: result.output,
+        error: (result.error as ExecutionError | undefined) ?? null,
+        logs: result.logs,
+        http: result.http,
+        progress: result.progress.at(-1) ?? active.progress ?? null,
+        finishedAt: this.clock.now(),
+      },
+    };
+    this.writer.push(pending);
+  }
+
+  private written(
+    written: {
+      pending: PendingResult;
+      finished: FinishedAttempt | undefined;
+    }[],
+  ): void {
+    let requeued = false;
+    for (const { pending, finished } of written) {
+      this.active.delete(pending.result.jobId);
+      if (!finished) continue;
+      const status = finished.jobStatus;
+      if (status === 'COMPLETED') this.completed++;
+      else if (status === 'FAILED') this.failed++;
+      if (status === 'COMPLETED' || status === 'FAILED' || status === 'CANCELLED') {
+        void emitJobFinished(this.o.eventsOwner, {
+          job: finished.job,
+          execution: finished.execution,
+          status,
+        });
+      } else requeued = true;
+    }
+    // A retry or hand-back may be due for other workers (hand-back) or later (poll covers retries).
+    if (requeued) void this.o.notifier.notify().catch(() => {});
+  }
+
+  private async renew(): Promise<void> {
+    const ids = [...this.active.keys()];
+    if (ids.length === 0) return;
+    try {
+      const lost = await renewLeases(this.o.store.db, this.o.workerId, ids, this.o.leaseMs, this.clock.now());
+      for (const id of lost) {
+        if (this.active.get(id)?.done === false) this.o.pool.cancel(id);
+      }
+    } catch (err) {
+      this.o.log?.(`renewing leases failed: ${(err as Error).message}`);
+    }
+  }
+
+  private async checkCancels(): Promise<void> {
+    if (this.checkingCancels) return;
+    const running = [...this.active.entries()]
+      .filter(([, a]) => !a.done && !a.cancelRequested)
+      .map(([id]) => id);
+    if (running.length === 0) return;
+    this.checkingCancels = true;
+    try {
+      for (const id of await cancelRequestedAmong(this.o.store.db, running)) {
+        const a = this.active.get(id);
+        if (!a) continue;
+        a.cancelRequested = true;
+        this.o.pool.cancel(id);
+      }
+    } catch (err) {
+      this.o.log?.(`checking cancel requests failed: ${(err as Error).message}`);
+    } finally {
+      this.checkingCancels = false;
+    }
+  }
+
+  private async reclaim(): Promise<void> {
+    try {
+      const reclaimed = await reclaimExpiredJobs(this.o.store, this.clock.now());
+      if (reclaimed.length === 0) return;
+      this.o.log?.(`reclaimed ${reclaimed.length} job(s) whose lease expired`);
+      for (const { job, execution } of reclaimed) {
+        if (job.status === 'FAILED' && execution) {
+          void emitJobFinished(this.o.eventsOwner, { job, execution, status: 'FAILED' });
+        }
+      }
+      await this.o.notifier.notify();
+    } catch (err) {
+      this.o.log?.(`reclaiming expired leases failed: ${(err as Error).message}`);
+    }
+  }
+
+  private async writeProgress(): Promise<void> {
+    for (const a of this.active.values()) {
+      if (a.done || !a.progressDirty) continue;
+      a.progressDirty = false;
+      await updateExecutionProgress(this.o.store.db, a.claimed.executionId, a.progress).catch(() => {});
+    }
+  }
+
+  /**
+   * Graceful stop: claim nothing more, let running jobs finish within graceMs, then interrupt the
+   * rest and hand them back to the queue; store every result before returning.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.draining = true;
+    this.unsubscribe?.();
+    const deadline = Date.now() + graceMs;
+    while (this.running > 0 && Date.now() < deadline) await sleep(20);
+    if (this.running > 0) {
+      for (const [id, a] of this.active) {
+        if (a.done) continue;
+        a.handBack = true;
+        this.o.pool.cancel(id);
+      }
+      const handBackDeadline = Date.now() + 2000;
+      while (this.running > 0 && Date.now() < handBackDeadline) await sleep(10);
+    }
+    while (this.writer.pending > 0 || this.starting > 0) {
+      await this.writer.flush();
+      if (this.writer.pending > 0) await sleep(50);
+      if (Date.now() > deadline + 10_000) break;
+    }
+    for (const t of this.timers) clearInterval(t);
+    this.timers.length = 0;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,104 @@
+// Write-behind buffer for attempt results: results collect for a few milliseconds (or until a batch
+// fills) and are written in one transaction, so a busy worker pays one commit per batch rather than
+// per job. Each result still goes through its own guarded UPDATE (written once per attempt).
+import type { Store } from '../store/database.ts';
+import { inTransaction } from '../store/codec.ts';
+import type { AttemptResult, FinishedAttempt } from '../queue/attempt.ts';
+import { completeJob } from '../queue/complete-job.ts';
+import { failJob } from '../queue/fail-job.ts';
+import { cancelRunningJob, handBackJob } from '../queue/stop-job.ts';
+import type { QueueClock, RetryPolicy } from '../queue/clock.ts';
+
+export interface PendingResult {
+  result: AttemptResult;
+  maxRetries: number;
+  /** Return the job to the queue instead of recording a verdict (shutdown). */
+  handBack?: boolean;
+}
+
+export interface ResultWriterOptions {
+  policy: RetryPolicy;
+  clock: QueueClock;
+  maxBatch?: number;
+  delayMs?: number;
+  /** After each committed batch: what happened to each result (undefined = discarded as stale). */
+  onWritten: (written: { pending: PendingResult; finished: FinishedAttempt | undefined }[]) => void;
+  log?: (message: string) => void;
+}
+
+export class ResultWriter {
+  private readonly store: Store;
+  private readonly opts: ResultWriterOptions;
+  private buffer: PendingResult[] = [];
+  private timer?: NodeJS.Timeout;
+  private writing?: Promise<void>;
+  private failures = 0;
+
+  constructor(store: Store, opts: ResultWriterOptions) {
+    this.store = store;
+    this.opts = opts;
+  }
+
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  push(p: PendingResult): void {
+    this.buffer.push(p);
+    if (this.buffer.length >= (this.opts.maxBatch ?? 64)) void this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), this.opts.delayMs ?? 2);
+    }
+  }
+
+  /** Writes everything buffered; resolves once it is committed (or failed and re-buffered). */
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.writing) await this.writing;
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    this.writing = this.write(batch).finally(() => {
+      this.writing = undefined;
+    });
+    await this.writing;
+  }
+
+  private async write(batch: PendingResult[]): Promise<void> {
+    let written: { pending: PendingResult; finished: FinishedAttempt | undefined }[];
+    try {
+      written = await inTransaction(this.store.db, async (trx) => {
+        const out = [];
+        for (const p of batch) {
+          const r = p.result;
+          const finished = p.handBack
+            ? await handBackJob(trx, r)
+            : r.status === 'COMPLETED'
+              ? await completeJob(trx, r)
+              : r.status === 'CANCELLED'
+                ? await cancelRunningJob(trx, r)
+                : await failJob(trx, r, {
+                    maxRetries: p.maxRetries,
+                    policy: this.opts.policy,
+                    random: this.opts.clock.random,
+                  });
+          out.push({ pending: p, finished });
+        }
+        return out;
+      });
+      this.failures = 0;
+    } catch (err) {
+      // The database is unreachable or busy: keep the results and try again with backoff. The
+      // leases keep being renewed meanwhile, so no other worker re-runs these jobs.
+      this.failures++;
+      this.opts.log?.(`cannot store ${batch.length} job result(s): ${(err as Error).message}; retrying`);
+      this.buffer.unshift(...batch);
+      if (!this.timer) {
+        this.timer = setTimeout(() => void this.flush(), Math.min(5000, 50 * 2 ** this.failures));
+      }
+      return;
+    }
+    this.opts.onWritten(written);
+  }
+}

@@ -1,0 +1,143 @@
+// One worker node: the executor pool, the claim loop, and the node's row in `workers` (heartbeat
+// with capacity, running jobs, totals and version; stale nodes marked OFFLINE). Used by
+// `ratchet worker` and, when server.workers.embedded, by `ratchet serve` (through startWorkers).
+import { hostname, availableParallelism } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import type { RatchetConfig } from '../config/schema.ts';
+import type { Store } from '../store/database.ts';
+import type { Notifier } from '../queue/notifier.ts';
+import { heartbeatWorker, markStaleWorkersOffline, registerWorker } from '../store/repos/workers.ts';
+import { pruneFinished, retentionCutoffs } from '../queue/prune.ts';
+import { drainJobFinished } from '../queue/events.ts';
+import type { QueueClock } from '../queue/clock.ts';
+import { httpOptionsFromConfig, runtimeLimitsFromConfig } from '../services/runtime-settings.ts';
+import { ExecutorPool } from './pool.ts';
+import { QueueWorker } from './queue-worker.ts';
+
+export interface WorkerApp {
+  config: RatchetConfig;
+  store: Store;
+  notifier: Notifier;
+}
+
+export interface WorkerNodeOptions {
+  /** Default `<hostname>-<pid>-<random>`. */
+  workerId?: string;
+  /** Executor threads; default server.workers.worker_count, 0 meaning one per core. */
+  threads?: number;
+  clock?: QueueClock;
+  heartbeatMs?: number;
+  log?: (message: string) => void;
+}
+
+export interface WorkerNode {
+  id: string;
+  pool: ExecutorPool;
+  queue: QueueWorker;
+  /** Graceful: stop claiming, finish or hand back running jobs within graceMs, mark OFFLINE. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const PRUNE_EVERY_MS = 3_600_000;
+
+function ratchetVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+export async function startWorkerNode(app: WorkerApp, opts: WorkerNodeOptions = {}): Promise<WorkerNode> {
+  const { config, store } = app;
+  const w = config.server.workers;
+  const q = config.server.job_queue;
+  const id = opts.workerId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const threads = opts.threads ?? (w.worker_count > 0 ? w.worker_count : availableParallelism());
+  const log = opts.log ?? ((m: string) => process.stderr.write(`[worker ${id}] ${m}\n`));
+  const heartbeatMs = opts.heartbeatMs ?? 5000;
+
+  await registerWorker(store.db, {
+    id,
+    hostname: hostname(),
+    pid: process.pid,
+    version: ratchetVersion(),
+    capacity: threads,
+    metadata: { dialect: store.dialect },
+  });
+  const pool = new ExecutorPool({
+    size: threads,
+    http: httpOptionsFromConfig(config),
+    limits: runtimeLimitsFromConfig(config),
+    restartOnCrash: w.restart_on_crash,
+    healthCheckIntervalMs: w.health_check_interval_seconds * 1000,
+    log,
+  });
+  const queue = new QueueWorker({
+    store,
+    notifier: app.notifier,
+    eventsOwner: app,
+    pool,
+    workerId: id,
+    leaseMs: q.lease_seconds * 1000,
+    pollMs: q.poll_interval_ms,
+    batchSize: q.max_dequeue_batch_size,
+    policy: { baseDelayMs: q.default_retry_delay * 1000, maxDelayMs: q.max_retry_delay * 1000 },
+    clock: opts.clock,
+    log,
+  });
+
+  const beat = async (status?: 'ONLINE' | 'DRAINING' | 'OFFLINE'): Promise<void> => {
+    try {
+      await heartbeatWorker(store.db, id, {
+        runningJobs: queue.running,
+        jobsCompleted: queue.completed,
+        jobsFailed: queue.failed,
+        status,
+      });
+      const stale = await markStaleWorkersOffline(store.db, Date.now() - 3 * heartbeatMs);
+      if (stale.length > 0) log(`marked stale worker(s) offline: ${stale.join(', ')}`);
+    } catch (err) {
+      log(`heartbeat failed: ${(err as Error).message}`);
+    }
+  };
+  const prune = async (): Promise<void> => {
+    try {
+      const res = await pruneFinished(store.db, retentionCutoffs(config.server.retention, Date.now()));
+      if (res.jobs + res.executions > 0) log(`pruned ${res.jobs} job(s) and ${res.executions} execution(s)`);
+    } catch (err) {
+      log(`pruning finished work failed: ${(err as Error).message}`);
+    }
+  };
+  const heartbeat = setInterval(() => void beat(), heartbeatMs);
+  const pruner = setInterval(() => void prune(), PRUNE_EVERY_MS);
+  pruner.unref();
+  const firstPrune = setTimeout(() => void prune(), 5000);
+  firstPrune.unref();
+
+  await queue.start();
+
+  let stopping: Promise<void> | undefined;
+  return {
+    id,
+    pool,
+    queue,
+    stop(graceMs = w.shutdown_grace_seconds * 1000) {
+      stopping ??= (async () => {
+        clearTimeout(firstPrune);
+        await beat('DRAINING');
+        await queue.stop(graceMs);
+        clearInterval(heartbeat);
+        clearInterval(pruner);
+        await drainJobFinished(app, Math.max(1000, graceMs));
+        await pool.close();
+        await beat('OFFLINE');
+      })();
+      return stopping;
+    },
+  };
+}
