@@ -5,6 +5,7 @@ import type { RatchetConfig } from './config/schema.ts';
 import { openDatabase, type Store } from './store/database.ts';
 import { migrateToLatest } from './store/migrate.ts';
 import { createNotifier, type Notifier } from './queue/notifier.ts';
+import { enableOutputDelivery } from './services/delivery.ts';
 import { startWorkerNode, type WorkerNode, type WorkerNodeOptions } from './workers/worker-process.ts';
 
 export interface Ratchet {
@@ -39,7 +40,7 @@ export async function createRatchet(
   }
   let closed = false;
   const notifier = createNotifier(store, { url });
-  return {
+  const app: Ratchet = {
     config,
     store,
     notifier,
@@ -50,6 +51,9 @@ export async function createRatchet(
       await store.close();
     },
   };
+  // Jobs this process finishes have their output delivered to their destinations.
+  enableOutputDelivery(app);
+  return app;
 }
 
 /**
