@@ -77,6 +77,13 @@ function exitCodeFor(err: unknown): number {
 
 const invokedDirectly = process.argv[1] && import.meta.filename === (await realPath(process.argv[1]));
 if (invokedDirectly) {
+  // `ratchet task list | head` closes our stdout early: that is the reader's choice, not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
   const code = await main(process.argv.slice(2));
   process.exitCode = code;
 }
