@@ -3,27 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { openDatabase } from '../store/database.ts';
-import { migrateToLatest } from '../store/migrate.ts';
 import { DIALECTS, createTempDatabase } from '../store/test-helpers/backends.ts';
-import { savePackage } from '../services/task-packages.ts';
-import { loadTask } from '../tasks/load.ts';
+import { seedAddition } from '../scheduler/test-app.ts';
 import { cleanEnv, runCli } from './test-helpers/cli-process.ts';
-
-const ADDITION = fileURLToPath(new URL('../../sample/tasks/addition', import.meta.url));
-
-/** Stores the sample `addition` task in the database at url. */
-export async function seedAddition(url: string): Promise<void> {
-  const store = await openDatabase({ url, maxConnections: 1 });
-  try {
-    await migrateToLatest(store);
-    await savePackage(store.db, await loadTask(ADDITION), { changeSource: 'cli' });
-  } finally {
-    await store.close();
-  }
-}
 
 for (const dialect of DIALECTS) {
   void test(`ratchet schedule create/list/trigger/enable/disable/delete [${dialect}]`, async () => {

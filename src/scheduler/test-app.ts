@@ -1,10 +1,15 @@
 // Test support for the scheduler and delivery: a full application (createRatchet) on a fresh,
 // migrated SQLite file or PostgreSQL database, plus a stored task that jobs can be queued for.
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { createRatchet } from '../app.ts';
 import type { Ratchet } from '../app.ts';
 import { ConfigSchema } from '../config/schema.ts';
+import { openDatabase } from '../store/database.ts';
 import type { Dialect } from '../store/database.ts';
+import { migrateToLatest } from '../store/migrate.ts';
+import { savePackage } from '../services/task-packages.ts';
+import { loadTask } from '../tasks/load.ts';
 import { finishExecution, insertExecution } from '../store/repos/executions.ts';
 import type { ExecutionRecord } from '../store/repos/executions.ts';
 import type { JobRecord } from '../store/repos/jobs.ts';
@@ -68,4 +73,17 @@ export async function finishedJob(
     error: status === 'FAILED' ? { type: 'Error', message: 'boom' } : undefined,
   });
   return { job, execution };
+}
+
+const ADDITION = fileURLToPath(new URL('../../sample/tasks/addition', import.meta.url));
+
+/** Stores the sample `addition` task in the database at url (migrating it first). */
+export async function seedAddition(url: string): Promise<void> {
+  const store = await openDatabase({ url, maxConnections: 1 });
+  try {
+    await migrateToLatest(store);
+    await savePackage(store.db, await loadTask(ADDITION), { changeSource: 'cli' });
+  } finally {
+    await store.close();
+  }
 }
