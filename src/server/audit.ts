@@ -1,0 +1,57 @@
+// The audit trail: every mutation (a non-GET/HEAD/OPTIONS request under /api/v1 or /mcp) becomes
+// an audit_log row once its response is sent: who (key name or anonymous), what (METHOD and route
+// pattern), which (route params), from where, and how it ended. Writing happens after the
+// response, and a failed write is only logged: auditing never blocks or fails a request.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Ratchet } from '../app.ts';
+import { appendAudit } from '../store/repos/audit.ts';
+import { rootPlugin } from './root-plugin.ts';
+import type { Principal } from './auth.ts';
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const AUDITED_PREFIXES = ['/api/v1/', '/mcp'];
+
+export function isAudited(method: string, url: string): boolean {
+  if (READ_METHODS.has(method)) return false;
+  const path = url.split('?')[0] ?? url;
+  return AUDITED_PREFIXES.some((p) => path === p.replace(/\/$/, '') || path.startsWith(p));
+}
+
+/** `2xx`, or the error code for failures (`4xx FORBIDDEN`), read from the envelope we sent. */
+function outcomeOf(reply: FastifyReply, errorCode: string | undefined): string {
+  const cls = `${Math.floor(reply.statusCode / 100)}xx`;
+  return errorCode ? `${cls} ${errorCode}` : cls;
+}
+
+const ERROR_CODE = Symbol('ratchet.audit.errorCode');
+type Tagged = FastifyRequest & { [ERROR_CODE]?: string };
+
+export const auditPlugin = rootPlugin<{ app: Ratchet }>('ratchet-audit', async (server, opts) => {
+  const { db } = opts.app.store;
+  // Remember the envelope's code on its way out; onResponse no longer sees the payload.
+  server.addHook('onSend', async (request, reply, payload) => {
+    if (reply.statusCode >= 400 && typeof payload === 'string' && isAudited(request.method, request.url)) {
+      const m = /"code":"([A-Z_]+)"/.exec(payload.slice(0, 200));
+      if (m) (request as Tagged)[ERROR_CODE] = m[1];
+    }
+    return payload;
+  });
+  server.addHook('onResponse', async (request, reply) => {
+    if (!isAudited(request.method, request.url)) return;
+    const pattern = request.routeOptions.url ?? (request.url.split('?')[0] as string);
+    const params = request.params as Record<string, unknown> | undefined;
+    const target = params && Object.keys(params).length > 0 ? params : undefined;
+    // Null when the request was refused before authentication finished (401).
+    const principal = request.principal as Principal | null;
+    const actor = principal?.kind === 'key' ? principal.name : 'anonymous';
+    void appendAudit(db, {
+      actor,
+      action: `${request.method} ${pattern}`,
+      targetType: pattern.split('/').filter(Boolean)[2] ?? null,
+      targetId: target ? Object.values(target).map(String).join('/') : null,
+      sourceIp: request.ip,
+      outcome: outcomeOf(reply, (request as Tagged)[ERROR_CODE]),
+      details: { requestId: request.id, ...(target ? { params: target } : {}) },
+    }).catch((err: unknown) => request.log.error({ err }, 'audit log write failed'));
+  });
+});

@@ -1,0 +1,149 @@
+// Authentication (API keys, `Authorization: Bearer rk_…`) and authorisation (role → access level)
+// for every route. Each route declares `config: { access }`; a route without one is refused when
+// it is registered, so nobody can add an endpoint and forget to protect it.
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import type { Ratchet } from '../app.ts';
+import { allows, isAccess, minimumRole, type Access, type Role } from '../services/roles.ts';
+import { countActiveKeys, createUsageRecorder, verifyKey } from '../services/api-keys.ts';
+import { ApiError } from './errors.ts';
+import { rootPlugin } from './root-plugin.ts';
+
+export { ROLES, ROLE_NAMES, allows, isRole, minimumRole } from '../services/roles.ts';
+export type { Access, Role } from '../services/roles.ts';
+
+export type Principal =
+  { kind: 'key'; keyId: number; name: string; role: Role } | { kind: 'anonymous'; role: 'admin' };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    principal: Principal;
+  }
+  interface FastifyInstance {
+    /** Every route registered so far with its access level (GET / lists them). */
+    ratchetRoutes: RouteEntry[];
+  }
+}
+
+/** Routes that plugins we do not own register: Swagger UI assets, the CORS preflight catch-all. */
+const THIRD_PARTY_PUBLIC = [/^\/docs(\/|$)/, /^\/?\*$/];
+
+/**
+ * Fails route registration when `config.access` is missing or not a known level. Install before
+ * any route is added (onRoute sees only routes registered after it).
+ */
+export interface RouteEntry {
+  method: string;
+  path: string;
+  access: Access;
+}
+
+export const routePolicy = rootPlugin('ratchet-route-policy', async (server: FastifyInstance) => {
+  const routes: RouteEntry[] = [];
+  server.decorate('ratchetRoutes', routes);
+  server.addHook('onRoute', (route: RouteOptions) => {
+    const record = (access: Access) => {
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      for (const method of methods) if (method !== 'HEAD') routes.push({ method, path: route.url, access });
+    };
+    const config = (route.config ?? {}) as { access?: unknown };
+    if (config.access === undefined && THIRD_PARTY_PUBLIC.some((re) => re.test(route.url))) {
+      route.config = { ...config, access: 'public' } as RouteOptions['config'];
+      record('public');
+      return;
+    }
+    if (!isAccess(config.access)) {
+      const methods = Array.isArray(route.method) ? route.method.join(',') : route.method;
+      throw new Error(
+        `route ${methods} ${route.url} declares no valid access level: add config: { access: 'public' | 'read' | 'run' | 'write' | 'admin' } to its options`,
+      );
+    }
+    record(config.access);
+  });
+});
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i;
+
+export function isLoopback(address: string): boolean {
+  return LOOPBACK.test(address.trim().replace(/^\[|\]$/g, ''));
+}
+
+/** server.auth.required resolved: `auto` → required unless listening on loopback only. */
+export function authRequired(config: Ratchet['config'], bindAddress = config.server.bind_address): boolean {
+  const r = config.server.auth.required;
+  return r === 'auto' ? !isLoopback(bindAddress) : r;
+}
+
+export const CREATE_KEY_HINT = 'ratchet apikey create --name admin --role admin';
+
+/** Refuses to start a server that requires keys when none exists (nobody could use it). */
+export async function assertKeysExist(app: Ratchet, bindAddress: string): Promise<void> {
+  if (!authRequired(app.config, bindAddress)) return;
+  if ((await countActiveKeys(app.store.db)) > 0) return;
+  const why =
+    app.config.server.auth.required === true
+      ? 'server.auth.required is true'
+      : `server.bind_address ${bindAddress} is not a loopback address (server.auth.required: auto)`;
+  throw new Error(
+    `authentication is required (${why}) but no active API key exists; create one first with: ${CREATE_KEY_HINT}` +
+      ` (same --config), or bind to 127.0.0.1, or set server.auth.required: false`,
+  );
+}
+
+function bearer(request: FastifyRequest): string | undefined {
+  const h = request.headers.authorization;
+  if (h === undefined) return undefined;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+  if (!m) throw new ApiError(401, 'UNAUTHORIZED', 'Authorization header must be "Bearer <API key>"');
+  return m[1];
+}
+
+const REASONS = {
+  malformed: 'is not a Ratchet API key (expected rk_<prefix>_<secret>)',
+  unknown: 'is not valid',
+  revoked: 'has been revoked',
+  expired: 'has expired',
+} as const;
+
+export interface AuthOptions extends Record<string, unknown> {
+  app: Ratchet;
+  required: boolean;
+}
+
+/** Sets request.principal on every request and enforces the route's access level. */
+export const authPlugin = rootPlugin<AuthOptions>('ratchet-auth', async (server, opts) => {
+  const { app, required } = opts;
+  const recordUse = createUsageRecorder(app.store.db);
+  const anonymous: Principal = { kind: 'anonymous', role: 'admin' };
+  // Null until the auth hook runs (the decorator's initial value must not be a shared object).
+  server.decorateRequest('principal', null as never);
+  server.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.access ?? 'public';
+    const presented = bearer(request);
+    if (presented === undefined) {
+      if (required && access !== 'public')
+        throw new ApiError(401, 'UNAUTHORIZED', 'an API key is required: send Authorization: Bearer <key>');
+      request.principal = anonymous;
+      return;
+    }
+    // A presented key is always checked, even where none is required: a bad key is a client bug.
+    const res = await verifyKey(app.store.db, presented);
+    if (!res.ok) {
+      const prefix = /^rk_([a-z0-9]{8})_/.exec(presented)?.[1];
+      const which = prefix ? `API key rk_${prefix}_…` : 'the API key';
+      throw new ApiError(401, 'UNAUTHORIZED', `${which} ${REASONS[res.reason]}`);
+    }
+    recordUse(res.key.id);
+    request.principal = { kind: 'key', keyId: res.key.id, name: res.key.name, role: res.key.role };
+    if (!allows(res.key.role, access)) {
+      throw new ApiError(
+        403,
+        'FORBIDDEN',
+        `this endpoint needs ${access} access (role ${minimumRole(access)} or higher); key "${res.key.name}" has role ${res.key.role}`,
+        { requiredAccess: access, role: res.key.role },
+      );
+    }
+  });
+});

@@ -1,0 +1,114 @@
+// The HTTP server as a list of Fastify plugins (DESIGN.md §3, §7). Order matters for hooks:
+// request ids → access log → helmet → CORS → rate limit → auth → audit/metrics → routes.
+// buildServer only composes; it opens nothing and listens nowhere (startServer does).
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
+import type { Ratchet } from '../app.ts';
+import { authPlugin, authRequired, assertKeysExist, routePolicy } from './auth.ts';
+import { installErrorHandling } from './errors.ts';
+import { installJsonParser } from './json-parser.ts';
+import { rateLimitPlugin } from './rate-limit.ts';
+import { docsPlugin } from './docs.ts';
+import { auditPlugin } from './audit.ts';
+import { healthPlugin, type Readiness, createReadiness } from './health.ts';
+import { metricsPlugin } from './metrics.ts';
+import { indexPlugin } from './index-route.ts';
+
+export interface BuildServerOptions {
+  /** Fastify/pino logger: false silences it; an object is merged with the configured level. */
+  logger?: boolean | Record<string, unknown>;
+  /** /ready answers 503 until this says ready; default: ready at once. */
+  readiness?: Readiness;
+  /** Address the server will listen on (auth `auto` decision); default server.bind_address. */
+  bindAddress?: string;
+  /** Extra plugins (tests: a route per access level), registered after the REST API. */
+  plugins?: { plugin: FastifyPluginAsync<{ app: Ratchet }>; prefix?: string }[];
+  /** HTTPS: key and certificate (PEM contents). */
+  https?: { key: Buffer; cert: Buffer };
+}
+
+export const CORS_EXPOSED_HEADERS = [
+  'X-Total-Count',
+  'Content-Range',
+  'RateLimit-Limit',
+  'RateLimit-Remaining',
+  'RateLimit-Reset',
+  'Retry-After',
+  'X-Request-Id',
+];
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+function loggerOptions(app: Ratchet, opt: BuildServerOptions['logger']): boolean | Record<string, unknown> {
+  if (opt === false) return false;
+  const base = { level: app.config.logging.level };
+  return typeof opt === 'object' ? { ...base, ...opt } : base;
+}
+
+/** The REST resource routes, when that module exists in this build. */
+async function loadRestApi(): Promise<FastifyPluginAsync<{ app: Ratchet }> | undefined> {
+  const candidates = ['../api/rest/index.ts', '../api/rest/index.js'];
+  for (const rel of candidates) {
+    const url = new URL(rel, import.meta.url);
+    if (!existsSync(url)) continue;
+    const mod = (await import(url.href)) as { default?: FastifyPluginAsync<{ app: Ratchet }> };
+    if (typeof mod.default !== 'function')
+      throw new Error(`${url.pathname} has no default-exported Fastify plugin`);
+    return mod.default;
+  }
+  return undefined;
+}
+
+export async function buildServer(app: Ratchet, opts: BuildServerOptions = {}): Promise<FastifyInstance> {
+  const cfg = app.config.server;
+  const bindAddress = opts.bindAddress ?? cfg.bind_address;
+  await assertKeysExist(app, bindAddress);
+  const server = Fastify({
+    logger: loggerOptions(app, opts.logger),
+    bodyLimit: cfg.body_limit_bytes,
+    // Honour a sane caller-supplied id so one id follows a request across services; else our own.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+    ...(opts.https ? { https: opts.https } : {}),
+  }) as unknown as FastifyInstance;
+
+  await server.register(routePolicy);
+  server.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  installErrorHandling(server, { bodyLimit: cfg.body_limit_bytes });
+  installJsonParser(server);
+  await server.register(helmet, {
+    // Swagger UI is served from our own origin; its initializer is a script file, not inline.
+    contentSecurityPolicy: {
+      directives: { 'img-src': ["'self'", 'data:'], 'connect-src': ["'self'"] },
+    },
+    // Plain-HTTP local deployments must not be told to upgrade to HTTPS.
+    hsts: opts.https !== undefined,
+  });
+  await server.register(cors, {
+    origin: cfg.cors.origins.includes('*') ? true : cfg.cors.origins.length > 0 ? cfg.cors.origins : false,
+    exposedHeaders: CORS_EXPOSED_HEADERS,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+  });
+  await server.register(rateLimitPlugin, { limits: cfg.rate_limit });
+  await server.register(docsPlugin);
+  await server.register(authPlugin, { app, required: authRequired(app.config, bindAddress) });
+  await server.register(auditPlugin, { app });
+  await server.register(metricsPlugin, { app });
+  await server.register(healthPlugin, { app, readiness: opts.readiness ?? createReadiness(true) });
+  await server.register(indexPlugin);
+  const rest = await loadRestApi();
+  if (rest) await server.register(rest, { prefix: '/api/v1', app });
+  for (const p of opts.plugins ?? []) await server.register(p.plugin, { prefix: p.prefix ?? '', app });
+  // Not ready()-ed here: callers may still add plugins; listen()/inject()/ready() load everything,
+  // and a route without config.access fails then, before any request is served.
+  return server;
+}

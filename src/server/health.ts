@@ -1,0 +1,99 @@
+// Liveness, readiness and health: /live (the process answers), /ready (503 until start-up —
+// migrations and the first registry sync — is done, and again while shutting down), /health (a
+// cheap "ok" for load balancers) and /health/detailed (database, registry, workers, queue).
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import type { Ratchet } from '../app.ts';
+import { sourceStatuses } from '../services/registry-service.ts';
+import { queueStats, workerSummary } from '../services/queue-stats.ts';
+import { rootPlugin } from './root-plugin.ts';
+import { ratchetVersion } from './version.ts';
+
+export interface Readiness {
+  isReady(): boolean;
+  /** Why not ready (shown by /ready); empty when ready. */
+  reason(): string;
+  markReady(): void;
+  markNotReady(reason: string): void;
+}
+
+export function createReadiness(ready = false, reason = 'starting'): Readiness {
+  let state = { ready, reason: ready ? '' : reason };
+  return {
+    isReady: () => state.ready,
+    reason: () => state.reason,
+    markReady: () => (state = { ready: true, reason: '' }),
+    markNotReady: (why) => (state = { ready: false, reason: why }),
+  };
+}
+
+const PROBE = { access: 'public', rateLimit: false } as const;
+
+async function pingDatabase(app: Ratchet): Promise<{ ok: boolean; latencyMs: number; error?: string }> {
+  const t0 = performance.now();
+  try {
+    await sql`select 1`.execute(app.store.db);
+    return { ok: true, latencyMs: Math.round((performance.now() - t0) * 100) / 100 };
+  } catch (err) {
+    return { ok: false, latencyMs: Math.round(performance.now() - t0), error: (err as Error).message };
+  }
+}
+
+export const healthPlugin = rootPlugin<{ app: Ratchet; readiness: Readiness }>(
+  'ratchet-health',
+  async (server: FastifyInstance, opts) => {
+    const { app, readiness } = opts;
+    const version = ratchetVersion();
+    const uptime = () => Math.round(process.uptime() * 10) / 10;
+
+    server.get('/live', { config: PROBE, schema: { tags: ['health'] } }, async () => ({ status: 'alive' }));
+
+    server.get('/health', { config: PROBE, schema: { tags: ['health'] } }, async () => ({
+      status: 'ok',
+      version,
+      uptime: uptime(),
+    }));
+
+    server.get('/ready', { config: PROBE, schema: { tags: ['health'] } }, async (_req, reply) => {
+      if (readiness.isReady()) return { status: 'ready' };
+      return reply.code(503).send({
+        error: { code: 'SERVICE_UNAVAILABLE', message: `not ready: ${readiness.reason()}`, status: 503 },
+      });
+    });
+
+    server.get(
+      '/health/detailed',
+      { config: { access: 'read', rateLimit: false }, schema: { tags: ['health'] } },
+      async (_req, reply) => {
+        const database = { dialect: app.store.dialect, ...(await pingDatabase(app)) };
+        if (!database.ok) {
+          return reply.code(503).send({ status: 'error', version, uptime: uptime(), database });
+        }
+        const [sources, workers, queue] = await Promise.all([
+          sourceStatuses(app),
+          workerSummary(app.store.db),
+          queueStats(app.store.db),
+        ]);
+        const registryOk = sources.every((s) => s.lastError === null);
+        return {
+          status: registryOk && readiness.isReady() ? 'ok' : 'degraded',
+          version,
+          uptime: uptime(),
+          ready: readiness.isReady(),
+          database,
+          registry: sources.map((s) => ({
+            name: s.name,
+            kind: s.kind,
+            uri: s.uri,
+            tasks: s.tasks,
+            available: s.available,
+            lastSyncedAt: s.lastSyncedAt,
+            lastError: s.lastError,
+          })),
+          workers,
+          queue: { depth: queue.byStatus, oldestQueuedAgeSeconds: queue.oldestQueuedAgeSeconds },
+        };
+      },
+    );
+  },
+);

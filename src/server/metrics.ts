@@ -1,0 +1,162 @@
+// Prometheus metrics on /metrics. Two registries: a process-wide one for what happens in this
+// process whatever server it belongs to (executions, retries, deliveries, process figures — the
+// worker code calls recordExecution directly), and one per server for HTTP traffic and the
+// store-derived gauges, which are read from the database on each scrape (a few aggregate queries).
+import type { FastifyInstance } from 'fastify';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Ratchet } from '../app.ts';
+import { onJobFinished } from '../queue/events.ts';
+import { getTask } from '../store/repos/tasks.ts';
+import { queueStats, workerSummary } from '../services/queue-stats.ts';
+import { rootPlugin } from './root-plugin.ts';
+
+const processRegistry = new Registry();
+collectDefaultMetrics({ register: processRegistry, prefix: 'ratchet_' });
+
+const executionDuration = new Histogram({
+  name: 'ratchet_execution_duration_seconds',
+  help: 'Task execution duration by task and final status',
+  labelNames: ['task', 'status'],
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+  registers: [processRegistry],
+});
+const retries = new Counter({
+  name: 'ratchet_job_retries_total',
+  help: 'Retries (attempts after the first) of jobs finished in this process, by task',
+  labelNames: ['task'],
+  registers: [processRegistry],
+});
+const deliveries = new Counter({
+  name: 'ratchet_deliveries_total',
+  help: 'Output deliveries by destination type and outcome',
+  labelNames: ['type', 'outcome'],
+  registers: [processRegistry],
+});
+
+/** Records one finished execution (the worker code and the job-finished hook call this). */
+export function recordExecution(task: string, status: string, durationMs: number): void {
+  executionDuration.observe({ task, status }, Math.max(0, durationMs) / 1000);
+}
+
+export function recordRetries(task: string, count = 1): void {
+  if (count > 0) retries.inc({ task }, count);
+}
+
+export function recordDelivery(type: string, success: boolean): void {
+  deliveries.inc({ type, outcome: success ? 'success' : 'failure' });
+}
+
+// One subscription per application, however many servers are built on it.
+const hooked = new WeakSet<object>();
+
+/** Feeds executions and retries of every job this process finishes into the metrics. */
+export function hookJobMetrics(app: Ratchet): () => void {
+  if (hooked.has(app)) return () => undefined;
+  hooked.add(app);
+  const names = new Map<number, string>();
+  const off = onJobFinished(app, async (e) => {
+    let name = names.get(e.job.taskId);
+    if (name === undefined) {
+      name = (await getTask(app.store.db, e.job.taskId))?.name ?? `task-${e.job.taskId}`;
+      names.set(e.job.taskId, name);
+    }
+    recordExecution(name, e.status, e.execution.durationMs ?? 0);
+    recordRetries(name, e.job.attempts - 1);
+  });
+  return () => {
+    hooked.delete(app);
+    off();
+  };
+}
+
+function serverRegistry(app: Ratchet): { registry: Registry; requests: Counter; latency: Histogram } {
+  const registry = new Registry();
+  const requests = new Counter({
+    name: 'ratchet_http_requests_total',
+    help: 'HTTP requests by route pattern, method and status code',
+    labelNames: ['route', 'method', 'status'],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'ratchet_http_request_duration_seconds',
+    help: 'HTTP request latency by route pattern and method',
+    labelNames: ['route', 'method'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const { db } = app.store;
+  const jobs = new Gauge({
+    name: 'ratchet_jobs',
+    help: 'Jobs in the store by state',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const stats = await queueStats(db);
+      for (const [state, n] of Object.entries(stats.byStatus)) this.set({ state }, n);
+      queueDepth.set(stats.byStatus.QUEUED + stats.byStatus.RETRYING);
+      oldest.set(stats.oldestQueuedAgeSeconds);
+    },
+  });
+  const queueDepth = new Gauge({
+    name: 'ratchet_queue_depth',
+    help: 'Jobs waiting to run (QUEUED + RETRYING)',
+    registers: [registry],
+  });
+  const oldest = new Gauge({
+    name: 'ratchet_queue_oldest_age_seconds',
+    help: 'How long the longest-waiting runnable queued job has waited',
+    registers: [registry],
+  });
+  const utilisation = new Gauge({
+    name: 'ratchet_worker_utilisation_ratio',
+    help: 'Busy executor slots / capacity across online workers (0 when none)',
+    registers: [registry],
+    async collect() {
+      const w = await workerSummary(db);
+      this.set(w.capacity === 0 ? 0 : w.busy / w.capacity);
+      capacity.set(w.capacity);
+      busy.set(w.busy);
+      online.set(w.online);
+    },
+  });
+  const capacity = new Gauge({
+    name: 'ratchet_worker_capacity',
+    help: 'Executor slots across online workers',
+    registers: [registry],
+  });
+  const busy = new Gauge({
+    name: 'ratchet_worker_busy',
+    help: 'Executor slots running a job',
+    registers: [registry],
+  });
+  const online = new Gauge({
+    name: 'ratchet_workers_online',
+    help: 'Workers with status ONLINE',
+    registers: [registry],
+  });
+  void jobs;
+  void utilisation;
+  return { registry, requests, latency };
+}
+
+export const metricsPlugin = rootPlugin<{ app: Ratchet }>(
+  'ratchet-metrics',
+  async (server: FastifyInstance, opts) => {
+    const { registry, requests, latency } = serverRegistry(opts.app);
+    hookJobMetrics(opts.app);
+    server.addHook('onResponse', async (request, reply) => {
+      // The pattern, never the raw URL: ids in paths would explode label cardinality.
+      const route = request.routeOptions.url ?? 'unmatched';
+      requests.inc({ route, method: request.method, status: String(reply.statusCode) });
+      latency.observe({ route, method: request.method }, reply.elapsedTime / 1000);
+    });
+    server.get(
+      '/metrics',
+      { config: { access: 'read', rateLimit: false }, schema: { tags: ['health'], hide: true } },
+      async (_req, reply) => {
+        const text = (await processRegistry.metrics()) + '\n' + (await registry.metrics());
+        return reply.type(registry.contentType).send(text);
+      },
+    );
+  },
+);

@@ -1,0 +1,17 @@
+// The package version, read once (health, OpenAPI, metrics build info).
+import { readFileSync } from 'node:fs';
+
+let cached: string | undefined;
+
+export function ratchetVersion(): string {
+  if (cached !== undefined) return cached;
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
+    cached = pkg.version ?? 'unknown';
+  } catch {
+    cached = 'unknown';
+  }
+  return cached;
+}
