@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import { registerConfigCommands } from './config.ts';
 import { registerDb } from './db.ts';
+import { registerServe } from './serve.ts';
+import { registerApiKey } from './apikey.ts';
 import { registerGenerate } from './generate.ts';
 import { registerJob } from './job.ts';
 import { registerExecution } from './execution.ts';
@@ -20,6 +22,8 @@ export function registerCommands(program: Command): void {
   registerTest(program);
   registerConfigCommands(program);
   registerDb(program);
+  registerServe(program);
+  registerApiKey(program);
   registerReplay(program);
   registerGenerate(program);
   registerJob(program);

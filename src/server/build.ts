@@ -3,7 +3,7 @@
 // buildServer only composes; it opens nothing and listens nowhere (startServer does).
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import type { Ratchet } from '../app.ts';
@@ -16,6 +16,8 @@ import { auditPlugin } from './audit.ts';
 import { healthPlugin, type Readiness, createReadiness } from './health.ts';
 import { metricsPlugin } from './metrics.ts';
 import { indexPlugin } from './index-route.ts';
+import { accessLogPlugin } from './access-log.ts';
+import { prettyStream } from './log-format.ts';
 
 export interface BuildServerOptions {
   /** Fastify/pino logger: false silences it; an object is merged with the configured level. */
@@ -44,7 +46,8 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 function loggerOptions(app: Ratchet, opt: BuildServerOptions['logger']): boolean | Record<string, unknown> {
   if (opt === false) return false;
-  const base = { level: app.config.logging.level };
+  const { level, format } = app.config.logging;
+  const base: Record<string, unknown> = { level, ...(format === 'pretty' ? { stream: prettyStream() } : {}) };
   return typeof opt === 'object' ? { ...base, ...opt } : base;
 }
 
@@ -75,11 +78,14 @@ export async function buildServer(app: Ratchet, opts: BuildServerOptions = {}): 
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
+    // Our access-log plugin writes one line per request instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
     ...(opts.https ? { https: opts.https } : {}),
   }) as unknown as FastifyInstance;
 
   await server.register(routePolicy);
+  await server.register(accessLogPlugin);
   server.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

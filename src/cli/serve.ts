@@ -1,0 +1,51 @@
+// `ratchet serve`: the REST API, docs, health and metrics, with embedded workers, the scheduler and
+// registry watching (src/server/serve.ts). Runs until SIGTERM/SIGINT, then shuts down gracefully
+// (stop accepting, finish in-flight requests, drain workers within the grace period) and exits 0.
+import type { Command } from 'commander';
+import { startServer } from '../server/serve.ts';
+import { UsageError } from './errors.ts';
+import { loadCliConfig } from './load-config.ts';
+import { parseNonNegativeInt } from './duration.ts';
+import { CliExit } from './errors.ts';
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the HTTP API server (REST, docs, health, metrics) with embedded workers')
+    .option('--host <address>', 'address to listen on (default server.bind_address, 127.0.0.1)')
+    .option('--port <port>', 'port to listen on (default server.port, 8080; 0 picks a free port)')
+    .action(async (flags: { host?: string; port?: string }, cmd: Command) => {
+      const config = await loadCliConfig(cmd);
+      let port: number | undefined;
+      if (flags.port !== undefined) {
+        port = parseNonNegativeInt(flags.port, '--port');
+        if (port > 65535) throw new UsageError(`--port ${port}: expected 0–65535`);
+      }
+      let running;
+      try {
+        running = await startServer(config, { host: flags.host, port });
+      } catch (err) {
+        process.stderr.write(`error: cannot start the server: ${(err as Error).message}\n`);
+        throw new CliExit(1);
+      }
+      // The URL alone on one stdout line (log lines may precede it): scripts read the real port here.
+      process.stdout.write(`${running.url}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string): void => {
+          process.off('SIGTERM', onTerm);
+          process.off('SIGINT', onInt);
+          process.stderr.write(`${signal} received: shutting down\n`);
+          running.close().then(resolve, (err: unknown) => {
+            process.stderr.write(`error during shutdown: ${(err as Error).message}\n`);
+            process.exitCode = 1;
+            resolve();
+          });
+        };
+        const onTerm = (): void => stop('SIGTERM');
+        const onInt = (): void => stop('SIGINT');
+        process.on('SIGTERM', onTerm);
+        process.on('SIGINT', onInt);
+      });
+      process.stderr.write('server stopped\n');
+    });
+}

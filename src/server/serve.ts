@@ -1,0 +1,167 @@
+// `ratchet serve` as a function: open the store (migrating), listen, sync the registry (then /ready
+// turns 200), watch sources, run embedded workers, the scheduler and output delivery; close()
+// undoes it all in the safe order. Tests start servers through this too (port 0).
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { createRatchet, type Ratchet } from '../app.ts';
+import type { RatchetConfig } from '../config/schema.ts';
+import { syncAllSources, startRefreshTimers, startWatching } from '../services/registry-service.ts';
+import type { SourceSyncResult } from '../services/registry-service.ts';
+import { enableOutputDelivery } from '../services/delivery.ts';
+import { startScheduler, type SchedulerHandle } from '../scheduler/scheduler.ts';
+import { startWorkerNode, type WorkerNode } from '../workers/worker-process.ts';
+import { drainJobFinished } from '../queue/events.ts';
+import { buildServer, type BuildServerOptions } from './build.ts';
+import { createReadiness, type Readiness } from './health.ts';
+import { recordDelivery } from './metrics.ts';
+
+export interface ServeOverrides {
+  host?: string;
+  port?: number;
+  /** Passed to Fastify (false: silent, for tests). */
+  logger?: BuildServerOptions['logger'];
+  /** Where start-up and shutdown messages go; default stderr. */
+  say?: (line: string) => void;
+  /** Locates the implicit ./tasks source; default the working directory. */
+  cwd?: string;
+  /** Extra route plugins (tests). */
+  plugins?: BuildServerOptions['plugins'];
+}
+
+export interface RunningServer {
+  app: Ratchet;
+  server: FastifyInstance;
+  /** e.g. http://127.0.0.1:8080 (the real port when 0 was asked for). */
+  url: string;
+  port: number;
+  readiness: Readiness;
+  /** Resolves when start-up work (registry sync, workers, scheduler) is done. */
+  started: Promise<void>;
+  workers?: WorkerNode;
+  /** Graceful: stop accepting, finish in-flight requests, drain workers, close the store. */
+  close(): Promise<void>;
+}
+
+function readTls(config: RatchetConfig): { key: Buffer; cert: Buffer } | undefined {
+  const { cert, key } = config.server.tls;
+  if (cert === undefined && key === undefined) return undefined;
+  if (cert === undefined || key === undefined)
+    throw new Error('server.tls needs both cert and key (PEM file paths) to serve HTTPS');
+  const read = (file: string, what: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new Error(`cannot read server.tls.${what} ${file}: ${(err as Error).message}`);
+    }
+  };
+  return { cert: read(cert, 'cert'), key: read(key, 'key') };
+}
+
+function describeSync(r: SourceSyncResult): string {
+  if (r.error !== undefined) return `registry source ${r.source}: ${r.error}`;
+  const rep = r.report;
+  if (!rep) return `registry source ${r.source}: synced`;
+  const failed = rep.failed.length > 0 ? `, ${rep.failed.length} failed to load` : '';
+  return `registry source ${r.source}: synced${failed}`;
+}
+
+function hostForUrl(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function startServer(
+  config: RatchetConfig,
+  overrides: ServeOverrides = {},
+): Promise<RunningServer> {
+  const host = overrides.host ?? config.server.bind_address;
+  const port = overrides.port ?? config.server.port;
+  const say = overrides.say ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const https = readTls(config);
+  const app = await createRatchet(config);
+  const readiness = createReadiness(false, 'syncing registry sources');
+  let server: FastifyInstance;
+  try {
+    server = await buildServer(app, {
+      logger: overrides.logger,
+      readiness,
+      bindAddress: host,
+      https,
+      plugins: overrides.plugins,
+    });
+    await server.listen({ host, port });
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  const address = server.server.address();
+  const actualPort = typeof address === 'object' && address !== null ? address.port : port;
+  const url = `${https ? 'https' : 'http'}://${hostForUrl(host)}:${actualPort}`;
+
+  let stopWatching: (() => Promise<void>) | undefined;
+  let stopTimers: (() => void) | undefined;
+  let scheduler: SchedulerHandle | undefined;
+  let stopDelivery: (() => void) | undefined;
+  const running: RunningServer = {
+    app,
+    server,
+    url,
+    port: actualPort,
+    readiness,
+    started: Promise.resolve(),
+    close: async () => undefined,
+  };
+
+  const startUp = async (): Promise<void> => {
+    const results = await syncAllSources(app, { cwd: overrides.cwd });
+    for (const r of results) say(describeSync(r));
+    stopWatching = await startWatching(
+      app,
+      (e) => {
+        if (e.type === 'error') say(`registry source ${e.source}: ${e.message}`);
+      },
+      { cwd: overrides.cwd, log: say },
+    );
+    stopTimers = startRefreshTimers(app, (r) => r.error !== undefined && say(describeSync(r)), {
+      cwd: overrides.cwd,
+    });
+    stopDelivery = enableOutputDelivery(app, {
+      onDelivered: (outcomes) => outcomes.forEach((o) => recordDelivery(o.type, o.success)),
+    });
+    if (config.server.workers.embedded) {
+      running.workers = await startWorkerNode(app, { log: (m) => say(`worker: ${m}`) });
+      say(`embedded worker ${running.workers.id}: ${running.workers.pool.size} executor thread(s)`);
+    }
+    scheduler = startScheduler(app, {
+      onError: (err) => say(`scheduler: ${err instanceof Error ? err.message : String(err)}`),
+    });
+    readiness.markReady();
+  };
+  running.started = startUp().catch((err: unknown) => {
+    readiness.markNotReady(`start-up failed: ${(err as Error).message}`);
+    say(`error: start-up failed: ${(err as Error).message}`);
+    throw err;
+  });
+  // The caller may not await `started`; a failure is reported above and /ready stays 503.
+  running.started.catch(() => undefined);
+  say(`ratchet serving on ${url} (database ${app.store.url}; docs ${url}/docs)`);
+
+  let closing: Promise<void> | undefined;
+  running.close = () => {
+    closing ??= (async () => {
+      readiness.markNotReady('shutting down');
+      await running.started.catch(() => undefined);
+      // Stop accepting; in-flight requests finish, idle keep-alive sockets are closed.
+      await server.close();
+      await scheduler?.stop();
+      await stopWatching?.();
+      stopTimers?.();
+      if (running.workers) await running.workers.stop(config.server.workers.shutdown_grace_seconds * 1000);
+      await drainJobFinished(app, 5000);
+      stopDelivery?.();
+      await app.close();
+    })();
+    return closing;
+  };
+  return running;
+}
