@@ -32,10 +32,14 @@ interface Candidate {
 
 async function selectCandidates(trx: Db, store: Store, opts: ClaimOptions): Promise<Candidate[]> {
   // The literal IN list (not a parameter) lets SQLite use the partial claim index.
-  const lock = store.dialect === 'postgres' ? sql`for update of jobs skip locked` : sql``;
+  const pg = store.dialect === 'postgres';
+  const lock = pg ? sql`for update of jobs skip locked` : sql``;
+  // Without fresh statistics SQLite's planner prefers the status index and sorts every claimable
+  // row; the partial claim index already holds them in claim order, so name it.
+  const index = pg ? sql`` : sql`indexed by jobs_claim_idx`;
   const { rows } = await sql<Candidate>`
     select jobs.id, jobs.task_id, coalesce(jobs.task_version_id, tasks.latest_version_id) as version_id
-    from jobs join tasks on tasks.id = jobs.task_id
+    from jobs ${index} join tasks on tasks.id = jobs.task_id
     where jobs.status in ('QUEUED', 'RETRYING') and jobs.run_at <= ${opts.now}
     order by jobs.priority desc, jobs.run_at, jobs.id
     limit ${opts.limit}

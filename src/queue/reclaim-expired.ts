@@ -15,9 +15,11 @@ export interface ReclaimedJob {
 
 export async function reclaimExpiredJobs(store: Store, now: number, limit = 500): Promise<ReclaimedJob[]> {
   return inTransaction(store.db, async (trx) => {
-    const lock = store.dialect === 'postgres' ? sql`for update skip locked` : sql``;
+    const pg = store.dialect === 'postgres';
+    const lock = pg ? sql`for update skip locked` : sql``;
+    const index = pg ? sql`` : sql`indexed by jobs_lease_idx`;
     const { rows: expired } = await sql<{ id: number; lease_owner: string | null }>`
-      select id, lease_owner from jobs
+      select id, lease_owner from jobs ${index}
       where status = 'PROCESSING' and lease_expires_at < ${now}
       order by lease_expires_at limit ${limit} ${lock}`.execute(trx);
     const out: ReclaimedJob[] = [];

@@ -21,7 +21,8 @@ export interface RunMessage {
   label: string;
   input: unknown;
   timeoutMs?: number;
-  context: { taskId: string; taskVersion: string; jobId: string };
+  /** jobId is null for synchronous runs that belong to no job (POST /tasks/{id}/execute). */
+  context: { taskId: string; taskVersion: string; jobId: string | null };
 }
 
 export type ToThread = RunMessage | { type: 'ping'; id: number };

@@ -69,6 +69,7 @@ export class QueueWorker {
       clock: this.clock,
       log: o.log,
       onWritten: (written) => this.written(written),
+      flushNow: () => this.running === 0,
     });
     o.pool.onFree = () => void this.fill();
   }

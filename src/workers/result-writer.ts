@@ -24,6 +24,8 @@ export interface ResultWriterOptions {
   /** After each committed batch: what happened to each result (undefined = discarded as stale). */
   onWritten: (written: { pending: PendingResult; finished: FinishedAttempt | undefined }[]) => void;
   log?: (message: string) => void;
+  /** True when nothing else is running: waiting for company would only add latency. */
+  flushNow?: () => boolean;
 }
 
 export class ResultWriter {
@@ -45,7 +47,7 @@ export class ResultWriter {
 
   push(p: PendingResult): void {
     this.buffer.push(p);
-    if (this.buffer.length >= (this.opts.maxBatch ?? 64)) void this.flush();
+    if (this.buffer.length >= (this.opts.maxBatch ?? 64) || this.opts.flushNow?.()) void this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.opts.delayMs ?? 2);
     }

@@ -1,0 +1,105 @@
+// Queue benchmark, per backend (SQLite temp file, fresh PostgreSQL database), with the default
+// executor pool (one thread per core):
+// - throughput: 5,000 queued no-op jobs run end to end (claim → sandbox → execution stored);
+// - enqueue-to-start latency on an idle queue: 200 jobs, one at a time, enqueue call → dispatch to
+//   an executor thread;
+// - the "40 lightweight tasks" chain: 40 sequential fib(10) jobs, each enqueued after the previous
+//   finished (enqueue → stored result → listener), total time.
+// Prints one JSON object. Run: npx node bench/queue.ts
+import { performance } from 'node:perf_hooks';
+import { startWorkers } from '../src/app.ts';
+import { enqueueJob } from '../src/services/jobs.ts';
+import { onJobFinished } from '../src/queue/events.ts';
+import { insertJob } from '../src/store/repos/jobs.ts';
+import { getTask } from '../src/store/repos/tasks.ts';
+import type { Dialect } from '../src/store/database.ts';
+import { createTestApp, saveTask } from '../src/workers/test-helpers.ts';
+import { percentile, report, round } from './lib.ts';
+
+const BACKLOG = 5000;
+const LATENCY_JOBS = 200;
+const CHAIN = 40;
+
+async function benchBackend(dialect: Dialect) {
+  const t = await createTestApp(dialect, {
+    workers: { worker_count: 0 },
+    job_queue: { poll_interval_ms: 1000 },
+  });
+  try {
+    await saveTask(t.app, 'noop', 'function main(i) { return i; }');
+    await saveTask(
+      t.app,
+      'fib',
+      'function main(i) { const f = (n) => (n < 2 ? n : f(n - 1) + f(n - 2)); return { v: f(i.n) }; }',
+    );
+    const task = (await getTask(t.app.store.db, 'noop'))!;
+    const waiters = new Map<number, () => void>();
+    let finished = 0;
+    let allDone: (() => void) | undefined;
+    onJobFinished(t.app, (e) => {
+      finished++;
+      waiters.get(e.job.id)?.();
+      if (finished === BACKLOG) allDone?.();
+    });
+
+    // Throughput from a backlog.
+    for (let i = 0; i < BACKLOG; i += 500) {
+      await t.app.store.db.transaction().execute(async (trx) => {
+        for (let j = i; j < Math.min(BACKLOG, i + 500); j++)
+          await insertJob(trx, { taskId: task.id, input: { j } });
+      });
+    }
+    const done = new Promise<void>((resolve) => (allDone = resolve));
+    const start = performance.now();
+    const node = await startWorkers(t.app, { log: () => {} });
+    await done;
+    const seconds = (performance.now() - start) / 1000;
+    const threads = node.pool.size;
+
+    // Enqueue-to-start on an idle queue.
+    const dispatched = new Map<number, number>();
+    const run = node.pool.run.bind(node.pool);
+    node.pool.run = (req, onProgress) => {
+      dispatched.set(req.jobId, performance.now());
+      return run(req, onProgress);
+    };
+    const latencies: number[] = [];
+    for (let i = 0; i < LATENCY_JOBS; i++) {
+      const before = performance.now();
+      let resolveFinished!: () => void;
+      const fin = new Promise<void>((r) => (resolveFinished = r));
+      const { job } = await enqueueJob(t.app, { task: 'noop', input: { i } });
+      waiters.set(job.id, resolveFinished);
+      await fin;
+      latencies.push(dispatched.get(job.id)! - before);
+    }
+
+    // 40 sequential fib(10) jobs.
+    const chainStart = performance.now();
+    for (let i = 0; i < CHAIN; i++) {
+      await new Promise<void>((resolve) => {
+        void enqueueJob(t.app, { task: 'fib', input: { n: 10 } }).then(({ job }) =>
+          waiters.set(job.id, resolve),
+        );
+      });
+    }
+    const chainSeconds = (performance.now() - chainStart) / 1000;
+    await node.stop(1000);
+    return {
+      threads,
+      throughput: { jobs: BACKLOG, seconds: round(seconds), jobsPerSecond: Math.round(BACKLOG / seconds) },
+      enqueueToStartMs: {
+        p50: percentile(latencies, 50),
+        p99: percentile(latencies, 99),
+        jobs: LATENCY_JOBS,
+      },
+      chain40: { seconds: round(chainSeconds), perJobMs: round((chainSeconds * 1000) / CHAIN) },
+    };
+  } finally {
+    await t.close();
+  }
+}
+
+const sqlite = await benchBackend('sqlite');
+const postgres = await benchBackend('postgres');
+report('queue', { sqlite, postgres });
