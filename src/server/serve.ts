@@ -51,7 +51,7 @@ function readTls(config: RatchetConfig): { key: Buffer; cert: Buffer } | undefin
     try {
       return readFileSync(file);
     } catch (err) {
-      throw new Error(`cannot read server.tls.${what} ${file}: ${(err as Error).message}`);
+      throw new Error(`cannot read server.tls.${what} ${file}: ${(err as Error).message}`, { cause: err });
     }
   };
   return { cert: read(cert, 'cert'), key: read(key, 'key') };
