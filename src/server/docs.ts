@@ -36,7 +36,8 @@ export const docsPlugin = rootPlugin('ratchet-docs', async (server: FastifyInsta
   await server.register(swaggerUi, {
     routePrefix: DOCS_PREFIX,
     // The UI loads its document from /docs/json, the same object as OPENAPI_PATH.
-    uiConfig: { deepLinking: true },
+    // validatorUrl null: the UI would otherwise send the document to validator.swagger.io.
+    uiConfig: { deepLinking: true, validatorUrl: null },
     staticCSP: true,
   });
   server.get(OPENAPI_PATH, { config: { access: 'public' }, schema: { hide: true } }, async () =>

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Ratchet } from '../app.ts';
 import { onJobFinished } from '../queue/events.ts';
+import { onDeliveryOutcomes } from '../services/delivery.ts';
 import { getTask } from '../store/repos/tasks.ts';
 import { queueStats, workerSummary } from '../services/queue-stats.ts';
 import { rootPlugin } from './root-plugin.ts';
@@ -49,7 +50,7 @@ export function recordDelivery(type: string, success: boolean): void {
 // One subscription per application, however many servers are built on it.
 const hooked = new WeakSet<object>();
 
-/** Feeds executions and retries of every job this process finishes into the metrics. */
+/** Feeds executions, retries and delivery outcomes of every job this process finishes into the metrics. */
 export function hookJobMetrics(app: Ratchet): () => void {
   if (hooked.has(app)) return () => undefined;
   hooked.add(app);
@@ -63,9 +64,13 @@ export function hookJobMetrics(app: Ratchet): () => void {
     recordExecution(name, e.status, e.execution.durationMs ?? 0);
     recordRetries(name, e.job.attempts - 1);
   });
+  const offDelivery = onDeliveryOutcomes(app, (outcomes) => {
+    for (const o of outcomes) recordDelivery(o.type, o.success);
+  });
   return () => {
     hooked.delete(app);
     off();
+    offDelivery();
   };
 }
 

@@ -7,13 +7,11 @@ import { createRatchet, type Ratchet } from '../app.ts';
 import type { RatchetConfig } from '../config/schema.ts';
 import { syncAllSources, startRefreshTimers, startWatching } from '../services/registry-service.ts';
 import type { SourceSyncResult } from '../services/registry-service.ts';
-import { enableOutputDelivery } from '../services/delivery.ts';
 import { startScheduler, type SchedulerHandle } from '../scheduler/scheduler.ts';
 import { startWorkerNode, type WorkerNode } from '../workers/worker-process.ts';
 import { drainJobFinished } from '../queue/events.ts';
 import { buildServer, type BuildServerOptions } from './build.ts';
 import { createReadiness, type Readiness } from './health.ts';
-import { recordDelivery } from './metrics.ts';
 
 export interface ServeOverrides {
   host?: string;
@@ -101,7 +99,6 @@ export async function startServer(
   let stopWatching: (() => Promise<void>) | undefined;
   let stopTimers: (() => void) | undefined;
   let scheduler: SchedulerHandle | undefined;
-  let stopDelivery: (() => void) | undefined;
   const running: RunningServer = {
     app,
     server,
@@ -124,9 +121,6 @@ export async function startServer(
     );
     stopTimers = startRefreshTimers(app, (r) => r.error !== undefined && say(describeSync(r)), {
       cwd: overrides.cwd,
-    });
-    stopDelivery = enableOutputDelivery(app, {
-      onDelivered: (outcomes) => outcomes.forEach((o) => recordDelivery(o.type, o.success)),
     });
     if (config.server.workers.embedded) {
       running.workers = await startWorkerNode(app, { log: (m) => say(`worker: ${m}`) });
@@ -158,7 +152,6 @@ export async function startServer(
       stopTimers?.();
       if (running.workers) await running.workers.stop(config.server.workers.shutdown_grace_seconds * 1000);
       await drainJobFinished(app, 5000);
-      stopDelivery?.();
       await app.close();
     })();
     return closing;

@@ -1,7 +1,7 @@
 // Test support for the server: a real application on a fresh database of either backend, a built
 // server listening on 127.0.0.1 (random port), and probe routes for every access level and error kind.
 import { test } from 'node:test';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { createRatchet, type Ratchet } from '../app.ts';
 import { ConfigSchema, type RatchetConfigInput } from '../config/schema.ts';
 import type { Dialect } from '../store/database.ts';
@@ -14,6 +14,7 @@ import { ApiError } from './errors.ts';
 
 export interface ServerCtx {
   app: Ratchet;
+  server: FastifyInstance;
   url: string;
   dialect: Dialect;
 }
@@ -44,7 +45,7 @@ export async function withServer(
         await server.listen({ host: '127.0.0.1', port: 0 });
         const addr = server.server.address();
         const port = typeof addr === 'object' && addr ? addr.port : 0;
-        await fn({ app, url: `${opts.https ? 'https' : 'http'}://127.0.0.1:${port}`, dialect });
+        await fn({ app, server, url: `${opts.https ? 'https' : 'http'}://127.0.0.1:${port}`, dialect });
       } finally {
         await server.close();
       }

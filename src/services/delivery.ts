@@ -10,6 +10,18 @@ export { parseDestinations, DestinationError } from '../delivery/destinations.ts
 // One subscription per application, however often this is called.
 const enabled = new WeakSet<object>();
 
+// Observers of delivery outcomes (metrics), per application; the subscription above may have been
+// made by createRatchet before any observer exists.
+const observers = new WeakMap<object, Set<(outcomes: DeliveryOutcome[]) => void>>();
+
+/** Calls fn with the outcomes of every delivery this process makes for `app`. */
+export function onDeliveryOutcomes(app: object, fn: (outcomes: DeliveryOutcome[]) => void): () => void {
+  let set = observers.get(app);
+  if (!set) observers.set(app, (set = new Set()));
+  set.add(fn);
+  return () => set.delete(fn);
+}
+
 /**
  * Delivers the output of each finished job that has destinations. Runs after the job's result is
  * stored, and a delivery failure is only recorded (delivery_results), never fed back to the job.
@@ -25,6 +37,7 @@ export function enableOutputDelivery(
     if (!e.job.outputDestinations || e.job.outputDestinations.length === 0) return;
     const outcomes = await deliverResult(app, { job: e.job, execution: e.execution, status: e.status }, opts);
     opts.onDelivered?.(outcomes);
+    for (const fn of observers.get(app) ?? []) fn(outcomes);
   });
   return () => {
     enabled.delete(app);
