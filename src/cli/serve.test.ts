@@ -1,0 +1,174 @@
+// `ratchet serve` and `ratchet apikey` through the built CLI: a real server process on a free
+// port, readiness, auth with a key made by the CLI, refusal to start when exposed without keys,
+// and graceful shutdown on SIGTERM (exit 0).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI_MAIN, assertBuilt, cleanEnv, runCli } from './test-helpers/cli-process.ts';
+
+interface ServeProcess {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  exit: Promise<number | null>;
+}
+
+/** Starts `ratchet serve --port 0 …` and resolves once it printed its URL. */
+export function startServe(args: string[], cwd: string): Promise<ServeProcess> {
+  assertBuilt();
+  const child = spawn(process.execPath, [CLI_MAIN, 'serve', '--port', '0', ...args], {
+    cwd,
+    env: cleanEnv(),
+  });
+  let out = '';
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /^(https?:\/\/\S+)$/m.exec(out);
+      if (m) resolve({ child, url: m[1]!, output: () => out, exit });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    void exit.then((code) => reject(new Error(`serve exited ${code} before listening:\n${out}`)));
+  });
+}
+
+export async function waitReady(url: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const res = await fetch(`${url}/ready`).catch(() => undefined);
+    if (res?.status === 200) return;
+    await res?.arrayBuffer();
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${url}/ready never became 200`);
+}
+
+void test('serve with no config: SQLite in ./data, ./tasks synced, ready, SIGTERM exits 0', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ratchet-serve-'));
+  try {
+    mkdirSync(join(dir, 'tasks', 'hello'), { recursive: true });
+    writeFileSync(
+      join(dir, 'tasks', 'hello', 'metadata.json'),
+      JSON.stringify({ name: 'hello', version: '1.0.0', description: 'says hello' }),
+    );
+    writeFileSync(join(dir, 'tasks', 'hello', 'main.js'), '(input) => ({ hello: input.name })');
+    const s = await startServe([], dir);
+    assert.match(s.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    await waitReady(s.url);
+    const health = (await (await fetch(`${s.url}/health`)).json()) as { status: string };
+    assert.equal(health.status, 'ok');
+    const detailed = (await (await fetch(`${s.url}/health/detailed`)).json()) as {
+      registry: { name: string; tasks: number }[];
+      workers: { online: number };
+    };
+    assert.equal(detailed.registry[0]?.tasks, 1, JSON.stringify(detailed));
+    assert.equal(detailed.workers.online, 1);
+    s.child.kill('SIGTERM');
+    assert.equal(await s.exit, 0, s.output());
+    assert.match(s.output(), /SIGTERM received: shutting down[\s\S]*server stopped/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('apikey create/list/revoke via the CLI; serve on 0.0.0.0 refuses to start without a key', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ratchet-apikey-'));
+  try {
+    writeFileSync(
+      join(dir, 'ratchet.yaml'),
+      'server:\n  bind_address: 0.0.0.0\n  workers:\n    embedded: false\n',
+    );
+    const refused = await runCli(['serve', '--port', '0', '--config', 'ratchet.yaml'], { cwd: dir });
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.stderr,
+      /no active API key exists; create one first with: ratchet apikey create --name admin --role admin/,
+    );
+
+    const bad = await runCli(
+      ['apikey', 'create', '--name', 'x', '--role', 'root', '--config', 'ratchet.yaml'],
+      { cwd: dir },
+    );
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--role "root": expected one of viewer, operator, developer, admin/);
+
+    const made = await runCli(
+      [
+        'apikey',
+        'create',
+        '--name',
+        'ci',
+        '--role',
+        'viewer',
+        '--expires',
+        '30d',
+        '--config',
+        'ratchet.yaml',
+      ],
+      { cwd: dir },
+    );
+    assert.equal(made.code, 0, made.stderr);
+    const key = made.stdout.trim();
+    assert.match(key, /^rk_[a-z0-9]{8}_\S+$/);
+    assert.match(made.stderr, /only time the key is shown/);
+    const json = await runCli(
+      ['apikey', 'create', '--name', 'ops', '--role', 'admin', '--json', '--config', 'ratchet.yaml'],
+      { cwd: dir },
+    );
+    const created = JSON.parse(json.stdout) as {
+      key: string;
+      prefix: string;
+      role: string;
+      keyHash?: string;
+    };
+    assert.equal(created.role, 'admin');
+    assert.equal(created.keyHash, undefined);
+
+    const list = await runCli(['apikey', 'list', '--config', 'ratchet.yaml'], { cwd: dir });
+    assert.equal(list.code, 0);
+    assert.match(list.stdout, /PREFIX\s+NAME\s+ROLE\s+STATE\s+CREATED\s+EXPIRES\s+LAST USED\s+REVOKED/);
+    assert.match(list.stdout, new RegExp(`${key.slice(3, 11)}\\s+ci\\s+viewer\\s+active`));
+    assert.doesNotMatch(list.stdout, new RegExp(key.slice(12)));
+
+    const s = await startServe(['--config', 'ratchet.yaml'], dir);
+    try {
+      await waitReady(s.url);
+      assert.equal((await fetch(`${s.url}/health/detailed`)).status, 401);
+      assert.equal(
+        (await fetch(`${s.url}/health/detailed`, { headers: { authorization: `Bearer ${key}` } })).status,
+        200,
+      );
+      const revoked = await runCli(['apikey', 'revoke', key, '--config', 'ratchet.yaml'], { cwd: dir });
+      assert.equal(revoked.code, 0, revoked.stderr);
+      assert.equal(revoked.stdout, `revoked API key ${key.slice(3, 11)}\n`);
+      assert.equal(
+        (await fetch(`${s.url}/health/detailed`, { headers: { authorization: `Bearer ${key}` } })).status,
+        401,
+      );
+    } finally {
+      s.child.kill('SIGTERM');
+      assert.equal(await s.exit, 0, s.output());
+    }
+    const again = await runCli(['apikey', 'revoke', key.slice(3, 11), '--config', 'ratchet.yaml'], {
+      cwd: dir,
+    });
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /already revoked/);
+    const listed = JSON.parse(
+      (await runCli(['apikey', 'list', '--json', '--config', 'ratchet.yaml'], { cwd: dir })).stdout,
+    ) as {
+      name: string;
+      state: string;
+      lastUsedAt: string | null;
+    }[];
+    const ci = listed.find((k) => k.name === 'ci');
+    assert.equal(ci?.state, 'revoked');
+    assert.ok(ci?.lastUsedAt, 'last use recorded');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
