@@ -2,7 +2,21 @@
 // list, cancel, retry and wait. The queue mechanics live in src/queue/; this is the front door.
 import type { Ratchet } from '../app.ts';
 import { compileSchema } from '../tasks/schema.ts';
-import { JOB_PRIORITY, insertJob, type JobRecord } from '../store/repos/jobs.ts';
+import {
+  JOB_PRIORITY,
+  getJob,
+  insertJob,
+  listJobs,
+  updateWaitingJob,
+  type JobRecord,
+} from '../store/repos/jobs.ts';
+import { ConflictError, NotFoundError } from '../store/codec.ts';
+import type { ListQuery, ListResult } from '../store/list-query.ts';
+import { IllegalTransitionError } from '../queue/states.ts';
+import { DestinationError, parseDestinations } from '../delivery/destinations.ts';
+import { cancelJob as cancelQueuedJob, retryJob as retryFailedJob } from './job-queries.ts';
+import { queueStats } from './queue-stats.ts';
+import { requireTask, resolveTaskFilters } from './task-ref.ts';
 import { countClaimable } from '../queue/count-claimable.ts';
 import { resolveTaskPackage } from './task-packages.ts';
 import { QueueFullError, ValidationError, type Violation } from './errors.ts';
@@ -117,4 +131,161 @@ export async function enqueueJob(
   });
   if (result.created) await app.notifier.notify();
   return result;
+}
+
+// ---- Jobs for the REST/MCP adapters: create from an API body, list, reprioritise, steer, stats.
+
+export interface CreateJobRequest {
+  /** Task id, UUID or name. */
+  taskId: string | number;
+  version?: string;
+  input?: unknown;
+  priority?: PriorityInput | string;
+  maxRetries?: number;
+  /** ISO-8601 time (or epoch ms) before which the job does not run. */
+  scheduledFor?: string | number;
+  delayMs?: number;
+  timeoutMs?: number;
+  idempotencyKey?: string;
+  outputDestinations?: unknown[];
+}
+
+function destinationViolations(value: unknown): Violation[] {
+  try {
+    parseDestinations(value);
+    return [];
+  } catch (err) {
+    if (!(err instanceof DestinationError)) throw err;
+    return err.message.split('; ').map((part) => {
+      const [where, ...rest] = part.split(': ');
+      return {
+        path: where!.replace(/^outputDestinations/, '$.outputDestinations'),
+        message: rest.join(': '),
+      };
+    });
+  }
+}
+
+function timeOf(value: string | number, path: string): Date {
+  const ms = typeof value === 'number' ? value : Date.parse(value);
+  if (!Number.isFinite(ms)) {
+    throw new ValidationError('invalid job request', [
+      { path, message: `must be an ISO-8601 time or epoch milliseconds, not ${JSON.stringify(value)}` },
+    ]);
+  }
+  return new Date(ms);
+}
+
+/** Queues a job from an API body: destinations checked, the task must be enabled. */
+export async function createJob(
+  app: Ratchet,
+  req: CreateJobRequest,
+): Promise<{ job: JobRecord; created: boolean }> {
+  const problems = destinationViolations(req.outputDestinations);
+  if (problems.length > 0) throw new ValidationError('invalid job request', problems);
+  const task = await requireTask(app, req.taskId);
+  if (!task.enabled)
+    throw new ConflictError(`task "${task.name}" is disabled; enable it before queuing jobs for it`);
+  return enqueueJob(app, {
+    task: task.id,
+    version: req.version,
+    input: req.input,
+    priority: req.priority === undefined ? undefined : parsePriority(req.priority),
+    maxRetries: req.maxRetries,
+    runAt: req.scheduledFor === undefined ? undefined : timeOf(req.scheduledFor, '$.scheduledFor'),
+    delayMs: req.delayMs,
+    timeoutMs: req.timeoutMs,
+    idempotencyKey: req.idempotencyKey,
+    outputDestinations: req.outputDestinations,
+  });
+}
+
+export async function listJobPage(app: Ratchet, q: ListQuery): Promise<ListResult<JobRecord>> {
+  return listJobs(app.store.db, await resolveTaskFilters(app, q));
+}
+
+export async function getJobRecord(app: Ratchet, ref: string | number): Promise<JobRecord> {
+  const job = await getJob(app.store.db, ref);
+  if (!job) throw new NotFoundError(`no job ${ref} (give a numeric id or a UUID)`);
+  return job;
+}
+
+/** Reprioritises and/or reschedules a job that has not started; ConflictError once it has. */
+export async function updateJob(
+  app: Ratchet,
+  ref: string | number,
+  patch: { priority?: PriorityInput | string; scheduledFor?: string | number },
+): Promise<JobRecord> {
+  const job = await getJobRecord(app, ref);
+  const priority = patch.priority === undefined ? undefined : parsePriority(patch.priority);
+  const runAt = patch.scheduledFor === undefined ? undefined : timeOf(patch.scheduledFor, '$.scheduledFor');
+  if (priority === undefined && runAt === undefined) {
+    throw new ValidationError('invalid job update', [
+      { path: '$', message: 'give priority and/or scheduledFor' },
+    ]);
+  }
+  const updated = await updateWaitingJob(app.store.db, job.id, { priority, runAt });
+  if (!updated) {
+    const now = await getJobRecord(app, job.id);
+    throw new ConflictError(`job ${job.id} is ${now.status}; only QUEUED or RETRYING jobs can be changed`);
+  }
+  if (runAt !== undefined) await app.notifier.notify();
+  return updated;
+}
+
+/** Cancels a job (a running one is interrupted); ConflictError when it already finished. */
+export async function cancelJobById(
+  app: Ratchet,
+  ref: string | number,
+): Promise<{ job: JobRecord; stopping: boolean }> {
+  try {
+    return await cancelQueuedJob(app, ref);
+  } catch (err) {
+    if (err instanceof IllegalTransitionError) throw new ConflictError(err.message);
+    throw err;
+  }
+}
+
+/** Requeues a FAILED or CANCELLED job with a fresh retry budget; ConflictError otherwise. */
+export async function retryJobById(app: Ratchet, ref: string | number): Promise<JobRecord> {
+  const job = await getJobRecord(app, ref);
+  if (job.status !== 'FAILED' && job.status !== 'CANCELLED') {
+    throw new ConflictError(`job ${job.id} is ${job.status}; only FAILED or CANCELLED jobs can be retried`);
+  }
+  try {
+    return await retryFailedJob(app, job.id);
+  } catch (err) {
+    if (err instanceof IllegalTransitionError) throw new ConflictError(err.message);
+    throw err;
+  }
+}
+
+export interface JobStats {
+  total: number;
+  byStatus: Record<string, number>;
+  /** Seconds the longest-waiting runnable job has waited. */
+  oldestQueuedAgeSeconds: number;
+  /** Jobs due now or earlier and not yet claimed. */
+  due: number;
+  /** Jobs scheduled for later. */
+  scheduled: number;
+}
+
+export async function jobStats(app: Ratchet, now = Date.now()): Promise<JobStats> {
+  const { db } = app.store;
+  const waiting = (op: '<=' | '>') =>
+    db
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('status', 'in', ['QUEUED', 'RETRYING'])
+      .where('run_at', op, now)
+      .executeTakeFirstOrThrow();
+  const [q, due, later] = await Promise.all([queueStats(db, now), waiting('<='), waiting('>')]);
+  return {
+    total: Object.values(q.byStatus).reduce((a, b) => a + b, 0),
+    byStatus: q.byStatus,
+    oldestQueuedAgeSeconds: q.oldestQueuedAgeSeconds,
+    due: Number(due.n),
+    scheduled: Number(later.n),
+  };
 }

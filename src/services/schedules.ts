@@ -10,7 +10,8 @@ import { NotFoundError } from '../store/codec.ts';
 import type { JobRecord } from '../store/repos/jobs.ts';
 import * as repo from '../store/repos/schedules.ts';
 import type { ScheduleRecord } from '../store/repos/schedules.ts';
-import type { ListFilter, ListResult } from '../store/list-query.ts';
+import type { ListFilter, ListQuery, ListResult } from '../store/list-query.ts';
+import { resolveTaskFilters } from './task-ref.ts';
 import { compileSchema } from '../tasks/schema.ts';
 import { DestinationError, parseDestinations } from '../delivery/destinations.ts';
 import { ValidationError } from './errors.ts';
@@ -217,4 +218,58 @@ export async function triggerSchedule(
     scheduleId: schedule.id,
   });
   return { schedule, job };
+}
+
+/** The REST/MCP list: the full list contract, `taskId` filters accepting ids, UUIDs and names. */
+export async function listSchedulePage(app: Ratchet, q: ListQuery): Promise<ListResult<ScheduleRecord>> {
+  return repo.listSchedules(app.store.db, await resolveTaskFilters(app, q));
+}
+
+export interface ScheduleStats {
+  total: number;
+  enabled: number;
+  disabled: number;
+  /** Runs all schedules have made. */
+  totalRuns: number;
+  /** The soonest next run of an enabled schedule, or null. */
+  nextRunAt: string | null;
+  /** Jobs that schedules queued, by status. */
+  jobsByStatus: Record<string, number>;
+}
+
+export async function scheduleStats(app: Ratchet): Promise<ScheduleStats> {
+  const { db } = app.store;
+  const [counts, jobs] = await Promise.all([
+    db
+      .selectFrom('schedules')
+      .select((eb) => [
+        eb.fn.countAll<number | string>().as('total'),
+        eb.fn
+          .sum<number | string | null>(eb.case().when('enabled', '=', true).then(1).else(0).end())
+          .as('enabled'),
+        eb.fn.sum<number | string | null>('run_count').as('runs'),
+        eb.fn
+          .min<number | string | null>(eb.case().when('enabled', '=', true).then(eb.ref('next_run_at')).end())
+          .as('next'),
+      ])
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('jobs')
+      .select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .where('schedule_id', 'is not', null)
+      .groupBy('status')
+      .execute(),
+  ]);
+  const total = Number(counts.total);
+  const enabled = Number(counts.enabled ?? 0);
+  const jobsByStatus: Record<string, number> = {};
+  for (const j of jobs) jobsByStatus[j.status] = Number(j.n);
+  return {
+    total,
+    enabled,
+    disabled: total - enabled,
+    totalRuns: Number(counts.runs ?? 0),
+    nextRunAt: counts.next === null ? null : new Date(Number(counts.next)).toISOString(),
+    jobsByStatus,
+  };
 }

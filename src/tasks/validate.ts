@@ -3,6 +3,7 @@
 import { formatProblem } from './types.ts';
 import type { Problem } from './types.ts';
 import { inspectTask } from './load.ts';
+import { inspectTaskFiles } from './inspect.ts';
 import type { TaskInspection } from './inspect.ts';
 import { moduleUseWarnings } from './code-check.ts';
 import { checkTestShape } from './test-shape.ts';
@@ -43,6 +44,14 @@ export async function validateTask(path: string, opts: { fix?: boolean } = {}): 
     }
   }
   return buildReport(inspection, fixed, notes);
+}
+
+/** The same report for an in-memory file map (a stored version, an API upload); nothing to fix. */
+export function validateTaskFiles(
+  files: Record<string, string>,
+  origin: TaskInspection['origin'],
+): ValidationReport {
+  return buildReport(inspectTaskFiles(files, origin), [], []);
 }
 
 function buildReport(inspection: TaskInspection, fixed: string[], notes: Problem[]): ValidationReport {

@@ -200,3 +200,26 @@ export async function requestJobCancel(db: Db, id: number): Promise<JobRecord | 
     .executeTakeFirst();
   return row ? toJob(row) : undefined;
 }
+
+/**
+ * Changes the priority and/or due time of a job still waiting (QUEUED or RETRYING); undefined when
+ * the job does not exist or has started (the caller reads it to say which).
+ */
+export async function updateWaitingJob(
+  db: Db,
+  id: number,
+  set: { priority?: number; runAt?: TimeInput },
+): Promise<JobRecord | undefined> {
+  const row = await db
+    .updateTable('jobs')
+    .set({
+      ...(set.priority !== undefined ? { priority: set.priority } : {}),
+      ...(set.runAt !== undefined ? { run_at: toMs(set.runAt, 'job runAt') } : {}),
+      updated_at: Date.now(),
+    })
+    .where('id', '=', id)
+    .where('status', 'in', ['QUEUED', 'RETRYING'])
+    .returningAll()
+    .executeTakeFirst();
+  return row ? toJob(row) : undefined;
+}

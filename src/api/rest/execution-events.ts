@@ -1,0 +1,89 @@
+// GET /executions/{id}/events: server-sent events for one execution. `status` first (the current
+// state), `progress` as the task reports it, a final `status` with the result, then the stream
+// closes. A finished execution gets its final status at once. Heartbeat comments keep proxies from
+// timing the stream out; a client that goes away ends the watch.
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { watchExecution, type ExecutionEvent } from '../../services/execution-events.ts';
+import type { IdParam, RestOptions } from './common.ts';
+import { routeSchema } from './schema.ts';
+
+const HEARTBEAT_MS = 15_000;
+
+function payload(e: ExecutionEvent): Record<string, unknown> {
+  if (e.type === 'progress') return { executionId: e.executionId, progress: e.progress };
+  const out: Record<string, unknown> = { executionId: e.executionId, status: e.status, final: e.final };
+  if (e.execution) {
+    out.output = e.execution.output;
+    out.error = e.execution.error;
+    out.durationMs = e.execution.durationMs;
+    out.finishedAt = e.execution.finishedAt;
+  }
+  return out;
+}
+
+const plugin: FastifyPluginAsync<RestOptions & { heartbeatMs?: number; pollMs?: number }> = async (
+  server,
+  { app, heartbeatMs, pollMs },
+) => {
+  server.get<{ Params: IdParam }>(
+    '/executions/:id/events',
+    {
+      config: { access: 'read' },
+      schema: {
+        ...routeSchema({
+          tags: ['executions'],
+          summary: 'Follow an execution as server-sent events (progress, status)',
+          description:
+            'text/event-stream. Events: `status` `{ executionId, status, final, output?, error?, durationMs? }` and `progress` `{ executionId, progress: { fraction, message?, timestamp } }`. The stream ends after the final status.',
+          params: z.object({ id: z.string().min(1).max(64) }),
+          response: z.string().describe('text/event-stream'),
+        }),
+      },
+    },
+    async (request, reply) => {
+      let seq = 0;
+      const queued: ExecutionEvent[] = [];
+      const sink: { write?: (e: ExecutionEvent) => void } = {};
+      // The watch reports the current state synchronously; nothing is written before the headers.
+      const watch = await watchExecution(
+        app,
+        request.params.id,
+        (e) => (sink.write ? sink.write(e) : queued.push(e)),
+        {
+          pollMs,
+        },
+      );
+      reply.hijack();
+      const res = reply.raw;
+      const headers: Record<string, string | string[] | number> = {};
+      for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = v;
+      res.writeHead(200, {
+        ...headers,
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write(': stream of execution events\n\n');
+      let closed = false;
+      const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs ?? HEARTBEAT_MS);
+      const end = (): void => {
+        if (closed) return;
+        closed = true;
+        clearInterval(heartbeat);
+        watch.stop();
+        res.end();
+      };
+      sink.write = (e) => {
+        if (closed) return;
+        res.write(`id: ${++seq}\nevent: ${e.type}\ndata: ${JSON.stringify(payload(e))}\n\n`);
+        if (e.type === 'status' && e.final) end();
+      };
+      res.on('close', end);
+      for (const e of queued.splice(0)) sink.write(e);
+    },
+  );
+};
+
+export default plugin;

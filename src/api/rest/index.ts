@@ -1,0 +1,26 @@
+// The REST API under /api/v1 (mounted by src/server/build.ts): one plugin per resource. Every route
+// declares its access level and zod-derived schemas; all behaviour is in src/services.
+import type { FastifyPluginAsync } from 'fastify';
+import type { Ratchet } from '../../app.ts';
+import { closeDirectExecution } from '../../services/direct-execution.ts';
+import tasks from './tasks.ts';
+import taskActions from './task-actions.ts';
+import executions from './executions.ts';
+import executionEvents from './execution-events.ts';
+import jobs from './jobs.ts';
+import schedules from './schedules.ts';
+import workers from './workers.ts';
+import repositories from './repositories.ts';
+import admin from './admin.ts';
+
+const rest: FastifyPluginAsync<{ app: Ratchet }> = async (server, opts) => {
+  const { app } = opts;
+  // Synchronous executions run on threads this API owns; they stop with the server.
+  server.addHook('onClose', async () => closeDirectExecution(app));
+  for (const plugin of [tasks, taskActions, executions, jobs, schedules, workers, repositories, admin]) {
+    await server.register(plugin, { app });
+  }
+  await server.register(executionEvents, { app });
+};
+
+export default rest;

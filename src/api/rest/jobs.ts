@@ -1,0 +1,159 @@
+// /jobs: list, get (id or UUID), create, update priority/schedule, cancel, retry, stats.
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import {
+  cancelJobById,
+  createJob,
+  getJobRecord,
+  jobStats,
+  listJobPage,
+  retryJobById,
+  updateJob,
+  type CreateJobRequest,
+} from '../../services/jobs.ts';
+import { JOB_PRIORITY } from '../../store/repos/jobs.ts';
+import { emptyBodyAsObject, type IdParam, type RestOptions } from './common.ts';
+import { listBody, parseListParams, upper } from './list-params.ts';
+import { Job, Stats, jobView } from './models.ts';
+import { ListQuerystring, dataOf, listOf, routeSchema } from './schema.ts';
+
+const tags = ['jobs'];
+const JobIdParams = z.object({ id: z.string().min(1).max(64).describe('Numeric id or UUID') });
+const Priority = z
+  .union([z.string().min(1).max(16), z.number().int()])
+  .describe('LOW, NORMAL, HIGH, CRITICAL (any case) or an integer');
+const When = z.union([z.string().min(1).max(64), z.number().int()]).describe('ISO-8601 time or epoch ms');
+
+const CreateBody = z.strictObject({
+  taskId: z.union([z.string().min(1).max(256), z.number().int()]).describe('Task id, UUID or name'),
+  input: z.unknown().optional(),
+  priority: Priority.optional(),
+  maxRetries: z.number().int().min(0).max(100).optional(),
+  scheduledFor: When.optional().describe('Not run before this time'),
+  delayMs: z.number().int().min(0).optional(),
+  timeoutMs: z.number().int().min(1).optional(),
+  version: z.string().min(1).max(64).optional().describe('Pin a version; default latest at run time'),
+  idempotencyKey: z.string().min(1).max(256).optional(),
+  outputDestinations: z.array(z.unknown()).max(20).optional().describe('webhook, filesystem or stdio'),
+});
+
+const UpdateBody = z.strictObject({ priority: Priority.optional(), scheduledFor: When.optional() });
+
+/** `priority=HIGH` filters on the stored number; numbers pass through. */
+function priorityValue(v: string): unknown {
+  const key = v.toUpperCase() as keyof typeof JOB_PRIORITY;
+  return key in JOB_PRIORITY ? JOB_PRIORITY[key] : v;
+}
+
+const plugin: FastifyPluginAsync<RestOptions> = async (server, { app }) => {
+  server.get(
+    '/jobs',
+    {
+      config: { access: 'read' },
+      schema: routeSchema({
+        tags,
+        summary: 'List jobs (newest first)',
+        description:
+          'Filters on id, uuid, taskId (id, UUID or name), taskVersionId, status, priority (names or numbers; sorted numerically), runAt, attempts, scheduleId, idempotencyKey, leaseOwner, createdAt, updatedAt, startedAt, finishedAt.',
+        querystring: ListQuerystring,
+        response: listOf(Job),
+      }),
+    },
+    async (request, reply) => {
+      const params = parseListParams(request.query, { values: { status: upper, priority: priorityValue } });
+      return listBody(reply, 'jobs', params, await listJobPage(app, params.query), jobView);
+    },
+  );
+
+  server.get(
+    '/jobs/stats',
+    {
+      config: { access: 'read' },
+      schema: routeSchema({ tags, summary: 'Queue figures', response: dataOf(Stats) }),
+    },
+    async () => ({ data: await jobStats(app) }),
+  );
+
+  server.get<{ Params: IdParam }>(
+    '/jobs/:id',
+    {
+      config: { access: 'read' },
+      schema: routeSchema({ tags, summary: 'Get a job', params: JobIdParams, response: dataOf(Job) }),
+    },
+    async (request) => ({ data: jobView(await getJobRecord(app, request.params.id)) }),
+  );
+
+  server.post<{ Body: CreateJobRequest }>(
+    '/jobs',
+    {
+      config: { access: 'run' },
+      schema: routeSchema({
+        tags,
+        summary: 'Queue a job',
+        description:
+          'The input is checked against the task’s input schema (422 listing every violation). The same idempotencyKey returns the existing job with 200 instead of 201.',
+        body: CreateBody,
+        response: dataOf(Job),
+        status: 201,
+      }),
+    },
+    async (request, reply) => {
+      const { job, created } = await createJob(app, request.body);
+      reply.code(created ? 201 : 200).header('Location', `/api/v1/jobs/${job.id}`);
+      return { data: jobView(job) };
+    },
+  );
+
+  for (const method of ['patch', 'put'] as const) {
+    server[method]<{ Params: IdParam; Body: z.infer<typeof UpdateBody> }>(
+      '/jobs/:id',
+      {
+        config: { access: 'write' },
+        schema: routeSchema({
+          tags,
+          summary: 'Change the priority or due time of a waiting job',
+          description: 'Only QUEUED or RETRYING jobs can change (409 otherwise).',
+          params: JobIdParams,
+          body: UpdateBody,
+          response: dataOf(Job),
+        }),
+      },
+      async (request) => ({ data: jobView(await updateJob(app, request.params.id, request.body)) }),
+    );
+  }
+
+  server.post<{ Params: IdParam }>(
+    '/jobs/:id/cancel',
+    {
+      config: { access: 'run' },
+      preValidation: emptyBodyAsObject,
+      schema: routeSchema({
+        tags,
+        summary: 'Cancel a job (a running one is interrupted)',
+        params: JobIdParams,
+        response: dataOf(z.object({ job: Job, stopping: z.boolean() })),
+      }),
+    },
+    async (request) => {
+      const out = await cancelJobById(app, request.params.id);
+      return { data: { job: jobView(out.job), stopping: out.stopping } };
+    },
+  );
+
+  server.post<{ Params: IdParam }>(
+    '/jobs/:id/retry',
+    {
+      config: { access: 'run' },
+      preValidation: emptyBodyAsObject,
+      schema: routeSchema({
+        tags,
+        summary: 'Requeue a FAILED or CANCELLED job with a fresh retry budget',
+        params: JobIdParams,
+        response: dataOf(Job),
+      }),
+    },
+    async (request) => ({ data: jobView(await retryJobById(app, request.params.id)) }),
+  );
+};
+
+export default plugin;

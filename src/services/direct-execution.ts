@@ -1,0 +1,214 @@
+// Synchronous execution ("run this task now and answer with the result"): records an execution row
+// with no job (RUNNING → COMPLETED/FAILED/CANCELLED with output, error, logs, HTTP exchanges and
+// progress) and runs the sandbox on an executor thread, never on the caller's event loop.
+//
+// Why a pool of its own rather than the embedded worker's: the queue worker sizes its claims from
+// the pool's free threads; a second user of the same threads would make claimed jobs fail with
+// "no free executor thread". So each application gets one small dedicated ExecutorPool (size:
+// server.workers.worker_count, 0 = one per core), created on first use and closed with
+// closeDirectExecution. Requests beyond its threads wait in a bounded FIFO (QueueFullError → 503).
+import { hostname, availableParallelism } from 'node:os';
+import type { Ratchet } from '../app.ts';
+import { ConflictError } from '../store/codec.ts';
+import {
+  finishExecution,
+  insertExecution,
+  updateExecutionProgress,
+  type ExecutionError,
+  type ExecutionRecord,
+} from '../store/repos/executions.ts';
+import { compileSchema } from '../tasks/schema.ts';
+import type { ProgressEvent } from '../runtime/types.ts';
+import { ExecutorPool } from '../workers/pool.ts';
+import { QueueFullError, ValidationError } from './errors.ts';
+import { publishExecutionEvent } from './execution-events.ts';
+import { httpOptionsFromConfig, runtimeLimitsFromConfig } from './runtime-settings.ts';
+import { filesOfVersion, resolveTaskPackage } from './task-packages.ts';
+
+export interface ExecuteNowRequest {
+  /** Task id, UUID or name. */
+  task: string | number;
+  /** Default: the latest enabled version. */
+  version?: string;
+  input?: unknown;
+  /** At most execution.max_execution_duration; default metadata.json `timeout`, else that maximum. */
+  timeoutMs?: number;
+  onProgress?: (progress: ProgressEvent) => void;
+}
+
+/** Requests allowed to wait for a thread, per thread, before new ones are refused. */
+const WAITING_PER_THREAD = 64;
+const PROGRESS_WRITE_MS = 500;
+
+class DirectExecutor {
+  readonly pool: ExecutorPool;
+  private readonly waiting: (() => void)[] = [];
+  private readonly maxWaiting: number;
+  /** Threads promised to callers that have not called pool.run yet (they await a DB insert). */
+  private reserved = 0;
+
+  constructor(app: Ratchet) {
+    const w = app.config.server.workers;
+    const size = w.worker_count > 0 ? w.worker_count : availableParallelism();
+    this.pool = new ExecutorPool({
+      size,
+      http: httpOptionsFromConfig(app.config),
+      limits: runtimeLimitsFromConfig(app.config),
+      restartOnCrash: w.restart_on_crash,
+      healthCheckIntervalMs: w.health_check_interval_seconds * 1000,
+      log: (m) => process.stderr.write(`[direct executor] ${m}\n`),
+    });
+    this.maxWaiting = size * WAITING_PER_THREAD;
+    this.pool.onFree = () => this.waiting.shift()?.();
+  }
+
+  /** Resolves once a thread is set aside for the caller, who must then call run() or release(). */
+  async acquire(): Promise<void> {
+    while (this.pool.freeSlots() - this.reserved <= 0) {
+      if (this.waiting.length >= this.maxWaiting) {
+        throw new QueueFullError(
+          `all ${this.pool.size} executor threads are busy and ${this.waiting.length} requests are waiting; try again shortly`,
+        );
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    this.reserved++;
+  }
+
+  release(): void {
+    this.reserved--;
+    this.waiting.shift()?.();
+  }
+
+  run(...args: Parameters<ExecutorPool['run']>): ReturnType<ExecutorPool['run']> {
+    this.reserved--;
+    return this.pool.run(...args);
+  }
+}
+
+const executors = new WeakMap<Ratchet, DirectExecutor>();
+
+function executorOf(app: Ratchet): DirectExecutor {
+  let ex = executors.get(app);
+  if (!ex) {
+    ex = new DirectExecutor(app);
+    executors.set(app, ex);
+  }
+  return ex;
+}
+
+/** Stops the synchronous-execution threads of app (server shutdown); running runs fail. */
+export async function closeDirectExecution(app: Ratchet): Promise<void> {
+  const ex = executors.get(app);
+  executors.delete(app);
+  await ex?.pool.close();
+}
+
+/** Interrupts a synchronous execution running in this process; false when it is not here. */
+export function cancelDirectExecution(app: Ratchet, executionId: number): boolean {
+  return executors.get(app)?.pool.cancel(-executionId) ?? false;
+}
+
+const NODE = `api:${hostname()}-${process.pid}`;
+
+function checkTimeout(app: Ratchet, timeoutMs: number | undefined): number {
+  const cap = app.config.execution.max_execution_duration * 1000;
+  if (timeoutMs === undefined) return cap;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > cap) {
+    throw new ValidationError('invalid execution request', [
+      {
+        path: '$.timeoutMs',
+        message: `must be an integer from 1 to ${cap} (execution.max_execution_duration), not ${JSON.stringify(timeoutMs)}`,
+      },
+    ]);
+  }
+  return timeoutMs;
+}
+
+/**
+ * Runs a task version now and returns the finished execution. NotFoundError for an unknown task or
+ * version, ConflictError for a disabled task, ValidationError for input breaking the input schema
+ * (nothing is recorded then), QueueFullError when too many runs wait for a thread.
+ */
+export async function executeNow(app: Ratchet, req: ExecuteNowRequest): Promise<ExecutionRecord> {
+  const cap = app.config.execution.max_execution_duration * 1000;
+  const requested = checkTimeout(app, req.timeoutMs);
+  const { db } = app.store;
+  const { task, version, pkg } = await resolveTaskPackage(db, req.task, req.version);
+  if (!task.enabled) throw new ConflictError(`task "${task.name}" is disabled; enable it before running it`);
+  const input = req.input === undefined ? {} : req.input;
+  if (app.config.execution.validate_schemas && pkg.inputSchema !== undefined) {
+    const violations = compileSchema(pkg.inputSchema, 'input.schema.json').validate(input);
+    if (violations.length > 0) {
+      throw new ValidationError(
+        `input does not match the input schema of task "${task.name}"`,
+        violations.map(({ path, message }) => ({ path: path.replace(/^\$/, '$.input'), message })),
+      );
+    }
+  }
+  const timeoutMs = req.timeoutMs !== undefined ? requested : Math.min(pkg.metadata.timeoutMs ?? cap, cap);
+
+  const ex = executorOf(app);
+  await ex.acquire();
+  let execution: ExecutionRecord;
+  try {
+    execution = await insertExecution(db, {
+      taskId: task.id,
+      taskVersionId: version.id,
+      input,
+      status: 'RUNNING',
+      startedAt: Date.now(),
+      workerId: NODE,
+    });
+  } catch (err) {
+    ex.release();
+    throw err;
+  }
+  publishExecutionEvent(app, { type: 'status', executionId: execution.id, status: 'RUNNING', final: false });
+
+  let lastWrite = 0;
+  let progressWrite: Promise<void> = Promise.resolve();
+  const result = await ex.run(
+    {
+      jobId: -execution.id,
+      executionId: execution.id,
+      executionUuid: execution.uuid,
+      versionId: version.id,
+      files: () => filesOfVersion(task, version),
+      label: `${task.name}@${version.version}`,
+      input,
+      timeoutMs,
+      context: { taskId: task.uuid, taskVersion: version.version, jobId: null },
+    },
+    (event) => {
+      req.onProgress?.(event);
+      publishExecutionEvent(app, { type: 'progress', executionId: execution.id, progress: event });
+      // Nodes that follow this execution through the database see progress at a bounded write rate.
+      const now = Date.now();
+      if (now - lastWrite >= PROGRESS_WRITE_MS) {
+        lastWrite = now;
+        progressWrite = progressWrite.then(() =>
+          updateExecutionProgress(db, execution.id, event).catch(() => undefined),
+        );
+      }
+    },
+  );
+  await progressWrite;
+  const cancelled = result.status === 'FAILED' && result.error?.type === 'CancelledError';
+  const finished = await finishExecution(db, execution.id, {
+    status: result.status === 'COMPLETED' ? 'COMPLETED' : cancelled ? 'CANCELLED' : 'FAILED',
+    output: result.output,
+    error: (result.error as ExecutionError | undefined) ?? null,
+    logs: result.logs,
+    http: result.http,
+    progress: result.progress.at(-1) ?? null,
+  });
+  publishExecutionEvent(app, {
+    type: 'status',
+    executionId: finished.id,
+    status: finished.status,
+    final: true,
+    execution: finished,
+  });
+  return finished;
+}

@@ -1,0 +1,141 @@
+// Progress and status of executions as a stream: an in-process bus fed by synchronous executions
+// (direct-execution.ts) and by the queue's job-finished hook, plus a database poll so an execution
+// running on another node (a `ratchet worker` elsewhere) is followed too. Adapters (SSE, MCP
+// progress notifications) call watchExecution and never look at the mechanics.
+import { EventEmitter } from 'node:events';
+import type { Ratchet } from '../app.ts';
+import { NotFoundError } from '../store/codec.ts';
+import { getExecution, type ExecutionRecord } from '../store/repos/executions.ts';
+import type { ExecutionStatus } from '../store/schema.ts';
+import { onJobFinished } from '../queue/events.ts';
+
+export type ExecutionEvent =
+  | { type: 'progress'; executionId: number; progress: unknown }
+  | {
+      type: 'status';
+      executionId: number;
+      status: ExecutionStatus;
+      final: boolean;
+      execution?: ExecutionRecord;
+    };
+
+export const FINAL_EXECUTION_STATUSES: readonly ExecutionStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
+
+const buses = new WeakMap<object, EventEmitter>();
+
+function busOf(app: object): EventEmitter {
+  let bus = buses.get(app);
+  if (!bus) {
+    bus = new EventEmitter();
+    // One listener per open stream; many clients may follow executions at once.
+    bus.setMaxListeners(0);
+    buses.set(app, bus);
+    // Jobs finished by this process's workers announce their final status at once.
+    onJobFinished(app, (e) => {
+      publishExecutionEvent(app, {
+        type: 'status',
+        executionId: e.execution.id,
+        status: e.execution.status,
+        final: true,
+        execution: e.execution,
+      });
+    });
+  }
+  return bus;
+}
+
+export function publishExecutionEvent(app: object, e: ExecutionEvent): void {
+  buses.get(app)?.emit(String(e.executionId), e);
+}
+
+export interface WatchOptions {
+  /** How often the database is read for executions running elsewhere; default 250 ms. */
+  pollMs?: number;
+}
+
+export interface ExecutionWatch {
+  /** The execution as it was when the watch began. */
+  initial: ExecutionRecord;
+  stop(): void;
+}
+
+/**
+ * Follows one execution: `listener` gets a `status` event first (the current state), `progress`
+ * events as they come, and a final `status` event (final: true) after which nothing more is sent.
+ * For an execution already finished the first event is the final one. NotFoundError if unknown.
+ */
+export async function watchExecution(
+  app: Ratchet,
+  ref: number | string,
+  listener: (e: ExecutionEvent) => void,
+  opts: WatchOptions = {},
+): Promise<ExecutionWatch> {
+  const bus = busOf(app);
+  const initial = await getExecution(app.store.db, ref);
+  if (!initial) throw new NotFoundError(`no execution ${ref}`);
+  const id = initial.id;
+  let stopped = false;
+  let lastStatus: ExecutionStatus = initial.status;
+  let lastProgress = JSON.stringify(initial.progress ?? null);
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    bus.off(String(id), onEvent);
+    clearInterval(timer);
+  };
+  const deliver = (e: ExecutionEvent): void => {
+    if (stopped) return;
+    if (e.type === 'progress') {
+      const text = JSON.stringify(e.progress ?? null);
+      if (text === lastProgress) return;
+      lastProgress = text;
+    } else {
+      if (e.status === lastStatus && !e.final) return;
+      lastStatus = e.status;
+    }
+    listener(e);
+    if (e.type === 'status' && e.final) stop();
+  };
+  function onEvent(e: ExecutionEvent): void {
+    deliver(e);
+  }
+  const final = FINAL_EXECUTION_STATUSES.includes(initial.status);
+  listener({
+    type: 'status',
+    executionId: id,
+    status: initial.status,
+    final,
+    execution: final ? initial : undefined,
+  });
+  if (final) {
+    stopped = true;
+    return { initial, stop };
+  }
+  bus.on(String(id), onEvent);
+  let polling = false;
+  const timer: NodeJS.Timeout = setInterval(() => {
+    if (polling || stopped) return;
+    polling = true;
+    getExecution(app.store.db, id)
+      .then((row) => {
+        if (!row) {
+          deliver({ type: 'status', executionId: id, status: 'CANCELLED', final: true });
+          return;
+        }
+        if (row.progress !== null) deliver({ type: 'progress', executionId: id, progress: row.progress });
+        const done = FINAL_EXECUTION_STATUSES.includes(row.status);
+        if (done || row.status !== lastStatus) {
+          deliver({
+            type: 'status',
+            executionId: id,
+            status: row.status,
+            final: done,
+            execution: done ? row : undefined,
+          });
+        }
+      })
+      .catch(() => undefined)
+      .finally(() => (polling = false));
+  }, opts.pollMs ?? 250);
+  return { initial, stop };
+}

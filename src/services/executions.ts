@@ -1,0 +1,140 @@
+// Executions as adapters see them: list and look up (by id or UUID), their captured console lines
+// and HTTP exchanges, cancel (a queued run through its job, a synchronous run on this node directly),
+// retry (requeue), and statistics. Following one live is execution-events.ts.
+import type { Ratchet } from '../app.ts';
+import { ConflictError, NotFoundError } from '../store/codec.ts';
+import type { ListQuery, ListResult } from '../store/list-query.ts';
+import {
+  getExecution,
+  listExecutions,
+  type ExecutionRecord,
+  type ExecutionSummary,
+} from '../store/repos/executions.ts';
+import { getJob, type JobRecord } from '../store/repos/jobs.ts';
+import { getTaskVersionById } from '../store/repos/tasks.ts';
+import { IllegalTransitionError } from '../queue/states.ts';
+import { cancelJob, retryJob } from './job-queries.ts';
+import { enqueueJob } from './jobs.ts';
+import { cancelDirectExecution } from './direct-execution.ts';
+import { FINAL_EXECUTION_STATUSES } from './execution-events.ts';
+import { executionFigures, type ExecutionFigures } from './task-checks.ts';
+import { resolveTaskFilters } from './task-ref.ts';
+
+export type { ExecutionRecord, ExecutionSummary } from '../store/repos/executions.ts';
+
+export async function listExecutionPage(app: Ratchet, q: ListQuery): Promise<ListResult<ExecutionSummary>> {
+  return listExecutions(app.store.db, await resolveTaskFilters(app, q));
+}
+
+export async function getExecutionRecord(app: Ratchet, ref: string | number): Promise<ExecutionRecord> {
+  const e = await getExecution(app.store.db, ref);
+  if (!e) throw new NotFoundError(`no execution ${ref} (give a numeric id or a UUID)`);
+  return e;
+}
+
+export interface ExecutionLogs {
+  executionId: number;
+  status: ExecutionRecord['status'];
+  /** The console lines the task wrote, in order; empty until the run finished. */
+  logs: unknown[];
+}
+
+export async function executionLogs(app: Ratchet, ref: string | number): Promise<ExecutionLogs> {
+  const e = await getExecutionRecord(app, ref);
+  return { executionId: e.id, status: e.status, logs: e.logs ?? [] };
+}
+
+export interface ExecutionTrace {
+  executionId: number;
+  status: ExecutionRecord['status'];
+  /** Every HTTP exchange the task made through fetch(), with timings. */
+  http: unknown[];
+}
+
+export async function executionTrace(app: Ratchet, ref: string | number): Promise<ExecutionTrace> {
+  const e = await getExecutionRecord(app, ref);
+  return { executionId: e.id, status: e.status, http: e.http ?? [] };
+}
+
+export interface CancelExecutionResult {
+  execution: ExecutionRecord;
+  /** The job cancelled with it, for executions that belong to one. */
+  job: JobRecord | null;
+  /** True when the run was interrupted and finishes as CANCELLED shortly. */
+  stopping: boolean;
+}
+
+function conflict(err: unknown): never {
+  if (err instanceof IllegalTransitionError) throw new ConflictError(err.message);
+  throw err;
+}
+
+export async function cancelExecution(app: Ratchet, ref: string | number): Promise<CancelExecutionResult> {
+  const e = await getExecutionRecord(app, ref);
+  if (FINAL_EXECUTION_STATUSES.includes(e.status)) {
+    throw new ConflictError(`execution ${e.id} already finished (${e.status}); nothing to cancel`);
+  }
+  if (e.jobId !== null) {
+    const out = await cancelJob(app, e.jobId).catch(conflict);
+    return { execution: e, job: out.job, stopping: out.stopping };
+  }
+  if (!cancelDirectExecution(app, e.id)) {
+    throw new ConflictError(
+      `execution ${e.id} is a synchronous run on ${e.workerId ?? 'another node'}; only that server can stop it`,
+    );
+  }
+  return { execution: e, job: null, stopping: true };
+}
+
+export interface RetryExecutionResult {
+  /** The job that runs again: the execution's own job requeued, or a new one for a synchronous run. */
+  job: JobRecord;
+  requeued: boolean;
+}
+
+/**
+ * Runs a FAILED or CANCELLED execution again through the queue: its job, if that job is itself
+ * FAILED or CANCELLED, is requeued with a fresh retry budget; otherwise (a synchronous run, or a job
+ * that has moved on) a new job is queued for the same task version and input.
+ */
+export async function retryExecution(app: Ratchet, ref: string | number): Promise<RetryExecutionResult> {
+  const e = await getExecutionRecord(app, ref);
+  if (e.status !== 'FAILED' && e.status !== 'CANCELLED') {
+    throw new ConflictError(
+      `execution ${e.id} is ${e.status}; only FAILED or CANCELLED executions can be retried`,
+    );
+  }
+  if (e.jobId !== null) {
+    const job = await getJob(app.store.db, e.jobId);
+    if (job && (job.status === 'FAILED' || job.status === 'CANCELLED')) {
+      return { job: await retryJob(app, job.id).catch(conflict), requeued: true };
+    }
+  }
+  const version = await getTaskVersionById(app.store.db, e.taskVersionId);
+  if (!version)
+    throw new NotFoundError(`task version ${e.taskVersionId} of execution ${e.id} no longer exists`);
+  const { job } = await enqueueJob(app, { task: e.taskId, version: version.version, input: e.input });
+  return { job, requeued: false };
+}
+
+export interface ExecutionStats extends ExecutionFigures {
+  /** Executions created in the last hour and day. */
+  lastHour: number;
+  lastDay: number;
+}
+
+export async function executionStats(app: Ratchet, now = Date.now()): Promise<ExecutionStats> {
+  const { db } = app.store;
+  const since = (ms: number) =>
+    db
+      .selectFrom('executions')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('created_at', '>=', now - ms)
+      .executeTakeFirstOrThrow();
+  const [figures, hour, day] = await Promise.all([
+    executionFigures(app),
+    since(3_600_000),
+    since(86_400_000),
+  ]);
+  return { ...figures, lastHour: Number(hour.n), lastDay: Number(day.n) };
+}

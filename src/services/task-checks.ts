@@ -1,0 +1,233 @@
+// Checking a stored task: its validation report (what `ratchet validate` says about a folder) and
+// a run of its test cases (what `ratchet test` does), plus execution statistics per task.
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { sql } from 'kysely';
+import type { Ratchet } from '../app.ts';
+import type { ExecutionStatus } from '../store/schema.ts';
+import { validateTaskFiles, type ValidationReport } from '../tasks/validate.ts';
+import type { TaskTestReport } from '../tasks/testing/runner.ts';
+import { countJobsByStatus } from '../store/repos/jobs.ts';
+import { filesOfVersion } from './task-packages.ts';
+import { getTaskDetail } from './tasks.ts';
+import { httpOptionsFromConfig, runtimeLimitsFromConfig } from './runtime-settings.ts';
+import { requireTask } from './task-ref.ts';
+import { NotFoundError } from '../store/codec.ts';
+import type { TaskTestThreadData } from './task-test-thread.ts';
+
+const THREAD_URL = new URL(
+  `./task-test-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
+  import.meta.url,
+);
+
+async function storedFiles(app: Ratchet, ref: string | number, version?: string) {
+  const detail = await getTaskDetail(app, ref, version);
+  if (!detail.version) throw new NotFoundError(`task "${detail.name}" has no enabled version`);
+  return { detail, version: detail.version, files: filesOfVersion(detail, detail.version) };
+}
+
+/** The validation report of a stored version (default latest). */
+export async function validateStoredTask(
+  app: Ratchet,
+  ref: string | number,
+  version?: string,
+): Promise<ValidationReport> {
+  const { detail, version: v, files } = await storedFiles(app, ref, version);
+  return validateTaskFiles(files, { kind: 'store', path: `${detail.name}@${v.version}` });
+}
+
+export interface TestTaskOptions {
+  version?: string;
+  /** Substring of a case name or file, or /regex/. */
+  filter?: string;
+  bail?: boolean;
+}
+
+/** Runs the stored test cases in a worker thread (cases in parallel up to the core count). */
+export async function testStoredTask(
+  app: Ratchet,
+  ref: string | number,
+  opts: TestTaskOptions = {},
+): Promise<TaskTestReport> {
+  const { detail, version, files } = await storedFiles(app, ref, opts.version);
+  const data: TaskTestThreadData = {
+    files,
+    label: `${detail.name}@${version.version}`,
+    options: {
+      filter: opts.filter,
+      bail: opts.bail,
+      parallel: Math.max(1, Math.min(4, availableParallelism())),
+      limits: runtimeLimitsFromConfig(app.config),
+      http: httpOptionsFromConfig(app.config),
+    },
+  };
+  const worker = new Worker(THREAD_URL, { workerData: data });
+  return new Promise<TaskTestReport>((resolve, reject) => {
+    let settled = false;
+    const done = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      fn();
+      void worker.terminate();
+    };
+    worker.once('message', (m: { ok: true; report: TaskTestReport } | { ok: false; message: string }) =>
+      done(() =>
+        m.ok
+          ? resolve(m.report)
+          : reject(new Error(`running the tests of ${data.label} failed: ${m.message}`)),
+      ),
+    );
+    worker.once('error', (err) =>
+      done(() => reject(new Error(`the test thread of ${data.label} crashed: ${err.message}`))),
+    );
+    worker.once('exit', (code) =>
+      done(() => reject(new Error(`the test thread of ${data.label} exited with code ${code}`))),
+    );
+  });
+}
+
+export interface ExecutionFigures {
+  total: number;
+  byStatus: Record<ExecutionStatus, number>;
+  /** Of finished executions; null when none finished. */
+  averageDurationMs: number | null;
+  minDurationMs: number | null;
+  maxDurationMs: number | null;
+  /** COMPLETED / (COMPLETED + FAILED), 0–1; null before any finished. */
+  successRate: number | null;
+  lastExecutionAt: string | null;
+}
+
+/** Execution counts and durations, over all executions or one task's. */
+export async function executionFigures(app: Ratchet, taskId?: number): Promise<ExecutionFigures> {
+  const { db } = app.store;
+  let byStatusQ = db
+    .selectFrom('executions')
+    .select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .groupBy('status');
+  let aggQ = db
+    .selectFrom('executions')
+    .select((eb) => [
+      eb.fn.avg<number | string | null>('duration_ms').as('avg'),
+      eb.fn.min<number | string | null>('duration_ms').as('min'),
+      eb.fn.max<number | string | null>('duration_ms').as('max'),
+      eb.fn.max<number | string | null>('created_at').as('last'),
+    ]);
+  if (taskId !== undefined) {
+    byStatusQ = byStatusQ.where('task_id', '=', taskId);
+    aggQ = aggQ.where('task_id', '=', taskId);
+  }
+  const [rows, agg] = await Promise.all([byStatusQ.execute(), aggQ.executeTakeFirstOrThrow()]);
+  const byStatus: Record<ExecutionStatus, number> = {
+    PENDING: 0,
+    RUNNING: 0,
+    COMPLETED: 0,
+    FAILED: 0,
+    CANCELLED: 0,
+  };
+  for (const r of rows) byStatus[r.status] = Number(r.n);
+  const total = Object.values(byStatus).reduce((a, b) => a + b, 0);
+  const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
+  const judged = byStatus.COMPLETED + byStatus.FAILED;
+  return {
+    total,
+    byStatus,
+    averageDurationMs: agg.avg === null ? null : Math.round(Number(agg.avg) * 100) / 100,
+    minDurationMs: num(agg.min),
+    maxDurationMs: num(agg.max),
+    successRate: judged === 0 ? null : byStatus.COMPLETED / judged,
+    lastExecutionAt: agg.last === null ? null : new Date(Number(agg.last)).toISOString(),
+  };
+}
+
+export interface TaskStats {
+  taskId: number;
+  name: string;
+  versions: number;
+  executions: ExecutionFigures;
+  jobs: { total: number; byStatus: Record<string, number> };
+}
+
+export async function taskStats(app: Ratchet, ref: string | number): Promise<TaskStats> {
+  const task = await requireTask(app, ref);
+  const { db } = app.store;
+  const [versions, executions, jobs] = await Promise.all([
+    db
+      .selectFrom('task_versions')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('task_id', '=', task.id)
+      .executeTakeFirstOrThrow(),
+    executionFigures(app, task.id),
+    db
+      .selectFrom('jobs')
+      .select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .where('task_id', '=', task.id)
+      .groupBy('status')
+      .execute(),
+  ]);
+  const byStatus: Record<string, number> = {
+    QUEUED: 0,
+    PROCESSING: 0,
+    COMPLETED: 0,
+    FAILED: 0,
+    CANCELLED: 0,
+    RETRYING: 0,
+  };
+  for (const j of jobs) byStatus[j.status] = Number(j.n);
+  return {
+    taskId: task.id,
+    name: task.name,
+    versions: Number(versions.n),
+    executions,
+    jobs: { total: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus },
+  };
+}
+
+export interface TaskCatalogStats {
+  total: number;
+  enabled: number;
+  disabled: number;
+  unavailable: number;
+  deleted: number;
+  versions: number;
+  jobsByStatus: Record<string, number>;
+  executions: ExecutionFigures;
+}
+
+/** Figures over every task: counts by state, versions, jobs and executions. */
+export async function taskCatalogStats(app: Ratchet): Promise<TaskCatalogStats> {
+  const { db } = app.store;
+  const [t, v, jobs, executions] = await Promise.all([
+    db
+      .selectFrom('tasks')
+      .select([
+        sql<number | string>`sum(case when deleted_at is null then 1 else 0 end)`.as('total'),
+        sql<number | string>`sum(case when deleted_at is null and enabled = ${true} then 1 else 0 end)`.as(
+          'enabled',
+        ),
+        sql<number | string>`sum(case when deleted_at is null and available = ${false} then 1 else 0 end)`.as(
+          'unavailable',
+        ),
+        sql<number | string>`sum(case when deleted_at is not null then 1 else 0 end)`.as('deleted'),
+      ])
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('task_versions')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow(),
+    countJobsByStatus(db),
+    executionFigures(app),
+  ]);
+  const total = Number(t.total ?? 0);
+  const enabled = Number(t.enabled ?? 0);
+  return {
+    total,
+    enabled,
+    disabled: total - enabled,
+    unavailable: Number(t.unavailable ?? 0),
+    deleted: Number(t.deleted ?? 0),
+    versions: Number(v.n),
+    jobsByStatus: jobs,
+    executions,
+  };
+}
