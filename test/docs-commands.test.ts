@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, symlink, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { CLI_MAIN, assertBuilt, cleanEnv, runShell } from '../src/cli/test-helpers/cli-process.ts';
 import { ROOT } from './helpers/cli.ts';
 
@@ -27,6 +28,38 @@ function runnable(line: string): string | null {
   return rest.replace(/\bnpx ratchet\b/g, 'ratchet');
 }
 
+/**
+ * `ratchet serve` never exits by itself: run it on a free port in the background, wait for /ready,
+ * check /health, then SIGTERM it and expect a clean exit 0.
+ */
+async function runServe(command: string, cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const child = spawn('/bin/sh', ['-c', `exec ${command} --port 0`], { cwd, env });
+  let out = '';
+  const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  try {
+    let url: string | undefined;
+    for (let i = 0; i < 400 && url === undefined; i++) {
+      url = /^(https?:\/\/\S+)$/m.exec(out)?.[1];
+      if (url === undefined) await new Promise((r) => setTimeout(r, 25));
+      if (child.exitCode !== null) break;
+    }
+    assert.ok(url, `${command}: no URL printed\n${out}`);
+    let ready = 0;
+    for (let i = 0; i < 200 && ready !== 200; i++) {
+      ready = (await fetch(`${url}/ready`)).status;
+      if (ready !== 200) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(ready, 200, `${command}: /ready\n${out}`);
+    const health = (await (await fetch(`${url}/health`)).json()) as { status: string };
+    assert.equal(health.status, 'ok');
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.equal(await exit, 0, `${command}: exit after SIGTERM\n${out}`);
+}
+
 test('README.md shows commands, and each one works as written', async () => {
   assertBuilt();
   const lines = shellCommands('README.md');
@@ -41,6 +74,10 @@ test('README.md shows commands, and each one works as written', async () => {
     for (const line of lines) {
       const command = runnable(line);
       if (command === null) continue;
+      if (/^ratchet serve\b/.test(command)) {
+        await runServe(command, dir, env);
+        continue;
+      }
       const r = await runShell(command, { cwd: dir, env });
       assert.equal(r.code, 0, `README command failed: ${line}\n${r.stderr}`);
       assert.notEqual(r.stdout.trim(), '', `README command printed nothing: ${line}`);
