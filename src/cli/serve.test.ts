@@ -3,49 +3,11 @@
 // and graceful shutdown on SIGTERM (exit 0).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI_MAIN, assertBuilt, cleanEnv, runCli } from './test-helpers/cli-process.ts';
-
-interface ServeProcess {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exit: Promise<number | null>;
-}
-
-/** Starts `ratchet serve --port 0 …` and resolves once it printed its URL. */
-export function startServe(args: string[], cwd: string): Promise<ServeProcess> {
-  assertBuilt();
-  const child = spawn(process.execPath, [CLI_MAIN, 'serve', '--port', '0', ...args], {
-    cwd,
-    env: cleanEnv(),
-  });
-  let out = '';
-  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = /^(https?:\/\/\S+)$/m.exec(out);
-      if (m) resolve({ child, url: m[1]!, output: () => out, exit });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    void exit.then((code) => reject(new Error(`serve exited ${code} before listening:\n${out}`)));
-  });
-}
-
-export async function waitReady(url: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const res = await fetch(`${url}/ready`).catch(() => undefined);
-    if (res?.status === 200) return;
-    await res?.arrayBuffer();
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${url}/ready never became 200`);
-}
+import { runCli } from './test-helpers/cli-process.ts';
+import { startServe, waitReady } from './test-helpers/serve-process.ts';
 
 void test('serve with no config: SQLite in ./data, ./tasks synced, ready, SIGTERM exits 0', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ratchet-serve-'));
