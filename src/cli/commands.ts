@@ -1,35 +1,44 @@
-// Every CLI command module registers itself here, one line each.
+// Every CLI command module, by the command name it registers. Modules are imported only when
+// their command runs (help and unknown commands load them all), so `ratchet run-once` does not
+// pay for loading the HTTP server, the database drivers or the MCP SDK.
 import type { Command } from 'commander';
-import { registerConfigCommands } from './config.ts';
-import { registerDb } from './db.ts';
-import { registerServe } from './serve.ts';
-import { registerApiKey } from './apikey.ts';
-import { registerGenerate } from './generate.ts';
-import { registerJob } from './job.ts';
-import { registerExecution } from './execution.ts';
-import { registerWorker } from './worker.ts';
-import { registerReplay } from './replay.ts';
-import { registerRepo } from './repo.ts';
-import { registerRunOnce } from './run-once.ts';
-import { registerSchedule } from './schedule.ts';
-import { registerTask } from './task.ts';
-import { registerTest } from './test.ts';
-import { registerValidate } from './validate.ts';
 
-export function registerCommands(program: Command): void {
-  registerRunOnce(program);
-  registerValidate(program);
-  registerTest(program);
-  registerConfigCommands(program);
-  registerDb(program);
-  registerServe(program);
-  registerApiKey(program);
-  registerReplay(program);
-  registerGenerate(program);
-  registerJob(program);
-  registerExecution(program);
-  registerWorker(program);
-  registerSchedule(program);
-  registerRepo(program);
-  registerTask(program);
+type Register = (program: Command) => void;
+
+export const COMMAND_MODULES: Record<string, () => Promise<Register>> = {
+  'run-once': async () => (await import('./run-once.ts')).registerRunOnce,
+  validate: async () => (await import('./validate.ts')).registerValidate,
+  test: async () => (await import('./test.ts')).registerTest,
+  replay: async () => (await import('./replay.ts')).registerReplay,
+  generate: async () => (await import('./generate.ts')).registerGenerate,
+  serve: async () => (await import('./serve.ts')).registerServe,
+  worker: async () => (await import('./worker.ts')).registerWorker,
+  job: async () => (await import('./job.ts')).registerJob,
+  execution: async () => (await import('./execution.ts')).registerExecution,
+  schedule: async () => (await import('./schedule.ts')).registerSchedule,
+  task: async () => (await import('./task.ts')).registerTask,
+  repo: async () => (await import('./repo.ts')).registerRepo,
+  apikey: async () => (await import('./apikey.ts')).registerApiKey,
+  config: async () => (await import('./config.ts')).registerConfigCommands,
+  db: async () => (await import('./db.ts')).registerDb,
+};
+
+/** Registers the named command only, or every command when `only` is absent or unknown. */
+export async function registerCommands(program: Command, only?: string): Promise<void> {
+  const names = only !== undefined && only in COMMAND_MODULES ? [only] : Object.keys(COMMAND_MODULES);
+  const registers = await Promise.all(names.map((n) => COMMAND_MODULES[n]!()));
+  for (const register of registers) register(program);
+}
+
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['-c', '--config', '--log-level']);
+
+/** The command an argument list invokes (`help X` counts as X), or undefined. */
+export function invokedCommand(argv: readonly string[]): string | undefined {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length && words.length < 2; i++) {
+    const arg = argv[i]!;
+    if (GLOBAL_OPTIONS_WITH_VALUE.has(arg)) i++;
+    else if (!arg.startsWith('-')) words.push(arg);
+  }
+  return words[0] === 'help' ? words[1] : words[0];
 }

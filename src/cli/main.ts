@@ -2,11 +2,11 @@
 // The `ratchet` binary: builds the commander program from the command modules and maps
 // failures onto exit codes (0 ok, 1 the task or check failed, 2 usage or loading error).
 import { Command, CommanderError } from 'commander';
-import { registerCommands } from './commands.ts';
+import { invokedCommand, registerCommands } from './commands.ts';
 import { CliExit, UsageError } from './errors.ts';
 import { packageVersion } from './version.ts';
 
-export function buildProgram(): Command {
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('ratchet');
   program
     .description('Run small JavaScript tasks safely and fast.')
@@ -19,7 +19,7 @@ export function buildProgram(): Command {
   // --version is handled in main() and only as the first argument: declared on the root command,
   // commander would take it from anywhere, stealing e.g. `generate task x --version 2.1.0`.
   program.addHelpText('after', '\nRun `ratchet --version` (or -V) to print the version.');
-  registerCommands(program);
+  await registerCommands(program, invokedCommand(argv));
   applyRecursively(program, (cmd) => {
     cmd.exitOverride();
     cmd.showHelpAfterError(`(run \`ratchet help ${commandPath(cmd)}\` for usage)`);
@@ -41,15 +41,15 @@ function commandPath(cmd: Command): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
+  const program = await buildProgram(argv);
   try {
     if (argv.length === 0) {
       program.outputHelp();
       return 2;
-    }
-    if (argv[0] === '--version' || argv[0] === '-V') {
-      process.stdout.write(`${packageVersion()}\n`);
-      return 0;
     }
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
