@@ -48,6 +48,12 @@ export function publishExecutionEvent(app: object, e: ExecutionEvent): void {
   buses.get(app)?.emit(String(e.executionId), e);
 }
 
+/** The report's timestamp (ProgressEvent.timestamp), when it has one. */
+function progressTime(p: unknown): string | undefined {
+  const t = (p as { timestamp?: unknown } | null)?.timestamp;
+  return typeof t === 'string' ? t : undefined;
+}
+
 export interface WatchOptions {
   /** How often the database is read for executions running elsewhere; default 250 ms. */
   pollMs?: number;
@@ -83,14 +89,24 @@ export async function watchExecution(
     bus.off(String(id), onEvent);
     clearInterval(timer);
   };
+  // Progress from the bus and from the (throttled) database writes may arrive out of order: only
+  // a report newer than the last one sent goes out.
+  let lastProgressAt = progressTime(initial.progress);
   const deliver = (e: ExecutionEvent): void => {
     if (stopped) return;
     if (e.type === 'progress') {
+      const at = progressTime(e.progress);
       const text = JSON.stringify(e.progress ?? null);
-      if (text === lastProgress) return;
+      if (text === lastProgress || (at !== undefined && lastProgressAt !== undefined && at <= lastProgressAt))
+        return;
       lastProgress = text;
+      if (at !== undefined) lastProgressAt = at;
     } else {
       if (e.status === lastStatus && !e.final) return;
+      // The last report travels with the result; send it first if it was never seen.
+      if (e.final && e.execution?.progress != null) {
+        deliver({ type: 'progress', executionId: id, progress: e.execution.progress });
+      }
       lastStatus = e.status;
     }
     listener(e);

@@ -15,7 +15,7 @@ import { Repository, repositoryView } from './models.ts';
 import { ListQuerystring, dataOf, listOf, routeSchema } from './schema.ts';
 
 const tags = ['repositories'];
-const RepoParams = z.object({ id: z.string().min(1).max(256).describe('Store id or source name') });
+const RepoParams = z.object({ id: z.string().min(1).max(100).describe('Store id or source name') });
 
 const SyncResult = z.looseObject({
   source: z.string(),

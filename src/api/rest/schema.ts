@@ -42,7 +42,7 @@ export const ListMeta = z.object({
 });
 
 /** Path parameter `id`: a numeric id, a UUID or (where the resource has one) a name. */
-export const IdParams = z.object({ id: z.string().min(1).max(256).describe('Numeric id, UUID or name') });
+export const IdParams = z.object({ id: z.string().min(1).max(100).describe('Numeric id, UUID or name') });
 
 /** Query parameters every list takes; field filters (`status`, `name_like`, …) come on top. */
 export const ListQuerystring = z.looseObject({

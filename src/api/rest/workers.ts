@@ -48,7 +48,7 @@ const plugin: FastifyPluginAsync<RestOptions> = async (server, { app }) => {
       schema: routeSchema({
         tags,
         summary: 'Get a worker node',
-        params: z.object({ id: z.string().min(1).max(256) }),
+        params: z.object({ id: z.string().min(1).max(100) }),
         response: dataOf(Worker),
       }),
     },
