@@ -5,7 +5,7 @@
 // never shares an event loop with the benchmark's bookkeeping; other benches reuse it.
 // Run: npx node bench/api.ts   (build first: npx tsc -p tsconfig.build.json)
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,6 +106,7 @@ if (!isMainThread && parentPort) {
 }
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const ADDITION = fileURLToPath(new URL('../sample/tasks/addition', import.meta.url));
 
 interface Served {
   child: ChildProcess;
@@ -177,6 +178,7 @@ async function main(): Promise<void> {
   try {
     const rssNoWorkers = await idleRss(dir, false);
     const rssEmbedded = await idleRss(dir, true);
+    cpSync(ADDITION, join(dir, 'tasks', 'addition'), { recursive: true });
     const s = await startServeForBench(
       dir,
       'server:\n  rate_limit:\n    enabled: false\n  workers:\n    embedded: false\nlogging:\n  level: warn\n',
@@ -189,12 +191,30 @@ async function main(): Promise<void> {
           connections,
           durationMs: 3000,
         });
+      // REST figures (targets: list ≥ 5,000 req/s, synchronous execute ≥ 1,500 req/s). The
+      // addition sample is synced from ./tasks at start-up; executes run on executor threads.
+      for (const connections of [1, 32])
+        load[`GET /api/v1/tasks?_start=0&_end=25 c${connections}`] = await measureLoad({
+          url: `${s.url}/api/v1/tasks?_start=0&_end=25`,
+          connections,
+          durationMs: 3000,
+        });
+      for (const connections of [1, 32])
+        load[`POST /api/v1/tasks/addition/execute c${connections}`] = await measureLoad({
+          url: `${s.url}/api/v1/tasks/addition/execute`,
+          method: 'POST',
+          body: JSON.stringify({ input: { num1: 2, num2: 3 } }),
+          headers: { 'content-type': 'application/json' },
+          connections,
+          durationMs: 3000,
+        });
     } finally {
       await s.stop();
     }
     report('api', {
       idleRssMb: { embeddedWorkers: rssEmbedded, noWorkers: rssNoWorkers, targetMb: 100 },
       load,
+      targets: { listReqPerSec: 5000, executeReqPerSec: 1500 },
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
