@@ -196,6 +196,32 @@ export interface AuditLogTable {
   details: JsonText | null;
 }
 
+export interface ResultsTable {
+  id: Generated<number>;
+  uuid: string;
+  name: string;
+  task_id: number | null;
+  execution_id: number | null;
+  data: JsonText;
+  tags: JsonText;
+  size_bytes: number;
+  created_by: string | null;
+  created_at: Millis;
+}
+
+export interface TaskBackupsTable {
+  id: Generated<number>;
+  uuid: string;
+  task_id: number;
+  task_name: string;
+  version: string;
+  /** The version's files (path → text) as a task folder would hold them. */
+  files: JsonText;
+  reason: string | null;
+  created_by: string | null;
+  created_at: Millis;
+}
+
 export interface DatabaseSchema {
   tasks: TasksTable;
   task_versions: TaskVersionsTable;
@@ -207,6 +233,8 @@ export interface DatabaseSchema {
   workers: WorkersTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
+  results: ResultsTable;
+  task_backups: TaskBackupsTable;
 }
 
 /** Every table Ratchet owns, in the order stats and tests list them. */
@@ -221,4 +249,6 @@ export const TABLES = [
   'workers',
   'api_keys',
   'audit_log',
+  'results',
+  'task_backups',
 ] as const satisfies readonly (keyof DatabaseSchema)[];

@@ -1,7 +1,9 @@
 // The ordered list of migrations. Names sort lexically, so keep the three-digit prefix.
 import type { Migration } from 'kysely';
 import { initial } from './001_initial.ts';
+import { results } from './002_results.ts';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001_initial': initial,
+  '002_results': results,
 };
