@@ -51,9 +51,12 @@ async function benchBackend(dialect: Dialect) {
     }
     const done = new Promise<void>((resolve) => (allDone = resolve));
     const start = performance.now();
+    const elu = performance.eventLoopUtilization();
     const node = await startWorkers(t.app, { log: () => {} });
     await done;
     const seconds = (performance.now() - start) / 1000;
+    // Main-thread busy time per job: claims, result writes and dispatch, the part threads cannot share.
+    const mainMsPerJob = performance.eventLoopUtilization(elu).active / BACKLOG;
     const threads = node.pool.size;
 
     // Enqueue-to-start on an idle queue.
@@ -87,7 +90,12 @@ async function benchBackend(dialect: Dialect) {
     await node.stop(1000);
     return {
       threads,
-      throughput: { jobs: BACKLOG, seconds: round(seconds), jobsPerSecond: Math.round(BACKLOG / seconds) },
+      throughput: {
+        jobs: BACKLOG,
+        seconds: round(seconds),
+        jobsPerSecond: Math.round(BACKLOG / seconds),
+        mainThreadMsPerJob: round(mainMsPerJob),
+      },
       enqueueToStartMs: {
         p50: percentile(latencies, 50),
         p99: percentile(latencies, 99),
@@ -100,6 +108,13 @@ async function benchBackend(dialect: Dialect) {
   }
 }
 
-const sqlite = await benchBackend('sqlite');
-const postgres = await benchBackend('postgres');
-report('queue', { sqlite, postgres });
+// `npx node bench/queue.ts sqlite` (or postgres) runs one backend, e.g. under --cpu-prof.
+const only = process.argv[2] as Dialect | undefined;
+if (only !== undefined && only !== 'sqlite' && only !== 'postgres') {
+  throw new Error(`unknown backend "${only}"; give sqlite, postgres or nothing (both)`);
+}
+const figures: Record<string, unknown> = {};
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  if (only === undefined || only === dialect) figures[dialect] = await benchBackend(dialect);
+}
+report('queue', figures);

@@ -69,7 +69,12 @@ const jobQueue = z
       .min(10)
       .default(1000)
       .describe('How often idle workers look for jobs, in milliseconds'),
-    max_dequeue_batch_size: z.number().int().min(1).default(10).describe('Jobs a worker claims in one query'),
+    max_dequeue_batch_size: z
+      .number()
+      .int()
+      .min(1)
+      .default(32)
+      .describe('Jobs a worker claims in one query (at most its free executor-thread queue entries)'),
   })
   .strict();
 
@@ -93,6 +98,15 @@ const workers = z
       .min(1)
       .default(4)
       .describe('Jobs one worker runs at the same time'),
+    prefetch_per_thread: z
+      .number()
+      .int()
+      .min(1)
+      .max(1024)
+      .default(16)
+      .describe(
+        'Claimed jobs queued ahead in each executor thread, so threads never wait for the next claim (1: claim only for idle threads)',
+      ),
     shutdown_grace_seconds: z
       .number()
       .int()

@@ -1,83 +1,139 @@
 // Executor thread: runs one sandbox at a time (a run blocks its thread) through runTask, with one
-// synchronous fetcher for the thread's whole life. Task packages arrive once per version and are
-// cached; cancellation is a shared Int32 the pool sets to the job id, polled by isCancelled.
+// synchronous fetcher for the thread's whole life. Runs arrive in batches and wait in a local FIFO;
+// before starting one the thread claims it in the shared ring (messages.ts CONTROL), so a run the
+// pool withdrew meanwhile is skipped. Task packages arrive once per version and are cached;
+// cancellation is the CANCEL word the pool sets to the job id, polled by isCancelled.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createSyncFetcher } from '../http/sync-fetch.ts';
 import { resolveLimits, runTask } from '../runtime/run-task.ts';
 import { loadTaskFromFiles } from '../tasks/load.ts';
 import type { TaskPackage } from '../tasks/types.ts';
-import type { ExecutorThreadData, FromThread, RunMessage, ToThread } from './messages.ts';
+import {
+  CONTROL,
+  VERSION_FILES_PER_THREAD,
+  type ExecutorThreadData,
+  type FromThread,
+  type RunMessage,
+  type ToThread,
+} from './messages.ts';
 
 const data = workerData as ExecutorThreadData;
 const port = parentPort!;
-const cancelFlag = new Int32Array(data.cancelFlag);
+const control = new Int32Array(data.control);
 let current = 0;
-const isCancelled = (): boolean => current !== 0 && Atomics.load(cancelFlag, 0) === current;
+const isCancelled = (): boolean => current !== 0 && Atomics.load(control, CONTROL.CANCEL) === current;
 const fetcher = createSyncFetcher(data.http, { isCancelled });
 const packages = new Map<number, TaskPackage>();
 const PACKAGE_CACHE = 200;
+const MAX_INT32 = 2 ** 31 - 1;
+/** Files per version as received; mirrors the pool's per-thread `seen` list (same LRU steps). */
+const files = new Map<number, { files: Record<string, string>; label: string }>();
 
 const post = (m: FromThread): void => port.postMessage(m);
+
+/** The same steps as Slot.noteVersion in pool.ts, applied in the same (message) order. */
+function noteVersion(r: RunMessage): void {
+  const had = files.get(r.versionId);
+  files.delete(r.versionId);
+  if (r.files) {
+    packages.delete(r.versionId);
+    files.set(r.versionId, { files: r.files, label: r.label });
+  } else if (had) files.set(r.versionId, had);
+  if (files.size > VERSION_FILES_PER_THREAD) files.delete(files.keys().next().value!);
+}
 
 function packageFor(m: RunMessage): TaskPackage {
   const hit = packages.get(m.versionId);
   if (hit) return hit;
-  if (!m.files) throw new Error(`task version ${m.versionId} was never sent to this executor thread`);
-  const pkg = loadTaskFromFiles(m.files, { kind: 'store', path: m.label });
+  const sent = files.get(m.versionId);
+  if (!sent) throw new Error(`task version ${m.versionId} was never sent to this executor thread`);
+  const pkg = loadTaskFromFiles(sent.files, { kind: 'store', path: sent.label });
   if (packages.size >= PACKAGE_CACHE) packages.delete(packages.keys().next().value!);
   packages.set(m.versionId, pkg);
   return pkg;
 }
 
-async function run(m: RunMessage): Promise<void> {
+function failure(m: RunMessage, err: unknown): FromThread {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return {
+    type: 'result',
+    seq: m.seq,
+    result: {
+      status: 'FAILED',
+      executionId: m.executionUuid,
+      error: {
+        type: e.name === 'TaskLoadError' ? 'TaskLoadError' : 'InternalError',
+        message: e.message,
+        stack: e.stack,
+      },
+      logs: [],
+      progress: [],
+      http: [],
+      durationMs: 0,
+    },
+  };
+}
+
+async function run(m: RunMessage, pkg: TaskPackage): Promise<void> {
   current = m.jobId;
   try {
-    const pkg = packageFor(m);
-    post({
-      type: 'started',
-      jobId: m.jobId,
-      timeoutMs: resolveLimits(pkg, data.limits, m.timeoutMs).timeoutMs,
-    });
     const result = await runTask(pkg, {
       input: m.input,
       fetch: fetcher.fetch,
       limits: data.limits,
       timeoutMs: m.timeoutMs,
       context: { executionId: m.executionUuid, ...m.context },
-      onProgress: (event) => post({ type: 'progress', jobId: m.jobId, event }),
+      onProgress: (event) => post({ type: 'progress', seq: m.seq, event }),
       isCancelled,
     });
-    post({ type: 'result', jobId: m.jobId, result });
+    post({ type: 'result', seq: m.seq, result });
   } catch (err) {
-    const e = err instanceof Error ? err : new Error(String(err));
-    post({
-      type: 'result',
-      jobId: m.jobId,
-      result: {
-        status: 'FAILED',
-        executionId: m.executionUuid,
-        error: {
-          type: e.name === 'TaskLoadError' ? 'TaskLoadError' : 'InternalError',
-          message: e.message,
-          stack: e.stack,
-        },
-        logs: [],
-        progress: [],
-        http: [],
-        durationMs: 0,
-      },
-    });
+    post(failure(m, err));
   } finally {
     current = 0;
+    Atomics.store(control, CONTROL.RUNNING_SEQ, 0);
   }
 }
 
-// Runs are queued so a second message never interleaves with a run awaiting an async task.
-let chain = Promise.resolve();
+/** Takes the run unless the pool withdrew it; a cancel meant for an earlier run is cleared first. */
+function claim(m: RunMessage): boolean {
+  Atomics.store(control, CONTROL.CANCEL, 0);
+  return Atomics.compareExchange(control, CONTROL.RING + m.ring, m.seq, 0) === m.seq;
+}
+
+const queue: RunMessage[] = [];
+let draining = false;
+
+async function drain(): Promise<void> {
+  draining = true;
+  try {
+    for (let m = queue.shift(); m !== undefined; m = queue.shift()) {
+      if (!claim(m)) continue;
+      let pkg: TaskPackage;
+      try {
+        pkg = packageFor(m);
+        const timeoutMs = resolveLimits(pkg, data.limits, m.timeoutMs).timeoutMs;
+        Atomics.store(control, CONTROL.RUNNING_TIMEOUT, Math.min(MAX_INT32, Math.ceil(timeoutMs)));
+        Atomics.store(control, CONTROL.RUNNING_SEQ, m.seq);
+      } catch (err) {
+        post(failure(m, err));
+        continue;
+      }
+      await run(m, pkg);
+    }
+  } finally {
+    draining = false;
+  }
+}
+
 port.on('message', (m: ToThread) => {
   if (m.type === 'ping') {
     post({ type: 'pong', id: m.id });
     return;
   }
-  chain = chain.then(() => run(m));
+  for (const r of m.runs) {
+    noteVersion(r);
+    queue.push(r);
+  }
+  if (!draining) void drain();
 });

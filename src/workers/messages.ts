@@ -1,17 +1,36 @@
-// The messages between the executor pool (main thread) and its executor threads.
+// The messages between the executor pool (main thread) and its executor threads, and the layout of
+// the shared control block each thread has.
 import type { HttpClientOptions } from '../http/client.ts';
 import type { RuntimeLimits, TaskRunResult } from '../runtime/run-task.ts';
 import type { ProgressEvent } from '../runtime/types.ts';
 
+/**
+ * One Int32Array over a SharedArrayBuffer per thread:
+ * - CANCEL: the id of a job to interrupt; the thread stops its current run when it matches.
+ * - RUNNING_SEQ / RUNNING_TIMEOUT: the run in progress (0 when idle) and its time limit in ms, so
+ *   the supervisor knows what is running without a message per run.
+ * - RING + i: one entry per local-queue position. The pool writes a run's seq there when it sends
+ *   the run; the thread takes the run with compareExchange(seq → 0) before starting it, and the pool
+ *   withdraws a run that has not started (cancel, hand-back, work stealing) with
+ *   compareExchange(seq → -1). Exactly one side wins, so a withdrawn run never starts.
+ */
+export const CONTROL = { CANCEL: 0, RUNNING_SEQ: 1, RUNNING_TIMEOUT: 2, RING: 3 } as const;
+
+/** Task versions whose files a thread keeps; the pool tracks the same list to know what to send. */
+export const VERSION_FILES_PER_THREAD = 1000;
+
 export interface ExecutorThreadData {
   http: HttpClientOptions;
   limits: RuntimeLimits;
-  /** One Int32 slot: the id of a job to cancel; the thread stops its run when it matches. */
-  cancelFlag: SharedArrayBuffer;
+  /** Int32 slots laid out as CONTROL describes. */
+  control: SharedArrayBuffer;
 }
 
 export interface RunMessage {
-  type: 'run';
+  /** Per-thread sequence number of this run (never 0 or negative). */
+  seq: number;
+  /** The run's entry in the control block's ring. */
+  ring: number;
   jobId: number;
   executionId: number;
   executionUuid: string;
@@ -25,10 +44,10 @@ export interface RunMessage {
   context: { taskId: string; taskVersion: string; jobId: string | null };
 }
 
-export type ToThread = RunMessage | { type: 'ping'; id: number };
+/** Runs are sent in batches: one message per thread per dispatch round, however many runs. */
+export type ToThread = { type: 'runs'; runs: RunMessage[] } | { type: 'ping'; id: number };
 
 export type FromThread =
-  | { type: 'started'; jobId: number; timeoutMs: number }
-  | { type: 'progress'; jobId: number; event: ProgressEvent }
-  | { type: 'result'; jobId: number; result: TaskRunResult }
+  | { type: 'progress'; seq: number; event: ProgressEvent }
+  | { type: 'result'; seq: number; result: TaskRunResult }
   | { type: 'pong'; id: number };

@@ -1,42 +1,28 @@
-// The executor pool: a fixed number of executor threads, each running one sandbox at a time.
-// run() hands a job to a free thread; cancel() flips that thread's shared flag. The supervisor
-// (supervisor.ts) restarts threads that die and replaces threads that hang.
+// The executor pool: a fixed number of executor threads, each running one sandbox at a time from a
+// small local queue (`depth` runs sent ahead, so a thread never waits for the main thread between
+// runs). run() queues a request; a dispatch round sends each thread one batch message. A run not
+// started yet can be withdrawn (cancel, hand-back) and is moved to an idle thread when another
+// thread's queue is stuck behind a long run (work stealing). The supervisor (supervisor.ts) restarts
+// threads that die and replaces threads that hang; their unstarted runs go to other threads.
 import { Worker } from 'node:worker_threads';
 import type { HttpClientOptions } from '../http/client.ts';
 import type { RuntimeLimits, TaskRunResult } from '../runtime/run-task.ts';
 import type { ProgressEvent } from '../runtime/types.ts';
 import type { ExecutorThreadData, FromThread, RunMessage } from './messages.ts';
+import { Slot, type PoolRun, type RunRequest } from './slot.ts';
 import { Supervisor, type SupervisorOptions } from './supervisor.ts';
+
+export { Slot, type PoolRun, type RunRequest } from './slot.ts';
 
 const THREAD_URL = new URL(
   `./executor-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
   import.meta.url,
 );
 
-export type RunRequest = Omit<RunMessage, 'type' | 'files'> & { files: () => Record<string, string> };
-
-export interface PoolRun {
-  request: RunRequest;
-  resolve: (r: TaskRunResult) => void;
-  onProgress?: (e: ProgressEvent) => void;
-  /** Set by the thread's `started` message: when the sandbox must have stopped on its own. */
-  deadline?: number;
-}
-
-export interface Slot {
-  index: number;
-  worker: Worker;
-  cancelFlag: Int32Array;
-  seen: Set<number>;
-  busy?: PoolRun;
-  startedAt: number;
-  /** Pending health ping id and when it was sent. */
-  ping?: { id: number; at: number };
-  exiting?: boolean;
-}
-
 export interface PoolOptions extends SupervisorOptions {
   size: number;
+  /** Runs sent ahead to each thread (1: one at a time, for callers that size work by idle threads). */
+  depth?: number;
   http: HttpClientOptions;
   limits: RuntimeLimits;
 }
@@ -56,14 +42,19 @@ export function poolFailure(type: string, message: string, executionId: string):
 
 export class ExecutorPool {
   readonly slots: (Slot | undefined)[] = [];
+  readonly depth: number;
   private readonly opts: PoolOptions;
   private readonly supervisor: Supervisor;
+  /** Runs waiting for room in some thread's queue, in order. */
+  private waiting: PoolRun[] = [];
+  private dispatchQueued = false;
   private closed = false;
-  /** Called whenever a thread becomes free (the queue worker claims more). */
+  /** Called whenever a run leaves a thread (the queue worker claims more). */
   onFree: () => void = () => {};
 
   constructor(opts: PoolOptions) {
     this.opts = opts;
+    this.depth = Math.max(1, opts.depth ?? 1);
     this.supervisor = new Supervisor(this, opts);
     for (let i = 0; i < opts.size; i++) this.slots.push(this.startThread(i));
     this.supervisor.start();
@@ -73,25 +64,43 @@ export class ExecutorPool {
     return this.opts.size;
   }
 
+  private live(): Slot[] {
+    return this.slots.filter((s): s is Slot => s !== undefined && !s.exiting);
+  }
+
+  /** Threads with nothing sent to them. */
   freeSlots(): number {
-    return this.slots.filter((s) => s && !s.busy && !s.exiting).length;
+    return Math.max(0, this.live().filter((s) => s.runs.size === 0).length - this.waiting.length);
+  }
+
+  /** Runs the live threads can still take (free local-queue entries, less runs already waiting). */
+  freeCapacity(): number {
+    let room = 0;
+    for (const s of this.live()) room += s.room;
+    return room - this.waiting.length;
+  }
+
+  /** Runs sent to threads or waiting for one. */
+  outstanding(): number {
+    let n = this.waiting.length;
+    for (const s of this.slots) n += s?.runs.size ?? 0;
+    return n;
   }
 
   busyCount(): number {
-    return this.slots.filter((s) => s?.busy).length;
+    return this.slots.filter((s) => s && s.runs.size > 0).length;
+  }
+
+  /** True when some live thread has nothing to do. */
+  hasIdleThread(): boolean {
+    return this.live().some((s) => s.runs.size === 0);
   }
 
   startThread(index: number): Slot {
-    const cancel = new SharedArrayBuffer(4);
-    const data: ExecutorThreadData = { http: this.opts.http, limits: this.opts.limits, cancelFlag: cancel };
+    const control = Slot.controlBuffer(this.depth);
+    const data: ExecutorThreadData = { http: this.opts.http, limits: this.opts.limits, control };
     const worker = new Worker(THREAD_URL, { workerData: data });
-    const slot: Slot = {
-      index,
-      worker,
-      cancelFlag: new Int32Array(cancel),
-      seen: new Set(),
-      startedAt: Date.now(),
-    };
+    const slot = new Slot(index, worker, new Int32Array(control), this.depth);
     worker.on('message', (m: FromThread) => this.onMessage(slot, m));
     worker.on('error', (err) => this.lost(slot, `executor thread ${index} crashed: ${err.message}`));
     worker.on('exit', (code) => this.lost(slot, `executor thread ${index} exited with code ${code}`));
@@ -103,72 +112,153 @@ export class ExecutorPool {
       if (slot.ping?.id === m.id) slot.ping = undefined;
       return;
     }
-    const run = slot.busy;
-    if (!run || run.request.jobId !== m.jobId) return;
-    if (m.type === 'started') run.deadline = Date.now() + m.timeoutMs;
-    else if (m.type === 'progress') run.onProgress?.(m.event);
-    else {
-      slot.busy = undefined;
-      run.resolve(m.result);
-      this.onFree();
+    if (m.type === 'progress') {
+      slot.runs.get(m.seq)?.onProgress?.(m.event);
+      return;
+    }
+    const run = slot.release(m.seq);
+    if (!run) return;
+    run.resolve(m.result);
+    if (slot.runs.size === 0 && this.waiting.length === 0) this.steal(slot);
+    if (this.waiting.length > 0) this.dispatch();
+    this.onFree();
+  }
+
+  /** An idle thread takes the unstarted tail of the longest other queue. */
+  private steal(idle: Slot): void {
+    let donor: Slot | undefined;
+    for (const s of this.live()) if (s !== idle && s.runs.size > (donor?.runs.size ?? 1)) donor = s;
+    if (!donor || idle.exiting) return;
+    const tail = [...donor.runs.values()].slice(1).reverse();
+    const take = Math.ceil(tail.length / 2);
+    const taken: PoolRun[] = [];
+    for (const run of tail) {
+      if (taken.length >= take || !donor.withdraw(run)) break;
+      taken.push(run);
+    }
+    this.waiting.unshift(...taken.reverse());
+  }
+
+  /** A thread died or was terminated: its unstarted runs go back to the queue, the running one fails. */
+  private lost(slot: Slot, why: string, type = 'WorkerCrashed', replaced = false): void {
+    if (this.slots[slot.index] !== slot) return;
+    this.slots[slot.index] = undefined;
+    const back: PoolRun[] = [];
+    for (const run of [...slot.runs.values()]) {
+      slot.release(run.seq!);
+      if (slot.neverStarted(run) && !this.closed) back.push(run);
+      else run.resolve(poolFailure(type, why, run.request.executionUuid));
+    }
+    this.waiting.unshift(...back);
+    if (!this.closed) {
+      this.supervisor.threadLost(slot.index, why, slot.startedAt, replaced);
+      this.dispatch();
     }
   }
 
-  /** A thread died or was terminated: fail its run, and let the supervisor restart the slot. */
-  private lost(slot: Slot, why: string): void {
-    if (this.slots[slot.index] !== slot) return;
-    this.slots[slot.index] = undefined;
-    const run = slot.busy;
-    slot.busy = undefined;
-    run?.resolve(poolFailure('WorkerCrashed', why, run.request.executionUuid));
-    if (!this.closed) this.supervisor.threadLost(slot.index, why, slot.startedAt);
-  }
-
-  /** Replaces a thread (hung or unhealthy); its run, if any, fails with the given error. */
+  /** Replaces a thread (hung or unhealthy); its running run fails with the given error. */
   replace(slot: Slot, type: string, why: string): void {
     if (this.slots[slot.index] !== slot) return;
-    this.slots[slot.index] = undefined;
     slot.exiting = true;
-    const run = slot.busy;
-    slot.busy = undefined;
-    run?.resolve(poolFailure(type, why, run.request.executionUuid));
+    // Claim every unstarted entry first, so the dying thread cannot start one meanwhile.
+    const back = [...slot.runs.values()].filter((run) => slot.withdraw(run));
+    this.waiting.unshift(...back);
+    this.lost(slot, why, type, true);
     void slot.worker.terminate();
-    if (!this.closed) this.supervisor.threadLost(slot.index, why, slot.startedAt, true);
   }
 
   restart(index: number): void {
     if (this.closed || this.slots[index]) return;
     this.slots[index] = this.startThread(index);
+    this.dispatch();
     this.onFree();
   }
 
-  /** Runs on a free thread; the caller checks freeSlots() first. */
+  /** Queues a run; it starts on the first thread with room, in order. */
   run(request: RunRequest, onProgress?: (e: ProgressEvent) => void): Promise<TaskRunResult> {
-    const slot = this.slots.find((s) => s && !s.busy && !s.exiting);
-    if (!slot || this.closed) {
-      return Promise.resolve(poolFailure('InternalError', 'no free executor thread', request.executionUuid));
+    if (this.closed) {
+      return Promise.resolve(
+        poolFailure('WorkerShutdown', 'the executor pool closed', request.executionUuid),
+      );
     }
     return new Promise((resolve) => {
-      slot.busy = { request, resolve, onProgress };
-      const { files, ...rest } = request;
-      const message: RunMessage = { type: 'run', ...rest };
-      if (!slot.seen.has(request.versionId)) {
-        message.files = files();
-        slot.seen.add(request.versionId);
+      this.waiting.push({ request, resolve, onProgress });
+      // Runs queued in the same tick (a claimed batch) go out together, one message per thread.
+      if (!this.dispatchQueued) {
+        this.dispatchQueued = true;
+        queueMicrotask(() => {
+          this.dispatchQueued = false;
+          this.dispatch();
+        });
       }
-      slot.worker.postMessage(message);
     });
   }
 
-  /** Interrupts the run of jobId, if a thread is running it; true when found. */
+  private dispatch(): void {
+    const batches = new Map<Slot, RunMessage[]>();
+    const live = this.live();
+    while (this.waiting.length > 0) {
+      // The thread with the shortest queue (an idle one first) takes the next run.
+      let best: Slot | undefined;
+      for (const s of live) if (s.room > 0 && (!best || s.runs.size < best.runs.size)) best = s;
+      if (!best) break;
+      const message = best.prepare(this.waiting.shift()!);
+      const batch = batches.get(best);
+      if (batch) batch.push(message);
+      else batches.set(best, [message]);
+    }
+    for (const [slot, runs] of batches) slot.worker.postMessage({ type: 'runs', runs });
+  }
+
+  /** Interrupts or withdraws the run of jobId, wherever it is; true when found. */
   cancel(jobId: number): boolean {
+    return this.takeBack(jobId, true) !== 'absent';
+  }
+
+  /**
+   * Withdraws the run of jobId if it has not started (it resolves as a CancelledError); leaves a
+   * running one alone. True when withdrawn.
+   */
+  withdraw(jobId: number): boolean {
+    return this.takeBack(jobId, false) === 'withdrawn';
+  }
+
+  /**
+   * Withdraws every run queued behind another (each thread keeps the run at its head, which is
+   * running or about to); the withdrawn runs resolve as CancelledError. Returns their job ids.
+   */
+  withdrawBacklog(): number[] {
+    const taken = this.waiting;
+    this.waiting = [];
     for (const slot of this.slots) {
-      if (slot?.busy?.request.jobId === jobId) {
-        Atomics.store(slot.cancelFlag, 0, jobId);
-        return true;
+      for (const run of [...(slot?.runs.values() ?? [])].slice(1)) if (slot!.withdraw(run)) taken.push(run);
+    }
+    for (const run of taken) run.resolve(notStarted(run));
+    return taken.map((r) => r.request.jobId);
+  }
+
+  private takeBack(jobId: number, interrupt: boolean): 'withdrawn' | 'interrupted' | 'absent' {
+    const waitingAt = this.waiting.findIndex((r) => r.request.jobId === jobId);
+    if (waitingAt >= 0) {
+      const [run] = this.waiting.splice(waitingAt, 1);
+      run!.resolve(notStarted(run!));
+      return 'withdrawn';
+    }
+    for (const slot of this.slots) {
+      if (!slot) continue;
+      for (const run of slot.runs.values()) {
+        if (run.request.jobId !== jobId) continue;
+        if (slot.withdraw(run)) {
+          run.resolve(notStarted(run));
+          this.dispatch();
+          this.onFree();
+          return 'withdrawn';
+        }
+        if (interrupt) slot.interrupt(jobId);
+        return 'interrupted';
       }
     }
-    return false;
+    return 'absent';
   }
 
   async close(): Promise<void> {
@@ -176,12 +266,16 @@ export class ExecutorPool {
     this.supervisor.stop();
     const slots = this.slots.filter((s): s is Slot => s !== undefined);
     this.slots.fill(undefined);
-    for (const s of slots) {
-      s.busy?.resolve(
-        poolFailure('WorkerShutdown', 'the executor pool closed', s.busy.request.executionUuid),
-      );
-      s.busy = undefined;
+    const runs = [...this.waiting, ...slots.flatMap((s) => [...s.runs.values()])];
+    this.waiting = [];
+    for (const run of runs) {
+      run.resolve(poolFailure('WorkerShutdown', 'the executor pool closed', run.request.executionUuid));
     }
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
+}
+
+/** What a withdrawn run resolves with: a cancel that happened before the sandbox started. */
+function notStarted(run: PoolRun): TaskRunResult {
+  return poolFailure('CancelledError', 'the job was cancelled before it started', run.request.executionUuid);
 }

@@ -55,6 +55,7 @@ export class QueueWorker {
   private readonly timers: NodeJS.Timeout[] = [];
   private unsubscribe?: () => void;
   private starting = 0;
+  private runningCount = 0;
   private filling = false;
   private again = false;
   private draining = false;
@@ -74,8 +75,9 @@ export class QueueWorker {
     o.pool.onFree = () => void this.fill();
   }
 
+  /** Claimed attempts not finished yet (running or waiting in an executor thread's queue). */
   get running(): number {
-    return [...this.active.values()].filter((a) => !a.done).length;
+    return this.runningCount;
   }
 
   async start(): Promise<void> {
@@ -93,7 +95,11 @@ export class QueueWorker {
     await this.fill();
   }
 
-  /** Claims up to the free capacity, repeatedly while full batches keep coming. */
+  /**
+   * Claims up to the free capacity, repeatedly while full batches keep coming. With work in every
+   * thread's queue it waits until half the capacity is free, so claims come in batches; an idle
+   * thread (or an idle queue) claims at once, whatever is due.
+   */
   async fill(): Promise<void> {
     if (this.filling) {
       this.again = true;
@@ -104,8 +110,11 @@ export class QueueWorker {
       do {
         this.again = false;
         if (this.draining) return;
-        const want = Math.min(this.o.pool.freeSlots() - this.starting, this.o.batchSize);
-        if (want <= 0) break;
+        const { pool } = this.o;
+        const free = pool.freeCapacity() - this.starting;
+        const lowWater = Math.min(this.o.batchSize, Math.ceil((pool.size * pool.depth) / 2));
+        if (free <= 0 || (free < lowWater && !pool.hasIdleThread())) break;
+        const want = Math.min(free, this.o.batchSize);
         const claimed = await claimJobs(this.o.store, {
           workerId: this.o.workerId,
           limit: want,
@@ -126,6 +135,7 @@ export class QueueWorker {
     const active: Active = { claimed: c, cancelRequested: false, handBack: false, done: false };
     this.active.set(c.job.id, active);
     this.starting++;
+    this.runningCount++;
     let result: TaskRunResult;
     try {
       const v = await this.versions.get(c.taskVersionId);
@@ -165,6 +175,7 @@ export class QueueWorker {
 
   private finish(active: Active, result: TaskRunResult): void {
     active.done = true;
+    this.runningCount--;
     const c = active.claimed;
     const cancelled = result.status === 'FAILED' && result.error?.type === 'CancelledError';
     const pending: PendingResult = {
@@ -282,6 +293,12 @@ export class QueueWorker {
   async stop(graceMs: number): Promise<void> {
     this.draining = true;
     this.unsubscribe?.();
+    // Jobs queued behind another in a thread go back to the queue at once; the grace period is for
+    // the ones running (or next to run) in each thread.
+    for (const id of this.o.pool.withdrawBacklog()) {
+      const a = this.active.get(id);
+      if (a) a.handBack = true;
+    }
     const deadline = Date.now() + graceMs;
     while (this.running > 0 && Date.now() < deadline) await sleep(20);
     if (this.running > 0) {

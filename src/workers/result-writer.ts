@@ -4,7 +4,7 @@
 import type { Store } from '../store/database.ts';
 import { inTransaction } from '../store/codec.ts';
 import type { AttemptResult, FinishedAttempt } from '../queue/attempt.ts';
-import { completeJob } from '../queue/complete-job.ts';
+import { completeJobs } from '../queue/complete-jobs.ts';
 import { failJob } from '../queue/fail-job.ts';
 import { cancelRunningJob, handBackJob } from '../queue/stop-job.ts';
 import type { QueueClock, RetryPolicy } from '../queue/clock.ts';
@@ -71,23 +71,29 @@ export class ResultWriter {
     let written: { pending: PendingResult; finished: FinishedAttempt | undefined }[];
     try {
       written = await inTransaction(this.store.db, async (trx) => {
-        const out = [];
+        // Completions (the common case) in two statements for the whole batch; the rest one by one.
+        const completes = batch.filter((p) => !p.handBack && p.result.status === 'COMPLETED');
+        const completed = await completeJobs(
+          this.store,
+          trx,
+          completes.map((p) => p.result),
+        );
+        const finishedOf = new Map(completes.map((p, i) => [p, completed[i]]));
         for (const p of batch) {
+          if (finishedOf.has(p)) continue;
           const r = p.result;
           const finished = p.handBack
             ? await handBackJob(trx, r)
-            : r.status === 'COMPLETED'
-              ? await completeJob(trx, r)
-              : r.status === 'CANCELLED'
-                ? await cancelRunningJob(trx, r)
-                : await failJob(trx, r, {
-                    maxRetries: p.maxRetries,
-                    policy: this.opts.policy,
-                    random: this.opts.clock.random,
-                  });
-          out.push({ pending: p, finished });
+            : r.status === 'CANCELLED'
+              ? await cancelRunningJob(trx, r)
+              : await failJob(trx, r, {
+                  maxRetries: p.maxRetries,
+                  policy: this.opts.policy,
+                  random: this.opts.clock.random,
+                });
+          finishedOf.set(p, finished);
         }
-        return out;
+        return batch.map((p) => ({ pending: p, finished: finishedOf.get(p) }));
       });
       this.failures = 0;
     } catch (err) {

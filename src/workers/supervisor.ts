@@ -70,8 +70,11 @@ export class Supervisor {
     const now = Date.now();
     const grace = this.opts.stuckGraceMs ?? 5000;
     for (const slot of this.pool.slots) {
-      const run = slot?.busy;
-      if (!slot || !run?.deadline || now <= run.deadline + grace) continue;
+      const run = slot?.running();
+      if (!slot || !run) continue;
+      // First seen running: its deadline counts from now (at most one check interval late).
+      run.deadline ??= now + slot.runningTimeoutMs();
+      if (now <= run.deadline + grace) continue;
       this.pool.replace(
         slot,
         'TimeoutError',
@@ -83,7 +86,7 @@ export class Supervisor {
   private checkHealth(): void {
     const now = Date.now();
     for (const slot of this.pool.slots) {
-      if (!slot || slot.busy) continue;
+      if (!slot || slot.runs.size > 0) continue;
       if (slot.ping && now - slot.ping.at > PING_TIMEOUT_MS) {
         this.pool.replace(
           slot,

@@ -71,6 +71,7 @@ export async function startWorkerNode(app: WorkerApp, opts: WorkerNodeOptions = 
   });
   const pool = new ExecutorPool({
     size: threads,
+    depth: w.prefetch_per_thread,
     http: httpOptionsFromConfig(config),
     limits: runtimeLimitsFromConfig(config),
     restartOnCrash: w.restart_on_crash,

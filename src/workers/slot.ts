@@ -1,0 +1,106 @@
+// One executor thread as the pool sees it: its local queue of runs (sent, not yet finished), the
+// shared control block (messages.ts CONTROL) and the task versions it already holds.
+import type { Worker } from 'node:worker_threads';
+import type { TaskRunResult } from '../runtime/run-task.ts';
+import type { ProgressEvent } from '../runtime/types.ts';
+import { CONTROL, VERSION_FILES_PER_THREAD, type RunMessage } from './messages.ts';
+
+export type RunRequest = Omit<RunMessage, 'seq' | 'ring' | 'files'> & {
+  files: () => Record<string, string>;
+};
+
+export interface PoolRun {
+  request: RunRequest;
+  resolve: (r: TaskRunResult) => void;
+  onProgress?: (e: ProgressEvent) => void;
+  /** While sent to a thread: its sequence number there and its ring entry. */
+  seq?: number;
+  ring?: number;
+  /** When the sandbox must have stopped on its own (set once the supervisor sees it running). */
+  deadline?: number;
+}
+
+export class Slot {
+  readonly index: number;
+  readonly worker: Worker;
+  readonly control: Int32Array;
+  /** Runs sent to the thread and not finished, in the order sent (the thread's FIFO order). */
+  readonly runs = new Map<number, PoolRun>();
+  readonly startedAt = Date.now();
+  /** Pending health ping id and when it was sent. */
+  ping?: { id: number; at: number };
+  exiting?: boolean;
+  private readonly freeRing: number[] = [];
+  private readonly seen = new Map<number, true>();
+  private nextSeq = 1;
+
+  constructor(index: number, worker: Worker, control: Int32Array, depth: number) {
+    this.index = index;
+    this.worker = worker;
+    this.control = control;
+    for (let i = depth - 1; i >= 0; i--) this.freeRing.push(i);
+  }
+
+  static controlBuffer(depth: number): SharedArrayBuffer {
+    return new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * (CONTROL.RING + depth));
+  }
+
+  get room(): number {
+    return this.freeRing.length;
+  }
+
+  /** The run the thread is executing now, if any. */
+  running(): PoolRun | undefined {
+    const seq = Atomics.load(this.control, CONTROL.RUNNING_SEQ);
+    return seq === 0 ? undefined : this.runs.get(seq);
+  }
+
+  runningTimeoutMs(): number {
+    return Atomics.load(this.control, CONTROL.RUNNING_TIMEOUT);
+  }
+
+  /** Assigns a ring entry and builds the message (with files the first time this version goes). */
+  prepare(run: PoolRun): RunMessage {
+    const seq = this.nextSeq++;
+    const ring = this.freeRing.pop()!;
+    run.seq = seq;
+    run.ring = ring;
+    this.runs.set(seq, run);
+    Atomics.store(this.control, CONTROL.RING + ring, seq);
+    const { files, ...rest } = run.request;
+    const message: RunMessage = { ...rest, seq, ring };
+    // The same LRU steps as noteVersion in executor-thread.ts, so both sides agree on what it holds.
+    const known = this.seen.has(rest.versionId);
+    this.seen.delete(rest.versionId);
+    this.seen.set(rest.versionId, true);
+    if (!known) message.files = files();
+    if (this.seen.size > VERSION_FILES_PER_THREAD) this.seen.delete(this.seen.keys().next().value!);
+    return message;
+  }
+
+  /** The run with this seq left the thread (finished, failed or withdrawn): free its entry. */
+  release(seq: number): PoolRun | undefined {
+    const run = this.runs.get(seq);
+    if (!run) return undefined;
+    this.runs.delete(seq);
+    this.freeRing.push(run.ring!);
+    return run;
+  }
+
+  /** Takes back a run the thread has not started; false when it already started (or finished). */
+  withdraw(run: PoolRun): boolean {
+    const at = CONTROL.RING + run.ring!;
+    if (Atomics.compareExchange(this.control, at, run.seq!, -1) !== run.seq) return false;
+    this.release(run.seq!);
+    return true;
+  }
+
+  /** After the thread died: whether this run never started (its entry still holds its seq). */
+  neverStarted(run: PoolRun): boolean {
+    return Atomics.load(this.control, CONTROL.RING + run.ring!) === run.seq;
+  }
+
+  interrupt(jobId: number): void {
+    Atomics.store(this.control, CONTROL.CANCEL, jobId);
+  }
+}
