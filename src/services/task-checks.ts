@@ -50,9 +50,22 @@ export async function testStoredTask(
   opts: TestTaskOptions = {},
 ): Promise<TaskTestReport> {
   const { detail, version, files } = await storedFiles(app, ref, opts.version);
+  return testTaskFiles(app, files, `${detail.name}@${version.version}`, opts);
+}
+
+/**
+ * Runs the test cases of a task given as a file map (a stored version with a draft test added, an
+ * upload) in a worker thread, exactly as testStoredTask does for a stored version.
+ */
+export async function testTaskFiles(
+  app: Ratchet,
+  files: Record<string, string>,
+  label: string,
+  opts: Omit<TestTaskOptions, 'version'> = {},
+): Promise<TaskTestReport> {
   const data: TaskTestThreadData = {
     files,
-    label: `${detail.name}@${version.version}`,
+    label,
     options: {
       filter: opts.filter,
       bail: opts.bail,

@@ -125,7 +125,25 @@ export async function generateTask(opts: GenerateTaskOptions): Promise<Generated
   const dir = resolve(opts.path);
   const vars = buildVars(dir, opts);
   await checkTarget(dir, opts.force ?? false);
-  const now = (opts.now ?? new Date()).toISOString();
+  const { metadata, files } = renderTemplate(template, vars, opts.now);
+  for (const [rel, content] of Object.entries(files)) {
+    const path = join(dir, rel);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, content);
+  }
+  return { dir, template: template.name, metadata, files: Object.keys(files) };
+}
+
+/**
+ * A template's files for the given values, in memory (metadata.json first, every file as the text
+ * written to disk). Shared by `ratchet generate task` and the MCP tool that stores the result.
+ */
+export function renderTemplate(
+  template: TaskTemplate,
+  vars: TemplateVars,
+  at: Date = new Date(),
+): { metadata: Record<string, unknown>; files: Record<string, string> } {
+  const now = at.toISOString();
   const metadata: Record<string, unknown> = {
     uuid: randomUUID(),
     name: vars.name,
@@ -138,11 +156,9 @@ export async function generateTask(opts: GenerateTaskOptions): Promise<Generated
     created_at: now,
     updated_at: now,
   };
-  const files = { 'metadata.json': metadata, ...template.files(vars) };
-  for (const [rel, content] of Object.entries(files)) {
-    const path = join(dir, rel);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`);
+  const files: Record<string, string> = {};
+  for (const [rel, content] of Object.entries({ 'metadata.json': metadata, ...template.files(vars) })) {
+    files[rel] = typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`;
   }
-  return { dir, template: template.name, metadata, files: Object.keys(files) };
+  return { metadata, files };
 }

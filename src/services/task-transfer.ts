@@ -1,0 +1,152 @@
+// Moving tasks in and out as packages: file maps (path → text) or one zip holding several task
+// folders. Imports go through loadTaskFromFiles and savePackage, so they obey the same rules as a
+// folder synced from disk (same version + same content = unchanged; same version + other content =
+// refused). Archive entry names and sizes are checked before anything is decompressed.
+import { unzipSync, zipSync, strToU8 } from 'fflate';
+import type { Ratchet } from '../app.ts';
+import { getTask, listTasks } from '../store/repos/tasks.ts';
+import { loadTaskFromFiles } from '../tasks/load.ts';
+import { TaskLoadError, formatProblem } from '../tasks/types.ts';
+import { ZIP_MAX_BYTES, ZIP_MAX_FILES, isTaskFile } from '../tasks/zip.ts';
+import { ValidationError } from './errors.ts';
+import { readTaskFiles } from './task-edits.ts';
+import { savePackage } from './task-packages.ts';
+import type { Author } from './tasks.ts';
+
+export interface ImportOutcome {
+  /** Where the package came from: `packages[2]` or `archive:folder/`. */
+  source: string;
+  status: 'created' | 'new_version' | 'unchanged' | 'failed';
+  name?: string;
+  version?: string;
+  taskId?: number;
+  errors?: string[];
+}
+
+export interface PackageInput {
+  source: string;
+  files: Record<string, string>;
+}
+
+/** Imports each package independently; one failing package does not stop the others. */
+export async function importTaskPackages(
+  app: Ratchet,
+  packages: PackageInput[],
+  author: Author,
+): Promise<ImportOutcome[]> {
+  const out: ImportOutcome[] = [];
+  for (const p of packages) {
+    try {
+      const pkg = loadTaskFromFiles(p.files, { kind: 'store', path: p.source });
+      const existed =
+        (await getTask(app.store.db, pkg.metadata.uuid)) ?? (await getTask(app.store.db, pkg.metadata.name));
+      const saved = await savePackage(app.store.db, pkg, author);
+      out.push({
+        source: p.source,
+        status: !saved.created ? 'unchanged' : existed ? 'new_version' : 'created',
+        name: saved.task.name,
+        version: saved.version.version,
+        taskId: saved.task.id,
+      });
+    } catch (err) {
+      const errors =
+        err instanceof TaskLoadError
+          ? err.problems.filter((pr) => pr.severity === 'error').map(formatProblem)
+          : [(err as Error).message];
+      out.push({ source: p.source, status: 'failed', errors });
+    }
+  }
+  return out;
+}
+
+function unsafe(name: string): boolean {
+  return /^([/\\]|[A-Za-z]:)/.test(name) || name.split(/[/\\]/).includes('..');
+}
+
+/**
+ * The task packages inside a zip: every folder holding metadata.json (or the archive root) is one
+ * package with its task files. Throws ValidationError for an unsafe or oversized archive.
+ */
+export function packagesFromZip(data: Uint8Array): PackageInput[] {
+  const fail = (message: string): never => {
+    throw new ValidationError('unusable archive', [{ path: '$.zip_base64', message }]);
+  };
+  if (data.byteLength > ZIP_MAX_BYTES)
+    fail(`archive is ${data.byteLength} bytes; the limit is ${ZIP_MAX_BYTES}`);
+  const entries: { name: string; size: number }[] = [];
+  try {
+    unzipSync(data, {
+      filter: (f) => {
+        entries.push({ name: f.name.replace(/\\/g, '/'), size: f.originalSize });
+        return false;
+      },
+    });
+  } catch (err) {
+    fail(`not a readable zip archive: ${(err as Error).message}`);
+  }
+  const bad = entries.filter((e) => unsafe(e.name));
+  if (bad.length > 0)
+    fail(`unsafe entries ${bad.map((e) => `"${e.name}"`).join(', ')}; nothing was extracted`);
+  const files = entries.filter((e) => !e.name.endsWith('/') && !e.name.startsWith('__MACOSX/'));
+  if (files.length > ZIP_MAX_FILES)
+    fail(`archive holds ${files.length} files; the limit is ${ZIP_MAX_FILES}`);
+  const total = files.reduce((s, e) => s + e.size, 0);
+  if (total > ZIP_MAX_BYTES) fail(`archive expands to ${total} bytes; the limit is ${ZIP_MAX_BYTES}`);
+  const roots = files
+    .filter((e) => e.name === 'metadata.json' || e.name.endsWith('/metadata.json'))
+    .map((e) => e.name.slice(0, e.name.length - 'metadata.json'.length))
+    .sort();
+  if (roots.length === 0) fail('no task folder (a folder with metadata.json) in the archive');
+  const rootOf = (name: string): string | undefined =>
+    roots
+      .filter((r) => name.startsWith(r) && isTaskFile(name.slice(r.length)))
+      .sort((a, b) => b.length - a.length)[0];
+  const raw = unzipSync(data, { filter: (f) => rootOf(f.name.replace(/\\/g, '/')) !== undefined });
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const byRoot = new Map<string, Record<string, string>>(roots.map((r) => [r, {}]));
+  for (const [name, bytes] of Object.entries(raw)) {
+    const normal = name.replace(/\\/g, '/');
+    const root = rootOf(normal)!;
+    try {
+      byRoot.get(root)![normal.slice(root.length)] = decoder.decode(bytes);
+    } catch {
+      fail(`${normal} is not UTF-8 text`);
+    }
+  }
+  return [...byRoot].map(([root, f]) => ({ source: `archive:${root || '/'}`, files: f }));
+}
+
+export interface ExportedTask {
+  name: string;
+  version: string;
+  files: Record<string, string>;
+}
+
+/** Tasks by reference (all tasks, up to 500, when none are named), each as its file map. */
+export async function exportTaskPackages(
+  app: Ratchet,
+  refs: (string | number)[],
+  version?: string,
+): Promise<ExportedTask[]> {
+  if (version !== undefined && refs.length !== 1) {
+    throw new ValidationError('invalid export', [
+      { path: '$.version', message: 'a version can only be given when exporting exactly one task' },
+    ]);
+  }
+  const names =
+    refs.length > 0 ? refs : (await listTasks(app.store.db, { limit: 500 })).rows.map((t) => t.id);
+  const out: ExportedTask[] = [];
+  for (const ref of names) {
+    const { task, version: v, files } = await readTaskFiles(app, ref, version);
+    out.push({ name: task.name, version: v.version, files });
+  }
+  return out;
+}
+
+/** One zip with a folder per task (`<name>/main.js`, …), as base64. */
+export function zipExport(tasks: ExportedTask[]): string {
+  const entries: Record<string, Uint8Array> = {};
+  for (const t of tasks)
+    for (const [p, text] of Object.entries(t.files)) entries[`${t.name}/${p}`] = strToU8(text);
+  return Buffer.from(zipSync(entries, { level: 6 })).toString('base64');
+}
