@@ -21,6 +21,8 @@ export const COMMAND_MODULES: Record<string, () => Promise<Register>> = {
   apikey: async () => (await import('./apikey.ts')).registerApiKey,
   config: async () => (await import('./config.ts')).registerConfigCommands,
   db: async () => (await import('./db.ts')).registerDb,
+  'mcp-serve': async () => (await import('./mcp.ts')).registerMcpServe,
+  mcp: async () => (await import('./mcp.ts')).registerMcp,
 };
 
 /** Registers the named command only, or every command when `only` is absent or unknown. */

@@ -4,7 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
-import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import type { Ratchet } from '../app.ts';
 import { authPlugin, authRequired, assertKeysExist, routePolicy } from './auth.ts';
@@ -17,7 +16,9 @@ import { healthPlugin, type Readiness, createReadiness } from './health.ts';
 import { metricsPlugin } from './metrics.ts';
 import { indexPlugin } from './index-route.ts';
 import { accessLogPlugin } from './access-log.ts';
+import { securityHeadersPlugin } from './security-headers.ts';
 import { prettyStream } from './log-format.ts';
+import { mcpPlugin } from '../api/mcp/http.ts';
 
 export interface BuildServerOptions {
   /** Fastify/pino logger: false silences it; an object is merged with the configured level. */
@@ -91,13 +92,15 @@ export async function buildServer(app: Ratchet, opts: BuildServerOptions = {}): 
   });
   installErrorHandling(server, { bodyLimit: cfg.body_limit_bytes });
   installJsonParser(server);
-  await server.register(helmet, {
-    // Swagger UI is served from our own origin; its initializer is a script file, not inline.
-    contentSecurityPolicy: {
-      directives: { 'img-src': ["'self'", 'data:'], 'connect-src': ["'self'"] },
+  await server.register(securityHeadersPlugin, {
+    helmet: {
+      // Swagger UI is served from our own origin; its initializer is a script file, not inline.
+      contentSecurityPolicy: {
+        directives: { 'img-src': ["'self'", 'data:'], 'connect-src': ["'self'"] },
+      },
+      // Plain-HTTP local deployments must not be told to upgrade to HTTPS.
+      hsts: opts.https !== undefined,
     },
-    // Plain-HTTP local deployments must not be told to upgrade to HTTPS.
-    hsts: opts.https !== undefined,
   });
   await server.register(cors, {
     origin: cfg.cors.origins.includes('*') ? true : cfg.cors.origins.length > 0 ? cfg.cors.origins : false,
@@ -113,6 +116,8 @@ export async function buildServer(app: Ratchet, opts: BuildServerOptions = {}): 
   await server.register(indexPlugin);
   const rest = await loadRestApi();
   if (rest) await server.register(rest, { prefix: '/api/v1', app });
+  // MCP at /mcp: the route needs read access; each tool's own access level is enforced inside.
+  await server.register(mcpPlugin, { app });
   for (const p of opts.plugins ?? []) await server.register(p.plugin, { prefix: p.prefix ?? '', app });
   // Not ready()-ed here: callers may still add plugins; listen()/inject()/ready() load everything,
   // and a route without config.access fails then, before any request is served.

@@ -34,6 +34,8 @@ export interface ExecuteNowRequest {
   /** At most execution.max_execution_duration; default metadata.json `timeout`, else that maximum. */
   timeoutMs?: number;
   onProgress?: (progress: ProgressEvent) => void;
+  /** Called once the execution row exists and the run starts (adapters use the id to cancel it). */
+  onStarted?: (execution: ExecutionRecord) => void;
 }
 
 /** Requests allowed to wait for a thread, per thread, before new ones are refused. */
@@ -165,6 +167,7 @@ export async function executeNow(app: Ratchet, req: ExecuteNowRequest): Promise<
     throw err;
   }
   publishExecutionEvent(app, { type: 'status', executionId: execution.id, status: 'RUNNING', final: false });
+  req.onStarted?.(execution);
 
   let lastWrite = 0;
   let progressWrite: Promise<void> = Promise.resolve();

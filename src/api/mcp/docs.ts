@@ -1,0 +1,198 @@
+// Documentation generated from the tool definitions themselves, so it cannot go stale:
+// renderToolDocs (every tool: description, access, annotations, input fields, output fields and an
+// example call) feeds the docs tools and docs/mcp.md; renderMcpDocs adds the setup sections.
+// `ratchet mcp docs > docs/mcp.md` regenerates the file; a test checks it is up to date.
+import { toolJsonSchemas } from './framework.ts';
+import type { ToolDefinition } from './tool.ts';
+import { ALL_TOOLS } from './tools/index.ts';
+
+interface JsonSchema {
+  type?: string | string[];
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  const?: unknown;
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  minimum?: number;
+  maximum?: number;
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** A short type name for a JSON Schema: `string`, `integer (1–200)`, `"a" \| "b"`, `object[]`. */
+export function typeName(s: JsonSchema): string {
+  if (s.enum) return s.enum.map((v) => JSON.stringify(v)).join(' | ');
+  if (s.const !== undefined) return JSON.stringify(s.const);
+  const alts = s.anyOf ?? s.oneOf;
+  if (alts) return alts.map(typeName).join(' or ');
+  let t = Array.isArray(s.type) ? s.type.join(' or ') : (s.type ?? 'any');
+  if (t === 'array') t = `${s.items ? typeName(s.items) : 'any'}[]`;
+  if (s.minimum !== undefined || s.maximum !== undefined) t += ` (${s.minimum ?? ''}–${s.maximum ?? ''})`;
+  return t;
+}
+
+function fieldTable(schema: JsonSchema): string {
+  const props = Object.entries(schema.properties ?? {});
+  if (props.length === 0) return 'No arguments.\n';
+  const required = new Set(schema.required ?? []);
+  const rows = props.map(([name, p]) => {
+    const req = required.has(name) && p.default === undefined ? 'yes' : 'no';
+    const def = p.default === undefined ? '' : `\`${JSON.stringify(p.default)}\``;
+    return `| \`${name}\` | ${cell(typeName(p))} | ${req} | ${def} | ${cell(p.description ?? '')} |`;
+  });
+  return [
+    '| argument | type | required | default | description |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+function outputFields(schema: JsonSchema): string {
+  const props = Object.entries(schema.properties ?? {});
+  return props.map(([name, p]) => `\`${name}\` (${typeName(p)})`).join(', ');
+}
+
+function hints(def: ToolDefinition): string {
+  const a = def.annotations;
+  const on = [
+    a.readOnlyHint ? 'read-only' : 'changes state',
+    a.destructiveHint ? 'destructive' : undefined,
+    a.idempotentHint ? 'idempotent' : undefined,
+    a.openWorldHint ? 'open world (runs task code that may call external services)' : undefined,
+  ].filter((x): x is string => x !== undefined);
+  return on.join(', ');
+}
+
+/** One tool as Markdown (a level-3 heading and its sections). */
+export function renderToolDoc(def: ToolDefinition): string {
+  const { input, output } = toolJsonSchemas(def);
+  const example = JSON.stringify({ name: def.name, arguments: def.example }, null, 2);
+  return [
+    `### \`${def.name}\` — ${def.title}`,
+    '',
+    def.description,
+    '',
+    `Access: **${def.access}** · ${hints(def)}`,
+    '',
+    fieldTable(input as JsonSchema),
+    `Returns (structuredContent, also as JSON text): ${outputFields(output as JsonSchema)}.`,
+    '',
+    'Example call:',
+    '',
+    '```json',
+    example,
+    '```',
+    '',
+  ].join('\n');
+}
+
+/** Every given tool as Markdown, in order. */
+export function renderToolDocs(tools: readonly ToolDefinition[]): string {
+  return tools.map(renderToolDoc).join('\n');
+}
+
+const SETUP = `# Ratchet MCP server
+
+Ratchet speaks the [Model Context Protocol](https://modelcontextprotocol.io), so an agent (Claude
+Desktop, Claude Code, editors, any MCP client) can list, write, test, run and debug tasks. The
+server is built on the official TypeScript SDK v2 and answers both the initialize-based protocol
+(up to 2025-11-25) and the stateless 2026-07-28 protocol.
+
+This file is generated from the tool definitions: \`ratchet mcp docs > docs/mcp.md\`.
+
+## Starting it
+
+| transport | command | who is the caller |
+|---|---|---|
+| stdio | \`ratchet mcp-serve\` (or \`ratchet mcp --transport stdio\`) | the local user (admin) |
+| HTTP, standalone | \`ratchet mcp --transport http --host 127.0.0.1 --port 8090\` | the API key's role |
+| HTTP, with the REST API | \`ratchet serve\` → \`http://127.0.0.1:8080/mcp\` | the API key's role |
+
+All of them open the configured database, sync \`./tasks\` and the configured sources, and run
+embedded workers and the scheduler (unless \`server.workers.embedded: false\`), so jobs and
+schedules created through MCP run. Over stdio, stdout carries only protocol messages; every log
+line goes to stderr.
+
+Over HTTP, send the same API keys as the REST API (\`Authorization: Bearer rk_…\`); keys are
+required unless the server listens on loopback only (\`server.auth.required\`). A \`viewer\` key sees
+only read-only tools; \`operator\` adds running tasks; \`developer\` adds changing tasks, jobs and
+schedules; \`admin\` everything. Create one with \`ratchet apikey create --name agent --role developer\`.
+Every request is served statelessly, so any server node can answer any request.
+
+### Claude Desktop
+
+Add to \`claude_desktop_config.json\` (\`ratchet generate mcpservers-json\` prints this block with the
+absolute paths of your installation):
+
+\`\`\`json
+{
+  "mcpServers": {
+    "ratchet": { "command": "ratchet", "args": ["--config", "/path/to/ratchet.yaml", "mcp-serve"] }
+  }
+}
+\`\`\`
+
+### Claude Code
+
+\`\`\`sh
+claude mcp add ratchet -- ratchet --config /path/to/ratchet.yaml mcp-serve
+# or, against a running server over HTTP:
+claude mcp add --transport http ratchet http://127.0.0.1:8080/mcp --header "Authorization: Bearer rk_…"
+\`\`\`
+
+### Other clients
+
+Any client that starts a stdio server runs \`ratchet mcp-serve\`. Clients that speak Streamable
+HTTP connect to \`/mcp\` (POST; the server is stateless, so GET and DELETE answer 405) with the
+\`Authorization\` header above. To try it by hand:
+\`npx @modelcontextprotocol/inspector --cli ratchet mcp-serve --method tools/list\`.
+
+## Long runs
+
+\`ratchet_execute_task\` and \`ratchet_batch_execute\` send \`notifications/progress\` when the request
+carries a progress token (the task's \`reportProgress\` calls), so a client that resets its timeout
+on progress never times out. For runs longer than a client will wait, queue a job instead
+(\`ratchet_create_job\`) and follow it with \`ratchet_get_job_status\`.
+
+## Resources
+
+| URI | content |
+|---|---|
+| \`ratchet://tasks/{name}/main.js\` | the code of a task's latest version |
+| \`ratchet://tasks/{name}/input.schema.json\`, \`output.schema.json\` | its schemas |
+| \`ratchet://tasks/{name}/metadata.json\` | its metadata |
+| \`ratchet://tasks/{name}/tests/{test}\` | one test case |
+| \`ratchet://executions/{id}\` | an execution with its logs and HTTP trace |
+
+## Prompts
+
+- \`develop_task\` (\`goal\`, optional \`name\`): the development workflow, tool by tool.
+- \`debug_execution\` (\`execution_id\`): diagnose a failed execution and fix its task.
+
+## Tools
+
+Wrong arguments come back as tool errors (\`isError: true\`) listing each bad field and what it
+expects; errors carry \`structuredContent.error\` = \`{ code, message, details }\`.
+
+`;
+
+/** docs/mcp.md: setup, resources, prompts and every tool. */
+export function renderMcpDocs(tools: readonly ToolDefinition[] = ALL_TOOLS): string {
+  const index = tools
+    .map(
+      (t) =>
+        `- [\`${t.name}\`](#${t.name}--${t.title
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, '-')
+          .replace(/^-|-$/g, '')}) — ${t.title}`,
+    )
+    .join('\n');
+  return `${SETUP}${index}\n\n${renderToolDocs(tools)}`;
+}

@@ -1,0 +1,95 @@
+// Turns what tools throw into tool errors a model can act on: `isError: true`, the message as
+// text and `structuredContent: { error: { code, message, details } }`. Wrong arguments (zod) list
+// every bad field with what it expects; unknown argument names are named with the allowed ones.
+import type { z } from 'zod';
+import { ConflictError, NotFoundError } from '../../store/codec.ts';
+import { ListQueryError } from '../../store/list-query.ts';
+import { QueueFullError, ValidationError } from '../../services/errors.ts';
+import { TaskLoadError } from '../../tasks/types.ts';
+import { ToolInputError } from './tool.ts';
+
+export interface ToolErrorBody {
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+export interface ToolErrorResult {
+  [key: string]: unknown;
+  isError: true;
+  content: { type: 'text'; text: string }[];
+  structuredContent: { error: ToolErrorBody };
+}
+
+export function toolError(body: ToolErrorBody): ToolErrorResult {
+  const text =
+    body.details === undefined ? body.message : `${body.message}\n${JSON.stringify(body.details, null, 2)}`;
+  return { isError: true, content: [{ type: 'text', text }], structuredContent: { error: body } };
+}
+
+/** `$.requests[2].task_id` style paths, the same as services use for violations. */
+function pathOf(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : `${acc}.${String(key)}`),
+    '$',
+  );
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') {
+    const got = (issue as { input?: unknown }).input;
+    const received =
+      got === undefined ? 'nothing (the argument is missing)' : JSON.stringify(got)?.slice(0, 80);
+    return `expected ${issue.expected}, got ${received}`;
+  }
+  return issue.message;
+}
+
+/** The argument errors of one call: each bad field, what it expects, and unknown names. */
+export function argumentErrors(
+  toolName: string,
+  schema: z.ZodObject,
+  args: unknown,
+  error: z.ZodError | undefined,
+): ToolErrorResult | undefined {
+  const problems: { path: string; message: string }[] = [];
+  const allowed = Object.keys(schema.shape);
+  if (args !== null && typeof args === 'object' && !Array.isArray(args)) {
+    for (const key of Object.keys(args)) {
+      if (!allowed.includes(key)) {
+        problems.push({ path: `$.${key}`, message: `unknown argument; allowed: ${allowed.join(', ')}` });
+      }
+    }
+  }
+  for (const issue of error?.issues ?? [])
+    problems.push({ path: pathOf(issue.path), message: describeIssue(issue) });
+  if (problems.length === 0) return undefined;
+  const lines = problems.map((p) => `  ${p.path}: ${p.message}`).join('\n');
+  return toolError({
+    code: 'INVALID_ARGUMENTS',
+    message: `invalid arguments for ${toolName}; fix these and call again:\n${lines}`,
+    details: { violations: problems },
+  });
+}
+
+/** Known failures become tool errors; anything else is a bug and is reported as INTERNAL_ERROR. */
+export function errorResult(err: unknown): ToolErrorResult {
+  if (err instanceof ToolInputError)
+    return toolError({ code: 'INVALID_ARGUMENTS', message: err.message, details: err.details });
+  if (err instanceof ValidationError) {
+    return toolError({
+      code: 'VALIDATION_ERROR',
+      message: err.message,
+      details: { violations: err.violations },
+    });
+  }
+  if (err instanceof NotFoundError) return toolError({ code: 'NOT_FOUND', message: err.message });
+  if (err instanceof ConflictError) return toolError({ code: 'CONFLICT', message: err.message });
+  if (err instanceof TaskLoadError) {
+    return toolError({ code: 'TASK_LOAD_ERROR', message: err.message, details: { problems: err.problems } });
+  }
+  if (err instanceof ListQueryError) return toolError({ code: 'BAD_REQUEST', message: err.message });
+  if (err instanceof QueueFullError) return toolError({ code: 'QUEUE_FULL', message: err.message });
+  const message = err instanceof Error ? err.message : String(err);
+  return toolError({ code: 'INTERNAL_ERROR', message: `internal error: ${message}` });
+}

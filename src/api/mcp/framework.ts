@@ -1,0 +1,130 @@
+// Registers ToolDefinitions on an McpServer: the JSON Schemas the client lists come from the zod
+// schemas (converted once per definition and cached, since HTTP builds a server per request), the
+// arguments are validated here rather than by the SDK so a model gets every bad field at once,
+// handlers get a ToolContext (progress through the request's progress token, cancellation
+// signal), and results are structuredContent plus the same JSON as text.
+import { z } from 'zod';
+import type { McpServer, ServerContext, StandardSchemaWithJSON } from '@modelcontextprotocol/server';
+import type { Ratchet } from '../../app.ts';
+import { argumentErrors, errorResult } from './errors.ts';
+import type { ToolContext, ToolDefinition, ToolPrincipal } from './tool.ts';
+
+interface CachedSchemas {
+  input: StandardSchemaWithJSON;
+  output: StandardSchemaWithJSON;
+}
+
+const cache = new WeakMap<ToolDefinition, CachedSchemas>();
+
+/** A Standard Schema that accepts anything (we validate ourselves) and lists the given JSON Schema. */
+function listedOnly(json: Record<string, unknown>): StandardSchemaWithJSON {
+  return {
+    '~standard': {
+      version: 1,
+      vendor: 'ratchet',
+      validate: (value: unknown) => ({ value }),
+      jsonSchema: { input: () => json, output: () => json },
+    },
+  };
+}
+
+/** The output schema: listed from zod, checked with zod (a mismatch is our bug and must surface). */
+function checkedOutput(schema: z.ZodObject, json: Record<string, unknown>): StandardSchemaWithJSON {
+  return {
+    '~standard': {
+      version: 1,
+      vendor: 'ratchet',
+      validate: (value: unknown) => {
+        const r = schema.safeParse(value);
+        return r.success
+          ? { value: r.data }
+          : { issues: r.error.issues.map((i) => ({ message: i.message, path: i.path })) };
+      },
+      jsonSchema: { input: () => json, output: () => json },
+    },
+  };
+}
+
+export function toolJsonSchemas(def: ToolDefinition): {
+  input: Record<string, unknown>;
+  output: Record<string, unknown>;
+} {
+  const input = z.toJSONSchema(def.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const output = z.toJSONSchema(def.output, { io: 'output', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+  return { input, output };
+}
+
+function schemasOf(def: ToolDefinition): CachedSchemas {
+  let s = cache.get(def);
+  if (!s) {
+    const json = toolJsonSchemas(def);
+    s = { input: listedOnly(json.input), output: checkedOutput(def.output, json.output) };
+    cache.set(def, s);
+  }
+  return s;
+}
+
+/** Progress to the client when it asked for it (a progress token), strictly increasing. */
+function progressReporter(ctx: ServerContext): ToolContext['progress'] {
+  const token = ctx.mcpReq._meta?.progressToken;
+  if (token === undefined) return () => undefined;
+  let last = -1;
+  return async (fraction: number, message?: string) => {
+    const progress = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
+    if (progress <= last) return;
+    last = progress;
+    await ctx.mcpReq
+      .notify({
+        method: 'notifications/progress',
+        params: { progressToken: token, progress, total: 1, ...(message !== undefined ? { message } : {}) },
+      })
+      // A client that went away must not fail the run it started.
+      .catch(() => undefined);
+  };
+}
+
+export interface CallOutcome {
+  [key: string]: unknown;
+  content: { type: 'text'; text: string }[];
+  structuredContent: Record<string, unknown>;
+  isError?: boolean;
+}
+
+/** Validates, runs and wraps one call; exported for tests and for the tasks path. */
+export async function runTool(def: ToolDefinition, rawArgs: unknown, ctx: ToolContext): Promise<CallOutcome> {
+  const args = rawArgs ?? {};
+  const parsed = def.input.safeParse(args);
+  const bad = argumentErrors(def.name, def.input, args, parsed.success ? undefined : parsed.error);
+  if (bad) return bad;
+  if (!parsed.success) return errorResult(parsed.error);
+  try {
+    const out = (await def.handler(parsed.data, ctx)) as Record<string, unknown>;
+    return { content: [{ type: 'text', text: JSON.stringify(out, null, 2) }], structuredContent: out };
+  } catch (err) {
+    return errorResult(err);
+  }
+}
+
+export function registerToolDefinition(
+  mcp: McpServer,
+  def: ToolDefinition,
+  app: Ratchet,
+  principal: ToolPrincipal,
+): void {
+  const schemas = schemasOf(def);
+  mcp.registerTool(
+    def.name,
+    {
+      title: def.title,
+      description: def.description,
+      inputSchema: schemas.input,
+      outputSchema: schemas.output,
+      annotations: { title: def.title, ...def.annotations },
+    },
+    async (rawArgs: unknown, ctx: ServerContext) =>
+      runTool(def, rawArgs, { app, principal, progress: progressReporter(ctx), signal: ctx.mcpReq.signal }),
+  );
+}

@@ -1,0 +1,70 @@
+// MCP over HTTP at /mcp: the SDK's createMcpHandler serves the 2026-07-28 stateless protocol and,
+// for initialize-based (2025) clients, its stateless legacy fallback, from one endpoint. Every
+// request gets a fresh McpServer built for the caller's principal, so no session state lives on
+// a node and any node behind a load balancer can answer any request. The route itself needs
+// `read` access (viewer keys get in); each tool's own access level decides what is listed.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createMcpHandler, type AuthInfo, type McpHttpHandler } from '@modelcontextprotocol/server';
+import { toWebRequest } from '@modelcontextprotocol/node';
+import type { Ratchet } from '../../app.ts';
+import type { Principal } from '../../server/auth.ts';
+import { createMcpServer } from './server.ts';
+import type { ToolPrincipal } from './tool.ts';
+
+export const MCP_PATH = '/mcp';
+
+export function toolPrincipal(p: Principal | null | undefined): ToolPrincipal {
+  if (!p || p.kind === 'anonymous') return { name: 'anonymous', role: 'admin' };
+  return { name: p.name, role: p.role };
+}
+
+function principalOf(authInfo: AuthInfo | undefined): ToolPrincipal {
+  const p = authInfo?.extra?.principal as ToolPrincipal | undefined;
+  // The handler is only reachable through our route, which always passes one; refuse otherwise.
+  if (!p) throw new Error('MCP request without a principal (the /mcp route must pass authInfo)');
+  return p;
+}
+
+export function createRatchetMcpHandler(app: Ratchet, log?: (m: string) => void): McpHttpHandler {
+  return createMcpHandler(({ authInfo }) => createMcpServer(app, principalOf(authInfo)), {
+    onerror: (err) => log?.(`mcp: ${err.message}`),
+  });
+}
+
+async function serve(handler: McpHttpHandler, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const principal = toolPrincipal(request.principal);
+  // A client that disconnects cancels its request (and a running task run with it).
+  const abort = new AbortController();
+  reply.raw.on('close', () => {
+    if (!reply.raw.writableFinished) abort.abort();
+  });
+  const web = await toWebRequest(request.raw, request.body, { signal: abort.signal });
+  const res = await handler.fetch(web, {
+    parsedBody: request.body,
+    authInfo: { token: '', clientId: principal.name, scopes: [principal.role], extra: { principal } },
+  });
+  reply.code(res.status);
+  res.headers.forEach((value, key) => {
+    void reply.header(key, value);
+  });
+  if (res.body === null) return reply.send();
+  // JSON answers are small; SSE answers (progress before the result) stream as they come.
+  if ((res.headers.get('content-type') ?? '').startsWith('text/event-stream')) return reply.send(res.body);
+  return reply.send(Buffer.from(await res.arrayBuffer()));
+}
+
+export interface McpPluginOptions extends Record<string, unknown> {
+  app: Ratchet;
+}
+
+/** Registers /mcp (POST for requests; GET/DELETE answered by the SDK: 405 in stateless mode). */
+export async function mcpPlugin(server: FastifyInstance, opts: McpPluginOptions): Promise<void> {
+  const handler = createRatchetMcpHandler(opts.app, (m) => server.log.warn(m));
+  server.addHook('onClose', async () => handler.close());
+  server.route({
+    method: ['GET', 'POST', 'DELETE'],
+    url: MCP_PATH,
+    config: { access: 'read' },
+    handler: (request, reply) => serve(handler, request, reply),
+  });
+}

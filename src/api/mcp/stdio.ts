@@ -1,0 +1,27 @@
+// MCP over stdio (`ratchet mcp-serve`): one connection, the caller is the local user (admin).
+// The SDK's serveStdio decides the protocol generation from the opening message (initialize →
+// 2025 era, server/discover → 2026-07-28) and pins one server instance for the connection.
+import { serveStdio } from '@modelcontextprotocol/server/stdio';
+import type { Ratchet } from '../../app.ts';
+import { createMcpServer, LOCAL_ADMIN } from './server.ts';
+
+/** Serves until stdin closes (the client went away); resolves then. */
+export function serveMcpStdio(app: Ratchet, say: (line: string) => void): Promise<void> {
+  const handle = serveStdio(() => createMcpServer(app, LOCAL_ADMIN), {
+    onerror: (err) => say(`mcp: ${err.message}`),
+  });
+  return new Promise<void>((resolve) => {
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      process.off('SIGTERM', finish);
+      process.off('SIGINT', finish);
+      void handle.close().finally(resolve);
+    };
+    process.stdin.once('end', finish);
+    process.stdin.once('close', finish);
+    process.once('SIGTERM', finish);
+    process.once('SIGINT', finish);
+  });
+}

@@ -1,0 +1,94 @@
+// `ratchet mcp-serve` (MCP over stdio; stdout carries only the protocol, every log line goes to
+// stderr), `ratchet mcp --transport stdio|http [--host] [--port]`, and `ratchet mcp docs` (prints
+// docs/mcp.md, generated from the tool definitions).
+import type { Command } from 'commander';
+import type { RatchetConfig } from '../config/schema.ts';
+import { CliExit, UsageError } from './errors.ts';
+import { loadCliConfig } from './load-config.ts';
+import { parseNonNegativeInt } from './duration.ts';
+
+const say = (line: string): void => void process.stderr.write(`${line}\n`);
+
+async function runStdio(config: RatchetConfig): Promise<void> {
+  const { startMcpRuntime } = await import('../api/mcp/runtime.ts');
+  const { serveMcpStdio } = await import('../api/mcp/stdio.ts');
+  const runtime = await startMcpRuntime(config, { say });
+  say(`ratchet MCP server on stdio (database ${runtime.app.store.url})`);
+  try {
+    await serveMcpStdio(runtime.app, say);
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function runHttp(config: RatchetConfig, host: string, port: number): Promise<void> {
+  const { startMcpRuntime } = await import('../api/mcp/runtime.ts');
+  const { startMcpHttpServer } = await import('../api/mcp/standalone.ts');
+  const runtime = await startMcpRuntime(config, { say });
+  let http;
+  try {
+    http = await startMcpHttpServer(runtime.app, { host, port });
+  } catch (err) {
+    await runtime.close();
+    say(`error: cannot start the MCP server: ${(err as Error).message}`);
+    throw new CliExit(1);
+  }
+  say(`ratchet MCP server on ${http.url} (database ${runtime.app.store.url})`);
+  // The URL alone on stdout: scripts read the real port here (HTTP mode only).
+  process.stdout.write(`${http.url}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+  await http.close();
+  await runtime.close();
+  say('MCP server stopped');
+}
+
+function portOf(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const port = parseNonNegativeInt(value, '--port');
+  if (port > 65535) throw new UsageError(`--port ${port}: expected 0–65535`);
+  return port;
+}
+
+export function registerMcpServe(program: Command): void {
+  program
+    .command('mcp-serve')
+    .description('run the MCP server over stdio (for Claude Desktop, Claude Code and other MCP clients)')
+    .action(async (_flags: unknown, cmd: Command) => {
+      await runStdio(await loadCliConfig(cmd));
+    });
+}
+
+export function registerMcp(program: Command): void {
+  const mcp = program
+    .command('mcp')
+    .description('run the MCP server over stdio or HTTP (see also: ratchet mcp docs)')
+    .option('--transport <kind>', 'stdio or http', 'stdio')
+    .option('--host <address>', 'HTTP: address to listen on (default server.bind_address)')
+    .option('--port <port>', 'HTTP: port to listen on (default 8090; 0 picks a free port)')
+    .action(async (flags: { transport: string; host?: string; port?: string }, cmd: Command) => {
+      if (flags.transport !== 'stdio' && flags.transport !== 'http') {
+        throw new UsageError(`--transport ${flags.transport}: expected stdio or http`);
+      }
+      if (flags.transport === 'stdio' && (flags.host !== undefined || flags.port !== undefined)) {
+        throw new UsageError('--host and --port apply to --transport http only');
+      }
+      const config = await loadCliConfig(cmd);
+      if (flags.transport === 'stdio') return runStdio(config);
+      return runHttp(config, flags.host ?? config.server.bind_address, portOf(flags.port, 8090));
+    });
+  mcp
+    .command('docs')
+    .description('print docs/mcp.md (setup and every tool), generated from the tool definitions')
+    .action(async () => {
+      const { renderMcpDocs } = await import('../api/mcp/docs.ts');
+      process.stdout.write(renderMcpDocs());
+    });
+}
