@@ -77,7 +77,6 @@ export async function saveFilesAsVersion(
   requested?: string,
   base: Record<string, string> = {},
 ): Promise<SavedFiles> {
-  const { version, previous } = await chooseNextVersion(app, task, requested);
   let meta: Record<string, unknown>;
   try {
     meta = JSON.parse(files['metadata.json'] ?? '{}') as Record<string, unknown>;
@@ -99,6 +98,7 @@ export async function saveFilesAsVersion(
       },
     ]);
   }
+  const { version, previous } = await chooseNextVersion(app, task, requested);
   const complete: Record<string, string> = {
     ...files,
     'metadata.json': JSON.stringify({ ...meta, name: task.name, uuid: task.uuid, version }, null, 2),
@@ -174,11 +174,13 @@ export async function writeTaskFiles(
     ]);
   }
   let requested = opts.version;
-  // A version typed into metadata.json is honoured like an explicit one.
+  // A higher version typed into metadata.json is honoured like an explicit one.
   if (requested === undefined && changes['metadata.json']) {
     try {
       const v = (JSON.parse(changes['metadata.json']) as { version?: unknown }).version;
-      if (typeof v === 'string' && v !== current.version.version) requested = v;
+      // Only a version above the one edited counts; an unchanged or stale copy is ignored.
+      const clean = typeof v === 'string' ? semver.valid(v) : null;
+      if (clean !== null && semver.gt(clean, current.version.version)) requested = clean;
     } catch {
       // Reported by saveFilesAsVersion with the parse error.
     }

@@ -1,0 +1,213 @@
+// A stored task seen as its folder: list, read and write single files, and the focused updates
+// (code, schemas, metadata). Every write is a NEW version, checked before it is saved.
+import { z } from 'zod';
+import { defineTool, ToolInputError } from '../tool.ts';
+import { readTaskFiles, writeTaskFiles } from '../../../services/task-edits.ts';
+import { updateTaskMetadata } from '../../../services/task-admin.ts';
+import {
+  CHANGES_STATE,
+  READ_ONLY,
+  atVersion,
+  authorOf,
+  jsonSchemaArg,
+  newVersion,
+  savedView,
+  savedViewOf,
+  taskRef,
+} from './dev-common.ts';
+
+const filePath = z
+  .string()
+  .min(1)
+  .max(200)
+  .describe(
+    'Path inside the task: metadata.json, main.js, input.schema.json, output.schema.json or tests/<name>.json',
+  );
+
+const listTaskFiles = defineTool({
+  name: 'ratchet_list_task_files',
+  title: 'List a task\u2019s files',
+  description:
+    'Lists the files of a stored task version (default latest) as a task folder would hold them, with their sizes. Read one with ratchet_read_task_file.',
+  input: z.object({ task: taskRef, version: atVersion }),
+  output: z.object({
+    task: z.string(),
+    version: z.string(),
+    files: z.array(z.object({ path: z.string(), bytes: z.number().int(), lines: z.number().int() })),
+  }),
+  annotations: READ_ONLY,
+  access: 'read',
+  example: { task: 'addition' },
+  async handler(args, ctx) {
+    const { task, version, files } = await readTaskFiles(ctx.app, args.task, args.version);
+    return {
+      task: task.name,
+      version: version.version,
+      files: Object.entries(files).map(([path, text]) => ({
+        path,
+        bytes: Buffer.byteLength(text),
+        lines: text === '' ? 0 : text.split('\n').length,
+      })),
+    };
+  },
+});
+
+const readTaskFile = defineTool({
+  name: 'ratchet_read_task_file',
+  title: 'Read a task file',
+  description:
+    'Returns the text of one file of a stored task version (default latest), e.g. main.js or tests/test-001.json. metadata.json shows the name, uuid and version the version was stored with.',
+  input: z.object({ task: taskRef, path: filePath, version: atVersion }),
+  output: z.object({ task: z.string(), version: z.string(), path: z.string(), content: z.string() }),
+  annotations: READ_ONLY,
+  access: 'read',
+  example: { task: 'addition', path: 'main.js' },
+  async handler(args, ctx) {
+    const { task, version, files } = await readTaskFiles(ctx.app, args.task, args.version);
+    const content = files[args.path];
+    if (content === undefined) {
+      throw new ToolInputError(
+        `task "${task.name}" ${version.version} has no file "${args.path}"; its files are: ${Object.keys(files).join(', ')}`,
+      );
+    }
+    return { task: task.name, version: version.version, path: args.path, content };
+  },
+});
+
+const writeTaskFile = defineTool({
+  name: 'ratchet_write_task_file',
+  title: 'Write a task file',
+  description:
+    'Writes (or, with content null, deletes) one file of a task and saves the result as a NEW version: the patch of the latest version is bumped unless `version` is given (or metadata.json itself sets a higher version). ' +
+    'The whole task is validated before saving (syntax, JSON, schemas, test files); if it does not load nothing is stored and each problem is listed. ' +
+    'main.js and metadata.json cannot be deleted; the task name and uuid in metadata.json cannot change. Returns the version created.',
+  input: z.object({
+    task: taskRef,
+    path: filePath,
+    content: z
+      .string()
+      .max(1_000_000)
+      .nullable()
+      .describe('The new file text; null deletes the file (schemas and tests only)'),
+    version: newVersion,
+  }),
+  output: savedView,
+  annotations: CHANGES_STATE,
+  access: 'write',
+  example: {
+    task: 'addition',
+    path: 'tests/test-009.json',
+    content: '{"input": {"a": 1, "b": 2}, "expected_output": {"sum": 3}}',
+  },
+  async handler(args, ctx) {
+    const saved = await writeTaskFiles(ctx.app, args.task, { [args.path]: args.content }, authorOf(ctx), {
+      version: args.version,
+    });
+    return savedViewOf(saved);
+  },
+});
+
+const updateTaskCode = defineTool({
+  name: 'ratchet_update_task_code',
+  title: 'Update a task\u2019s code',
+  description:
+    'Replaces main.js and saves a new version (patch bumped unless `version` is given; a given version must be higher than the latest). The code is syntax-checked first; nothing is saved on error. ' +
+    'Run ratchet_run_task_tests afterwards.',
+  input: z.object({
+    task: taskRef,
+    code: z
+      .string()
+      .min(1)
+      .max(1_000_000)
+      .describe('The complete new main.js: (function(input, context) { ... })'),
+    version: newVersion,
+  }),
+  output: savedView,
+  annotations: CHANGES_STATE,
+  access: 'write',
+  example: { task: 'addition', code: '(function(input) {\n  return { sum: input.a + input.b };\n})' },
+  async handler(args, ctx) {
+    return savedViewOf(
+      await writeTaskFiles(ctx.app, args.task, { 'main.js': args.code }, authorOf(ctx), {
+        version: args.version,
+      }),
+    );
+  },
+});
+
+const updateTaskSchemas = defineTool({
+  name: 'ratchet_update_task_schemas',
+  title: 'Update a task\u2019s schemas',
+  description:
+    'Replaces the input and/or output JSON Schema (null removes one) and saves a new version. The schemas are compiled and the stored test cases are checked against them before saving.',
+  input: z.object({
+    task: taskRef,
+    input_schema: jsonSchemaArg
+      .nullable()
+      .optional()
+      .describe('New input schema; null removes it; omit to keep it'),
+    output_schema: jsonSchemaArg
+      .nullable()
+      .optional()
+      .describe('New output schema; null removes it; omit to keep it'),
+    version: newVersion,
+  }),
+  output: savedView,
+  annotations: CHANGES_STATE,
+  access: 'write',
+  example: {
+    task: 'addition',
+    output_schema: { type: 'object', required: ['sum'], properties: { sum: { type: 'number' } } },
+  },
+  async handler(args, ctx) {
+    const changes: Record<string, string | null> = {};
+    if (args.input_schema !== undefined)
+      changes['input.schema.json'] =
+        args.input_schema === null ? null : JSON.stringify(args.input_schema, null, 2);
+    if (args.output_schema !== undefined)
+      changes['output.schema.json'] =
+        args.output_schema === null ? null : JSON.stringify(args.output_schema, null, 2);
+    if (Object.keys(changes).length === 0)
+      throw new ToolInputError('give input_schema and/or output_schema (null removes one)');
+    return savedViewOf(
+      await writeTaskFiles(ctx.app, args.task, changes, authorOf(ctx), { version: args.version }),
+    );
+  },
+});
+
+const updateTaskMetadataTool = defineTool({
+  name: 'ratchet_update_task_metadata',
+  title: 'Update a task\u2019s metadata',
+  description:
+    'Merges fields into metadata.json (description, label, tags, author, timeout in ms, memory_limit like "64MB", max_concurrency, max_retries, or your own keys; null removes a key) and saves a new version. ' +
+    'name, uuid and version cannot be set here (clone to rename; pass `version` to choose the version).',
+  input: z.object({
+    task: taskRef,
+    fields: z
+      .record(z.string(), z.unknown())
+      .describe(
+        'Keys to set in metadata.json, e.g. { "timeout": 30000, "tags": ["api"], "description": "…" }',
+      ),
+    version: newVersion,
+  }),
+  output: savedView,
+  annotations: CHANGES_STATE,
+  access: 'write',
+  example: { task: 'addition', fields: { timeout: 10000, tags: ['math', 'example'] } },
+  async handler(args, ctx) {
+    if (Object.keys(args.fields).length === 0)
+      throw new ToolInputError('fields is empty: give at least one metadata key to set');
+    return savedViewOf(
+      await updateTaskMetadata(ctx.app, args.task, args.fields, authorOf(ctx), args.version),
+    );
+  },
+});
+
+export const taskFileTools = [
+  listTaskFiles,
+  readTaskFile,
+  writeTaskFile,
+  updateTaskCode,
+  updateTaskSchemas,
+  updateTaskMetadataTool,
+];
