@@ -38,7 +38,7 @@ forEachDevBackend('create_task_version, list and compare versions', async ({ app
   assert.match(c.code.diff, /^--- main\.js@1\.0\.0\n\+\+\+ main\.js@2\.0\.0\n@@ -1,3 \+1,4 @@\n/);
   assert.match(
     c.code.diff,
-    /\n-  return \{ sum: input\.a \+ input\.b \};\n\+    const s = input\.a \+ input\.b;\n/,
+    /\n- {2}return \{ sum: input\.a \+ input\.b \};\n\+ {4}const s = input\.a \+ input\.b;\n/,
   );
   assert.deepEqual([c.code.lines_added, c.code.lines_removed], [2, 1]);
   assert.deepEqual(c.output_schema, [{ path: '$', kind: 'added', after: ADDER_OUT }]);
