@@ -9,6 +9,12 @@ const QUIET = new Set(['/health', '/live', '/ready', '/metrics']);
 export const accessLogPlugin = rootPlugin('ratchet-access-log', async (server: FastifyInstance) => {
   server.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url;
+    const level =
+      route !== undefined && QUIET.has(route) ? 'debug' : reply.statusCode >= 500 ? 'error' : 'info';
+    // Build the entry only when it will be written (logging.level warn drops every 2xx line; the
+    // silent logger of `logger: false` has no isLevelEnabled and writes nothing).
+    const log = request.log as typeof request.log & { isLevelEnabled?: (level: string) => boolean };
+    if (typeof log.isLevelEnabled !== 'function' || !log.isLevelEnabled(level)) return;
     const principal = request.principal as typeof request.principal | null;
     const entry = {
       method: request.method,
@@ -19,8 +25,6 @@ export const accessLogPlugin = rootPlugin('ratchet-access-log', async (server: F
       actor: principal?.kind === 'key' ? principal.name : principal ? 'anonymous' : null,
       ip: request.ip,
     };
-    if (route !== undefined && QUIET.has(route)) request.log.debug(entry, 'request');
-    else if (reply.statusCode >= 500) request.log.error(entry, 'request');
-    else request.log.info(entry, 'request');
+    request.log[level](entry, 'request');
   });
 });

@@ -148,7 +148,8 @@ function checkPage(q: ListQuery): { offset: number; limit: number } {
 
 /**
  * Applies q to base (FROM + joins + fixed conditions, no selection), then runs the page query
- * (`select` adds the columns) and the count. Rows come back raw; the repository maps them.
+ * (`select` adds the columns) and, when the page does not tell it, the count. Rows come back raw;
+ * the repository maps them.
  */
 export async function runListQuery<R>(
   base: AnySelect,
@@ -174,9 +175,10 @@ export async function runListQuery<R>(
   if (sortDef.column !== spec.idColumn) page = page.orderBy(sql.ref(spec.idColumn), sort.order);
   page = page.limit(limit).offset(offset);
 
-  const [rows, count] = await Promise.all([
-    page.execute(),
-    filtered.select(sql<number>`count(*)`.as('total')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows: rows as R[], total: Number((count as { total: number | string }).total) };
+  const rows = (await page.execute()) as R[];
+  // A page that is not full and starts inside the result holds the whole rest of it, so the total
+  // is known without a second statement (most lists of tasks, schedules and workers fit one page).
+  if (rows.length < limit && (rows.length > 0 || offset === 0)) return { rows, total: offset + rows.length };
+  const count = await filtered.select(sql<number>`count(*)`.as('total')).executeTakeFirstOrThrow();
+  return { rows, total: Number((count as { total: number | string }).total) };
 }
