@@ -1,0 +1,301 @@
+// Checking a stored task: validation report, its test cases (all, some, or one draft), adding a
+// test case, and checking a value against the input or output schema. Test runs happen on a worker
+// thread with each case's HTTP mocks, exactly as `ratchet test` runs them.
+import { z } from 'zod';
+import { defineTool, ToolInputError } from '../tool.ts';
+import { testStoredTask, validateStoredTask } from '../../../services/task-checks.ts';
+import {
+  addTestCase,
+  checkValueAgainstSchema,
+  exactCaseFilter,
+  runOneTest,
+  type SchemaCheck,
+} from '../../../services/task-dev.ts';
+import { readTaskFiles } from '../../../services/task-edits.ts';
+import { checkMainJs } from '../../../tasks/code-check.ts';
+import { formatProblem } from '../../../tasks/types.ts';
+import type { TaskTestReport } from '../../../tasks/testing/runner.ts';
+import {
+  CHANGES_STATE,
+  READ_ONLY,
+  RUNS_TASKS,
+  atVersion,
+  authorOf,
+  newVersion,
+  savedView,
+  savedViewOf,
+  taskRef,
+} from './dev-common.ts';
+import { testCaseArg, testContentOf } from './test-case-arg.ts';
+
+const caseView = z.object({
+  name: z.string(),
+  file: z.string(),
+  status: z.enum(['passed', 'failed', 'error']).describe('error: the test file itself is unusable'),
+  duration_ms: z.number(),
+  message: z.string().nullable().describe('Why it did not pass'),
+  diff: z.array(z.string()).describe('"- $.x: expected" / "+ $.x: actual" lines when the output differed'),
+  error: z
+    .unknown()
+    .describe('The task error { type, message, location } when it threw unexpectedly, else null'),
+  output: z.unknown().describe('What the task returned (null when it threw)'),
+  logs: z.array(z.string()).describe('console output of the run'),
+});
+
+const reportView = z.object({
+  task: z.string(),
+  version: z.string(),
+  passed: z.number().int(),
+  failed: z.number().int(),
+  errors: z.number().int(),
+  not_run: z.number().int().describe('Skipped after a failure with stop_on_failure'),
+  filtered_out: z.number().int(),
+  success: z.boolean().describe('True when at least one case ran and every case that ran passed'),
+  cases: z.array(caseView),
+});
+
+function reportViewOf(r: TaskTestReport): z.input<typeof reportView> {
+  const [name, version] = r.task.path.split('@');
+  return {
+    task: name ?? r.task.name,
+    version: version ?? r.task.version,
+    passed: r.passed,
+    failed: r.failed,
+    errors: r.errors,
+    not_run: r.notRun,
+    filtered_out: r.filteredOut,
+    success: r.cases.length > 0 && r.failed === 0 && r.errors === 0,
+    cases: r.cases.map((c) => ({
+      name: c.name,
+      file: c.file,
+      status: c.status,
+      duration_ms: Math.round(c.durationMs * 100) / 100,
+      message: c.message ?? null,
+      diff: c.diff ?? [],
+      error: c.error ?? null,
+      output: c.output ?? null,
+      logs: c.logs.map((l) => `[${l.level}] ${l.message}`),
+    })),
+  };
+}
+
+const validateTask = defineTool({
+  name: 'ratchet_validate_task',
+  title: 'Validate a task',
+  description:
+    'Checks a stored task version (default latest): metadata, main.js syntax, schemas, test-file shapes, with every problem as file:line:column. ' +
+    'syntax_only checks just main.js; run_tests also runs the test cases. Use after every edit; see ratchet_lint_task_code for style and sandbox pitfalls.',
+  input: z.object({
+    task: taskRef,
+    version: atVersion,
+    syntax_only: z.boolean().default(false).describe('Only check that main.js parses (fast)'),
+    run_tests: z.boolean().default(false).describe('Also run the test cases (ignored with syntax_only)'),
+  }),
+  output: z.object({
+    valid: z.boolean().describe('No errors (warnings allowed) and, with run_tests, no failing test'),
+    task: z.string(),
+    version: z.string(),
+    errors: z.array(z.string()),
+    warnings: z.array(z.string()),
+    checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() })),
+    tests: reportView.nullable(),
+  }),
+  annotations: RUNS_TASKS,
+  access: 'read',
+  example: { task: 'addition', run_tests: true },
+  async handler(args, ctx) {
+    if (args.syntax_only) {
+      const { task, version } = await readTaskFiles(ctx.app, args.task, args.version);
+      const problems = checkMainJs(version.code).problems;
+      return {
+        valid: problems.length === 0,
+        task: task.name,
+        version: version.version,
+        errors: problems.map(formatProblem),
+        warnings: [],
+        checks: [{ name: 'main.js', ok: problems.length === 0, detail: problems[0]?.message ?? 'parses' }],
+        tests: null,
+      };
+    }
+    const { task, version } = await readTaskFiles(ctx.app, args.task, args.version);
+    const report = await validateStoredTask(ctx.app, task.id, version.version);
+    const tests = args.run_tests
+      ? reportViewOf(await testStoredTask(ctx.app, task.id, { version: version.version }))
+      : null;
+    return {
+      valid: report.ok && (tests === null || tests.failed + tests.errors === 0),
+      task: task.name,
+      version: version.version,
+      errors: report.problems.filter((p) => p.severity === 'error').map(formatProblem),
+      warnings: report.problems.filter((p) => p.severity === 'warning').map(formatProblem),
+      checks: report.checks,
+      tests,
+    };
+  },
+});
+
+const runTaskTests = defineTool({
+  name: 'ratchet_run_task_tests',
+  title: 'Run a task\u2019s tests',
+  description:
+    'Runs the stored test cases of a task version (default latest), all or only test_names, with their HTTP mocks, and reports each case: status, message, an expected/actual diff, the error and console logs. ' +
+    'stop_on_failure skips the remaining cases after the first that does not pass.',
+  input: z.object({
+    task: taskRef,
+    version: atVersion,
+    test_names: z
+      .array(z.string().min(1).max(200))
+      .max(100)
+      .optional()
+      .describe(
+        'Only these cases: a case name or its file name ("test-001" or "test-001.json"); default all',
+      ),
+    stop_on_failure: z.boolean().default(false).describe('Stop after the first case that does not pass'),
+  }),
+  output: reportView,
+  annotations: RUNS_TASKS,
+  access: 'run',
+  example: { task: 'addition' },
+  async handler(args, ctx) {
+    const report = await testStoredTask(ctx.app, args.task, {
+      version: args.version,
+      bail: args.stop_on_failure,
+      filter: args.test_names && args.test_names.length > 0 ? exactCaseFilter(args.test_names) : undefined,
+    });
+    return reportViewOf(report);
+  },
+});
+
+const runSingleTest = defineTool({
+  name: 'ratchet_run_single_test',
+  title: 'Run one test case',
+  description:
+    'Runs ONE test case against a task version (default latest): a stored case by test_name, or a draft test_case given inline (not saved; store it with ratchet_create_test_case once it is right). ' +
+    'Returns the case result with diff, error and logs.',
+  input: z.object({
+    task: taskRef,
+    version: atVersion,
+    test_name: z.string().min(1).max(200).optional().describe('A stored case: its name or file name'),
+    test_case: testCaseArg.optional().describe('A draft case to run without saving it'),
+  }),
+  output: reportView,
+  annotations: RUNS_TASKS,
+  access: 'run',
+  example: {
+    task: 'addition',
+    test_case: { name: 'draft', input: { a: 2, b: 2 }, expected_output: { sum: 4 } },
+  },
+  async handler(args, ctx) {
+    if ((args.test_name === undefined) === (args.test_case === undefined)) {
+      throw new ToolInputError('give exactly one of test_name (a stored case) or test_case (a draft to run)');
+    }
+    const which = args.test_case ? { draft: testContentOf(args.test_case) } : { name: args.test_name! };
+    return reportViewOf(await runOneTest(ctx.app, args.task, which, args.version));
+  },
+});
+
+const createTestCase = defineTool({
+  name: 'ratchet_create_test_case',
+  title: 'Add a test case',
+  description:
+    'Stores a test case as tests/<name>.json (replacing a case of the same name) and saves the task as a NEW version (patch bumped unless `version` is given). ' +
+    'The case shape is checked first. With run (default true) the new case is run right away against the new version.',
+  input: z.object({
+    task: taskRef,
+    test_case: testCaseArg,
+    version: newVersion,
+    run: z.boolean().default(true).describe('Run the stored case afterwards (default true)'),
+  }),
+  output: savedView.extend({ file: z.string(), result: reportView.nullable() }),
+  annotations: CHANGES_STATE,
+  access: 'write',
+  example: {
+    task: 'addition',
+    test_case: { name: 'adds-negatives', input: { a: -1, b: -2 }, expected_output: { sum: -3 } },
+  },
+  async handler(args, ctx) {
+    const saved = await addTestCase(
+      ctx.app,
+      args.task,
+      args.test_case.name,
+      testContentOf(args.test_case),
+      authorOf(ctx),
+      args.version,
+    );
+    const result = args.run
+      ? reportViewOf(
+          await runOneTest(ctx.app, saved.task.id, { name: args.test_case.name }, saved.version.version),
+        )
+      : null;
+    return { ...savedViewOf(saved), file: saved.file, result };
+  },
+});
+
+const schemaCheckOutput = z.object({
+  task: z.string(),
+  version: z.string(),
+  has_schema: z.boolean().describe('False when the task has no such schema (any value is accepted)'),
+  valid: z.boolean(),
+  violations: z.array(z.object({ path: z.string(), message: z.string(), keyword: z.string() })),
+});
+
+const validateTaskInput = defineTool({
+  name: 'ratchet_validate_task_input',
+  title: 'Check an input against a task\u2019s input schema',
+  description:
+    'Validates an input value against the input JSON Schema of a task version (default latest) without running anything, listing each violation with its JSON path. Use it before ratchet_execute_task to fix an input.',
+  input: z.object({
+    task: taskRef,
+    version: atVersion,
+    input: z.unknown().describe('The input value to check'),
+  }),
+  output: schemaCheckOutput,
+  annotations: READ_ONLY,
+  access: 'read',
+  example: { task: 'addition', input: { a: 1, b: 2 } },
+  async handler(args, ctx) {
+    return schemaCheckViewOf(
+      await checkValueAgainstSchema(ctx.app, args.task, 'input', args.input, args.version),
+    );
+  },
+});
+
+const validateTaskOutput = defineTool({
+  name: 'ratchet_validate_task_output',
+  title: 'Check a value against a task\u2019s output schema',
+  description:
+    'Validates a value against the output JSON Schema of a task version (default latest), listing each violation with its JSON path. Use it to check what a task should return, e.g. the expected_output of a test case.',
+  input: z.object({
+    task: taskRef,
+    version: atVersion,
+    output: z.unknown().describe('The output value to check'),
+  }),
+  output: schemaCheckOutput,
+  annotations: READ_ONLY,
+  access: 'read',
+  example: { task: 'addition', output: { sum: 3 } },
+  async handler(args, ctx) {
+    return schemaCheckViewOf(
+      await checkValueAgainstSchema(ctx.app, args.task, 'output', args.output, args.version),
+    );
+  },
+});
+
+function schemaCheckViewOf(r: SchemaCheck): z.input<typeof schemaCheckOutput> {
+  return {
+    task: r.task,
+    version: r.version,
+    has_schema: r.hasSchema,
+    valid: r.valid,
+    violations: [...r.violations],
+  };
+}
+
+export const taskTestingTools = [
+  validateTask,
+  runTaskTests,
+  runSingleTest,
+  createTestCase,
+  validateTaskInput,
+  validateTaskOutput,
+];
