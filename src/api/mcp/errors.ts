@@ -62,7 +62,7 @@ export function argumentErrors(
     }
   }
   for (const issue of error?.issues ?? [])
-    problems.push({ path: pathOf(issue.path), message: describeIssue(issue) });
+    problems.push({ path: pathOf(issue.path), message: describeIssue(issue, args) });
   if (problems.length === 0) return undefined;
   const lines = problems.map((p) => `  ${p.path}: ${p.message}`).join('\n');
   return toolError({

@@ -1,15 +1,39 @@
 // Every MCP tool, in the order clients list them. One import line per group file.
 import type { ToolDefinition } from '../tool.ts';
 import { executionTools } from './execution.ts';
+import { catalogTools } from './catalog.ts';
+import { listTools } from './lists.ts';
+import { controlTools } from './control.ts';
+import { scheduleTools } from './schedule.ts';
+import { analysisTools } from './analysis.ts';
+import { batchTools } from './batch.ts';
 import { taskCrudTools } from './tasks-crud.ts';
 import { taskFileTools } from './task-files.ts';
 import { taskVersionTools } from './task-versions.ts';
 import { taskTestingTools } from './task-testing.ts';
+import { templateTools } from './templates.ts';
+import { importExportTools } from './import-export.ts';
+import { resultTools } from './results.ts';
+import { registryTools } from './registry.ts';
+import { lintTools } from './lint.ts';
+import { docsTools } from './docs-tools.ts';
 
 export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...executionTools,
+  ...catalogTools,
+  ...listTools,
+  ...controlTools,
+  ...scheduleTools,
+  ...analysisTools,
+  ...batchTools,
   ...taskCrudTools,
   ...taskFileTools,
   ...taskVersionTools,
   ...taskTestingTools,
+  ...lintTools,
+  ...templateTools,
+  ...importExportTools,
+  ...resultTools,
+  ...registryTools,
+  ...docsTools,
 ];

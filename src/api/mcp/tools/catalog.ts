@@ -1,0 +1,314 @@
+// What there is and how it performs: the task catalogue, a task's run figures, a benchmark, and the
+// health of the whole system.
+import { z } from 'zod';
+import { sql } from 'kysely';
+import { executionStats } from '../../../services/executions.ts';
+import { jobStats } from '../../../services/jobs.ts';
+import { scheduleStats } from '../../../services/schedules.ts';
+import { taskCatalogStats } from '../../../services/task-checks.ts';
+import { percentiles, taskMetrics } from '../../../services/task-metrics.ts';
+import { getTaskDetail, listTaskPage, type TaskRecord } from '../../../services/tasks.ts';
+import { workerStats } from '../../../services/workers.ts';
+import { ratchetVersion } from '../../../server/version.ts';
+import { defineTool } from '../tool.ts';
+import { READ_ONLY, RUNS_TASKS, pageFields, pageInfo, pageOf, taskInput, taskRef } from './common.ts';
+import { runNow, timeoutMs } from './execution.ts';
+
+const SORT_FIELDS = {
+  name: 'name',
+  created_at: 'createdAt',
+  updated_at: 'updatedAt',
+  latest_version: 'latestVersion',
+} as const;
+
+const taskItem = z.object({
+  id: z.number().int(),
+  uuid: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  latest_version: z.string().nullable(),
+  enabled: z.boolean(),
+  available: z.boolean(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  input_schema: z.unknown().optional(),
+  output_schema: z.unknown().optional(),
+});
+
+function matches(t: TaskRecord, filter: string): boolean {
+  const f = filter.toLowerCase();
+  return t.name.toLowerCase().includes(f) || (t.description ?? '').toLowerCase().includes(f);
+}
+
+export const listAvailableTasks = defineTool({
+  name: 'ratchet_list_available_tasks',
+  title: 'List tasks',
+  description:
+    "Lists the tasks this server can run, with name, description, latest version and whether it is enabled. Start here to find a task_id for ratchet_execute_task. filter matches name or description (case-insensitive substring). include_schemas adds each task's input and output JSON Schemas, so you can build a valid input. Paged: page/limit, sorted by sort_by/sort_order.",
+  input: z.object({
+    filter: z.string().max(200).optional().describe('Substring to look for in the name or description'),
+    include_schemas: z.boolean().default(false).describe('Add input_schema and output_schema to each task'),
+    ...pageFields,
+    sort_by: z
+      .enum(['name', 'created_at', 'updated_at', 'latest_version'])
+      .default('name')
+      .describe('Sort field'),
+    sort_order: z.enum(['asc', 'desc']).default('asc').describe('Sort direction'),
+  }),
+  output: z.object({ tasks: z.array(taskItem), pagination: pageInfo }),
+  annotations: READ_ONLY,
+  access: 'read',
+  example: { filter: 'add', include_schemas: true, limit: 10 },
+  async handler(args, ctx) {
+    const sort = { field: SORT_FIELDS[args.sort_by], order: args.sort_order };
+    const offset = (args.page - 1) * args.limit;
+    let rows: TaskRecord[];
+    let total: number;
+    if (args.filter) {
+      // Name OR description: the list query ANDs its filters, so match the catalogue in memory.
+      const all = (await listTaskPage(ctx.app, { sort, limit: 1000 })).rows.filter((t) =>
+        matches(t, args.filter!),
+      );
+      total = all.length;
+      rows = all.slice(offset, offset + args.limit);
+    } else {
+      ({ rows, total } = await listTaskPage(ctx.app, { sort, offset, limit: args.limit }));
+    }
+    const tasks = await Promise.all(
+      rows.map(async (t) => {
+        const item: z.input<typeof taskItem> = {
+          id: t.id,
+          uuid: t.uuid,
+          name: t.name,
+          description: t.description,
+          latest_version: t.latestVersion,
+          enabled: t.enabled,
+          available: t.available,
+          created_at: t.createdAt,
+          updated_at: t.updatedAt,
+        };
+        if (args.include_schemas) {
+          const v = (await getTaskDetail(ctx.app, t.id)).version;
+          item.input_schema = v?.inputSchema ?? null;
+          item.output_schema = v?.outputSchema ?? null;
+        }
+        return item;
+      }),
+    );
+    return { tasks, pagination: pageOf(args.page, args.limit, total) };
+  },
+});
+
+const percentileView = z.object({
+  count: z.number().int(),
+  min_ms: z.number().nullable(),
+  p50_ms: z.number().nullable(),
+  p90_ms: z.number().nullable(),
+  p99_ms: z.number().nullable(),
+  max_ms: z.number().nullable(),
+  mean_ms: z.number().nullable(),
+});
+
+function pView(p: ReturnType<typeof percentiles>): z.input<typeof percentileView> {
+  return {
+    count: p.count,
+    min_ms: p.minMs,
+    p50_ms: p.p50Ms,
+    p90_ms: p.p90Ms,
+    p99_ms: p.p99Ms,
+    max_ms: p.maxMs,
+    mean_ms: p.meanMs,
+  };
+}
+
+export const getTaskMetrics = defineTool({
+  name: 'ratchet_get_task_metrics',
+  title: 'Task metrics',
+  description:
+    'Run figures of one task: executions by status, success rate, versions, jobs by status, duration percentiles (p50/p90/p99) over its last `window` finished runs, and the most frequent error types. Use it to judge whether a task is healthy or got slower; it changes nothing.',
+  input: z.object({
+    task_id: taskRef,
+    window: z
+      .number()
+      .int()
+      .min(1)
+      .max(100000)
+      .default(1000)
+      .describe('How many recent finished runs the percentiles cover'),
+  }),
+  output: z.object({
+    task: z.string(),
+    task_id: z.number().int(),
+    versions: z.number().int(),
+    runs: z.number().int().describe('All executions of the task'),
+    failures: z.number().int(),
+    executions_by_status: z.record(z.string(), z.number()),
+    success_rate: z.number().nullable().describe('COMPLETED / (COMPLETED + FAILED), 0–1'),
+    last_execution_at: z.string().nullable(),
+    jobs_by_status: z.record(z.string(), z.number()),
+    durations: percentileView,
+    recent_errors: z.array(z.object({ type: z.string(), count: z.number().int() })),
+  }),
+  annotations: READ_ONLY,
+  access: 'read',
+  example: { task_id: 'addition' },
+  async handler(args, ctx) {
+    const m = await taskMetrics(ctx.app, args.task_id, args.window);
+    return {
+      task: m.name,
+      task_id: m.taskId,
+      versions: m.versions,
+      runs: m.executions.total,
+      failures: m.executions.byStatus.FAILED,
+      executions_by_status: m.executions.byStatus,
+      success_rate: m.executions.successRate,
+      last_execution_at: m.executions.lastExecutionAt,
+      jobs_by_status: m.jobs.byStatus,
+      durations: pView(m.recentDurations),
+      recent_errors: m.recentErrors,
+    };
+  },
+});
+
+export const benchmarkTask = defineTool({
+  name: 'ratchet_benchmark_task',
+  title: 'Benchmark a task',
+  description:
+    'Runs a task `runs` times with the same input (up to `concurrency` at once) and reports latency percentiles: the sandbox run time (execution duration) and the full round trip including queueing for a thread. Every run is a real, recorded execution, and the task really performs its HTTP calls. Sends a progress notification after each run.',
+  input: z.object({
+    task_id: taskRef,
+    input: taskInput,
+    version: z.string().optional().describe('Version to benchmark (default latest)'),
+    runs: z.number().int().min(1).max(200).default(10).describe('How many runs'),
+    concurrency: z.number().int().min(1).max(16).default(1).describe('Runs at once'),
+    timeout: z.number().positive().optional().describe('Time limit per run, seconds'),
+  }),
+  output: z.object({
+    task: z.string(),
+    runs: z.number().int(),
+    completed: z.number().int(),
+    failed: z.number().int(),
+    execution_ms: percentileView.describe('Execution durations as recorded'),
+    round_trip_ms: percentileView.describe('Wall time per run as seen by the server, thread wait included'),
+    runs_per_second: z.number(),
+    first_error: z
+      .object({ execution_id: z.number().int(), type: z.string(), message: z.string() })
+      .nullable(),
+  }),
+  annotations: RUNS_TASKS,
+  access: 'run',
+  example: { task_id: 'addition', input: { num1: 1, num2: 2 }, runs: 5 },
+  async handler(args, ctx) {
+    const limit = timeoutMs(ctx.app, args.timeout);
+    const exec: number[] = [];
+    const wall: number[] = [];
+    let completed = 0;
+    let failed = 0;
+    let firstError: { execution_id: number; type: string; message: string } | null = null;
+    let next = 0;
+    let done = 0;
+    const started = performance.now();
+    const worker = async (): Promise<void> => {
+      while (next < args.runs && !ctx.signal.aborted) {
+        next++;
+        const t0 = performance.now();
+        const e = await runNow(ctx, {
+          task: args.task_id,
+          version: args.version,
+          input: args.input,
+          timeoutMs: limit,
+          progress: false,
+        });
+        wall.push(performance.now() - t0);
+        if (e.durationMs !== null) exec.push(e.durationMs);
+        if (e.status === 'COMPLETED') completed++;
+        else {
+          failed++;
+          firstError ??= {
+            execution_id: e.id,
+            type: e.error?.type ?? e.status,
+            message: e.error?.message ?? e.status,
+          };
+        }
+        done++;
+        await ctx.progress(done / args.runs, `${done}/${args.runs} runs`);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(args.concurrency, args.runs) }, worker));
+    const seconds = (performance.now() - started) / 1000;
+    const round = (xs: number[]) => xs.map((x) => Math.round(x * 100) / 100);
+    return {
+      task: args.task_id,
+      runs: done,
+      completed,
+      failed,
+      execution_ms: pView(percentiles(exec)),
+      round_trip_ms: pView(percentiles(round(wall))),
+      runs_per_second: seconds > 0 ? Math.round((done / seconds) * 100) / 100 : 0,
+      first_error: firstError,
+    };
+  },
+});
+
+const startedAt = Date.now();
+
+export const systemHealth = defineTool({
+  name: 'ratchet_system_health',
+  title: 'System health',
+  description:
+    "The state of this Ratchet installation: database reachable (and its latency), tasks (enabled, unavailable), the job queue (by status, oldest waiting job), workers (online, capacity, utilisation), executions (last hour/day, success rate) and schedules (next run). status is 'ok' or 'degraded' with the problems listed. Use it when runs do not start or something seems stuck.",
+  input: z.object({}),
+  output: z.object({
+    status: z.enum(['ok', 'degraded']),
+    problems: z.array(z.string()),
+    version: z.string(),
+    uptime_seconds: z.number(),
+    database: z.object({ ok: z.boolean(), dialect: z.string(), latency_ms: z.number() }),
+    tasks: z.record(z.string(), z.unknown()),
+    jobs: z.record(z.string(), z.unknown()),
+    workers: z.record(z.string(), z.unknown()),
+    executions: z.record(z.string(), z.unknown()),
+    schedules: z.record(z.string(), z.unknown()),
+  }),
+  annotations: READ_ONLY,
+  access: 'read',
+  example: {},
+  async handler(_args, ctx) {
+    const { app } = ctx;
+    const t0 = performance.now();
+    await sql`select 1`.execute(app.store.db);
+    const latency = Math.round((performance.now() - t0) * 100) / 100;
+    const [tasks, jobs, workers, executions, schedules] = await Promise.all([
+      taskCatalogStats(app),
+      jobStats(app),
+      workerStats(app),
+      executionStats(app),
+      scheduleStats(app),
+    ]);
+    const problems: string[] = [];
+    if (workers.online === 0 && jobs.due > 0) {
+      problems.push(
+        `${jobs.due} job(s) are due but no worker is online (start ratchet serve or ratchet worker)`,
+      );
+    }
+    if (jobs.oldestQueuedAgeSeconds > 300) {
+      problems.push(`the oldest runnable job has waited ${jobs.oldestQueuedAgeSeconds} s`);
+    }
+    if (tasks.unavailable > 0)
+      problems.push(`${tasks.unavailable} task(s) are unavailable (their source no longer has them)`);
+    return {
+      status: problems.length === 0 ? ('ok' as const) : ('degraded' as const),
+      problems,
+      version: ratchetVersion(),
+      uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
+      database: { ok: true, dialect: app.store.dialect, latency_ms: latency },
+      tasks: { ...tasks },
+      jobs: { ...jobs },
+      workers: { ...workers },
+      executions: { ...executions },
+      schedules: { ...schedules },
+    };
+  },
+});
+
+export const catalogTools = [listAvailableTasks, getTaskMetrics, benchmarkTask, systemHealth];

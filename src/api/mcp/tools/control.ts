@@ -1,0 +1,137 @@
+// Steering runs through the queue: cancel and retry executions, queue a job, follow a job.
+import { z } from 'zod';
+import type { Ratchet } from '../../../app.ts';
+import { cancelExecution, listExecutionPage, retryExecution } from '../../../services/executions.ts';
+import { createJob, getJobRecord } from '../../../services/jobs.ts';
+import type { JobRecord } from '../../../store/repos/jobs.ts';
+import { defineTool } from '../tool.ts';
+import { CHANGES_STATE, executionId, executionView, taskInput, taskRef, viewOf } from './common.ts';
+import { timeoutMs } from './execution.ts';
+import { jobView, jobViewOf, taskNames } from './views.ts';
+
+const FINAL_JOB = ['COMPLETED', 'FAILED', 'CANCELLED'];
+
+export const cancelExecutionTool = defineTool({
+  name: 'ratchet_cancel_execution',
+  title: 'Cancel an execution',
+  description:
+    'Stops an execution that is PENDING or RUNNING: a queued run is cancelled through its job (a running one is interrupted and ends CANCELLED shortly); a synchronous run is interrupted on the server running it. An execution that already finished cannot be cancelled (error CONFLICT). Returns the execution as it was, the job, and whether it is stopping.',
+  input: z.object({ execution_id: executionId }),
+  output: z.object({ execution: executionView, job: jobView.nullable(), stopping: z.boolean() }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+  access: 'run',
+  example: { execution_id: 1 },
+  async handler(args, ctx) {
+    const r = await cancelExecution(ctx.app, args.execution_id);
+    return {
+      execution: await viewOf(ctx.app, r.execution),
+      job: r.job ? await jobViewOf(r.job, taskNames(ctx.app)) : null,
+      stopping: r.stopping,
+    };
+  },
+});
+
+export const retryExecutionTool = defineTool({
+  name: 'ratchet_retry_execution',
+  title: 'Retry an execution',
+  description:
+    'Runs a FAILED or CANCELLED execution again through the job queue with the same task version and input: its own job is requeued with a fresh retry budget, or (for a synchronous run) a new job is queued. Returns the job; follow it with ratchet_get_job_status (wait_seconds waits for it). Use after fixing what made it fail.',
+  input: z.object({ execution_id: executionId }),
+  output: z.object({
+    job: jobView,
+    requeued: z.boolean().describe('true: the original job was requeued; false: a new job'),
+  }),
+  annotations: CHANGES_STATE,
+  access: 'run',
+  example: { execution_id: 1 },
+  async handler(args, ctx) {
+    const r = await retryExecution(ctx.app, args.execution_id);
+    return { job: await jobViewOf(r.job, taskNames(ctx.app)), requeued: r.requeued };
+  },
+});
+
+export const createJobTool = defineTool({
+  name: 'ratchet_create_job',
+  title: 'Queue a job',
+  description:
+    'Queues a run of a task on the durable job queue instead of running it now: it survives restarts, is retried on failure (max_retries) and can wait for a time (scheduled_for) or be delayed. Workers pick it up by priority. Use it for long or deferred runs; returns the job (created false when idempotency_key matched an existing job). Follow with ratchet_get_job_status.',
+  input: z.object({
+    task_id: taskRef,
+    input: taskInput,
+    version: z.string().optional().describe('Pin a version (default: the latest when the job runs)'),
+    priority: z.enum(['LOW', 'NORMAL', 'HIGH', 'CRITICAL']).default('NORMAL').describe('Queue priority'),
+    max_retries: z.number().int().min(0).max(100).optional().describe('Retries after the first attempt'),
+    scheduled_for: z.string().optional().describe('ISO-8601 time before which the job does not run'),
+    delay_seconds: z.number().min(0).optional().describe('Run no earlier than this many seconds from now'),
+    timeout: z.number().positive().optional().describe('Time limit per attempt, seconds'),
+    idempotency_key: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('The same key returns the same job instead of a new one'),
+  }),
+  output: z.object({ job: jobView, created: z.boolean() }),
+  annotations: CHANGES_STATE,
+  access: 'run',
+  example: { task_id: 'addition', input: { num1: 4, num2: 5 }, priority: 'HIGH' },
+  async handler(args, ctx) {
+    const r = await createJob(ctx.app, {
+      taskId: args.task_id,
+      version: args.version,
+      input: args.input,
+      priority: args.priority,
+      maxRetries: args.max_retries,
+      scheduledFor: args.scheduled_for,
+      delayMs: args.delay_seconds === undefined ? undefined : Math.round(args.delay_seconds * 1000),
+      timeoutMs: timeoutMs(ctx.app, args.timeout),
+      idempotencyKey: args.idempotency_key,
+    });
+    return { job: await jobViewOf(r.job, taskNames(ctx.app)), created: r.created };
+  },
+});
+
+async function waitFor(app: Ratchet, id: number, seconds: number, signal: AbortSignal): Promise<JobRecord> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const job = await getJobRecord(app, id);
+    if (FINAL_JOB.includes(job.status) || Date.now() >= deadline || signal.aborted) return job;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const getJobStatus = defineTool({
+  name: 'ratchet_get_job_status',
+  title: 'Job status',
+  description:
+    'One job with its status and every execution (attempt) it made so far, newest first, and the result of the last one (output or error). wait_seconds (up to 60) waits for the job to finish before answering, so you need not poll quickly.',
+  input: z.object({
+    job_id: z.union([z.number().int().positive(), z.string().min(1).max(100)]).describe('The job id or UUID'),
+    wait_seconds: z.number().min(0).max(60).default(0).describe('Wait up to this long for the job to finish'),
+  }),
+  output: z.object({
+    job: jobView,
+    finished: z.boolean(),
+    executions: z.array(executionView).describe('Attempts, newest first'),
+  }),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  access: 'read',
+  example: { job_id: 1, wait_seconds: 5 },
+  async handler(args, ctx) {
+    const first = await getJobRecord(ctx.app, args.job_id);
+    const job =
+      args.wait_seconds > 0 ? await waitFor(ctx.app, first.id, args.wait_seconds, ctx.signal) : first;
+    const { rows } = await listExecutionPage(ctx.app, {
+      filters: [{ field: 'jobId', op: 'eq', value: job.id }],
+      sort: { field: 'id', order: 'desc' },
+      limit: 20,
+    });
+    return {
+      job: await jobViewOf(job, taskNames(ctx.app)),
+      finished: FINAL_JOB.includes(job.status),
+      executions: await Promise.all(rows.map((e) => viewOf(ctx.app, e))),
+    };
+  },
+});
+
+export const controlTools = [cancelExecutionTool, retryExecutionTool, createJobTool, getJobStatus];
