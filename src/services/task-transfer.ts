@@ -4,9 +4,9 @@
 // refused). Archive entry names and sizes are checked before anything is decompressed.
 import { unzipSync, zipSync, strToU8 } from 'fflate';
 import type { Ratchet } from '../app.ts';
-import { getTask, listTasks } from '../store/repos/tasks.ts';
+import { getTask, getTaskVersion, listTasks } from '../store/repos/tasks.ts';
 import { loadTaskFromFiles } from '../tasks/load.ts';
-import { TaskLoadError, formatProblem } from '../tasks/types.ts';
+import { TaskLoadError, formatProblem, type TaskPackage } from '../tasks/types.ts';
 import { ZIP_MAX_BYTES, ZIP_MAX_FILES, isTaskFile } from '../tasks/zip.ts';
 import { ValidationError } from './errors.ts';
 import { readTaskFiles } from './task-edits.ts';
@@ -40,6 +40,16 @@ export async function importTaskPackages(
       const pkg = loadTaskFromFiles(p.files, { kind: 'store', path: p.source });
       const existed =
         (await getTask(app.store.db, pkg.metadata.uuid)) ?? (await getTask(app.store.db, pkg.metadata.name));
+      if (existed && (await sameAsStored(app, existed.id, pkg))) {
+        out.push({
+          source: p.source,
+          status: 'unchanged',
+          name: existed.name,
+          version: pkg.metadata.version,
+          taskId: existed.id,
+        });
+        continue;
+      }
       const saved = await savePackage(app.store.db, pkg, author);
       out.push({
         source: p.source,
@@ -57,6 +67,43 @@ export async function importTaskPackages(
     }
   }
   return out;
+}
+
+const IDENTITY = ['name', 'uuid', 'version'];
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v ?? null);
+}
+
+const withoutIdentity = (m: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(m).filter(([k]) => !IDENTITY.includes(k)));
+
+/**
+ * True when the task already holds this version with the same content. Exported files are
+ * re-serialised (key order, name/uuid written out), so the text checksum alone would call a
+ * round-tripped package different; compare the parsed content instead.
+ */
+async function sameAsStored(app: Ratchet, taskId: number, pkg: TaskPackage): Promise<boolean> {
+  const stored = await getTaskVersion(app.store.db, taskId, pkg.metadata.version);
+  if (!stored) return false;
+  const tests = (t: { name: string; text: string }[]) =>
+    canonical([...t].sort((a, b) => (a.name < b.name ? -1 : 1)).map((x) => [x.name, x.text]));
+  return (
+    stored.code === pkg.code &&
+    canonical(stored.inputSchema) === canonical(pkg.inputSchema) &&
+    canonical(stored.outputSchema) === canonical(pkg.outputSchema) &&
+    canonical(withoutIdentity(stored.metadata)) === canonical(withoutIdentity(pkg.metadata.raw)) &&
+    tests(stored.tests) === tests(pkg.tests)
+  );
 }
 
 function unsafe(name: string): boolean {

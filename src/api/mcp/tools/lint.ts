@@ -1,0 +1,51 @@
+// Lint of task code for the mistakes the task guide warns about, with a fix for each finding.
+import { z } from 'zod';
+import { defineTool, ToolInputError } from '../tool.ts';
+import { lintTaskCode } from '../../../tasks/lint.ts';
+import { readTaskFiles } from '../../../services/task-edits.ts';
+import { READ_ONLY, atVersion, taskRef } from './dev-common.ts';
+
+const lintTool = defineTool({
+  name: 'ratchet_lint_task_code',
+  title: 'Lint task code',
+  description:
+    'Checks main.js (given as `code`, or a stored task\u2019s) for syntax errors and the common mistakes of Ratchet tasks: no function wrapper, require()/import, Node.js APIs (process, fs, Buffer, __dirname), ' +
+    'promise-style fetch (fetch(...).then, await fetch, response.json()), using a response without checking response.ok, an unused input parameter, and throwing plain strings. ' +
+    'Each finding has line:column, severity (error = will fail at run time, warning = likely bug), a message and a concrete fix. Nothing is run or saved.',
+  input: z.object({
+    code: z.string().max(1_000_000).optional().describe('The main.js text to check'),
+    task: taskRef.optional().describe('Or: check the code of this stored task'),
+    version: atVersion,
+  }),
+  output: z.object({
+    ok: z.boolean().describe('No errors (warnings may remain)'),
+    parser: z
+      .enum(['acorn', 'token-scan'])
+      .describe('acorn: a real JS parser; token-scan: the fallback when acorn is not installed'),
+    errors: z.number().int(),
+    warnings: z.number().int(),
+    findings: z.array(
+      z.object({
+        rule: z.string(),
+        severity: z.enum(['error', 'warning', 'info']),
+        line: z.number().int(),
+        column: z.number().int(),
+        message: z.string(),
+        fix: z.string(),
+      }),
+    ),
+  }),
+  annotations: READ_ONLY,
+  access: 'read',
+  example: { code: '(function(input, context) {\n  return fetch(input.url).then((r) => r.json());\n})' },
+  async handler(args, ctx) {
+    if ((args.code === undefined) === (args.task === undefined)) {
+      throw new ToolInputError('give exactly one of code (the main.js text) or task (a stored task)');
+    }
+    const code = args.code ?? (await readTaskFiles(ctx.app, args.task!, args.version)).version.code;
+    const report = await lintTaskCode(code);
+    return { ok: report.errors === 0, ...report };
+  },
+});
+
+export const lintTools = [lintTool];

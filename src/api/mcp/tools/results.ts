@@ -1,0 +1,111 @@
+// Named results an agent keeps for later: store a JSON value under a name, read results back by
+// name, prefix, task, execution or tag (newest first).
+import { z } from 'zod';
+import { defineTool } from '../tool.ts';
+import { RESULT_MAX_BYTES, findResults, storeResult, type ResultRecord } from '../../../services/results.ts';
+import { CHANGES_STATE, READ_ONLY, taskRef } from './dev-common.ts';
+
+const resultView = z.object({
+  id: z.number().int(),
+  uuid: z.string(),
+  name: z.string(),
+  task_id: z.number().int().nullable(),
+  execution_id: z.number().int().nullable(),
+  tags: z.array(z.string()),
+  size_bytes: z.number().int(),
+  created_by: z.string().nullable(),
+  created_at: z.string(),
+  data: z.unknown().describe('The stored value (left out when include_data is false)'),
+});
+
+function viewOf(r: ResultRecord, withData = true): z.input<typeof resultView> {
+  return {
+    id: r.id,
+    uuid: r.uuid,
+    name: r.name,
+    task_id: r.taskId,
+    execution_id: r.executionId,
+    tags: r.tags,
+    size_bytes: r.sizeBytes,
+    created_by: r.createdBy,
+    created_at: r.createdAt,
+    data: withData ? r.data : undefined,
+  };
+}
+
+const storeResultTool = defineTool({
+  name: 'ratchet_store_result',
+  title: 'Store a result',
+  description:
+    `Stores any JSON value under a name (e.g. "weather/benchmark-2024-06") for later analysis, optionally linked to a task and an execution and tagged. ` +
+    `Storing under an existing name adds a newer entry; ratchet_get_results returns the history newest first. Values up to ${RESULT_MAX_BYTES} bytes as JSON.`,
+  input: z.object({
+    name: z
+      .string()
+      .min(1)
+      .max(200)
+      .describe('Name to store under; "/" groups names (read a group with name_prefix)'),
+    data: z.unknown().describe('The value to keep: any JSON'),
+    task: taskRef.optional().describe('The task the result is about (name, UUID or id)'),
+    execution_id: z.number().int().positive().optional().describe('The execution it came from'),
+    tags: z.array(z.string().min(1).max(50)).max(20).optional().describe('Tags to find it by'),
+  }),
+  output: z.object({ result: resultView }),
+  annotations: CHANGES_STATE,
+  access: 'write',
+  example: {
+    name: 'addition/checks',
+    data: { runs: 3, all_passed: true },
+    task: 'addition',
+    tags: ['check'],
+  },
+  async handler(args, ctx) {
+    const r = await storeResult(
+      ctx.app,
+      { name: args.name, data: args.data, task: args.task, executionId: args.execution_id, tags: args.tags },
+      ctx.principal.name,
+    );
+    return { result: viewOf(r) };
+  },
+});
+
+const getResults = defineTool({
+  name: 'ratchet_get_results',
+  title: 'Get stored results',
+  description:
+    'Returns stored results, newest first: one by id (or UUID), or those matching name, name_prefix, task, execution_id and/or tag, a page at a time. ' +
+    'include_data: false lists them without their values.',
+  input: z.object({
+    id: z
+      .union([z.number().int().positive(), z.string().min(1).max(100)])
+      .optional()
+      .describe('One result by id or UUID'),
+    name: z.string().min(1).max(200).optional().describe('Exact name'),
+    name_prefix: z.string().min(1).max(200).optional().describe('Names starting with this, e.g. "weather/"'),
+    task: taskRef.optional().describe('Results linked to this task'),
+    execution_id: z.number().int().positive().optional().describe('Results linked to this execution'),
+    tag: z.string().min(1).max(50).optional().describe('Results carrying this tag'),
+    include_data: z.boolean().default(true).describe('Include the stored values (default true)'),
+    limit: z.number().int().min(1).max(100).default(20).describe('Page size (1–100, default 20)'),
+    offset: z.number().int().min(0).default(0).describe('Results to skip'),
+  }),
+  output: z.object({ total: z.number().int(), results: z.array(resultView) }),
+  annotations: READ_ONLY,
+  access: 'read',
+  example: { name_prefix: 'addition/' },
+  async handler(args, ctx) {
+    const found = await findResults(ctx.app, {
+      id: args.id,
+      name: args.name,
+      namePrefix: args.name_prefix,
+      task: args.task,
+      executionId: args.execution_id,
+      tag: args.tag,
+      limit: args.limit,
+      offset: args.offset,
+    });
+    return { total: found.total, results: found.rows.map((r) => viewOf(r, args.include_data)) };
+  },
+});
+
+export const resultTools = [storeResultTool, getResults];

@@ -1,0 +1,100 @@
+// Task templates: list them (with the original Ratchet names as aliases) and create a stored task
+// from one.
+import { z } from 'zod';
+import { defineTool } from '../tool.ts';
+import { MISSING_TEMPLATES, generateFromTemplate, listTemplateInfos } from '../../../services/templates.ts';
+import {
+  CHANGES_STATE,
+  READ_ONLY,
+  authorOf,
+  taskView,
+  taskViewOf,
+  versionView,
+  versionViewOf,
+} from './dev-common.ts';
+
+const listTemplates = defineTool({
+  name: 'ratchet_list_templates',
+  title: 'List task templates',
+  description:
+    'Lists the task templates ratchet_generate_from_template can start from: name, what it does, the files it writes, and `aliases` — the original Ratchet template names (http_api_call, data_transform, validation, webhook_handler, scheduled_job) that select it. ' +
+    '`not_available` names original templates that have no equivalent here and what to use instead.',
+  input: z.object({}),
+  output: z.object({
+    templates: z.array(
+      z.object({
+        name: z.string(),
+        description: z.string(),
+        tags: z.array(z.string()).describe('Tags the template adds to the task'),
+        aliases: z.array(z.string()).describe('Original Ratchet names accepted for this template'),
+        files: z.array(z.string()),
+      }),
+    ),
+    not_available: z.array(z.object({ name: z.string(), instead: z.string() })),
+  }),
+  annotations: READ_ONLY,
+  access: 'read',
+  example: {},
+  handler() {
+    return Promise.resolve({
+      templates: listTemplateInfos(),
+      not_available: Object.entries(MISSING_TEMPLATES).map(([name, instead]) => ({ name, instead })),
+    });
+  },
+});
+
+const generate = defineTool({
+  name: 'ratchet_generate_from_template',
+  title: 'Create a task from a template',
+  description:
+    'Creates a task from a template (see ratchet_list_templates; original names like http_api_call work too): main.js, input/output schemas and passing test cases (HTTP templates mock their requests). ' +
+    'The task is stored as version 1.0.0 (or `version`) unless save is false, which only returns the files. Edit it afterwards with ratchet_update_task_code and friends.',
+  input: z.object({
+    template: z
+      .string()
+      .min(1)
+      .max(50)
+      .describe('Template name or alias, e.g. "http-api" or "http_api_call"'),
+    name: z
+      .string()
+      .min(1)
+      .max(100)
+      .describe('Task name: lower-case letters, digits and "-", e.g. "weather-fetcher"'),
+    label: z.string().max(200).optional().describe('Human-readable title (default: from the name)'),
+    description: z.string().max(2000).optional().describe('What the task does'),
+    version: z.string().min(1).max(64).optional().describe('First version (default "1.0.0")'),
+    author: z.string().max(200).optional().describe('metadata.json author'),
+    tags: z
+      .array(z.string().min(1).max(50))
+      .max(30)
+      .optional()
+      .describe('Tags besides the template\u2019s own'),
+    save: z.boolean().default(true).describe('Store the task (default true); false returns the files only'),
+  }),
+  output: z.object({
+    template: z.string(),
+    name: z.string(),
+    files: z.record(z.string(), z.string()).describe('Path → content of every generated file'),
+    task: taskView.nullable().describe('The stored task (null when save was false)'),
+    version: versionView.nullable(),
+  }),
+  annotations: CHANGES_STATE,
+  access: 'write',
+  example: {
+    template: 'http_api_call',
+    name: 'weather-fetcher',
+    description: 'Fetches the weather for a city',
+  },
+  async handler(args, ctx) {
+    const r = await generateFromTemplate(ctx.app, args, authorOf(ctx));
+    return {
+      template: r.template,
+      name: r.name,
+      files: r.files,
+      task: r.task ? taskViewOf(r.task) : null,
+      version: r.task?.version ? versionViewOf(r.task.version) : null,
+    };
+  },
+});
+
+export const templateTools = [listTemplates, generate];
