@@ -35,9 +35,18 @@ function pathOf(path: readonly PropertyKey[]): string {
   );
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, args: unknown): string {
   if (issue.code === 'invalid_type') {
-    const got = (issue as { input?: unknown }).input;
+    const got = valueAt(args, issue.path);
     const received =
       got === undefined ? 'nothing (the argument is missing)' : JSON.stringify(got)?.slice(0, 80);
     return `expected ${issue.expected}, got ${received}`;

@@ -36,6 +36,8 @@ export async function withMcpHttp(
   fn: (env: McpEnv) => Promise<void>,
   config: Record<string, unknown> = {},
   tasks: string[] = ['addition'],
+  /** Runs before the server is built (e.g. create API keys when auth is required). */
+  setup?: (app: Ratchet) => Promise<void>,
 ): Promise<void> {
   const temp = await createTempDatabase('sqlite');
   const app = await createRatchet(
@@ -54,6 +56,7 @@ export async function withMcpHttp(
   try {
     for (const t of tasks)
       await savePackage(app.store.db, await loadTask(`${SAMPLE_TASKS}${t}`), { changeSource: 'cli' });
+    await setup?.(app);
     server = await buildServer(app, { logger: false });
     await server.listen({ host: '127.0.0.1', port: 0 });
     const addr = server.server.address();

@@ -106,3 +106,18 @@ test('every tool: wrong argument types are tool errors naming each field', async
     assert.deepEqual(problems, []);
   });
 });
+
+test('argument errors say what was sent and what is expected', async () => {
+  await withMcpHttp(async ({ connect }) => {
+    const client = await connect();
+    const res = await client.callTool({
+      name: 'ratchet_execute_task',
+      arguments: { task_id: 7, input: 'x', taskId: 'addition' },
+    });
+    assert.equal(res.isError, true);
+    const text = (res.content as { text: string }[])[0]!.text;
+    assert.match(text, /\$\.task_id: expected string, got 7/);
+    assert.match(text, /\$\.input: expected record, got "x"/);
+    assert.match(text, /\$\.taskId: unknown argument; allowed: task_id, input/);
+  });
+});
