@@ -4,7 +4,7 @@
 // response, and a failed write is only logged: auditing never blocks or fails a request.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ratchet } from '../app.ts';
-import { appendAudit } from '../store/repos/audit.ts';
+import { appendAuditBatch, type AppendAuditInput } from '../store/repos/audit.ts';
 import { rootPlugin } from './root-plugin.ts';
 import type { Principal } from './auth.ts';
 
@@ -26,8 +26,37 @@ function outcomeOf(reply: FastifyReply, errorCode: string | undefined): string {
 const ERROR_CODE = Symbol('ratchet.audit.errorCode');
 type Tagged = FastifyRequest & { [ERROR_CODE]?: string };
 
+/** Rows wait at most this long, or until this many are waiting, before one INSERT writes them. */
+const FLUSH_MS = 10;
+const FLUSH_ROWS = 200;
+
 export const auditPlugin = rootPlugin<{ app: Ratchet }>('ratchet-audit', async (server, opts) => {
   const { db } = opts.app.store;
+  // Write-behind: one multi-row INSERT per burst instead of one statement per mutation (a
+  // synchronous execute spent a third of its database time on its audit row).
+  let pending: AppendAuditInput[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let writing: Promise<void> = Promise.resolve();
+  const flush = (): Promise<void> => {
+    clearTimeout(timer);
+    timer = undefined;
+    const rows = pending;
+    pending = [];
+    if (rows.length === 0) return writing;
+    writing = writing.then(() =>
+      appendAuditBatch(db, rows).then(
+        () => undefined,
+        (err: unknown) => server.log.error({ err, rows: rows.length }, 'audit log write failed'),
+      ),
+    );
+    return writing;
+  };
+  const enqueue = (row: AppendAuditInput): void => {
+    pending.push(row);
+    if (pending.length >= FLUSH_ROWS) void flush();
+    else timer ??= setTimeout(() => void flush(), FLUSH_MS);
+  };
+  server.addHook('onClose', async () => flush());
   // Remember the envelope's code on its way out; onResponse no longer sees the payload.
   server.addHook('onSend', async (request, reply, payload) => {
     if (reply.statusCode >= 400 && typeof payload === 'string' && isAudited(request.method, request.url)) {
@@ -44,7 +73,8 @@ export const auditPlugin = rootPlugin<{ app: Ratchet }>('ratchet-audit', async (
     // Null when the request was refused before authentication finished (401).
     const principal = request.principal as Principal | null;
     const actor = principal?.kind === 'key' ? principal.name : 'anonymous';
-    void appendAudit(db, {
+    enqueue({
+      at: Date.now(),
       actor,
       action: `${request.method} ${pattern}`,
       targetType: pattern.split('/').filter(Boolean)[2] ?? null,
@@ -52,6 +82,6 @@ export const auditPlugin = rootPlugin<{ app: Ratchet }>('ratchet-audit', async (
       sourceIp: request.ip,
       outcome: outcomeOf(reply, (request as Tagged)[ERROR_CODE]),
       details: { requestId: request.id, ...(target ? { params: target } : {}) },
-    }).catch((err: unknown) => request.log.error({ err }, 'audit log write failed'));
+    });
   });
 });

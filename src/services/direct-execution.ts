@@ -10,9 +10,12 @@
 import { hostname, availableParallelism } from 'node:os';
 import type { Ratchet } from '../app.ts';
 import { ConflictError } from '../store/codec.ts';
+import { randomUUID } from 'node:crypto';
+import { taskGeneration } from '../store/repos/task-generation.ts';
 import {
   finishExecution,
   insertExecution,
+  insertFinishedExecution,
   updateExecutionProgress,
   type ExecutionError,
   type ExecutionRecord,
@@ -46,8 +49,17 @@ class DirectExecutor {
   readonly pool: ExecutorPool;
   private readonly waiting: (() => void)[] = [];
   private readonly maxWaiting: number;
-  /** Threads promised to callers that have not called pool.run yet (they await a DB insert). */
+  /** Threads promised to callers that have not called pool.run yet. */
   private reserved = 0;
+  /** Execution id → the pool's key of its run, for runs whose row exists (cancel finds them). */
+  readonly runKeys = new Map<number, number>();
+  private lastKey = 0;
+
+  /** A pool key for a new run: negative, so it never clashes with a job id. */
+  nextKey(): number {
+    this.lastKey = this.lastKey <= -(2 ** 30) ? -1 : this.lastKey - 1;
+    return this.lastKey;
+  }
 
   constructor(app: Ratchet) {
     const w = app.config.server.workers;
@@ -108,7 +120,9 @@ export async function closeDirectExecution(app: Ratchet): Promise<void> {
 
 /** Interrupts a synchronous execution running in this process; false when it is not here. */
 export function cancelDirectExecution(app: Ratchet, executionId: number): boolean {
-  return executors.get(app)?.pool.cancel(-executionId) ?? false;
+  const ex = executors.get(app);
+  const key = ex?.runKeys.get(executionId);
+  return key !== undefined && ex!.pool.cancel(key);
 }
 
 const NODE = `api:${hostname()}-${process.pid}`;
@@ -128,6 +142,36 @@ function checkTimeout(app: Ratchet, timeoutMs: number | undefined): number {
 }
 
 /**
+ * Runs shorter than this are recorded with one INSERT when they finish; longer ones get their
+ * RUNNING row at this point (visible to lists, SSE watchers and cancel) and an UPDATE at the end.
+ * Nobody can watch or cancel a run before its row exists, and nobody learns its id before the
+ * response, so a short run loses nothing by skipping the RUNNING row, and saves two statements.
+ */
+export const RUNNING_ROW_AFTER_MS = 50;
+/** Task lookups by reference are reused this long at most (writes by other processes). */
+const LOOKUP_TTL_MS = 1000;
+const LOOKUP_CACHE_SIZE = 1000;
+
+type Resolved = Awaited<ReturnType<typeof resolveTaskPackage>>;
+const lookups = new WeakMap<object, Map<string, { at: number; generation: number; value: Resolved }>>();
+
+/** resolveTaskPackage with a small cache, void after any task write here or after LOOKUP_TTL_MS. */
+async function resolveCached(app: Ratchet, ref: string | number, version?: string): Promise<Resolved> {
+  let cache = lookups.get(app.store.db);
+  if (!cache) lookups.set(app.store.db, (cache = new Map()));
+  const key = `${typeof ref}:${ref}\u0000${version ?? ''}`;
+  const hit = cache.get(key);
+  const now = Date.now();
+  if (hit && hit.generation === taskGeneration() && now - hit.at < LOOKUP_TTL_MS) return hit.value;
+  const generation = taskGeneration();
+  const value = await resolveTaskPackage(app.store.db, ref, version);
+  cache.delete(key);
+  if (cache.size >= LOOKUP_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(key, { at: now, generation, value });
+  return value;
+}
+
+/**
  * Runs a task version now and returns the finished execution. NotFoundError for an unknown task or
  * version, ConflictError for a disabled task, ValidationError for input breaking the input schema
  * (nothing is recorded then), QueueFullError when too many runs wait for a thread.
@@ -136,7 +180,7 @@ export async function executeNow(app: Ratchet, req: ExecuteNowRequest): Promise<
   const cap = app.config.execution.max_execution_duration * 1000;
   const requested = checkTimeout(app, req.timeoutMs);
   const { db } = app.store;
-  const { task, version, pkg } = await resolveTaskPackage(db, req.task, req.version);
+  const { task, version, pkg } = await resolveCached(app, req.task, req.version);
   if (!task.enabled) throw new ConflictError(`task "${task.name}" is disabled; enable it before running it`);
   const input = req.input === undefined ? {} : req.input;
   if (app.config.execution.validate_schemas && pkg.inputSchema !== undefined) {
@@ -152,30 +196,45 @@ export async function executeNow(app: Ratchet, req: ExecuteNowRequest): Promise<
 
   const ex = executorOf(app);
   await ex.acquire();
-  let execution: ExecutionRecord;
+  const uuid = randomUUID();
+  const key = ex.nextKey();
+  const startedAt = Date.now();
+  const base = { uuid, taskId: task.id, taskVersionId: version.id, input, workerId: NODE, startedAt };
+
+  // The RUNNING row, written once the run outlives RUNNING_ROW_AFTER_MS (at once when the caller
+  // wants the execution as it starts).
+  let execution: ExecutionRecord | undefined;
+  let inserting: Promise<void> | undefined;
+  let latestProgress: ProgressEvent | undefined;
+  let lastWrite = 0;
+  let progressWrite: Promise<void> = Promise.resolve();
+  const writeProgress = (id: number, event: ProgressEvent): void => {
+    lastWrite = Date.now();
+    progressWrite = progressWrite.then(() => updateExecutionProgress(db, id, event).catch(() => undefined));
+  };
+  const insertRunning = (): Promise<void> =>
+    (inserting ??= insertExecution(db, { ...base, status: 'RUNNING' }).then((row) => {
+      execution = row;
+      ex.runKeys.set(row.id, key);
+      publishExecutionEvent(app, { type: 'status', executionId: row.id, status: 'RUNNING', final: false });
+      req.onStarted?.(row);
+      if (latestProgress !== undefined) {
+        publishExecutionEvent(app, { type: 'progress', executionId: row.id, progress: latestProgress });
+        writeProgress(row.id, latestProgress);
+      }
+    }));
+
   try {
-    execution = await insertExecution(db, {
-      taskId: task.id,
-      taskVersionId: version.id,
-      input,
-      status: 'RUNNING',
-      startedAt: Date.now(),
-      workerId: NODE,
-    });
+    if (req.onStarted) await insertRunning();
   } catch (err) {
     ex.release();
     throw err;
   }
-  publishExecutionEvent(app, { type: 'status', executionId: execution.id, status: 'RUNNING', final: false });
-  req.onStarted?.(execution);
-
-  let lastWrite = 0;
-  let progressWrite: Promise<void> = Promise.resolve();
-  const result = await ex.run(
+  const running = ex.run(
     {
-      jobId: -execution.id,
-      executionId: execution.id,
-      executionUuid: execution.uuid,
+      jobId: key,
+      executionId: execution?.id ?? 0,
+      executionUuid: uuid,
       versionId: version.id,
       files: () => filesOfVersion(task, version),
       label: `${task.name}@${version.version}`,
@@ -185,27 +244,38 @@ export async function executeNow(app: Ratchet, req: ExecuteNowRequest): Promise<
     },
     (event) => {
       req.onProgress?.(event);
+      latestProgress = event;
+      if (!execution) return;
       publishExecutionEvent(app, { type: 'progress', executionId: execution.id, progress: event });
       // Nodes that follow this execution through the database see progress at a bounded write rate.
-      const now = Date.now();
-      if (now - lastWrite >= PROGRESS_WRITE_MS) {
-        lastWrite = now;
-        progressWrite = progressWrite.then(() =>
-          updateExecutionProgress(db, execution.id, event).catch(() => undefined),
-        );
-      }
+      if (Date.now() - lastWrite >= PROGRESS_WRITE_MS) writeProgress(execution.id, event);
     },
   );
-  await progressWrite;
+  const timer = setTimeout(() => void insertRunning().catch(() => undefined), RUNNING_ROW_AFTER_MS);
+  let result: Awaited<typeof running>;
+  try {
+    result = await running;
+  } finally {
+    clearTimeout(timer);
+  }
   const cancelled = result.status === 'FAILED' && result.error?.type === 'CancelledError';
-  const finished = await finishExecution(db, execution.id, {
+  const outcome = {
     status: result.status === 'COMPLETED' ? 'COMPLETED' : cancelled ? 'CANCELLED' : 'FAILED',
     output: result.output,
     error: (result.error as ExecutionError | undefined) ?? null,
     logs: result.logs,
     http: result.http,
     progress: result.progress.at(-1) ?? null,
-  });
+  } as const;
+  let finished: ExecutionRecord;
+  if (inserting) {
+    await inserting;
+    ex.runKeys.delete(execution!.id);
+    await progressWrite;
+    finished = await finishExecution(db, execution!.id, outcome);
+  } else {
+    finished = await insertFinishedExecution(db, { ...base, ...outcome, finishedAt: Date.now() });
+  }
   publishExecutionEvent(app, {
     type: 'status',
     executionId: finished.id,

@@ -43,22 +43,29 @@ function toEntry(row: Selectable<AuditLogTable>): AuditEntry {
   };
 }
 
+function toRow(input: AppendAuditInput) {
+  return {
+    at: input.at === undefined ? Date.now() : toMs(input.at, 'audit time'),
+    actor: input.actor ?? null,
+    action: input.action,
+    target_type: input.targetType ?? null,
+    target_id: input.targetId == null ? null : String(input.targetId),
+    source_ip: input.sourceIp ?? null,
+    outcome: input.outcome,
+    details: toJsonOrNull(input.details),
+  };
+}
+
 export async function appendAudit(db: Db, input: AppendAuditInput): Promise<AuditEntry> {
-  const row = await db
-    .insertInto('audit_log')
-    .values({
-      at: input.at === undefined ? Date.now() : toMs(input.at, 'audit time'),
-      actor: input.actor ?? null,
-      action: input.action,
-      target_type: input.targetType ?? null,
-      target_id: input.targetId == null ? null : String(input.targetId),
-      source_ip: input.sourceIp ?? null,
-      outcome: input.outcome,
-      details: toJsonOrNull(input.details),
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const row = await db.insertInto('audit_log').values(toRow(input)).returningAll().executeTakeFirstOrThrow();
   return toEntry(row);
+}
+
+/** Appends many entries in one multi-row INSERT (the server's write-behind batches); returns how many. */
+export async function appendAuditBatch(db: Db, inputs: readonly AppendAuditInput[]): Promise<number> {
+  if (inputs.length === 0) return 0;
+  await db.insertInto('audit_log').values(inputs.map(toRow)).execute();
+  return inputs.length;
 }
 
 const AUDIT_LIST: ListSpec = {

@@ -41,6 +41,8 @@ export interface ExecutionRecord {
 export type ExecutionSummary = Omit<ExecutionRecord, 'logs' | 'http'>;
 
 export interface InsertExecutionInput {
+  /** Default: a new random UUID. */
+  uuid?: string;
   jobId?: number | null;
   taskId: number;
   taskVersionId: number;
@@ -92,7 +94,7 @@ export function toExecution(row: Selectable<ExecutionsTable>): ExecutionRecord {
 function toRow(input: InsertExecutionInput, now: number): Insertable<ExecutionsTable> {
   const startedAt = input.startedAt == null ? null : toMs(input.startedAt, 'execution startedAt');
   return {
-    uuid: randomUUID(),
+    uuid: input.uuid ?? randomUUID(),
     job_id: input.jobId ?? null,
     task_id: input.taskId,
     task_version_id: input.taskVersionId,
@@ -112,6 +114,40 @@ export async function insertExecution(db: Db, input: InsertExecutionInput): Prom
     .returningAll()
     .executeTakeFirstOrThrow();
   return toExecution(row);
+}
+
+/** A run that already finished, recorded with one INSERT (no RUNNING row before it). */
+export type InsertFinishedExecutionInput = Omit<InsertExecutionInput, 'status'> &
+  FinishExecutionInput & { startedAt: TimeInput; finishedAt: TimeInput };
+
+/**
+ * Records a finished execution in one statement: what insertExecution followed by finishExecution
+ * store, without the intermediate RUNNING row (synchronous runs too short for anyone to watch).
+ */
+export async function insertFinishedExecution(
+  db: Db,
+  input: InsertFinishedExecutionInput,
+): Promise<ExecutionRecord> {
+  const base = toRow(input, Date.now());
+  const startedAt = toMs(input.startedAt, 'execution startedAt');
+  const finishedAt = toMs(input.finishedAt, 'execution finishedAt');
+  const row = {
+    ...base,
+    attempt: base.attempt ?? 1,
+    job_id: base.job_id ?? null,
+    worker_id: base.worker_id ?? null,
+    status: input.status,
+    output: toJsonOrNull(input.output),
+    error: toJsonOrNull(input.error),
+    logs: toJsonOrNull(input.logs),
+    http: toJsonOrNull(input.http),
+    progress: toJsonOrNull(input.progress),
+    started_at: startedAt,
+    finished_at: finishedAt,
+    duration_ms: finishedAt - startedAt,
+  };
+  const { id } = await db.insertInto('executions').values(row).returning('id').executeTakeFirstOrThrow();
+  return toExecution({ ...row, id: Number(id) } as Selectable<ExecutionsTable>);
 }
 
 /** Inserts many executions in multi-row statements (imports, benchmarks); returns how many. */

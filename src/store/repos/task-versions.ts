@@ -14,6 +14,7 @@ import {
 } from '../codec.ts';
 import type { Db } from '../codec.ts';
 import { versionParts } from '../semver-key.ts';
+import { bumpingTaskGeneration } from './task-generation.ts';
 
 export interface TaskTest {
   name: string;
@@ -101,71 +102,30 @@ export async function saveTaskVersion(
   input: SaveTaskVersionInput,
 ): Promise<{ version: TaskVersionRecord; created: boolean }> {
   const parts = versionParts(input.version);
-  return inTransaction(db, async (trx) => {
-    const task = await trx
-      .selectFrom('tasks')
-      .select(['id', 'name'])
-      .where('id', '=', input.taskId)
-      .executeTakeFirst();
-    if (!task) throw new NotFoundError(`task ${input.taskId} does not exist`);
-    const existing = await trx
-      .selectFrom('task_versions')
-      .selectAll()
-      .where('task_id', '=', input.taskId)
-      .where('version', '=', parts.version)
-      .executeTakeFirst();
-    if (existing) {
-      if (existing.checksum === input.checksum) return { version: toTaskVersion(existing), created: false };
-      throw new ConflictError(
-        `task "${task.name}" version ${parts.version} already exists with different content; save it under a new version`,
-      );
-    }
-    const now = Date.now();
-    const row = await trx
-      .insertInto('task_versions')
-      .values({
-        task_id: input.taskId,
-        version: parts.version,
-        major: parts.major,
-        minor: parts.minor,
-        patch: parts.patch,
-        prerelease: parts.prerelease,
-        prerelease_key: parts.prereleaseKey,
-        description: input.description ?? null,
-        code: input.code,
-        input_schema: toJsonOrNull(input.inputSchema),
-        output_schema: toJsonOrNull(input.outputSchema),
-        metadata: toJson(input.metadata ?? {}),
-        tests: toJson(input.tests ?? []),
-        checksum: input.checksum,
-        enabled: input.enabled ?? true,
-        change_source: input.changeSource,
-        changed_by: input.changedBy ?? null,
-        created_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await trx.updateTable('tasks').set({ updated_at: now }).where('id', '=', input.taskId).execute();
-    await refreshLatestVersion(trx, input.taskId);
-    return { version: toTaskVersion(row), created: true };
-  });
-}
-
-/**
- * Inserts many versions in multi-row statements (imports, benchmarks), then refreshes "latest" of
- * each task touched. Unlike saveTaskVersion an existing (task, version) pair is an error here.
- */
-export async function insertTaskVersions(
-  db: Db,
-  inputs: SaveTaskVersionInput[],
-  batchSize = 200,
-): Promise<number> {
-  const now = Date.now();
-  return inTransaction(db, async (trx) => {
-    for (let i = 0; i < inputs.length; i += batchSize) {
-      const rows = inputs.slice(i, i + batchSize).map((input) => {
-        const parts = versionParts(input.version);
-        return {
+  return bumpingTaskGeneration(
+    inTransaction(db, async (trx) => {
+      const task = await trx
+        .selectFrom('tasks')
+        .select(['id', 'name'])
+        .where('id', '=', input.taskId)
+        .executeTakeFirst();
+      if (!task) throw new NotFoundError(`task ${input.taskId} does not exist`);
+      const existing = await trx
+        .selectFrom('task_versions')
+        .selectAll()
+        .where('task_id', '=', input.taskId)
+        .where('version', '=', parts.version)
+        .executeTakeFirst();
+      if (existing) {
+        if (existing.checksum === input.checksum) return { version: toTaskVersion(existing), created: false };
+        throw new ConflictError(
+          `task "${task.name}" version ${parts.version} already exists with different content; save it under a new version`,
+        );
+      }
+      const now = Date.now();
+      const row = await trx
+        .insertInto('task_versions')
+        .values({
           task_id: input.taskId,
           version: parts.version,
           major: parts.major,
@@ -184,13 +144,58 @@ export async function insertTaskVersions(
           change_source: input.changeSource,
           changed_by: input.changedBy ?? null,
           created_at: now,
-        };
-      });
-      await trx.insertInto('task_versions').values(rows).execute();
-    }
-    for (const taskId of new Set(inputs.map((v) => v.taskId))) await refreshLatestVersion(trx, taskId);
-    return inputs.length;
-  });
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await trx.updateTable('tasks').set({ updated_at: now }).where('id', '=', input.taskId).execute();
+      await refreshLatestVersion(trx, input.taskId);
+      return { version: toTaskVersion(row), created: true };
+    }),
+  );
+}
+
+/**
+ * Inserts many versions in multi-row statements (imports, benchmarks), then refreshes "latest" of
+ * each task touched. Unlike saveTaskVersion an existing (task, version) pair is an error here.
+ */
+export async function insertTaskVersions(
+  db: Db,
+  inputs: SaveTaskVersionInput[],
+  batchSize = 200,
+): Promise<number> {
+  const now = Date.now();
+  return bumpingTaskGeneration(
+    inTransaction(db, async (trx) => {
+      for (let i = 0; i < inputs.length; i += batchSize) {
+        const rows = inputs.slice(i, i + batchSize).map((input) => {
+          const parts = versionParts(input.version);
+          return {
+            task_id: input.taskId,
+            version: parts.version,
+            major: parts.major,
+            minor: parts.minor,
+            patch: parts.patch,
+            prerelease: parts.prerelease,
+            prerelease_key: parts.prereleaseKey,
+            description: input.description ?? null,
+            code: input.code,
+            input_schema: toJsonOrNull(input.inputSchema),
+            output_schema: toJsonOrNull(input.outputSchema),
+            metadata: toJson(input.metadata ?? {}),
+            tests: toJson(input.tests ?? []),
+            checksum: input.checksum,
+            enabled: input.enabled ?? true,
+            change_source: input.changeSource,
+            changed_by: input.changedBy ?? null,
+            created_at: now,
+          };
+        });
+        await trx.insertInto('task_versions').values(rows).execute();
+      }
+      for (const taskId of new Set(inputs.map((v) => v.taskId))) await refreshLatestVersion(trx, taskId);
+      return inputs.length;
+    }),
+  );
 }
 
 /** All versions of a task, highest semver first. */
@@ -232,15 +237,17 @@ export async function setTaskVersionEnabled(
   versionId: number,
   enabled: boolean,
 ): Promise<TaskVersionRecord> {
-  return inTransaction(db, async (trx) => {
-    const row = await trx
-      .updateTable('task_versions')
-      .set({ enabled })
-      .where('id', '=', versionId)
-      .returningAll()
-      .executeTakeFirst();
-    if (!row) throw new NotFoundError(`task version ${versionId} does not exist`);
-    await refreshLatestVersion(trx, Number(row.task_id));
-    return toTaskVersion(row);
-  });
+  return bumpingTaskGeneration(
+    inTransaction(db, async (trx) => {
+      const row = await trx
+        .updateTable('task_versions')
+        .set({ enabled })
+        .where('id', '=', versionId)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw new NotFoundError(`task version ${versionId} does not exist`);
+      await refreshLatestVersion(trx, Number(row.task_id));
+      return toTaskVersion(row);
+    }),
+  );
 }

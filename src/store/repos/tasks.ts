@@ -6,6 +6,7 @@ import type { Db } from '../codec.ts';
 import { runListQuery } from '../list-query.ts';
 import type { ListQuery, ListResult, ListSpec } from '../list-query.ts';
 import { getLatestTaskVersion, getTaskVersion } from './task-versions.ts';
+import { bumpTaskGeneration, bumpingTaskGeneration } from './task-generation.ts';
 import type { TaskVersionRecord } from './task-versions.ts';
 
 export * from './task-versions.ts';
@@ -85,6 +86,7 @@ export async function createTask(db: Db, input: CreateTaskInput): Promise<TaskRe
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    bumpTaskGeneration();
     return (await getTask(db, Number(id)))!;
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
@@ -179,11 +181,13 @@ async function updateTask(
   id: number,
   set: { enabled?: boolean; available?: boolean; deleted_at?: number | null },
 ) {
-  const res = await db
-    .updateTable('tasks')
-    .set({ ...set, updated_at: Date.now() })
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const res = await bumpingTaskGeneration(
+    db
+      .updateTable('tasks')
+      .set({ ...set, updated_at: Date.now() })
+      .where('id', '=', id)
+      .executeTakeFirst(),
+  );
   if (Number(res.numUpdatedRows) === 0) throw new NotFoundError(`task ${id} does not exist`);
   return (await getTask(db, id, { includeDeleted: true }))!;
 }
