@@ -53,7 +53,7 @@ forEachDevBackend(
 
 forEachDevBackend(
   'create_test_case saves a version and runs it; validate_task reports',
-  async ({ app, ok, fail }) => {
+  async ({ app, ok, fail, call }) => {
     await seedAdder(app);
     const c = await ok('ratchet_create_test_case', {
       task: 'adder',
@@ -74,6 +74,10 @@ forEachDevBackend(
     });
     assert.equal(badCase.code, 'INVALID_ARGUMENTS');
     assert.equal((await fail('ratchet_validate_task', { task: 'nope' })).code, 'NOT_FOUND');
+    const viewer = await call('ratchet_validate_task', { task: 'adder', run_tests: true }, 'viewer');
+    assert.equal(viewer.isError, true);
+    assert.match(viewer.content[0]!.text, /run_tests needs run access/);
+    assert.equal((await call('ratchet_validate_task', { task: 'adder' }, 'viewer')).isError, undefined);
   },
 );
 

@@ -12,6 +12,7 @@ import {
   type SchemaCheck,
 } from '../../../services/task-dev.ts';
 import { readTaskFiles } from '../../../services/task-edits.ts';
+import { allows } from '../../../services/roles.ts';
 import { checkMainJs } from '../../../tasks/code-check.ts';
 import { formatProblem } from '../../../tasks/types.ts';
 import type { TaskTestReport } from '../../../tasks/testing/runner.ts';
@@ -116,6 +117,12 @@ const validateTask = defineTool({
         checks: [{ name: 'main.js', ok: problems.length === 0, detail: problems[0]?.message ?? 'parses' }],
         tests: null,
       };
+    }
+    // Validating only reads; running the test cases needs the same `run` access as ratchet_run_task_tests.
+    if (args.run_tests && !allows(ctx.principal.role, 'run')) {
+      throw new ToolInputError(
+        `run_tests needs run access (operator role or higher); "${ctx.principal.role}" can validate without it`,
+      );
     }
     const { task, version } = await readTaskFiles(ctx.app, args.task, args.version);
     const report = await validateStoredTask(ctx.app, task.id, version.version);
