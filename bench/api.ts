@@ -1,12 +1,17 @@
 // HTTP API benchmark: starts the built `ratchet serve` as a child process on loopback (rate limits
 // off, SQLite in a temp folder), measures its idle RSS (target ≤ 100 MB) and drives a load
 // generator against it: req/s, p50 and p99 latency at 1 and 32 concurrent connections.
-// The load generator (measureLoad) runs in a worker thread with an undici Pool, so the client
-// never shares an event loop with the benchmark's bookkeeping; other benches reuse it.
+// The load generator is wrk when it is installed (a C client costs the 2-core machine far less
+// CPU than a JavaScript one, so the server gets the cores), else measureLoad: a worker thread
+// with an undici Pool, so the client never shares an event loop with the benchmark's
+// bookkeeping; other benches reuse it. Every response must be 2xx: a 429 (rate limit left on) or
+// any other refusal would make the figures meaningless, so the bench fails on the first one.
 // Run: npx node bench/api.ts   (build first: npx tsc -p tsconfig.build.json)
-import { spawn, type ChildProcess } from 'node:child_process';
+// RATCHET_BENCH_LOADGEN=undici forces the built-in generator.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { delimiter } from 'node:path';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -121,6 +126,8 @@ export async function startServeForBench(dir: string, configYaml: string): Promi
   const child = spawn(process.execPath, [CLI, 'serve', '--config', 'ratchet.yaml', '--port', '0'], {
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // The environment wins over the file: whatever the YAML says, a bench never meets a rate limit.
+    env: { ...process.env, RATCHET_SERVER__RATE_LIMIT__ENABLED: 'false' },
   });
   const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
   let out = '';
@@ -173,8 +180,72 @@ async function idleRss(dir: string, embedded: boolean): Promise<number | undefin
   }
 }
 
+/** wrk's path when it is installed (and not disabled by RATCHET_BENCH_LOADGEN=undici). */
+function findWrk(): string | undefined {
+  if (process.env.RATCHET_BENCH_LOADGEN === 'undici') return undefined;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const file = join(dir, 'wrk');
+    if (dir !== '' && existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+/** `1.23ms`, `850.00us`, `1.20s` → milliseconds. */
+function wrkMs(text: string): number {
+  const m = /^([\d.]+)(us|ms|s|m)$/.exec(text.trim());
+  if (!m) throw new Error(`cannot read wrk latency "${text}"`);
+  const factor = { us: 0.001, ms: 1, s: 1000, m: 60_000 }[m[2] as 'us' | 'ms' | 's' | 'm'];
+  return round(Number(m[1]) * factor);
+}
+
+/** Parses `wrk --latency` output into a LoadResult. */
+export function parseWrk(out: string, connections: number): LoadResult {
+  const num = (re: RegExp): number => Number(re.exec(out)?.[1] ?? NaN);
+  const requests = num(/(\d+) requests in /);
+  const reqPerSec = num(/Requests\/sec:\s+([\d.]+)/);
+  const p50 = /^\s*50%\s+(\S+)/m.exec(out)?.[1];
+  const p99 = /^\s*99%\s+(\S+)/m.exec(out)?.[1];
+  if (!Number.isFinite(requests) || !Number.isFinite(reqPerSec) || !p50 || !p99)
+    throw new Error(`unexpected wrk output:\n${out}`);
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  return {
+    connections,
+    requests,
+    non2xx: num(/Non-2xx or 3xx responses: (\d+)/) || 0,
+    errors: socket ? socket.slice(1).reduce((n, x) => n + Number(x), 0) : 0,
+    reqPerSec: round(reqPerSec, 0),
+    p50Ms: wrkMs(p50),
+    p99Ms: wrkMs(p99),
+  };
+}
+
+/** The same measurement as measureLoad, made by wrk (one warm-up run of warmupMs first). */
+function measureWithWrk(wrk: string, dir: string, o: LoadOptions): LoadResult {
+  const args = ['--latency', '-c', String(o.connections), '-t', String(Math.min(2, o.connections))];
+  if (o.method && o.method !== 'GET') {
+    const script = join(dir, 'wrk-request.lua');
+    const headers = Object.entries(o.headers ?? {})
+      .map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}\n`)
+      .join('');
+    writeFileSync(
+      script,
+      `wrk.method = ${JSON.stringify(o.method)}\nwrk.body = ${JSON.stringify(o.body ?? '')}\n${headers}`,
+    );
+    args.push('-s', script);
+  }
+  const run = (ms: number): string =>
+    execFileSync(wrk, [...args, '-d', `${Math.max(1, Math.round(ms / 1000))}s`, o.url], {
+      encoding: 'utf8',
+    });
+  run(o.warmupMs ?? 1000);
+  return parseWrk(run(o.durationMs), o.connections);
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ratchet-bench-api-'));
+  const wrk = findWrk();
+  const measure = (o: LoadOptions): Promise<LoadResult> =>
+    wrk ? Promise.resolve(measureWithWrk(wrk, dir, { warmupMs: 1000, ...o })) : measureLoad(o);
   try {
     const rssNoWorkers = await idleRss(dir, false);
     const rssEmbedded = await idleRss(dir, true);
@@ -185,8 +256,13 @@ async function main(): Promise<void> {
     );
     const load: Record<string, LoadResult> = {};
     try {
+      const probe = await fetch(`${s.url}/api/v1/tasks?_start=0&_end=1`);
+      if (probe.headers.has('ratelimit-limit'))
+        throw new Error(
+          'the server under test rate-limits requests; the bench needs server.rate_limit.enabled false',
+        );
       for (const connections of [1, 32])
-        load[`GET /health c${connections}`] = await measureLoad({
+        load[`GET /health c${connections}`] = await measure({
           url: `${s.url}/health`,
           connections,
           durationMs: 3000,
@@ -194,28 +270,34 @@ async function main(): Promise<void> {
       // REST figures (targets: list ≥ 5,000 req/s, synchronous execute ≥ 1,500 req/s). The
       // addition sample is synced from ./tasks at start-up; executes run on executor threads.
       for (const connections of [1, 32])
-        load[`GET /api/v1/tasks?_start=0&_end=25 c${connections}`] = await measureLoad({
+        load[`GET /api/v1/tasks?_start=0&_end=25 c${connections}`] = await measure({
           url: `${s.url}/api/v1/tasks?_start=0&_end=25`,
           connections,
-          durationMs: 3000,
+          durationMs: 5000,
         });
       for (const connections of [1, 32])
-        load[`POST /api/v1/tasks/addition/execute c${connections}`] = await measureLoad({
+        load[`POST /api/v1/tasks/addition/execute c${connections}`] = await measure({
           url: `${s.url}/api/v1/tasks/addition/execute`,
           method: 'POST',
           body: JSON.stringify({ input: { num1: 2, num2: 3 } }),
           headers: { 'content-type': 'application/json' },
           connections,
-          durationMs: 3000,
+          durationMs: 5000,
         });
     } finally {
       await s.stop();
     }
     report('api', {
+      loadGenerator: wrk ? 'wrk' : 'undici',
       idleRssMb: { embeddedWorkers: rssEmbedded, noWorkers: rssNoWorkers, targetMb: 100 },
       load,
       targets: { listReqPerSec: 5000, executeReqPerSec: 1500 },
     });
+    const refused = Object.entries(load).filter(([, r]) => r.non2xx > 0 || r.errors > 0);
+    if (refused.length > 0) {
+      const what = refused.map(([k, r]) => `${k}: ${r.non2xx} non-2xx, ${r.errors} errors`).join('; ');
+      throw new Error(`responses outside 2xx make these figures meaningless: ${what}`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
