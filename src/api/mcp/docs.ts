@@ -37,15 +37,22 @@ export function typeName(s: JsonSchema): string {
   return t;
 }
 
-function fieldTable(schema: JsonSchema): string {
-  const props = Object.entries(schema.properties ?? {});
-  if (props.length === 0) return 'No arguments.\n';
+function fieldRows(schema: JsonSchema, prefix: string, depth: number): string[] {
   const required = new Set(schema.required ?? []);
-  const rows = props.map(([name, p]) => {
+  return Object.entries(schema.properties ?? {}).flatMap(([name, p]) => {
     const req = required.has(name) && p.default === undefined ? 'yes' : 'no';
     const def = p.default === undefined ? '' : `\`${JSON.stringify(p.default)}\``;
-    return `| \`${name}\` | ${cell(typeName(p))} | ${req} | ${def} | ${cell(p.description ?? '')} |`;
+    const row = `| \`${prefix}${name}\` | ${cell(typeName(p))} | ${req} | ${def} | ${cell(p.description ?? '')} |`;
+    // Nested objects (and arrays of objects) get their fields listed as name.field / name[].field.
+    const inner = p.properties ? p : p.items?.properties ? p.items : undefined;
+    if (!inner || depth > 1) return [row];
+    return [row, ...fieldRows(inner, `${prefix}${name}${inner === p ? '.' : '[].'}`, depth + 1)];
   });
+}
+
+function fieldTable(schema: JsonSchema): string {
+  const rows = fieldRows(schema, '', 0);
+  if (rows.length === 0) return 'No arguments.\n';
   return [
     '| argument | type | required | default | description |',
     '|---|---|---|---|---|',
