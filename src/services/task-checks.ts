@@ -41,6 +41,8 @@ export interface TestTaskOptions {
   /** Substring of a case name or file, or /regex/. */
   filter?: string;
   bail?: boolean;
+  /** Ignore the cases' `allow_network`: nothing outside is reached. */
+  offline?: boolean;
 }
 
 /** Runs the stored test cases in a worker thread (cases in parallel up to the core count). */
@@ -69,6 +71,7 @@ export async function testTaskFiles(
     options: {
       filter: opts.filter,
       bail: opts.bail,
+      offline: opts.offline,
       parallel: Math.max(1, Math.min(4, availableParallelism())),
       limits: runtimeLimitsFromConfig(app.config),
       http: httpOptionsFromConfig(app.config),

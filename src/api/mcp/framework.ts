@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { McpServer, ServerContext, StandardSchemaWithJSON } from '@modelcontextprotocol/server';
 import type { Ratchet } from '../../app.ts';
+import { renameDeprecatedArguments } from './aliases.ts';
 import { argumentErrors, errorResult } from './errors.ts';
 import type { ToolContext, ToolDefinition, ToolPrincipal } from './tool.ts';
 
@@ -95,14 +96,17 @@ export interface CallOutcome {
 
 /** Validates, runs and wraps one call; exported for tests and for the tasks path. */
 export async function runTool(def: ToolDefinition, rawArgs: unknown, ctx: ToolContext): Promise<CallOutcome> {
-  const args = rawArgs ?? {};
+  const { args, notes } = renameDeprecatedArguments(def, rawArgs ?? {});
   const parsed = def.input.safeParse(args);
   const bad = argumentErrors(def.name, def.input, args, parsed.success ? undefined : parsed.error);
   if (bad) return bad;
   if (!parsed.success) return errorResult(parsed.error);
   try {
     const out = (await def.handler(parsed.data, ctx)) as Record<string, unknown>;
-    return { content: [{ type: 'text', text: JSON.stringify(out, null, 2) }], structuredContent: out };
+    const content: CallOutcome['content'] = [{ type: 'text', text: JSON.stringify(out, null, 2) }];
+    // The model reads this and switches to the canonical names; the result itself is unchanged.
+    for (const note of notes) content.push({ type: 'text', text: `note: ${note}` });
+    return { content, structuredContent: out };
   } catch (err) {
     return errorResult(err);
   }

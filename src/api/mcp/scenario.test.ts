@@ -67,9 +67,9 @@ test('agent scenario: create → validate → test → execute → logs/trace �
             },
           ],
         });
-        const valid = await call('ratchet_validate_task', { task: 'user-name' });
+        const valid = await call('ratchet_validate_task', { task_id: 'user-name' });
         assert.equal(valid.valid, true, JSON.stringify(valid));
-        const tests = await call('ratchet_run_task_tests', { task: 'user-name' });
+        const tests = await call('ratchet_run_task_tests', { task_id: 'user-name' });
         assert.equal(tests.passed, 1, JSON.stringify(tests));
         const run = await call('ratchet_execute_task', { task_id: 'user-name', input: { base, id: 3 } });
         assert.deepEqual(run.output, { id: 3, name: 'USER-3' });
@@ -79,7 +79,7 @@ test('agent scenario: create → validate → test → execute → logs/trace �
         assert.equal(trace.http_calls[0].url, `${base}/users/3`);
         assert.equal(trace.http_calls[0].status, 200);
 
-        await call('ratchet_edit_task', { task: 'user-name', code: BROKEN, version: '1.1.0' });
+        await call('ratchet_edit_task', { task_id: 'user-name', code: BROKEN, new_version: '1.1.0' });
         const broken = await call('ratchet_execute_task', { task_id: 'user-name', input: { base, id: 3 } });
         assert.equal(broken.status, 'FAILED');
         assert.equal(broken.task_version, '1.1.0');
@@ -93,11 +93,11 @@ test('agent scenario: create → validate → test → execute → logs/trace �
         );
         assert.ok(why.diagnosis.suggestions.length > 0);
 
-        await call('ratchet_create_task_version', { task: 'user-name', new_version: '1.2.0', code: CODE });
+        await call('ratchet_create_task_version', { task_id: 'user-name', new_version: '1.2.0', code: CODE });
         const fixed = await call('ratchet_execute_task', { task_id: 'user-name', input: { base, id: 4 } });
         assert.deepEqual(fixed.output, { id: 4, name: 'USER-4' });
         const diff = await call('ratchet_compare_task_versions', {
-          task: 'user-name',
+          task_id: 'user-name',
           from_version: '1.1.0',
           to_version: '1.2.0',
         });

@@ -36,6 +36,11 @@ export interface CaseRunOptions {
   limits?: RuntimeLimits;
   /** HTTP client settings for cases with `allow_network: true`. */
   http: HttpClientOptions;
+  /**
+   * Ignore `allow_network`: requests that match no mock fail, so a run cannot reach (and change)
+   * anything outside. Used where running the cases must stay read-only (MCP ratchet_validate_task).
+   */
+  offline?: boolean;
 }
 
 export async function runTestCase(
@@ -61,9 +66,10 @@ export async function runTestCase(
   }
   let network: SyncFetcher | undefined;
   const mocks = createMockFetch(tc.mocks, {
-    fallback: tc.allowNetwork
-      ? (req, timeout) => (network ??= createSyncFetcher(opts.http)).fetch(req, timeout)
-      : undefined,
+    fallback:
+      tc.allowNetwork && opts.offline !== true
+        ? (req, timeout) => (network ??= createSyncFetcher(opts.http)).fetch(req, timeout)
+        : undefined,
   });
   let run: TaskRunResult;
   try {
@@ -73,6 +79,11 @@ export async function runTestCase(
   }
   const findings = judge(tc, run);
   findings.problems.unshift(...mocks.unmatched());
+  if (tc.allowNetwork && opts.offline === true && mocks.unmatched().length > 0) {
+    findings.problems.push(
+      'this case sets allow_network, but it ran offline (only its mocks answer); run it where the network is allowed (ratchet test, ratchet_run_task_tests)',
+    );
+  }
   const result: CaseResult = {
     name: tc.name,
     file: tc.file,

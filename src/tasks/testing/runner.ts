@@ -24,6 +24,8 @@ export interface TestRunOptions {
   limits?: RuntimeLimits;
   /** HTTP settings for cases with `allow_network: true`. */
   http: HttpClientOptions;
+  /** Ignore `allow_network` (see CaseRunOptions.offline). */
+  offline?: boolean;
   onCase?: (suiteIndex: number, result: CaseResult) => void;
   onProgress?: (done: number, total: number) => void;
 }
@@ -101,7 +103,7 @@ export async function runTestSuites(
   });
 
   const lanes = Math.max(1, Math.min(opts.parallel ?? 1, jobs.length));
-  const caseOpts = { limits: opts.limits, http: opts.http };
+  const caseOpts = { limits: opts.limits, http: opts.http, offline: opts.offline };
   const pool = lanes > 1 ? new CaseWorkerPool(lanes, caseOpts) : undefined;
   const results: (CaseResult | undefined)[] = jobs.map(() => undefined);
   let next = 0;

@@ -34,7 +34,7 @@ export const taskRef = z
   .string()
   .min(1)
   .max(200)
-  .describe('The task: its name (e.g. "addition"), UUID or numeric id');
+  .describe('The task: its numeric id, UUID or name (e.g. "addition")');
 
 export const taskInput = z
   .record(z.string(), z.unknown())

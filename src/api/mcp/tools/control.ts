@@ -5,7 +5,7 @@ import { cancelExecution, listExecutionPage, retryExecution } from '../../../ser
 import { createJob, getJobRecord } from '../../../services/jobs.ts';
 import type { JobRecord } from '../../../store/repos/jobs.ts';
 import { defineTool } from '../tool.ts';
-import { CHANGES_STATE, executionId, executionView, taskInput, taskRef, viewOf } from './common.ts';
+import { RUNS_TASKS, executionId, executionView, taskInput, taskRef, viewOf } from './common.ts';
 import { timeoutMs } from './execution.ts';
 import { jobView, jobViewOf, taskNames } from './views.ts';
 
@@ -41,7 +41,8 @@ export const retryExecutionTool = defineTool({
     job: jobView,
     requeued: z.boolean().describe('true: the original job was requeued; false: a new job'),
   }),
-  annotations: CHANGES_STATE,
+  // The queued run executes task code, which may call the outside world.
+  annotations: RUNS_TASKS,
   access: 'run',
   example: { execution_id: 1 },
   async handler(args, ctx) {
@@ -72,7 +73,8 @@ export const createJobTool = defineTool({
       .describe('The same key returns the same job instead of a new one'),
   }),
   output: z.object({ job: jobView, created: z.boolean() }),
-  annotations: CHANGES_STATE,
+  // The job runs task code, which may call the outside world.
+  annotations: RUNS_TASKS,
   access: 'run',
   example: { task_id: 'addition', input: { num1: 4, num2: 5 }, priority: 'HIGH' },
   async handler(args, ctx) {
@@ -104,9 +106,12 @@ export const getJobStatus = defineTool({
   name: 'ratchet_get_job_status',
   title: 'Job status',
   description:
-    'One job with its status and every execution (attempt) it made so far, newest first, and the result of the last one (output or error). wait_seconds (up to 60) waits for the job to finish before answering, so you need not poll quickly.',
+    'One job with its status and every execution (attempt) it made so far, newest first, and the result of the last one (output or error). wait_seconds (up to 60) waits for the job to finish before answering, so you need not poll quickly.' +
+    ' Returns the job, whether it finished, and its executions.',
   input: z.object({
-    job_id: z.union([z.number().int().positive(), z.string().min(1).max(100)]).describe('The job id or UUID'),
+    job_id: z
+      .union([z.number().int().positive(), z.string().min(1).max(100)])
+      .describe('The job: its numeric id or UUID'),
     wait_seconds: z.number().min(0).max(60).default(0).describe('Wait up to this long for the job to finish'),
   }),
   output: z.object({

@@ -28,7 +28,7 @@ forEachDevBackend(
     assert.equal(gen.template, 'http-api');
     assert.equal(gen.version.version, '1.0.0');
     assert.ok(gen.files['main.js'].includes('fetch('));
-    const tests = await ok('ratchet_run_task_tests', { task: 'item-fetcher' });
+    const tests = await ok('ratchet_run_task_tests', { task_id: 'item-fetcher' });
     assert.equal(tests.success, true);
     const dry = await ok('ratchet_generate_from_template', {
       template: 'validation',
@@ -36,7 +36,7 @@ forEachDevBackend(
       save: false,
     });
     assert.equal(dry.task, null);
-    assert.equal((await fail('ratchet_get_task_info', { task: 'checker' })).code, 'NOT_FOUND');
+    assert.equal((await fail('ratchet_get_task_info', { task_id: 'checker' })).code, 'NOT_FOUND');
     const missing = await fail('ratchet_generate_from_template', { template: 'file_processor', name: 'x' });
     assert.match(missing.message, /file system/);
     assert.match(
@@ -85,11 +85,11 @@ forEachDevBackend(
     assert.match(r.results[1].errors[0], /already exists with different content/);
     assert.match(r.results[3].errors[0], /main\.js:1/);
     assert.equal(
-      (await ok('ratchet_export_tasks', { tasks: ['adder'], version: '1.0.0' })).tasks[0].version,
+      (await ok('ratchet_export_tasks', { task_ids: ['adder'], version: '1.0.0' })).tasks[0].version,
       '1.0.0',
     );
     assert.equal(
-      (await fail('ratchet_export_tasks', { tasks: ['adder', 'other'], version: '1.0.0' })).code,
+      (await fail('ratchet_export_tasks', { task_ids: ['adder', 'other'], version: '1.0.0' })).code,
       'VALIDATION_ERROR',
     );
     assert.equal((await fail('ratchet_import_tasks', {})).code, 'INVALID_ARGUMENTS');
@@ -107,7 +107,7 @@ forEachDevBackend(
     const a = await ok('ratchet_store_result', {
       name: 'adder/run',
       data: { sum: 3 },
-      task: 'adder',
+      task_id: 'adder',
       tags: ['bench'],
     });
     await ok('ratchet_store_result', { name: 'adder/run', data: { sum: 4 } });
@@ -118,15 +118,21 @@ forEachDevBackend(
       byName.results.map((x: { data: { sum: number } }) => x.data.sum),
       [4, 3],
     );
-    assert.equal((await ok('ratchet_get_results', { name_prefix: 'adder/' })).total, 2);
-    assert.equal((await ok('ratchet_get_results', { task: 'adder' })).total, 1);
-    assert.equal((await ok('ratchet_get_results', { tag: 'bench' })).results[0].id, a.result.id);
-    const one = await ok('ratchet_get_results', { id: a.result.uuid, include_data: false });
-    assert.equal(one.results[0].data, undefined);
-    const page = await ok('ratchet_get_results', { limit: 1, offset: 1 });
-    assert.deepEqual([page.total, page.results.length], [3, 1]);
+    assert.equal((await ok('ratchet_get_results', { name_prefix: 'adder/' })).pagination.total, 2);
+    assert.equal((await ok('ratchet_get_results', { task_id: 'adder' })).pagination.total, 1);
     assert.equal(
-      (await fail('ratchet_store_result', { name: 'x', data: 1, task: 'nope' })).code,
+      (await ok('ratchet_get_results', { tag: 'bench' })).results[0].result_id,
+      a.result.result_id,
+    );
+    const one = await ok('ratchet_get_results', { result_id: a.result.uuid, include_data: false });
+    assert.equal(one.results[0].data, undefined);
+    const page = await ok('ratchet_get_results', { limit: 1, page: 2 });
+    assert.deepEqual(
+      [page.pagination.total, page.pagination.has_more, page.results.length, page.results[0].name],
+      [3, true, 1, 'adder/run'],
+    );
+    assert.equal(
+      (await fail('ratchet_store_result', { name: 'x', data: 1, task_id: 'nope' })).code,
       'NOT_FOUND',
     );
     assert.equal(
@@ -151,11 +157,11 @@ forEachDevBackend('lint_task_code on given code and on a stored task', async ({ 
     r.findings.map((f: { rule: string; line: number }) => `${f.rule}@${f.line}`),
     ['fetch-promise@2'],
   );
-  const stored = await ok('ratchet_lint_task_code', { task: 'adder' });
+  const stored = await ok('ratchet_lint_task_code', { task_id: 'adder' });
   assert.deepEqual([stored.ok, stored.findings.length], [true, 0]);
   assert.equal((await fail('ratchet_lint_task_code', {})).code, 'INVALID_ARGUMENTS');
   assert.equal(
-    (await fail('ratchet_lint_task_code', { code: 'x', task: 'adder' })).code,
+    (await fail('ratchet_lint_task_code', { code: 'x', task_id: 'adder' })).code,
     'INVALID_ARGUMENTS',
   );
 });
@@ -180,7 +186,7 @@ forEachDevBackend(
       );
       assert.equal(byName.broken.valid, false);
       assert.match(byName.broken.errors[0], /main\.js/);
-      assert.equal((await ok('ratchet_get_task_info', { task: 'adder' })).version.version, '1.0.0');
+      assert.equal((await ok('ratchet_get_task_info', { task_id: 'adder' })).version.version, '1.0.0');
       assert.equal(
         (await fail('ratchet_discover_tasks', { path: join(dir, 'nope') })).code,
         'VALIDATION_ERROR',

@@ -76,9 +76,9 @@ const guide = defineTool({
   title: 'Integration guide',
   description:
     'Returns the guide to working with this Ratchet server over MCP, generated from the live tool definitions: connecting (transports, API keys, roles), resources and prompts, the task development workflow with the tools to call at each step, and an index of every tool by access level. ' +
-    'with_reference: true appends the full tool reference.',
+    'include_reference: true appends the full tool reference.',
   input: z.object({
-    with_reference: z.boolean().default(false).describe('Append the full reference of every tool'),
+    include_reference: z.boolean().default(false).describe('Append the full reference of every tool'),
   }),
   output: z.object({ tools: z.number().int(), markdown: z.string() }),
   annotations: READ_ONLY,
@@ -110,7 +110,7 @@ const guide = defineTool({
       `## Tools by access level (you are "${ctx.principal.role}")`,
       '',
       ...byAccess,
-      ...(args.with_reference ? ['## Tool reference', '', renderToolDocs(all)] : []),
+      ...(args.include_reference ? ['## Tool reference', '', renderToolDocs(all)] : []),
     ].join('\n');
     return { tools: all.length, markdown };
   },

@@ -93,7 +93,8 @@ export const getExecutionStatus = defineTool({
   name: 'ratchet_get_execution_status',
   title: 'Execution status',
   description:
-    'The current state of one execution: status (PENDING, RUNNING, COMPLETED, FAILED, CANCELLED), the last progress report, timings, and the output or error once finished. Use it to follow a queued job or a long run; it never changes anything.',
+    'The current state of one execution: status (PENDING, RUNNING, COMPLETED, FAILED, CANCELLED), the last progress report, timings, and the output or error once finished. Use it to follow a queued job or a long run; it never changes anything.' +
+    ' Returns the execution: execution_id, task, task_version, job_id, status, input, output, error, progress and timings.',
   input: z.object({ execution_id: executionId }),
   output: executionView,
   annotations: READ_ONLY,
@@ -156,7 +157,8 @@ export const getExecutionTrace = defineTool({
   name: 'ratchet_get_execution_trace',
   title: 'Execution trace',
   description:
-    'A timeline of one execution: start, every console line, every HTTP call (method, URL, status, duration, or the network error), progress reports and the end, each with its time offset in ms. include_http_calls adds the full HTTP exchanges (headers and bodies, bodies cut at 4 KB). Use it to see what the task did and in which order.',
+    'A timeline of one execution: start, every console line, every HTTP call (method, URL, status, duration, or the network error), progress reports and the end, each with its time offset in ms. include_http_calls adds the full HTTP exchanges (headers and bodies, bodies cut at 4 KB). Use it to see what the task did and in which order.' +
+    ' Returns the execution_id, status, duration_ms, the timeline events and (with include_http_calls) the HTTP exchanges.',
   input: z.object({
     execution_id: executionId,
     include_http_calls: z.boolean().default(true).describe('Include full HTTP exchanges (headers, bodies)'),

@@ -92,9 +92,13 @@ const exportTasks = defineTool({
   title: 'Export task packages',
   description:
     'Returns tasks as packages: file maps (path → text) ready for ratchet_import_tasks or a task folder, and with as_zip a base64 .zip holding one folder per task. ' +
-    'Give `tasks` (names, UUIDs or ids) or omit it for every task (up to 500); `version` picks one version when exporting a single task.',
+    'Give `task_ids` (numeric ids, UUIDs or names) or omit it for every task (up to 500); `version` picks one version when exporting a single task.',
   input: z.object({
-    tasks: z.array(z.string().min(1).max(200)).max(500).optional().describe('Tasks to export; default all'),
+    task_ids: z
+      .array(z.string().min(1).max(200))
+      .max(500)
+      .optional()
+      .describe('The tasks to export, each its numeric id, UUID or name; default all'),
     version: z
       .string()
       .min(1)
@@ -115,9 +119,9 @@ const exportTasks = defineTool({
   }),
   annotations: READ_ONLY,
   access: 'read',
-  example: { tasks: ['addition'] },
+  example: { task_ids: ['addition'] },
   async handler(args, ctx) {
-    const tasks = await exportTaskPackages(ctx.app, args.tasks ?? [], args.version);
+    const tasks = await exportTaskPackages(ctx.app, args.task_ids ?? [], args.version);
     return {
       tasks: tasks.map((t) => ({
         name: t.name,

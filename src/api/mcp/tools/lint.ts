@@ -11,10 +11,13 @@ const lintTool = defineTool({
   description:
     'Checks main.js (given as `code`, or a stored task\u2019s) for syntax errors and the common mistakes of Ratchet tasks: no function wrapper, require()/import, Node.js APIs (process, fs, Buffer, __dirname), ' +
     'promise-style fetch (fetch(...).then, await fetch, response.json()), using a response without checking response.ok, an unused input parameter, and throwing plain strings. ' +
-    'Each finding has line:column, severity (error = will fail at run time, warning = likely bug), a message and a concrete fix. Nothing is run or saved.',
+    'Each finding has line:column, severity (error = will fail at run time, warning = likely bug), a message and a concrete fix. Nothing is run or saved.' +
+    ' Returns ok, the parser used, the error and warning counts and the findings.',
   input: z.object({
     code: z.string().max(1_000_000).optional().describe('The main.js text to check'),
-    task: taskRef.optional().describe('Or: check the code of this stored task'),
+    task_id: taskRef
+      .optional()
+      .describe('Or: check the code of this stored task (its numeric id, UUID or name)'),
     version: atVersion,
   }),
   output: z.object({
@@ -39,10 +42,10 @@ const lintTool = defineTool({
   access: 'read',
   example: { code: '(function(input, context) {\n  return fetch(input.url).then((r) => r.json());\n})' },
   async handler(args, ctx) {
-    if ((args.code === undefined) === (args.task === undefined)) {
-      throw new ToolInputError('give exactly one of code (the main.js text) or task (a stored task)');
+    if ((args.code === undefined) === (args.task_id === undefined)) {
+      throw new ToolInputError('give exactly one of code (the main.js text) or task_id (a stored task)');
     }
-    const code = args.code ?? (await readTaskFiles(ctx.app, args.task!, args.version)).version.code;
+    const code = args.code ?? (await readTaskFiles(ctx.app, args.task_id!, args.version)).version.code;
     const report = await lintTaskCode(code);
     return { ok: report.errors === 0, ...report };
   },

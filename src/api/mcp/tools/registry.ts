@@ -17,7 +17,8 @@ const discover = defineTool({
   title: 'Discover task folders',
   description:
     'Scans a folder on the SERVER (recursively, skipping .git and node_modules) for task folders (folders with a metadata.json) and reports each one — name, version, whether it loads (with its errors), how many tests — and how it compares with the store (new, same_version, newer, older). ' +
-    'Nothing is imported: add the folder as a registry source and run ratchet_sync_registry, or send the files with ratchet_import_tasks.',
+    'Nothing is imported: add the folder as a registry source and run ratchet_sync_registry, or send the files with ratchet_import_tasks.' +
+    ' Returns the folder scanned, how many task folders were found, and one entry per folder.',
   input: z.object({
     path: z
       .string()
@@ -71,7 +72,8 @@ const syncRegistry = defineTool({
   title: 'Sync the task registry',
   description:
     'Loads every configured task source (folders and git repositories in registry.sources, plus ./tasks) — or only `source` — into the store: new tasks and higher versions are saved, tasks gone from a source are marked unavailable. ' +
-    'Reports per source what was added, updated, unchanged and failed (with reasons).',
+    'Reports per source what was added, updated, unchanged and failed (with reasons).' +
+    ' Returns ok and one report per source.',
   input: z.object({
     source: z
       .string()
@@ -91,7 +93,9 @@ const syncRegistry = defineTool({
       }),
     ),
   }),
-  annotations: { ...CHANGES_STATE, idempotentHint: true, openWorldHint: true },
+  // Tasks gone from a source are marked unavailable (they stop running): destructive. Git sources
+  // are fetched over the network.
+  annotations: { ...CHANGES_STATE, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   access: 'write',
   example: {},
   async handler(args, ctx) {
@@ -115,7 +119,8 @@ const registryHealth = defineTool({
   title: 'Registry health',
   description:
     'Reports each configured task source (kind, location, last sync time and error, tasks it holds and how many are still present) and task totals in the store, with a list of problems to look at. ' +
-    'Use it when tasks are missing or out of date; fix with ratchet_sync_registry.',
+    'Use it when tasks are missing or out of date; fix with ratchet_sync_registry.' +
+    ' Returns healthy, the problems, one entry per source and the task totals.',
   input: z.object({}),
   output: z.object({
     healthy: z.boolean(),

@@ -4,9 +4,10 @@ import { z } from 'zod';
 import { defineTool } from '../tool.ts';
 import { RESULT_MAX_BYTES, findResults, storeResult, type ResultRecord } from '../../../services/results.ts';
 import { CHANGES_STATE, READ_ONLY, taskRef } from './dev-common.ts';
+import { pageFields, pageInfo, pageOf } from './common.ts';
 
 const resultView = z.object({
-  id: z.number().int(),
+  result_id: z.number().int(),
   uuid: z.string(),
   name: z.string(),
   task_id: z.number().int().nullable(),
@@ -20,7 +21,7 @@ const resultView = z.object({
 
 function viewOf(r: ResultRecord, withData = true): z.input<typeof resultView> {
   return {
-    id: r.id,
+    result_id: r.id,
     uuid: r.uuid,
     name: r.name,
     task_id: r.taskId,
@@ -46,7 +47,7 @@ const storeResultTool = defineTool({
       .max(200)
       .describe('Name to store under; "/" groups names (read a group with name_prefix)'),
     data: z.unknown().describe('The value to keep: any JSON'),
-    task: taskRef.optional().describe('The task the result is about (name, UUID or id)'),
+    task_id: taskRef.optional().describe('The task the result is about: its numeric id, UUID or name'),
     execution_id: z.number().int().positive().optional().describe('The execution it came from'),
     tags: z.array(z.string().min(1).max(50)).max(20).optional().describe('Tags to find it by'),
   }),
@@ -56,13 +57,19 @@ const storeResultTool = defineTool({
   example: {
     name: 'addition/checks',
     data: { runs: 3, all_passed: true },
-    task: 'addition',
+    task_id: 'addition',
     tags: ['check'],
   },
   async handler(args, ctx) {
     const r = await storeResult(
       ctx.app,
-      { name: args.name, data: args.data, task: args.task, executionId: args.execution_id, tags: args.tags },
+      {
+        name: args.name,
+        data: args.data,
+        task: args.task_id,
+        executionId: args.execution_id,
+        tags: args.tags,
+      },
       ctx.principal.name,
     );
     return { result: viewOf(r) };
@@ -73,38 +80,42 @@ const getResults = defineTool({
   name: 'ratchet_get_results',
   title: 'Get stored results',
   description:
-    'Returns stored results, newest first: one by id (or UUID), or those matching name, name_prefix, task, execution_id and/or tag, a page at a time. ' +
-    'include_data: false lists them without their values.',
+    'Returns stored results, newest first: one by result_id (numeric id or UUID), or those matching name, name_prefix, task_id, execution_id and/or tag, a page at a time (page/limit). ' +
+    'Returns each result (name, task, execution, tags, size, data) and the pagination; include_data: false lists them without their values.',
   input: z.object({
-    id: z
+    result_id: z
       .union([z.number().int().positive(), z.string().min(1).max(100)])
       .optional()
-      .describe('One result by id or UUID'),
+      .describe('One result: its numeric id or UUID'),
     name: z.string().min(1).max(200).optional().describe('Exact name'),
     name_prefix: z.string().min(1).max(200).optional().describe('Names starting with this, e.g. "weather/"'),
-    task: taskRef.optional().describe('Results linked to this task'),
+    task_id: taskRef.optional().describe('Results linked to this task: its numeric id, UUID or name'),
     execution_id: z.number().int().positive().optional().describe('Results linked to this execution'),
     tag: z.string().min(1).max(50).optional().describe('Results carrying this tag'),
     include_data: z.boolean().default(true).describe('Include the stored values (default true)'),
-    limit: z.number().int().min(1).max(100).default(20).describe('Page size (1–100, default 20)'),
-    offset: z.number().int().min(0).default(0).describe('Results to skip'),
+    page: pageFields.page,
+    // Results carry their data (up to 1 MB each), so pages stay smaller than other lists'.
+    limit: z.number().int().min(1).max(100).default(20).describe('Items per page (1–100)'),
   }),
-  output: z.object({ total: z.number().int(), results: z.array(resultView) }),
+  output: z.object({ results: z.array(resultView), pagination: pageInfo }),
   annotations: READ_ONLY,
   access: 'read',
   example: { name_prefix: 'addition/' },
   async handler(args, ctx) {
     const found = await findResults(ctx.app, {
-      id: args.id,
+      id: args.result_id,
       name: args.name,
       namePrefix: args.name_prefix,
-      task: args.task,
+      task: args.task_id,
       executionId: args.execution_id,
       tag: args.tag,
       limit: args.limit,
-      offset: args.offset,
+      offset: (args.page - 1) * args.limit,
     });
-    return { total: found.total, results: found.rows.map((r) => viewOf(r, args.include_data)) };
+    return {
+      results: found.rows.map((r) => viewOf(r, args.include_data)),
+      pagination: pageOf(args.page, args.limit, found.total),
+    };
   },
 });
 

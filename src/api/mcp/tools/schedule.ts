@@ -13,7 +13,7 @@ import { scheduleView, scheduleViewOf, taskNames } from './views.ts';
 
 const scheduleRef = z
   .union([z.number().int().positive(), z.string().min(1).max(200)])
-  .describe('The schedule: id, UUID or name');
+  .describe('The schedule: its numeric id, UUID or name');
 const cron = z
   .string()
   .min(1)
@@ -46,7 +46,8 @@ export const scheduleTask = defineTool({
     missed_run_policy: policy.default('skip'),
   }),
   output: z.object({ schedule: scheduleView }),
-  annotations: CHANGES_STATE,
+  // Every tick runs task code, which may call the outside world.
+  annotations: { ...CHANGES_STATE, openWorldHint: true },
   access: 'write',
   example: {
     task_id: 'addition',
@@ -78,7 +79,13 @@ export const updateScheduleTool = defineTool({
   input: z.object({
     schedule_id: scheduleRef,
     cron_expression: cron.optional(),
-    timezone: timezone.nullable().optional(),
+    timezone: z
+      .string()
+      .min(1)
+      .max(100)
+      .nullable()
+      .optional()
+      .describe('New IANA time zone, e.g. "Europe/Berlin"; null sets UTC'),
     input: z.record(z.string(), z.unknown()).optional().describe('New input for every run'),
     name: z.string().min(1).max(128).optional().describe('New name'),
     description: z.string().max(1000).nullable().optional().describe('New description (null clears it)'),
@@ -87,7 +94,8 @@ export const updateScheduleTool = defineTool({
     missed_run_policy: policy.optional(),
   }),
   output: z.object({ schedule: scheduleView }),
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  // Overwrites the settings given (the old values are gone); enabling resumes runs of task code.
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   access: 'write',
   example: { schedule_id: 'add-every-5-min', enabled: false },
   async handler(args, ctx) {
@@ -115,7 +123,8 @@ export const deleteScheduleTool = defineTool({
     'Deletes a schedule for good: no more runs are queued (jobs it already queued stay). To pause instead, use ratchet_update_schedule with enabled: false. Returns the deleted schedule.',
   input: z.object({ schedule_id: scheduleRef }),
   output: z.object({ deleted: scheduleView }),
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+  // Deleting again finds nothing to delete: no further effect.
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   access: 'write',
   example: { schedule_id: 'add-every-5-min' },
   async handler(args, ctx) {

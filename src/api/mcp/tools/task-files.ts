@@ -28,8 +28,9 @@ const listTaskFiles = defineTool({
   name: 'ratchet_list_task_files',
   title: 'List a task\u2019s files',
   description:
-    'Lists the files of a stored task version (default latest) as a task folder would hold them, with their sizes. Read one with ratchet_read_task_file.',
-  input: z.object({ task: taskRef, version: atVersion }),
+    'Lists the files of a stored task version (default latest) as a task folder would hold them, with their sizes. Read one with ratchet_read_task_file.' +
+    ' Returns the task name, the version and each file with its path, bytes and lines.',
+  input: z.object({ task_id: taskRef, version: atVersion }),
   output: z.object({
     task: z.string(),
     version: z.string(),
@@ -37,9 +38,9 @@ const listTaskFiles = defineTool({
   }),
   annotations: READ_ONLY,
   access: 'read',
-  example: { task: 'addition' },
+  example: { task_id: 'addition' },
   async handler(args, ctx) {
-    const { task, version, files } = await readTaskFiles(ctx.app, args.task, args.version);
+    const { task, version, files } = await readTaskFiles(ctx.app, args.task_id, args.version);
     return {
       task: task.name,
       version: version.version,
@@ -57,13 +58,13 @@ const readTaskFile = defineTool({
   title: 'Read a task file',
   description:
     'Returns the text of one file of a stored task version (default latest), e.g. main.js or tests/test-001.json. metadata.json shows the name, uuid and version the version was stored with.',
-  input: z.object({ task: taskRef, path: filePath, version: atVersion }),
+  input: z.object({ task_id: taskRef, path: filePath, version: atVersion }),
   output: z.object({ task: z.string(), version: z.string(), path: z.string(), content: z.string() }),
   annotations: READ_ONLY,
   access: 'read',
-  example: { task: 'addition', path: 'main.js' },
+  example: { task_id: 'addition', path: 'main.js' },
   async handler(args, ctx) {
-    const { task, version, files } = await readTaskFiles(ctx.app, args.task, args.version);
+    const { task, version, files } = await readTaskFiles(ctx.app, args.task_id, args.version);
     const content = files[args.path];
     if (content === undefined) {
       throw new ToolInputError(
@@ -78,30 +79,30 @@ const writeTaskFile = defineTool({
   name: 'ratchet_write_task_file',
   title: 'Write a task file',
   description:
-    'Writes (or, with content null, deletes) one file of a task and saves the result as a NEW version: the patch of the latest version is bumped unless `version` is given (or metadata.json itself sets a higher version). ' +
+    'Writes (or, with content null, deletes) one file of a task and saves the result as a NEW version: the patch of the latest version is bumped unless `new_version` is given (or metadata.json itself sets a higher version). ' +
     'The whole task is validated before saving (syntax, JSON, schemas, test files); if it does not load nothing is stored and each problem is listed. ' +
     'main.js and metadata.json cannot be deleted; the task name and uuid in metadata.json cannot change. Returns the version created.',
   input: z.object({
-    task: taskRef,
+    task_id: taskRef,
     path: filePath,
     content: z
       .string()
       .max(1_000_000)
       .nullable()
       .describe('The new file text; null deletes the file (schemas and tests only)'),
-    version: newVersion,
+    new_version: newVersion,
   }),
   output: savedView,
   annotations: CHANGES_STATE,
   access: 'write',
   example: {
-    task: 'addition',
+    task_id: 'addition',
     path: 'tests/test-009.json',
     content: '{"input": {"a": 1, "b": 2}, "expected_output": {"sum": 3}}',
   },
   async handler(args, ctx) {
-    const saved = await writeTaskFiles(ctx.app, args.task, { [args.path]: args.content }, authorOf(ctx), {
-      version: args.version,
+    const saved = await writeTaskFiles(ctx.app, args.task_id, { [args.path]: args.content }, authorOf(ctx), {
+      version: args.new_version,
     });
     return savedViewOf(saved);
   },
@@ -111,25 +112,26 @@ const updateTaskCode = defineTool({
   name: 'ratchet_update_task_code',
   title: 'Update a task\u2019s code',
   description:
-    'Replaces main.js and saves a new version (patch bumped unless `version` is given; a given version must be higher than the latest). The code is syntax-checked first; nothing is saved on error. ' +
-    'Run ratchet_run_task_tests afterwards.',
+    'Replaces main.js and saves a new version (patch bumped unless `new_version` is given; a given version must be higher than the latest). The code is syntax-checked first; nothing is saved on error. ' +
+    'Run ratchet_run_task_tests afterwards.' +
+    ' Returns the task, the version created, the previous version and the changed files.',
   input: z.object({
-    task: taskRef,
+    task_id: taskRef,
     code: z
       .string()
       .min(1)
       .max(1_000_000)
       .describe('The complete new main.js: (function(input, context) { ... })'),
-    version: newVersion,
+    new_version: newVersion,
   }),
   output: savedView,
   annotations: CHANGES_STATE,
   access: 'write',
-  example: { task: 'addition', code: '(function(input) {\n  return { sum: input.a + input.b };\n})' },
+  example: { task_id: 'addition', code: '(function(input) {\n  return { sum: input.a + input.b };\n})' },
   async handler(args, ctx) {
     return savedViewOf(
-      await writeTaskFiles(ctx.app, args.task, { 'main.js': args.code }, authorOf(ctx), {
-        version: args.version,
+      await writeTaskFiles(ctx.app, args.task_id, { 'main.js': args.code }, authorOf(ctx), {
+        version: args.new_version,
       }),
     );
   },
@@ -139,9 +141,10 @@ const updateTaskSchemas = defineTool({
   name: 'ratchet_update_task_schemas',
   title: 'Update a task\u2019s schemas',
   description:
-    'Replaces the input and/or output JSON Schema (null removes one) and saves a new version. The schemas are compiled and the stored test cases are checked against them before saving.',
+    'Replaces the input and/or output JSON Schema (null removes one) and saves a new version. The schemas are compiled and the stored test cases are checked against them before saving.' +
+    ' Returns the task, the version created, the previous version and the changed files.',
   input: z.object({
-    task: taskRef,
+    task_id: taskRef,
     input_schema: jsonSchemaArg
       .nullable()
       .optional()
@@ -150,13 +153,13 @@ const updateTaskSchemas = defineTool({
       .nullable()
       .optional()
       .describe('New output schema; null removes it; omit to keep it'),
-    version: newVersion,
+    new_version: newVersion,
   }),
   output: savedView,
   annotations: CHANGES_STATE,
   access: 'write',
   example: {
-    task: 'addition',
+    task_id: 'addition',
     output_schema: { type: 'object', required: ['sum'], properties: { sum: { type: 'number' } } },
   },
   async handler(args, ctx) {
@@ -170,7 +173,7 @@ const updateTaskSchemas = defineTool({
     if (Object.keys(changes).length === 0)
       throw new ToolInputError('give input_schema and/or output_schema (null removes one)');
     return savedViewOf(
-      await writeTaskFiles(ctx.app, args.task, changes, authorOf(ctx), { version: args.version }),
+      await writeTaskFiles(ctx.app, args.task_id, changes, authorOf(ctx), { version: args.new_version }),
     );
   },
 });
@@ -180,25 +183,26 @@ const updateTaskMetadataTool = defineTool({
   title: 'Update a task\u2019s metadata',
   description:
     'Merges fields into metadata.json (description, label, tags, author, timeout in ms, memory_limit like "64MB", max_concurrency, max_retries, or your own keys; null removes a key) and saves a new version. ' +
-    'name, uuid and version cannot be set here (clone to rename; pass `version` to choose the version).',
+    'name, uuid and version cannot be set here (clone to rename; pass `new_version` to choose the version).' +
+    ' Returns the task, the version created, the previous version and the changed files.',
   input: z.object({
-    task: taskRef,
+    task_id: taskRef,
     fields: z
       .record(z.string(), z.unknown())
       .describe(
         'Keys to set in metadata.json, e.g. { "timeout": 30000, "tags": ["api"], "description": "…" }',
       ),
-    version: newVersion,
+    new_version: newVersion,
   }),
   output: savedView,
   annotations: CHANGES_STATE,
   access: 'write',
-  example: { task: 'addition', fields: { timeout: 10000, tags: ['math', 'example'] } },
+  example: { task_id: 'addition', fields: { timeout: 10000, tags: ['math', 'example'] } },
   async handler(args, ctx) {
     if (Object.keys(args.fields).length === 0)
       throw new ToolInputError('fields is empty: give at least one metadata key to set');
     return savedViewOf(
-      await updateTaskMetadata(ctx.app, args.task, args.fields, authorOf(ctx), args.version),
+      await updateTaskMetadata(ctx.app, args.task_id, args.fields, authorOf(ctx), args.new_version),
     );
   },
 });

@@ -85,12 +85,16 @@ const validateTask = defineTool({
   title: 'Validate a task',
   description:
     'Checks a stored task version (default latest): metadata, main.js syntax, schemas, test-file shapes, with every problem as file:line:column. ' +
-    'syntax_only checks just main.js; run_tests also runs the test cases. Use after every edit; see ratchet_lint_task_code for style and sandbox pitfalls.',
+    'syntax_only checks just main.js; run_tests also runs the test cases offline (only their mocks answer, even with allow_network; needs run access), so nothing is stored or reached. ' +
+    'Returns valid, the errors and warnings, each check with its result, and the test report when run_tests was set. Use after every edit; see ratchet_lint_task_code for style and sandbox pitfalls.',
   input: z.object({
-    task: taskRef,
+    task_id: taskRef,
     version: atVersion,
     syntax_only: z.boolean().default(false).describe('Only check that main.js parses (fast)'),
-    run_tests: z.boolean().default(false).describe('Also run the test cases (ignored with syntax_only)'),
+    run_tests: z
+      .boolean()
+      .default(false)
+      .describe('Also run the test cases, offline (needs run access; ignored with syntax_only)'),
   }),
   output: z.object({
     valid: z.boolean().describe('No errors (warnings allowed) and, with run_tests, no failing test'),
@@ -101,12 +105,13 @@ const validateTask = defineTool({
     checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() })),
     tests: reportView.nullable(),
   }),
-  annotations: RUNS_TASKS,
+  // Read-only even with run_tests: the cases run offline and nothing is recorded.
+  annotations: READ_ONLY,
   access: 'read',
-  example: { task: 'addition', run_tests: true },
+  example: { task_id: 'addition', run_tests: true },
   async handler(args, ctx) {
     if (args.syntax_only) {
-      const { task, version } = await readTaskFiles(ctx.app, args.task, args.version);
+      const { task, version } = await readTaskFiles(ctx.app, args.task_id, args.version);
       const problems = checkMainJs(version.code).problems;
       return {
         valid: problems.length === 0,
@@ -124,10 +129,10 @@ const validateTask = defineTool({
         `run_tests needs run access (operator role or higher); "${ctx.principal.role}" can validate without it`,
       );
     }
-    const { task, version } = await readTaskFiles(ctx.app, args.task, args.version);
+    const { task, version } = await readTaskFiles(ctx.app, args.task_id, args.version);
     const report = await validateStoredTask(ctx.app, task.id, version.version);
     const tests = args.run_tests
-      ? reportViewOf(await testStoredTask(ctx.app, task.id, { version: version.version }))
+      ? reportViewOf(await testStoredTask(ctx.app, task.id, { version: version.version, offline: true }))
       : null;
     return {
       valid: report.ok && (tests === null || tests.failed + tests.errors === 0),
@@ -146,9 +151,10 @@ const runTaskTests = defineTool({
   title: 'Run a task\u2019s tests',
   description:
     'Runs the stored test cases of a task version (default latest), all or only test_names, with their HTTP mocks, and reports each case: status, message, an expected/actual diff, the error and console logs. ' +
-    'stop_on_failure skips the remaining cases after the first that does not pass.',
+    'stop_on_failure skips the remaining cases after the first that does not pass.' +
+    ' Returns the counts (passed, failed, errors, not_run, filtered_out), success, and one result per case.',
   input: z.object({
-    task: taskRef,
+    task_id: taskRef,
     version: atVersion,
     test_names: z
       .array(z.string().min(1).max(200))
@@ -162,9 +168,9 @@ const runTaskTests = defineTool({
   output: reportView,
   annotations: RUNS_TASKS,
   access: 'run',
-  example: { task: 'addition' },
+  example: { task_id: 'addition' },
   async handler(args, ctx) {
-    const report = await testStoredTask(ctx.app, args.task, {
+    const report = await testStoredTask(ctx.app, args.task_id, {
       version: args.version,
       bail: args.stop_on_failure,
       filter: args.test_names && args.test_names.length > 0 ? exactCaseFilter(args.test_names) : undefined,
@@ -180,7 +186,7 @@ const runSingleTest = defineTool({
     'Runs ONE test case against a task version (default latest): a stored case by test_name, or a draft test_case given inline (not saved; store it with ratchet_create_test_case once it is right). ' +
     'Returns the case result with diff, error and logs.',
   input: z.object({
-    task: taskRef,
+    task_id: taskRef,
     version: atVersion,
     test_name: z.string().min(1).max(200).optional().describe('A stored case: its name or file name'),
     test_case: testCaseArg.optional().describe('A draft case to run without saving it'),
@@ -189,7 +195,7 @@ const runSingleTest = defineTool({
   annotations: RUNS_TASKS,
   access: 'run',
   example: {
-    task: 'addition',
+    task_id: 'addition',
     test_case: { name: 'draft', input: { a: 2, b: 2 }, expected_output: { sum: 4 } },
   },
   async handler(args, ctx) {
@@ -197,7 +203,7 @@ const runSingleTest = defineTool({
       throw new ToolInputError('give exactly one of test_name (a stored case) or test_case (a draft to run)');
     }
     const which = args.test_case ? { draft: testContentOf(args.test_case) } : { name: args.test_name! };
-    return reportViewOf(await runOneTest(ctx.app, args.task, which, args.version));
+    return reportViewOf(await runOneTest(ctx.app, args.task_id, which, args.version));
   },
 });
 
@@ -205,29 +211,31 @@ const createTestCase = defineTool({
   name: 'ratchet_create_test_case',
   title: 'Add a test case',
   description:
-    'Stores a test case as tests/<name>.json (replacing a case of the same name) and saves the task as a NEW version (patch bumped unless `version` is given). ' +
-    'The case shape is checked first. With run (default true) the new case is run right away against the new version.',
+    'Stores a test case as tests/<name>.json (replacing a case of the same name) and saves the task as a NEW version (patch bumped unless `new_version` is given). ' +
+    'The case shape is checked first. With run (default true) the new case is run right away against the new version.' +
+    ' Returns the task, the version created, the test file, and the case result when it ran.',
   input: z.object({
-    task: taskRef,
+    task_id: taskRef,
     test_case: testCaseArg,
-    version: newVersion,
+    new_version: newVersion,
     run: z.boolean().default(true).describe('Run the stored case afterwards (default true)'),
   }),
   output: savedView.extend({ file: z.string(), result: reportView.nullable() }),
-  annotations: CHANGES_STATE,
+  // With run (default) the new case runs, and a case with allow_network reaches the network.
+  annotations: { ...CHANGES_STATE, openWorldHint: true },
   access: 'write',
   example: {
-    task: 'addition',
+    task_id: 'addition',
     test_case: { name: 'adds-negatives', input: { a: -1, b: -2 }, expected_output: { sum: -3 } },
   },
   async handler(args, ctx) {
     const saved = await addTestCase(
       ctx.app,
-      args.task,
+      args.task_id,
       args.test_case.name,
       testContentOf(args.test_case),
       authorOf(ctx),
-      args.version,
+      args.new_version,
     );
     const result = args.run
       ? reportViewOf(
@@ -250,19 +258,20 @@ const validateTaskInput = defineTool({
   name: 'ratchet_validate_task_input',
   title: 'Check an input against a task\u2019s input schema',
   description:
-    'Validates an input value against the input JSON Schema of a task version (default latest) without running anything, listing each violation with its JSON path. Use it before ratchet_execute_task to fix an input.',
+    'Validates an input value against the input JSON Schema of a task version (default latest) without running anything, listing each violation with its JSON path. Use it before ratchet_execute_task to fix an input.' +
+    ' Returns whether the task has an input schema, valid, and the violations.',
   input: z.object({
-    task: taskRef,
+    task_id: taskRef,
     version: atVersion,
     input: z.unknown().describe('The input value to check'),
   }),
   output: schemaCheckOutput,
   annotations: READ_ONLY,
   access: 'read',
-  example: { task: 'addition', input: { a: 1, b: 2 } },
+  example: { task_id: 'addition', input: { a: 1, b: 2 } },
   async handler(args, ctx) {
     return schemaCheckViewOf(
-      await checkValueAgainstSchema(ctx.app, args.task, 'input', args.input, args.version),
+      await checkValueAgainstSchema(ctx.app, args.task_id, 'input', args.input, args.version),
     );
   },
 });
@@ -273,17 +282,17 @@ const validateTaskOutput = defineTool({
   description:
     'Validates a value against the output JSON Schema of a task version (default latest), listing each violation with its JSON path. Use it to check what a task should return, e.g. the expected_output of a test case.',
   input: z.object({
-    task: taskRef,
+    task_id: taskRef,
     version: atVersion,
     output: z.unknown().describe('The output value to check'),
   }),
   output: schemaCheckOutput,
   annotations: READ_ONLY,
   access: 'read',
-  example: { task: 'addition', output: { sum: 3 } },
+  example: { task_id: 'addition', output: { sum: 3 } },
   async handler(args, ctx) {
     return schemaCheckViewOf(
-      await checkValueAgainstSchema(ctx.app, args.task, 'output', args.output, args.version),
+      await checkValueAgainstSchema(ctx.app, args.task_id, 'output', args.output, args.version),
     );
   },
 });

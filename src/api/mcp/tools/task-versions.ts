@@ -26,9 +26,10 @@ const createTaskVersion = defineTool({
   title: 'Create a task version',
   description:
     'Saves a new version of a task under an explicit version number (new_version must be higher than every stored version, e.g. "2.0.0" for a breaking change). ' +
-    'Fields left out are copied from the latest version. Earlier versions stay runnable by version number.',
+    'Fields left out are copied from the latest version. Earlier versions stay runnable by version number.' +
+    ' Returns the task and the version created.',
   input: z.object({
-    task: taskRef,
+    task_id: taskRef,
     new_version: z.string().min(1).max(64).describe('The version to create (semver, higher than the latest)'),
     code: z.string().min(1).max(1_000_000).optional().describe('New main.js (default: unchanged)'),
     input_schema: jsonSchemaArg.optional().describe('New input schema (default: unchanged)'),
@@ -38,11 +39,11 @@ const createTaskVersion = defineTool({
   output: z.object({ task: taskView, version: versionView.nullable() }),
   annotations: CHANGES_STATE,
   access: 'write',
-  example: { task: 'addition', new_version: '2.0.0', description: 'Adds two numbers (v2)' },
+  example: { task_id: 'addition', new_version: '2.0.0', description: 'Adds two numbers (v2)' },
   async handler(args, ctx) {
     const detail = await updateTaskFromBody(
       ctx.app,
-      args.task,
+      args.task_id,
       {
         version: args.new_version,
         code: args.code,
@@ -60,14 +61,15 @@ const listTaskVersions = defineTool({
   name: 'ratchet_list_task_versions',
   title: 'List task versions',
   description:
-    'Lists every stored version of a task, highest first, with when, where from and by whom each was created.',
-  input: z.object({ task: taskRef }),
+    'Lists every stored version of a task, highest first, with when, where from and by whom each was created.' +
+    ' Returns the task name, its latest version and every version (version, created_at, change_source, changed_by, enabled, tests). Use it to pick a version for ratchet_compare_task_versions or ratchet_execute_task.',
+  input: z.object({ task_id: taskRef }),
   output: z.object({ task: z.string(), latest: z.string().nullable(), versions: z.array(versionView) }),
   annotations: READ_ONLY,
   access: 'read',
-  example: { task: 'addition' },
+  example: { task_id: 'addition' },
   async handler(args, ctx) {
-    const task = await requireTask(ctx.app, args.task);
+    const task = await requireTask(ctx.app, args.task_id);
     const versions = await listVersions(ctx.app, task.id);
     return { task: task.name, latest: task.latestVersion, versions: versions.map(versionViewOf) };
   },
@@ -85,9 +87,10 @@ const compareVersions = defineTool({
   title: 'Compare two task versions',
   description:
     'Compares two versions of a task: a unified diff of main.js, structural diffs (JSON paths added/removed/changed) of the input schema, output schema and metadata, and the test cases added, removed or changed (each with its diff). ' +
-    'Use it to review what an edit did or to find what broke between versions.',
+    'Use it to review what an edit did or to find what broke between versions.' +
+    ' Returns whether they are identical, the code diff with line counts, the schema and metadata changes, and the test changes.',
   input: z.object({
-    task: taskRef,
+    task_id: taskRef,
     from_version: z.string().min(1).max(64).describe('The older version, e.g. "1.0.0"'),
     to_version: atVersion.describe('The newer version (default: the latest)'),
   }),
@@ -113,9 +116,9 @@ const compareVersions = defineTool({
   }),
   annotations: READ_ONLY,
   access: 'read',
-  example: { task: 'addition', from_version: '1.0.0' },
+  example: { task_id: 'addition', from_version: '1.0.0' },
   async handler(args, ctx) {
-    const c = await compareTaskVersions(ctx.app, args.task, args.from_version, args.to_version);
+    const c = await compareTaskVersions(ctx.app, args.task_id, args.from_version, args.to_version);
     return {
       task: c.task,
       from: c.from,
@@ -160,17 +163,17 @@ const backupTaskTool = defineTool({
     'Copies all files of a task version (default latest) into a stored backup and returns its id. Restore later with ratchet_restore_task_backup (which saves the copy as a new version). ' +
     'ratchet_edit_task and ratchet_delete_task take a backup automatically.',
   input: z.object({
-    task: taskRef,
+    task_id: taskRef,
     version: atVersion,
     reason: z.string().max(500).optional().describe('Why the backup was taken, shown when listing backups'),
   }),
   output: backupView,
   annotations: CHANGES_STATE,
   access: 'write',
-  example: { task: 'addition', reason: 'before refactoring' },
+  example: { task_id: 'addition', reason: 'before refactoring' },
   async handler(args, ctx) {
     return backupViewOf(
-      await backupTask(ctx.app, args.task, authorOf(ctx), { version: args.version, reason: args.reason }),
+      await backupTask(ctx.app, args.task_id, authorOf(ctx), { version: args.version, reason: args.reason }),
     );
   },
 });
@@ -179,17 +182,18 @@ const listBackups = defineTool({
   name: 'ratchet_list_task_backups',
   title: 'List task backups',
   description:
-    'Lists the backups of a task (deleted tasks included), newest first, with the version each copied.',
+    'Lists the backups of a task (deleted tasks included), newest first, with the version each copied.' +
+    ' Returns each backup with its backup_id (for ratchet_restore_task_backup), the version it copied, the reason, who took it, when, and its files.',
   input: z.object({
-    task: taskRef,
+    task_id: taskRef,
     limit: z.number().int().min(1).max(200).default(50).describe('At most this many backups (default 50)'),
   }),
   output: z.object({ backups: z.array(backupView) }),
   annotations: READ_ONLY,
   access: 'read',
-  example: { task: 'addition' },
+  example: { task_id: 'addition' },
   async handler(args, ctx) {
-    return { backups: (await listBackupsOfTask(ctx.app, args.task, args.limit)).map(backupViewOf) };
+    return { backups: (await listBackupsOfTask(ctx.app, args.task_id, args.limit)).map(backupViewOf) };
   },
 });
 
@@ -197,13 +201,13 @@ const restoreBackup = defineTool({
   name: 'ratchet_restore_task_backup',
   title: 'Restore a task backup',
   description:
-    'Saves the files of a backup as a NEW version of its task (patch of the latest bumped unless `version` is given); history is never rewritten. ' +
+    'Saves the files of a backup as a NEW version of its task (patch of the latest bumped unless `new_version` is given); history is never rewritten. ' +
     'A deleted task is brought back first. Returns the version created.',
   input: z.object({
     backup_id: z
       .union([z.number().int().positive(), z.string().min(1).max(100)])
       .describe('The backup: numeric id or UUID'),
-    version: z
+    new_version: z
       .string()
       .min(1)
       .max(64)
@@ -219,7 +223,7 @@ const restoreBackup = defineTool({
       typeof args.backup_id === 'string' && /^[0-9]+$/.test(args.backup_id)
         ? Number(args.backup_id)
         : args.backup_id;
-    const r = await restoreTaskBackup(ctx.app, ref, authorOf(ctx), { version: args.version });
+    const r = await restoreTaskBackup(ctx.app, ref, authorOf(ctx), { version: args.new_version });
     return { ...savedViewOf(r), restored_from_version: r.backup.version, undeleted: r.undeleted };
   },
 });

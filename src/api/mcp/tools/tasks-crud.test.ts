@@ -19,7 +19,7 @@ forEachDevBackend(
     assert.deepEqual(created.version.tests, ['two-and-three.json']);
     assert.equal(created.version.change_source, 'mcp');
     assert.equal(created.version.changed_by, 'agent-test');
-    const info = await ok('ratchet_get_task_info', { task: 'adder' });
+    const info = await ok('ratchet_get_task_info', { task_id: 'adder' });
     assert.equal(info.code, ADDER);
     assert.deepEqual(info.input_schema, ADDER_IN);
     assert.deepEqual(info.metadata.tags, ['math']);
@@ -27,7 +27,7 @@ forEachDevBackend(
     assert.deepEqual(info.tests[0].content.expected_output, { sum: 5 });
     assert.deepEqual(info.versions, ['1.0.0']);
     const slim = await ok('ratchet_get_task_info', {
-      task: 'adder',
+      task_id: 'adder',
       include_code: false,
       include_tests: false,
     });
@@ -42,7 +42,7 @@ forEachDevBackend(
     });
     assert.equal(broken.code, 'VALIDATION_ERROR');
     assert.match(broken.message, /main\.js:1:\d+/);
-    assert.equal((await fail('ratchet_get_task_info', { task: 'broken' })).code, 'NOT_FOUND');
+    assert.equal((await fail('ratchet_get_task_info', { task_id: 'broken' })).code, 'NOT_FOUND');
   },
 );
 
@@ -51,7 +51,7 @@ forEachDevBackend(
   async ({ app, ok, fail }) => {
     await seedAdder(app);
     const edited = await ok('ratchet_edit_task', {
-      task: 'adder',
+      task_id: 'adder',
       code: ADDER.replace('input.a + input.b', 'input.b + input.a'),
       tags: ['math', 'edited'],
       output_schema: ADDER_OUT,
@@ -61,21 +61,25 @@ forEachDevBackend(
     assert.deepEqual(edited.changed_files, ['main.js', 'metadata.json', 'output.schema.json']);
     assert.equal(typeof edited.backup_id, 'number');
     const explicit = await ok('ratchet_edit_task', {
-      task: 'adder',
+      task_id: 'adder',
       description: 'v2',
-      version: '2.0.0',
+      new_version: '2.0.0',
       create_backup: false,
     });
     assert.equal(explicit.created_version, '2.0.0');
     assert.equal(explicit.backup_id, null);
-    const low = await fail('ratchet_edit_task', { task: 'adder', description: 'again', version: '1.5.0' });
+    const low = await fail('ratchet_edit_task', {
+      task_id: 'adder',
+      description: 'again',
+      new_version: '1.5.0',
+    });
     assert.equal(low.code, 'CONFLICT');
     assert.match(low.message, /not higher than 2\.0\.0.*pass 2\.0\.1 or higher/);
-    const removed = await ok('ratchet_edit_task', { task: 'adder', output_schema: null });
+    const removed = await ok('ratchet_edit_task', { task_id: 'adder', output_schema: null });
     assert.deepEqual(removed.changed_files, ['output.schema.json']);
-    const nothing = await fail('ratchet_edit_task', { task: 'adder' });
+    const nothing = await fail('ratchet_edit_task', { task_id: 'adder' });
     assert.equal(nothing.code, 'INVALID_ARGUMENTS');
-    const bad = await fail('ratchet_edit_task', { task: 'adder', input_schema: { type: 'nope' } });
+    const bad = await fail('ratchet_edit_task', { task_id: 'adder', input_schema: { type: 'nope' } });
     assert.equal(bad.code, 'VALIDATION_ERROR');
     assert.match(bad.message, /input\.schema\.json/);
   },
@@ -86,18 +90,21 @@ forEachDevBackend(
   async ({ app, ok, fail }) => {
     await seedAdder(app);
     const clone = await ok('ratchet_clone_task', {
-      task: 'adder',
+      task_id: 'adder',
       new_name: 'adder-2',
       include_tests: false,
     });
     assert.equal(clone.version.version, '1.0.0');
     assert.equal(clone.source_version, '1.0.0');
-    assert.notEqual(clone.task.uuid, (await ok('ratchet_get_task_info', { task: 'adder' })).task.uuid);
+    assert.notEqual(clone.task.uuid, (await ok('ratchet_get_task_info', { task_id: 'adder' })).task.uuid);
     assert.equal(
-      (await ok('ratchet_get_task_info', { task: 'adder-2' })).metadata.cloned_from,
+      (await ok('ratchet_get_task_info', { task_id: 'adder-2' })).metadata.cloned_from,
       'adder@1.0.0',
     );
-    assert.equal((await fail('ratchet_clone_task', { task: 'adder', new_name: 'adder-2' })).code, 'CONFLICT');
+    assert.equal(
+      (await fail('ratchet_clone_task', { task_id: 'adder', new_name: 'adder-2' })).code,
+      'CONFLICT',
+    );
 
     const { createSchedule } = await import('../../../services/schedules.ts');
     await createSchedule(app, {
@@ -106,14 +113,14 @@ forEachDevBackend(
       cronExpression: '0 3 * * *',
       input: { a: 1, b: 2 },
     });
-    const refused = await fail('ratchet_delete_task', { task: 'adder' });
+    const refused = await fail('ratchet_delete_task', { task_id: 'adder' });
     assert.equal(refused.code, 'CONFLICT');
     assert.match(refused.message, /nightly.*force: true/);
-    const deleted = await ok('ratchet_delete_task', { task: 'adder', force: true });
+    const deleted = await ok('ratchet_delete_task', { task_id: 'adder', force: true });
     assert.deepEqual(deleted.enabled_schedules, ['nightly']);
     assert.equal(typeof deleted.backup_id, 'number');
-    assert.equal((await fail('ratchet_get_task_info', { task: 'adder' })).code, 'NOT_FOUND');
-    const plain = await ok('ratchet_delete_task', { task: 'adder-2', create_backup: false });
+    assert.equal((await fail('ratchet_get_task_info', { task_id: 'adder' })).code, 'NOT_FOUND');
+    const plain = await ok('ratchet_delete_task', { task_id: 'adder-2', create_backup: false });
     assert.equal(plain.backup_id, null);
   },
 );
@@ -129,6 +136,6 @@ forEachDevBackend('malformed arguments name each bad field', async ({ fail }) =>
     test_cases: [{ name: '../evil', input: {} }],
   });
   assert.match(t.message, /\$\.test_cases\[0\]\.name/);
-  assert.equal((await fail('ratchet_delete_task', { task: 'x', force: 'yes' })).code, 'INVALID_ARGUMENTS');
-  assert.equal((await fail('ratchet_clone_task', { task: 'x' })).code, 'INVALID_ARGUMENTS');
+  assert.equal((await fail('ratchet_delete_task', { task_id: 'x', force: 'yes' })).code, 'INVALID_ARGUMENTS');
+  assert.equal((await fail('ratchet_clone_task', { task_id: 'x' })).code, 'INVALID_ARGUMENTS');
 });

@@ -94,7 +94,8 @@ const createTask = defineTool({
       authorOf(ctx),
     );
     const next = ['ratchet_lint_task_code to check the code for common mistakes'];
-    if ((args.test_cases ?? []).length > 0) next.unshift(`ratchet_run_task_tests { "task": "${args.name}" }`);
+    if ((args.test_cases ?? []).length > 0)
+      next.unshift(`ratchet_run_task_tests { "task_id": "${args.name}" }`);
     else next.unshift(`ratchet_create_test_case to add a test to "${args.name}"`);
     return { ...detailView(detail), next_steps: next };
   },
@@ -107,7 +108,7 @@ const getTaskInfo = defineTool({
     'Returns everything about one task version (default latest): code, input/output schemas, metadata, test cases, and the list of all versions. ' +
     'Use it before editing a task, to see exactly what is stored. Large code can be left out with include_code: false.',
   input: z.object({
-    task: taskRef,
+    task_id: taskRef,
     version: atVersion,
     include_code: z.boolean().default(true).describe('Include main.js (default true)'),
     include_tests: z.boolean().default(true).describe('Include the test cases\u2019 content (default true)'),
@@ -124,9 +125,9 @@ const getTaskInfo = defineTool({
   }),
   annotations: READ_ONLY,
   access: 'read',
-  example: { task: 'addition' },
+  example: { task_id: 'addition' },
   async handler(args, ctx) {
-    const detail = await getTaskDetail(ctx.app, args.task, args.version);
+    const detail = await getTaskDetail(ctx.app, args.task_id, args.version);
     const v = detail.version;
     const versions = await listVersions(ctx.app, detail.id);
     const parse = (text: string): unknown => {
@@ -155,17 +156,18 @@ const editTask = defineTool({
   name: 'ratchet_edit_task',
   title: 'Edit a task',
   description:
-    'Changes a task\u2019s code, schemas, description and/or tags and saves the result as a NEW version (the patch of the latest version is bumped unless `version` is given; a given version must be higher than the latest). ' +
+    'Changes a task\u2019s code, schemas, description and/or tags and saves the result as a NEW version (the patch of the latest version is bumped unless `new_version` is given; a given version must be higher than the latest). ' +
     'Fields left out keep their current value. The edited task is checked before saving; if it does not load, nothing is stored and each problem is listed. ' +
-    'With create_backup (default true) the current latest version is copied to a backup first (restore with ratchet_restore_task_backup).',
+    'With create_backup (default true) the current latest version is copied to a backup first (restore with ratchet_restore_task_backup).' +
+    ' Returns the task, the version created, the previous version, the changed files and the backup id.',
   input: z.object({
-    task: taskRef,
+    task_id: taskRef,
     code: z.string().min(1).max(1_000_000).optional().describe('New main.js'),
     input_schema: jsonSchemaArg.nullable().optional().describe('New input schema; null removes it'),
     output_schema: jsonSchemaArg.nullable().optional().describe('New output schema; null removes it'),
     description: z.string().max(2000).optional().describe('New description'),
     tags: z.array(z.string().min(1).max(50)).max(30).optional().describe('New tags (replace the old ones)'),
-    version: newVersion,
+    new_version: newVersion,
     create_backup: z
       .boolean()
       .default(true)
@@ -177,12 +179,12 @@ const editTask = defineTool({
   annotations: CHANGES_STATE,
   access: 'write',
   example: {
-    task: 'greeter',
+    task_id: 'greeter',
     description: 'Greets a person by name, politely',
     tags: ['example', 'greeting'],
   },
   async handler(args, ctx) {
-    const { files } = await readTaskFiles(ctx.app, args.task);
+    const { files } = await readTaskFiles(ctx.app, args.task_id);
     const changes: Record<string, string | null> = {};
     if (args.code !== undefined) changes['main.js'] = args.code;
     for (const [arg, file] of [
@@ -205,9 +207,11 @@ const editTask = defineTool({
       );
     }
     const backup = args.create_backup
-      ? await backupTask(ctx.app, args.task, authorOf(ctx), { reason: 'before ratchet_edit_task' })
+      ? await backupTask(ctx.app, args.task_id, authorOf(ctx), { reason: 'before ratchet_edit_task' })
       : null;
-    const saved = await writeTaskFiles(ctx.app, args.task, changes, authorOf(ctx), { version: args.version });
+    const saved = await writeTaskFiles(ctx.app, args.task_id, changes, authorOf(ctx), {
+      version: args.new_version,
+    });
     return { ...savedViewOf(saved), backup_id: backup?.id ?? null };
   },
 });
@@ -218,9 +222,10 @@ const deleteTask = defineTool({
   description:
     'Deletes a task (soft delete: it disappears from lists and cannot run; its versions, executions and jobs stay as history). ' +
     'A task still used by enabled schedules or unfinished jobs is refused unless force is true. ' +
-    'With create_backup (default true) the latest version is copied first; ratchet_restore_task_backup with that backup id brings the task back.',
+    'With create_backup (default true) the latest version is copied first; ratchet_restore_task_backup with that backup id brings the task back.' +
+    ' Returns the deleted task, the backup id, and the enabled schedules and active jobs that still use it.',
   input: z.object({
-    task: taskRef,
+    task_id: taskRef,
     create_backup: z
       .boolean()
       .default(true)
@@ -238,11 +243,12 @@ const deleteTask = defineTool({
       .describe('Enabled schedules of the task (still there; they will fail)'),
     active_jobs: z.number().int().describe('Queued, running or retrying jobs of the task'),
   }),
-  annotations: DESTRUCTIVE,
+  // Deleting again finds nothing to delete: no further effect.
+  annotations: { ...DESTRUCTIVE, idempotentHint: true },
   access: 'write',
-  example: { task: 'greeter' },
+  example: { task_id: 'greeter' },
   async handler(args, ctx) {
-    const out = await deleteTaskSafely(ctx.app, args.task, authorOf(ctx), {
+    const out = await deleteTaskSafely(ctx.app, args.task_id, authorOf(ctx), {
       force: args.force,
       backup: args.create_backup,
     });
@@ -260,12 +266,13 @@ const cloneTaskTool = defineTool({
   title: 'Clone a task',
   description:
     'Creates a new task (new name, new UUID, version 1.0.0 unless given) with the code, schemas, metadata and test cases of an existing task version. ' +
-    'Use it to start a variation without touching the original. metadata.cloned_from records the source.',
+    'Use it to start a variation without touching the original. metadata.cloned_from records the source.' +
+    ' Returns the source task and version and the new task with its version.',
   input: z.object({
-    task: taskRef,
+    task_id: taskRef,
     new_name: z.string().min(1).max(100).describe('Name of the new task; must not exist yet'),
     from_version: atVersion,
-    version: z.string().min(1).max(64).optional().describe('Version of the clone (default "1.0.0")'),
+    new_version: z.string().min(1).max(64).optional().describe('Version of the clone (default "1.0.0")'),
     description: z
       .string()
       .max(2000)
@@ -281,10 +288,10 @@ const cloneTaskTool = defineTool({
   }),
   annotations: CHANGES_STATE,
   access: 'write',
-  example: { task: 'addition', new_name: 'addition-copy' },
+  example: { task_id: 'addition', new_name: 'addition-copy' },
   async handler(args, ctx) {
-    const r = await cloneTask(ctx.app, args.task, args.new_name, authorOf(ctx), {
-      version: args.version,
+    const r = await cloneTask(ctx.app, args.task_id, args.new_name, authorOf(ctx), {
+      version: args.new_version,
       description: args.description,
       fromVersion: args.from_version,
       withoutTests: !args.include_tests,

@@ -18,7 +18,8 @@ const listTemplates = defineTool({
   title: 'List task templates',
   description:
     'Lists the task templates ratchet_generate_from_template can start from: name, what it does, the files it writes, and `aliases` — the original Ratchet template names (http_api_call, data_transform, validation, webhook_handler, scheduled_job) that select it. ' +
-    '`not_available` names original templates that have no equivalent here and what to use instead.',
+    '`not_available` names original templates that have no equivalent here and what to use instead.' +
+    ' Returns the templates and the original names that are not available.',
   input: z.object({}),
   output: z.object({
     templates: z.array(

@@ -18,11 +18,20 @@ export const testCaseArg = z
       .optional()
       .describe('Exact output expected (compare with "assertions" for parts)'),
     expected_error: z
-      .object({ type: z.string().optional(), message: z.string().optional() })
+      .object({
+        type: z.string().optional().describe('Error class the run must throw, e.g. "DataError"'),
+        message: z.string().optional().describe('A substring the error message must contain'),
+      })
       .optional()
       .describe('The run must fail with this error class and/or message substring'),
     assertions: z
-      .array(z.looseObject({ path: z.string(), operator: z.string(), expected: z.unknown().optional() }))
+      .array(
+        z.looseObject({
+          path: z.string().describe('JSON path into the output, e.g. "$.items[0].id"'),
+          operator: z.string().describe('How to compare: "equals", "contains", "exists", "gt", …'),
+          expected: z.unknown().optional().describe('The value to compare with (not for "exists")'),
+        }),
+      )
       .optional()
       .describe(
         'Checks on parts of the output: { path: "$.items[0].id", operator: "equals"|"contains"|"exists"|"gt"|…, expected }',
