@@ -2,6 +2,7 @@
 // renderToolDocs (every tool: description, access, annotations, input fields, output fields and an
 // example call) feeds the docs tools and docs/mcp.md; renderMcpDocs adds the setup sections.
 // `ratchet mcp docs > docs/mcp.md` regenerates the file; a test checks it is up to date.
+import { DEPRECATED_ARGUMENTS } from './aliases.ts';
 import { toolJsonSchemas } from './framework.ts';
 import type { ToolDefinition } from './tool.ts';
 import { ALL_TOOLS } from './tools/index.ts';
@@ -72,7 +73,9 @@ function hints(def: ToolDefinition): string {
     a.readOnlyHint ? 'read-only' : 'changes state',
     a.destructiveHint ? 'destructive' : undefined,
     a.idempotentHint ? 'idempotent' : undefined,
-    a.openWorldHint ? 'open world (runs task code that may call external services)' : undefined,
+    a.openWorldHint
+      ? 'open world (reaches outside Ratchet: task code that may call external services, the network or server files)'
+      : undefined,
   ].filter((x): x is string => x !== undefined);
   return on.join(', ');
 }
@@ -190,6 +193,17 @@ expects; errors carry \`structuredContent.error\` = \`{ code, message, details }
 
 `;
 
+const NAMING = [
+  'Arguments use one name per concept: `task_id` is always the task (its numeric id, UUID or name),',
+  '`version` picks a stored version, `new_version` is the version a change is saved as, lists page',
+  'with `page` and `limit`, and flags that add detail are `include_*`. Older names are still',
+  'accepted and renamed (the result then carries a note): ' +
+    Object.entries(DEPRECATED_ARGUMENTS)
+      .map(([old, now]) => `\`${old}\` → \`${now}\``)
+      .join(', ') +
+    ' — only where the tool has the new name and not the old one.',
+].join('\n');
+
 /** docs/mcp.md: setup, resources, prompts and every tool. */
 export function renderMcpDocs(tools: readonly ToolDefinition[] = ALL_TOOLS): string {
   const index = tools
@@ -201,5 +215,5 @@ export function renderMcpDocs(tools: readonly ToolDefinition[] = ALL_TOOLS): str
           .replace(/^-|-$/g, '')}) — ${t.title}`,
     )
     .join('\n');
-  return `${SETUP}${index}\n\n${renderToolDocs(tools)}`;
+  return `${SETUP}${NAMING}\n\n${index}\n\n${renderToolDocs(tools)}`;
 }
