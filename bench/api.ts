@@ -119,15 +119,27 @@ interface Served {
   stop(): Promise<number | null>;
 }
 
+export interface ServeForBenchOptions {
+  /** Node flags before the CLI script (e.g. `--import` of a probe). */
+  nodeArgs?: string[];
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+}
+
 /** `ratchet serve --port 0` in `dir`; resolves when /ready is 200. */
-export async function startServeForBench(dir: string, configYaml: string): Promise<Served> {
+export async function startServeForBench(
+  dir: string,
+  configYaml: string,
+  opts: ServeForBenchOptions = {},
+): Promise<Served> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first with npx tsc -p tsconfig.build.json`);
   writeFileSync(join(dir, 'ratchet.yaml'), configYaml);
-  const child = spawn(process.execPath, [CLI, 'serve', '--config', 'ratchet.yaml', '--port', '0'], {
+  const args = [...(opts.nodeArgs ?? []), CLI, 'serve', '--config', 'ratchet.yaml', '--port', '0'];
+  const child = spawn(process.execPath, args, {
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
     // The environment wins over the file: whatever the YAML says, a bench never meets a rate limit.
-    env: { ...process.env, RATCHET_SERVER__RATE_LIMIT__ENABLED: 'false' },
+    env: { ...process.env, ...opts.env, RATCHET_SERVER__RATE_LIMIT__ENABLED: 'false' },
   });
   const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
   let out = '';

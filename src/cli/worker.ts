@@ -18,8 +18,9 @@ export function registerWorker(program: Command): void {
         const threads =
           flags.threads === undefined ? undefined : parseNonNegativeInt(flags.threads, '--threads');
         const node = await startWorkers(app, { workerId: flags.id, threads: threads || undefined });
+        const onDemand = app.config.server.workers.idle_thread_seconds > 0 ? ' (started on demand)' : '';
         process.stderr.write(
-          `worker ${node.id} started: ${node.pool.size} executor thread(s) on ${app.store.url}\n`,
+          `worker ${node.id} started: ${node.pool.size} executor thread(s)${onDemand} on ${app.store.url}\n`,
         );
         await new Promise<void>((resolve) => {
           const stop = (signal: string): void => {

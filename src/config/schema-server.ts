@@ -107,6 +107,14 @@ const workers = z
       .describe(
         'Claimed jobs queued ahead in each executor thread, so threads never wait for the next claim (1: claim only for idle threads)',
       ),
+    idle_thread_seconds: z
+      .number()
+      .int()
+      .min(0)
+      .default(60)
+      .describe(
+        'Executor threads start when work arrives and exit after this many seconds without a run, so an idle server holds none (each costs its own V8 heap and sandbox memory); 0 starts them all at start-up and keeps them',
+      ),
     shutdown_grace_seconds: z
       .number()
       .int()

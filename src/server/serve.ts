@@ -124,7 +124,10 @@ export async function startServer(
     });
     if (config.server.workers.embedded) {
       running.workers = await startWorkerNode(app, { log: (m) => say(`worker: ${m}`) });
-      say(`embedded worker ${running.workers.id}: ${running.workers.pool.size} executor thread(s)`);
+      const onDemand = config.server.workers.idle_thread_seconds > 0 ? ', started on demand' : '';
+      say(
+        `embedded worker ${running.workers.id}: ${running.workers.pool.size} executor thread(s)${onDemand}`,
+      );
     }
     scheduler = startScheduler(app, {
       onError: (err) => say(`scheduler: ${err instanceof Error ? err.message : String(err)}`),

@@ -66,6 +66,7 @@ class DirectExecutor {
     const size = w.worker_count > 0 ? w.worker_count : availableParallelism();
     this.pool = new ExecutorPool({
       size,
+      idleThreadMs: w.idle_thread_seconds * 1000,
       http: httpOptionsFromConfig(app.config),
       limits: runtimeLimitsFromConfig(app.config),
       restartOnCrash: w.restart_on_crash,

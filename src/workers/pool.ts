@@ -4,15 +4,17 @@
 // started yet can be withdrawn (cancel, hand-back) and is moved to an idle thread when another
 // thread's queue is stuck behind a long run (work stealing). The supervisor (supervisor.ts) restarts
 // threads that die and replaces threads that hang; their unstarted runs go to other threads.
+// With idleThreadMs, threads start only when work needs them and exit after idling that long: an
+// idle server keeps no executor thread (each holds its own V8 heap and WebAssembly instances).
 import { Worker } from 'node:worker_threads';
 import type { HttpClientOptions } from '../http/client.ts';
 import type { RuntimeLimits, TaskRunResult } from '../runtime/run-task.ts';
 import type { ProgressEvent } from '../runtime/types.ts';
 import type { ExecutorThreadData, FromThread, RunMessage } from './messages.ts';
-import { Slot, type PoolRun, type RunRequest } from './slot.ts';
+import { Slot, notStarted, poolFailure, type PoolRun, type RunRequest } from './slot.ts';
 import { Supervisor, type SupervisorOptions } from './supervisor.ts';
 
-export { Slot, type PoolRun, type RunRequest } from './slot.ts';
+export { Slot, poolFailure, type PoolRun, type RunRequest } from './slot.ts';
 
 const THREAD_URL = new URL(
   `./executor-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
@@ -33,19 +35,11 @@ export interface PoolOptions extends SupervisorOptions {
   depth?: number;
   http: HttpClientOptions;
   limits: RuntimeLimits;
-}
-
-/** A failure the pool itself reports for a run (thread crashed or was replaced). */
-export function poolFailure(type: string, message: string, executionId: string): TaskRunResult {
-  return {
-    status: 'FAILED',
-    executionId,
-    error: { type, message },
-    logs: [],
-    progress: [],
-    http: [],
-    durationMs: 0,
-  };
+  /**
+   * Start threads on demand and let a thread exit after this long without a run
+   * (server.workers.idle_thread_seconds); 0 or absent: every thread runs from construction on.
+   */
+  idleThreadMs?: number;
 }
 
 export class ExecutorPool {
@@ -57,6 +51,9 @@ export class ExecutorPool {
   private waiting: PoolRun[] = [];
   private dispatchQueued = false;
   private closed = false;
+  /** Slots with no thread until work needs one (on-demand pools: not started yet, or retired). */
+  private readonly dormant: boolean[] = [];
+  private idleTimer?: NodeJS.Timeout;
   /** Called whenever a run leaves a thread (the queue worker claims more). */
   onFree: () => void = () => {};
 
@@ -64,8 +61,47 @@ export class ExecutorPool {
     this.opts = opts;
     this.depth = Math.max(1, opts.depth ?? 1);
     this.supervisor = new Supervisor(this, opts);
-    for (let i = 0; i < opts.size; i++) this.slots.push(this.startThread(i));
+    const idleMs = opts.idleThreadMs ?? 0;
+    for (let i = 0; i < opts.size; i++) {
+      this.dormant.push(idleMs > 0);
+      this.slots.push(idleMs > 0 ? undefined : this.startThread(i));
+    }
+    if (idleMs > 0) {
+      this.idleTimer = setInterval(() => this.retireIdle(idleMs), Math.max(10, Math.min(5000, idleMs / 4)));
+      this.idleTimer.unref();
+    }
     this.supervisor.start();
+  }
+
+  private dormantCount(): number {
+    return this.dormant.filter(Boolean).length;
+  }
+
+  /** Threads running now (on-demand pools start them with work and retire them when idle). */
+  threadCount(): number {
+    return this.slots.filter((s) => s !== undefined).length;
+  }
+
+  /** Starts a thread in a dormant slot; undefined when every slot has one (or is restarting). */
+  private wake(): Slot | undefined {
+    const index = this.dormant.indexOf(true);
+    if (index < 0 || this.closed) return undefined;
+    this.dormant[index] = false;
+    const slot = this.startThread(index);
+    this.slots[index] = slot;
+    return slot;
+  }
+
+  /** Ends the threads that had nothing to do for idleMs; their slots start a new thread on demand. */
+  private retireIdle(idleMs: number): void {
+    const now = Date.now();
+    for (const slot of this.live()) {
+      if (slot.runs.size > 0 || now - slot.lastUsed < idleMs) continue;
+      slot.exiting = true;
+      this.slots[slot.index] = undefined;
+      this.dormant[slot.index] = true;
+      void slot.worker.terminate();
+    }
   }
 
   get size(): number {
@@ -76,14 +112,15 @@ export class ExecutorPool {
     return this.slots.filter((s): s is Slot => s !== undefined && !s.exiting);
   }
 
-  /** Threads with nothing sent to them. */
+  /** Threads with nothing sent to them (a dormant slot counts: it starts a thread on demand). */
   freeSlots(): number {
-    return Math.max(0, this.live().filter((s) => s.runs.size === 0).length - this.waiting.length);
+    const idle = this.live().filter((s) => s.runs.size === 0).length + this.dormantCount();
+    return Math.max(0, idle - this.waiting.length);
   }
 
-  /** Runs the live threads can still take (free local-queue entries, less runs already waiting). */
+  /** Runs the threads can still take (free local-queue entries, less runs already waiting). */
   freeCapacity(): number {
-    let room = 0;
+    let room = this.dormantCount() * this.depth;
     for (const s of this.live()) room += s.room;
     return room - this.waiting.length;
   }
@@ -99,9 +136,9 @@ export class ExecutorPool {
     return this.slots.filter((s) => s && s.runs.size > 0).length;
   }
 
-  /** True when some live thread has nothing to do. */
+  /** True when some thread has nothing to do (or a dormant slot could start one). */
   hasIdleThread(): boolean {
-    return this.live().some((s) => s.runs.size === 0);
+    return this.dormant.includes(true) || this.live().some((s) => s.runs.size === 0);
   }
 
   startThread(index: number): Slot {
@@ -209,6 +246,14 @@ export class ExecutorPool {
       // The thread with the shortest queue (an idle one first) takes the next run.
       let best: Slot | undefined;
       for (const s of live) if (s.room > 0 && (!best || s.runs.size < best.runs.size)) best = s;
+      // No idle thread: a dormant slot starts one (its messages wait until the thread is up).
+      if (!best || best.runs.size > 0) {
+        const woken = this.wake();
+        if (woken) {
+          live.push(woken);
+          best = woken;
+        }
+      }
       if (!best) break;
       const message = best.prepare(this.waiting.shift()!);
       const batch = batches.get(best);
@@ -271,6 +316,7 @@ export class ExecutorPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.idleTimer);
     this.supervisor.stop();
     const slots = this.slots.filter((s): s is Slot => s !== undefined);
     this.slots.fill(undefined);
@@ -281,9 +327,4 @@ export class ExecutorPool {
     }
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
-}
-
-/** What a withdrawn run resolves with: a cancel that happened before the sandbox started. */
-function notStarted(run: PoolRun): TaskRunResult {
-  return poolFailure('CancelledError', 'the job was cancelled before it started', run.request.executionUuid);
 }

@@ -27,6 +27,8 @@ export class Slot {
   /** Runs sent to the thread and not finished, in the order sent (the thread's FIFO order). */
   readonly runs = new Map<number, PoolRun>();
   readonly startedAt = Date.now();
+  /** When a run was last sent to or left the thread (idle threads of on-demand pools exit). */
+  lastUsed = Date.now();
   /** Pending health ping id and when it was sent. */
   ping?: { id: number; at: number };
   exiting?: boolean;
@@ -63,6 +65,7 @@ export class Slot {
   prepare(run: PoolRun): RunMessage {
     const seq = this.nextSeq++;
     const ring = this.freeRing.pop()!;
+    this.lastUsed = Date.now();
     run.seq = seq;
     run.ring = ring;
     this.runs.set(seq, run);
@@ -84,6 +87,7 @@ export class Slot {
     if (!run) return undefined;
     this.runs.delete(seq);
     this.freeRing.push(run.ring!);
+    this.lastUsed = Date.now();
     return run;
   }
 
@@ -103,4 +107,22 @@ export class Slot {
   interrupt(jobId: number): void {
     Atomics.store(this.control, CONTROL.CANCEL, jobId);
   }
+}
+
+/** A failure the pool itself reports for a run (thread crashed or was replaced). */
+export function poolFailure(type: string, message: string, executionId: string): TaskRunResult {
+  return {
+    status: 'FAILED',
+    executionId,
+    error: { type, message },
+    logs: [],
+    progress: [],
+    http: [],
+    durationMs: 0,
+  };
+}
+
+/** What a withdrawn run resolves with: a cancel that happened before the sandbox started. */
+export function notStarted(run: PoolRun): TaskRunResult {
+  return poolFailure('CancelledError', 'the job was cancelled before it started', run.request.executionUuid);
 }

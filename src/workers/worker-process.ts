@@ -72,6 +72,7 @@ export async function startWorkerNode(app: WorkerApp, opts: WorkerNodeOptions = 
   const pool = new ExecutorPool({
     size: threads,
     depth: w.prefetch_per_thread,
+    idleThreadMs: w.idle_thread_seconds * 1000,
     http: httpOptionsFromConfig(config),
     limits: runtimeLimitsFromConfig(config),
     restartOnCrash: w.restart_on_crash,

@@ -15,7 +15,6 @@ import { readTaskFiles } from '../../../services/task-edits.ts';
 import { allows } from '../../../services/roles.ts';
 import { checkMainJs } from '../../../tasks/code-check.ts';
 import { formatProblem } from '../../../tasks/types.ts';
-import type { TaskTestReport } from '../../../tasks/testing/runner.ts';
 import {
   CHANGES_STATE,
   READ_ONLY,
@@ -28,57 +27,7 @@ import {
   taskRef,
 } from './dev-common.ts';
 import { testCaseArg, testContentOf } from './test-case-arg.ts';
-
-const caseView = z.object({
-  name: z.string(),
-  file: z.string(),
-  status: z.enum(['passed', 'failed', 'error']).describe('error: the test file itself is unusable'),
-  duration_ms: z.number(),
-  message: z.string().nullable().describe('Why it did not pass'),
-  diff: z.array(z.string()).describe('"- $.x: expected" / "+ $.x: actual" lines when the output differed'),
-  error: z
-    .unknown()
-    .describe('The task error { type, message, location } when it threw unexpectedly, else null'),
-  output: z.unknown().describe('What the task returned (null when it threw)'),
-  logs: z.array(z.string()).describe('console output of the run'),
-});
-
-const reportView = z.object({
-  task: z.string(),
-  version: z.string(),
-  passed: z.number().int(),
-  failed: z.number().int(),
-  errors: z.number().int(),
-  not_run: z.number().int().describe('Skipped after a failure with stop_on_failure'),
-  filtered_out: z.number().int(),
-  success: z.boolean().describe('True when at least one case ran and every case that ran passed'),
-  cases: z.array(caseView),
-});
-
-function reportViewOf(r: TaskTestReport): z.input<typeof reportView> {
-  const [name, version] = r.task.path.split('@');
-  return {
-    task: name ?? r.task.name,
-    version: version ?? r.task.version,
-    passed: r.passed,
-    failed: r.failed,
-    errors: r.errors,
-    not_run: r.notRun,
-    filtered_out: r.filteredOut,
-    success: r.cases.length > 0 && r.failed === 0 && r.errors === 0,
-    cases: r.cases.map((c) => ({
-      name: c.name,
-      file: c.file,
-      status: c.status,
-      duration_ms: Math.round(c.durationMs * 100) / 100,
-      message: c.message ?? null,
-      diff: c.diff ?? [],
-      error: c.error ?? null,
-      output: c.output ?? null,
-      logs: c.logs.map((l) => `[${l.level}] ${l.message}`),
-    })),
-  };
-}
+import { reportView, reportViewOf } from './test-report-view.ts';
 
 const validateTask = defineTool({
   name: 'ratchet_validate_task',

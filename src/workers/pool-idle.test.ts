@@ -1,0 +1,112 @@
+// On-demand executor threads (idleThreadMs): no thread until work arrives, a second thread only
+// when the first is busy, threads exit after idling, and a retired slot starts a new thread for
+// the next run. Capacity figures count dormant slots as free, so the queue worker claims for them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ExecutorPool } from './pool.ts';
+import { DEFAULT_RUNTIME_LIMITS } from '../runtime/run-task.ts';
+import { defaultHttpOptions } from '../http/client.ts';
+
+const FILES = {
+  'metadata.json': JSON.stringify({ name: 'wait', version: '1.0.0' }),
+  'main.js':
+    'function main(i) { const end = Date.now() + (i.ms || 0); while (Date.now() < end) {} return { ok: i.n }; }',
+};
+
+function request(jobId: number, input: unknown) {
+  return {
+    jobId,
+    executionId: jobId,
+    executionUuid: `exec-${jobId}`,
+    versionId: 1,
+    files: () => FILES,
+    label: 'wait@1.0.0',
+    input,
+    timeoutMs: 60_000,
+    context: { taskId: 't', taskVersion: '1.0.0', jobId: String(jobId) },
+  };
+}
+
+function pool(idleThreadMs: number, size = 2, depth = 4): ExecutorPool {
+  return new ExecutorPool({
+    size,
+    depth,
+    idleThreadMs,
+    http: { ...defaultHttpOptions },
+    limits: DEFAULT_RUNTIME_LIMITS,
+    restartOnCrash: true,
+    healthCheckIntervalMs: 1000,
+  });
+}
+
+test('an on-demand pool starts no thread until work arrives, yet reports its full capacity', async () => {
+  const p = pool(60_000);
+  try {
+    assert.equal(p.threadCount(), 0);
+    assert.equal(p.freeSlots(), 2);
+    assert.equal(p.freeCapacity(), 8);
+    assert.equal(p.hasIdleThread(), true);
+    assert.deepEqual((await p.run(request(1, { n: 1 }))).output, { ok: 1 });
+    assert.equal(p.threadCount(), 1, 'one run at a time needs one thread');
+    assert.deepEqual((await p.run(request(2, { n: 2 }))).output, { ok: 2 });
+    assert.equal(p.threadCount(), 1, 'the idle thread takes the next run');
+  } finally {
+    await p.close();
+  }
+});
+
+test('concurrent runs start more threads, up to the pool size', async () => {
+  const p = pool(60_000);
+  try {
+    const runs = [1, 2, 3, 4, 5].map((n) => p.run(request(n, { n, ms: 100 })));
+    await sleep(0);
+    assert.equal(p.threadCount(), 2);
+    assert.equal(p.freeCapacity(), 8 - 5);
+    const results = await Promise.all(runs);
+    assert.deepEqual(
+      results.map((r) => r.output),
+      [1, 2, 3, 4, 5].map((n) => ({ ok: n })),
+    );
+  } finally {
+    await p.close();
+  }
+});
+
+test('idle threads exit after idleThreadMs and a later run starts a new one', async () => {
+  const p = pool(300);
+  try {
+    await Promise.all([1, 2].map((n) => p.run(request(n, { n, ms: 50 }))));
+    assert.equal(p.threadCount(), 2);
+    for (let i = 0; i < 100 && p.threadCount() > 0; i++) await sleep(20);
+    assert.equal(p.threadCount(), 0, 'both threads retired');
+    assert.equal(p.freeSlots(), 2);
+    assert.deepEqual((await p.run(request(3, { n: 3 }))).output, { ok: 3 });
+    assert.equal(p.threadCount(), 1);
+  } finally {
+    await p.close();
+  }
+});
+
+test('a busy thread is never retired, however long its run takes', async () => {
+  const p = pool(100, 1);
+  try {
+    const long = p.run(request(1, { n: 1, ms: 600 }));
+    await sleep(400);
+    assert.equal(p.threadCount(), 1);
+    assert.deepEqual((await long).output, { ok: 1 });
+  } finally {
+    await p.close();
+  }
+});
+
+test('without idleThreadMs every thread starts with the pool and stays', async () => {
+  const p = pool(0);
+  try {
+    assert.equal(p.threadCount(), 2);
+    assert.deepEqual((await p.run(request(1, { n: 1 }))).output, { ok: 1 });
+    assert.equal(p.threadCount(), 2);
+  } finally {
+    await p.close();
+  }
+});
