@@ -222,6 +222,26 @@ export interface TaskBackupsTable {
   created_at: Millis;
 }
 
+export type McpTaskStatus = 'working' | 'input_required' | 'completed' | 'failed' | 'cancelled';
+
+export interface McpTasksTable {
+  id: string;
+  owner: string;
+  tool: string;
+  status: McpTaskStatus;
+  status_message: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+  ttl_ms: Millis;
+  poll_interval_ms: number;
+  result: JsonText | null;
+  error: JsonText | null;
+  execution_ids: JsonText;
+  node: string;
+  heartbeat_at: Millis;
+  expires_at: Millis;
+}
+
 export interface DatabaseSchema {
   tasks: TasksTable;
   task_versions: TaskVersionsTable;
@@ -235,6 +255,7 @@ export interface DatabaseSchema {
   audit_log: AuditLogTable;
   results: ResultsTable;
   task_backups: TaskBackupsTable;
+  mcp_tasks: McpTasksTable;
 }
 
 /** Every table Ratchet owns, in the order stats and tests list them. */
@@ -251,4 +272,5 @@ export const TABLES = [
   'audit_log',
   'results',
   'task_backups',
+  'mcp_tasks',
 ] as const satisfies readonly (keyof DatabaseSchema)[];

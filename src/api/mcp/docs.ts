@@ -89,7 +89,7 @@ export function renderToolDoc(def: ToolDefinition): string {
     '',
     def.description,
     '',
-    `Access: **${def.access}** · ${hints(def)}`,
+    `Access: **${def.access}** · ${hints(def)}${def.taskSupport ? ' · can run as an MCP task (2025-11-25 clients, see Long runs)' : ''}`,
     '',
     fieldTable(input as JsonSchema),
     `Returns (structuredContent, also as JSON text): ${outputFields(output as JsonSchema)}.`,
@@ -168,8 +168,25 @@ HTTP connect to \`/mcp\` (POST; the server is stateless, so GET and DELETE answe
 
 \`ratchet_execute_task\` and \`ratchet_batch_execute\` send \`notifications/progress\` when the request
 carries a progress token (the task's \`reportProgress\` calls), so a client that resets its timeout
-on progress never times out. For runs longer than a client will wait, queue a job instead
-(\`ratchet_create_job\`) and follow it with \`ratchet_get_job_status\`.
+on progress never times out. Beyond that it depends on the protocol the client speaks:
+
+- **Initialize-based clients (2025-11-25): tasks.** Both tools are listed with
+  \`execution: { taskSupport: "optional" }\` and the server declares the \`tasks\` capability
+  (\`list\`, \`cancel\`, \`requests.tools.call\`). A \`tools/call\` carrying \`params.task\` (optionally
+  \`{ "ttl": ms }\`) answers at once with \`{ task: { taskId, status: "working", ttl, pollInterval, … } }\`
+  while the call runs in the background on the node that received it. Poll \`tasks/get\` (its
+  \`statusMessage\` carries the progress, e.g. \`50% — processed b\`), fetch the call's
+  \`CallToolResult\` with \`tasks/result\` (it waits until the task ends), list yours with
+  \`tasks/list\`, and stop one with \`tasks/cancel\` (its executions end \`CANCELLED\`). A call
+  returning a tool error ends \`failed\`. Task state is kept in the database (table \`mcp_tasks\`), so
+  any server node answers these requests; a task is visible only to the API key (or, over stdio,
+  the local user) that created it, and is deleted after its ttl (default 1 hour, held between
+  1 minute and 24 hours). A task whose server process died is reported \`failed\` once its
+  heartbeat has been silent for 30 seconds.
+- **2026-07-28 clients: progress and jobs.** That protocol removed tasks, so neither the
+  capability nor \`execution.taskSupport\` is offered and a \`task\` parameter is ignored. Rely on
+  progress notifications, or for runs longer than the client will wait queue a job
+  (\`ratchet_create_job\`) and follow it with \`ratchet_get_job_status\` (which can wait for the end).
 
 ## Resources
 

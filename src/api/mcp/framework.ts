@@ -4,7 +4,12 @@
 // handlers get a ToolContext (progress through the request's progress token, cancellation
 // signal), and results are structuredContent plus the same JSON as text.
 import { z } from 'zod';
-import type { McpServer, ServerContext, StandardSchemaWithJSON } from '@modelcontextprotocol/server';
+import type {
+  McpServer,
+  RegisteredTool,
+  ServerContext,
+  StandardSchemaWithJSON,
+} from '@modelcontextprotocol/server';
 import type { Ratchet } from '../../app.ts';
 import { renameDeprecatedArguments } from './aliases.ts';
 import { argumentErrors, errorResult } from './errors.ts';
@@ -117,9 +122,9 @@ export function registerToolDefinition(
   def: ToolDefinition,
   app: Ratchet,
   principal: ToolPrincipal,
-): void {
+): RegisteredTool {
   const schemas = schemasOf(def);
-  mcp.registerTool(
+  const registered = mcp.registerTool(
     def.name,
     {
       title: def.title,
@@ -131,4 +136,7 @@ export function registerToolDefinition(
     async (rawArgs: unknown, ctx: ServerContext) =>
       runTool(def, rawArgs, { app, principal, progress: progressReporter(ctx), signal: ctx.mcpReq.signal }),
   );
+  // Listed as `execution` in tools/list (the 2026-07-28 codec drops it: tasks left that protocol).
+  if (def.taskSupport) registered.execution = { taskSupport: def.taskSupport };
+  return registered;
 }

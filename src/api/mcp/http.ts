@@ -9,13 +9,14 @@ import { toWebRequest } from '@modelcontextprotocol/node';
 import type { Ratchet } from '../../app.ts';
 import type { Principal } from '../../server/auth.ts';
 import { createMcpServer } from './server.ts';
+import { drainMcpTaskRuns } from './task-runner.ts';
 import type { ToolPrincipal } from './tool.ts';
 
 export const MCP_PATH = '/mcp';
 
 export function toolPrincipal(p: Principal | null | undefined): ToolPrincipal {
   if (!p || p.kind === 'anonymous') return { name: 'anonymous', role: 'admin' };
-  return { name: p.name, role: p.role };
+  return { name: p.name, role: p.role, id: `key:${p.keyId}` };
 }
 
 function principalOf(authInfo: AuthInfo | undefined): ToolPrincipal {
@@ -60,7 +61,11 @@ export interface McpPluginOptions extends Record<string, unknown> {
 /** Registers /mcp (POST for requests; GET/DELETE answered by the SDK: 405 in stateless mode). */
 export async function mcpPlugin(server: FastifyInstance, opts: McpPluginOptions): Promise<void> {
   const handler = createRatchetMcpHandler(opts.app, (m) => server.log.warn(m));
-  server.addHook('onClose', async () => handler.close());
+  server.addHook('onClose', async () => {
+    // Task-augmented calls still running here get a moment to store their results.
+    await drainMcpTaskRuns(5000);
+    await handler.close();
+  });
   server.route({
     method: ['GET', 'POST', 'DELETE'],
     url: MCP_PATH,

@@ -10,6 +10,7 @@ import { startScheduler, type SchedulerHandle } from '../../scheduler/scheduler.
 import { closeDirectExecution } from '../../services/direct-execution.ts';
 import { startRefreshTimers, startWatching, syncAllSources } from '../../services/registry-service.ts';
 import { startWorkerNode, type WorkerNode } from '../../workers/worker-process.ts';
+import { drainMcpTaskRuns } from './task-runner.ts';
 
 export interface McpRuntime {
   app: Ratchet;
@@ -38,6 +39,7 @@ export async function startMcpRuntime(
     stopTimers?.();
     if (workers) await workers.stop(config.server.workers.shutdown_grace_seconds * 1000);
     await drainJobFinished(app, 5000);
+    await drainMcpTaskRuns(5000);
     await closeDirectExecution(app);
     await app.close();
   };

@@ -8,10 +8,11 @@ import { ratchetVersion } from '../../server/version.ts';
 import { registerToolDefinition } from './framework.ts';
 import { registerPrompts } from './prompts.ts';
 import { registerResources } from './resources.ts';
+import { installTasks, type OfferedTool } from './tasks.ts';
 import type { ToolDefinition, ToolPrincipal } from './tool.ts';
 import { ALL_TOOLS } from './tools/index.ts';
 
-export const LOCAL_ADMIN: ToolPrincipal = { name: 'local', role: 'admin' };
+export const LOCAL_ADMIN: ToolPrincipal = { name: 'local', role: 'admin', id: 'local' };
 
 const INSTRUCTIONS = `Ratchet runs small JavaScript tasks in a sandbox. Typical flow: ratchet_list_available_tasks to see tasks and their schemas; ratchet_execute_task to run one (pass task_id and input); on failure ratchet_analyze_execution_error with the execution_id for a diagnosis, then ratchet_get_execution_logs / ratchet_get_execution_trace for detail. Development tools create, validate, test and version tasks. Resources ratchet://tasks/{name}/... and ratchet://executions/{id} expose files and runs; prompts develop_task and debug_execution walk through the workflows.`;
 
@@ -37,7 +38,11 @@ export function createMcpServer(
     { name: 'ratchet', version: ratchetVersion() },
     { instructions: INSTRUCTIONS, capabilities: { tools: {}, resources: {}, prompts: {} } },
   );
-  for (const def of toolsFor(principal, opts.tools)) registerToolDefinition(mcp, def, app, principal);
+  const offered = new Map<string, OfferedTool>();
+  for (const def of toolsFor(principal, opts.tools)) {
+    offered.set(def.name, { def, registered: registerToolDefinition(mcp, def, app, principal) });
+  }
+  installTasks(mcp, app, principal, offered);
   registerResources(mcp, app);
   registerPrompts(mcp);
   return mcp;

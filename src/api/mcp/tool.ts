@@ -9,6 +9,8 @@ import type { Role } from '../../services/roles.ts';
 export interface ToolPrincipal {
   name: string;
   role: Role;
+  /** Stable identity for ownership (MCP tasks): `key:<id>` for API keys; default: the name. */
+  id?: string;
 }
 
 export interface ToolContext {
@@ -18,6 +20,8 @@ export interface ToolContext {
   progress(fraction: number, message?: string): Promise<void> | void;
   /** Aborted when the client cancels the request. */
   signal: AbortSignal;
+  /** Told of every execution the call starts (a task-augmented call records them on its task). */
+  onExecution?(executionId: number): void;
 }
 
 export interface ToolAnnotations {
@@ -51,6 +55,11 @@ export interface ToolDefinition<
   /** Example arguments used by docs/mcp.md and by the every-tool test. */
   example: z.input<I>;
   handler(args: z.output<I>, ctx: ToolContext): Promise<z.input<O>>;
+  /**
+   * MCP 2025-11-25 tasks: 'optional' lets a client send a task-augmented tools/call that answers
+   * at once with a task to poll (for calls that may outlast a client's request timeout).
+   */
+  taskSupport?: 'optional';
 }
 
 /** Identity at runtime; exists so each definition is type-checked against its own schemas. */

@@ -2,8 +2,10 @@
 import type { Migration } from 'kysely';
 import { initial } from './001_initial.ts';
 import { results } from './002_results.ts';
+import { mcpTasks } from './003_mcp_tasks.ts';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001_initial': initial,
   '002_results': results,
+  '003_mcp_tasks': mcpTasks,
 };

@@ -154,6 +154,7 @@ export const batchExecute = defineTool({
   }),
   annotations: RUNS_TASKS,
   access: 'run',
+  taskSupport: 'optional',
   example: {
     requests: [
       { id: 'a', task_id: 'addition', input: { num1: 1, num2: 2 } },

@@ -37,6 +37,7 @@ export async function runNow(
       timeoutMs: req.timeoutMs,
       onStarted: (e) => {
         started = e.id;
+        ctx.onExecution?.(e.id);
         if (ctx.signal.aborted) onAbort();
       },
       onProgress: req.progress === false ? undefined : (p) => void ctx.progress(p.fraction, p.message),
@@ -74,6 +75,7 @@ export const executeTask = defineTool({
   output: executeOutput,
   annotations: RUNS_TASKS,
   access: 'run',
+  taskSupport: 'optional',
   example: { task_id: 'addition', input: { num1: 2, num2: 3 } },
   async handler(args, ctx) {
     const e = await runNow(ctx, {
