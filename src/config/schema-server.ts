@@ -75,6 +75,12 @@ const jobQueue = z
       .min(1)
       .default(32)
       .describe('Jobs a worker claims in one query (at most its free executor-thread queue entries)'),
+    task_concurrency: z
+      .record(z.string().min(1), z.number().int().min(1))
+      .default({})
+      .describe(
+        "Most jobs of a task (by name) running at once across all workers, e.g. `{ report: 2 }`; with a `max_concurrency` in the task's metadata.json the lower limit applies",
+      ),
   })
   .strict();
 

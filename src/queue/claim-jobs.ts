@@ -1,19 +1,24 @@
 // Claim up to `limit` due jobs for one worker, highest priority first, and open an execution row
 // for each attempt, all in one transaction. PostgreSQL: the candidates are locked with
-// FOR UPDATE SKIP LOCKED, so concurrent workers take disjoint sets without waiting. SQLite: the
-// transaction is BEGIN IMMEDIATE (the store's driver), so claims are serialised by the write lock.
+// FOR UPDATE SKIP LOCKED, so concurrent workers take disjoint sets without waiting; when no
+// concurrency limit can apply the whole claim is one statement (claim-one-statement.ts). SQLite:
+// the transaction is BEGIN IMMEDIATE (the store's driver), so claims are serialised by the write
+// lock.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Store } from '../store/database.ts';
 import { inTransaction, toJson, type Db } from '../store/codec.ts';
 import { toJob, type JobRecord } from '../store/repos/jobs.ts';
-import { taskConcurrencyLimit } from './task-limits.ts';
+import { anyMetadataLimit, effectiveLimit, taskConcurrencyLimit } from './task-limits.ts';
+import { claimInOneStatement } from './claim-one-statement.ts';
 
 export interface ClaimOptions {
   workerId: string;
   limit: number;
   leaseMs: number;
   now: number;
+  /** server.job_queue.task_concurrency: task name → most jobs of it running at once. */
+  taskLimits?: Readonly<Record<string, number>>;
 }
 
 export interface ClaimedJob {
@@ -27,6 +32,7 @@ export interface ClaimedJob {
 interface Candidate {
   id: number;
   task_id: number;
+  task_name: string;
   version_id: number | null;
 }
 
@@ -38,7 +44,7 @@ async function selectCandidates(trx: Db, store: Store, opts: ClaimOptions): Prom
   // row; the partial claim index already holds them in claim order, so name it.
   const index = pg ? sql`` : sql`indexed by jobs_claim_idx`;
   const { rows } = await sql<Candidate>`
-    select jobs.id, jobs.task_id, coalesce(jobs.task_version_id, tasks.latest_version_id) as version_id
+    select jobs.id, jobs.task_id, tasks.name as task_name, coalesce(jobs.task_version_id, tasks.latest_version_id) as version_id
     from jobs ${index} join tasks on tasks.id = jobs.task_id
     where jobs.status in ('QUEUED', 'RETRYING') and jobs.run_at <= ${opts.now}
     order by jobs.priority desc, jobs.run_at, jobs.id
@@ -47,16 +53,23 @@ async function selectCandidates(trx: Db, store: Store, opts: ClaimOptions): Prom
   return rows.map((r) => ({
     id: Number(r.id),
     task_id: Number(r.task_id),
+    task_name: r.task_name,
     version_id: r.version_id === null ? null : Number(r.version_id),
   }));
 }
 
-/** Drops candidates beyond their task's max_concurrency (counting jobs running anywhere). */
-async function applyConcurrencyLimits(trx: Db, store: Store, candidates: Candidate[]): Promise<Candidate[]> {
+/** Drops candidates beyond their task's concurrency limit (counting jobs running anywhere). */
+async function applyConcurrencyLimits(
+  trx: Db,
+  store: Store,
+  candidates: Candidate[],
+  configured: Readonly<Record<string, number>>,
+): Promise<Candidate[]> {
   const limits = new Map<number, number>();
   for (const c of candidates) {
     if (c.version_id === null || limits.has(c.task_id)) continue;
-    const limit = await taskConcurrencyLimit(trx, c.version_id);
+    const fromConfig = Object.hasOwn(configured, c.task_name) ? configured[c.task_name] : undefined;
+    const limit = effectiveLimit(await taskConcurrencyLimit(trx, c.version_id), fromConfig);
     if (limit !== undefined) limits.set(c.task_id, limit);
   }
   if (limits.size === 0) return candidates;
@@ -82,10 +95,33 @@ async function applyConcurrencyLimits(trx: Db, store: Store, candidates: Candida
   });
 }
 
-export async function claimJobs(store: Store, opts: ClaimOptions): Promise<ClaimedJob[]> {
+/**
+ * PostgreSQL: a claim does not wait for its WAL flush (the fsync dominates a small claim). Safe:
+ * a claim lost in a database crash only returns its jobs to the queue, and the attempt's result
+ * cannot be stored (its guard needs the claim), while any later synchronous commit, such as that
+ * result, flushes the claim first.
+ */
+const ASYNC_COMMIT = 'set local synchronous_commit to off';
+
+export async function claimJobs(store: Store, opts: ClaimOptions, db: Db = store.db): Promise<ClaimedJob[]> {
   if (opts.limit <= 0) return [];
-  return inTransaction(store.db, async (trx) => {
-    const candidates = await applyConcurrencyLimits(trx, store, await selectCandidates(trx, store, opts));
+  const configured = opts.taskLimits ?? {};
+  if (
+    store.dialect === 'postgres' &&
+    !db.isTransaction &&
+    Object.keys(configured).length === 0 &&
+    !(await anyMetadataLimit(store))
+  ) {
+    return claimInOneStatement(db, opts, ASYNC_COMMIT, store.pgPool);
+  }
+  return inTransaction(db, async (trx) => {
+    if (store.dialect === 'postgres' && !db.isTransaction) await sql.raw(ASYNC_COMMIT).execute(trx);
+    const candidates = await applyConcurrencyLimits(
+      trx,
+      store,
+      await selectCandidates(trx, store, opts),
+      configured,
+    );
     if (candidates.length === 0) return [];
     const orphans = candidates.filter((c) => c.version_id === null).map((c) => c.id);
     if (orphans.length > 0) {

@@ -16,6 +16,8 @@ const DATA_VERSION_INTERVAL_MS = 20;
 export interface Notifier {
   /** Tells subscribers here (and on PostgreSQL in every process) that the queue changed. */
   notify(): Promise<void>;
+  /** Tells only this process's subscribers (the caller notified other processes itself). */
+  wakeHere(): void;
   /** Calls fn on each wake-up until the returned function is called. */
   subscribe(fn: () => void): Promise<() => void>;
   close(): Promise<void>;
@@ -67,6 +69,9 @@ function sqliteNotifier(store: Store): Notifier {
     notify() {
       emitter.emit('wake');
       return Promise.resolve();
+    },
+    wakeHere() {
+      emitter.emit('wake');
     },
     subscribe(fn) {
       emitter.on('wake', fn);
@@ -129,6 +134,7 @@ function pgNotifier(store: Store, url: string | undefined): Notifier {
       wakeAll();
       await sql`select pg_notify(${JOBS_CHANNEL}, '')`.execute(store.db);
     },
+    wakeHere: wakeAll,
     async subscribe(fn) {
       subscribers.add(fn);
       if (!client && !connecting) {

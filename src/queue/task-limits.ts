@@ -1,6 +1,10 @@
-// Per-task settings read from a stored version's metadata.json. Versions never change once
-// stored, so the figures are cached by version id for the life of the process.
+// Per-task concurrency limits: metadata.json `max_concurrency` of the version a job runs, and
+// server.job_queue.task_concurrency (task name → limit); when both are set the lower one applies.
+// Versions never change once stored, so metadata figures are cached by version id for the life of
+// the process.
+import { sql } from 'kysely';
 import type { Db } from '../store/codec.ts';
+import type { Store } from '../store/database.ts';
 
 const cache = new Map<number, number | undefined>();
 const CACHE_SIZE = 5000;
@@ -21,4 +25,32 @@ export async function taskConcurrencyLimit(db: Db, versionId: number): Promise<n
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
   cache.set(versionId, limit);
   return limit;
+}
+
+/** The limit that applies: the lower of the metadata's and the configuration's, if any. */
+export function effectiveLimit(
+  metadata: number | undefined,
+  configured: number | undefined,
+): number | undefined {
+  if (metadata === undefined) return configured;
+  if (configured === undefined) return metadata;
+  return Math.min(metadata, configured);
+}
+
+const FLAG_TTL_MS = 1000;
+const flags = new WeakMap<Store, { at: number; value: boolean }>();
+
+/**
+ * Whether any stored version declares max_concurrency (re-read at most once a second). The fast
+ * one-statement claim leaves such versions' jobs alone, so a stale `false` only delays them until
+ * the next check; it never lets a limit be exceeded.
+ */
+export async function anyMetadataLimit(store: Store, now = Date.now()): Promise<boolean> {
+  const hit = flags.get(store);
+  if (hit && now - hit.at < FLAG_TTL_MS) return hit.value;
+  const { rows } = await sql<{ one: number }>`
+    select 1 as one from task_versions where metadata like '%max_concurrency%' limit 1`.execute(store.db);
+  const value = rows.length > 0;
+  flags.set(store, { at: now, value });
+  return value;
 }

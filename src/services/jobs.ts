@@ -1,7 +1,6 @@
 // Jobs as every adapter sees them: enqueue (validated against the task's input schema), look up,
 // list, cancel, retry and wait. The queue mechanics live in src/queue/; this is the front door.
 import type { Ratchet } from '../app.ts';
-import { compileSchema } from '../tasks/schema.ts';
 import {
   JOB_PRIORITY,
   getJob,
@@ -18,7 +17,8 @@ import { cancelJob as cancelQueuedJob, retryJob as retryFailedJob } from './job-
 import { queueStats } from './queue-stats.ts';
 import { requireTask, resolveTaskFilters } from './task-ref.ts';
 import { countClaimable } from '../queue/count-claimable.ts';
-import { resolveTaskPackage } from './task-packages.ts';
+import { enqueueTarget } from './enqueue-lookup.ts';
+import { JOBS_CHANNEL } from '../queue/notifier.ts';
 import { QueueFullError, ValidationError, type Violation } from './errors.ts';
 
 export type PriorityInput = keyof typeof JOB_PRIORITY | number;
@@ -97,12 +97,13 @@ export async function enqueueJob(
 ): Promise<{ job: JobRecord; created: boolean }> {
   const problems = checkRequest(req);
   const priority = req.priority === undefined ? JOB_PRIORITY.NORMAL : parsePriority(req.priority);
+  if (Array.isArray(req.outputDestinations)) problems.push(...destinationViolations(req.outputDestinations));
   if (problems.length > 0) throw new ValidationError('invalid job request', problems);
   const { db } = app.store;
-  const { version, pkg } = await resolveTaskPackage(db, req.task, req.version);
+  const { version, pkg, validator } = await enqueueTarget(app, req.task, req.version);
   const input = req.input === undefined ? {} : req.input;
-  if (app.config.execution.validate_schemas && pkg.inputSchema !== undefined) {
-    const violations = compileSchema(pkg.inputSchema, 'input.schema.json').validate(input);
+  if (app.config.execution.validate_schemas && validator !== undefined) {
+    const violations = validator.validate(input);
     if (violations.length > 0) {
       throw new ValidationError(
         `input does not match the input schema of task "${pkg.metadata.name}"`,
@@ -117,19 +118,29 @@ export async function enqueueJob(
     );
   }
   const runAt = req.runAt ?? (req.delayMs !== undefined ? new Date(Date.now() + req.delayMs) : undefined);
-  const result = await insertJob(db, {
-    taskId: version.taskId,
-    taskVersionId: req.version !== undefined && req.version !== 'latest' ? version.id : null,
-    input,
-    priority,
-    runAt,
-    maxRetries: req.maxRetries ?? pkg.metadata.maxRetries ?? q.default_max_retries,
-    timeoutMs: req.timeoutMs ?? null,
-    idempotencyKey: req.idempotencyKey ?? null,
-    outputDestinations: req.outputDestinations ?? null,
-    scheduleId: req.scheduleId ?? null,
-  });
-  if (result.created) await app.notifier.notify();
+  // PostgreSQL: the INSERT notifies other processes itself (one round trip); this process's
+  // workers are woken directly.
+  const pg = app.store.dialect === 'postgres';
+  const result = await insertJob(
+    db,
+    {
+      taskId: version.taskId,
+      taskVersionId: req.version !== undefined && req.version !== 'latest' ? version.id : null,
+      input,
+      priority,
+      runAt,
+      maxRetries: req.maxRetries ?? pkg.metadata.maxRetries ?? q.default_max_retries,
+      timeoutMs: req.timeoutMs ?? null,
+      idempotencyKey: req.idempotencyKey ?? null,
+      outputDestinations: req.outputDestinations ?? null,
+      scheduleId: req.scheduleId ?? null,
+    },
+    pg ? { notifyChannel: JOBS_CHANNEL } : {},
+  );
+  if (result.created) {
+    if (pg) app.notifier.wakeHere();
+    else await app.notifier.notify();
+  }
   return result;
 }
 

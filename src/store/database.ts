@@ -17,6 +17,11 @@ export interface Store {
   /** SQLite: the database file, or `:memory:`. PostgreSQL: undefined. */
   file?: string;
   close(): Promise<void>;
+  /**
+   * PostgreSQL: the pool under `db`, for hot statements worth preparing once per connection
+   * (named statements; Kysely sends every query unnamed, so it is planned again each time).
+   */
+  pgPool?: pg.Pool;
 }
 
 export interface OpenDatabaseOptions {
@@ -128,5 +133,5 @@ async function openPostgres(
     await db.destroy();
     throw new Error(`cannot connect to PostgreSQL at ${masked}: ${(err as Error).message}`, { cause: err });
   }
-  return { db, dialect: 'postgres', url: masked, close: () => db.destroy() };
+  return { db, dialect: 'postgres', url: masked, pgPool: pool, close: () => db.destroy() };
 }

@@ -26,6 +26,8 @@ export interface QueueWorkerOptions {
   leaseMs: number;
   pollMs: number;
   batchSize: number;
+  /** server.job_queue.task_concurrency. */
+  taskLimits?: Readonly<Record<string, number>>;
   policy: RetryPolicy;
   clock?: QueueClock;
   log?: (message: string) => void;
@@ -120,6 +122,7 @@ export class QueueWorker {
           limit: want,
           leaseMs: this.o.leaseMs,
           now: this.clock.now(),
+          taskLimits: this.o.taskLimits,
         });
         for (const c of claimed) void this.begin(c);
         if (claimed.length === want) this.again = true;

@@ -16,6 +16,11 @@ export interface PendingResult {
   handBack?: boolean;
 }
 
+interface Written {
+  pending: PendingResult;
+  finished: FinishedAttempt | undefined;
+}
+
 export interface ResultWriterOptions {
   policy: RetryPolicy;
   clock: QueueClock;
@@ -67,34 +72,40 @@ export class ResultWriter {
     await this.writing;
   }
 
+  /** Completions (the common case) in one or two statements for the whole batch; the rest one by one. */
+  private async writeBatch(batch: PendingResult[]): Promise<Written[]> {
+    const completes = batch.filter((p) => !p.handBack && p.result.status === 'COMPLETED');
+    const results = completes.map((p) => p.result);
+    if (completes.length === batch.length && this.store.dialect === 'postgres') {
+      // One statement, atomic on its own: no transaction round trips.
+      const finished = await completeJobs(this.store, this.store.db, results);
+      return batch.map((pending, i) => ({ pending, finished: finished[i] }));
+    }
+    return inTransaction(this.store.db, async (trx) => {
+      const completed = await completeJobs(this.store, trx, results);
+      const finishedOf = new Map(completes.map((p, i) => [p, completed[i]]));
+      for (const p of batch) {
+        if (finishedOf.has(p)) continue;
+        const r = p.result;
+        const finished = p.handBack
+          ? await handBackJob(trx, r)
+          : r.status === 'CANCELLED'
+            ? await cancelRunningJob(trx, r)
+            : await failJob(trx, r, {
+                maxRetries: p.maxRetries,
+                policy: this.opts.policy,
+                random: this.opts.clock.random,
+              });
+        finishedOf.set(p, finished);
+      }
+      return batch.map((p) => ({ pending: p, finished: finishedOf.get(p) }));
+    });
+  }
+
   private async write(batch: PendingResult[]): Promise<void> {
-    let written: { pending: PendingResult; finished: FinishedAttempt | undefined }[];
+    let written: Written[];
     try {
-      written = await inTransaction(this.store.db, async (trx) => {
-        // Completions (the common case) in two statements for the whole batch; the rest one by one.
-        const completes = batch.filter((p) => !p.handBack && p.result.status === 'COMPLETED');
-        const completed = await completeJobs(
-          this.store,
-          trx,
-          completes.map((p) => p.result),
-        );
-        const finishedOf = new Map(completes.map((p, i) => [p, completed[i]]));
-        for (const p of batch) {
-          if (finishedOf.has(p)) continue;
-          const r = p.result;
-          const finished = p.handBack
-            ? await handBackJob(trx, r)
-            : r.status === 'CANCELLED'
-              ? await cancelRunningJob(trx, r)
-              : await failJob(trx, r, {
-                  maxRetries: p.maxRetries,
-                  policy: this.opts.policy,
-                  random: this.opts.clock.random,
-                });
-          finishedOf.set(p, finished);
-        }
-        return batch.map((p) => ({ pending: p, finished: finishedOf.get(p) }));
-      });
+      written = await this.writeBatch(batch);
       this.failures = 0;
     } catch (err) {
       // The database is unreachable or busy: keep the results and try again with backoff. The

@@ -10,6 +10,7 @@ import type { Notifier } from '../queue/notifier.ts';
 import { heartbeatWorker, markStaleWorkersOffline, registerWorker } from '../store/repos/workers.ts';
 import { pruneFinished, retentionCutoffs } from '../queue/prune.ts';
 import { drainJobFinished } from '../queue/events.ts';
+import { analyzeJobsIfNeverAnalyzed } from '../queue/planner-stats.ts';
 import type { QueueClock } from '../queue/clock.ts';
 import { httpOptionsFromConfig, runtimeLimitsFromConfig } from '../services/runtime-settings.ts';
 import { ExecutorPool } from './pool.ts';
@@ -88,6 +89,7 @@ export async function startWorkerNode(app: WorkerApp, opts: WorkerNodeOptions = 
     leaseMs: q.lease_seconds * 1000,
     pollMs: q.poll_interval_ms,
     batchSize: q.max_dequeue_batch_size,
+    taskLimits: q.task_concurrency,
     policy: { baseDelayMs: q.default_retry_delay * 1000, maxDelayMs: q.max_retry_delay * 1000 },
     clock: opts.clock,
     log,
@@ -121,6 +123,9 @@ export async function startWorkerNode(app: WorkerApp, opts: WorkerNodeOptions = 
   const firstPrune = setTimeout(() => void prune(), 5000);
   firstPrune.unref();
 
+  await analyzeJobsIfNeverAnalyzed(store).catch((err: unknown) => {
+    log(`analysing the jobs table failed: ${(err as Error).message}`);
+  });
   await queue.start();
 
   let stopping: Promise<void> | undefined;

@@ -1,7 +1,7 @@
 // Jobs: requests to run a task version with an input. This module stores and reads them; the
 // queue issue adds claim/complete/fail next to it, served by the indexes made in 001_initial.
 import { randomUUID } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import { PostgresAdapter, sql, type Selectable } from 'kysely';
 import type { JobStatus, JobsTable } from '../schema.ts';
 import { bool, fromJson, iso, toJson, toJsonOrNull, toMs } from '../codec.ts';
 import type { Db, TimeInput } from '../codec.ts';
@@ -91,37 +91,50 @@ export function toJob(row: Selectable<JobsTable>): JobRecord {
 /**
  * Queues a job. With an idempotency key already used, nothing is inserted and the existing job is
  * returned with `created: false` (ON CONFLICT DO NOTHING, so a caller's transaction survives).
+ * `notifyChannel` (PostgreSQL): NOTIFY that channel in the same statement when a job was inserted,
+ * so enqueue plus wake-up is one round trip.
  */
 export async function insertJob(
   db: Db,
   input: InsertJobInput,
+  opts: { notifyChannel?: string } = {},
 ): Promise<{ job: JobRecord; created: boolean }> {
   const now = Date.now();
   const priority = input.priority ?? JOB_PRIORITY.NORMAL;
   if (!Number.isInteger(priority)) throw new RangeError(`job priority ${priority} must be an integer`);
-  const row = await db
-    .insertInto('jobs')
-    .values({
-      uuid: randomUUID(),
-      task_id: input.taskId,
-      task_version_id: input.taskVersionId ?? null,
-      input: toJson(input.input ?? {}),
-      status: 'QUEUED',
-      priority,
-      run_at: input.runAt === undefined ? now : toMs(input.runAt, 'job runAt'),
-      attempts: 0,
-      max_retries: input.maxRetries ?? 3,
-      timeout_ms: input.timeoutMs ?? null,
-      idempotency_key: input.idempotencyKey ?? null,
-      output_destinations: toJsonOrNull(input.outputDestinations),
-      schedule_id: input.scheduleId ?? null,
-      cancel_requested: false,
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .returningAll()
-    .executeTakeFirst();
+  const insert = (qc: Db) =>
+    qc
+      .insertInto('jobs')
+      .values({
+        uuid: randomUUID(),
+        task_id: input.taskId,
+        task_version_id: input.taskVersionId ?? null,
+        input: toJson(input.input ?? {}),
+        status: 'QUEUED',
+        priority,
+        run_at: input.runAt === undefined ? now : toMs(input.runAt, 'job runAt'),
+        attempts: 0,
+        max_retries: input.maxRetries ?? 3,
+        timeout_ms: input.timeoutMs ?? null,
+        idempotency_key: input.idempotencyKey ?? null,
+        output_destinations: toJsonOrNull(input.outputDestinations),
+        schedule_id: input.scheduleId ?? null,
+        cancel_requested: false,
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returningAll();
+  const channel = opts.notifyChannel;
+  const row =
+    channel !== undefined && db.getExecutor().adapter instanceof PostgresAdapter
+      ? await db
+          .with('inserted', () => insert(db))
+          .selectFrom('inserted')
+          .selectAll()
+          .select(sql<string>`pg_notify(${channel}, '')::text`.as('notified'))
+          .executeTakeFirst()
+      : await insert(db).executeTakeFirst();
   if (row) return { job: toJob(row), created: true };
   const existing = await db
     .selectFrom('jobs')

@@ -1,0 +1,108 @@
+// The PostgreSQL claim in ONE statement (one round trip, no explicit transaction): pick due jobs
+// with FOR UPDATE SKIP LOCKED, fail the ones whose task has no enabled version, move the rest to
+// PROCESSING and open their execution rows, all through data-modifying CTEs. Jobs of versions with
+// a metadata `max_concurrency` are left where they are: their limit needs a count under a lock,
+// which only the transactional claim (claim-jobs.ts) does; claimJobs uses this path only when no
+// limit can apply (a version saved since its last check is caught here).
+import { sql, type Selectable } from 'kysely';
+import type pg from 'pg';
+import { toJson, type Db } from '../store/codec.ts';
+import { toJob } from '../store/repos/jobs.ts';
+import type { JobsTable } from '../store/schema.ts';
+import type { ClaimedJob, ClaimOptions } from './claim-jobs.ts';
+
+type Row = Selectable<JobsTable> & { claim_version_id: number; execution_id: number; execution_uuid: string };
+
+const NO_VERSION = toJson({ type: 'TaskNotFound', message: 'the task has no enabled version to run' });
+
+/**
+ * Runs the claim in its own transaction with `setting` (e.g. `set local synchronous_commit to off`)
+ * applied. With the pg pool the statement is prepared once per connection (it is planned once, not
+ * on every claim: planning costs more than running it).
+ */
+export async function claimInOneStatement(
+  db: Db,
+  opts: ClaimOptions,
+  setting: string,
+  pool?: pg.Pool,
+): Promise<ClaimedJob[]> {
+  const query = claimQuery(opts).compile(db);
+  let rows: Row[];
+  if (pool) {
+    const client = await pool.connect();
+    try {
+      await client.query(`begin; ${setting}`);
+      try {
+        ({ rows } = await client.query<Row>({
+          name: 'ratchet_claim_v1',
+          text: query.sql,
+          values: query.parameters as unknown[],
+        }));
+        await client.query('commit');
+      } catch (err) {
+        await client.query('rollback').catch(() => {});
+        throw err;
+      }
+    } finally {
+      client.release();
+    }
+  } else {
+    rows = await db.connection().execute(async (c) => {
+      await sql.raw(`begin; ${setting}`).execute(c);
+      try {
+        const res = await c.executeQuery(query);
+        await sql`commit`.execute(c);
+        return res.rows;
+      } catch (err) {
+        await sql`rollback`.execute(c).catch(() => {});
+        throw err;
+      }
+    });
+  }
+  return rows.map((r) => ({
+    job: toJob(r),
+    executionId: Number(r.execution_id),
+    executionUuid: r.execution_uuid,
+    taskVersionId: Number(r.claim_version_id),
+  }));
+}
+
+function claimQuery(opts: ClaimOptions) {
+  return sql<Row>`
+    with cand as (
+      -- One table in index order (jobs_claim_idx) under LIMIT, so only the first rows are read;
+      -- the task's latest version and the version's metadata are per-row lookups.
+      select jobs.id, v.vid,
+        (select tv.metadata like '%max_concurrency%' from task_versions tv where tv.id = v.vid) as limited
+      from jobs
+      cross join lateral (
+        select coalesce(jobs.task_version_id,
+          (select tasks.latest_version_id from tasks where tasks.id = jobs.task_id)) as vid
+      ) v
+      where jobs.status in ('QUEUED', 'RETRYING') and jobs.run_at <= ${opts.now}
+      order by jobs.priority desc, jobs.run_at, jobs.id
+      limit ${opts.limit}
+      for update of jobs skip locked
+    ), orphans as (
+      update jobs set status = 'FAILED', finished_at = ${opts.now}, updated_at = ${opts.now},
+        last_error = ${NO_VERSION}
+      from cand where jobs.id = cand.id and cand.vid is null
+      returning jobs.id
+    ), claimed as (
+      update jobs set status = 'PROCESSING', attempts = jobs.attempts + 1,
+        lease_owner = ${opts.workerId}, lease_expires_at = ${opts.now + opts.leaseMs},
+        started_at = coalesce(jobs.started_at, ${opts.now}), updated_at = ${opts.now}
+      from cand where jobs.id = cand.id and cand.vid is not null and not cand.limited
+      returning jobs.*, cand.vid as claim_version_id
+    ), execs as (
+      insert into executions
+        (uuid, job_id, task_id, task_version_id, attempt, status, input, worker_id, started_at, created_at)
+      select gen_random_uuid()::text, c.id, c.task_id, c.claim_version_id, c.attempts, 'RUNNING', c.input,
+        cast(${opts.workerId} as text), cast(${opts.now} as bigint), cast(${opts.now} as bigint)
+      from claimed c
+      returning id, job_id, uuid
+    )
+    select claimed.*, execs.id as execution_id, execs.uuid as execution_uuid
+    from claimed join execs on execs.job_id = claimed.id
+    order by claimed.priority desc, claimed.run_at, claimed.id`;
+}

@@ -1,0 +1,61 @@
+// What enqueueJob needs to know about a task, cached so that enqueue costs one database round trip
+// (the INSERT). A task reference (id, UUID or name, plus version) resolves to its version and
+// package for ENQUEUE_LOOKUP_TTL_MS: a version saved or a task disabled meanwhile is seen within
+// that time. Jobs of "latest" store no version and resolve it again when claimed, so the cache only
+// affects input validation and defaults. Packages and compiled input schemas belong to immutable
+// versions and are cached by version id.
+import type { Ratchet } from '../app.ts';
+import { compileSchema, type SchemaValidator } from '../tasks/schema.ts';
+import type { TaskPackage } from '../tasks/types.ts';
+import type { TaskVersionRecord } from '../store/repos/tasks.ts';
+import { resolveTaskPackage } from './task-packages.ts';
+
+export const ENQUEUE_LOOKUP_TTL_MS = 1000;
+const MAX_REFS = 1000;
+const MAX_VALIDATORS = 500;
+
+export interface EnqueueTarget {
+  version: TaskVersionRecord;
+  pkg: TaskPackage;
+  /** The compiled input.schema.json, if the task has one. */
+  validator?: SchemaValidator;
+}
+
+const byApp = new WeakMap<Ratchet, Map<string, { at: number; target: Promise<EnqueueTarget> }>>();
+const validators = new Map<number, SchemaValidator>();
+
+function validatorOf(versionId: number, pkg: TaskPackage): SchemaValidator | undefined {
+  if (pkg.inputSchema === undefined) return undefined;
+  let v = validators.get(versionId);
+  if (!v) {
+    v = compileSchema(pkg.inputSchema, 'input.schema.json');
+    if (validators.size >= MAX_VALIDATORS) validators.delete(validators.keys().next().value!);
+    validators.set(versionId, v);
+  }
+  return v;
+}
+
+export function enqueueTarget(
+  app: Ratchet,
+  task: string | number,
+  version: string | undefined,
+  now = Date.now(),
+): Promise<EnqueueTarget> {
+  let cache = byApp.get(app);
+  if (!cache) byApp.set(app, (cache = new Map()));
+  const key = `${typeof task}:${task}\0${version ?? ''}`;
+  const hit = cache.get(key);
+  if (hit && now - hit.at < ENQUEUE_LOOKUP_TTL_MS) return hit.target;
+  const target = resolveTaskPackage(app.store.db, task, version).then(({ version: v, pkg }) => ({
+    version: v,
+    pkg,
+    validator: validatorOf(v.id, pkg),
+  }));
+  // Failures (unknown task, …) are not cached: the next call asks the database again.
+  target.catch(() => {
+    if (cache.get(key)?.target === target) cache.delete(key);
+  });
+  if (cache.size >= MAX_REFS) cache.delete(cache.keys().next().value!);
+  cache.set(key, { at: now, target });
+  return target;
+}
