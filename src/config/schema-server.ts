@@ -104,6 +104,12 @@ const workers = z
       .min(1)
       .default(4)
       .describe('Jobs one worker runs at the same time'),
+    run_scheduler: z
+      .boolean()
+      .default(true)
+      .describe(
+        '`ratchet worker` also runs the cron scheduler (safe on every node: each tick is claimed once)',
+      ),
     prefetch_per_thread: z
       .number()
       .int()
