@@ -24,7 +24,13 @@ test('the edit script is minimal and rebuilds both sides', () => {
   const a = ['x', 'a', 'b', 'c', 'y'];
   const b = ['a', 'c', 'z', 'y', 'w'];
   const ops = diffLines(a, b);
-  assert.deepEqual(ops.filter((o) => o.kind !== 'add').map((o) => o.line), a);
-  assert.deepEqual(ops.filter((o) => o.kind !== 'del').map((o) => o.line), b);
+  assert.deepEqual(
+    ops.filter((o) => o.kind !== 'add').map((o) => o.line),
+    a,
+  );
+  assert.deepEqual(
+    ops.filter((o) => o.kind !== 'del').map((o) => o.line),
+    b,
+  );
   assert.equal(ops.filter((o) => o.kind !== 'same').length, 4);
 });
