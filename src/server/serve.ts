@@ -12,6 +12,7 @@ import { startWorkerNode, type WorkerNode } from '../workers/worker-process.ts';
 import { drainJobFinished } from '../queue/events.ts';
 import { buildServer, type BuildServerOptions } from './build.ts';
 import { createReadiness, type Readiness } from './health.ts';
+import { startIdleHeapTrim } from './idle-trim.ts';
 
 export interface ServeOverrides {
   host?: string;
@@ -99,6 +100,7 @@ export async function startServer(
   let stopWatching: (() => Promise<void>) | undefined;
   let stopTimers: (() => void) | undefined;
   let scheduler: SchedulerHandle | undefined;
+  let trim: { stop(): void } | undefined;
   const running: RunningServer = {
     app,
     server,
@@ -133,6 +135,8 @@ export async function startServer(
       onError: (err) => say(`scheduler: ${err instanceof Error ? err.message : String(err)}`),
     });
     readiness.markReady();
+    // Start-up grew the young generation to its maximum; give it back once the server idles.
+    trim = startIdleHeapTrim();
   };
   running.started = startUp().catch((err: unknown) => {
     readiness.markNotReady(`start-up failed: ${(err as Error).message}`);
@@ -150,6 +154,7 @@ export async function startServer(
       await running.started.catch(() => undefined);
       // Stop accepting; in-flight requests finish, idle keep-alive sockets are closed.
       await server.close();
+      trim?.stop();
       await scheduler?.stop();
       await stopWatching?.();
       stopTimers?.();
