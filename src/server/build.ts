@@ -18,7 +18,7 @@ import { indexPlugin } from './index-route.ts';
 import { accessLogPlugin } from './access-log.ts';
 import { securityHeadersPlugin } from './security-headers.ts';
 import { prettyStream } from './log-format.ts';
-import { mcpPlugin } from '../api/mcp/http.ts';
+import { mcpPlugin } from '../api/mcp/route.ts';
 
 export interface BuildServerOptions {
   /** Fastify/pino logger: false silences it; an object is merged with the configured level. */

@@ -1,9 +1,9 @@
-// MCP over HTTP at /mcp: the SDK's createMcpHandler serves the 2026-07-28 stateless protocol and,
+// MCP over HTTP at /mcp (route.ts registers the route and loads this module on first use): the SDK's createMcpHandler serves the 2026-07-28 stateless protocol and,
 // for initialize-based (2025) clients, its stateless legacy fallback, from one endpoint. Every
 // request gets a fresh McpServer built for the caller's principal, so no session state lives on
 // a node and any node behind a load balancer can answer any request. The route itself needs
 // `read` access (viewer keys get in); each tool's own access level decides what is listed.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createMcpHandler, type AuthInfo, type McpHttpHandler } from '@modelcontextprotocol/server';
 import { toWebRequest } from '@modelcontextprotocol/node';
 import type { Ratchet } from '../../app.ts';
@@ -11,8 +11,6 @@ import type { Principal } from '../../server/auth.ts';
 import { createMcpServer } from './server.ts';
 import { drainMcpTaskRuns } from './task-runner.ts';
 import type { ToolPrincipal } from './tool.ts';
-
-export const MCP_PATH = '/mcp';
 
 export function toolPrincipal(p: Principal | null | undefined): ToolPrincipal {
   if (!p || p.kind === 'anonymous') return { name: 'anonymous', role: 'admin' };
@@ -54,22 +52,20 @@ async function serve(handler: McpHttpHandler, request: FastifyRequest, reply: Fa
   return reply.send(Buffer.from(await res.arrayBuffer()));
 }
 
-export interface McpPluginOptions extends Record<string, unknown> {
-  app: Ratchet;
+export interface McpEndpoint {
+  serve(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  /** Server shutdown: task-augmented calls still running get a moment to store their results. */
+  close(): Promise<void>;
 }
 
-/** Registers /mcp (POST for requests; GET/DELETE answered by the SDK: 405 in stateless mode). */
-export async function mcpPlugin(server: FastifyInstance, opts: McpPluginOptions): Promise<void> {
-  const handler = createRatchetMcpHandler(opts.app, (m) => server.log.warn(m));
-  server.addHook('onClose', async () => {
-    // Task-augmented calls still running here get a moment to store their results.
-    await drainMcpTaskRuns(5000);
-    await handler.close();
-  });
-  server.route({
-    method: ['GET', 'POST', 'DELETE'],
-    url: MCP_PATH,
-    config: { access: 'read' },
-    handler: (request, reply) => serve(handler, request, reply),
-  });
+/** What the /mcp route (route.ts) needs once the first MCP request arrives. */
+export function createMcpEndpoint(app: Ratchet, log?: (m: string) => void): McpEndpoint {
+  const handler = createRatchetMcpHandler(app, log);
+  return {
+    serve: (request, reply) => serve(handler, request, reply),
+    async close() {
+      await drainMcpTaskRuns(5000);
+      await handler.close();
+    },
+  };
 }

@@ -7,7 +7,7 @@ import type { Ratchet } from '../../app.ts';
 import { assertKeysExist, authPlugin, authRequired, isLoopback, routePolicy } from '../../server/auth.ts';
 import { installErrorHandling } from '../../server/errors.ts';
 import { installJsonParser } from '../../server/json-parser.ts';
-import { mcpPlugin, MCP_PATH } from './http.ts';
+import { mcpPlugin, MCP_PATH } from './route.ts';
 
 export interface McpHttpServer {
   server: FastifyInstance;
