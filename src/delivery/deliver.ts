@@ -13,7 +13,6 @@ import { deliverToFile } from './filesystem.ts';
 import type { DeliveryContext, FinishedStatus } from './payload.ts';
 import { deliverToStdio } from './stdio.ts';
 import type { StdioStreams } from './stdio.ts';
-import { deliverWebhook } from './webhook.ts';
 
 export interface DeliverRequest {
   job: JobRecord;
@@ -77,6 +76,9 @@ async function deliverOne(
     destination: redactDestination(dest),
   };
   if (dest.type === 'webhook') {
+    // Loaded on the first webhook: its HTTP client (undici) is ~4 MB of heap a server without
+    // webhook destinations never needs.
+    const { deliverWebhook } = await import('./webhook.ts');
     const attempts = await deliverWebhook(dest, ctx, {
       http: { userAgent: app.config.http.user_agent, verifySsl: app.config.http.verify_ssl },
       sleep: opts.sleep,
