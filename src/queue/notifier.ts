@@ -7,7 +7,7 @@
 // Workers also poll slowly (server.job_queue.poll_interval_ms) as a safety net.
 import { EventEmitter } from 'node:events';
 import { sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Store } from '../store/database.ts';
 
 export const JOBS_CHANNEL = 'ratchet_jobs';
@@ -103,6 +103,8 @@ function pgNotifier(store: Store, url: string | undefined): Notifier {
 
   const connect = async (): Promise<void> => {
     if (!url) throw new Error('the PostgreSQL notifier needs the database URL to LISTEN');
+    // Loaded here, not at import: an SQLite node never needs the PostgreSQL driver.
+    const { default: pg } = await import('pg');
     const c = new pg.Client({ connectionString: url });
     c.on('notification', wakeAll);
     // A dropped LISTEN connection is re-opened with backoff; meanwhile the slow poll covers.

@@ -3,7 +3,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+// pg is loaded only for a PostgreSQL URL: an SQLite server never pays for the driver.
+import type pg from 'pg';
 import type { DatabaseSchema } from './schema.ts';
 import { NodeSqliteDialect, openNodeSqlite } from './dialect/node-sqlite.ts';
 
@@ -111,6 +112,7 @@ async function openPostgres(
   max: number,
   connectionTimeoutMillis: number,
 ): Promise<Store> {
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString,
     max,
