@@ -111,7 +111,8 @@ if (!isMainThread && parentPort) {
 }
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-const ADDITION = fileURLToPath(new URL('../sample/tasks/addition', import.meta.url));
+const SAMPLES = fileURLToPath(new URL('../sample/tasks', import.meta.url));
+const ADDITION = join(SAMPLES, 'addition');
 
 interface Served {
   child: ChildProcess;
@@ -184,8 +185,9 @@ async function idleRss(dir: string, embedded: boolean): Promise<number | undefin
     `server:\n  rate_limit:\n    enabled: false\n  workers:\n    embedded: ${embedded}\nlogging:\n  level: warn\n`,
   );
   try {
-    // Let start-up garbage be collected and the worker threads settle before reading RSS.
-    await new Promise((r) => setTimeout(r, 3000));
+    // Settled as in bench/idle-memory.ts (which also breaks the figure down): start-up garbage
+    // collected, the idle trim done, no executor thread started.
+    await new Promise((r) => setTimeout(r, 10_000));
     return rssMb(s.child.pid!);
   } finally {
     await s.stop();
@@ -259,6 +261,8 @@ async function main(): Promise<void> {
   const measure = (o: LoadOptions): Promise<LoadResult> =>
     wrk ? Promise.resolve(measureWithWrk(wrk, dir, { warmupMs: 1000, ...o })) : measureLoad(o);
   try {
+    // ./tasks holds the sample tasks, as in a fresh project.
+    cpSync(SAMPLES, join(dir, 'tasks'), { recursive: true });
     const rssNoWorkers = await idleRss(dir, false);
     const rssEmbedded = await idleRss(dir, true);
     cpSync(ADDITION, join(dir, 'tasks', 'addition'), { recursive: true });

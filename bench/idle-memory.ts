@@ -2,10 +2,11 @@
 // whose ./tasks holds the sample tasks, default configuration (SQLite; embedded workers on, and
 // once more with server.workers.embedded false), waits for /ready plus a settle time (default
 // 10 s, RATCHET_BENCH_SETTLE_MS), and reads /proc: VmRSS, smaps_rollup (anonymous vs file-backed)
-// and the threads; a preloaded probe (memory-probe.ts, on SIGUSR2) adds the main thread's V8 heap
-// by space. Anonymous mappings are split by size: WebAssembly memories are reserved with multi-GiB
+// and the threads; with --heap a preloaded probe (memory-probe.ts, on SIGUSR2) adds the main
+// thread's V8 heap by space (the probe costs ~10 MB itself: preloading a .ts file loads Node's type
+// stripper, so RSS figures are only comparable between runs made the same way). Anonymous mappings are split by size: WebAssembly memories are reserved with multi-GiB
 // guard regions, V8 heap pages and thread stacks are small, malloc arenas are 64 MiB (or less).
-// Run: npx node bench/idle-memory.ts [--verbose]   (build first: npx tsc -p tsconfig.build.json)
+// Run: npx node bench/idle-memory.ts [--verbose] [--heap]   (build first: npx tsc -p tsconfig.build.json)
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,19 +109,21 @@ export async function measureIdle(
   embedded: boolean,
   settleMs: number,
   verbose = false,
+  heap = false,
 ): Promise<IdleMemory> {
   const probeFile = join(dir, `probe-${embedded}.json`);
   const s = await startServeForBench(
     dir,
     `server:\n  workers:\n    embedded: ${embedded}\nlogging:\n  level: warn\n`,
-    { nodeArgs: ['--import', PROBE], env: { RATCHET_MEMORY_PROBE_FILE: probeFile } },
+    heap ? { nodeArgs: ['--import', PROBE], env: { RATCHET_MEMORY_PROBE_FILE: probeFile } } : {},
   );
   try {
     await new Promise((r) => setTimeout(r, settleMs));
     const pid = s.child.pid!;
     const figures = readIdleMemory(pid);
-    process.kill(pid, 'SIGUSR2');
-    for (let i = 0; i < 40 && !existsSync(probeFile); i++) await new Promise((r) => setTimeout(r, 25));
+    if (heap) process.kill(pid, 'SIGUSR2');
+    for (let i = 0; heap && i < 40 && !existsSync(probeFile); i++)
+      await new Promise((r) => setTimeout(r, 25));
     const mainHeap = existsSync(probeFile)
       ? (JSON.parse(readFileSync(probeFile, 'utf8')) as unknown)
       : undefined;
@@ -152,10 +155,11 @@ export function idleFolder(): string {
 async function main(): Promise<void> {
   const settleMs = Number(process.env.RATCHET_BENCH_SETTLE_MS ?? 10_000);
   const verbose = process.argv.includes('--verbose');
+  const heap = process.argv.includes('--heap');
   const dir = idleFolder();
   try {
-    const embedded = await measureIdle(dir, true, settleMs, verbose);
-    const noWorkers = await measureIdle(dir, false, settleMs, verbose);
+    const embedded = await measureIdle(dir, true, settleMs, verbose, heap);
+    const noWorkers = await measureIdle(dir, false, settleMs, verbose, heap);
     report('idle-memory', { settleMs, targetMb: 100, embeddedWorkers: embedded, noWorkers });
   } finally {
     rmSync(dir, { recursive: true, force: true });
