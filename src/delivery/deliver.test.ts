@@ -15,19 +15,19 @@ forEachApp('failing destinations are recorded, never thrown, and the rest still 
   const dir = await mkdtemp(join(tmpdir(), 'ratchet-deliver-'));
   try {
     const out: string[] = [];
-    const { job, execution } = await finishedJob(app, 'multi', {
-      output: { doubled: 42 },
-      destinations: [
-        { type: 'filesystem', path: 'out/{{job_id}}/../../../escape.json' },
-        { type: 'webhook', url: 'http://127.0.0.1:1/nothing', retryPolicy: { maxAttempts: 1 } },
-        { type: 'carrier-pigeon' },
-        { type: 'filesystem', path: 'out/{{task_name}}-{{job_id}}.json' },
-        { type: 'stdio', prefix: '> ' },
-      ],
-    });
+    // enqueueJob refuses invalid destinations, so the stored-job path cannot hold one any more;
+    // deliverResult must still cope with whatever it is handed (older rows, other writers).
+    const { job, execution } = await finishedJob(app, 'multi', { output: { doubled: 42 } });
+    const destinations = [
+      { type: 'filesystem', path: 'out/{{job_id}}/../../../escape.json' },
+      { type: 'webhook', url: 'http://127.0.0.1:1/nothing', retryPolicy: { maxAttempts: 1 } },
+      { type: 'carrier-pigeon' },
+      { type: 'filesystem', path: 'out/{{task_name}}-{{job_id}}.json' },
+      { type: 'stdio', prefix: '> ' },
+    ];
     const outcomes = await deliverResult(
       app,
-      { job, execution },
+      { job, execution, destinations },
       { baseDir: dir, streams: { stdout: { write: (s: string) => out.push(s) }, stderr: process.stderr } },
     );
     assert.deepEqual(
