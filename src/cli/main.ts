@@ -3,6 +3,7 @@
 // failures onto exit codes (0 ok, 1 the task or check failed, 2 usage or loading error).
 import { Command, CommanderError } from 'commander';
 import { invokedCommand, registerCommands } from './commands.ts';
+import { LONG_RUNNING_COMMANDS, listenForStop } from './stop-signal.ts';
 import { CliExit, UsageError } from './errors.ts';
 import { packageVersion } from './version.ts';
 
@@ -44,6 +45,16 @@ export async function main(argv: string[]): Promise<number> {
   if (argv[0] === '--version' || argv[0] === '-V') {
     process.stdout.write(`${packageVersion()}\n`);
     return 0;
+  }
+  const command = invokedCommand(argv);
+  // A stop signal during module loading must not kill a server or worker mid-start.
+  if (
+    command !== undefined &&
+    LONG_RUNNING_COMMANDS.has(command) &&
+    !argv.includes('help') &&
+    !argv.includes('docs')
+  ) {
+    listenForStop();
   }
   const program = await buildProgram(argv);
   try {

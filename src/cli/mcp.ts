@@ -6,22 +6,26 @@ import type { RatchetConfig } from '../config/schema.ts';
 import { CliExit, UsageError } from './errors.ts';
 import { loadCliConfig } from './load-config.ts';
 import { parseNonNegativeInt } from './duration.ts';
+import { listenForStop } from './stop-signal.ts';
 
 const say = (line: string): void => void process.stderr.write(`${line}\n`);
 
 async function runStdio(config: RatchetConfig): Promise<void> {
+  const stopSignal = listenForStop();
   const { startMcpRuntime } = await import('../api/mcp/runtime.ts');
   const { serveMcpStdio } = await import('../api/mcp/stdio.ts');
   const runtime = await startMcpRuntime(config, { say });
   say(`ratchet MCP server on stdio (database ${runtime.app.store.url})`);
   try {
-    await serveMcpStdio(runtime.app, say);
+    await serveMcpStdio(runtime.app, say, stopSignal.received);
   } finally {
+    stopSignal.dispose();
     await runtime.close();
   }
 }
 
 async function runHttp(config: RatchetConfig, host: string, port: number): Promise<void> {
+  const stopSignal = listenForStop();
   const { startMcpRuntime } = await import('../api/mcp/runtime.ts');
   const { startMcpHttpServer } = await import('../api/mcp/standalone.ts');
   const runtime = await startMcpRuntime(config, { say });
@@ -29,6 +33,7 @@ async function runHttp(config: RatchetConfig, host: string, port: number): Promi
   try {
     http = await startMcpHttpServer(runtime.app, { host, port });
   } catch (err) {
+    stopSignal.dispose();
     await runtime.close();
     say(`error: cannot start the MCP server: ${(err as Error).message}`);
     throw new CliExit(1);
@@ -36,15 +41,8 @@ async function runHttp(config: RatchetConfig, host: string, port: number): Promi
   say(`ratchet MCP server on ${http.url} (database ${runtime.app.store.url})`);
   // The URL alone on stdout: scripts read the real port here (HTTP mode only).
   process.stdout.write(`${http.url}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      resolve();
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
+  await stopSignal.received;
+  stopSignal.dispose();
   await http.close();
   await runtime.close();
   say('MCP server stopped');

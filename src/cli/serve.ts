@@ -7,6 +7,7 @@ import { UsageError } from './errors.ts';
 import { loadCliConfig } from './load-config.ts';
 import { parseNonNegativeInt } from './duration.ts';
 import { CliExit } from './errors.ts';
+import { listenForStop } from './stop-signal.ts';
 
 export function registerServe(program: Command): void {
   program
@@ -15,6 +16,7 @@ export function registerServe(program: Command): void {
     .option('--host <address>', 'address to listen on (default server.bind_address, 127.0.0.1)')
     .option('--port <port>', 'port to listen on (default server.port, 8080; 0 picks a free port)')
     .action(async (flags: { host?: string; port?: string }, cmd: Command) => {
+      const stopSignal = listenForStop();
       const config = await loadCliConfig(cmd);
       let port: number | undefined;
       if (flags.port !== undefined) {
@@ -25,27 +27,21 @@ export function registerServe(program: Command): void {
       try {
         running = await startServer(config, { host: flags.host, port });
       } catch (err) {
+        stopSignal.dispose();
         process.stderr.write(`error: cannot start the server: ${(err as Error).message}\n`);
         throw new CliExit(1);
       }
       // The URL alone on one stdout line (log lines may precede it): scripts read the real port here.
       process.stdout.write(`${running.url}\n`);
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string): void => {
-          process.off('SIGTERM', onTerm);
-          process.off('SIGINT', onInt);
-          process.stderr.write(`${signal} received: shutting down\n`);
-          running.close().then(resolve, (err: unknown) => {
-            process.stderr.write(`error during shutdown: ${(err as Error).message}\n`);
-            process.exitCode = 1;
-            resolve();
-          });
-        };
-        const onTerm = (): void => stop('SIGTERM');
-        const onInt = (): void => stop('SIGINT');
-        process.on('SIGTERM', onTerm);
-        process.on('SIGINT', onInt);
-      });
+      const signal = await stopSignal.received;
+      stopSignal.dispose();
+      process.stderr.write(`${signal} received: shutting down\n`);
+      try {
+        await running.close();
+      } catch (err) {
+        process.stderr.write(`error during shutdown: ${(err as Error).message}\n`);
+        process.exitCode = 1;
+      }
       process.stderr.write('server stopped\n');
     });
 }

@@ -10,6 +10,7 @@ import { startScheduler } from '../scheduler/scheduler.ts';
 import { drainJobFinished } from '../queue/events.ts';
 import { withApp } from './with-app.ts';
 import { parseNonNegativeInt } from './duration.ts';
+import { listenForStop } from './stop-signal.ts';
 
 export function registerWorker(program: Command): void {
   program
@@ -17,46 +18,41 @@ export function registerWorker(program: Command): void {
     .description('run queued jobs (a standalone worker process; no HTTP API)')
     .option('--threads <n>', 'executor threads (default server.workers.worker_count; 0 = one per core)')
     .option('--id <id>', 'worker id in the workers table (default HOSTNAME-PID-RANDOM)')
-    .action((flags: { threads?: string; id?: string }, cmd: Command) =>
-      withApp(cmd, async (app) => {
-        const threads =
-          flags.threads === undefined ? undefined : parseNonNegativeInt(flags.threads, '--threads');
-        const node = await startWorkers(app, { workerId: flags.id, threads: threads || undefined });
-        const w = app.config.server.workers;
-        const onDemand = w.idle_thread_seconds > 0 ? ' (started on demand)' : '';
-        const scheduler = w.run_scheduler
-          ? startScheduler(app, {
-              onError: (err) =>
-                process.stderr.write(
-                  `worker ${node.id}: scheduler pass failed: ${err instanceof Error ? err.message : String(err)}\n`,
-                ),
-            })
-          : undefined;
-        process.stderr.write(
-          `worker ${node.id} started: ${node.pool.size} executor thread(s)${onDemand} on ${app.store.url}` +
-            `${scheduler ? ', with the scheduler' : ''}\n`,
-        );
-        await new Promise<void>((resolve) => {
-          const stop = (signal: string): void => {
-            process.stderr.write(`worker ${node.id}: ${signal} received, draining\n`);
-            process.off('SIGTERM', onTerm);
-            process.off('SIGINT', onInt);
-            const graceMs = w.shutdown_grace_seconds * 1000;
-            void (async () => {
-              await scheduler?.stop();
-              await node.stop(graceMs);
-              // Webhook and file deliveries of jobs finished here complete before the exit.
-              await drainJobFinished(app, Math.max(1000, graceMs));
-            })().then(resolve);
-          };
-          const onTerm = (): void => stop('SIGTERM');
-          const onInt = (): void => stop('SIGINT');
-          process.on('SIGTERM', onTerm);
-          process.on('SIGINT', onInt);
+    .action(async (flags: { threads?: string; id?: string }, cmd: Command) => {
+      const stopSignal = listenForStop();
+      try {
+        await withApp(cmd, async (app) => {
+          const threads =
+            flags.threads === undefined ? undefined : parseNonNegativeInt(flags.threads, '--threads');
+          const node = await startWorkers(app, { workerId: flags.id, threads: threads || undefined });
+          const w = app.config.server.workers;
+          const onDemand = w.idle_thread_seconds > 0 ? ' (started on demand)' : '';
+          const scheduler = w.run_scheduler
+            ? startScheduler(app, {
+                onError: (err) =>
+                  process.stderr.write(
+                    `worker ${node.id}: scheduler pass failed: ${err instanceof Error ? err.message : String(err)}\n`,
+                  ),
+              })
+            : undefined;
+          process.stderr.write(
+            `worker ${node.id} started: ${node.pool.size} executor thread(s)${onDemand} on ${app.store.url}` +
+              `${scheduler ? ', with the scheduler' : ''}\n`,
+          );
+          const signal = await stopSignal.received;
+          stopSignal.dispose();
+          process.stderr.write(`worker ${node.id}: ${signal} received, draining\n`);
+          const graceMs = w.shutdown_grace_seconds * 1000;
+          await scheduler?.stop();
+          await node.stop(graceMs);
+          // Webhook and file deliveries of jobs finished here complete before the exit.
+          await drainJobFinished(app, Math.max(1000, graceMs));
+          process.stderr.write(
+            `worker ${node.id} stopped: ${node.queue.completed} completed, ${node.queue.failed} failed\n`,
+          );
         });
-        process.stderr.write(
-          `worker ${node.id} stopped: ${node.queue.completed} completed, ${node.queue.failed} failed\n`,
-        );
-      }),
-    );
+      } finally {
+        stopSignal.dispose();
+      }
+    });
 }

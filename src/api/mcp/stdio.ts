@@ -5,8 +5,12 @@ import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import type { Ratchet } from '../../app.ts';
 import { createMcpServer, LOCAL_ADMIN } from './server.ts';
 
-/** Serves until stdin closes (the client went away); resolves then. */
-export function serveMcpStdio(app: Ratchet, say: (line: string) => void): Promise<void> {
+/** Serves until stdin closes (the client went away) or `stop` settles (SIGTERM/SIGINT); resolves then. */
+export function serveMcpStdio(
+  app: Ratchet,
+  say: (line: string) => void,
+  stop: Promise<unknown>,
+): Promise<void> {
   const handle = serveStdio(() => createMcpServer(app, LOCAL_ADMIN), {
     onerror: (err) => say(`mcp: ${err.message}`),
   });
@@ -15,13 +19,10 @@ export function serveMcpStdio(app: Ratchet, say: (line: string) => void): Promis
     const finish = (): void => {
       if (done) return;
       done = true;
-      process.off('SIGTERM', finish);
-      process.off('SIGINT', finish);
       void handle.close().finally(resolve);
     };
     process.stdin.once('end', finish);
     process.stdin.once('close', finish);
-    process.once('SIGTERM', finish);
-    process.once('SIGINT', finish);
+    void stop.then(finish);
   });
 }
