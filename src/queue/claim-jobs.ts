@@ -112,7 +112,7 @@ export async function claimJobs(store: Store, opts: ClaimOptions, db: Db = store
     Object.keys(configured).length === 0 &&
     !(await anyMetadataLimit(store))
   ) {
-    return claimInOneStatement(db, opts, ASYNC_COMMIT, store.pgPool);
+    return claimInOneStatement(db, opts, store.pgPool);
   }
   return inTransaction(db, async (trx) => {
     if (store.dialect === 'postgres' && !db.isTransaction) await sql.raw(ASYNC_COMMIT).execute(trx);

@@ -16,49 +16,23 @@ type Row = Selectable<JobsTable> & { claim_version_id: number; execution_id: num
 const NO_VERSION = toJson({ type: 'TaskNotFound', message: 'the task has no enabled version to run' });
 
 /**
- * Runs the claim in its own transaction with `setting` (e.g. `set local synchronous_commit to off`)
- * applied. With the pg pool the statement is prepared once per connection (it is planned once, not
- * on every claim: planning costs more than running it).
+ * Runs the claim as one autocommitted statement: one round trip, no BEGIN/COMMIT. Its commit does
+ * not wait for the WAL flush: `set_config(..., true)` inside the statement applies to the
+ * statement's own implicit transaction (see ASYNC_COMMIT in claim-jobs.ts for why that is safe).
+ * With the pg pool the statement is prepared once per connection (it is planned once, not on every
+ * claim: planning costs more than running it).
  */
-export async function claimInOneStatement(
-  db: Db,
-  opts: ClaimOptions,
-  setting: string,
-  pool?: pg.Pool,
-): Promise<ClaimedJob[]> {
+export async function claimInOneStatement(db: Db, opts: ClaimOptions, pool?: pg.Pool): Promise<ClaimedJob[]> {
   const query = claimQuery(opts).compile(db);
-  let rows: Row[];
-  if (pool) {
-    const client = await pool.connect();
-    try {
-      await client.query(`begin; ${setting}`);
-      try {
-        ({ rows } = await client.query<Row>({
-          name: 'ratchet_claim_v1',
+  const rows = pool
+    ? (
+        await pool.query<Row>({
+          name: 'ratchet_claim_v2',
           text: query.sql,
           values: query.parameters as unknown[],
-        }));
-        await client.query('commit');
-      } catch (err) {
-        await client.query('rollback').catch(() => {});
-        throw err;
-      }
-    } finally {
-      client.release();
-    }
-  } else {
-    rows = await db.connection().execute(async (c) => {
-      await sql.raw(`begin; ${setting}`).execute(c);
-      try {
-        const res = await c.executeQuery(query);
-        await sql`commit`.execute(c);
-        return res.rows;
-      } catch (err) {
-        await sql`rollback`.execute(c).catch(() => {});
-        throw err;
-      }
-    });
-  }
+        })
+      ).rows
+    : (await db.executeQuery(query)).rows;
   return rows.map((r) => ({
     job: toJob(r),
     executionId: Number(r.execution_id),
@@ -80,6 +54,8 @@ function claimQuery(opts: ClaimOptions) {
           (select tasks.latest_version_id from tasks where tasks.id = jobs.task_id)) as vid
       ) v
       where jobs.status in ('QUEUED', 'RETRYING') and jobs.run_at <= ${opts.now}
+        -- A one-time filter, evaluated before the scan: this transaction commits asynchronously.
+        and (select set_config('synchronous_commit', 'off', true)) = 'off'
       order by jobs.priority desc, jobs.run_at, jobs.id
       limit ${opts.limit}
       for update of jobs skip locked

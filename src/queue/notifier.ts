@@ -5,6 +5,7 @@
 //   every few milliseconds while someone subscribes: it changes exactly when another process
 //   committed, so a separate `ratchet worker` on the same file wakes within that interval.
 // Workers also poll slowly (server.job_queue.poll_interval_ms) as a safety net.
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { sql } from 'kysely';
 import type pg from 'pg';
@@ -14,6 +15,12 @@ export const JOBS_CHANNEL = 'ratchet_jobs';
 const DATA_VERSION_INTERVAL_MS = 20;
 
 export interface Notifier {
+  /**
+   * The NOTIFY payload this notifier sends (PostgreSQL). Its own LISTEN connection ignores
+   * notifications carrying it: its subscribers were already woken directly, and a second wake-up
+   * per enqueue would cost a second (empty) claim.
+   */
+  readonly origin: string;
   /** Tells subscribers here (and on PostgreSQL in every process) that the queue changed. */
   notify(): Promise<void>;
   /** Tells only this process's subscribers (the caller notified other processes itself). */
@@ -66,6 +73,7 @@ function sqliteNotifier(store: Store): Notifier {
   };
 
   return {
+    origin: randomUUID(),
     notify() {
       emitter.emit('wake');
       return Promise.resolve();
@@ -91,6 +99,7 @@ function sqliteNotifier(store: Store): Notifier {
 
 function pgNotifier(store: Store, url: string | undefined): Notifier {
   const subscribers = new Set<() => void>();
+  const origin = randomUUID();
   let client: pg.Client | undefined;
   let connecting: Promise<void> | undefined;
   let closed = false;
@@ -106,7 +115,9 @@ function pgNotifier(store: Store, url: string | undefined): Notifier {
     // Loaded here, not at import: an SQLite node never needs the PostgreSQL driver.
     const { default: pg } = await import('pg');
     const c = new pg.Client({ connectionString: url });
-    c.on('notification', wakeAll);
+    c.on('notification', (msg) => {
+      if (msg.payload !== origin) wakeAll();
+    });
     // A dropped LISTEN connection is re-opened with backoff; meanwhile the slow poll covers.
     c.on('error', () => scheduleReconnect(c));
     c.on('end', () => scheduleReconnect(c));
@@ -131,10 +142,11 @@ function pgNotifier(store: Store, url: string | undefined): Notifier {
   };
 
   return {
+    origin,
     async notify() {
       // In-process subscribers learn at once; other processes through NOTIFY.
       wakeAll();
-      await sql`select pg_notify(${JOBS_CHANNEL}, '')`.execute(store.db);
+      await sql`select pg_notify(${JOBS_CHANNEL}, ${origin})`.execute(store.db);
     },
     wakeHere: wakeAll,
     async subscribe(fn) {

@@ -135,7 +135,7 @@ export async function enqueueJob(
       outputDestinations: req.outputDestinations ?? null,
       scheduleId: req.scheduleId ?? null,
     },
-    pg ? { notifyChannel: JOBS_CHANNEL } : {},
+    pg ? { notifyChannel: JOBS_CHANNEL, notifyPayload: app.notifier.origin } : {},
   );
   if (result.created) {
     if (pg) app.notifier.wakeHere();

@@ -92,12 +92,12 @@ export function toJob(row: Selectable<JobsTable>): JobRecord {
  * Queues a job. With an idempotency key already used, nothing is inserted and the existing job is
  * returned with `created: false` (ON CONFLICT DO NOTHING, so a caller's transaction survives).
  * `notifyChannel` (PostgreSQL): NOTIFY that channel in the same statement when a job was inserted,
- * so enqueue plus wake-up is one round trip.
+ * so enqueue plus wake-up is one round trip; `notifyPayload` is the notification's payload.
  */
 export async function insertJob(
   db: Db,
   input: InsertJobInput,
-  opts: { notifyChannel?: string } = {},
+  opts: { notifyChannel?: string; notifyPayload?: string } = {},
 ): Promise<{ job: JobRecord; created: boolean }> {
   const now = Date.now();
   const priority = input.priority ?? JOB_PRIORITY.NORMAL;
@@ -132,7 +132,7 @@ export async function insertJob(
           .with('inserted', () => insert(db))
           .selectFrom('inserted')
           .selectAll()
-          .select(sql<string>`pg_notify(${channel}, '')::text`.as('notified'))
+          .select(sql<string>`pg_notify(${channel}, ${opts.notifyPayload ?? ''})::text`.as('notified'))
           .executeTakeFirst()
       : await insert(db).executeTakeFirst();
   if (row) return { job: toJob(row), created: true };
