@@ -2,49 +2,67 @@
 // process whatever server it belongs to (executions, retries, deliveries, process figures — the
 // worker code calls recordExecution directly), and one per server for HTTP traffic and the
 // store-derived gauges, which are read from the database on each scrape (a few aggregate queries).
+// The prom-client objects are created lazily (deferred-metrics.ts): an unscraped idle server
+// does not load the library, yet every event since start-up is counted.
 import type { FastifyInstance } from 'fastify';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Counter, Histogram, Registry } from 'prom-client';
 import type { Ratchet } from '../app.ts';
 import { onJobFinished } from '../queue/events.ts';
 import { onDeliveryOutcomes } from '../services/delivery.ts';
 import { getTask } from '../store/repos/tasks.ts';
 import { queueStats, workerSummary } from '../services/queue-stats.ts';
 import { rootPlugin } from './root-plugin.ts';
+import { DeferredMetrics, type Prom } from './deferred-metrics.ts';
 
-const processRegistry = new Registry();
-collectDefaultMetrics({ register: processRegistry, prefix: 'ratchet_' });
+interface ProcessMetrics {
+  registry: Registry;
+  executionDuration: Histogram;
+  retries: Counter;
+  deliveries: Counter;
+}
 
-const executionDuration = new Histogram({
-  name: 'ratchet_execution_duration_seconds',
-  help: 'Task execution duration by task and final status',
-  labelNames: ['task', 'status'],
-  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
-  registers: [processRegistry],
-});
-const retries = new Counter({
-  name: 'ratchet_job_retries_total',
-  help: 'Retries (attempts after the first) of jobs finished in this process, by task',
-  labelNames: ['task'],
-  registers: [processRegistry],
-});
-const deliveries = new Counter({
-  name: 'ratchet_deliveries_total',
-  help: 'Output deliveries by destination type and outcome',
-  labelNames: ['type', 'outcome'],
-  registers: [processRegistry],
-});
+function processMetrics({ Counter, Histogram, Registry, collectDefaultMetrics }: Prom): ProcessMetrics {
+  const registry = new Registry();
+  // Process figures (CPU, memory, handles) are read at scrape time; the event-based ones (GC
+  // durations, event-loop lag) cover the time since the first scrape.
+  collectDefaultMetrics({ register: registry, prefix: 'ratchet_' });
+  const executionDuration = new Histogram({
+    name: 'ratchet_execution_duration_seconds',
+    help: 'Task execution duration by task and final status',
+    labelNames: ['task', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [registry],
+  });
+  const retries = new Counter({
+    name: 'ratchet_job_retries_total',
+    help: 'Retries (attempts after the first) of jobs finished in this process, by task',
+    labelNames: ['task'],
+    registers: [registry],
+  });
+  const deliveries = new Counter({
+    name: 'ratchet_deliveries_total',
+    help: 'Output deliveries by destination type and outcome',
+    labelNames: ['type', 'outcome'],
+    registers: [registry],
+  });
+  return { registry, executionDuration, retries, deliveries };
+}
+
+const processWide = new DeferredMetrics(processMetrics);
 
 /** Records one finished execution (the worker code and the job-finished hook call this). */
 export function recordExecution(task: string, status: string, durationMs: number): void {
-  executionDuration.observe({ task, status }, Math.max(0, durationMs) / 1000);
+  const seconds = Math.max(0, durationMs) / 1000;
+  processWide.record((m) => m.executionDuration.observe({ task, status }, seconds));
 }
 
 export function recordRetries(task: string, count = 1): void {
-  if (count > 0) retries.inc({ task }, count);
+  if (count > 0) processWide.record((m) => m.retries.inc({ task }, count));
 }
 
 export function recordDelivery(type: string, success: boolean): void {
-  deliveries.inc({ type, outcome: success ? 'success' : 'failure' });
+  const outcome = success ? 'success' : 'failure';
+  processWide.record((m) => m.deliveries.inc({ type, outcome }));
 }
 
 // One subscription per application, however many servers are built on it.
@@ -74,7 +92,13 @@ export function hookJobMetrics(app: Ratchet): () => void {
   };
 }
 
-function serverRegistry(app: Ratchet): { registry: Registry; requests: Counter; latency: Histogram } {
+interface ServerMetrics {
+  registry: Registry;
+  requests: Counter;
+  latency: Histogram;
+}
+
+function serverMetrics(app: Ratchet, { Counter, Gauge, Histogram, Registry }: Prom): ServerMetrics {
   const registry = new Registry();
   const requests = new Counter({
     name: 'ratchet_http_requests_total',
@@ -147,19 +171,26 @@ function serverRegistry(app: Ratchet): { registry: Registry; requests: Counter; 
 export const metricsPlugin = rootPlugin<{ app: Ratchet }>(
   'ratchet-metrics',
   async (server: FastifyInstance, opts) => {
-    const { registry, requests, latency } = serverRegistry(opts.app);
-    hookJobMetrics(opts.app);
+    const { app } = opts;
+    const metrics = new DeferredMetrics((p) => serverMetrics(app, p));
+    hookJobMetrics(app);
     server.addHook('onResponse', async (request, reply) => {
       // The pattern, never the raw URL: ids in paths would explode label cardinality.
       const route = request.routeOptions.url ?? 'unmatched';
-      requests.inc({ route, method: request.method, status: String(reply.statusCode) });
-      latency.observe({ route, method: request.method }, reply.elapsedTime / 1000);
+      const { method } = request;
+      const status = String(reply.statusCode);
+      const seconds = reply.elapsedTime / 1000;
+      metrics.record((m) => {
+        m.requests.inc({ route, method, status });
+        m.latency.observe({ route, method }, seconds);
+      });
     });
     server.get(
       '/metrics',
       { config: { access: 'read', rateLimit: false }, schema: { tags: ['health'], hide: true } },
       async (_req, reply) => {
-        const text = (await processRegistry.metrics()) + '\n' + (await registry.metrics());
+        const [proc, { registry }] = await Promise.all([processWide.ready(), metrics.ready()]);
+        const text = (await proc.registry.metrics()) + '\n' + (await registry.metrics());
         return reply.type(registry.contentType).send(text);
       },
     );

@@ -51,7 +51,7 @@ export async function readTaskSource(path: string): Promise<TaskSource> {
   if (info.isFile()) {
     const data = await readFile(abs);
     if (abs.toLowerCase().endsWith('.zip') || isZipData(data)) {
-      const read = readTaskZip(data, basename(abs));
+      const read = await readTaskZip(data, basename(abs));
       return {
         origin: { kind: 'zip', path: abs },
         ...read,

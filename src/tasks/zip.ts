@@ -1,7 +1,7 @@
 // A task packed as a .zip: either the files at the archive root or inside one top folder.
 // Archives come from users and agents, so entry names and sizes are checked before anything is
-// decompressed (zip-slip paths, zip bombs).
-import { unzipSync } from 'fflate';
+// decompressed (zip-slip paths, zip bombs). fflate is imported on the first archive read: most
+// servers never see a zip, and its ~90 KB of module source would stay resident in every one.
 import type { Problem } from './types.ts';
 
 export const ZIP_MAX_BYTES = 50 * 1024 * 1024;
@@ -29,7 +29,7 @@ export interface ZipRead {
   problems: Problem[];
 }
 
-export function readTaskZip(data: Uint8Array, zipName: string): ZipRead {
+export async function readTaskZip(data: Uint8Array, zipName: string): Promise<ZipRead> {
   const fail = (message: string): ZipRead => ({
     files: {},
     problems: [{ severity: 'error', file: zipName, message }],
@@ -38,6 +38,7 @@ export function readTaskZip(data: Uint8Array, zipName: string): ZipRead {
     return fail(`archive is ${data.byteLength} bytes; the limit is ${ZIP_MAX_BYTES} bytes (50 MB)`);
   }
 
+  const { unzipSync } = await import('fflate');
   const entries: { name: string; size: number }[] = [];
   try {
     // First pass lists the entries without decompressing anything.
