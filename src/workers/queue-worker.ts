@@ -2,7 +2,9 @@
 // runs them in the pool, buffers results for batched writes, renews leases, notices cancel
 // requests (checked every 50 ms while jobs run, so a running job stops well within 100 ms),
 // reclaims expired leases of dead workers, and drains on stop.
+import { sql } from 'kysely';
 import type { Store } from '../store/database.ts';
+import type { Db } from '../store/codec.ts';
 import type { Notifier } from '../queue/notifier.ts';
 import type { FinishedAttempt } from '../queue/attempt.ts';
 import { claimJobs, type ClaimedJob } from '../queue/claim-jobs.ts';
@@ -50,6 +52,8 @@ export class QueueWorker {
   readonly active = new Map<number, Active>();
   completed = 0;
   failed = 0;
+  /** Claims that rode in a result transaction (SQLite), for tests and diagnostics. */
+  claimsWithResults = 0;
   private readonly o: QueueWorkerOptions;
   private readonly clock: QueueClock;
   private readonly writer: ResultWriter;
@@ -73,6 +77,7 @@ export class QueueWorker {
       log: o.log,
       onWritten: (written) => this.written(written),
       flushNow: () => this.running === 0,
+      claimAlong: o.store.dialect === 'sqlite' ? (trx) => this.claimAlong(trx) : undefined,
     });
     o.pool.onFree = () => void this.fill();
   }
@@ -112,18 +117,12 @@ export class QueueWorker {
       do {
         this.again = false;
         if (this.draining) return;
-        const { pool } = this.o;
-        const free = pool.freeCapacity() - this.starting;
-        const lowWater = Math.min(this.o.batchSize, Math.ceil((pool.size * pool.depth) / 2));
-        if (free <= 0 || (free < lowWater && !pool.hasIdleThread())) break;
-        const want = Math.min(free, this.o.batchSize);
-        const claimed = await claimJobs(this.o.store, {
-          workerId: this.o.workerId,
-          limit: want,
-          leaseMs: this.o.leaseMs,
-          now: this.clock.now(),
-          taskLimits: this.o.taskLimits,
-        });
+        const want = this.wanted();
+        if (want === 0) break;
+        // SQLite: results are about to be written while every thread has work; the claim rides
+        // in their transaction (claimAlong), one commit instead of two.
+        if (this.o.store.dialect === 'sqlite' && this.writer.busy && !this.o.pool.hasIdleThread()) break;
+        const claimed = await claimJobs(this.o.store, this.claimOptions(want));
         for (const c of claimed) void this.begin(c);
         if (claimed.length === want) this.again = true;
       } while (this.again);
@@ -132,6 +131,57 @@ export class QueueWorker {
     } finally {
       this.filling = false;
     }
+  }
+
+  /** How many jobs to claim now (0: not yet). */
+  private wanted(): number {
+    const { pool } = this.o;
+    const free = pool.freeCapacity() - this.starting;
+    const lowWater = Math.min(this.o.batchSize, Math.ceil((pool.size * pool.depth) / 2));
+    if (free <= 0 || (free < lowWater && !pool.hasIdleThread())) return 0;
+    return Math.min(free, this.o.batchSize);
+  }
+
+  private claimOptions(limit: number) {
+    return {
+      workerId: this.o.workerId,
+      limit,
+      leaseMs: this.o.leaseMs,
+      now: this.clock.now(),
+      taskLimits: this.o.taskLimits,
+    };
+  }
+
+  /**
+   * SQLite: claims inside the result writer's transaction (after the results), under a savepoint so
+   * a failed claim cannot take the results down with it. The claimed jobs start once it committed.
+   */
+  private async claimAlong(trx: Db): Promise<((committed: boolean) => void) | undefined> {
+    if (this.filling || this.draining) return undefined;
+    const want = this.wanted();
+    if (want === 0) return undefined;
+    this.filling = true;
+    let claimed: ClaimedJob[] = [];
+    try {
+      await sql`savepoint claim_along`.execute(trx);
+      try {
+        claimed = await claimJobs(this.o.store, this.claimOptions(want), trx);
+        await sql`release savepoint claim_along`.execute(trx);
+      } catch (err) {
+        await sql`rollback to savepoint claim_along`.execute(trx);
+        throw err;
+      }
+    } catch (err) {
+      claimed = [];
+      this.o.log?.(`claiming jobs failed: ${(err as Error).message}`);
+    }
+    return (committed) => {
+      this.filling = false;
+      if (committed && claimed.length > 0) this.claimsWithResults++;
+      if (committed) for (const c of claimed) void this.begin(c);
+      // Full batch (more may be due), a wake-up meanwhile, or a rolled-back claim: look again.
+      if (!committed || this.again || claimed.length === want) void this.fill();
+    };
   }
 
   private async begin(c: ClaimedJob): Promise<void> {

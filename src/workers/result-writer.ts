@@ -1,8 +1,10 @@
 // Write-behind buffer for attempt results: results collect for a few milliseconds (or until a batch
 // fills) and are written in one transaction, so a busy worker pays one commit per batch rather than
 // per job. Each result still goes through its own guarded UPDATE (written once per attempt).
+// SQLite: the queue worker may claim its next jobs in the same transaction (claimAlong), so one
+// commit carries both.
 import type { Store } from '../store/database.ts';
-import { inTransaction } from '../store/codec.ts';
+import { inTransaction, type Db } from '../store/codec.ts';
 import type { AttemptResult, FinishedAttempt } from '../queue/attempt.ts';
 import { completeJobs } from '../queue/complete-jobs.ts';
 import { failJob } from '../queue/fail-job.ts';
@@ -31,6 +33,11 @@ export interface ResultWriterOptions {
   log?: (message: string) => void;
   /** True when nothing else is running: waiting for company would only add latency. */
   flushNow?: () => boolean;
+  /**
+   * Runs inside a batch's transaction after the results (SQLite); the returned function is called
+   * once the transaction ended, with whether it committed.
+   */
+  claimAlong?: (trx: Db) => Promise<((committed: boolean) => void) | undefined>;
 }
 
 export class ResultWriter {
@@ -48,6 +55,11 @@ export class ResultWriter {
 
   get pending(): number {
     return this.buffer.length;
+  }
+
+  /** Results buffered or being written: a transaction (and with it claimAlong) is coming. */
+  get busy(): boolean {
+    return this.buffer.length > 0 || this.writing !== undefined;
   }
 
   push(p: PendingResult): void {
@@ -73,7 +85,10 @@ export class ResultWriter {
   }
 
   /** Completions (the common case) in one or two statements for the whole batch; the rest one by one. */
-  private async writeBatch(batch: PendingResult[]): Promise<Written[]> {
+  private async writeBatch(
+    batch: PendingResult[],
+    settle: ((committed: boolean) => void)[],
+  ): Promise<Written[]> {
     const completes = batch.filter((p) => !p.handBack && p.result.status === 'COMPLETED');
     const results = completes.map((p) => p.result);
     if (completes.length === batch.length && this.store.dialect === 'postgres') {
@@ -98,16 +113,20 @@ export class ResultWriter {
               });
         finishedOf.set(p, finished);
       }
+      const claimed = await this.opts.claimAlong?.(trx);
+      if (claimed) settle.push(claimed);
       return batch.map((p) => ({ pending: p, finished: finishedOf.get(p) }));
     });
   }
 
   private async write(batch: PendingResult[]): Promise<void> {
     let written: Written[];
+    const settle: ((committed: boolean) => void)[] = [];
     try {
-      written = await this.writeBatch(batch);
+      written = await this.writeBatch(batch, settle);
       this.failures = 0;
     } catch (err) {
+      for (const fn of settle) fn(false);
       // The database is unreachable or busy: keep the results and try again with backoff. The
       // leases keep being renewed meanwhile, so no other worker re-runs these jobs.
       this.failures++;
@@ -119,5 +138,6 @@ export class ResultWriter {
       return;
     }
     this.opts.onWritten(written);
+    for (const fn of settle) fn(true);
   }
 }
