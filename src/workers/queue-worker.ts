@@ -8,6 +8,7 @@ import type { Db } from '../store/codec.ts';
 import type { Notifier } from '../queue/notifier.ts';
 import type { FinishedAttempt } from '../queue/attempt.ts';
 import { claimJobs, type ClaimedJob } from '../queue/claim-jobs.ts';
+import { anyMetadataLimit } from '../queue/task-limits.ts';
 import { renewLeases, cancelRequestedAmong } from '../queue/renew-leases.ts';
 import { reclaimExpiredJobs } from '../queue/reclaim-expired.ts';
 import { emitJobFinished } from '../queue/events.ts';
@@ -61,6 +62,14 @@ export class QueueWorker {
   private readonly timers: NodeJS.Timeout[] = [];
   private unsubscribe?: () => void;
   private starting = 0;
+  /**
+   * The last claim came back short with no wake-up since: nothing else is due, so a thread
+   * freeing up need not ask again (that empty claim cost a round trip per job in a chain of jobs).
+   * Wake-ups (enqueue, retry, hand-back, reclaim, other processes) and the poll clear it.
+   */
+  private drained = false;
+  /** Claims made (for tests and diagnostics). */
+  claims = 0;
   private runningCount = 0;
   private filling = false;
   private again = false;
@@ -79,7 +88,9 @@ export class QueueWorker {
       flushNow: () => this.running === 0,
       claimAlong: o.store.dialect === 'sqlite' ? (trx) => this.claimAlong(trx) : undefined,
     });
-    o.pool.onFree = () => void this.fill();
+    o.pool.onFree = () => {
+      if (!this.drained) void this.fill();
+    };
   }
 
   /** Claimed attempts not finished yet (running or waiting in an executor thread's queue). */
@@ -88,12 +99,12 @@ export class QueueWorker {
   }
 
   async start(): Promise<void> {
-    this.unsubscribe = await this.o.notifier.subscribe(() => void this.fill());
+    this.unsubscribe = await this.o.notifier.subscribe(() => this.wake());
     const every = (ms: number, fn: () => Promise<void> | void): void => {
       const t = setInterval(() => void fn(), ms);
       this.timers.push(t);
     };
-    every(this.o.pollMs, () => this.fill());
+    every(this.o.pollMs, () => this.wake());
     every(Math.max(200, Math.floor(this.o.leaseMs / 3)), () => this.renew());
     every(CANCEL_CHECK_MS, () => this.checkCancels());
     every(Math.max(500, Math.floor(this.o.leaseMs / 2)), () => this.reclaim());
@@ -116,21 +127,42 @@ export class QueueWorker {
     try {
       do {
         this.again = false;
+        this.drained = false;
         if (this.draining) return;
         const want = this.wanted();
         if (want === 0) break;
         // SQLite: results are about to be written while every thread has work; the claim rides
         // in their transaction (claimAlong), one commit instead of two.
         if (this.o.store.dialect === 'sqlite' && this.writer.busy && !this.o.pool.hasIdleThread()) break;
+        this.claims++;
         const claimed = await claimJobs(this.o.store, this.claimOptions(want));
         for (const c of claimed) void this.begin(c);
         if (claimed.length === want) this.again = true;
+        else if (!this.again) {
+          const drained = await this.drainedAfterShortClaim();
+          // A wake-up meanwhile sets `again`: look once more instead.
+          if (!this.again) this.drained = drained;
+        }
       } while (this.again);
     } catch (err) {
       this.o.log?.(`claiming jobs failed: ${(err as Error).message}`);
     } finally {
       this.filling = false;
     }
+  }
+
+  private wake(): void {
+    this.drained = false;
+    void this.fill();
+  }
+
+  /**
+   * Whether a short claim means nothing is due. Not with concurrency limits: a limited job
+   * finishing frees a slot for a waiting one without any wake-up, so a freed thread must look.
+   */
+  private async drainedAfterShortClaim(): Promise<boolean> {
+    if (this.o.taskLimits && Object.keys(this.o.taskLimits).length > 0) return false;
+    return !(await anyMetadataLimit(this.o.store));
   }
 
   /** How many jobs to claim now (0: not yet). */
@@ -157,7 +189,7 @@ export class QueueWorker {
    * a failed claim cannot take the results down with it. The claimed jobs start once it committed.
    */
   private async claimAlong(trx: Db): Promise<((committed: boolean) => void) | undefined> {
-    if (this.filling || this.draining) return undefined;
+    if (this.filling || this.draining || this.drained) return undefined;
     const want = this.wanted();
     if (want === 0) return undefined;
     this.filling = true;
@@ -165,6 +197,7 @@ export class QueueWorker {
     try {
       await sql`savepoint claim_along`.execute(trx);
       try {
+        this.claims++;
         claimed = await claimJobs(this.o.store, this.claimOptions(want), trx);
         await sql`release savepoint claim_along`.execute(trx);
       } catch (err) {
