@@ -1,7 +1,7 @@
 // The claim loop of one worker process: claims as many due jobs as it has free executor threads,
-// runs them in the pool, buffers results for batched writes, renews leases, notices cancel
-// requests (checked every 50 ms while jobs run, so a running job stops well within 100 ms),
-// reclaims expired leases of dead workers, and drains on stop.
+// runs them in the pool, buffers results for batched writes (on SQLite the next claim rides in
+// their transaction), and drains on stop. Lease renewal, cancel checks, reclaiming expired leases
+// and progress writes run on timers (upkeep.ts).
 import { sql } from 'kysely';
 import type { Store } from '../store/database.ts';
 import type { Db } from '../store/codec.ts';
@@ -9,15 +9,14 @@ import type { Notifier } from '../queue/notifier.ts';
 import type { FinishedAttempt } from '../queue/attempt.ts';
 import { claimJobs, type ClaimedJob } from '../queue/claim-jobs.ts';
 import { anyMetadataLimit } from '../queue/task-limits.ts';
-import { renewLeases, cancelRequestedAmong } from '../queue/renew-leases.ts';
-import { reclaimExpiredJobs } from '../queue/reclaim-expired.ts';
 import { emitJobFinished } from '../queue/events.ts';
 import { systemClock, type QueueClock, type RetryPolicy } from '../queue/clock.ts';
-import { updateExecutionProgress, type ExecutionError } from '../store/repos/executions.ts';
+import type { ExecutionError } from '../store/repos/executions.ts';
 import type { TaskRunResult } from '../runtime/run-task.ts';
 import type { ExecutorPool } from './pool.ts';
 import { ResultWriter, type PendingResult } from './result-writer.ts';
 import { VersionFiles } from './version-files.ts';
+import { CANCEL_CHECK_MS, PROGRESS_WRITE_MS, Upkeep, type Active } from './upkeep.ts';
 
 export interface QueueWorkerOptions {
   store: Store;
@@ -35,19 +34,6 @@ export interface QueueWorkerOptions {
   clock?: QueueClock;
   log?: (message: string) => void;
 }
-
-interface Active {
-  claimed: ClaimedJob;
-  cancelRequested: boolean;
-  handBack: boolean;
-  /** Result handed to the writer; no longer running. */
-  done: boolean;
-  progress?: unknown;
-  progressDirty?: boolean;
-}
-
-const CANCEL_CHECK_MS = 50;
-const PROGRESS_WRITE_MS = 500;
 
 export class QueueWorker {
   readonly active = new Map<number, Active>();
@@ -74,7 +60,6 @@ export class QueueWorker {
   private filling = false;
   private again = false;
   private draining = false;
-  private checkingCancels = false;
 
   constructor(o: QueueWorkerOptions) {
     this.o = o;
@@ -105,11 +90,12 @@ export class QueueWorker {
       this.timers.push(t);
     };
     every(this.o.pollMs, () => this.wake());
-    every(Math.max(200, Math.floor(this.o.leaseMs / 3)), () => this.renew());
-    every(CANCEL_CHECK_MS, () => this.checkCancels());
-    every(Math.max(500, Math.floor(this.o.leaseMs / 2)), () => this.reclaim());
-    every(PROGRESS_WRITE_MS, () => this.writeProgress());
-    await this.reclaim();
+    const upkeep = new Upkeep(this.o, this.clock, this.active);
+    every(Math.max(200, Math.floor(this.o.leaseMs / 3)), () => upkeep.renew());
+    every(CANCEL_CHECK_MS, () => upkeep.checkCancels());
+    every(Math.max(500, Math.floor(this.o.leaseMs / 2)), () => upkeep.reclaim());
+    every(PROGRESS_WRITE_MS, () => upkeep.writeProgress());
+    await upkeep.reclaim();
     await this.fill();
   }
 
@@ -312,64 +298,6 @@ export class QueueWorker {
     }
     // A retry or hand-back may be due for other workers (hand-back) or later (poll covers retries).
     if (requeued) void this.o.notifier.notify().catch(() => {});
-  }
-
-  private async renew(): Promise<void> {
-    const ids = [...this.active.keys()];
-    if (ids.length === 0) return;
-    try {
-      const lost = await renewLeases(this.o.store.db, this.o.workerId, ids, this.o.leaseMs, this.clock.now());
-      for (const id of lost) {
-        if (this.active.get(id)?.done === false) this.o.pool.cancel(id);
-      }
-    } catch (err) {
-      this.o.log?.(`renewing leases failed: ${(err as Error).message}`);
-    }
-  }
-
-  private async checkCancels(): Promise<void> {
-    if (this.checkingCancels) return;
-    const running = [...this.active.entries()]
-      .filter(([, a]) => !a.done && !a.cancelRequested)
-      .map(([id]) => id);
-    if (running.length === 0) return;
-    this.checkingCancels = true;
-    try {
-      for (const id of await cancelRequestedAmong(this.o.store.db, running)) {
-        const a = this.active.get(id);
-        if (!a) continue;
-        a.cancelRequested = true;
-        this.o.pool.cancel(id);
-      }
-    } catch (err) {
-      this.o.log?.(`checking cancel requests failed: ${(err as Error).message}`);
-    } finally {
-      this.checkingCancels = false;
-    }
-  }
-
-  private async reclaim(): Promise<void> {
-    try {
-      const reclaimed = await reclaimExpiredJobs(this.o.store, this.clock.now());
-      if (reclaimed.length === 0) return;
-      this.o.log?.(`reclaimed ${reclaimed.length} job(s) whose lease expired`);
-      for (const { job, execution } of reclaimed) {
-        if (job.status === 'FAILED' && execution) {
-          void emitJobFinished(this.o.eventsOwner, { job, execution, status: 'FAILED' });
-        }
-      }
-      await this.o.notifier.notify();
-    } catch (err) {
-      this.o.log?.(`reclaiming expired leases failed: ${(err as Error).message}`);
-    }
-  }
-
-  private async writeProgress(): Promise<void> {
-    for (const a of this.active.values()) {
-      if (a.done || !a.progressDirty) continue;
-      a.progressDirty = false;
-      await updateExecutionProgress(this.o.store.db, a.claimed.executionId, a.progress).catch(() => {});
-    }
   }
 
   /**

@@ -1,0 +1,96 @@
+// The periodic chores of a queue worker while its jobs run: renew leases (and stop jobs whose lease
+// was lost), notice cancel requests, put back jobs of dead workers whose lease expired, and store
+// the latest progress report of each running job.
+import type { QueueClock } from '../queue/clock.ts';
+import { renewLeases, cancelRequestedAmong } from '../queue/renew-leases.ts';
+import { reclaimExpiredJobs } from '../queue/reclaim-expired.ts';
+import { emitJobFinished } from '../queue/events.ts';
+import type { ClaimedJob } from '../queue/claim-jobs.ts';
+import { updateExecutionProgress } from '../store/repos/executions.ts';
+import type { QueueWorkerOptions } from './queue-worker.ts';
+
+/** Checked this often while jobs run, so a running job stops well within 100 ms of a cancel. */
+export const CANCEL_CHECK_MS = 50;
+export const PROGRESS_WRITE_MS = 500;
+
+/** One claimed attempt of this worker, from its claim until its result is stored. */
+export interface Active {
+  claimed: ClaimedJob;
+  cancelRequested: boolean;
+  handBack: boolean;
+  /** Result handed to the writer; no longer running. */
+  done: boolean;
+  progress?: unknown;
+  progressDirty?: boolean;
+}
+
+export class Upkeep {
+  private readonly o: QueueWorkerOptions;
+  private readonly clock: QueueClock;
+  private readonly active: Map<number, Active>;
+  private checking = false;
+
+  constructor(o: QueueWorkerOptions, clock: QueueClock, active: Map<number, Active>) {
+    this.o = o;
+    this.clock = clock;
+    this.active = active;
+  }
+
+  async renew(): Promise<void> {
+    const ids = [...this.active.keys()];
+    if (ids.length === 0) return;
+    try {
+      const lost = await renewLeases(this.o.store.db, this.o.workerId, ids, this.o.leaseMs, this.clock.now());
+      for (const id of lost) {
+        if (this.active.get(id)?.done === false) this.o.pool.cancel(id);
+      }
+    } catch (err) {
+      this.o.log?.(`renewing leases failed: ${(err as Error).message}`);
+    }
+  }
+
+  async checkCancels(): Promise<void> {
+    if (this.checking) return;
+    const running = [...this.active.entries()]
+      .filter(([, a]) => !a.done && !a.cancelRequested)
+      .map(([id]) => id);
+    if (running.length === 0) return;
+    this.checking = true;
+    try {
+      for (const id of await cancelRequestedAmong(this.o.store.db, running)) {
+        const a = this.active.get(id);
+        if (!a) continue;
+        a.cancelRequested = true;
+        this.o.pool.cancel(id);
+      }
+    } catch (err) {
+      this.o.log?.(`checking cancel requests failed: ${(err as Error).message}`);
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  async reclaim(): Promise<void> {
+    try {
+      const reclaimed = await reclaimExpiredJobs(this.o.store, this.clock.now());
+      if (reclaimed.length === 0) return;
+      this.o.log?.(`reclaimed ${reclaimed.length} job(s) whose lease expired`);
+      for (const { job, execution } of reclaimed) {
+        if (job.status === 'FAILED' && execution) {
+          void emitJobFinished(this.o.eventsOwner, { job, execution, status: 'FAILED' });
+        }
+      }
+      await this.o.notifier.notify();
+    } catch (err) {
+      this.o.log?.(`reclaiming expired leases failed: ${(err as Error).message}`);
+    }
+  }
+
+  async writeProgress(): Promise<void> {
+    for (const a of this.active.values()) {
+      if (a.done || !a.progressDirty) continue;
+      a.progressDirty = false;
+      await updateExecutionProgress(this.o.store.db, a.claimed.executionId, a.progress).catch(() => {});
+    }
+  }
+}
