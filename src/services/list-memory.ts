@@ -1,7 +1,14 @@
 // The store's list contract (filters, one sort, offset/limit, total) applied to rows already in
 // memory: for resources that are not a table of their own (configured task sources) or are small
 // and listed whole (API keys). Same operators, same errors (ListQueryError → 400) as runListQuery.
-import { FILTER_OPS, ListQueryError, MAX_LIMIT, DEFAULT_LIMIT } from '../store/list-query.ts';
+import {
+  coerceFilterValue,
+  DEFAULT_LIMIT,
+  FILTER_OPS,
+  listValues,
+  ListQueryError,
+  MAX_LIMIT,
+} from '../store/list-query.ts';
 import type { FieldKind, ListFilter, ListQuery, ListResult } from '../store/list-query.ts';
 
 export interface MemoryListSpec {
@@ -10,35 +17,6 @@ export interface MemoryListSpec {
 }
 
 type Scalar = string | number | boolean | null;
-
-function coerce(field: string, kind: FieldKind, value: unknown): Scalar {
-  const bad = (what: string): never => {
-    throw new ListQueryError(`filter ${field}: ${JSON.stringify(value)} is not ${what}`);
-  };
-  switch (kind) {
-    case 'number': {
-      const n =
-        typeof value === 'number'
-          ? value
-          : typeof value === 'string' && value.trim() !== ''
-            ? Number(value)
-            : NaN;
-      return Number.isFinite(n) ? n : bad('a number');
-    }
-    case 'boolean':
-      if (value === true || value === 'true' || value === 1 || value === '1') return true;
-      if (value === false || value === 'false' || value === 0 || value === '0') return false;
-      return bad('true or false');
-    case 'time': {
-      const ms = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : NaN;
-      return Number.isFinite(ms) ? ms : bad('a time (ISO-8601 or epoch milliseconds)');
-    }
-    case 'string':
-      return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
-        ? String(value)
-        : bad('a string');
-  }
-}
 
 /** A row's value in comparable form (times as epoch ms). */
 function cell(kind: FieldKind, value: unknown): Scalar {
@@ -57,12 +35,6 @@ function compare(a: Scalar, b: Scalar): number {
   return a < b ? -1 : 1;
 }
 
-function listValues(value: unknown): unknown[] {
-  if (Array.isArray(value)) return value;
-  if (typeof value === 'string') return value === '' ? [] : value.split(',');
-  return [value];
-}
-
 function matcher(spec: MemoryListSpec, f: ListFilter): (row: Record<string, unknown>) => boolean {
   const kind = spec.fields[f.field];
   if (!kind) {
@@ -72,7 +44,7 @@ function matcher(spec: MemoryListSpec, f: ListFilter): (row: Record<string, unkn
   }
   const get = (row: Record<string, unknown>): Scalar => cell(kind, row[f.field]);
   const cmp = (test: (c: number) => boolean) => {
-    const v = coerce(f.field, kind, f.value);
+    const v = coerceFilterValue(f.field, kind, f.value);
     return (row: Record<string, unknown>) => {
       const c = get(row);
       return c !== null && test(compare(c, v));
@@ -94,7 +66,7 @@ function matcher(spec: MemoryListSpec, f: ListFilter): (row: Record<string, unkn
     case 'like': {
       if (kind !== 'string')
         throw new ListQueryError(`filter ${f.field}: "like" applies to text fields only`);
-      const needle = String(coerce(f.field, 'string', f.value)).toLowerCase();
+      const needle = String(coerceFilterValue(f.field, 'string', f.value)).toLowerCase();
       return (row) =>
         String(get(row) ?? '')
           .toLowerCase()
@@ -102,7 +74,7 @@ function matcher(spec: MemoryListSpec, f: ListFilter): (row: Record<string, unkn
     }
     case 'in':
     case 'not_in': {
-      const set = listValues(f.value).map((v) => coerce(f.field, kind, v));
+      const set = listValues(f.value).map((v) => coerceFilterValue(f.field, kind, v));
       const inSet = (row: Record<string, unknown>) => set.some((v) => compare(get(row), v) === 0);
       return f.op === 'in' ? inSet : (row) => get(row) !== null && !inSet(row);
     }

@@ -54,7 +54,8 @@ export class ListQueryError extends Error {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-empty-object-type
 type AnySelect = SelectQueryBuilder<DatabaseSchema, any, {}>;
 
-function coerce(field: string, kind: FieldKind, value: unknown): string | number | boolean {
+/** A filter value in the field's comparable form (times as epoch ms); ListQueryError when it is not one. */
+export function coerceFilterValue(field: string, kind: FieldKind, value: unknown): string | number | boolean {
   const bad = (expected: string): never => {
     throw new ListQueryError(`filter ${field}: ${JSON.stringify(value)} is not ${expected}`);
   };
@@ -88,7 +89,8 @@ function coerce(field: string, kind: FieldKind, value: unknown): string | number
   }
 }
 
-function listValues(value: unknown): unknown[] {
+/** `_in` values: an array, or a comma-separated string. */
+export function listValues(value: unknown): unknown[] {
   if (Array.isArray(value)) return value;
   if (typeof value === 'string') return value === '' ? [] : value.split(',');
   return [value];
@@ -104,27 +106,30 @@ function applyFilter(qb: AnySelect, spec: ListSpec, f: ListFilter): AnySelect {
   const col = sql.ref(def.column);
   switch (f.op) {
     case 'eq':
-      return qb.where(col, '=', coerce(f.field, def.kind, f.value));
+      return qb.where(col, '=', coerceFilterValue(f.field, def.kind, f.value));
     case 'ne':
-      return qb.where(col, '<>', coerce(f.field, def.kind, f.value));
+      return qb.where(col, '<>', coerceFilterValue(f.field, def.kind, f.value));
     case 'gt':
-      return qb.where(col, '>', coerce(f.field, def.kind, f.value));
+      return qb.where(col, '>', coerceFilterValue(f.field, def.kind, f.value));
     case 'gte':
-      return qb.where(col, '>=', coerce(f.field, def.kind, f.value));
+      return qb.where(col, '>=', coerceFilterValue(f.field, def.kind, f.value));
     case 'lt':
-      return qb.where(col, '<', coerce(f.field, def.kind, f.value));
+      return qb.where(col, '<', coerceFilterValue(f.field, def.kind, f.value));
     case 'lte':
-      return qb.where(col, '<=', coerce(f.field, def.kind, f.value));
+      return qb.where(col, '<=', coerceFilterValue(f.field, def.kind, f.value));
     case 'like': {
       if (def.kind !== 'string')
         throw new ListQueryError(`filter ${f.field}: "like" applies to text fields only`);
       // Case-insensitive "contains", with the user's % and _ taken literally.
-      const escaped = String(coerce(f.field, 'string', f.value)).replace(/[\\%_]/g, (c) => `\\${c}`);
+      const escaped = String(coerceFilterValue(f.field, 'string', f.value)).replace(
+        /[\\%_]/g,
+        (c) => `\\${c}`,
+      );
       return qb.where(sql<boolean>`lower(${col}) like lower(${`%${escaped}%`}) escape '\\'`);
     }
     case 'in':
     case 'not_in': {
-      const values = listValues(f.value).map((v) => coerce(f.field, def.kind, v));
+      const values = listValues(f.value).map((v) => coerceFilterValue(f.field, def.kind, v));
       if (values.length === 0) return f.op === 'in' ? qb.where(sql<boolean>`1 = 0`) : qb;
       return qb.where(col, f.op === 'in' ? 'in' : 'not in', values);
     }
