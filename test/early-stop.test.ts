@@ -3,19 +3,32 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI_MAIN, assertBuilt, cleanEnv } from '../src/cli/test-helpers/cli-process.ts';
 
-function stopEarly(args: string[], cwd: string, afterMs: number): Promise<number | null> {
+/**
+ * Sends SIGTERM while the command is still starting: as soon as it has created its database file
+ * (start-up has begun: config loaded, store opening, migrations, sync still to come), or `extraMs`
+ * later. A signal before Node has run any of our code cannot be handled by anyone.
+ */
+function stopEarly(args: string[], cwd: string, extraMs: number): Promise<number | null> {
+  const db = join(cwd, 'r.db');
   const child = spawn(process.execPath, [CLI_MAIN, ...args], {
     cwd,
-    env: cleanEnv({ RATCHET_DATABASE_URL: `sqlite://${join(cwd, 'r.db')}` }),
+    env: cleanEnv({ RATCHET_DATABASE_URL: `sqlite://${db}` }),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  setTimeout(() => child.kill('SIGTERM'), afterMs);
-  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  void (async () => {
+    while (child.exitCode === null && !existsSync(db)) await sleep(1);
+    await sleep(extraMs);
+    child.kill('SIGTERM');
+  })();
+  return exited;
 }
 
 for (const args of [['serve', '--port', '0'], ['worker'], ['mcp', '--transport', 'http', '--port', '0']]) {
@@ -23,8 +36,12 @@ for (const args of [['serve', '--port', '0'], ['worker'], ['mcp', '--transport',
     assertBuilt();
     const dir = await mkdtemp(join(tmpdir(), 'ratchet-early-stop-'));
     try {
-      for (const afterMs of [50, 400]) {
-        assert.equal(await stopEarly(args, dir, afterMs), 0, `SIGTERM after ${afterMs} ms`);
+      for (const extraMs of [0, 150]) {
+        assert.equal(
+          await stopEarly(args, dir, extraMs),
+          0,
+          `SIGTERM ${extraMs} ms after the handler existed`,
+        );
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
