@@ -55,7 +55,7 @@ void describe('generated configurations', () => {
     });
   });
 
-  void it('production uses PostgreSQL with a placeholder password, auth, JSON logs, all interfaces, rate limits', async () => {
+  void it('production uses PostgreSQL with a password to replace, auth, JSON logs, all interfaces, rate limits', async () => {
     const c = await loadTemplate('production');
     assert.match(c.server.database.url, /^postgres:\/\/ratchet:CHANGE_ME@/);
     assert.equal(c.server.auth.required, true);
