@@ -242,6 +242,8 @@ test('job and execution commands against the store, with a worker process', asyn
     assert.equal((JSON.parse(retried.stdout) as { status: string }).status, 'QUEUED');
     const list = await cli('job', 'list', '--status', 'queued', '--task', 'greet', '--json');
     assert.equal((JSON.parse(list.stdout) as unknown[]).length, 2);
+    const table = await cli('job', 'list', '--status', 'queued');
+    assert.match(table.stdout, /^\d+\s+QUEUED\s+greet\s+NORMAL/m, 'the table names the task');
     worker = await startWorker(config, 'cli-worker');
     const waited = await cli('job', 'enqueue', 'greet', '--input-json', '{"name":"c"}', '--wait');
     assert.equal(waited.code, 0, waited.stderr);

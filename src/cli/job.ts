@@ -17,6 +17,7 @@ import { readTaskInput } from './task-input.ts';
 import { parseDuration, parseNonNegativeInt } from './duration.ts';
 import { addListOptions, listOptions, printTable, type ListFlags } from './list-output.ts';
 import { handleServiceError } from './service-errors.ts';
+import { taskNames } from '../services/task-ref.ts';
 
 interface EnqueueFlags {
   version?: string;
@@ -35,11 +36,11 @@ interface EnqueueFlags {
 /** How long `--wait` waits before saying that no worker seems to be running. */
 const NO_WORKER_HINT_MS = 5000;
 
-function jobRow(j: JobRecord): Record<string, unknown> {
+function jobRow(j: JobRecord, names: Map<number, string>): Record<string, unknown> {
   return {
     id: j.id,
     status: j.status,
-    task: j.taskId,
+    task: names.get(j.taskId) ?? j.taskId,
     priority: priorityName(j.priority),
     attempts: `${j.attempts}/${j.maxRetries + 1}`,
     created: j.createdAt,
@@ -136,17 +137,18 @@ export function registerJob(program: Command): void {
       withApp(cmd, (app) =>
         handleServiceError(async () => {
           const rows = await findJobs(app, listOptions(flags));
-          if (flags.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-          else
-            printTable(rows.map(jobRow), [
-              'id',
-              'status',
-              'task',
-              'priority',
-              'attempts',
-              'created',
-              'finished',
-            ]);
+          if (flags.json) {
+            process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+            return;
+          }
+          const names = await taskNames(
+            app,
+            rows.map((j) => j.taskId),
+          );
+          printTable(
+            rows.map((j) => jobRow(j, names)),
+            ['id', 'status', 'task', 'priority', 'attempts', 'created', 'finished'],
+          );
         }),
       ),
   );

@@ -45,3 +45,16 @@ export async function resolveTaskFilters(
   }
   return { ...q, filters };
 }
+
+/** Names of the given task ids (deleted tasks included), for tables that would otherwise show ids. */
+export async function taskNames(
+  app: Pick<Ratchet, 'store'>,
+  ids: readonly number[],
+): Promise<Map<number, string>> {
+  const names = new Map<number, string>();
+  for (const id of new Set(ids)) {
+    const task = await getTask(app.store.db, id, { includeDeleted: true });
+    if (task) names.set(id, task.name);
+  }
+  return names;
+}
