@@ -1,5 +1,6 @@
 // A stop signal that arrives while a long-running command is still starting (loading modules,
-// migrating, syncing) ends it gracefully with exit 0 instead of killing it mid-start (exit 143).
+// migrating, syncing) ends it gracefully with exit 0 instead of killing it mid-start (exit 143),
+// and a repeated signal while it drains does not kill it either.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -27,6 +28,10 @@ function stopEarly(args: string[], cwd: string, extraMs: number): Promise<number
     while (child.exitCode === null && !existsSync(db)) await sleep(1);
     await sleep(extraMs);
     child.kill('SIGTERM');
+    // A second SIGTERM while draining (as `timeout` sends, to the process and its group) must not
+    // kill it either.
+    await sleep(20);
+    if (child.exitCode === null) child.kill('SIGTERM');
   })();
   return exited;
 }

@@ -19,8 +19,8 @@ async function runStdio(config: RatchetConfig): Promise<void> {
   try {
     await serveMcpStdio(runtime.app, say, stopSignal.received);
   } finally {
-    stopSignal.dispose();
     await runtime.close();
+    stopSignal.dispose();
   }
 }
 
@@ -42,7 +42,7 @@ async function runHttp(config: RatchetConfig, host: string, port: number): Promi
   // The URL alone on stdout: scripts read the real port here (HTTP mode only).
   process.stdout.write(`${http.url}\n`);
   await stopSignal.received;
-  stopSignal.dispose();
+
   await http.close();
   await runtime.close();
   say('MCP server stopped');

@@ -34,7 +34,7 @@ export function registerServe(program: Command): void {
       // The URL alone on one stdout line (log lines may precede it): scripts read the real port here.
       process.stdout.write(`${running.url}\n`);
       const signal = await stopSignal.received;
-      stopSignal.dispose();
+
       process.stderr.write(`${signal} received: shutting down\n`);
       try {
         await running.close();

@@ -6,7 +6,11 @@
 export interface StopSignal {
   /** Resolves with the first SIGTERM or SIGINT received. */
   received: Promise<NodeJS.Signals>;
-  /** Stops listening (the default actions apply again). */
+  /**
+   * Stops listening (the default actions apply again). Only once the command is done: while it
+   * drains, repeated signals must not kill it (`timeout`, for one, signals both the process and its
+   * group, so the same SIGTERM arrives twice).
+   */
   dispose(): void;
 }
 

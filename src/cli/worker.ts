@@ -40,7 +40,7 @@ export function registerWorker(program: Command): void {
               `${scheduler ? ', with the scheduler' : ''}\n`,
           );
           const signal = await stopSignal.received;
-          stopSignal.dispose();
+
           process.stderr.write(`worker ${node.id}: ${signal} received, draining\n`);
           const graceMs = w.shutdown_grace_seconds * 1000;
           await scheduler?.stop();
