@@ -2,13 +2,10 @@
 // GET /, health/readiness/liveness, Prometheus metrics, and HTTPS with a self-signed certificate.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { createReadiness } from './health.ts';
 import { forEachServer, getJson, withServer } from './test-helpers.ts';
+import { selfSignedCertificate } from '../http/test-helpers/servers.ts';
 import { recordExecution } from './metrics.ts';
 import { emitJobFinished } from '../queue/events.ts';
 import { createTask } from '../store/repos/tasks.ts';
@@ -156,44 +153,16 @@ forEachServer(
 );
 
 void test('HTTPS with a self-signed certificate (server.tls)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ratchet-srv-tls-'));
-  try {
-    const keyFile = join(dir, 'key.pem');
-    const certFile = join(dir, 'cert.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        keyFile,
-        '-out',
-        certFile,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
-    const https = { key: readFileSync(keyFile), cert: readFileSync(certFile) };
-    await withServer('sqlite', { https }, async ({ url }) => {
-      assert.match(url, /^https:/);
-      const dispatcher = new Agent({ connect: { ca: https.cert } });
-      const res = await undiciFetch(`${url}/health`, { dispatcher });
-      assert.equal(res.status, 200);
-      assert.equal(((await res.json()) as { status: string }).status, 'ok');
-      assert.match(res.headers.get('strict-transport-security') ?? '', /max-age/);
-      await dispatcher.close();
-      // Without trusting the certificate the connection is refused.
-      await assert.rejects(undiciFetch(`${url}/health`, { dispatcher: new Agent() }));
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const https = selfSignedCertificate();
+  await withServer('sqlite', { https }, async ({ url }) => {
+    assert.match(url, /^https:/);
+    const dispatcher = new Agent({ connect: { ca: https.cert } });
+    const res = await undiciFetch(`${url}/health`, { dispatcher });
+    assert.equal(res.status, 200);
+    assert.equal(((await res.json()) as { status: string }).status, 'ok');
+    assert.match(res.headers.get('strict-transport-security') ?? '', /max-age/);
+    await dispatcher.close();
+    // Without trusting the certificate the connection is refused.
+    await assert.rejects(undiciFetch(`${url}/health`, { dispatcher: new Agent() }));
+  });
 });

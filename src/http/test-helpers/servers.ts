@@ -58,7 +58,8 @@ export function startServer(routes: Record<string, Handler>): Promise<TestServer
   return listen(createServer(route(routes)), 'http');
 }
 
-export function startHttpsServer(routes: Record<string, Handler>): Promise<TestServer> {
+/** A throwaway self-signed certificate for 127.0.0.1, made with the system openssl. */
+export function selfSignedCertificate(): { key: Buffer; cert: Buffer } {
   const dir = mkdtempSync(join(tmpdir(), 'ratchet-tls-'));
   try {
     const keyFile = join(dir, 'key.pem');
@@ -79,14 +80,19 @@ export function startHttpsServer(routes: Record<string, Handler>): Promise<TestS
         '1',
         '-subj',
         '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
       ],
       { stdio: 'ignore', input: '' },
     );
-    const options = { key: readFileSync(keyFile), cert: readFileSync(certFile) };
-    return listen(createHttpsServer(options, route(routes)), 'https');
+    return { key: readFileSync(keyFile), cert: readFileSync(certFile) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+export function startHttpsServer(routes: Record<string, Handler>): Promise<TestServer> {
+  return listen(createHttpsServer(selfSignedCertificate(), route(routes)), 'https');
 }
 
 /** Echoes the request back as JSON: method, url, headers, body (utf8). */
