@@ -72,6 +72,30 @@ export function toTaskVersion(row: Selectable<TaskVersionsTable>): TaskVersionRe
   };
 }
 
+/** The task_versions row for a save: semver sort columns from `parts`, JSON columns as text. */
+function versionRow(input: SaveTaskVersionInput, parts: ReturnType<typeof versionParts>, now: number) {
+  return {
+    task_id: input.taskId,
+    version: parts.version,
+    major: parts.major,
+    minor: parts.minor,
+    patch: parts.patch,
+    prerelease: parts.prerelease,
+    prerelease_key: parts.prereleaseKey,
+    description: input.description ?? null,
+    code: input.code,
+    input_schema: toJsonOrNull(input.inputSchema),
+    output_schema: toJsonOrNull(input.outputSchema),
+    metadata: toJson(input.metadata ?? {}),
+    tests: toJson(input.tests ?? []),
+    checksum: input.checksum,
+    enabled: input.enabled ?? true,
+    change_source: input.changeSource,
+    changed_by: input.changedBy ?? null,
+    created_at: now,
+  };
+}
+
 /** Versions of a task ordered by semver precedence, highest first. */
 function byPrecedence(db: Db, taskId: number) {
   return db
@@ -125,26 +149,7 @@ export async function saveTaskVersion(
       const now = Date.now();
       const row = await trx
         .insertInto('task_versions')
-        .values({
-          task_id: input.taskId,
-          version: parts.version,
-          major: parts.major,
-          minor: parts.minor,
-          patch: parts.patch,
-          prerelease: parts.prerelease,
-          prerelease_key: parts.prereleaseKey,
-          description: input.description ?? null,
-          code: input.code,
-          input_schema: toJsonOrNull(input.inputSchema),
-          output_schema: toJsonOrNull(input.outputSchema),
-          metadata: toJson(input.metadata ?? {}),
-          tests: toJson(input.tests ?? []),
-          checksum: input.checksum,
-          enabled: input.enabled ?? true,
-          change_source: input.changeSource,
-          changed_by: input.changedBy ?? null,
-          created_at: now,
-        })
+        .values(versionRow(input, parts, now))
         .returningAll()
         .executeTakeFirstOrThrow();
       await trx.updateTable('tasks').set({ updated_at: now }).where('id', '=', input.taskId).execute();
@@ -167,29 +172,9 @@ export async function insertTaskVersions(
   return bumpingTaskGeneration(
     inTransaction(db, async (trx) => {
       for (let i = 0; i < inputs.length; i += batchSize) {
-        const rows = inputs.slice(i, i + batchSize).map((input) => {
-          const parts = versionParts(input.version);
-          return {
-            task_id: input.taskId,
-            version: parts.version,
-            major: parts.major,
-            minor: parts.minor,
-            patch: parts.patch,
-            prerelease: parts.prerelease,
-            prerelease_key: parts.prereleaseKey,
-            description: input.description ?? null,
-            code: input.code,
-            input_schema: toJsonOrNull(input.inputSchema),
-            output_schema: toJsonOrNull(input.outputSchema),
-            metadata: toJson(input.metadata ?? {}),
-            tests: toJson(input.tests ?? []),
-            checksum: input.checksum,
-            enabled: input.enabled ?? true,
-            change_source: input.changeSource,
-            changed_by: input.changedBy ?? null,
-            created_at: now,
-          };
-        });
+        const rows = inputs
+          .slice(i, i + batchSize)
+          .map((input) => versionRow(input, versionParts(input.version), now));
         await trx.insertInto('task_versions').values(rows).execute();
       }
       for (const taskId of new Set(inputs.map((v) => v.taskId))) await refreshLatestVersion(trx, taskId);
