@@ -44,7 +44,9 @@ for (const args of [['serve', '--port', '0'], ['worker'], ['mcp', '--transport',
     const dir = await mkdtemp(join(tmpdir(), 'ratchet-early-stop-'));
     try {
       for (const extraMs of [0, 150]) {
-        assert.equal(await stopEarly(args, dir, extraMs), 0, `SIGTERM ${extraMs} ms into start-up`);
+        // A fresh folder per run: the database file is the start-up marker.
+        const run = await mkdtemp(join(dir, 'run-'));
+        assert.equal(await stopEarly(args, run, extraMs), 0, `SIGTERM ${extraMs} ms into start-up`);
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
