@@ -58,12 +58,15 @@ async function benchBackend(dialect: Dialect) {
     }
     const done = new Promise<void>((resolve) => (allDone = resolve));
     const start = performance.now();
+    const cpu0 = process.cpuUsage();
     const elu = performance.eventLoopUtilization();
     const node = await startWorkers(t.app, {
       log: process.env.BENCH_LOG ? (m) => console.error(m) : () => {},
     });
     await done;
     const seconds = (performance.now() - start) / 1000;
+    // CPU of every thread of the process (main, executors, SQLite, PostgreSQL client) per job.
+    const cpu = process.cpuUsage(cpu0);
     // Main-thread busy time per job: claims, result writes and dispatch, the part threads cannot share.
     const mainMsPerJob = performance.eventLoopUtilization(elu).active / BACKLOG;
     const threads = node.pool.size;
@@ -104,6 +107,7 @@ async function benchBackend(dialect: Dialect) {
         seconds: round(seconds),
         jobsPerSecond: Math.round(BACKLOG / seconds),
         mainThreadMsPerJob: round(mainMsPerJob),
+        processCpuMsPerJob: round((cpu.user + cpu.system) / 1000 / BACKLOG),
       },
       enqueueToStartMs: {
         p50: percentile(latencies, 50),

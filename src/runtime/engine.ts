@@ -1,16 +1,18 @@
-// Runs one task in a fresh QuickJS runtime+context inside a pooled WebAssembly instance.
+// Runs one task inside a pooled WebAssembly instance, in its prepared context restored to the
+// pristine snapshot (prepared-context.ts).
 // Only strings cross the boundary: the input goes in as JSON text, the output comes back as
 // JSON text, and every host call (console, fetch, progress, URL parsing) takes and returns
 // strings or numbers. Limits: memory (quickjs limit + hard WebAssembly ceiling), a wall-clock
 // deadline enforced by the interrupt handler and by capping every blocking host call, and a
 // small stack so runaway recursion is an ordinary guest error.
-import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten-core';
+import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core';
 import type { PooledModule } from './module-pool.ts';
 import type { SandboxHooks, SandboxLimits, SandboxRequest, SandboxResult, TaskErrorInfo } from './types.ts';
 import { RunRecorder } from './recorder.ts';
-import { classifyFailure, guestError, limitError } from './errors.ts';
+import { classifyFailure, guestError, limitError, outOfMemory } from './errors.ts';
 import { resolveEntry } from './entry.ts';
-import { installGlobals, type Timer } from './globals.ts';
+import type { Timer } from './globals.ts';
+import { PreparedContext, type ActiveRun } from './prepared-context.ts';
 import { sleepMs } from './sleep.ts';
 
 type Stop = 'timeout' | 'cancelled' | null;
@@ -20,41 +22,63 @@ export function runInModule(pooled: PooledModule, req: SandboxRequest, hooks: Sa
   const deadline = Date.now() + req.limits.timeoutMs;
   const rec = new RunRecorder(hooks);
   let stop: Stop = null;
-  let rt: QuickJSRuntime | undefined;
-  let ctx: QuickJSContext | undefined;
   const finish = (partial: { outputJson?: string; error?: TaskErrorInfo }): SandboxResult => ({
     ok: partial.error === undefined,
     ...partial,
     ...rec.collect(),
     durationMs: performance.now() - started,
   });
+  // Checked by the interpreter every few thousand instructions and by the host between jobs,
+  // timers and host calls, so neither a loop nor a wait on a far-off timer outlives the deadline.
+  const checkStop = (): Stop => {
+    if (stop === null) {
+      if (Date.now() > deadline) stop = 'timeout';
+      else if (hooks.isCancelled?.()) stop = 'cancelled';
+    }
+    return stop;
+  };
+  const run: ActiveRun = {
+    rec,
+    timers: [],
+    nextTimerId: 1,
+    fetchDeadline: deadline,
+    shouldInterrupt: () => checkStop() !== null,
+  };
   try {
-    rt = pooled.module.newRuntime();
-    rt.setMemoryLimit(req.limits.memoryBytes);
-    rt.setMaxStackSize(req.limits.stackBytes);
-    // Checked by the interpreter every few thousand instructions and by the host between jobs,
-    // timers and host calls, so neither a loop nor a wait on a far-off timer outlives the deadline.
-    const checkStop = (): Stop => {
-      if (stop === null) {
-        if (Date.now() > deadline) stop = 'timeout';
-        else if (hooks.isCancelled?.()) stop = 'cancelled';
-      }
-      return stop;
-    };
-    rt.setInterruptHandler(() => checkStop() !== null);
-    ctx = rt.newContext();
-    const outcome = runInContext(ctx, rt, req, hooks, rec, deadline, checkStop);
-    if (stop) return finish({ error: limitError(stop, req.limits) });
-    return finish(outcome);
+    return withContext(pooled, run, req.limits, (prepared) => {
+      const outcome = runInContext(prepared, pooled.ceilingBytes, req, hooks, run, deadline, checkStop);
+      return stop ? finish({ error: limitError(stop, req.limits) }) : finish(outcome);
+    });
   } catch (err) {
     // A trap inside WebAssembly (memory ceiling reached, corrupted state) poisons the instance.
     pooled.broken = true;
     return finish({ error: classifyFailure(err, req.limits) });
+  }
+}
+
+/**
+ * Runs `fn` in the instance's prepared context (built and snapshotted on first use), restored to
+ * its pristine state first. Without snapshot support the context is built for this run only.
+ */
+function withContext<T>(
+  pooled: PooledModule,
+  run: ActiveRun,
+  limits: SandboxLimits,
+  fn: (prepared: PreparedContext) => T,
+): T {
+  let prepared = pooled.prepared;
+  if (!prepared) {
+    prepared = new PreparedContext(pooled.module, pooled.memory, pooled.layout);
+    if (prepared.reusable) pooled.prepared = prepared;
+  }
+  try {
+    prepared.begin(pooled.memory, run, limits);
+    return fn(prepared);
   } finally {
-    if (!pooled.broken) {
+    prepared.end();
+    if (!prepared.reusable && !pooled.broken) {
       try {
-        ctx?.dispose();
-        rt?.dispose();
+        prepared.dispose();
       } catch {
         pooled.broken = true;
       }
@@ -63,20 +87,20 @@ export function runInModule(pooled: PooledModule, req: SandboxRequest, hooks: Sa
 }
 
 function runInContext(
-  ctx: QuickJSContext,
-  rt: QuickJSRuntime,
+  prepared: PreparedContext,
+  ceilingBytes: number,
   req: SandboxRequest,
   hooks: SandboxHooks,
-  rec: RunRecorder,
+  run: ActiveRun,
   deadline: number,
   stopped: () => Stop,
 ): { outputJson?: string; error?: TaskErrorInfo } {
-  const globals = installGlobals(ctx, rec, () => deadline);
+  const { ctx, rt, globals } = prepared;
   const owned: QuickJSHandle[] = [];
   const own = (h: QuickJSHandle): QuickJSHandle => (owned.push(h), h);
   const fail = (errorHandle: QuickJSHandle) => {
     own(errorHandle);
-    return { error: describeThrown(ctx, errorHandle, req, stopped()) };
+    return { error: describeThrown(prepared, ceilingBytes, errorHandle, req, stopped()) };
   };
   try {
     const entry = resolveEntry(ctx, req.code, req.fileName);
@@ -105,7 +129,7 @@ function runInContext(
       const jobs = rt.executePendingJobs();
       if (jobs.error) return fail(jobs.error);
       if (jobs.value > 0) continue;
-      const timers = advanceTimers(ctx, globals.timers, deadline, hooks);
+      const timers = advanceTimers(ctx, run.timers, deadline, hooks);
       if (timers.error) return fail(timers.error);
       if (!timers.more) {
         return {
@@ -134,17 +158,24 @@ function runInContext(
     return { outputJson: text };
   } finally {
     for (const h of owned) if (h.alive) h.dispose();
-    globals.dispose();
+    for (const t of run.timers.splice(0)) t.fn.dispose();
   }
 }
 
 function describeThrown(
-  ctx: QuickJSContext,
+  prepared: PreparedContext,
+  ceilingBytes: number,
   h: QuickJSHandle,
   req: SandboxRequest,
   stop: Stop,
 ): TaskErrorInfo {
+  const { ctx } = prepared;
   const dumped = ctx.dump(h) as unknown;
+  // QuickJS throws null when not even its "out of memory" error fits; the heap tells it apart
+  // from a task's own `throw null`.
+  if (dumped === null && !stop && prepared.memoryExhausted(req.limits.memoryBytes, ceilingBytes)) {
+    return outOfMemory(req.limits);
+  }
   if (dumped && typeof dumped === 'object' && ctx.typeof(h) === 'object') {
     const status = ctx.getProp(h, 'status');
     if (ctx.typeof(status) === 'number') (dumped as { status?: number }).status = ctx.getNumber(status);
@@ -197,20 +228,21 @@ export function probeEntryInModule(
       durationMs: 0,
     }),
   });
-  const rt = pooled.module.newRuntime();
-  rt.setMemoryLimit(limits.memoryBytes);
-  rt.setMaxStackSize(limits.stackBytes);
-  rt.setInterruptHandler(() => Date.now() > deadline);
-  const ctx = rt.newContext();
-  const globals = installGlobals(ctx, rec, () => deadline);
-  try {
-    const entry = resolveEntry(ctx, code, 'main.js');
-    if ('error' in entry) return entry.error;
-    entry.handle.dispose();
-    return null;
-  } finally {
-    globals.dispose();
-    ctx.dispose();
-    rt.dispose();
-  }
+  const run: ActiveRun = {
+    rec,
+    timers: [],
+    nextTimerId: 1,
+    fetchDeadline: deadline,
+    shouldInterrupt: () => Date.now() > deadline,
+  };
+  return withContext(pooled, run, limits, ({ ctx }) => {
+    try {
+      const entry = resolveEntry(ctx, code, 'main.js');
+      if ('error' in entry) return entry.error;
+      entry.handle.dispose();
+      return null;
+    } finally {
+      for (const t of run.timers.splice(0)) t.fn.dispose();
+    }
+  });
 }

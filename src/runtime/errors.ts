@@ -17,7 +17,7 @@ export function limitError(stop: 'timeout' | 'cancelled', limits: SandboxLimits)
   return { type: 'TimeoutError', message: `task exceeded its time limit of ${limits.timeoutMs} ms` };
 }
 
-function outOfMemory(limits: SandboxLimits): TaskErrorInfo {
+export function outOfMemory(limits: SandboxLimits): TaskErrorInfo {
   const mb = Math.round((limits.memoryBytes / (1024 * 1024)) * 10) / 10;
   return {
     type: 'OutOfMemoryError',

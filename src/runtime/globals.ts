@@ -1,7 +1,8 @@
-// Installs the guest's globals in a fresh context. Parsing guest code is the dominant cost of a
-// fresh context, so the always-present globals (console, reportProgress, timers) are host
-// functions created without evaluating any source, and everything written in JS (error classes,
-// fetch, URL & co.) is evaluated only when the task first touches one of its names.
+// Installs the guest's globals in a new context: console, reportProgress and timers as host
+// functions, Math.random backed by the host, and the guest-side chunks (the ten error classes,
+// fetch, URL & co.). The context is built once per WebAssembly instance and snapshotted
+// (prepared-context.ts), so parsing the chunks is paid once, not per run. Host functions reach the
+// current run's recorder and timers through `run()`, since they outlive any single run.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core';
 import { PRELUDE_ERRORS, PRELUDE_FETCH } from './prelude-core.ts';
@@ -10,27 +11,7 @@ import { hostUrl } from './host-url.ts';
 import type { RunRecorder } from './recorder.ts';
 import { formatLogArgs } from './inspect.ts';
 
-export const ERROR_CLASSES = [
-  'AuthenticationError',
-  'AuthorizationError',
-  'NetworkError',
-  'HttpError',
-  'ValidationError',
-  'ConfigurationError',
-  'RateLimitError',
-  'ServiceUnavailableError',
-  'TimeoutError',
-  'DataError',
-] as const;
-
-const CHUNKS: Record<string, { source: string; names: readonly string[] }> = {
-  errors: { source: PRELUDE_ERRORS, names: ERROR_CLASSES },
-  fetch: { source: PRELUDE_FETCH, names: ['fetch'] },
-  web: {
-    source: PRELUDE_WEB,
-    names: ['URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder', 'atob', 'btoa', 'crypto'],
-  },
-};
+const CHUNKS = { errors: PRELUDE_ERRORS, fetch: PRELUDE_FETCH, web: PRELUDE_WEB };
 
 export interface Timer {
   id: number;
@@ -38,26 +19,27 @@ export interface Timer {
   fn: QuickJSHandle;
 }
 
-export interface GuestGlobals {
+/** What the host functions act on during one run. */
+export interface RunState {
+  rec: RunRecorder;
   timers: Timer[];
+  nextTimerId: number;
+  /** Epoch ms by which a fetch must be answered (the run's deadline). */
+  fetchDeadline: number;
+}
+
+export interface GuestGlobals {
+  /** Also handed to the task as `context.reportProgress`. */
   reportProgress: QuickJSHandle;
   dispose(): void;
 }
 
-export function installGlobals(
-  ctx: QuickJSContext,
-  rec: RunRecorder,
-  fetchDeadline: () => number,
-): GuestGlobals {
-  const timers: Timer[] = [];
-  let nextTimerId = 1;
-  const loaded = new Set<string>();
-
+export function installGlobals(ctx: QuickJSContext, run: () => RunState): GuestGlobals {
   const console = ctx.newObject();
   for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     ctx
       .newFunction(level, (...args) => {
-        rec.log(level, formatLogArgs(ctx, args));
+        run().rec.log(level, formatLogArgs(ctx, args));
       })
       .consume((f) => ctx.setProp(console, level, f));
   }
@@ -77,7 +59,7 @@ export function installGlobals(
     }
     const text =
       message === undefined || ctx.typeof(message) === 'undefined' ? '' : String(ctx.dump(message));
-    rec.progress(f, text);
+    run().rec.progress(f, text);
     return undefined;
   });
   ctx.setProp(ctx.global, 'reportProgress', reportProgress);
@@ -90,68 +72,60 @@ export function installGlobals(
         };
       }
       const delay = ms && ctx.typeof(ms) === 'number' ? Math.max(0, ctx.getNumber(ms)) : 0;
-      const id = nextTimerId++;
-      timers.push({ id, due: Date.now() + delay, fn: fn.dup() });
+      const state = run();
+      const id = state.nextTimerId++;
+      state.timers.push({ id, due: Date.now() + delay, fn: fn.dup() });
       return ctx.newNumber(id);
     })
     .consume((f) => ctx.setProp(ctx.global, 'setTimeout', f));
   ctx
     .newFunction('clearTimeout', (id) => {
       const n = id && ctx.typeof(id) === 'number' ? ctx.getNumber(id) : -1;
+      const { timers } = run();
       const i = timers.findIndex((t) => t.id === n);
       if (i >= 0) timers.splice(i, 1)[0]!.fn.dispose();
     })
     .consume((f) => ctx.setProp(ctx.global, 'clearTimeout', f));
 
-  const load = (chunk: string): void => {
-    if (loaded.has(chunk)) return;
-    loaded.add(chunk);
-    const host = chunkHost(ctx, rec, fetchDeadline);
-    try {
-      const factory = ctx.unwrapResult(
-        ctx.evalCode(CHUNKS[chunk]!.source, `ratchet:${chunk}`, { strict: true }),
-      );
+  // QuickJS seeds Math.random when a context is created; every run starts from the same snapshot,
+  // so the guest would see the same sequence each time. The host's generator differs per call.
+  ctx
+    .getProp(ctx.global, 'Math')
+    .consume((math) =>
+      ctx
+        .newFunction('random', () => ctx.newNumber(Math.random()))
+        .consume((f) => ctx.setProp(math, 'random', f)),
+    );
+
+  const host = chunkHost(ctx, run);
+  try {
+    for (const [chunk, source] of Object.entries(CHUNKS)) {
+      const factory = ctx.unwrapResult(ctx.evalCode(source, `ratchet:${chunk}`, { strict: true }));
       const r = ctx.callFunction(factory, ctx.undefined, ctx.global, host);
       factory.dispose();
       ctx.unwrapResult(r).dispose();
-    } finally {
-      host.dispose();
     }
-  };
-  for (const [chunk, { names }] of Object.entries(CHUNKS)) {
-    for (const name of names) {
-      ctx.defineProp(ctx.global, name, {
-        configurable: true,
-        enumerable: false,
-        get: () => {
-          load(chunk);
-          return ctx.getProp(ctx.global, name);
-        },
-        set: (value) => {
-          ctx.defineProp(ctx.global, name, { value, configurable: true, enumerable: false });
-        },
-      });
-    }
+  } finally {
+    host.dispose();
   }
 
   return {
-    timers,
     reportProgress,
     dispose() {
-      for (const t of timers.splice(0)) t.fn.dispose();
       if (reportProgress.alive) reportProgress.dispose();
     },
   };
 }
 
 /** String-only host functions handed to a chunk's factory; never reachable as a global. */
-function chunkHost(ctx: QuickJSContext, rec: RunRecorder, fetchDeadline: () => number): QuickJSHandle {
+function chunkHost(ctx: QuickJSContext, run: () => RunState): QuickJSHandle {
   const host = ctx.newObject();
   const fn = (name: string, impl: (...args: QuickJSHandle[]) => QuickJSHandle | undefined) =>
     ctx.newFunction(name, impl).consume((h) => ctx.setProp(host, name, h));
   fn('fetch', (requestJson) => {
-    const remaining = fetchDeadline() - Date.now();
-    const exchange = rec.fetch(JSON.parse(ctx.getString(requestJson)), Math.max(1, remaining));
+    const state = run();
+    const remaining = state.fetchDeadline - Date.now();
+    const exchange = state.rec.fetch(JSON.parse(ctx.getString(requestJson)), Math.max(1, remaining));
     const answer = exchange.error ? { error: exchange.error } : exchange.response;
     return ctx.newString(JSON.stringify(answer));
   });

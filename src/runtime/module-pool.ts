@@ -9,6 +9,8 @@ import {
   type QuickJSWASMModule,
 } from 'quickjs-emscripten-core';
 import releaseSyncPackage from '@jitl/quickjs-wasmfile-release-sync';
+import { NEAR_CEILING, type PreparedContext } from './prepared-context.ts';
+import { readWasmLayout, type WasmLayout } from './wasm-layout.ts';
 
 // The package's typings describe its CommonJS shape; under ESM the default export is the variant.
 const releaseSyncVariant = releaseSyncPackage as unknown as QuickJSSyncVariant;
@@ -37,25 +39,34 @@ export interface PooledModule {
   ceilingBytes: number;
   /** Set when the instance trapped or hit its ceiling: it must never run again. */
   broken: boolean;
+  /** Where the build keeps its state; undefined when unknown (no snapshots then). */
+  layout?: WasmLayout;
+  /** The snapshotted context every run of this instance starts from (built on first use). */
+  prepared?: PreparedContext;
 }
 
 const idle = new Map<number, PooledModule[]>();
-let wasmModule: Promise<unknown> | undefined;
+let wasmModule: Promise<{ compiled: unknown; layout: WasmLayout | undefined }> | undefined;
 
 function ceilingFor(memoryBytes: number): number {
   return Math.ceil((memoryBytes + OVERHEAD_BYTES) / PAGE) * PAGE;
 }
 
 /** The compiled WebAssembly code is shared; only instances (and their memories) are per sandbox. */
-async function compiledWasm(): Promise<unknown> {
+async function compiledWasm(): Promise<{ compiled: unknown; layout: WasmLayout | undefined }> {
   wasmModule ??= (async () => {
     const { readFile } = await import('node:fs/promises');
     const { createRequire } = await import('node:module');
     const require = createRequire(import.meta.url);
-    const file = require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm');
-    return Wasm.compile(await readFile(file));
+    const bytes = await readFile(require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'));
+    return { compiled: await Wasm.compile(bytes), layout: readWasmLayout(bytes) };
   })();
   return wasmModule;
+}
+
+/** The build's memory layout (undefined: runs build their context from scratch); for tests. */
+export async function wasmLayout(): Promise<WasmLayout | undefined> {
+  return (await compiledWasm()).layout;
 }
 
 async function createModule(memoryBytes: number): Promise<PooledModule> {
@@ -64,13 +75,13 @@ async function createModule(memoryBytes: number): Promise<PooledModule> {
     initial: Math.min(256, ceilingBytes / PAGE),
     maximum: ceilingBytes / PAGE,
   });
-  const compiled = await compiledWasm();
+  const { compiled, layout } = await compiledWasm();
   const variant = newVariant(releaseSyncVariant, {
     wasmMemory: memory as never,
     wasmModule: compiled as never,
   });
   const module = await newQuickJSWASMModuleFromVariant(variant);
-  return { module, memory, ceilingBytes, broken: false };
+  return { module, memory, ceilingBytes, broken: false, layout };
 }
 
 /** An instance whose memory ceiling suits `memoryBytes`, from the pool when one is idle. */
@@ -86,7 +97,8 @@ export function tryAcquireModuleSync(memoryBytes: number): PooledModule | undefi
 }
 
 export function releaseModule(pooled: PooledModule): void {
-  if (pooled.broken || pooled.memory.buffer.byteLength > KEEP_BELOW_BYTES) return;
+  const size = pooled.memory.buffer.byteLength;
+  if (pooled.broken || size > KEEP_BELOW_BYTES || size >= pooled.ceilingBytes - NEAR_CEILING) return;
   const key = pooled.ceilingBytes;
   const list = idle.get(key) ?? [];
   if (list.length < POOL_SIZE_PER_LIMIT) list.push(pooled);

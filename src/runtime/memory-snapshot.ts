@@ -1,0 +1,48 @@
+// A copy of a WebAssembly instance's state (static data + bss, and the heap up to its highest
+// written byte), taken right after a context was built, and written back before every run: each
+// run then starts from memory byte-for-byte identical to a context that never ran anything. A
+// fresh runtime + context + globals costs ~0.2 ms in this build; copying ~200 KB back costs ~5 µs.
+// Memory above the snapshot's heap end is free space to the restored allocator (QuickJS zeroes
+// what it allocates), so it need not be copied.
+import type { WasmLayout } from './wasm-layout.ts';
+
+/**
+ * Dead stack below the bss end is copied too, as a margin in case a future build places a little
+ * more static data than the layout says; copying dead stack is harmless.
+ */
+const MARGIN = 16 * 1024;
+const PAGE = 4096;
+
+export class MemorySnapshot {
+  private readonly layout: WasmLayout;
+  private readonly low: Uint8Array;
+  private readonly heap: Uint8Array;
+
+  constructor(memory: ArrayBuffer, layout: WasmLayout) {
+    this.layout = layout;
+    const bytes = new Uint8Array(memory);
+    this.low = bytes.slice(0, Math.min(layout.heapStart, layout.staticEnd + MARGIN));
+    this.heap = bytes.slice(layout.heapStart, heapEnd(memory, layout.heapStart));
+  }
+
+  get size(): number {
+    return this.low.length + this.heap.length;
+  }
+
+  /** Only between runs: no WebAssembly frame may be live (the stack is not part of the copy). */
+  restore(memory: ArrayBuffer): void {
+    const bytes = new Uint8Array(memory);
+    bytes.set(this.low, 0);
+    bytes.set(this.heap, this.layout.heapStart);
+  }
+}
+
+/** The page boundary above the highest non-zero byte of the heap (fresh memory is all zero). */
+function heapEnd(memory: ArrayBuffer, heapStart: number): number {
+  const words = new Uint32Array(memory);
+  let i = words.length - 1;
+  const first = heapStart >>> 2;
+  while (i >= first && words[i] === 0) i--;
+  const end = (i + 1) * 4;
+  return Math.min(memory.byteLength, Math.ceil(end / PAGE) * PAGE);
+}

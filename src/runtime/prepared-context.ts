@@ -1,0 +1,130 @@
+// A QuickJS runtime + context with Ratchet's globals, built once per WebAssembly instance and
+// snapshotted; every run begins by writing the snapshot back, so each run sees a context that
+// never ran anything (DESIGN: never reuse a JS context across executions; this gives the same
+// guarantee at a fraction of the cost, see docs/architecture.md). Host-side state that lives
+// outside linear memory is handled explicitly: the interrupt handler and the host functions reach
+// the current run through `state`, host reference ids are pinned (host-refs.ts), and the memory
+// and stack limits are set again for each run.
+import type { QuickJSContext, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten-core';
+import { installGlobals, type GuestGlobals, type RunState } from './globals.ts';
+import { trackHostRefs, type PinnedHostRefs } from './host-refs.ts';
+import { MemorySnapshot } from './memory-snapshot.ts';
+import type { SandboxLimits } from './types.ts';
+import type { WasmLayout } from './wasm-layout.ts';
+
+/** An instance whose memory grew this close to its ceiling is not reused (module-pool.ts). */
+export const NEAR_CEILING = 2 * 1024 * 1024;
+
+export interface ActiveRun extends RunState {
+  /** Polled by QuickJS's interrupt handler; true stops the guest. */
+  shouldInterrupt(): boolean;
+}
+
+export class PreparedContext {
+  readonly rt: QuickJSRuntime;
+  readonly ctx: QuickJSContext;
+  readonly globals: GuestGlobals;
+  private readonly snapshot?: MemorySnapshot;
+  private readonly hostRefs?: PinnedHostRefs;
+  private active?: ActiveRun;
+  private readonly memory: { buffer: ArrayBuffer };
+  /** Address of the JSRuntime's malloc_size, when the struct is laid out as expected. */
+  private readonly mallocSizeAt?: number;
+  /** The largest QuickJS heap seen during the current run (sampled at interrupts). */
+  peakHeapBytes = 0;
+
+  /**
+   * With a layout (and a quickjs-emscripten whose internals we know) the context is snapshotted
+   * and reusable; otherwise it serves one run and is disposed.
+   */
+  constructor(module: QuickJSWASMModule, memory: { buffer: ArrayBuffer }, layout?: WasmLayout) {
+    this.memory = memory;
+    this.rt = module.newRuntime();
+    this.mallocSizeAt = locateMallocSize(this.rt, memory);
+    const hostRefs = layout ? trackHostRefs(this.rt) : undefined;
+    this.rt.setInterruptHandler(() => {
+      this.peakHeapBytes = Math.max(this.peakHeapBytes, this.heapBytes());
+      return this.active?.shouldInterrupt() ?? false;
+    });
+    this.ctx = this.rt.newContext();
+    this.globals = installGlobals(this.ctx, () => this.state());
+    if (layout && hostRefs) {
+      // Handles quickjs-emscripten creates lazily must exist before the snapshot, or a handle made
+      // during a run would point into memory the next restore takes back.
+      void [this.ctx.global, this.ctx.undefined, this.ctx.null, this.ctx.true, this.ctx.false];
+      hostRefs.pin();
+      this.hostRefs = hostRefs;
+      this.snapshot = new MemorySnapshot(memory.buffer, layout);
+    }
+  }
+
+  get reusable(): boolean {
+    return this.snapshot !== undefined;
+  }
+
+  /** Bytes written back before each run (0 when not snapshotted). */
+  get snapshotBytes(): number {
+    return this.snapshot?.size ?? 0;
+  }
+
+  /**
+   * Whether the current run ran out of memory: QuickJS's allocation counter neared its limit (it
+   * counts allocations, not bytes, in this build), or the WebAssembly memory is at its ceiling
+   * (instances near their ceiling are never reused, so that is this run's doing).
+   */
+  memoryExhausted(limitBytes: number, ceilingBytes: number): boolean {
+    return (
+      this.peakHeapBytes >= limitBytes * 0.75 || this.memory.buffer.byteLength >= ceilingBytes - NEAR_CEILING
+    );
+  }
+
+  /** The allocation counter QuickJS checks its memory limit against (0 when unknown). */
+  heapBytes(): number {
+    if (this.mallocSizeAt === undefined) return 0;
+    return new Uint32Array(this.memory.buffer, this.mallocSizeAt, 1)[0]!;
+  }
+
+  private state(): ActiveRun {
+    if (!this.active) throw new Error('a sandbox host function was called outside a run');
+    return this.active;
+  }
+
+  /** Starts a run: pristine memory (when reusable), this run's limits and hooks. */
+  begin(memory: { buffer: ArrayBuffer }, run: ActiveRun, limits: SandboxLimits): void {
+    if (this.snapshot) {
+      this.snapshot.restore(memory.buffer);
+      this.hostRefs!.resetRun();
+    }
+    this.rt.setMemoryLimit(limits.memoryBytes);
+    this.rt.setMaxStackSize(limits.stackBytes);
+    this.peakHeapBytes = 0;
+    this.active = run;
+  }
+
+  end(): void {
+    this.active = undefined;
+  }
+
+  dispose(): void {
+    this.globals.dispose();
+    this.ctx.dispose();
+    this.rt.dispose();
+  }
+}
+
+/**
+ * QuickJS throws `null` when it cannot even allocate the "out of memory" error, so telling that
+ * apart from a task's own `throw null` needs the heap size: JSRuntime starts with four allocator
+ * function pointers followed by malloc_count, malloc_size and malloc_limit (32-bit here). The
+ * offset is confirmed by setting a limit and reading it back.
+ */
+function locateMallocSize(rt: QuickJSRuntime, memory: { buffer: ArrayBuffer }): number | undefined {
+  const pointer = (rt as unknown as { rt?: { value?: unknown } }).rt?.value;
+  if (typeof pointer !== 'number' || pointer % 4 !== 0) return undefined;
+  const probe = 0x5eed_1234;
+  rt.setMemoryLimit(probe);
+  const words = new Uint32Array(memory.buffer, pointer, 8);
+  const found = words[6] === probe && words[5]! > 0 && words[5]! < probe;
+  rt.setMemoryLimit(-1);
+  return found ? pointer + 20 : undefined;
+}

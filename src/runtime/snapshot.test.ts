@@ -1,0 +1,110 @@
+// Runs in one WebAssembly instance start from the same pristine snapshot: whatever a run does to
+// its globals, prototypes, host functions or heap, the next run in that instance sees a context
+// that never ran anything, with its own Math.random sequence.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { acquireModule, wasmLayout, type PooledModule } from './module-pool.ts';
+import { runInModule } from './engine.ts';
+import type { SandboxHooks, SandboxResult } from './types.ts';
+
+const hooks = (logs: string[] = []): SandboxHooks => ({
+  fetch: (request) => ({
+    request,
+    error: { type: 'NetworkError', message: 'no network in this test' },
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+  }),
+  onLog: (e) => logs.push(e.message),
+});
+
+function runIn(pooled: PooledModule, code: string, logs?: string[], timeoutMs = 2000): SandboxResult {
+  return runInModule(
+    pooled,
+    {
+      code,
+      fileName: 'main.js',
+      inputJson: '{}',
+      context: { executionId: 'e', taskId: 't', taskVersion: '1.0.0', jobId: null },
+      limits: { timeoutMs, memoryBytes: 32 * 1024 * 1024, stackBytes: 256 * 1024 },
+    },
+    hooks(logs),
+  );
+}
+
+const output = (r: SandboxResult): unknown => {
+  assert.equal(r.ok, true, JSON.stringify(r.error));
+  return JSON.parse(r.outputJson!);
+};
+
+test('the bundled QuickJS build is understood, so runs use the snapshot', async () => {
+  const layout = await wasmLayout();
+  assert.ok(layout, 'the WebAssembly layout of @jitl/quickjs-wasmfile-release-sync was not recognised');
+  assert.ok(layout.staticEnd > 0 && layout.staticEnd < layout.heapStart);
+  const pooled = await acquireModule(32 * 1024 * 1024);
+  output(runIn(pooled, 'function main() { return 1; }'));
+  assert.equal(pooled.prepared?.reusable, true);
+  // Static data + heap of a prepared context: a few hundred KB, not the whole memory.
+  assert.ok(pooled.prepared.snapshotBytes < 1024 * 1024, String(pooled.prepared.snapshotBytes));
+});
+
+test('nothing a run does to globals, prototypes or host functions reaches the next run', async () => {
+  const pooled = await acquireModule(32 * 1024 * 1024);
+  const vandal = `function main() {
+    globalThis.leaked = 'secret';
+    Object.prototype.polluted = true;
+    Array.prototype.push = function () { return 'hijacked'; };
+    JSON.parse = () => 'hijacked';
+    delete globalThis.setTimeout;
+    console.log = null;
+    console = undefined;
+    globalThis.fetch = () => 'hijacked';
+    HttpError.prototype.name = 'Hijacked';
+    return 'done';
+  }`;
+  assert.equal(output(runIn(pooled, vandal)), 'done');
+  const logs: string[] = [];
+  const after = runIn(
+    pooled,
+    `async function main() {
+      console.log('still here');
+      const a = []; a.push(1);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      return {
+        leaked: typeof leaked, polluted: ({}).polluted, pushed: a.length, parsed: JSON.parse('[1]'),
+        fetch: String(fetch).includes('hijacked'), name: new HttpError(404).name,
+      };
+    }`,
+    logs,
+  );
+  assert.deepEqual(output(after), {
+    leaked: 'undefined',
+    pushed: 1,
+    parsed: [1],
+    fetch: false,
+    name: 'HttpError',
+  });
+  assert.deepEqual(logs, ['still here']);
+});
+
+test('Math.random gives each run its own sequence', async () => {
+  const pooled = await acquireModule(32 * 1024 * 1024);
+  const draws = Array.from({ length: 5 }, () =>
+    output(runIn(pooled, 'function main() { return [Math.random(), Math.random()]; }')),
+  ) as number[][];
+  const firsts = new Set(draws.map((d) => d[0]));
+  assert.equal(firsts.size, 5, JSON.stringify(draws));
+  for (const [a, b] of draws) assert.ok(a! >= 0 && a! < 1 && a !== b);
+});
+
+test('an interrupted run and a memory-hungry run leave the instance clean', async () => {
+  const pooled = await acquireModule(32 * 1024 * 1024);
+  const spin = runIn(pooled, 'function main() { globalThis.x = 1; for (;;) {} }', undefined, 100);
+  assert.equal(spin.error?.type, 'TimeoutError');
+  const big = runIn(
+    pooled,
+    'function main() { const a = []; for (let i = 0; i < 200; i++) a.push("x".repeat(20000) + i); return a.length; }',
+  );
+  assert.equal(output(big), 200);
+  assert.equal(pooled.broken, false);
+  assert.equal(output(runIn(pooled, 'function main() { return typeof x; }')), 'undefined');
+});
