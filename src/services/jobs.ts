@@ -7,9 +7,12 @@ import {
   insertJob,
   listJobs,
   updateWaitingJob,
+  type InsertJobInput,
   type JobRecord,
 } from '../store/repos/jobs.ts';
-import { ConflictError, NotFoundError } from '../store/codec.ts';
+import { ConflictError, NotFoundError, toMs } from '../store/codec.ts';
+import { directDispatcher, insertClaimedJob } from '../queue/direct-dispatch.ts';
+import type { ClaimedJob } from '../queue/claim-jobs.ts';
 import type { ListQuery, ListResult } from '../store/list-query.ts';
 import { IllegalTransitionError } from '../queue/states.ts';
 import { DestinationError, parseDestinations } from '../delivery/destinations.ts';
@@ -118,23 +121,38 @@ export async function enqueueJob(
     );
   }
   const runAt = req.runAt ?? (req.delayMs !== undefined ? new Date(Date.now() + req.delayMs) : undefined);
+  const pg = app.store.dialect === 'postgres';
+  const insertInput: InsertJobInput = {
+    taskId: version.taskId,
+    taskVersionId: req.version !== undefined && req.version !== 'latest' ? version.id : null,
+    input,
+    priority,
+    runAt,
+    maxRetries: req.maxRetries ?? pkg.metadata.maxRetries ?? q.default_max_retries,
+    timeoutMs: req.timeoutMs ?? null,
+    idempotencyKey: req.idempotencyKey ?? null,
+    outputDestinations: req.outputDestinations ?? null,
+    scheduleId: req.scheduleId ?? null,
+  };
+  // PostgreSQL with an idle executor thread in this process: insert the job already claimed.
+  const due = runAt === undefined || toMs(runAt, 'job runAt') <= Date.now();
+  const direct = pg && due ? directDispatcher(app)?.reserve() : undefined;
+  if (direct) {
+    let claimed: ClaimedJob | undefined;
+    try {
+      claimed = await insertClaimedJob(db, insertInput, direct, app.store.pgPool);
+    } catch {
+      // E.g. the task lost its last enabled version meanwhile: the normal path decides.
+    } finally {
+      direct.settle(claimed);
+    }
+    if (claimed) return { job: claimed.job, created: true };
+  }
   // PostgreSQL: the INSERT notifies other processes itself (one round trip); this process's
   // workers are woken directly.
-  const pg = app.store.dialect === 'postgres';
   const result = await insertJob(
     db,
-    {
-      taskId: version.taskId,
-      taskVersionId: req.version !== undefined && req.version !== 'latest' ? version.id : null,
-      input,
-      priority,
-      runAt,
-      maxRetries: req.maxRetries ?? pkg.metadata.maxRetries ?? q.default_max_retries,
-      timeoutMs: req.timeoutMs ?? null,
-      idempotencyKey: req.idempotencyKey ?? null,
-      outputDestinations: req.outputDestinations ?? null,
-      scheduleId: req.scheduleId ?? null,
-    },
+    insertInput,
     pg ? { notifyChannel: JOBS_CHANNEL, notifyPayload: app.notifier.origin } : {},
   );
   if (result.created) {

@@ -11,10 +11,11 @@ import { claimJobs, type ClaimedJob } from '../queue/claim-jobs.ts';
 import { anyMetadataLimit } from '../queue/task-limits.ts';
 import { emitJobFinished } from '../queue/events.ts';
 import { systemClock, type QueueClock, type RetryPolicy } from '../queue/clock.ts';
-import type { ExecutionError } from '../store/repos/executions.ts';
 import type { TaskRunResult } from '../runtime/run-task.ts';
 import type { ExecutorPool } from './pool.ts';
 import { ResultWriter, type PendingResult } from './result-writer.ts';
+import { pendingResult } from './pending-result.ts';
+import { directDispatcher, setDirectDispatcher, type DirectClaim } from '../queue/direct-dispatch.ts';
 import { VersionFiles } from './version-files.ts';
 import { CANCEL_CHECK_MS, PROGRESS_WRITE_MS, Upkeep, type Active } from './upkeep.ts';
 
@@ -56,6 +57,10 @@ export class QueueWorker {
   private drained = false;
   /** Claims made (for tests and diagnostics). */
   claims = 0;
+  /** Jobs inserted already claimed by this worker (direct dispatch). */
+  directClaims = 0;
+  private directPending = 0;
+  private readonly dispatcher = { reserve: () => this.reserveDirect() };
   private runningCount = 0;
   private filling = false;
   private again = false;
@@ -85,6 +90,7 @@ export class QueueWorker {
 
   async start(): Promise<void> {
     this.unsubscribe = await this.o.notifier.subscribe(() => this.wake());
+    setDirectDispatcher(this.o.eventsOwner, this.dispatcher);
     const every = (ms: number, fn: () => Promise<void> | void): void => {
       const t = setInterval(() => void fn(), ms);
       this.timers.push(t);
@@ -248,31 +254,31 @@ export class QueueWorker {
   private finish(active: Active, result: TaskRunResult): void {
     active.done = true;
     this.runningCount--;
-    const c = active.claimed;
-    const cancelled = result.status === 'FAILED' && result.error?.type === 'CancelledError';
-    const pending: PendingResult = {
-      maxRetries: c.job.maxRetries,
-      handBack: active.handBack && cancelled,
-      result: {
-        jobId: c.job.id,
-        attempt: c.job.attempts,
-        executionId: c.executionId,
-        workerId: this.o.workerId,
-        status:
-          result.status === 'COMPLETED'
-            ? 'COMPLETED'
-            : cancelled && active.cancelRequested
-              ? 'CANCELLED'
-              : 'FAILED',
-        output: result.output,
-        error: (result.error as ExecutionError | undefined) ?? null,
-        logs: result.logs,
-        http: result.http,
-        progress: result.progress.at(-1) ?? active.progress ?? null,
-        finishedAt: this.clock.now(),
+    this.writer.push(pendingResult(active, result, this.o.workerId, this.clock.now()));
+  }
+
+  /**
+   * Direct dispatch (PostgreSQL, queue/direct-dispatch.ts): offered only while drained (the last
+   * claim found nothing else due and no wake-up came since, which also means no concurrency limit
+   * applies) and while an executor thread is idle and not promised to another job.
+   */
+  private reserveDirect(): DirectClaim | undefined {
+    if (this.draining || !this.drained || this.o.store.dialect !== 'postgres') return undefined;
+    if (this.directPending + this.starting >= this.o.pool.freeSlots()) return undefined;
+    this.directPending++;
+    let settled = false;
+    return {
+      workerId: this.o.workerId,
+      leaseMs: this.o.leaseMs,
+      settle: (claimed) => {
+        if (settled) return;
+        settled = true;
+        this.directPending--;
+        if (!claimed) return;
+        this.directClaims++;
+        void this.begin(claimed);
       },
     };
-    this.writer.push(pending);
   }
 
   private written(
@@ -307,6 +313,8 @@ export class QueueWorker {
   async stop(graceMs: number): Promise<void> {
     this.draining = true;
     this.unsubscribe?.();
+    if (directDispatcher(this.o.eventsOwner) === this.dispatcher)
+      setDirectDispatcher(this.o.eventsOwner, undefined);
     // Jobs queued behind another in a thread go back to the queue at once; the grace period is for
     // the ones running (or next to run) in each thread.
     for (const id of this.o.pool.withdrawBacklog()) {

@@ -1,0 +1,38 @@
+// What a finished run becomes for the result writer: the attempt's verdict (a cancel the user asked
+// for is CANCELLED, an interrupt for shutdown is a hand-back), output, error, logs and HTTP calls.
+import type { ExecutionError } from '../store/repos/executions.ts';
+import type { TaskRunResult } from '../runtime/run-task.ts';
+import type { PendingResult } from './result-writer.ts';
+import type { Active } from './upkeep.ts';
+
+export function pendingResult(
+  active: Active,
+  result: TaskRunResult,
+  workerId: string,
+  finishedAt: number,
+): PendingResult {
+  const c = active.claimed;
+  const cancelled = result.status === 'FAILED' && result.error?.type === 'CancelledError';
+  return {
+    maxRetries: c.job.maxRetries,
+    handBack: active.handBack && cancelled,
+    result: {
+      jobId: c.job.id,
+      attempt: c.job.attempts,
+      executionId: c.executionId,
+      workerId,
+      status:
+        result.status === 'COMPLETED'
+          ? 'COMPLETED'
+          : cancelled && active.cancelRequested
+            ? 'CANCELLED'
+            : 'FAILED',
+      output: result.output,
+      error: (result.error as ExecutionError | undefined) ?? null,
+      logs: result.logs,
+      http: result.http,
+      progress: result.progress.at(-1) ?? active.progress ?? null,
+      finishedAt,
+    },
+  };
+}
