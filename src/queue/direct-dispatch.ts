@@ -26,6 +26,46 @@ export interface DirectDispatcher {
   reserve(): DirectClaim | undefined;
 }
 
+/** One worker's reservations: how many direct claims are in flight, and what to do with them. */
+export class DirectReservations implements DirectDispatcher {
+  claims = 0;
+  private pending = 0;
+  private readonly o: {
+    workerId: string;
+    leaseMs: number;
+    /** Whether one more reservation may be given, with `pending` already given. */
+    available: (pending: number) => boolean;
+    begin: (claimed: ClaimedJob) => void;
+  };
+
+  constructor(o: DirectReservations['o']) {
+    this.o = o;
+  }
+
+  /** Reservations whose insert has not ended yet. */
+  get inFlight(): number {
+    return this.pending;
+  }
+
+  reserve(): DirectClaim | undefined {
+    if (!this.o.available(this.pending)) return undefined;
+    this.pending++;
+    let settled = false;
+    return {
+      workerId: this.o.workerId,
+      leaseMs: this.o.leaseMs,
+      settle: (claimed) => {
+        if (settled) return;
+        settled = true;
+        this.pending--;
+        if (!claimed) return;
+        this.claims++;
+        this.o.begin(claimed);
+      },
+    };
+  }
+}
+
 // Keyed by the application object, like the job-finished hub (events.ts).
 const dispatchers = new WeakMap<object, DirectDispatcher>();
 

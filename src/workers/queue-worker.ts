@@ -15,7 +15,7 @@ import type { TaskRunResult } from '../runtime/run-task.ts';
 import type { ExecutorPool } from './pool.ts';
 import { ResultWriter, type PendingResult } from './result-writer.ts';
 import { pendingResult } from './pending-result.ts';
-import { directDispatcher, setDirectDispatcher, type DirectClaim } from '../queue/direct-dispatch.ts';
+import { DirectReservations, directDispatcher, setDirectDispatcher } from '../queue/direct-dispatch.ts';
 import { VersionFiles } from './version-files.ts';
 import { CANCEL_CHECK_MS, PROGRESS_WRITE_MS, Upkeep, type Active } from './upkeep.ts';
 
@@ -57,10 +57,12 @@ export class QueueWorker {
   private drained = false;
   /** Claims made (for tests and diagnostics). */
   claims = 0;
-  /** Jobs inserted already claimed by this worker (direct dispatch). */
-  directClaims = 0;
-  private directPending = 0;
-  private readonly dispatcher = { reserve: () => this.reserveDirect() };
+  /**
+   * Direct dispatch (PostgreSQL, queue/direct-dispatch.ts): offered only while drained (the last
+   * claim found nothing else due and no wake-up came since, which also means no concurrency limit
+   * applies) and while an executor thread is idle and not promised to another job.
+   */
+  private readonly dispatcher: DirectReservations;
   private runningCount = 0;
   private filling = false;
   private again = false;
@@ -78,9 +80,24 @@ export class QueueWorker {
       flushNow: () => this.running === 0,
       claimAlong: o.store.dialect === 'sqlite' ? (trx) => this.claimAlong(trx) : undefined,
     });
+    this.dispatcher = new DirectReservations({
+      workerId: o.workerId,
+      leaseMs: o.leaseMs,
+      available: (pending) =>
+        !this.draining &&
+        this.drained &&
+        o.store.dialect === 'postgres' &&
+        pending + this.starting < o.pool.freeSlots(),
+      begin: (claimed) => void this.begin(claimed),
+    });
     o.pool.onFree = () => {
       if (!this.drained) void this.fill();
     };
+  }
+
+  /** Jobs inserted already claimed by this worker (direct dispatch). */
+  get directClaims(): number {
+    return this.dispatcher.claims;
   }
 
   /** Claimed attempts not finished yet (running or waiting in an executor thread's queue). */
@@ -257,30 +274,6 @@ export class QueueWorker {
     this.writer.push(pendingResult(active, result, this.o.workerId, this.clock.now()));
   }
 
-  /**
-   * Direct dispatch (PostgreSQL, queue/direct-dispatch.ts): offered only while drained (the last
-   * claim found nothing else due and no wake-up came since, which also means no concurrency limit
-   * applies) and while an executor thread is idle and not promised to another job.
-   */
-  private reserveDirect(): DirectClaim | undefined {
-    if (this.draining || !this.drained || this.o.store.dialect !== 'postgres') return undefined;
-    if (this.directPending + this.starting >= this.o.pool.freeSlots()) return undefined;
-    this.directPending++;
-    let settled = false;
-    return {
-      workerId: this.o.workerId,
-      leaseMs: this.o.leaseMs,
-      settle: (claimed) => {
-        if (settled) return;
-        settled = true;
-        this.directPending--;
-        if (!claimed) return;
-        this.directClaims++;
-        void this.begin(claimed);
-      },
-    };
-  }
-
   private written(
     written: {
       pending: PendingResult;
@@ -322,6 +315,8 @@ export class QueueWorker {
       if (a) a.handBack = true;
     }
     const deadline = Date.now() + graceMs;
+    // A direct dispatch whose insert is still in flight starts its job when it lands: wait for it.
+    while (this.dispatcher.inFlight > 0 && Date.now() < deadline) await sleep(5);
     while (this.running > 0 && Date.now() < deadline) await sleep(20);
     if (this.running > 0) {
       for (const [id, a] of this.active) {
