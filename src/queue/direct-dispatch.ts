@@ -85,33 +85,44 @@ type Row = Selectable<JobsTable> & {
 };
 
 /**
- * Inserts a due job as PROCESSING for `claim.workerId` with its first execution, running the
- * task's latest version unless one is pinned. Undefined when the idempotency key was already used
- * (nothing inserted: the caller takes the normal path).
+ * Inserts a due job as PROCESSING for the reservation's worker with its first execution, running
+ * the task's latest version unless one is pinned, and settles the reservation (the worker starts
+ * the job). Undefined when nothing was inserted: the idempotency key was already used, or the
+ * insert failed (e.g. the task lost its last enabled version meanwhile); the caller then takes the
+ * normal path, which decides.
  */
 export async function insertClaimedJob(
   db: Db,
   input: InsertJobInput,
-  claim: Pick<DirectClaim, 'workerId' | 'leaseMs'>,
+  claim: DirectClaim,
   pool?: pg.Pool,
 ): Promise<ClaimedJob | undefined> {
-  const query = insertClaimedQuery(input, claim).compile(db);
-  // Prepared once per pooled connection: planning this statement costs more than running it.
-  const { rows } = pool
-    ? await pool.query<Row>({
-        name: 'ratchet_insert_claimed_v1',
-        text: query.sql,
-        values: [...query.parameters],
-      })
-    : await db.executeQuery(query);
-  const row = rows[0];
-  if (!row) return undefined;
-  return {
-    job: toJob(row),
-    executionId: Number(row.execution_id),
-    executionUuid: row.execution_uuid,
-    taskVersionId: Number(row.version_id),
-  };
+  let claimed: ClaimedJob | undefined;
+  try {
+    const query = insertClaimedQuery(input, claim).compile(db);
+    // Prepared once per pooled connection: planning this statement costs more than running it.
+    const { rows } = pool
+      ? await pool.query<Row>({
+          name: 'ratchet_insert_claimed_v1',
+          text: query.sql,
+          values: [...query.parameters],
+        })
+      : await db.executeQuery(query);
+    const row = rows[0];
+    if (row) {
+      claimed = {
+        job: toJob(row),
+        executionId: Number(row.execution_id),
+        executionUuid: row.execution_uuid,
+        taskVersionId: Number(row.version_id),
+      };
+    }
+  } catch {
+    claimed = undefined;
+  } finally {
+    claim.settle(claimed);
+  }
+  return claimed;
 }
 
 function insertClaimedQuery(input: InsertJobInput, claim: Pick<DirectClaim, 'workerId' | 'leaseMs'>) {

@@ -12,7 +12,7 @@ import { RunRecorder } from './recorder.ts';
 import { classifyFailure, guestError, limitError, outOfMemory } from './errors.ts';
 import { resolveEntry } from './entry.ts';
 import type { Timer } from './globals.ts';
-import { PreparedContext, type ActiveRun } from './prepared-context.ts';
+import { PreparedContext, newRun, type ActiveRun } from './prepared-context.ts';
 import { sleepMs } from './sleep.ts';
 
 type Stop = 'timeout' | 'cancelled' | null;
@@ -37,16 +37,10 @@ export function runInModule(pooled: PooledModule, req: SandboxRequest, hooks: Sa
     }
     return stop;
   };
-  const run: ActiveRun = {
-    rec,
-    timers: [],
-    nextTimerId: 1,
-    fetchDeadline: deadline,
-    shouldInterrupt: () => checkStop() !== null,
-  };
+  const run = newRun(rec, deadline, () => checkStop() !== null);
   try {
     return withContext(pooled, run, req.limits, (prepared) => {
-      const outcome = runInContext(prepared, pooled.ceilingBytes, req, hooks, run, deadline, checkStop);
+      const outcome = runInContext(prepared, req, hooks, run, deadline, checkStop);
       return stop ? finish({ error: limitError(stop, req.limits) }) : finish(outcome);
     });
   } catch (err) {
@@ -68,11 +62,11 @@ function withContext<T>(
 ): T {
   let prepared = pooled.prepared;
   if (!prepared) {
-    prepared = new PreparedContext(pooled.module, pooled.memory, pooled.layout);
+    prepared = new PreparedContext(pooled);
     if (prepared.reusable) pooled.prepared = prepared;
   }
   try {
-    prepared.begin(pooled.memory, run, limits);
+    prepared.begin(run, limits);
     return fn(prepared);
   } finally {
     prepared.end();
@@ -88,7 +82,6 @@ function withContext<T>(
 
 function runInContext(
   prepared: PreparedContext,
-  ceilingBytes: number,
   req: SandboxRequest,
   hooks: SandboxHooks,
   run: ActiveRun,
@@ -100,7 +93,7 @@ function runInContext(
   const own = (h: QuickJSHandle): QuickJSHandle => (owned.push(h), h);
   const fail = (errorHandle: QuickJSHandle) => {
     own(errorHandle);
-    return { error: describeThrown(prepared, ceilingBytes, errorHandle, req, stopped()) };
+    return { error: describeThrown(prepared, errorHandle, req, stopped()) };
   };
   try {
     const entry = resolveEntry(ctx, req.code, req.fileName);
@@ -158,13 +151,11 @@ function runInContext(
     return { outputJson: text };
   } finally {
     for (const h of owned) if (h.alive) h.dispose();
-    for (const t of run.timers.splice(0)) t.fn.dispose();
   }
 }
 
 function describeThrown(
   prepared: PreparedContext,
-  ceilingBytes: number,
   h: QuickJSHandle,
   req: SandboxRequest,
   stop: Stop,
@@ -173,7 +164,7 @@ function describeThrown(
   const dumped = ctx.dump(h) as unknown;
   // QuickJS throws null when not even its "out of memory" error fits; the heap tells it apart
   // from a task's own `throw null`.
-  if (dumped === null && !stop && prepared.memoryExhausted(req.limits.memoryBytes, ceilingBytes)) {
+  if (dumped === null && !stop && prepared.memoryExhausted(req.limits.memoryBytes)) {
     return outOfMemory(req.limits);
   }
   if (dumped && typeof dumped === 'object' && ctx.typeof(h) === 'object') {
@@ -228,21 +219,11 @@ export function probeEntryInModule(
       durationMs: 0,
     }),
   });
-  const run: ActiveRun = {
-    rec,
-    timers: [],
-    nextTimerId: 1,
-    fetchDeadline: deadline,
-    shouldInterrupt: () => Date.now() > deadline,
-  };
+  const run = newRun(rec, deadline, () => Date.now() > deadline);
   return withContext(pooled, run, limits, ({ ctx }) => {
-    try {
-      const entry = resolveEntry(ctx, code, 'main.js');
-      if ('error' in entry) return entry.error;
-      entry.handle.dispose();
-      return null;
-    } finally {
-      for (const t of run.timers.splice(0)) t.fn.dispose();
-    }
+    const entry = resolveEntry(ctx, code, 'main.js');
+    if ('error' in entry) return entry.error;
+    entry.handle.dispose();
+    return null;
   });
 }

@@ -5,12 +5,13 @@
 // outside linear memory is handled explicitly: the interrupt handler and the host functions reach
 // the current run through `state`, host reference ids are pinned (host-refs.ts), and the memory
 // and stack limits are set again for each run.
-import type { QuickJSContext, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten-core';
+import type { QuickJSContext, QuickJSRuntime } from 'quickjs-emscripten-core';
+import type { PooledModule } from './module-pool.ts';
 import { installGlobals, type GuestGlobals, type RunState } from './globals.ts';
 import { trackHostRefs, type PinnedHostRefs } from './host-refs.ts';
 import { MemorySnapshot } from './memory-snapshot.ts';
+import type { RunRecorder } from './recorder.ts';
 import type { SandboxLimits } from './types.ts';
-import type { WasmLayout } from './wasm-layout.ts';
 
 /** An instance whose memory grew this close to its ceiling is not reused (module-pool.ts). */
 export const NEAR_CEILING = 2 * 1024 * 1024;
@@ -18,6 +19,10 @@ export const NEAR_CEILING = 2 * 1024 * 1024;
 export interface ActiveRun extends RunState {
   /** Polled by QuickJS's interrupt handler; true stops the guest. */
   shouldInterrupt(): boolean;
+}
+
+export function newRun(rec: RunRecorder, deadline: number, shouldInterrupt: () => boolean): ActiveRun {
+  return { rec, timers: [], nextTimerId: 1, fetchDeadline: deadline, shouldInterrupt };
 }
 
 export class PreparedContext {
@@ -28,6 +33,7 @@ export class PreparedContext {
   private readonly hostRefs?: PinnedHostRefs;
   private active?: ActiveRun;
   private readonly memory: { buffer: ArrayBuffer };
+  private readonly ceilingBytes: number;
   /** Address of the JSRuntime's malloc_size, when the struct is laid out as expected. */
   private readonly mallocSizeAt?: number;
   /** The largest QuickJS heap seen during the current run (sampled at interrupts). */
@@ -37,8 +43,9 @@ export class PreparedContext {
    * With a layout (and a quickjs-emscripten whose internals we know) the context is snapshotted
    * and reusable; otherwise it serves one run and is disposed.
    */
-  constructor(module: QuickJSWASMModule, memory: { buffer: ArrayBuffer }, layout?: WasmLayout) {
+  constructor({ module, memory, ceilingBytes, layout }: Omit<PooledModule, 'broken' | 'prepared'>) {
     this.memory = memory;
+    this.ceilingBytes = ceilingBytes;
     this.rt = module.newRuntime();
     this.mallocSizeAt = locateMallocSize(this.rt, memory);
     const hostRefs = layout ? trackHostRefs(this.rt) : undefined;
@@ -72,9 +79,10 @@ export class PreparedContext {
    * counts allocations, not bytes, in this build), or the WebAssembly memory is at its ceiling
    * (instances near their ceiling are never reused, so that is this run's doing).
    */
-  memoryExhausted(limitBytes: number, ceilingBytes: number): boolean {
+  memoryExhausted(limitBytes: number): boolean {
     return (
-      this.peakHeapBytes >= limitBytes * 0.75 || this.memory.buffer.byteLength >= ceilingBytes - NEAR_CEILING
+      this.peakHeapBytes >= limitBytes * 0.75 ||
+      this.memory.buffer.byteLength >= this.ceilingBytes - NEAR_CEILING
     );
   }
 
@@ -90,9 +98,9 @@ export class PreparedContext {
   }
 
   /** Starts a run: pristine memory (when reusable), this run's limits and hooks. */
-  begin(memory: { buffer: ArrayBuffer }, run: ActiveRun, limits: SandboxLimits): void {
+  begin(run: ActiveRun, limits: SandboxLimits): void {
     if (this.snapshot) {
-      this.snapshot.restore(memory.buffer);
+      this.snapshot.restore(this.memory.buffer);
       this.hostRefs!.resetRun();
     }
     this.rt.setMemoryLimit(limits.memoryBytes);
@@ -101,8 +109,11 @@ export class PreparedContext {
     this.active = run;
   }
 
+  /** Ends the run: releases the handles of timers it left pending. */
   end(): void {
+    const run = this.active;
     this.active = undefined;
+    for (const t of run?.timers.splice(0) ?? []) t.fn.dispose();
   }
 
   dispose(): void {

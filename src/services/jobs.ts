@@ -12,7 +12,6 @@ import {
 } from '../store/repos/jobs.ts';
 import { ConflictError, NotFoundError, toMs } from '../store/codec.ts';
 import { directDispatcher, insertClaimedJob } from '../queue/direct-dispatch.ts';
-import type { ClaimedJob } from '../queue/claim-jobs.ts';
 import type { ListQuery, ListResult } from '../store/list-query.ts';
 import { IllegalTransitionError } from '../queue/states.ts';
 import { DestinationError, parseDestinations } from '../delivery/destinations.ts';
@@ -137,17 +136,8 @@ export async function enqueueJob(
   // PostgreSQL with an idle executor thread in this process: insert the job already claimed.
   const due = runAt === undefined || toMs(runAt, 'job runAt') <= Date.now();
   const direct = pg && due ? directDispatcher(app)?.reserve() : undefined;
-  if (direct) {
-    let claimed: ClaimedJob | undefined;
-    try {
-      claimed = await insertClaimedJob(db, insertInput, direct, app.store.pgPool);
-    } catch {
-      // E.g. the task lost its last enabled version meanwhile: the normal path decides.
-    } finally {
-      direct.settle(claimed);
-    }
-    if (claimed) return { job: claimed.job, created: true };
-  }
+  const claimed = direct && (await insertClaimedJob(db, insertInput, direct, app.store.pgPool));
+  if (claimed) return { job: claimed.job, created: true };
   // PostgreSQL: the INSERT notifies other processes itself (one round trip); this process's
   // workers are woken directly.
   const result = await insertJob(
