@@ -1,6 +1,6 @@
 // Turns what the engine reports (guest exceptions, interrupts, WebAssembly traps) into the typed
 // errors users see, with the location in main.js taken from the guest's stack.
-import type { SandboxLimits, SourceLocation, TaskErrorInfo } from './types.ts';
+import type { HostStop, SandboxLimits, SourceLocation, TaskErrorInfo } from './types.ts';
 
 const MAX_FRAMES = 20;
 
@@ -12,9 +12,23 @@ interface DumpedError {
   status?: unknown;
 }
 
-export function limitError(stop: 'timeout' | 'cancelled', limits: SandboxLimits): TaskErrorInfo {
-  if (stop === 'cancelled') return { type: 'CancelledError', message: 'the execution was cancelled' };
-  return { type: 'TimeoutError', message: `task exceeded its time limit of ${limits.timeoutMs} ms` };
+/** The host's own verdict on a run it ended; the only errors that carry `stop`. */
+export function limitError(stop: HostStop, limits: SandboxLimits): TaskErrorInfo {
+  if (stop === 'cancelled') return hostStopped('cancelled', 'the execution was cancelled');
+  return hostStopped('timeout', `task exceeded its time limit of ${limits.timeoutMs} ms`);
+}
+
+/** A run the host ended (timeout or cancel), for callers outside the sandbox (pool, supervisor). */
+export function hostStopped(stop: HostStop, message: string): TaskErrorInfo {
+  return { type: stop === 'cancelled' ? 'CancelledError' : 'TimeoutError', message, stop };
+}
+
+/**
+ * Whether the host cancelled this run. Only the host's marker counts: whatever a task throws
+ * (a `CancelledError` class of its own, a plain `{ type: "CancelledError" }`) is a task failure.
+ */
+export function cancelledByHost(error: TaskErrorInfo | null | undefined): boolean {
+  return error?.stop === 'cancelled';
 }
 
 export function outOfMemory(limits: SandboxLimits): TaskErrorInfo {
@@ -34,10 +48,14 @@ export function classifyFailure(err: unknown, limits: SandboxLimits): TaskErrorI
   return { type: 'InternalError', message: `the sandbox failed: ${message}` };
 }
 
+/**
+ * What a task threw, as a task error of the class it names. Only type, message, stack, location
+ * and an HttpError's status are taken from the thrown value; `stop` never is (see TaskErrorInfo).
+ */
 export function guestError(
   dumped: unknown,
   fileName: string,
-  stop: 'timeout' | 'cancelled' | null,
+  stop: HostStop | null,
   limits?: SandboxLimits,
 ): TaskErrorInfo {
   const d = (dumped && typeof dumped === 'object' ? dumped : { message: String(dumped) }) as DumpedError;

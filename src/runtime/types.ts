@@ -46,7 +46,16 @@ export interface TaskErrorInfo {
   status?: number;
   /** Structured detail, e.g. schema violations `{ path, message }[]`. */
   details?: unknown;
+  /**
+   * Set only by the host when it ended the run itself (its time limit passed, or a cancel was asked
+   * for); never copied from anything a task throws. Statuses (CANCELLED) are derived from this, not
+   * from `type`, so a task throwing `{ type: "CancelledError" }` is an ordinary task failure.
+   */
+  stop?: HostStop;
 }
+
+/** Why the host ended a run: its deadline passed, or someone cancelled it. */
+export type HostStop = 'timeout' | 'cancelled';
 
 export interface SandboxHooks {
   fetch: SyncFetch;

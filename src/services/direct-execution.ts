@@ -22,6 +22,7 @@ import {
 } from '../store/repos/executions.ts';
 import { compileSchema } from '../tasks/schema.ts';
 import type { ProgressEvent } from '../runtime/types.ts';
+import { cancelledByHost } from '../runtime/errors.ts';
 import { ExecutorPool } from '../workers/pool.ts';
 import { QueueFullError, ValidationError } from './errors.ts';
 import { publishExecutionEvent } from './execution-events.ts';
@@ -259,7 +260,8 @@ export async function executeNow(app: Ratchet, req: ExecuteNowRequest): Promise<
   } finally {
     clearTimeout(timer);
   }
-  const cancelled = result.status === 'FAILED' && result.error?.type === 'CancelledError';
+  // Only the host's own cancel counts: a task throwing { type: "CancelledError" } is a failure.
+  const cancelled = result.status === 'FAILED' && cancelledByHost(result.error);
   const outcome = {
     status: result.status === 'COMPLETED' ? 'COMPLETED' : cancelled ? 'CANCELLED' : 'FAILED',
     output: result.output,

@@ -1,6 +1,7 @@
 // What a finished run becomes for the result writer: the attempt's verdict (a cancel the user asked
 // for is CANCELLED, an interrupt for shutdown is a hand-back), output, error, logs and HTTP calls.
 import type { ExecutionError } from '../store/repos/executions.ts';
+import { cancelledByHost } from '../runtime/errors.ts';
 import type { TaskRunResult } from '../runtime/run-task.ts';
 import type { PendingResult } from './result-writer.ts';
 import type { Active } from './upkeep.ts';
@@ -12,7 +13,8 @@ export function pendingResult(
   finishedAt: number,
 ): PendingResult {
   const c = active.claimed;
-  const cancelled = result.status === 'FAILED' && result.error?.type === 'CancelledError';
+  // Only the host's own cancel counts: a task throwing { type: "CancelledError" } is a failure.
+  const cancelled = result.status === 'FAILED' && cancelledByHost(result.error);
   return {
     maxRetries: c.job.maxRetries,
     handBack: active.handBack && cancelled,

@@ -1,6 +1,7 @@
 // One executor thread as the pool sees it: its local queue of runs (sent, not yet finished), the
 // shared control block (messages.ts CONTROL) and the task versions it already holds.
 import type { Worker } from 'node:worker_threads';
+import { hostStopped } from '../runtime/errors.ts';
 import type { TaskRunResult } from '../runtime/run-task.ts';
 import type { ProgressEvent } from '../runtime/types.ts';
 import { CONTROL, VERSION_FILES_PER_THREAD, type RunMessage } from './messages.ts';
@@ -109,12 +110,16 @@ export class Slot {
   }
 }
 
-/** A failure the pool itself reports for a run (thread crashed or was replaced). */
+/**
+ * A failure the pool itself reports for a run (thread crashed or was replaced, run withdrawn).
+ * These are host verdicts, so a CancelledError or TimeoutError here carries the host's `stop`.
+ */
 export function poolFailure(type: string, message: string, executionId: string): TaskRunResult {
+  const stop = type === 'CancelledError' ? 'cancelled' : type === 'TimeoutError' ? 'timeout' : undefined;
   return {
     status: 'FAILED',
     executionId,
-    error: { type, message },
+    error: stop ? hostStopped(stop, message) : { type, message },
     logs: [],
     progress: [],
     http: [],

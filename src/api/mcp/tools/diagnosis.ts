@@ -134,7 +134,8 @@ function suggest(d: Omit<Diagnosis, 'suggestions'>, version: TaskVersionRecord):
     }
   }
   const failing = d.code_context.find((l) => l.failing)?.text.trim();
-  switch (d.error_type) {
+  // A CancelledError the task threw itself is not a cancel: only the phase (from the status) says so.
+  switch (d.phase === 'cancelled' ? 'cancelled' : d.error_type) {
     case 'TypeError':
       s.push(
         `Guard the value used on line ${d.location?.line ?? '?'}${failing ? ` (\`${failing}\`)` : ''}: it is undefined or null there; check the input field or response field it comes from (optional chaining ?. or a default).`,
@@ -171,7 +172,7 @@ function suggest(d: Omit<Diagnosis, 'suggestions'>, version: TaskVersionRecord):
         `The task threw ${d.error_type}("${d.message}")${failing ? ` at \`${failing}\`` : ''}: give it the data that check expects, or fix the check.`,
       );
       break;
-    case 'CancelledError':
+    case 'cancelled':
       s.push('Nothing failed: the run was cancelled. Run it again if that was not intended.');
       break;
     default:
@@ -197,7 +198,8 @@ export function diagnose(
   if (!e.error) return null;
   const err = e.error as StoredError;
   const phase: Diagnosis['phase'] =
-    err.type === 'CancelledError'
+    // The status says whether the host cancelled the run; a task may throw any type it likes.
+    e.status === 'CANCELLED'
       ? 'cancelled'
       : err.details?.phase === 'input' || (err.type === 'ValidationError' && err.details?.phase !== undefined)
         ? 'input'
