@@ -170,3 +170,34 @@ test('deprecated argument names are renamed before validation, and only where th
     await t.close();
   }
 });
+
+test('an answer is sent as its output schema declares it: undeclared fields dropped, a mismatch an INTERNAL_ERROR', async () => {
+  const { z } = await import('zod');
+  const { defineTool } = await import('./tool.ts');
+  let answer: unknown = { n: 1, extra: { keyword: 'type' } };
+  const def = defineTool({
+    name: 'ratchet_fake_answer',
+    title: 'Fake',
+    description: 'A tool for this test. Returns n.',
+    input: z.object({}),
+    output: z.object({ n: z.number().int() }),
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    access: 'read',
+    example: {},
+    handler: async () => answer as { n: number },
+  });
+  const ctx = {
+    app: undefined as never,
+    principal: { name: 'agent', role: 'admin' as const },
+    progress: () => undefined,
+    signal: new AbortController().signal,
+  };
+  const good = await runTool(def as unknown as ToolDefinition, {}, ctx);
+  assert.deepEqual(good.structuredContent, { n: 1 });
+  assert.deepEqual(JSON.parse(good.content[0]!.text), { n: 1 });
+  answer = { n: 'one' };
+  const bad = await runTool(def as unknown as ToolDefinition, {}, ctx);
+  assert.equal(bad.isError, true);
+  assert.equal((bad.structuredContent as { error: { code: string } }).error.code, 'INTERNAL_ERROR');
+  assert.match(bad.content[0]!.text, /ratchet_fake_answer does not match its declared output schema \(n: /);
+});

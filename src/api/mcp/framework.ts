@@ -99,6 +99,20 @@ export interface CallOutcome {
   isError?: boolean;
 }
 
+/**
+ * The handler's answer as the declared output schema describes it. Clients check structured
+ * content against the listed JSON Schema, which forbids undeclared fields, so fields a handler
+ * passes through from stored data (a violation's `params`, say) are dropped here rather than
+ * making the client reject the whole answer. An answer that breaks the schema otherwise is our
+ * bug: it becomes an INTERNAL_ERROR naming the paths instead of a protocol error.
+ */
+function answerOf(def: ToolDefinition, raw: unknown): Record<string, unknown> {
+  const checked = def.output.safeParse(raw);
+  if (checked.success) return checked.data as Record<string, unknown>;
+  const paths = checked.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  throw new Error(`the answer of ${def.name} does not match its declared output schema (${paths})`);
+}
+
 /** Validates, runs and wraps one call; exported for tests and for the tasks path. */
 export async function runTool(def: ToolDefinition, rawArgs: unknown, ctx: ToolContext): Promise<CallOutcome> {
   const { args, notes } = renameDeprecatedArguments(def, rawArgs ?? {});
@@ -107,7 +121,7 @@ export async function runTool(def: ToolDefinition, rawArgs: unknown, ctx: ToolCo
   if (bad) return bad;
   if (!parsed.success) return errorResult(parsed.error);
   try {
-    const out = (await def.handler(parsed.data, ctx)) as Record<string, unknown>;
+    const out = answerOf(def, await def.handler(parsed.data, ctx));
     const content: CallOutcome['content'] = [{ type: 'text', text: JSON.stringify(out, null, 2) }];
     // The model reads this and switches to the canonical names; the result itself is unchanged.
     for (const note of notes) content.push({ type: 'text', text: `note: ${note}` });

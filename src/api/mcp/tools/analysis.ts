@@ -20,7 +20,16 @@ const diagnosisView = z.object({
     .object({ file: z.string(), line: z.number().int(), column: z.number().int().nullable() })
     .nullable(),
   schema_violations: z
-    .array(z.object({ path: z.string(), message: z.string() }))
+    .array(
+      z.object({
+        path: z.string().describe('JSON path of the failing value, e.g. $.items[2].price'),
+        message: z.string().describe('What is wrong there'),
+        keyword: z
+          .string()
+          .optional()
+          .describe('The JSON Schema keyword that failed (required, type, enum, …), when known'),
+      }),
+    )
     .describe('Failing JSON paths'),
   failed_http_call: httpCallView.nullable().describe('The last HTTP call that failed or got status ≥ 400'),
   code_context: z

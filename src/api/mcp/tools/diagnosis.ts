@@ -34,6 +34,8 @@ export const ERROR_CAUSES: Record<string, string> = {
 export interface SchemaViolation {
   path: string;
   message: string;
+  /** The JSON Schema keyword that failed, when the run recorded it. */
+  keyword?: string;
 }
 
 export interface CodeLine {
@@ -81,8 +83,17 @@ function codeAround(code: string, line: number, radius = 3): CodeLine[] {
   return out;
 }
 
+/** Only the declared fields: a stored violation may carry more (params, schema paths). */
+function violationView(v: SchemaViolation): SchemaViolation {
+  return {
+    path: String(v.path),
+    message: String(v.message),
+    ...(typeof v.keyword === 'string' ? { keyword: v.keyword } : {}),
+  };
+}
+
 function violationsOf(err: StoredError): SchemaViolation[] {
-  if (Array.isArray(err.details?.violations)) return err.details.violations;
+  if (Array.isArray(err.details?.violations)) return err.details.violations.map(violationView);
   // Older rows keep only the formatted message: "  $.path message" lines.
   return [...err.message.matchAll(/^\s*(\$[^\s]*)\s+(.+)$/gm)].map((m) => ({ path: m[1]!, message: m[2]! }));
 }
@@ -229,7 +240,7 @@ export function inputDiagnosis(message: string, violations: SchemaViolation[]): 
     usual_cause: ERROR_CAUSES.ValidationError!,
     phase: 'input',
     location: null,
-    schema_violations: violations,
+    schema_violations: violations.map(violationView),
     failed_http_call: null,
     code_context: [],
   };
