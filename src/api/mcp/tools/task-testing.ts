@@ -12,6 +12,7 @@ import {
   type SchemaCheck,
 } from '../../../services/task-dev.ts';
 import { readTaskFiles } from '../../../services/task-edits.ts';
+import { getTaskDetail } from '../../../services/tasks.ts';
 import { allows } from '../../../services/roles.ts';
 import { checkMainJs } from '../../../tasks/code-check.ts';
 import { formatProblem } from '../../../tasks/types.ts';
@@ -26,7 +27,7 @@ import {
   savedViewOf,
   taskRef,
 } from './dev-common.ts';
-import { testCaseArg, testContentOf } from './test-case-arg.ts';
+import { fileForTitle, testCaseArg, testContentOf } from './test-case-arg.ts';
 import { reportView, reportViewOf } from './test-report-view.ts';
 
 const validateTask = defineTool({
@@ -160,7 +161,7 @@ const createTestCase = defineTool({
   name: 'ratchet_create_test_case',
   title: 'Add a test case',
   description:
-    'Stores a test case as tests/<name>.json (replacing a case of the same name) and saves the task as a NEW version (patch bumped unless `new_version` is given). ' +
+    'Stores a test case as tests/<file>.json, the file name derived from its title (a stored case with the same title is replaced) and saves the task as a NEW version (patch bumped unless `new_version` is given). ' +
     'The case shape is checked first. With run (default true) the new case is run right away against the new version.' +
     ' Returns the task, the version created, the test file, and the case result when it ran.',
   input: z.object({
@@ -178,18 +179,19 @@ const createTestCase = defineTool({
     test_case: { name: 'adds-negatives', input: { a: -1, b: -2 }, expected_output: { sum: -3 } },
   },
   async handler(args, ctx) {
+    const base = await getTaskDetail(ctx.app, args.task_id);
+    const file = fileForTitle(args.test_case.name, base.version?.tests ?? []);
     const saved = await addTestCase(
       ctx.app,
-      args.task_id,
-      args.test_case.name,
+      base.id,
+      file,
       testContentOf(args.test_case),
       authorOf(ctx),
       args.new_version,
     );
+    // By file: two cases may share a title; the file is this one.
     const result = args.run
-      ? reportViewOf(
-          await runOneTest(ctx.app, saved.task.id, { name: args.test_case.name }, saved.version.version),
-        )
+      ? reportViewOf(await runOneTest(ctx.app, saved.task.id, { name: file }, saved.version.version))
       : null;
     return { ...savedViewOf(saved), file: saved.file, result };
   },

@@ -125,7 +125,7 @@ forEachDevBackend(
   },
 );
 
-forEachDevBackend('malformed arguments name each bad field', async ({ fail }) => {
+forEachDevBackend('malformed arguments name each bad field', async ({ ok, fail }) => {
   const e = await fail('ratchet_create_task', { name: '', code: 42, tags: 'x', extra: 1 });
   assert.equal(e.code, 'INVALID_ARGUMENTS');
   for (const field of ['$.name', '$.code', '$.tags', '$.extra'])
@@ -133,9 +133,16 @@ forEachDevBackend('malformed arguments name each bad field', async ({ fail }) =>
   const t = await fail('ratchet_create_task', {
     name: 'x',
     code: ADDER,
-    test_cases: [{ name: '../evil', input: {} }],
+    test_cases: [{ name: '   ', input: {} }],
   });
   assert.match(t.message, /\$\.test_cases\[0\]\.name/);
+  // A title is never a path: its file name is a slug inside tests/.
+  const titled = await ok('ratchet_create_task', {
+    name: 'x',
+    code: ADDER,
+    test_cases: [{ name: '../evil', input: { a: 1, b: 2 }, expected_output: { sum: 3 } }],
+  });
+  assert.deepEqual(titled.version.tests, ['evil.json']);
   assert.equal((await fail('ratchet_delete_task', { task_id: 'x', force: 'yes' })).code, 'INVALID_ARGUMENTS');
   assert.equal((await fail('ratchet_clone_task', { task_id: 'x' })).code, 'INVALID_ARGUMENTS');
 });

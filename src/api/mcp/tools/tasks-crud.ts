@@ -62,7 +62,11 @@ const createTask = defineTool({
       .describe(
         'Further metadata.json keys, e.g. { "timeout": 30000, "memory_limit": "64MB", "author": "agent" }',
       ),
-    test_cases: z.array(testCaseArg).max(100).optional().describe('Test cases stored as tests/<name>.json'),
+    test_cases: z
+      .array(testCaseArg)
+      .max(100)
+      .optional()
+      .describe('Test cases, each stored as tests/<file>.json with a file name derived from its title'),
   }),
   output: z.object({ task: taskView, version: versionView.nullable(), next_steps: z.array(z.string()) }),
   annotations: CHANGES_STATE,
