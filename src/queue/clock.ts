@@ -27,3 +27,20 @@ export function retryDelayMs(attempt: number, policy: RetryPolicy, random: () =>
 
 /** Error types a retry cannot fix: bad input or data stays bad. */
 export const NON_RETRYABLE_ERRORS: ReadonlySet<string> = new Set(['ValidationError', 'DataError']);
+
+/** 4xx statuses that can pass on their own: a request timeout and rate limiting. */
+const TRANSIENT_CLIENT_STATUSES: ReadonlySet<number> = new Set([408, 429]);
+
+/**
+ * Whether a failed attempt may succeed if run again. Not for bad input or data, nor for an
+ * HttpError with a 4xx status (404, 400, 401, …: the same request gets the same answer), except
+ * 408 and 429, which say "later".
+ */
+export function isRetryableError(error: { type?: string; status?: unknown } | null | undefined): boolean {
+  const type = error?.type ?? 'Error';
+  if (NON_RETRYABLE_ERRORS.has(type)) return false;
+  const status = error?.status;
+  if (type === 'HttpError' && typeof status === 'number' && status >= 400 && status < 500)
+    return TRANSIENT_CLIENT_STATUSES.has(status);
+  return true;
+}

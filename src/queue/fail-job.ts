@@ -6,7 +6,7 @@ import type { JobStatus } from '../store/schema.ts';
 import { toJson } from '../store/codec.ts';
 import { toJob } from '../store/repos/jobs.ts';
 import { ownedAttempt, writeExecution, type AttemptResult, type FinishedAttempt } from './attempt.ts';
-import { NON_RETRYABLE_ERRORS, retryDelayMs, type RetryPolicy } from './clock.ts';
+import { isRetryableError, retryDelayMs, type RetryPolicy } from './clock.ts';
 
 export interface FailOptions {
   /** The job's max_retries as claimed. */
@@ -16,8 +16,7 @@ export interface FailOptions {
 }
 
 export function shouldRetry(r: AttemptResult, maxRetries: number): boolean {
-  const type = r.error?.type ?? 'Error';
-  return r.attempt <= maxRetries && !NON_RETRYABLE_ERRORS.has(type);
+  return r.attempt <= maxRetries && isRetryableError(r.error);
 }
 
 export async function failJob(

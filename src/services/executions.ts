@@ -11,13 +11,14 @@ import {
   type ExecutionSummary,
 } from '../store/repos/executions.ts';
 import { getJob, type JobRecord } from '../store/repos/jobs.ts';
-import { getTaskVersionById } from '../store/repos/tasks.ts';
+import { findTask, getTaskVersionById } from '../store/repos/tasks.ts';
 import { IllegalTransitionError } from '../queue/states.ts';
 import { cancelJob, retryJob } from './job-queries.ts';
 import { enqueueJob } from './jobs.ts';
 import { cancelDirectExecution } from './direct-execution.ts';
 import { FINAL_EXECUTION_STATUSES } from './execution-events.ts';
 import { executionFigures, type ExecutionFigures } from './task-checks.ts';
+import { resolveTaskPackage } from './task-packages.ts';
 import { resolveTaskFilters } from './task-ref.ts';
 
 export type { ExecutionRecord, ExecutionSummary } from '../store/repos/executions.ts';
@@ -87,34 +88,65 @@ export async function cancelExecution(app: Ratchet, ref: string | number): Promi
 }
 
 export interface RetryExecutionResult {
-  /** The job that runs again: the execution's own job requeued, or a new one for a synchronous run. */
+  /** The job that runs again: the execution's own job requeued, or a new one. */
   job: JobRecord;
   requeued: boolean;
+  /** The version the retry runs (for a requeued job without a pinned version: the latest now). */
+  version: string;
+  /** The version that ran and failed; null when it no longer exists. */
+  previousVersion: string | null;
+}
+
+export interface RetryExecutionOptions {
+  /**
+   * Which version runs: 'latest' (the highest enabled version, e.g. one saved with a fix) or a
+   * version text. Default: the version that failed.
+   */
+  version?: string;
 }
 
 /**
- * Runs a FAILED or CANCELLED execution again through the queue: its job, if that job is itself
- * FAILED or CANCELLED, is requeued with a fresh retry budget; otherwise (a synchronous run, or a job
- * that has moved on) a new job is queued for the same task version and input.
+ * Runs a FAILED or CANCELLED execution again through the queue with the same input: its job, if
+ * that job is itself FAILED or CANCELLED and would run the wanted version, is requeued with a fresh
+ * retry budget; otherwise (a synchronous run, a job that has moved on, or another version) a new
+ * job is queued, pinned to the wanted version.
  */
-export async function retryExecution(app: Ratchet, ref: string | number): Promise<RetryExecutionResult> {
+export async function retryExecution(
+  app: Ratchet,
+  ref: string | number,
+  opts: RetryExecutionOptions = {},
+): Promise<RetryExecutionResult> {
   const e = await getExecutionRecord(app, ref);
   if (e.status !== 'FAILED' && e.status !== 'CANCELLED') {
     throw new ConflictError(
       `execution ${e.id} is ${e.status}; only FAILED or CANCELLED executions can be retried`,
     );
   }
+  const { db } = app.store;
+  const ran = await getTaskVersionById(db, e.taskVersionId);
+  let target = ran;
+  if (opts.version !== undefined) target = (await resolveTaskPackage(db, e.taskId, opts.version)).version;
+  if (!target)
+    throw new NotFoundError(`task version ${e.taskVersionId} of execution ${e.id} no longer exists`);
+  const previousVersion = ran?.version ?? null;
   if (e.jobId !== null) {
-    const job = await getJob(app.store.db, e.jobId);
-    if (job && (job.status === 'FAILED' || job.status === 'CANCELLED')) {
-      return { job: await retryJob(app, job.id).catch(conflict), requeued: true };
+    const job = await getJob(db, e.jobId);
+    // An unpinned job runs the latest enabled version when it runs; a pinned one its own.
+    const runsTarget =
+      opts.version === undefined ||
+      job?.taskVersionId === target.id ||
+      (job?.taskVersionId === null && opts.version === 'latest');
+    if (job && (job.status === 'FAILED' || job.status === 'CANCELLED') && runsTarget) {
+      const requeued = await retryJob(app, job.id).catch(conflict);
+      const version =
+        requeued.taskVersionId === null
+          ? ((await findTask(db, e.taskId))?.version.version ?? target.version)
+          : ((await getTaskVersionById(db, requeued.taskVersionId))?.version ?? target.version);
+      return { job: requeued, requeued: true, version, previousVersion };
     }
   }
-  const version = await getTaskVersionById(app.store.db, e.taskVersionId);
-  if (!version)
-    throw new NotFoundError(`task version ${e.taskVersionId} of execution ${e.id} no longer exists`);
-  const { job } = await enqueueJob(app, { task: e.taskId, version: version.version, input: e.input });
-  return { job, requeued: false };
+  const { job } = await enqueueJob(app, { task: e.taskId, version: target.version, input: e.input });
+  return { job, requeued: false, version: target.version, previousVersion };
 }
 
 export interface ExecutionStats extends ExecutionFigures {

@@ -35,19 +35,35 @@ export const retryExecutionTool = defineTool({
   name: 'ratchet_retry_execution',
   title: 'Retry an execution',
   description:
-    'Runs a FAILED or CANCELLED execution again through the job queue with the same task version and input: its own job is requeued with a fresh retry budget, or (for a synchronous run) a new job is queued. Returns the job; follow it with ratchet_get_job_status (wait_seconds waits for it). Use after fixing what made it fail.',
-  input: z.object({ execution_id: executionId }),
+    'Runs a FAILED or CANCELLED execution again through the job queue with the same input, on the latest ENABLED version of the task by default, so a fix you saved is what runs (`version` pins one, e.g. the version that failed). Its own job is requeued with a fresh retry budget when it runs that version, otherwise a new job is queued. ' +
+    'Returns the job, task_version (the version this retry runs) and previous_version (the one that failed); follow it with ratchet_get_job_status (wait_seconds waits for it). Use after fixing what made it fail. Automatic retries of a job skip failures a retry cannot fix: ValidationError, DataError and an HttpError with a 4xx status other than 408 and 429.',
+  input: z.object({
+    execution_id: executionId,
+    version: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('Version to run (default: the latest enabled version)'),
+  }),
   output: z.object({
     job: jobView,
     requeued: z.boolean().describe('true: the original job was requeued; false: a new job'),
+    task_version: z.string().describe('The version this retry runs'),
+    previous_version: z.string().nullable().describe('The version that ran and failed (null: since deleted)'),
   }),
   // The queued run executes task code, which may call the outside world.
   annotations: RUNS_TASKS,
   access: 'run',
   example: { execution_id: 1 },
   async handler(args, ctx) {
-    const r = await retryExecution(ctx.app, args.execution_id);
-    return { job: await jobViewOf(r.job, taskNames(ctx.app)), requeued: r.requeued };
+    const r = await retryExecution(ctx.app, args.execution_id, { version: args.version ?? 'latest' });
+    return {
+      job: await jobViewOf(r.job, taskNames(ctx.app)),
+      requeued: r.requeued,
+      task_version: r.version,
+      previous_version: r.previousVersion,
+    };
   },
 });
 
