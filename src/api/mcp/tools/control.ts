@@ -1,10 +1,9 @@
 // Steering runs through the queue: cancel and retry executions, queue a job, follow a job.
 import { z } from 'zod';
-import type { Ratchet } from '../../../app.ts';
 import { cancelExecution, listExecutionPage, retryExecution } from '../../../services/executions.ts';
 import { createJob, getJobRecord } from '../../../services/jobs.ts';
 import type { JobRecord } from '../../../store/repos/jobs.ts';
-import { defineTool } from '../tool.ts';
+import { defineTool, type ToolContext } from '../tool.ts';
 import { RUNS_TASKS, executionId, executionView, taskInput, taskRef, viewOf } from './common.ts';
 import { timeoutMs } from './execution.ts';
 import { jobView, jobViewOf, taskNames } from './views.ts';
@@ -109,11 +108,27 @@ export const createJobTool = defineTool({
   },
 });
 
-async function waitFor(app: Ratchet, id: number, seconds: number, signal: AbortSignal): Promise<JobRecord> {
-  const deadline = Date.now() + seconds * 1000;
+/** Longest wait: below the 60 s request timeout of the official SDK clients (and most others). */
+export const MAX_WAIT_SECONDS = 50;
+/** A progress notification this often while waiting, for clients that reset their timeout on it. */
+const WAIT_PROGRESS_MS = 5000;
+
+async function waitFor(ctx: ToolContext, id: number, seconds: number): Promise<JobRecord> {
+  const started = Date.now();
+  const deadline = started + seconds * 1000;
+  let nextProgress = started;
   for (;;) {
-    const job = await getJobRecord(app, id);
-    if (FINAL_JOB.includes(job.status) || Date.now() >= deadline || signal.aborted) return job;
+    const job = await getJobRecord(ctx.app, id);
+    const now = Date.now();
+    if (FINAL_JOB.includes(job.status) || now >= deadline || ctx.signal.aborted) return job;
+    if (now >= nextProgress) {
+      nextProgress = now + WAIT_PROGRESS_MS;
+      const waited = Math.round((now - started) / 1000);
+      await ctx.progress(
+        (now - started) / (deadline - started),
+        `job ${job.id} is ${job.status}; waited ${waited} s of ${seconds} s`,
+      );
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -122,13 +137,18 @@ export const getJobStatus = defineTool({
   name: 'ratchet_get_job_status',
   title: 'Job status',
   description:
-    'One job with its status and every execution (attempt) it made so far, newest first, and the result of the last one (output or error). wait_seconds (up to 60) waits for the job to finish before answering, so you need not poll quickly.' +
+    `One job with its status and every execution (attempt) it made so far, newest first, and the result of the last one (output or error). wait_seconds (up to ${MAX_WAIT_SECONDS}, below the usual 60 s client request timeout) waits for the job to finish before answering, so you need not poll quickly; while waiting it sends a progress notification every ${WAIT_PROGRESS_MS / 1000} s when the request carries a progress token.` +
     ' Returns the job, whether it finished, and its executions.',
   input: z.object({
     job_id: z
       .union([z.number().int().positive(), z.string().min(1).max(100)])
       .describe('The job: its numeric id or UUID'),
-    wait_seconds: z.number().min(0).max(60).default(0).describe('Wait up to this long for the job to finish'),
+    wait_seconds: z
+      .number()
+      .min(0)
+      .max(MAX_WAIT_SECONDS)
+      .default(0)
+      .describe(`Wait up to this many seconds (at most ${MAX_WAIT_SECONDS}) for the job to finish`),
   }),
   output: z.object({
     job: jobView,
@@ -140,8 +160,7 @@ export const getJobStatus = defineTool({
   example: { job_id: 1, wait_seconds: 5 },
   async handler(args, ctx) {
     const first = await getJobRecord(ctx.app, args.job_id);
-    const job =
-      args.wait_seconds > 0 ? await waitFor(ctx.app, first.id, args.wait_seconds, ctx.signal) : first;
+    const job = args.wait_seconds > 0 ? await waitFor(ctx, first.id, args.wait_seconds) : first;
     const { rows } = await listExecutionPage(ctx.app, {
       filters: [{ field: 'jobId', op: 'eq', value: job.id }],
       sort: { field: 'id', order: 'desc' },
