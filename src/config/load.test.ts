@@ -61,6 +61,7 @@ void describe('defaults', () => {
       host: '127.0.0.1',
       port: 8090,
       endpoint: '/mcp',
+      rate_limit: { enabled: true, requests_per_minute: 1200, burst_size: 300 },
     });
   });
 
@@ -155,7 +156,7 @@ void describe('errors', () => {
     const err = await failing({ file, env: {} });
     assert.match(
       err.message,
-      /unknown key "mcp\.zzzzzzzz" \(expected one of: enabled, transport, host, port, endpoint\)/,
+      /unknown key "mcp\.zzzzzzzz" \(expected one of: enabled, transport, host, port, endpoint, rate_limit\)/,
     );
   });
 

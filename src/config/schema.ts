@@ -125,6 +125,26 @@ const logging = z
   })
   .strict();
 
+// Sized for agents rather than browsers: one HTTP request per tool call, polling for jobs, and
+// several agents on one machine sharing an IP. Counted apart from REST's server.rate_limit.
+const mcpRateLimit = z
+  .object({
+    enabled: z.boolean().default(true).describe('Limit requests per client on /mcp'),
+    requests_per_minute: z
+      .number()
+      .int()
+      .min(1)
+      .default(1200)
+      .describe('Sustained MCP requests allowed per client per minute'),
+    burst_size: z
+      .number()
+      .int()
+      .min(1)
+      .default(300)
+      .describe('MCP requests a client may make at once above the sustained rate'),
+  })
+  .strict();
+
 const mcp = z
   .object({
     enabled: z.boolean().default(true).describe('Offer the MCP server'),
@@ -132,6 +152,9 @@ const mcp = z
     host: z.string().min(1).default('127.0.0.1').describe('Address of the MCP HTTP transport'),
     port: port().default(8090).describe('Port of the MCP HTTP transport'),
     endpoint: z.string().startsWith('/').default('/mcp').describe('Path of the MCP HTTP endpoint'),
+    rate_limit: mcpRateLimit
+      .prefault({})
+      .describe('Per-client rate limit of MCP over HTTP (/mcp), counted apart from the REST API'),
   })
   .strict();
 

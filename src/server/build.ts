@@ -18,7 +18,7 @@ import { indexPlugin } from './index-route.ts';
 import { accessLogPlugin } from './access-log.ts';
 import { securityHeadersPlugin } from './security-headers.ts';
 import { prettyStream } from './log-format.ts';
-import { mcpPlugin } from '../api/mcp/route.ts';
+import { MCP_PATH, mcpPlugin } from '../api/mcp/route.ts';
 
 export interface BuildServerOptions {
   /** Fastify/pino logger: false silences it; an object is merged with the configured level. */
@@ -107,7 +107,10 @@ export async function buildServer(app: Ratchet, opts: BuildServerOptions = {}): 
     exposedHeaders: CORS_EXPOSED_HEADERS,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
   });
-  await server.register(rateLimitPlugin, { limits: cfg.rate_limit });
+  await server.register(rateLimitPlugin, {
+    limits: cfg.rate_limit,
+    mcp: { limits: app.config.mcp.rate_limit, path: MCP_PATH },
+  });
   await server.register(docsPlugin);
   await server.register(authPlugin, { app, required: authRequired(app.config, bindAddress) });
   await server.register(auditPlugin, { app });

@@ -136,6 +136,22 @@ only read-only tools; \`operator\` adds running tasks; \`developer\` adds changi
 schedules; \`admin\` everything. Create one with \`ratchet apikey create --name agent --role developer\`.
 Every request is served statelessly, so any server node can answer any request.
 
+### Rate limit
+
+\`/mcp\` has its own per-client (IP) limit, \`mcp.rate_limit\`, counted apart from the REST API's
+\`server.rate_limit\` and sized for agents: one HTTP request per tool call, polling for jobs, and
+several agents on one machine sharing an address. By default a client may send 300 requests at
+once and 1200 a minute on average (300 per 15-second window); \`ratchet mcp --transport http\`
+applies the same limit. Responses carry \`RateLimit-Limit\`, \`RateLimit-Remaining\` and
+\`RateLimit-Reset\`. A request over the limit gets HTTP 429 with \`Retry-After\` (seconds) and a
+JSON-RPC error body, which the SDK clients include in the error they throw:
+
+\`\`\`json
+{"jsonrpc":"2.0","id":null,"error":{"code":-32029,"message":"rate limit exceeded: 300 MCP requests per 15 s from this client (mcp.rate_limit); retry in 4 s","data":{"code":"RATE_LIMITED","limit":300,"retry_after_seconds":4}}}
+\`\`\`
+
+Rather than polling quickly, let \`ratchet_get_job_status\` wait (\`wait_seconds\`, up to 50).
+
 ### Claude Desktop
 
 Add to \`claude_desktop_config.json\` (\`ratchet generate mcpservers-json\` prints this block with the

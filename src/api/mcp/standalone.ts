@@ -1,12 +1,13 @@
 // `ratchet mcp --transport http`: a Fastify server with only /mcp (and /health), authenticated like
 // `ratchet serve` (API keys with roles; required unless bound to loopback, per server.auth.required).
-// On a loopback bind the Host header is checked too, against DNS rebinding.
+// On a loopback bind the Host header is checked too, against DNS rebinding; mcp.rate_limit applies.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { hostHeaderValidation } from '@modelcontextprotocol/fastify';
 import type { Ratchet } from '../../app.ts';
 import { assertKeysExist, authPlugin, authRequired, isLoopback, routePolicy } from '../../server/auth.ts';
 import { installErrorHandling } from '../../server/errors.ts';
 import { installJsonParser } from '../../server/json-parser.ts';
+import { rateLimitPlugin } from '../../server/rate-limit.ts';
 import { mcpPlugin, MCP_PATH } from './route.ts';
 
 export interface McpHttpServer {
@@ -26,6 +27,8 @@ export async function startMcpHttpServer(
   installJsonParser(server);
   if (isLoopback(opts.host))
     server.addHook('onRequest', hostHeaderValidation(['localhost', '127.0.0.1', '[::1]']));
+  // Before auth, as on `ratchet serve`: a flood is refused before any key lookup.
+  await server.register(rateLimitPlugin, { mcp: { limits: app.config.mcp.rate_limit, path: MCP_PATH } });
   await server.register(authPlugin, { app, required: authRequired(app.config, opts.host) });
   server.get('/health', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
   await server.register(mcpPlugin, { app });

@@ -43,6 +43,8 @@ export async function withMcpHttp(
   const app = await createRatchet(
     ConfigSchema.parse({
       ...config,
+      // Tests make many calls quickly; the rate limit has its own test (rate-limit.test.ts).
+      mcp: { rate_limit: { enabled: false }, ...((config.mcp as object | undefined) ?? {}) },
       server: {
         database: { url: temp.url },
         rate_limit: { enabled: false },
