@@ -37,13 +37,17 @@ const onceOnFailures: (args: Args) => ArgsFor = (args) => (k) => (k === 'success
 
 /** A spinning run of probe that is RUNNING now (for the one cancel that succeeds). */
 async function runningExecution({ app, client }: Env): Promise<number> {
-  await client.callTool({
+  const queued = await client.callTool({
     name: 'ratchet_create_job',
     arguments: probe({ input: { mode: 'spin' }, max_retries: 0, timeout: 30 }),
   });
+  const jobId = (queued.structuredContent as { job: { job_id: number } }).job.job_id;
   for (;;) {
     const { rows } = await listExecutionPage(app, {
-      filters: [{ field: 'status', op: 'eq', value: 'RUNNING' }],
+      filters: [
+        { field: 'jobId', op: 'eq', value: jobId },
+        { field: 'status', op: 'eq', value: 'RUNNING' },
+      ],
     });
     if (rows[0]) return rows[0].id;
     await new Promise((r) => setTimeout(r, 20));
