@@ -60,6 +60,7 @@ export function registerRunOnce(program: Command): void {
           outDir: opts.record,
           metadata: pkg.metadata,
           input,
+          inputSchema: pkg.inputSchema,
           result,
           userAgent: config.http.user_agent,
         });

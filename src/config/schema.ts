@@ -110,6 +110,18 @@ const http = z
       .min(1)
       .default(10485760)
       .describe('Largest response body fetch() reads, in bytes'),
+    redact_headers: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'Header names whose values are stored as `[REDACTED]` in traces, recordings and API answers, on top of the built-in `Authorization`, `Proxy-Authorization`, `Cookie`, `Set-Cookie`, `X-Api-Key` and names ending in `token`, `secret`, `password`, `apikey` or `signature`',
+      ),
+    redact_query_params: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'URL query parameter names whose values are redacted like headers, on top of the built-in key and token names (`api_key`, `key`, `token`, `access_token`, `secret`, `password`, `signature`, … see docs/server.md)',
+      ),
   })
   .strict();
 

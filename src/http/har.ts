@@ -79,6 +79,8 @@ export interface HarLog {
     version: '1.2';
     creator: HarCreator;
     entries: HarEntry[];
+    /** HAR 1.2's free-text remark; Ratchet's recordings say what was redacted. */
+    comment?: string;
   };
 }
 

@@ -3,6 +3,7 @@
 // URL, so a replay proves the task asked for exactly what it asked for when it was recorded.
 // A mismatch is answered with a NetworkError (the task sees a failed fetch) and remembered, so
 // the caller can fail the replay even when the task swallowed the error.
+import { redactedUrlMatches } from '../redaction/index.ts';
 import type { HttpExchange, HttpRequestSpec, SyncFetch } from './types.ts';
 
 export interface ReplayMismatch {
@@ -44,7 +45,9 @@ export function createReplayFetch(recorded: readonly HttpExchange[]): ReplayFetc
     const matches =
       entry !== undefined &&
       entry.request.method.toUpperCase() === wanted.method &&
-      normaliseUrl(entry.request.url) === normaliseUrl(wanted.url);
+      (normaliseUrl(entry.request.url) === normaliseUrl(wanted.url) ||
+        // Recordings hold secret query values as REDACTED; those match whatever this run sent.
+        redactedUrlMatches(normaliseUrl(entry.request.url), normaliseUrl(wanted.url)));
     if (!matches) {
       const message =
         entry === undefined

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Store } from '../store/database.ts';
 import { inTransaction, toJson, type Db } from '../store/codec.ts';
-import { toJob, type JobRecord } from '../store/repos/jobs.ts';
+import { runInputOf, toJob, type JobRecord } from '../store/repos/jobs.ts';
 import { anyMetadataLimit, effectiveLimit, taskConcurrencyLimit } from './task-limits.ts';
 import { claimInOneStatement } from './claim-one-statement.ts';
 
@@ -27,6 +27,8 @@ export interface ClaimedJob {
   executionUuid: string;
   /** The version this attempt runs (the pinned one, else the task's latest at claim time). */
   taskVersionId: number;
+  /** The input to run: `job.input` shows writeOnly fields masked, this has the real values. */
+  runInput: unknown;
 }
 
 interface Candidate {
@@ -186,6 +188,7 @@ export async function claimJobs(store: Store, opts: ClaimOptions, db: Db = store
         const e = executionOf.get(job.id)!;
         return {
           job,
+          runInput: runInputOf(r),
           executionId: Number(e.id),
           executionUuid: e.uuid,
           taskVersionId: versionOf.get(job.id)!,

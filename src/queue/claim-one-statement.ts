@@ -7,7 +7,7 @@
 import { sql, type Selectable } from 'kysely';
 import type pg from 'pg';
 import { toJson, type Db } from '../store/codec.ts';
-import { toJob } from '../store/repos/jobs.ts';
+import { runInputOf, toJob } from '../store/repos/jobs.ts';
 import type { JobsTable } from '../store/schema.ts';
 import type { ClaimedJob, ClaimOptions } from './claim-jobs.ts';
 
@@ -35,6 +35,7 @@ export async function claimInOneStatement(db: Db, opts: ClaimOptions, pool?: pg.
     : (await db.executeQuery(query)).rows;
   return rows.map((r) => ({
     job: toJob(r),
+    runInput: runInputOf(r),
     executionId: Number(r.execution_id),
     executionUuid: r.execution_uuid,
     taskVersionId: Number(r.claim_version_id),

@@ -14,6 +14,8 @@ export async function completeJob(db: Db, r: AttemptResult): Promise<FinishedAtt
       lease_owner: null,
       lease_expires_at: null,
       last_error: null,
+      // A completed job cannot run again: the real input of its writeOnly fields goes.
+      secret_input: null,
     })
     .where(ownedAttempt(r))
     .returningAll()

@@ -39,8 +39,9 @@ function values(results: readonly AttemptResult[]): RawBuilder<unknown> {
   );
 }
 
+// A completed job cannot run again, so the real input of its writeOnly fields goes (004 migration).
 const SET_JOB = sql`status = 'COMPLETED', finished_at = v.column4, updated_at = v.column4,
-  lease_owner = null, lease_expires_at = null, last_error = null`;
+  lease_owner = null, lease_expires_at = null, last_error = null, secret_input = null`;
 const OWNED = sql`jobs.id = v.column1 and jobs.lease_owner = v.column2 and jobs.attempts = v.column3
   and jobs.status = 'PROCESSING'`;
 const SET_EXECUTION = sql`status = 'COMPLETED', output = v.column6, error = v.column7, logs = v.column8,

@@ -11,7 +11,7 @@ import { sql, type Selectable } from 'kysely';
 import type { Db } from '../store/codec.ts';
 import { toJson, toJsonOrNull } from '../store/codec.ts';
 import type { JobsTable } from '../store/schema.ts';
-import { JOB_PRIORITY, toJob, type InsertJobInput } from '../store/repos/jobs.ts';
+import { JOB_PRIORITY, runInputOf, toJob, type InsertJobInput } from '../store/repos/jobs.ts';
 import type { ClaimedJob } from './claim-jobs.ts';
 
 export interface DirectClaim {
@@ -112,6 +112,7 @@ export async function insertClaimedJob(
     if (row) {
       claimed = {
         job: toJob(row),
+        runInput: runInputOf(row),
         executionId: Number(row.execution_id),
         executionUuid: row.execution_uuid,
         taskVersionId: Number(row.version_id),
@@ -132,10 +133,11 @@ function insertClaimedQuery(input: InsertJobInput, claim: Pick<DirectClaim, 'wor
     with version as (
       select coalesce(${version}::bigint, latest_version_id) as id from tasks where id = ${input.taskId}
     ), inserted as (
-      insert into jobs (uuid, task_id, task_version_id, input, status, priority, run_at, attempts,
+      insert into jobs (uuid, task_id, task_version_id, input, secret_input, status, priority, run_at, attempts,
         max_retries, timeout_ms, idempotency_key, output_destinations, schedule_id, cancel_requested,
         lease_owner, lease_expires_at, started_at, created_at, updated_at)
-      values (${randomUUID()}, ${input.taskId}, ${version}, ${toJson(input.input ?? {})}, 'PROCESSING',
+      values (${randomUUID()}, ${input.taskId}, ${version}, ${toJson(input.input ?? {})},
+        ${input.secretInput === undefined ? null : toJson(input.secretInput)}, 'PROCESSING',
         ${input.priority ?? JOB_PRIORITY.NORMAL}, ${now}, 1, ${input.maxRetries ?? 3}, ${input.timeoutMs ?? null},
         ${input.idempotencyKey ?? null}, ${toJsonOrNull(input.outputDestinations)}, ${input.scheduleId ?? null},
         false, ${claim.workerId}, ${now + claim.leaseMs}, ${now}, ${now}, ${now})

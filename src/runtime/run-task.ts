@@ -5,6 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { compileSchema, formatViolations, type SchemaViolation } from '../tasks/schema.ts';
 import type { TaskPackage } from '../tasks/types.ts';
 import type { HttpExchange, SyncFetch } from '../http/types.ts';
+import {
+  DEFAULT_REDACTION_RULES,
+  redactRunRecord,
+  runScrubber,
+  type RedactionRules,
+} from '../redaction/index.ts';
 import { runSandbox } from './sandbox.ts';
 import type { ExecutionContextInfo, LogEntry, ProgressEvent, SandboxLimits, TaskErrorInfo } from './types.ts';
 
@@ -16,6 +22,8 @@ export interface RuntimeLimits {
   maxMemoryBytes: number;
   stackBytes: number;
   validateSchemas: boolean;
+  /** Header and query names redacted in the run's record on top of the built-in ones. */
+  redaction?: RedactionRules;
 }
 
 export const DEFAULT_RUNTIME_LIMITS: RuntimeLimits = {
@@ -65,10 +73,13 @@ export async function runTask(pkg: TaskPackage, opts: RunTaskOptions): Promise<T
   const limits = opts.limits ?? DEFAULT_RUNTIME_LIMITS;
   const executionId = opts.context?.executionId ?? randomUUID();
   const started = performance.now();
+  // The sandbox gets the real input; what leaves this function is redacted (src/redaction/).
+  const rules = limits.redaction ?? DEFAULT_REDACTION_RULES;
+  const scrubber = runScrubber(pkg.inputSchema, opts.input);
   const failed = (error: TaskErrorInfo): TaskRunResult => ({
     status: 'FAILED',
     executionId,
-    error,
+    error: scrubber.scrubDeep(error),
     logs: [],
     progress: [],
     http: [],
@@ -93,11 +104,27 @@ export async function runTask(pkg: TaskPackage, opts: RunTaskOptions): Promise<T
       },
       limits: resolveLimits(pkg, limits, opts.timeoutMs),
     },
-    { fetch: opts.fetch, onLog: opts.onLog, onProgress: opts.onProgress, isCancelled: opts.isCancelled },
+    {
+      fetch: opts.fetch,
+      // Live lines lose the secrets known so far (the writeOnly inputs, headers of earlier fetches).
+      onLog: opts.onLog && ((entry) => opts.onLog!({ ...entry, message: scrubber.scrub(entry.message) })),
+      onProgress:
+        opts.onProgress &&
+        ((event) =>
+          opts.onProgress!(
+            event.message === undefined ? event : { ...event, message: scrubber.scrub(event.message) },
+          )),
+      isCancelled: opts.isCancelled,
+    },
   );
-  const base = { executionId, logs: result.logs, progress: result.progress, http: result.http };
+  const record = redactRunRecord(
+    { logs: result.logs, progress: result.progress, http: result.http, error: result.error },
+    rules,
+    scrubber,
+  );
+  const base = { executionId, logs: record.logs, progress: record.progress, http: record.http };
   const durationMs = performance.now() - started;
-  if (!result.ok) return { status: 'FAILED', ...base, error: result.error, durationMs };
+  if (!result.ok) return { status: 'FAILED', ...base, error: record.error, durationMs };
   const output: unknown = JSON.parse(result.outputJson ?? 'null');
   if (limits.validateSchemas && pkg.outputSchema !== undefined) {
     const violations = compileSchema(pkg.outputSchema, 'output.schema.json').validate(output);

@@ -86,7 +86,9 @@ export async function buildServer(app: Ratchet, opts: BuildServerOptions = {}): 
   }) as unknown as FastifyInstance;
 
   await server.register(routePolicy);
-  await server.register(accessLogPlugin);
+  await server.register(accessLogPlugin, {
+    redaction: { headers: app.config.http.redact_headers, queryParams: app.config.http.redact_query_params },
+  });
   server.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

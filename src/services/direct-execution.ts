@@ -21,6 +21,7 @@ import {
   type ExecutionRecord,
 } from '../store/repos/executions.ts';
 import { compileSchema } from '../tasks/schema.ts';
+import { maskWriteOnly } from '../redaction/index.ts';
 import type { ProgressEvent } from '../runtime/types.ts';
 import { cancelledByHost } from '../runtime/errors.ts';
 import { ExecutorPool } from '../workers/pool.ts';
@@ -201,7 +202,9 @@ export async function executeNow(app: Ratchet, req: ExecuteNowRequest): Promise<
   const uuid = randomUUID();
   const key = ex.nextKey();
   const startedAt = Date.now();
-  const base = { uuid, taskId: task.id, taskVersionId: version.id, input, workerId: NODE, startedAt };
+  // The row shows writeOnly fields masked; the thread below runs the real input.
+  const shown = maskWriteOnly(pkg.inputSchema, input).masked;
+  const base = { uuid, taskId: task.id, taskVersionId: version.id, input: shown, workerId: NODE, startedAt };
 
   // The RUNNING row, written once the run outlives RUNNING_ROW_AFTER_MS (at once when the caller
   // wants the execution as it starts).

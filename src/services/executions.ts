@@ -15,6 +15,7 @@ import { findTask, getTaskVersionById } from '../store/repos/tasks.ts';
 import { IllegalTransitionError } from '../queue/states.ts';
 import { cancelJob, retryJob } from './job-queries.ts';
 import { enqueueJob } from './jobs.ts';
+import { maskWriteOnly } from '../redaction/index.ts';
 import { cancelDirectExecution } from './direct-execution.ts';
 import { FINAL_EXECUTION_STATUSES } from './execution-events.ts';
 import { executionFigures, type ExecutionFigures } from './task-checks.ts';
@@ -144,6 +145,13 @@ export async function retryExecution(
           : ((await getTaskVersionById(db, requeued.taskVersionId))?.version ?? target.version);
       return { job: requeued, requeued: true, version, previousVersion };
     }
+  }
+  // The stored input has its writeOnly fields masked and the real values are not kept for a run
+  // that has no retryable job: running the mask instead would be a silent lie.
+  if (maskWriteOnly((ran ?? target).inputSchema, e.input).holdsMask) {
+    throw new ConflictError(
+      `execution ${e.id}'s input has writeOnly fields whose values are not stored; run the task again with them (queue a new job or execute it)`,
+    );
   }
   const { job } = await enqueueJob(app, { task: e.taskId, version: target.version, input: e.input });
   return { job, requeued: false, version: target.version, previousVersion };

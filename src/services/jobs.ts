@@ -22,6 +22,7 @@ import { countClaimable } from '../queue/count-claimable.ts';
 import { enqueueTarget } from './enqueue-lookup.ts';
 import { JOBS_CHANNEL } from '../queue/notifier.ts';
 import { QueueFullError, ValidationError, type Violation } from './errors.ts';
+import { maskWriteOnly } from '../redaction/index.ts';
 
 export type PriorityInput = keyof typeof JOB_PRIORITY | number;
 
@@ -121,10 +122,14 @@ export async function enqueueJob(
   }
   const runAt = req.runAt ?? (req.delayMs !== undefined ? new Date(Date.now() + req.delayMs) : undefined);
   const pg = app.store.dialect === 'postgres';
+  // Fields the schema marks writeOnly are stored masked; the real input rides in the job's
+  // secret_input for the worker (and retries) only.
+  const secret = maskWriteOnly(pkg.inputSchema, input);
   const insertInput: InsertJobInput = {
     taskId: version.taskId,
     taskVersionId: req.version !== undefined && req.version !== 'latest' ? version.id : null,
-    input,
+    input: secret.masked,
+    ...(secret.changed ? { secretInput: input } : {}),
     priority,
     runAt,
     maxRetries: req.maxRetries ?? pkg.metadata.maxRetries ?? q.default_max_retries,

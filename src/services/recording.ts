@@ -1,13 +1,16 @@
 // Recording sessions (`run-once --record DIR`, COMPAT.md §5): one folder per run holding what
 // went in, what came out and every HTTP exchange, so the run can be replayed offline or turned
-// into a test. Layout of `DIR/ratchet_session_<YYYYMMDD_HHMMSS>/`:
-//   input.json      the input as given
+// into a test. Secrets are redacted like everywhere else (the run's record arrives redacted from
+// runTask; the input is masked here), and session.json says so: replay treats REDACTED query
+// values as matching any value, so a session replays without the secrets. Layout of `DIR/ratchet_session_<YYYYMMDD_HHMMSS>/`:
+//   input.json      the input as given, writeOnly fields masked
 //   output.json     the output (completed runs) | error.json  the TaskErrorInfo (failed runs)
 //   logs.jsonl      one LogEntry per line          ratchet.log  the same, human-readable
 //   requests.har    HAR 1.2, one entry per request session.json  task, executionId, status, times
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { exchangesToHar, harToExchanges } from '../http/har.ts';
+import { maskWriteOnly } from '../redaction/index.ts';
 import type { HttpExchange } from '../http/types.ts';
 import type { TaskRunResult } from '../runtime/run-task.ts';
 import type { LogEntry, TaskErrorInfo } from '../runtime/types.ts';
@@ -21,6 +24,8 @@ export interface SessionInfo {
   status: TaskRunResult['status'];
   recordedAt: string;
   durationMs: number;
+  /** What was left out of the recording (absent in recordings made before redaction). */
+  redaction?: string;
 }
 
 export interface RecordedSession {
@@ -64,6 +69,9 @@ async function createSessionDir(outDir: string, stamp: string): Promise<string> 
     }
   }
 }
+
+export const REDACTION_NOTE =
+  'secrets redacted: sensitive headers, key/token query values and URL passwords read [REDACTED], writeOnly inputs ********, known secret values are scrubbed from bodies and logs; replay and recorded tests accept any value where [REDACTED] stands';
 
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
@@ -109,6 +117,8 @@ export interface WriteSessionOptions {
   metadata: TaskMetadata;
   input: unknown;
   result: TaskRunResult;
+  /** The task's input schema: fields it marks writeOnly / format password are masked in input.json. */
+  inputSchema?: unknown;
   /** The User-Agent the HTTP client adds to requests without one. */
   userAgent?: string;
   now?: Date;
@@ -125,11 +135,13 @@ export async function writeSession(opts: WriteSessionOptions): Promise<string> {
     status: result.status,
     recordedAt: now.toISOString(),
     durationMs: Math.round(result.durationMs * 1000) / 1000,
+    redaction: REDACTION_NOTE,
   };
   const har = exchangesToHar(withSentUserAgent(result.http, opts.userAgent));
+  har.log.comment = REDACTION_NOTE;
   const files: [string, string][] = [
     ['session.json', json(info)],
-    ['input.json', json(opts.input ?? null)],
+    ['input.json', json(maskWriteOnly(opts.inputSchema, opts.input ?? null).masked)],
     result.status === 'COMPLETED' ? ['output.json', json(result.output)] : ['error.json', json(result.error)],
     ['logs.jsonl', result.logs.map((e) => `${JSON.stringify(e)}\n`).join('')],
     ['ratchet.log', humanLog(meta, result, now)],

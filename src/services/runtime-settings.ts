@@ -13,6 +13,7 @@ export function runtimeLimitsFromConfig(config: RatchetConfig): RuntimeLimits {
     maxMemoryBytes: parseByteSize(e.max_memory_limit),
     stackBytes: e.stack_size_kb * 1024,
     validateSchemas: e.validate_schemas,
+    redaction: { headers: config.http.redact_headers, queryParams: config.http.redact_query_params },
   };
 }
 

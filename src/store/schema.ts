@@ -79,7 +79,10 @@ export interface JobsTable {
   task_id: number;
   /** Null: run whatever version is latest when the job is claimed. */
   task_version_id: number | null;
+  /** Shown to users: writeOnly fields masked. */
   input: JsonText;
+  /** The real input when it differs from `input` (writeOnly fields); only the worker reads it. */
+  secret_input: Generated<JsonText | null>;
   status: JobStatus;
   /** Higher number = more urgent (LOW 0, NORMAL 5, HIGH 10, CRITICAL 20). */
   priority: number;

@@ -243,7 +243,7 @@ export class QueueWorker {
           versionId: c.taskVersionId,
           files: () => v.files,
           label: v.label,
-          input: c.job.input,
+          input: c.runInput,
           timeoutMs: c.job.timeoutMs ?? undefined,
           context: { taskId: v.taskUuid, taskVersion: v.version, jobId: c.job.uuid },
         },

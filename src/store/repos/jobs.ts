@@ -59,6 +59,13 @@ export interface InsertJobInput {
   idempotencyKey?: string | null;
   outputDestinations?: unknown[] | null;
   scheduleId?: number | null;
+  /** The real input when `input` has writeOnly fields masked; only the worker ever reads it. */
+  secretInput?: unknown;
+}
+
+/** The input a worker runs: the real one when writeOnly fields were masked in `input`. */
+export function runInputOf(row: Pick<Selectable<JobsTable>, 'input' | 'secret_input'>): unknown {
+  return fromJson(row.secret_input ?? row.input);
 }
 
 export function toJob(row: Selectable<JobsTable>): JobRecord {
@@ -110,6 +117,7 @@ export async function insertJob(
         task_id: input.taskId,
         task_version_id: input.taskVersionId ?? null,
         input: toJson(input.input ?? {}),
+        secret_input: input.secretInput === undefined ? null : toJson(input.secretInput),
         status: 'QUEUED',
         priority,
         run_at: input.runAt === undefined ? now : toMs(input.runAt, 'job runAt'),

@@ -3,6 +3,7 @@
 // remembered, so the runner fails the case even when the task caught that error.
 import { STATUS_CODES } from 'node:http';
 import { parseContentType } from '../../http/response-body.ts';
+import { redactedUrlMatches } from '../../redaction/index.ts';
 import type { HttpExchange, HttpRequestSpec, HttpResponseSpec, SyncFetch } from '../../http/types.ts';
 import type { MockResponse, MockSpec } from './test-case.ts';
 
@@ -27,6 +28,8 @@ interface Slot {
 /** 0 exact, 1 prefix, 2 substring; undefined when the URL does not match at all. */
 function urlRank(mockUrl: string, requestUrl: string): number | undefined {
   if (mockUrl === requestUrl || normalize(mockUrl) === normalize(requestUrl)) return 0;
+  // A test made from a recording has its secret query values as REDACTED: any value matches.
+  if (redactedUrlMatches(normalize(mockUrl), normalize(requestUrl))) return 0;
   if (requestUrl.startsWith(mockUrl)) return 1;
   if (requestUrl.includes(mockUrl)) return 2;
   return undefined;
