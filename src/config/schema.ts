@@ -7,10 +7,17 @@ import { z } from 'zod';
 
 import { byteSize, parseByteSize } from './bytes.ts';
 import { port } from './schema-helpers.ts';
+import { gitRefProblem, gitUriProblem } from './git-names.ts';
 import { server } from './schema-server.ts';
 
 export { BYTE_SIZE_PATTERN, parseByteSize } from './bytes.ts';
 export { DATABASE_URL_PATTERN } from './schema-server.ts';
+
+const isGitRef = (v: string): boolean => gitRefProblem(v) === undefined;
+const gitRefError =
+  (key: string) =>
+  (issue: { input?: unknown }): string =>
+    `${key} is not a valid git name: it ${gitRefProblem(String(issue.input))}`;
 
 const registrySource = z
   .object({
@@ -18,11 +25,24 @@ const registrySource = z
     uri: z
       .string()
       .min(1)
+      .refine((v) => gitUriProblem(v) === undefined, {
+        error: (i) => `uri ${gitUriProblem(String(i.input))}`,
+      })
       .describe(
         '`file://PATH`, a local path, or a git URL (`https://…`, `ssh://…`, `git@host:org/repo.git`)',
       ),
-    branch: z.string().min(1).optional().describe('Git branch to follow'),
-    ref: z.string().min(1).optional().describe('Git tag or commit to pin'),
+    branch: z
+      .string()
+      .min(1)
+      .refine(isGitRef, { error: gitRefError('branch') })
+      .optional()
+      .describe('Git branch to follow'),
+    ref: z
+      .string()
+      .min(1)
+      .refine(isGitRef, { error: gitRefError('ref') })
+      .optional()
+      .describe('Git tag or commit to pin'),
     config: z
       .object({
         watch: z.boolean().default(false).describe('Reload tasks when files change'),

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gitRefProblem, gitUriProblem } from '../config/git-names.ts';
 import type { ResolvedSource } from './sources.ts';
 
 /** A network fetch that hangs (dead host, credential prompt) must not hang the sync forever. */
@@ -67,26 +68,44 @@ function describe(source: ResolvedSource): string {
   return `git source "${source.name}" (${source.uri}${at})`;
 }
 
+/**
+ * The configuration schema already refuses these; sources can also be built in code (tests,
+ * future faces), so the last line of defence sits right before git runs. Values are passed after
+ * `--` as well, so even a value that slipped through is never read as an option.
+ */
+function assertSafeSource(source: ResolvedSource): void {
+  const uriProblem = gitUriProblem(source.uri);
+  if (uriProblem) throw new GitSourceError(`uri ${uriProblem}`);
+  for (const key of ['branch', 'ref'] as const) {
+    const value = source[key];
+    const problem = value === null ? undefined : gitRefProblem(value);
+    if (problem) throw new GitSourceError(`${key} "${value}" is not a valid git name: it ${problem}`);
+  }
+}
+
 async function prepare(dir: string, uri: string): Promise<void> {
   if (existsSync(join(dir, '.git'))) {
-    await git(['remote', 'set-url', 'origin', uri], dir);
+    await git(['remote', 'set-url', '--', 'origin', uri], dir);
     return;
   }
   // A half-made folder (interrupted first clone) is ours to replace.
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   await git(['init', '-q'], dir);
-  await git(['remote', 'add', 'origin', uri], dir);
+  await git(['remote', 'add', '--', 'origin', uri], dir);
 }
 
 /** Fetches what `ref` names when a shallow fetch cannot (abbreviated commit ids, servers that refuse ids). */
 async function fetchAllAndResolve(dir: string, ref: string): Promise<string> {
-  const args = ['fetch', '-q', '--tags', 'origin', '+refs/heads/*:refs/remotes/origin/*'];
+  const args = ['fetch', '-q', '--tags', '--', 'origin', '+refs/heads/*:refs/remotes/origin/*'];
   if (existsSync(join(dir, '.git', 'shallow'))) args.splice(2, 0, '--unshallow');
   await git(args, dir);
   for (const candidate of [ref, `origin/${ref}`]) {
     try {
-      const { stdout } = await git(['rev-parse', '--verify', '-q', `${candidate}^{commit}`], dir);
+      const { stdout } = await git(
+        ['rev-parse', '--verify', '-q', '--end-of-options', `${candidate}^{commit}`],
+        dir,
+      );
       return stdout.trim();
     } catch {
       // try the next spelling
@@ -102,11 +121,12 @@ async function fetchAllAndResolve(dir: string, ref: string): Promise<string> {
 export async function refreshGitCheckout(source: ResolvedSource, cacheDir: string): Promise<GitCheckout> {
   const dir = checkoutDir(cacheDir, source);
   try {
+    assertSafeSource(source);
     await prepare(dir, source.uri);
     const target = source.ref ?? source.branch ?? 'HEAD';
     let commitish = 'FETCH_HEAD';
     try {
-      await git(['fetch', '-q', '--depth', '1', '--no-tags', 'origin', target], dir);
+      await git(['fetch', '-q', '--depth', '1', '--no-tags', '--', 'origin', target], dir);
     } catch (err) {
       if (!source.ref) throw err;
       commitish = await fetchAllAndResolve(dir, source.ref);
@@ -123,7 +143,8 @@ export async function refreshGitCheckout(source: ResolvedSource, cacheDir: strin
 /** Whether the repository answers (and has the branch or ref, when it is a name), without fetching. */
 export async function checkGitReachable(source: ResolvedSource): Promise<void> {
   try {
-    const { stdout } = await git(['ls-remote', source.uri]);
+    assertSafeSource(source);
+    const { stdout } = await git(['ls-remote', '--', source.uri]);
     const name = source.ref ?? source.branch;
     if (name && !/^[0-9a-f]{7,40}$/i.test(name)) {
       const refs = stdout.split('\n').map((l) => l.split('\t')[1] ?? '');
