@@ -124,6 +124,13 @@ const COVERAGE: Record<string, 'example' | ArgsFor> = {
   ratchet_get_developer_integration_guide: 'example',
 };
 
+const READS_A_RUN = [
+  'ratchet_get_execution_status',
+  'ratchet_get_execution_logs',
+  'ratchet_get_execution_trace',
+  'ratchet_analyze_execution_error',
+];
+
 interface Outcome {
   isError?: boolean;
   structuredContent?: { error?: { code?: string } };
@@ -206,6 +213,15 @@ test('every tool answers inside its output schema on success and on every kind o
               if (problem) problems.push(`[${k}] ${problem}`);
             }
           }
+          // The 2026-07-28 protocol projects answers differently: the tools that read a
+          // recorded run, once more per kind through a client pinned to it.
+          const modern = await connect({ protocol: 'modern' });
+          await modern.listTools();
+          for (const name of READS_A_RUN)
+            for (const k of KINDS) {
+              const problem = await check(modern, name, { execution_id: f.execution[k] });
+              if (problem) problems.push(`[${k}, 2026-07-28] ${problem}`);
+            }
           assert.deepEqual(problems, []);
           // The schema checks' findings reach the model, keyword included.
           const analysed = await client.callTool({
