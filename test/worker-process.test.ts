@@ -252,6 +252,10 @@ test('job and execution commands against the store, with a worker process', asyn
       id: number;
     }[];
     assert.ok(execs.length >= 1);
+    // The table names the task (it showed the numeric task id where `job list` showed the name).
+    const execTable = (await cli('execution', 'list', '--status', 'COMPLETED')).stdout;
+    assert.match(execTable, /^ID +STATUS +JOBID +TASK +ATTEMPT/m);
+    assert.match(execTable, new RegExp(`^${execs[0]!.id} +COMPLETED +\\d+ +greet +1 `, 'm'));
     const logs = await cli('execution', 'logs', String(execs[0]!.id));
     assert.match(logs.stdout, /LOG +hello /);
     const shown = JSON.parse((await cli('execution', 'show', String(execs[0]!.id))).stdout) as {

@@ -1,6 +1,7 @@
 // `ratchet execution list|show|logs`: attempts as stored, against the configured store.
 import type { Command } from 'commander';
 import { findExecutions, showExecution } from '../services/job-queries.ts';
+import { taskNames } from '../services/task-ref.ts';
 import type { LogEntry } from '../runtime/types.ts';
 import { withApp } from './with-app.ts';
 import { parseNonNegativeInt } from './duration.ts';
@@ -20,9 +21,18 @@ export function registerExecution(program: Command): void {
           });
           if (flags.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
           else {
+            // The table names the task, as `job list` does; --json keeps the stored taskId.
+            const names = await taskNames(
+              app,
+              rows.map((e) => e.taskId),
+            );
             printTable(
-              rows.map((e) => ({ ...e, error: e.error ? e.error.type : null })),
-              ['id', 'status', 'jobId', 'taskId', 'attempt', 'durationMs', 'workerId', 'error'],
+              rows.map((e) => ({
+                ...e,
+                task: names.get(e.taskId) ?? e.taskId,
+                error: e.error ? e.error.type : null,
+              })),
+              ['id', 'status', 'jobId', 'task', 'attempt', 'durationMs', 'workerId', 'error'],
             );
           }
         }),
