@@ -12,6 +12,7 @@ import type { Destination } from './destinations.ts';
 import { deliverToFile } from './filesystem.ts';
 import type { DeliveryContext, FinishedStatus } from './payload.ts';
 import { deliverToStdio } from './stdio.ts';
+import { ownPorts } from '../http/own-ports.ts';
 import type { StdioStreams } from './stdio.ts';
 
 export interface DeliverRequest {
@@ -80,7 +81,13 @@ async function deliverOne(
     // webhook destinations never needs.
     const { deliverWebhook } = await import('./webhook.ts');
     const attempts = await deliverWebhook(dest, ctx, {
-      http: { userAgent: app.config.http.user_agent, verifySsl: app.config.http.verify_ssl },
+      http: {
+        userAgent: app.config.http.user_agent,
+        verifySsl: app.config.http.verify_ssl,
+        allowedHosts: app.config.http.allowed_hosts,
+        deniedHosts: app.config.http.denied_hosts,
+        ownPorts: ownPorts(app.config, app),
+      },
       sleep: opts.sleep,
       onAttempt: (a) =>
         record(app, {

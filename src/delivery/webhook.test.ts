@@ -7,6 +7,7 @@ import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { listDeliveryResults } from '../store/repos/deliveries.ts';
 import { finishedJob, forEachApp, seedRunnableTask } from '../scheduler/test-app.ts';
+import type { Ratchet } from '../app.ts';
 import { deliverResult } from './deliver.ts';
 
 interface Received {
@@ -57,6 +58,11 @@ async function hookServer(
   };
 }
 
+/** Opens exactly these hooks' host:port to webhooks (loopback is denied by the egress policy by default). */
+function allowHooks(app: Ratchet, ...hooks: { url: string }[]): void {
+  app.config.http.allowed_hosts = hooks.map((h) => new URL(h.url).host);
+}
+
 const noSleep = (delays: number[]) => (ms: number) => {
   delays.push(ms);
   return Promise.resolve();
@@ -65,6 +71,7 @@ const noSleep = (delays: number[]) => (ms: number) => {
 forEachApp('webhook: 429, 500 then 200 gives 3 recorded attempts, signed and authenticated', async (app) => {
   await seedRunnableTask(app, 'hooked');
   const hook = await hookServer([429, 500, 200], 'shh');
+  allowHooks(app, hook);
   try {
     const dest = {
       type: 'webhook',
@@ -126,6 +133,7 @@ forEachApp(
     await seedRunnableTask(app, 'hooked');
     const hook = await hookServer([200], 'right');
     const rejecting = await hookServer([400]);
+    allowHooks(app, hook, rejecting);
     try {
       const { job, execution } = await finishedJob(app, 'hooked', {
         output: 1,
@@ -176,6 +184,7 @@ forEachApp('webhook: network errors and timeouts are retried up to maxAttempts',
   const closed = await hookServer([200]);
   const deadUrl = closed.url;
   await closed.close();
+  allowHooks(app, slow, closed);
   try {
     const { job, execution } = await finishedJob(app, 'hooked', {
       output: 1,
@@ -206,3 +215,47 @@ forEachApp('webhook: network errors and timeouts are retried up to maxAttempts',
     await slow.close();
   }
 });
+
+forEachApp(
+  'webhook: a destination the egress policy denies is not delivered, once, with the reason recorded',
+  async (app) => {
+    await seedRunnableTask(app, 'hooked');
+    const allowed = await hookServer([200]);
+    const denied = await hookServer([200]);
+    // Only the first hook's exact port is open; the second is on loopback too, at another port.
+    allowHooks(app, allowed);
+    const deniedPort = new URL(denied.url).port;
+    try {
+      const { job, execution } = await finishedJob(app, 'hooked', {
+        output: 1,
+        destinations: [
+          { type: 'webhook', url: denied.url, retryPolicy: { maxAttempts: 3, initialDelaySeconds: 0 } },
+          { type: 'webhook', url: `http://localhost:${deniedPort}/hook` },
+          { type: 'webhook', url: allowed.url },
+        ],
+      });
+      const outcomes = await deliverResult(app, { job, execution }, { sleep: noSleep([]) });
+      assert.deepEqual(
+        outcomes.map((o) => [o.success, o.attempts]),
+        [
+          [false, 1],
+          [false, 1],
+          [true, 1],
+        ],
+      );
+      assert.equal(denied.received.length, 0, 'the denied receiver got nothing');
+      assert.equal(allowed.received.length, 1);
+      const rows = await listDeliveryResults(app.store.db, { jobId: job.id });
+      const failed = rows.filter((r) => !r.success);
+      assert.equal(failed.length, 2);
+      for (const row of failed) {
+        assert.equal(row.statusCode, null);
+        assert.match(row.error ?? '', /blocked: .*(loopback address|not in the allowed hosts)/);
+        assert.match(row.error ?? '', new RegExp(`http\\.allowed_hosts: \\["[^"]+:${deniedPort}"\\]`));
+      }
+    } finally {
+      await allowed.close();
+      await denied.close();
+    }
+  },
+);

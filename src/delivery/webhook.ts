@@ -22,8 +22,8 @@ export interface WebhookAttempt {
 }
 
 export interface WebhookOptions {
-  /** Client settings (user agent, TLS); timeout and redirects are set per destination. */
-  http: Pick<HttpClientOptions, 'userAgent' | 'verifySsl'>;
+  /** Client settings (user agent, TLS, the egress policy); timeout and redirects are set per destination. */
+  http: Pick<HttpClientOptions, 'userAgent' | 'verifySsl' | 'allowedHosts' | 'deniedHosts' | 'ownPorts'>;
   onAttempt?: (a: WebhookAttempt) => Promise<void> | void;
   /** Waits between attempts; injectable so tests need not sleep. */
   sleep?: (ms: number) => Promise<void>;
@@ -87,8 +87,10 @@ export async function deliverWebhook(
         maxRedirects: 0,
         userAgent: opts.http.userAgent,
         verifySsl: opts.http.verifySsl,
-        allowedHosts: [],
-        deniedHosts: [],
+        // Webhooks obey the same egress policy as task fetches (docs/server.md, threat model).
+        allowedHosts: opts.http.allowedHosts,
+        deniedHosts: opts.http.deniedHosts,
+        ownPorts: opts.http.ownPorts,
         maxResponseBytes: 1024 * 1024,
       },
       timeoutMs,
@@ -99,7 +101,9 @@ export async function deliverWebhook(
       ? null
       : (exchange.error?.message ??
         `${dest.method} ${dest.url} answered ${status} ${exchange.response?.statusText ?? ''}`.trim());
-    const willRetry = !success && retryable(status) && n < max;
+    // A policy refusal is permanent: retrying cannot change the answer.
+    const refused = exchange.error?.type === 'PolicyError';
+    const willRetry = !success && !refused && retryable(status) && n < max;
     const attempt: WebhookAttempt = {
       attempt: n,
       success,

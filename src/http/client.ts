@@ -3,6 +3,8 @@
 import { STATUS_CODES } from 'node:http';
 import { Agent, request as undiciRequest } from 'undici';
 import type { Dispatcher } from 'undici';
+import type { IpAddress } from './address.ts';
+import { egressConnector, egressDenial, localInterfaceAddresses } from './egress-connect.ts';
 import { checkHostAllowed } from './policy.ts';
 import {
   BodyTooLargeError,
@@ -20,8 +22,11 @@ export interface HttpClientOptions {
   maxRedirects: number;
   userAgent: string;
   verifySsl: boolean;
+  /** Egress policy (src/http/policy.ts): entries that open destinations; empty allows every public host. */
   allowedHosts: string[];
   deniedHosts: string[];
+  /** Ports this Ratchet serves on: never reachable on a local address unless an entry names the port. */
+  ownPorts?: number[];
   /** Largest response body accepted, in bytes (after decompression); default 10 MiB. */
   maxResponseBytes?: number;
 }
@@ -35,22 +40,33 @@ export const defaultHttpOptions: Readonly<Required<HttpClientOptions>> = Object.
   verifySsl: true,
   allowedHosts: [],
   deniedHosts: [],
+  ownPorts: [],
   maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
 });
 
-// One keep-alive agent per distinct connection setting, shared by every request in the process,
-// so repeated fetches to the same host reuse their connections.
+// One keep-alive agent per distinct connection setting and egress policy, shared by every request
+// in the process, so repeated fetches to the same host reuse their connections. Every agent connects
+// through the egress connector, which checks the address each connection is made to.
 const agents = new Map<string, Agent>();
 
 function agentFor(opts: HttpClientOptions): Agent {
-  const key = opts.verifySsl ? 'verify' : 'no-verify';
+  const policy = {
+    allowedHosts: opts.allowedHosts,
+    deniedHosts: opts.deniedHosts,
+    ownPorts: opts.ownPorts ?? [],
+  };
+  const key = JSON.stringify([opts.verifySsl, policy]);
   let agent = agents.get(key);
   if (!agent) {
-    agent = new Agent(opts.verifySsl ? {} : { connect: { rejectUnauthorized: false } });
+    agent = new Agent({
+      connect: egressConnector(policy, opts.verifySsl ? {} : { rejectUnauthorized: false }),
+    });
     agents.set(key, agent);
   }
   return agent;
 }
+
+let localAddresses: IpAddress[] | undefined;
 
 /** Closes the shared agents (their idle sockets never hold the process open, but tests and shutdown tidy up). */
 export async function closeHttpAgents(): Promise<void> {
@@ -134,6 +150,7 @@ async function execute(
   opts: HttpClientOptions,
   signal: AbortSignal,
   limit: number,
+  current: { url: string },
 ): Promise<Outcome> {
   const headers = hasHeader(req.headers, 'user-agent')
     ? { ...req.headers }
@@ -153,9 +170,11 @@ async function execute(
         },
       };
     }
+    current.url = hop.url;
     let refusal: string | null;
     try {
-      refusal = checkHostAllowed(hop.url, opts);
+      localAddresses ??= localInterfaceAddresses();
+      refusal = checkHostAllowed(hop.url, opts, localAddresses);
     } catch (error) {
       // An invalid pattern in the configuration: refuse rather than guess what was meant.
       refusal = (error as Error).message;
@@ -232,11 +251,19 @@ export async function performRequest(
   const onCancel = (): void => controller.abort();
   signal?.addEventListener('abort', onCancel, { once: true });
   let outcome: Outcome;
+  const current = { url: req.url };
   try {
     if (signal?.aborted) throw new Error('aborted before start');
-    outcome = await execute(req, opts, controller.signal, limit);
+    outcome = await execute(req, opts, controller.signal, limit, current);
   } catch (error) {
-    if (timedOut) {
+    const denial = egressDenial(error);
+    if (denial) {
+      // Refused at connect time (the resolved address): a policy refusal, never retried.
+      const via = current.url === req.url ? '' : ` (redirected to ${current.url})`;
+      outcome = {
+        error: { type: 'PolicyError', message: `request to ${req.url}${via} blocked: ${denial.message}` },
+      };
+    } else if (timedOut) {
       outcome = {
         error: { type: 'TimeoutError', message: `request to ${req.url} timed out after ${budget} ms` },
       };

@@ -127,7 +127,7 @@ void test('a real exchange survives the round trip', async () => {
   try {
     const exchange = await performRequest(
       { method: 'PUT', url: `${server.url}/data?x=1`, headers: { 'content-type': 'text/plain' }, body: 'up' },
-      defaultHttpOptions,
+      { ...defaultHttpOptions, allowedHosts: [`127.0.0.1:${server.port}`] },
       5000,
     );
     assert.equal(exchange.response?.status, 201);

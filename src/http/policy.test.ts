@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkHostAllowed, validateHostPatterns } from './policy.ts';
+import { parseIp } from './address.ts';
+import { checkConnection, checkHostAllowed, validateHostPatterns } from './policy.ts';
 
 const policy = (allowedHosts: string[], deniedHosts: string[] = []) => ({ allowedHosts, deniedHosts });
 
@@ -57,4 +58,98 @@ void test('invalid patterns are rejected with the pattern named', () => {
   );
   assert.throws(() => validateHostPatterns(policy([], ['foo.*.com'])), /invalid host pattern "foo\.\*\.com"/);
   assert.throws(() => validateHostPatterns(policy(['[::1'])), /missing "\]"/);
+});
+
+void test('non-public literals are refused by default, naming the address, why and the entry that allows it', () => {
+  const reason = checkHostAllowed('http://127.1:8081/x', policy([])) ?? '';
+  assert.match(reason, /^address 127\.0\.0\.1 is a loopback address/);
+  assert.match(reason, /http\.allowed_hosts: \["127\.0\.0\.1:8081"\]/);
+  assert.match(reason, /--allow-host 127\.0\.0\.1:8081/);
+  assert.match(checkHostAllowed('http://10.1.2.3/', policy([])) ?? '', /10\.1\.2\.3 is a private address/);
+  assert.match(checkHostAllowed('http://[::]:80/', policy([])) ?? '', /:: is an unspecified address/);
+  assert.match(
+    checkHostAllowed('http://[fd00:ec2::254]/', policy([])) ?? '',
+    /fd00:ec2::254 is a cloud metadata address.*\["\[fd00:ec2::254\]:80"\]/,
+  );
+  assert.match(
+    checkHostAllowed('http://Metadata.Google.Internal./computeMetadata/v1/', policy([])) ?? '',
+    /metadata\.google\.internal is a cloud metadata service name/,
+  );
+  // A public address is fine with an empty list.
+  assert.equal(checkHostAllowed('http://8.8.8.8/', policy([])), null);
+});
+
+void test('allow entries open exactly what they name: host, host:port, CIDR, *.domain; * opens no private address', () => {
+  assert.equal(checkHostAllowed('http://127.0.0.1:8081/', policy(['127.0.0.1:8081'])), null);
+  assert.match(checkHostAllowed('http://127.0.0.1:8082/', policy(['127.0.0.1:8081'])) ?? '', /loopback/);
+  assert.equal(checkHostAllowed('http://127.0.0.1:9/', policy(['127.0.0.1'])), null);
+  assert.equal(checkHostAllowed('http://127.9.9.9:9/', policy(['127.0.0.0/8'])), null);
+  assert.match(checkHostAllowed('http://10.0.0.1/', policy(['127.0.0.0/8'])) ?? '', /private/);
+  assert.equal(checkHostAllowed('http://10.0.0.1:443/', policy(['10.0.0.0/8:443'])), null);
+  assert.notEqual(checkHostAllowed('http://10.0.0.1:80/', policy(['10.0.0.0/8:443'])), null);
+  assert.equal(checkHostAllowed('http://[::1]:5/', policy(['[::1/128]:5'])), null);
+  assert.match(checkHostAllowed('http://127.0.0.1/', policy(['*'])) ?? '', /loopback/);
+  // IPv4-mapped IPv6 is the same destination as the IPv4 address, both ways.
+  assert.equal(checkHostAllowed('http://[::ffff:7f00:1]:8081/', policy(['127.0.0.1:8081'])), null);
+  assert.equal(checkHostAllowed('http://127.0.0.1:8081/', policy(['[::ffff:127.0.0.1]:8081'])), null);
+  // A name resolving to a private address is decided at connect time by its address.
+  const lab = { name: 'db.lab.internal', port: 443 };
+  const ten = parseIp('10.0.0.7')!;
+  assert.equal(checkConnection(lab.name, ten, lab.port, policy(['*.lab.internal'])), null);
+  assert.equal(checkConnection(lab.name, ten, lab.port, policy(['10.0.0.0/24'])), null);
+  assert.match(
+    checkConnection(lab.name, ten, lab.port, policy([])) ?? '',
+    /^db\.lab\.internal resolves to 10\.0\.0\.7, a private address.*\["db\.lab\.internal:443"\]/,
+  );
+  assert.match(
+    checkConnection('localhost', parseIp('::1')!, 80, policy([])) ?? '',
+    /resolves to ::1, a loopback/,
+  );
+  // With a non-empty list, a public host must be on it; an address pattern defers the decision to connect time.
+  assert.match(checkHostAllowed('https://x.test/', policy(['a.test'])) ?? '', /not in the allowed hosts/);
+  assert.equal(checkHostAllowed('https://x.test/', policy(['93.184.216.0/24'])), null);
+  assert.equal(checkConnection('x.test', parseIp('93.184.216.34')!, 443, policy(['93.184.216.0/24'])), null);
+  assert.match(
+    checkConnection('x.test', parseIp('8.8.8.8')!, 443, policy(['93.184.216.0/24'])) ?? '',
+    /"x\.test:443" \(8\.8\.8\.8\) is not in the allowed hosts/,
+  );
+});
+
+void test('deny patterns match resolved addresses and ranges too', () => {
+  const p = policy(['*.lab.internal'], ['10.0.0.0/8']);
+  assert.match(
+    checkConnection('db.lab.internal', parseIp('10.0.0.7')!, 443, p) ?? '',
+    /"db\.lab\.internal:443" \(10\.0\.0\.7\) is denied by pattern "10\.0\.0\.0\/8"/,
+  );
+  assert.match(checkHostAllowed('http://2130706433/', policy(['127.0.0.1'], ['127.0.0.1'])) ?? '', /denied/);
+});
+
+void test("the server's own ports open only to an entry naming that exact port", () => {
+  const own = (allowedHosts: string[]) => ({ allowedHosts, deniedHosts: [], ownPorts: [8080] });
+  for (const entries of [[], ['127.0.0.1'], ['127.0.0.0/8'], ['localhost'], ['*']]) {
+    assert.match(
+      checkHostAllowed('http://127.0.0.1:8080/api/v1/api-keys', own(entries)) ?? '',
+      /own server port/,
+      JSON.stringify(entries),
+    );
+  }
+  assert.match(checkHostAllowed('http://0.0.0.0:8080/', own(['0.0.0.0'])) ?? '', /own server port/);
+  assert.match(
+    checkConnection('localhost', parseIp('::1')!, 8080, own(['localhost'])) ?? '',
+    /own server port/,
+  );
+  assert.equal(checkHostAllowed('http://127.0.0.1:8080/', own(['127.0.0.1:8080'])), null);
+  assert.equal(checkHostAllowed('http://127.0.0.1:8080/', own(['127.0.0.0/8:8080'])), null);
+  assert.equal(checkHostAllowed('http://127.0.0.1:8081/', own(['127.0.0.1'])), null);
+  // A machine's own public address counts as local when it is one of the interface addresses given.
+  const mine = parseIp('203.0.114.9')!;
+  assert.match(checkHostAllowed('http://203.0.114.9:8080/', own([]), [mine]) ?? '', /own server port/);
+  assert.equal(checkHostAllowed('http://203.0.114.9:8081/', own([]), [mine]), null);
+});
+
+void test('CIDR and address patterns are validated', () => {
+  assert.throws(() => validateHostPatterns(policy(['10.0.0.0/33'])), /"10\.0\.0\.0\/33" is not a CIDR range/);
+  assert.doesNotThrow(() =>
+    validateHostPatterns(policy(['fc00::/7', '[fc00::/7]:443', '::1', '10.0.0.0/8:80'])),
+  );
 });

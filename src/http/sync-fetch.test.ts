@@ -12,6 +12,7 @@ import { startThreadServer } from './test-helpers/thread-server.ts';
 import type { ThreadServer } from './test-helpers/thread-server.ts';
 import type { HttpExchange } from './types.ts';
 
+// Loopback is denied by default (the egress policy); before() opens exactly the test server's port.
 const opts = { ...defaultHttpOptions };
 const SYNC_FETCH_URL = new URL('./sync-fetch.ts', import.meta.url).href;
 const CLIENT_URL = new URL('./client.ts', import.meta.url).href;
@@ -32,6 +33,7 @@ void describe('createSyncFetcher', () => {
   let tmp: string;
   before(async () => {
     server = await startThreadServer();
+    opts.allowedHosts = [`127.0.0.1:${server.port}`];
     tmp = mkdtempSync(join(tmpdir(), 'ratchet-sync-fetch-'));
   });
   after(async () => {
@@ -78,7 +80,7 @@ void describe('createSyncFetcher', () => {
       `import { parentPort, workerData } from 'node:worker_threads';
        import { createSyncFetcher } from ${JSON.stringify(SYNC_FETCH_URL)};
        import { defaultHttpOptions } from ${JSON.stringify(CLIENT_URL)};
-       const fetcher = createSyncFetcher({ ...defaultHttpOptions });
+       const fetcher = createSyncFetcher({ ...defaultHttpOptions, allowedHosts: workerData.allowedHosts });
        const results = [];
        for (let i = 0; i < 3; i++) {
          results.push(fetcher.fetch({ method: 'GET', url: workerData.url + '/w?i=' + i, headers: {} }, 5000));
@@ -86,7 +88,7 @@ void describe('createSyncFetcher', () => {
        fetcher.close();
        parentPort.postMessage(results);`,
     );
-    const worker = new Worker(script, { workerData: { url: server.url } });
+    const worker = new Worker(script, { workerData: { url: server.url, allowedHosts: opts.allowedHosts } });
     const results = await new Promise<HttpExchange[]>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
@@ -147,7 +149,8 @@ void describe('createSyncFetcher', () => {
       script,
       `import { createSyncFetcher } from ${JSON.stringify(SYNC_FETCH_URL)};
        import { defaultHttpOptions } from ${JSON.stringify(CLIENT_URL)};
-       const exchange = createSyncFetcher({ ...defaultHttpOptions }).fetch(
+       const allowedHosts = [new URL(process.argv[2]).host];
+       const exchange = createSyncFetcher({ ...defaultHttpOptions, allowedHosts }).fetch(
          { method: 'GET', url: process.argv[2] + '/json', headers: {} }, 5000);
        console.log(JSON.stringify(exchange.response?.body));`,
     );

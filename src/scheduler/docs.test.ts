@@ -106,7 +106,16 @@ void describe('docs/schedules.md', () => {
             secret,
           }) as WebhookDestination,
           ctx,
-          { http: { userAgent: 'test', verifySsl: true }, sleep: () => Promise.resolve() },
+          {
+            // The receiver is on loopback, which webhooks may not reach unless its port is allowed.
+            http: {
+              userAgent: 'test',
+              verifySsl: true,
+              allowedHosts: [`127.0.0.1:${port}`],
+              deniedHosts: [],
+            },
+            sleep: () => Promise.resolve(),
+          },
         );
       assert.deepEqual(
         (await send('s3cret')).map((a) => [a.success, a.statusCode]),

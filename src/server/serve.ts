@@ -13,6 +13,7 @@ import { drainJobFinished } from '../queue/events.ts';
 import { buildServer, type BuildServerOptions } from './build.ts';
 import { createReadiness, type Readiness } from './health.ts';
 import { startIdleHeapTrim } from './idle-trim.ts';
+import { noteListeningPort } from '../http/own-ports.ts';
 
 export interface ServeOverrides {
   host?: string;
@@ -95,6 +96,8 @@ export async function startServer(
   }
   const address = server.server.address();
   const actualPort = typeof address === 'object' && address !== null ? address.port : port;
+  // Before any executor thread starts: tasks must not reach this server's own port.
+  noteListeningPort(app, actualPort);
   const url = `${https ? 'https' : 'http'}://${hostForUrl(host)}:${actualPort}`;
 
   let stopWatching: (() => Promise<void>) | undefined;

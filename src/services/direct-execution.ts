@@ -69,7 +69,7 @@ class DirectExecutor {
     this.pool = new ExecutorPool({
       size,
       idleThreadMs: w.idle_thread_seconds * 1000,
-      http: httpOptionsFromConfig(app.config),
+      http: httpOptionsFromConfig(app.config, app),
       limits: runtimeLimitsFromConfig(app.config),
       restartOnCrash: w.restart_on_crash,
       healthCheckIntervalMs: w.health_check_interval_seconds * 1000,

@@ -4,6 +4,7 @@ import { parseByteSize } from '../config/bytes.ts';
 import type { RatchetConfig } from '../config/schema.ts';
 import type { HttpClientOptions } from '../http/client.ts';
 import type { RuntimeLimits } from '../runtime/run-task.ts';
+import { ownPorts } from '../http/own-ports.ts';
 
 export function runtimeLimitsFromConfig(config: RatchetConfig): RuntimeLimits {
   const e = config.execution;
@@ -17,7 +18,8 @@ export function runtimeLimitsFromConfig(config: RatchetConfig): RuntimeLimits {
   };
 }
 
-export function httpOptionsFromConfig(config: RatchetConfig): HttpClientOptions {
+/** `app` (when there is one) adds the ports its servers really listen on to the protected ones. */
+export function httpOptionsFromConfig(config: RatchetConfig, app?: object): HttpClientOptions {
   const h = config.http;
   return {
     timeoutMs: h.timeout * 1000,
@@ -26,6 +28,7 @@ export function httpOptionsFromConfig(config: RatchetConfig): HttpClientOptions 
     verifySsl: h.verify_ssl,
     allowedHosts: h.allowed_hosts,
     deniedHosts: h.denied_hosts,
+    ownPorts: ownPorts(config, app),
     maxResponseBytes: parseByteSize(h.max_response_bytes),
   };
 }

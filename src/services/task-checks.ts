@@ -74,7 +74,7 @@ export async function testTaskFiles(
       offline: opts.offline,
       parallel: Math.max(1, Math.min(4, availableParallelism())),
       limits: runtimeLimitsFromConfig(app.config),
-      http: httpOptionsFromConfig(app.config),
+      http: httpOptionsFromConfig(app.config, app),
     },
   };
   const worker = new Worker(THREAD_URL, { workerData: data });

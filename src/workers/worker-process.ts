@@ -74,7 +74,7 @@ export async function startWorkerNode(app: WorkerApp, opts: WorkerNodeOptions = 
     size: threads,
     depth: w.prefetch_per_thread,
     idleThreadMs: w.idle_thread_seconds * 1000,
-    http: httpOptionsFromConfig(config),
+    http: httpOptionsFromConfig(config, app),
     limits: runtimeLimitsFromConfig(config),
     restartOnCrash: w.restart_on_crash,
     healthCheckIntervalMs: w.health_check_interval_seconds * 1000,

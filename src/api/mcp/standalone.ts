@@ -9,6 +9,7 @@ import { installErrorHandling } from '../../server/errors.ts';
 import { installJsonParser } from '../../server/json-parser.ts';
 import { rateLimitPlugin } from '../../server/rate-limit.ts';
 import { mcpPlugin, MCP_PATH } from './route.ts';
+import { noteListeningPort } from '../../http/own-ports.ts';
 
 export interface McpHttpServer {
   server: FastifyInstance;
@@ -35,6 +36,7 @@ export async function startMcpHttpServer(
   await server.listen({ host: opts.host, port: opts.port });
   const addr = server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  noteListeningPort(app, port);
   const host =
     opts.host === '0.0.0.0' || opts.host === '::'
       ? '127.0.0.1'

@@ -36,6 +36,7 @@ parentPort.on('message', () => {
 
 export interface ThreadServer {
   url: string;
+  port: number;
   close(): Promise<void>;
 }
 
@@ -48,6 +49,7 @@ export async function startThreadServer(): Promise<ThreadServer> {
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    port,
     close: async () => {
       const exited = new Promise((resolve) => worker.once('exit', resolve));
       worker.postMessage('close');
