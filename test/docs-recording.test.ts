@@ -44,7 +44,9 @@ test('docs/recording.md: every command works as written', async () => {
     await chmod(join(dir, 'ratchet'), 0o755);
     const env = cleanEnv({ PATH: `${dir}:${process.env.PATH ?? ''}` });
     for (const line of lines) {
-      let command = line.replaceAll('http://localhost:9999', base);
+      let command = line
+        .replaceAll('http://localhost:9999', base)
+        .replaceAll('--allow-host localhost:9999', `--allow-host ${new URL(base).host}`);
       if (command.includes(EXAMPLE_SESSION)) {
         const sessions = (await readdir(join(dir, 'debug'))).filter((n) => n.startsWith('ratchet_session_'));
         assert.equal(sessions.length, 1, 'the record command made one session');

@@ -55,7 +55,12 @@ let fetcher: SyncFetcher;
 
 before(async () => {
   server = await startThreadServer();
-  fetcher = createSyncFetcher({ ...defaultHttpOptions, timeoutMs: 5000 });
+  // The docs' examples fetch a local server, which they say needs --allow-host; open exactly its port.
+  fetcher = createSyncFetcher({
+    ...defaultHttpOptions,
+    timeoutMs: 5000,
+    allowedHosts: [`127.0.0.1:${server.port}`],
+  });
 });
 after(async () => {
   fetcher.close();

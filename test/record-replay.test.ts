@@ -69,6 +69,8 @@ const failing = await makeTask({
 });
 const out = await mkdtemp(join(tmpdir(), 'ratchet-record-'));
 const input = JSON.stringify({ base });
+// The recorded server is on loopback, which task fetches may not reach unless its host:port is allowed.
+const allow = ['--allow-host', new URL(base).host];
 let session = '';
 let failedSession = '';
 
@@ -84,7 +86,7 @@ function sessionFrom(stderr: string): string {
 }
 
 test('run-once --record writes a session with input, output, logs and a HAR 1.2 of every request', async () => {
-  const r = await runCli(['run-once', task.dir, '--input-json', input, '--record', out]);
+  const r = await runCli(['run-once', ...allow, task.dir, '--input-json', input, '--record', out]);
   assert.equal(r.code, 0, r.stderr);
   session = sessionFrom(r.stderr);
   assert.match(basename(session), /^ratchet_session_\d{8}_\d{6}(_\d+)?$/);
@@ -147,7 +149,7 @@ test('run-once --record writes a session with input, output, logs and a HAR 1.2 
 });
 
 test('a failed run records error.json', async () => {
-  const r = await runCli(['run-once', failing.dir, '--input-json', input, '--record', out]);
+  const r = await runCli(['run-once', ...allow, failing.dir, '--input-json', input, '--record', out]);
   assert.equal(r.code, 1);
   failedSession = sessionFrom(r.stderr);
   const files = await readdir(failedSession);

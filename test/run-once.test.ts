@@ -10,6 +10,8 @@ import { makeTask, runCli, SAMPLES } from './helpers/cli.ts';
 
 let server: Server;
 let base = '';
+/** The local server is on loopback, which task fetches may not reach unless its host:port is allowed. */
+let allow: string[] = [];
 const sockets = new Set<Socket>();
 
 before(async () => {
@@ -39,6 +41,7 @@ before(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  allow = ['--allow-host', new URL(base).host];
 });
 
 after(async () => {
@@ -104,6 +107,7 @@ test('async-example: awaits timers, reports progress, logs on stderr', async () 
 test('http-fetch: GET with headers and POST with a JSON body reach a real server', async () => {
   const get = await runCli([
     'run-once',
+    ...allow,
     join(SAMPLES, 'http-fetch'),
     '--input-json',
     JSON.stringify({ url: `${base}/items?id=1`, headers: { 'X-Api-Key': 'secret' } }),
@@ -122,6 +126,7 @@ test('http-fetch: GET with headers and POST with a JSON body reach a real server
 
   const post = await runCli([
     'run-once',
+    ...allow,
     join(SAMPLES, 'http-fetch'),
     '--input-json',
     JSON.stringify({ url: `${base}/create`, body: { name: 'x', n: 2 } }),
@@ -136,6 +141,7 @@ test('http-fetch: GET with headers and POST with a JSON body reach a real server
 
   const failing = await runCli([
     'run-once',
+    ...allow,
     join(SAMPLES, 'http-fetch'),
     '--input-json',
     JSON.stringify({ url: `${base}/fail` }),
@@ -153,6 +159,7 @@ test('a fetch to a server that never answers ends at the task timeout', async ()
     const started = Date.now();
     const r = await runCli([
       'run-once',
+      ...allow,
       task.dir,
       '--timeout',
       '400',
@@ -179,7 +186,13 @@ test('a hundred fetches in one run are a hundred real requests', async () => {
       'function main(input) { let ok = 0; for (let i = 0; i < 100; i++) if (fetch(input.url + "?i=" + i).ok) ok++; return ok }',
   });
   try {
-    const r = await runCli(['run-once', task.dir, '--input-json', JSON.stringify({ url: `${base}/count` })]);
+    const r = await runCli([
+      'run-once',
+      ...allow,
+      task.dir,
+      '--input-json',
+      JSON.stringify({ url: `${base}/count` }),
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout), 100);
     assert.equal(hits, 100);

@@ -242,10 +242,19 @@ test('no real network under test: an unmocked request never reaches the server u
     new RegExp(`no mock matches GET ${base}/data \\(compared with: no mocks declared\\)`),
   );
 
-  const online = await taskWith(main, {
+  // Not catching the error, so the report shows its message.
+  const online = await taskWith('(function (i) { return fetch(i.url).body; })', {
     '1-online.json': { input: { url: `${base}/data` }, expected_output: { real: true }, allow_network: true },
   });
-  const r = await runCli(['test', online]);
+  // allow_network lets the case make real requests, still under the egress policy: the server is
+  // on loopback, so the case fails naming the flag that opens it...
+  const denied = await runCli(['test', online]);
+  assert.equal(denied.code, 1);
+  assert.equal(hits, 0, 'the loopback server was reached without --allow-host');
+  assert.match(denied.stdout, /loopback address/);
+  assert.ok(denied.stdout.includes(`--allow-host ${new URL(base).host}`), denied.stdout);
+  // ...and passes once exactly its host:port is allowed.
+  const r = await runCli(['test', online, '--allow-host', new URL(base).host]);
   assert.equal(r.code, 0, r.stdout);
   assert.equal(hits, 1);
 });

@@ -6,6 +6,7 @@ import { createSyncFetcher } from '../http/sync-fetch.ts';
 import { runTask, type TaskRunResult } from '../runtime/run-task.ts';
 import { writeSession } from '../services/recording.ts';
 import { httpOptionsFromConfig, runtimeLimitsFromConfig } from '../services/runtime-settings.ts';
+import { addAllowHostOption, withAllowedHosts } from './allow-host.ts';
 import { loadTaskOrExit } from './load-task.ts';
 import { loadCliConfig } from './load-config.ts';
 import { CliExit } from './errors.ts';
@@ -21,10 +22,11 @@ interface RunOnceOptions {
   json?: boolean;
   logLevel?: string;
   record?: string;
+  allowHost?: string[];
 }
 
 export function registerRunOnce(program: Command): void {
-  program
+  const command = program
     .command('run-once')
     .description('run a task folder (or .zip) once and print its output')
     .argument('[dir]', 'task folder or .zip')
@@ -33,48 +35,48 @@ export function registerRunOnce(program: Command): void {
     .option('--input-file <file>', 'input from a JSON file')
     .option('--timeout <ms>', 'time limit in milliseconds (overrides metadata.json timeout)')
     .option('--json', 'print one machine-readable result object')
-    .option('--record <dir>', 'write a replayable session (input, output, logs, requests.har) under DIR')
-    .action(async (dir: string | undefined, opts: RunOnceOptions, cmd: Command) => {
-      const globals = cmd.optsWithGlobals() as RunOnceOptions;
-      const path = taskPathFrom(dir, opts.fromFs, 'run-once');
-      const timeoutMs = opts.timeout !== undefined ? parsePositiveInt(opts.timeout, '--timeout') : undefined;
-      const input = await readTaskInput(opts);
-      const config = await loadCliConfig(cmd);
-      const pkg = await loadTaskOrExit(path, Boolean(opts.json));
-      const show = logFilter(globals.logLevel ?? config.logging.level);
-      const fetcher = createSyncFetcher(httpOptionsFromConfig(config));
-      let result: TaskRunResult;
-      try {
-        result = await runTask(pkg, {
-          input,
-          fetch: fetcher.fetch,
-          limits: runtimeLimitsFromConfig(config),
-          timeoutMs,
-          onLog: opts.json ? undefined : (e) => show(e) && process.stderr.write(`${formatLogLine(e)}\n`),
-        });
-      } finally {
-        fetcher.close();
-      }
-      if (opts.record !== undefined) {
-        const at = await writeSession({
-          outDir: opts.record,
-          metadata: pkg.metadata,
-          input,
-          inputSchema: pkg.inputSchema,
-          result,
-          userAgent: config.http.user_agent,
-        });
-        process.stderr.write(`recorded session: ${at}\n`);
-      }
-      if (opts.json) {
-        process.stdout.write(`${JSON.stringify(jsonResult(pkg.metadata, result), null, 2)}\n`);
-      } else if (result.status === 'COMPLETED') {
-        process.stdout.write(`${JSON.stringify(result.output, null, 2)}\n`);
-      } else {
-        process.stderr.write(`${formatTaskError(result.error!, pkg.code)}\n`);
-      }
-      if (result.status !== 'COMPLETED') throw new CliExit(1);
-    });
+    .option('--record <dir>', 'write a replayable session (input, output, logs, requests.har) under DIR');
+  addAllowHostOption(command).action(async (dir: string | undefined, opts: RunOnceOptions, cmd: Command) => {
+    const globals = cmd.optsWithGlobals() as RunOnceOptions;
+    const path = taskPathFrom(dir, opts.fromFs, 'run-once');
+    const timeoutMs = opts.timeout !== undefined ? parsePositiveInt(opts.timeout, '--timeout') : undefined;
+    const input = await readTaskInput(opts);
+    const config = await loadCliConfig(cmd);
+    const pkg = await loadTaskOrExit(path, Boolean(opts.json));
+    const show = logFilter(globals.logLevel ?? config.logging.level);
+    const fetcher = createSyncFetcher(withAllowedHosts(httpOptionsFromConfig(config), opts.allowHost));
+    let result: TaskRunResult;
+    try {
+      result = await runTask(pkg, {
+        input,
+        fetch: fetcher.fetch,
+        limits: runtimeLimitsFromConfig(config),
+        timeoutMs,
+        onLog: opts.json ? undefined : (e) => show(e) && process.stderr.write(`${formatLogLine(e)}\n`),
+      });
+    } finally {
+      fetcher.close();
+    }
+    if (opts.record !== undefined) {
+      const at = await writeSession({
+        outDir: opts.record,
+        metadata: pkg.metadata,
+        input,
+        inputSchema: pkg.inputSchema,
+        result,
+        userAgent: config.http.user_agent,
+      });
+      process.stderr.write(`recorded session: ${at}\n`);
+    }
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(jsonResult(pkg.metadata, result), null, 2)}\n`);
+    } else if (result.status === 'COMPLETED') {
+      process.stdout.write(`${JSON.stringify(result.output, null, 2)}\n`);
+    } else {
+      process.stderr.write(`${formatTaskError(result.error!, pkg.code)}\n`);
+    }
+    if (result.status !== 'COMPLETED') throw new CliExit(1);
+  });
 }
 
 function jsonResult(meta: { name: string; version: string; uuid: string }, r: TaskRunResult): object {

@@ -11,6 +11,7 @@ import { toJUnitXml } from '../tasks/testing/junit.ts';
 import { runTestSuites, type TestSuite } from '../tasks/testing/runner.ts';
 import { formatProblem, TaskLoadError, type Problem } from '../tasks/types.ts';
 import { CliExit, UsageError } from './errors.ts';
+import { addAllowHostOption, withAllowedHosts } from './allow-host.ts';
 import { loadCliConfig } from './load-config.ts';
 import { parsePositiveInt } from './task-path.ts';
 import { formatCase, formatSummary, ProgressBar, styleFor } from './test-output.ts';
@@ -24,13 +25,14 @@ interface TestOptions {
   json?: boolean;
   junit?: string;
   updateFrom?: string;
+  allowHost?: string[];
 }
 
 /** Above this many cases a TTY gets a progress bar. */
 const PROGRESS_MIN_CASES = 20;
 
 export function registerTest(program: Command): void {
-  program
+  const command = program
     .command('test')
     .description('run the test cases (tests/*.json) of task folders, with HTTP mocks')
     .argument('[dirs...]', 'task folders, .zip files, or folders of task folders')
@@ -43,92 +45,92 @@ export function registerTest(program: Command): void {
     .option(
       '--update-from <session>',
       'first turn a run-once --record session into tests/recorded-<stamp>.json',
-    )
-    .action(async (dirs: string[], opts: TestOptions, cmd: Command) => {
-      const args = [...dirs, ...(opts.fromFs !== undefined ? [opts.fromFs] : [])];
-      if (args.length === 0) throw new UsageError('test: missing the task folder (ratchet test <dir>...)');
-      if (opts.updateFrom !== undefined) await saveTestFromRecording(args, opts.updateFrom);
-      const parallel = opts.parallel !== undefined ? parsePositiveInt(opts.parallel, '--parallel') : 1;
-      const config = await loadCliConfig(cmd);
-      let paths: string[];
+    );
+  addAllowHostOption(command).action(async (dirs: string[], opts: TestOptions, cmd: Command) => {
+    const args = [...dirs, ...(opts.fromFs !== undefined ? [opts.fromFs] : [])];
+    if (args.length === 0) throw new UsageError('test: missing the task folder (ratchet test <dir>...)');
+    if (opts.updateFrom !== undefined) await saveTestFromRecording(args, opts.updateFrom);
+    const parallel = opts.parallel !== undefined ? parsePositiveInt(opts.parallel, '--parallel') : 1;
+    const config = await loadCliConfig(cmd);
+    let paths: string[];
+    try {
+      paths = await discoverTaskPaths(args);
+    } catch (e) {
+      if (e instanceof DiscoveryError) throw new UsageError(`test: ${e.message}`);
+      throw e;
+    }
+    const suites: TestSuite[] = [];
+    const loadErrors: { path: string; problems: Problem[] }[] = [];
+    for (const path of paths) {
       try {
-        paths = await discoverTaskPaths(args);
+        suites.push({ pkg: await loadTask(path), path });
       } catch (e) {
-        if (e instanceof DiscoveryError) throw new UsageError(`test: ${e.message}`);
-        throw e;
+        if (!(e instanceof TaskLoadError)) throw e;
+        loadErrors.push({ path, problems: e.problems });
       }
-      const suites: TestSuite[] = [];
-      const loadErrors: { path: string; problems: Problem[] }[] = [];
-      for (const path of paths) {
-        try {
-          suites.push({ pkg: await loadTask(path), path });
-        } catch (e) {
-          if (!(e instanceof TaskLoadError)) throw e;
-          loadErrors.push({ path, problems: e.problems });
-        }
-      }
-      const out = process.stdout;
-      const style = styleFor(out);
-      const human = !opts.json;
-      for (const err of loadErrors) {
-        if (!human) continue;
-        out.write(`${style.red('✗')} cannot load task ${err.path}:\n`);
-        for (const p of err.problems) out.write(`    ${p.severity}: ${formatProblem(p)}\n`);
-      }
-      const bar = human && out.isTTY ? new ProgressBar(out) : undefined;
-      let currentSuite = -1;
-      const header = (i: number): void => {
-        const { pkg, path } = suites[i]!;
-        out.write(`${pkg.metadata.name} ${pkg.metadata.version} ${style.dim(`(${path})`)}\n`);
-      };
-      const report = await runTestSuites(suites, {
-        filter: opts.filter,
-        bail: opts.bail,
-        parallel,
-        limits: runtimeLimitsFromConfig(config),
-        http: httpOptionsFromConfig(config),
-        onCase: human
-          ? (i, c) => {
-              bar?.clear();
-              if (i !== currentSuite) header((currentSuite = i));
-              out.write(`${formatCase(c, suites[i]!.pkg.code, style).join('\n')}\n`);
-            }
-          : undefined,
-        onProgress: bar ? (done, total) => total > PROGRESS_MIN_CASES && bar.update(done, total) : undefined,
-      });
-      bar?.clear();
-
-      const t = report.totals;
-      const noCases = t.cases === 0 && loadErrors.length === 0;
-      const noCasesMessage =
-        opts.filter !== undefined
-          ? `no test case matches --filter ${JSON.stringify(opts.filter)}`
-          : `no test cases found (add tests/*.json to ${paths.join(', ')})`;
-      if (opts.junit !== undefined) {
-        await mkdir(dirname(opts.junit), { recursive: true });
-        await writeFile(opts.junit, toJUnitXml(report));
-      }
-      if (human) {
-        if (noCases) out.write(`${noCasesMessage}\n`);
-        out.write(`\n${formatSummary(report, loadErrors.length)}\n`);
-      } else {
-        const json = {
-          ok: loadErrors.length === 0 && t.failed === 0 && t.errors === 0 && !noCases,
-          totals: { ...t, loadErrors: loadErrors.length },
-          durationMs: round(report.durationMs),
-          tasks: report.tasks.map((task) => ({
-            ...task,
-            durationMs: round(task.durationMs),
-            cases: task.cases.map((c) => ({ ...c, durationMs: round(c.durationMs) })),
-          })),
-          loadErrors,
-          ...(noCases ? { message: noCasesMessage } : {}),
-        };
-        out.write(`${JSON.stringify(json, null, 2)}\n`);
-      }
-      if (loadErrors.length > 0) throw new CliExit(2);
-      if (t.failed > 0 || t.errors > 0 || noCases) throw new CliExit(1);
+    }
+    const out = process.stdout;
+    const style = styleFor(out);
+    const human = !opts.json;
+    for (const err of loadErrors) {
+      if (!human) continue;
+      out.write(`${style.red('✗')} cannot load task ${err.path}:\n`);
+      for (const p of err.problems) out.write(`    ${p.severity}: ${formatProblem(p)}\n`);
+    }
+    const bar = human && out.isTTY ? new ProgressBar(out) : undefined;
+    let currentSuite = -1;
+    const header = (i: number): void => {
+      const { pkg, path } = suites[i]!;
+      out.write(`${pkg.metadata.name} ${pkg.metadata.version} ${style.dim(`(${path})`)}\n`);
+    };
+    const report = await runTestSuites(suites, {
+      filter: opts.filter,
+      bail: opts.bail,
+      parallel,
+      limits: runtimeLimitsFromConfig(config),
+      http: withAllowedHosts(httpOptionsFromConfig(config), opts.allowHost),
+      onCase: human
+        ? (i, c) => {
+            bar?.clear();
+            if (i !== currentSuite) header((currentSuite = i));
+            out.write(`${formatCase(c, suites[i]!.pkg.code, style).join('\n')}\n`);
+          }
+        : undefined,
+      onProgress: bar ? (done, total) => total > PROGRESS_MIN_CASES && bar.update(done, total) : undefined,
     });
+    bar?.clear();
+
+    const t = report.totals;
+    const noCases = t.cases === 0 && loadErrors.length === 0;
+    const noCasesMessage =
+      opts.filter !== undefined
+        ? `no test case matches --filter ${JSON.stringify(opts.filter)}`
+        : `no test cases found (add tests/*.json to ${paths.join(', ')})`;
+    if (opts.junit !== undefined) {
+      await mkdir(dirname(opts.junit), { recursive: true });
+      await writeFile(opts.junit, toJUnitXml(report));
+    }
+    if (human) {
+      if (noCases) out.write(`${noCasesMessage}\n`);
+      out.write(`\n${formatSummary(report, loadErrors.length)}\n`);
+    } else {
+      const json = {
+        ok: loadErrors.length === 0 && t.failed === 0 && t.errors === 0 && !noCases,
+        totals: { ...t, loadErrors: loadErrors.length },
+        durationMs: round(report.durationMs),
+        tasks: report.tasks.map((task) => ({
+          ...task,
+          durationMs: round(task.durationMs),
+          cases: task.cases.map((c) => ({ ...c, durationMs: round(c.durationMs) })),
+        })),
+        loadErrors,
+        ...(noCases ? { message: noCasesMessage } : {}),
+      };
+      out.write(`${JSON.stringify(json, null, 2)}\n`);
+    }
+    if (loadErrors.length > 0) throw new CliExit(2);
+    if (t.failed > 0 || t.errors > 0 || noCases) throw new CliExit(1);
+  });
 }
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;

@@ -63,6 +63,8 @@ forEachApp(
     const dir = await mkdtemp(join(tmpdir(), 'ratchet-deliver-'));
     try {
       enableOutputDelivery(app); // already enabled by createRatchet: must not deliver twice
+      // Opened so the refused connection (not the egress policy) is what fails, and is retried.
+      app.config.http.allowed_hosts = ['127.0.0.1:1'];
       const { job, execution } = await finishedJob(app, 'hooked', {
         status: 'FAILED',
         destinations: [

@@ -25,6 +25,8 @@ export interface HttpClientOptions {
   /** Egress policy (src/http/policy.ts): entries that open destinations; empty allows every public host. */
   allowedHosts: string[];
   deniedHosts: string[];
+  /** Entries that open what they name without restricting other hosts (`--allow-host`). */
+  alsoAllowedHosts?: string[];
   /** Ports this Ratchet serves on: never reachable on a local address unless an entry names the port. */
   ownPorts?: number[];
   /** Largest response body accepted, in bytes (after decompression); default 10 MiB. */
@@ -40,6 +42,7 @@ export const defaultHttpOptions: Readonly<Required<HttpClientOptions>> = Object.
   verifySsl: true,
   allowedHosts: [],
   deniedHosts: [],
+  alsoAllowedHosts: [],
   ownPorts: [],
   maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
 });
@@ -53,6 +56,7 @@ function agentFor(opts: HttpClientOptions): Agent {
   const policy = {
     allowedHosts: opts.allowedHosts,
     deniedHosts: opts.deniedHosts,
+    alsoAllowedHosts: opts.alsoAllowedHosts ?? [],
     ownPorts: opts.ownPorts ?? [],
   };
   const key = JSON.stringify([opts.verifySsl, policy]);

@@ -20,6 +20,11 @@ import type { AddressKind, Cidr, IpAddress } from './address.ts';
 export interface HostPolicy {
   allowedHosts: string[];
   deniedHosts: string[];
+  /**
+   * Entries that open what they name without restricting anything else (`--allow-host`): with an
+   * empty allowedHosts every public host stays reachable.
+   */
+  alsoAllowedHosts?: string[];
   /** Ports this Ratchet serves on (REST, MCP): unreachable on a local address unless an entry names the port. */
   ownPorts?: number[];
 }
@@ -135,8 +140,9 @@ function names(pattern: HostPattern, dest: Destination): boolean {
 }
 
 /** Throws an Error naming the first invalid pattern; call at configuration time to fail early. */
-export function validateHostPatterns(policy: Pick<HostPolicy, 'allowedHosts' | 'deniedHosts'>): void {
+export function validateHostPatterns(policy: HostPolicy): void {
   patternsOf(policy.allowedHosts);
+  patternsOf(policy.alsoAllowedHosts ?? []);
   patternsOf(policy.deniedHosts);
 }
 
@@ -174,7 +180,8 @@ function check(dest: Destination, policy: HostPolicy, localAddresses: IpAddress[
   const resolved = address !== undefined && address !== dest.name ? ` (${address})` : '';
   const denied = patternsOf(policy.deniedHosts).find((p) => matches(p, dest));
   if (denied) return `host "${target}"${resolved} is denied by pattern "${denied.source}"`;
-  const allowed = patternsOf(policy.allowedHosts);
+  const restricting = patternsOf(policy.allowedHosts);
+  const allowed = [...restricting, ...patternsOf(policy.alsoAllowedHosts ?? [])];
   if (dest.ip && (policy.ownPorts ?? []).includes(dest.port) && isLocal(dest.ip, localAddresses)) {
     if (allowed.some((p) => p.port === dest.port && names(p, dest))) return null;
     return `${target}${resolved} is this Ratchet's own server port, which tasks and webhooks never reach unless an entry names that exact port; ${howToAllow(target)}`;
@@ -191,7 +198,7 @@ function check(dest: Destination, policy: HostPolicy, localAddresses: IpAddress[
           : `address ${address} is ${KIND_TEXT[kind]}`;
     return `${what}, which tasks and webhooks may not reach by default; ${howToAllow(target)}`;
   }
-  if (allowed.length > 0 && !allowed.some((p) => matches(p, dest))) {
+  if (restricting.length > 0 && !allowed.some((p) => matches(p, dest))) {
     // Address and range patterns can only be judged once the name is resolved (checkConnection).
     const byAddress = (p: HostPattern): boolean =>
       (p.target.kind === 'ip' || p.target.kind === 'cidr') && (p.port === undefined || p.port === dest.port);

@@ -36,6 +36,8 @@ forEachApp(
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    // The receiver is on loopback, which webhooks may not reach unless its exact host:port is allowed.
+    app.config.http.allowed_hosts = [new URL(url).host];
     const node = await startWorkers(app, { threads: 1 });
     try {
       const s = await createSchedule(app, {

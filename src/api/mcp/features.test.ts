@@ -211,7 +211,8 @@ test('analysis of an HTTP failure names the call, its status, the code line and 
         assert.equal(bad.diagnosis.phase, 'input');
         assert.ok(bad.diagnosis.schema_violations.some((v: { path: string }) => v.path.includes('url')));
       },
-      {},
+      // The API is on loopback, which tasks may not reach unless its exact host:port is allowed.
+      { http: { allowed_hosts: [new URL(api.url).host] } },
       ['http-fetch'],
     );
   } finally {

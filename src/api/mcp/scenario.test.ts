@@ -29,6 +29,8 @@ test('agent scenario: create → validate → test → execute → logs/trace �
   const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   try {
     await withMcpHttp(async ({ app, connect }) => {
+      // The API is on loopback, which tasks may not reach unless its exact host:port is allowed.
+      app.config.http.allowed_hosts = [new URL(base).host];
       // What ratchet serve runs besides the HTTP server: workers for jobs, the scheduler.
       const workers = await startWorkers(app);
       const scheduler = startScheduler(app);

@@ -32,6 +32,8 @@ forEachApi(
     const http = createServer((_req, res) => res.end(JSON.stringify({ hello: 'world' })));
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
     const port = (http.address() as { port: number }).port;
+    // The server is on loopback, which tasks may not reach unless its exact host:port is allowed.
+    api.app.config.http.allowed_hosts = [`127.0.0.1:${port}`];
     try {
       await api.call('POST', '/api/v1/tasks', {
         body: {

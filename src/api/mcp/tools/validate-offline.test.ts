@@ -16,7 +16,10 @@ test('validate_task runs the test cases offline; run_task_tests lets allow_netwo
   const addr = server.address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/ping`;
   try {
-    await withDevApp('sqlite', async ({ ok }) => {
+    await withDevApp('sqlite', async ({ app, ok }) => {
+      // allow_network lets a case make real requests, still under the egress policy: the server is
+      // on loopback, so its exact host:port must be allowed.
+      app.config.http.allowed_hosts = [new URL(url).host];
       await ok('ratchet_create_task', {
         name: 'pinger',
         code: '(function(input) {\n  var r = fetch(input.url);\n  return { status: r.status };\n})',
