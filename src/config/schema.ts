@@ -9,6 +9,7 @@ import { byteSize, parseByteSize } from './bytes.ts';
 import { port } from './schema-helpers.ts';
 import { gitRefProblem, gitUriProblem } from './git-names.ts';
 import { server } from './schema-server.ts';
+import { hostPatternProblem } from '../http/policy.ts';
 
 export { BYTE_SIZE_PATTERN, parseByteSize } from './bytes.ts';
 export { DATABASE_URL_PATTERN } from './schema-server.ts';
@@ -110,20 +111,33 @@ const execution = z
     }
   });
 
+/** A list of egress policy entries, each checked when the configuration is loaded. */
+function hostPatterns() {
+  return z
+    .array(
+      z
+        .string()
+        .min(1)
+        .superRefine((entry, ctx) => {
+          const problem = hostPatternProblem(entry);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }),
+    )
+    .default([]);
+}
+
 const http = z
   .object({
     timeout: z.number().int().min(1).default(30).describe("Timeout of a task's fetch() call, in seconds"),
     max_redirects: z.number().int().min(0).default(10).describe('Redirects fetch() follows'),
     user_agent: z.string().default('Ratchet/1.0').describe('User-Agent header of fetch() requests'),
     verify_ssl: z.boolean().default(true).describe('Verify TLS certificates'),
-    allowed_hosts: z
-      .array(z.string().min(1))
-      .default([])
-      .describe('Hosts fetch() may reach (empty: all not denied); `*.example.com` matches subdomains'),
-    denied_hosts: z
-      .array(z.string().min(1))
-      .default([])
-      .describe('Hosts fetch() may never reach; wins over allowed_hosts'),
+    allowed_hosts: hostPatterns().describe(
+      "Destinations fetch() and webhooks may reach: `host`, `host:port`, `*.domain` (subdomains), an address or a CIDR range (`10.0.0.0/8`, `10.0.0.0/8:443`); each opens exactly what it names, loopback, private and metadata addresses included. Empty: every public host. Non-public addresses are always denied unless an entry names them; the server's own port needs an entry naming that port",
+    ),
+    denied_hosts: hostPatterns().describe(
+      'Destinations fetch() and webhooks may never reach (same entries; addresses and ranges also match the address a name resolves to); wins over allowed_hosts',
+    ),
     max_response_bytes: z
       .number()
       .int()

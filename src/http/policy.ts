@@ -139,6 +139,16 @@ function names(pattern: HostPattern, dest: Destination): boolean {
   return pattern.target.kind !== 'any' && matches(pattern, dest);
 }
 
+/** Why `entry` is not a valid pattern, or null (for the configuration schema). */
+export function hostPatternProblem(entry: string): string | null {
+  try {
+    parsePattern(entry);
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 /** Throws an Error naming the first invalid pattern; call at configuration time to fail early. */
 export function validateHostPatterns(policy: HostPolicy): void {
   patternsOf(policy.allowedHosts);
