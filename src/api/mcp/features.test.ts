@@ -248,3 +248,33 @@ test('resources (task files, executions) and prompts', async () => {
     );
   });
 });
+
+test('a task executed over MCP cannot reach a loopback server by default; the error says how to allow it', async () => {
+  let hits = 0;
+  const api = await localServer((_req, res) => {
+    hits++;
+    res.end('{}');
+  });
+  try {
+    await withMcpHttp(
+      async ({ connect }) => {
+        const c = await connect();
+        const run = ok(
+          await c.callTool({
+            name: 'ratchet_execute_task',
+            arguments: { task_id: 'http-fetch', input: { url: `${api.url}/items` } },
+          }),
+        );
+        assert.equal(run.status, 'FAILED');
+        assert.equal(run.error.type, 'NetworkError', JSON.stringify(run.error));
+        assert.match(run.error.message, /127\.0\.0\.1 is a loopback address/);
+        assert.ok(run.error.message.includes(`http.allowed_hosts: ["${new URL(api.url).host}"]`));
+        assert.equal(hits, 0);
+      },
+      {},
+      ['http-fetch'],
+    );
+  } finally {
+    api.server.close();
+  }
+});
