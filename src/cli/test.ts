@@ -8,7 +8,19 @@ import { httpOptionsFromConfig, runtimeLimitsFromConfig } from '../services/runt
 import { loadTask } from '../tasks/load.ts';
 import { DiscoveryError, discoverTaskPaths } from '../tasks/testing/discover.ts';
 import { toJUnitXml } from '../tasks/testing/junit.ts';
-import { runTestSuites, type TestSuite } from '../tasks/testing/runner.ts';
+import {
+  runTestSuites,
+  type TestRunOptions,
+  type TestRunReport,
+  type TestSuite,
+} from '../tasks/testing/runner.ts';
+import { runTestsWithCoverage, type TaskCoverage } from '../tasks/quality/coverage.ts';
+import {
+  COVERAGE_FORMATS,
+  writeCoverageReport,
+  type CoverageFormat,
+} from '../tasks/quality/coverage-report.ts';
+import { formatCoverage } from './test-coverage.ts';
 import { formatProblem, TaskLoadError, type Problem } from '../tasks/types.ts';
 import { CliExit, UsageError } from './errors.ts';
 import { addAllowHostOption, withAllowedHosts } from './allow-host.ts';
@@ -26,6 +38,8 @@ interface TestOptions {
   junit?: string;
   updateFrom?: string;
   allowHost?: string[];
+  coverage?: boolean;
+  coverageReport?: string;
 }
 
 /** Above this many cases a TTY gets a progress bar. */
@@ -45,11 +59,17 @@ export function registerTest(program: Command): void {
     .option(
       '--update-from <session>',
       'first turn a run-once --record session into tests/recorded-<stamp>.json',
+    )
+    .option('--coverage', 'measure line, branch and function coverage of main.js over the cases')
+    .option(
+      '--coverage-report <format>',
+      'with coverage, also write coverage/lcov.info (lcov) or coverage/coverage-final.json (json)',
     );
   addAllowHostOption(command).action(async (dirs: string[], opts: TestOptions, cmd: Command) => {
     const args = [...dirs, ...(opts.fromFs !== undefined ? [opts.fromFs] : [])];
     if (args.length === 0) throw new UsageError('test: missing the task folder (ratchet test <dir>...)');
     if (opts.updateFrom !== undefined) await saveTestFromRecording(args, opts.updateFrom);
+    const reportFormat = coverageFormat(opts.coverageReport);
     const parallel = opts.parallel !== undefined ? parsePositiveInt(opts.parallel, '--parallel') : 1;
     const config = await loadCliConfig(cmd);
     let paths: string[];
@@ -83,7 +103,7 @@ export function registerTest(program: Command): void {
       const { pkg, path } = suites[i]!;
       out.write(`${pkg.metadata.name} ${pkg.metadata.version} ${style.dim(`(${path})`)}\n`);
     };
-    const report = await runTestSuites(suites, {
+    const runOpts: TestRunOptions = {
       filter: opts.filter,
       bail: opts.bail,
       parallel,
@@ -97,7 +117,18 @@ export function registerTest(program: Command): void {
           }
         : undefined,
       onProgress: bar ? (done, total) => total > PROGRESS_MIN_CASES && bar.update(done, total) : undefined,
-    });
+    };
+    let report: TestRunReport;
+    let coverage: TaskCoverage[] | undefined;
+    let coverageFile: string | undefined;
+    if (opts.coverage === true || reportFormat !== undefined) {
+      const run = await runTestsWithCoverage(suites, runOpts);
+      ({ report } = run);
+      coverage = run.tasks;
+      if (reportFormat !== undefined) coverageFile = writeCoverageReport(run.map, reportFormat, 'coverage');
+    } else {
+      report = await runTestSuites(suites, runOpts);
+    }
     bar?.clear();
 
     const t = report.totals;
@@ -112,6 +143,8 @@ export function registerTest(program: Command): void {
     }
     if (human) {
       if (noCases) out.write(`${noCasesMessage}\n`);
+      if (coverage) out.write(`${formatCoverage(coverage, style).join('\n')}\n`);
+      if (coverageFile !== undefined) out.write(`coverage report written to ${coverageFile}\n`);
       out.write(`\n${formatSummary(report, loadErrors.length)}\n`);
     } else {
       const json = {
@@ -124,6 +157,8 @@ export function registerTest(program: Command): void {
           cases: task.cases.map((c) => ({ ...c, durationMs: round(c.durationMs) })),
         })),
         loadErrors,
+        ...(coverage ? { coverage } : {}),
+        ...(coverageFile !== undefined ? { coverageReport: coverageFile } : {}),
         ...(noCases ? { message: noCasesMessage } : {}),
       };
       out.write(`${JSON.stringify(json, null, 2)}\n`);
@@ -131,6 +166,14 @@ export function registerTest(program: Command): void {
     if (loadErrors.length > 0) throw new CliExit(2);
     if (t.failed > 0 || t.errors > 0 || noCases) throw new CliExit(1);
   });
+}
+
+function coverageFormat(value: string | undefined): CoverageFormat | undefined {
+  if (value === undefined) return undefined;
+  if ((COVERAGE_FORMATS as readonly string[]).includes(value)) return value as CoverageFormat;
+  throw new UsageError(
+    `test: --coverage-report must be one of ${COVERAGE_FORMATS.join(', ')} (got ${JSON.stringify(value)})`,
+  );
 }
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;

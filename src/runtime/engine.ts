@@ -22,7 +22,11 @@ export function runInModule(pooled: PooledModule, req: SandboxRequest, hooks: Sa
   const deadline = Date.now() + req.limits.timeoutMs;
   const rec = new RunRecorder(hooks);
   let stop: Stop = null;
-  const finish = (partial: { outputJson?: string; error?: TaskErrorInfo }): SandboxResult => ({
+  const finish = (partial: {
+    outputJson?: string;
+    error?: TaskErrorInfo;
+    collected?: string;
+  }): SandboxResult => ({
     ok: partial.error === undefined,
     ...partial,
     ...rec.collect(),
@@ -41,7 +45,10 @@ export function runInModule(pooled: PooledModule, req: SandboxRequest, hooks: Sa
   try {
     return withContext(pooled, run, req.limits, (prepared) => {
       const outcome = runInContext(prepared, req, hooks, run, deadline, checkStop);
-      return stop ? finish({ error: limitError(stop, req.limits) }) : finish(outcome);
+      if (stop) return finish({ error: limitError(stop, req.limits) });
+      const collected =
+        req.collectGlobal !== undefined ? readGlobalJson(prepared.ctx, req.collectGlobal) : undefined;
+      return finish(collected === undefined ? outcome : { ...outcome, collected });
     });
   } catch (err) {
     // A trap inside WebAssembly (memory ceiling reached, corrupted state) poisons the instance.
@@ -152,6 +159,22 @@ function runInContext(
   } finally {
     for (const h of owned) if (h.alive) h.dispose();
   }
+}
+
+/** JSON text of a guest global (instrumentation data), or undefined when absent or unserialisable. */
+function readGlobalJson(ctx: QuickJSContext, name: string): string | undefined {
+  const r = ctx.evalCode(
+    `(() => { try { return JSON.stringify(globalThis[${JSON.stringify(name)}]); } catch { return undefined; } })()`,
+    'collect.js',
+    { type: 'global' },
+  );
+  if (r.error) {
+    r.error.dispose();
+    return undefined;
+  }
+  const text = ctx.typeof(r.value) === 'string' ? ctx.getString(r.value) : undefined;
+  r.value.dispose();
+  return text;
 }
 
 function describeThrown(

@@ -44,6 +44,8 @@ export interface RunTaskOptions {
   onLog?: (entry: LogEntry) => void;
   onProgress?: (event: ProgressEvent) => void;
   isCancelled?: () => boolean;
+  /** See SandboxRequest.collectGlobal (instrumented code: coverage, breakpoints). */
+  collectGlobal?: string;
 }
 
 export interface TaskRunResult {
@@ -55,6 +57,8 @@ export interface TaskRunResult {
   progress: ProgressEvent[];
   http: HttpExchange[];
   durationMs: number;
+  /** See SandboxResult.collected. */
+  collected?: string;
 }
 
 export function resolveLimits(pkg: TaskPackage, limits: RuntimeLimits, timeoutMs?: number): SandboxLimits {
@@ -103,6 +107,7 @@ export async function runTask(pkg: TaskPackage, opts: RunTaskOptions): Promise<T
         jobId: opts.context?.jobId ?? null,
       },
       limits: resolveLimits(pkg, limits, opts.timeoutMs),
+      ...(opts.collectGlobal !== undefined ? { collectGlobal: opts.collectGlobal } : {}),
     },
     {
       fetch: opts.fetch,
@@ -122,7 +127,21 @@ export async function runTask(pkg: TaskPackage, opts: RunTaskOptions): Promise<T
     rules,
     scrubber,
   );
-  const base = { executionId, logs: record.logs, progress: record.progress, http: record.http };
+  const base = {
+    executionId,
+    logs: record.logs,
+    progress: record.progress,
+    http: record.http,
+    // Instrumentation data (breakpoint values) can hold writeOnly inputs too.
+    ...(result.collected !== undefined
+      ? {
+          collected:
+            scrubber.size === 0
+              ? result.collected
+              : JSON.stringify(scrubber.scrubDeep(JSON.parse(result.collected))),
+        }
+      : {}),
+  };
   const durationMs = performance.now() - started;
   if (!result.ok) return { status: 'FAILED', ...base, error: record.error, durationMs };
   const output: unknown = JSON.parse(result.outputJson ?? 'null');

@@ -71,6 +71,11 @@ export interface SandboxRequest {
   inputJson: string;
   context: ExecutionContextInfo;
   limits: SandboxLimits;
+  /**
+   * A guest global read back as JSON text after the run (`SandboxResult.collected`), for
+   * instrumented code (coverage counters, breakpoint hits). Not read after a timeout or cancel.
+   */
+  collectGlobal?: string;
 }
 
 export interface SandboxResult {
@@ -81,4 +86,6 @@ export interface SandboxResult {
   progress: ProgressEvent[];
   http: HttpExchange[];
   durationMs: number;
+  /** JSON text of `SandboxRequest.collectGlobal` at the end of the run, when asked and readable. */
+  collected?: string;
 }

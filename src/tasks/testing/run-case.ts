@@ -30,6 +30,8 @@ export interface CaseResult {
   logs: LogEntry[];
   /** Declared mocks no request used (informational). */
   unusedMocks: string[];
+  /** CaseRunOptions.collectGlobal read back after the run (instrumented code). */
+  collected?: string;
 }
 
 export interface CaseRunOptions {
@@ -41,6 +43,8 @@ export interface CaseRunOptions {
    * anything outside. Used where running the cases must stay read-only (MCP ratchet_validate_task).
    */
   offline?: boolean;
+  /** A guest global to read back after each run (see SandboxRequest.collectGlobal). */
+  collectGlobal?: string;
 }
 
 export async function runTestCase(
@@ -73,7 +77,12 @@ export async function runTestCase(
   });
   let run: TaskRunResult;
   try {
-    run = await runTask(pkg, { input: tc.input, fetch: mocks.fetch, limits: opts.limits });
+    run = await runTask(pkg, {
+      input: tc.input,
+      fetch: mocks.fetch,
+      limits: opts.limits,
+      collectGlobal: opts.collectGlobal,
+    });
   } finally {
     network?.close();
   }
@@ -97,6 +106,7 @@ export async function runTestCase(
   if (findings.diff.length > 0) result.diff = findings.diff;
   if (run.status === 'COMPLETED') result.output = run.output;
   if (findings.unexpectedError && run.error) result.error = run.error;
+  if (run.collected !== undefined) result.collected = run.collected;
   return result;
 }
 

@@ -26,6 +26,8 @@ export interface TestRunOptions {
   http: HttpClientOptions;
   /** Ignore `allow_network` (see CaseRunOptions.offline). */
   offline?: boolean;
+  /** A guest global read back after each case (CaseResult.collected): instrumented code. */
+  collectGlobal?: string;
   onCase?: (suiteIndex: number, result: CaseResult) => void;
   onProgress?: (done: number, total: number) => void;
 }
@@ -103,7 +105,12 @@ export async function runTestSuites(
   });
 
   const lanes = Math.max(1, Math.min(opts.parallel ?? 1, jobs.length));
-  const caseOpts = { limits: opts.limits, http: opts.http, offline: opts.offline };
+  const caseOpts = {
+    limits: opts.limits,
+    http: opts.http,
+    offline: opts.offline,
+    collectGlobal: opts.collectGlobal,
+  };
   const pool = lanes > 1 ? new CaseWorkerPool(lanes, caseOpts) : undefined;
   const results: (CaseResult | undefined)[] = jobs.map(() => undefined);
   let next = 0;

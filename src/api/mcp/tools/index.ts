@@ -17,6 +17,7 @@ import { resultTools } from './results.ts';
 import { registryTools } from './registry.ts';
 import { lintTools } from './lint.ts';
 import { docsTools } from './docs-tools.ts';
+import { qualityTools } from './quality.ts';
 
 export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...executionTools,
@@ -30,6 +31,7 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...taskFileTools,
   ...taskVersionTools,
   ...taskTestingTools,
+  ...qualityTools,
   ...lintTools,
   ...templateTools,
   ...importExportTools,

@@ -1,0 +1,22 @@
+// Worker thread behind the MCP quality tools: loads a stored package from its files and runs one
+// quality job (src/tasks/quality/ops.ts). Sandboxes block the thread that runs them, so this
+// never runs on the server's event loop.
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadTaskFromFiles } from '../tasks/load.ts';
+import { runQualityJob, type QualityEnv, type QualityJob } from '../tasks/quality/ops.ts';
+
+export interface QualityThreadData {
+  files: Record<string, string>;
+  label: string;
+  job: QualityJob;
+  env: QualityEnv;
+}
+
+const data = workerData as QualityThreadData;
+try {
+  const pkg = loadTaskFromFiles(data.files, { kind: 'store', path: data.label });
+  const result = await runQualityJob(pkg, data.label, data.job, data.env);
+  parentPort!.postMessage({ ok: true, result });
+} catch (err) {
+  parentPort!.postMessage({ ok: false, message: err instanceof Error ? err.message : String(err) });
+}
