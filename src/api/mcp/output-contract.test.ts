@@ -107,6 +107,8 @@ const COVERAGE: Record<string, 'example' | ArgsFor> = {
   ratchet_run_single_test: (k, { f }) =>
     probe({ test_case: { name: `case ${k}`, input: f.input[k], expected_output: { value: 1 } } }),
   ratchet_create_test_case: 'example',
+  // Runs every case of probe (one per failure kind) under coverage.
+  ratchet_analyze_test_coverage: onceOnFailures(probe()),
   ratchet_validate_task_input: (k, { f }) => probe({ input: f.input[k] }),
   ratchet_validate_task_output: (k) =>
     probe({ output: k === 'output_violation' ? { value: 'x', extra: 1 } : { value: 1 } }),
