@@ -2,7 +2,13 @@
 // message and exit 1, instead of a stack trace.
 import { CliExit } from './errors.ts';
 
-const USER_ERRORS = new Set(['ValidationError', 'IllegalTransitionError', 'QueueFullError', 'NotFoundError']);
+const USER_ERRORS = new Set([
+  'ValidationError',
+  'IllegalTransitionError',
+  'QueueFullError',
+  'NotFoundError',
+  'InvalidVersionError',
+]);
 
 export async function handleServiceError<T>(fn: () => Promise<T>): Promise<T> {
   try {

@@ -5,6 +5,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ConflictError, NotFoundError } from '../store/codec.ts';
 import { ListQueryError } from '../store/list-query.ts';
+import { InvalidVersionError } from '../store/semver-key.ts';
 
 export type ErrorCode =
   | 'NOT_FOUND'
@@ -110,6 +111,7 @@ export function mapError(err: unknown, bodyLimit?: number): Mapped | undefined {
   if (err instanceof NotFoundError) return { status: 404, code: 'NOT_FOUND', message: err.message };
   if (err instanceof ConflictError) return { status: 409, code: 'CONFLICT', message: err.message };
   if (err instanceof ListQueryError) return { status: 400, code: 'BAD_REQUEST', message: err.message };
+  if (err instanceof InvalidVersionError) return { status: 400, code: 'BAD_REQUEST', message: err.message };
   // Service-layer errors are matched by name so this module needs no import of services/.
   if (err.name === 'ValidationError') {
     const v = (err as { violations?: FieldProblem[]; details?: Record<string, unknown> }).violations;

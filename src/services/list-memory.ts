@@ -8,6 +8,7 @@ import {
   listValues,
   ListQueryError,
   MAX_LIMIT,
+  ownField,
 } from '../store/list-query.ts';
 import type { FieldKind, ListFilter, ListQuery, ListResult } from '../store/list-query.ts';
 
@@ -36,7 +37,7 @@ function compare(a: Scalar, b: Scalar): number {
 }
 
 function matcher(spec: MemoryListSpec, f: ListFilter): (row: Record<string, unknown>) => boolean {
-  const kind = spec.fields[f.field];
+  const kind = ownField(spec.fields, f.field);
   if (!kind) {
     throw new ListQueryError(
       `cannot filter on "${f.field}"; allowed fields: ${Object.keys(spec.fields).join(', ')}`,
@@ -98,7 +99,7 @@ export function listInMemory<T extends object>(
     throw new ListQueryError(`limit ${limit} must be an integer from 0 to ${MAX_LIMIT}`);
   const tests = (q.filters ?? []).map((f) => matcher(spec, f));
   const sort = q.sort ?? spec.defaultSort;
-  const kind = spec.fields[sort.field];
+  const kind = ownField(spec.fields, sort.field);
   if (!kind) {
     throw new ListQueryError(
       `cannot sort by "${sort.field}"; allowed fields: ${Object.keys(spec.fields).join(', ')}`,

@@ -50,6 +50,15 @@ export class ListQueryError extends Error {
   }
 }
 
+/**
+ * The field `name` of a list spec, own properties only: a query naming `__proto__`,
+ * `constructor` or `toString` must read as an unknown field (400), not as Object.prototype's
+ * member (which used to reach SQL building and answer 500).
+ */
+export function ownField<T>(fields: Record<string, T>, name: string): T | undefined {
+  return Object.hasOwn(fields, name) ? fields[name] : undefined;
+}
+
 // The base query's selection type is irrelevant here: we only add WHERE/ORDER BY/LIMIT.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-empty-object-type
 type AnySelect = SelectQueryBuilder<DatabaseSchema, any, {}>;
@@ -97,7 +106,7 @@ export function listValues(value: unknown): unknown[] {
 }
 
 function applyFilter(qb: AnySelect, spec: ListSpec, f: ListFilter): AnySelect {
-  const def = spec.fields[f.field];
+  const def = ownField(spec.fields, f.field);
   if (!def) {
     throw new ListQueryError(
       `cannot filter on "${f.field}"; allowed fields: ${Object.keys(spec.fields).join(', ')}`,
@@ -167,7 +176,7 @@ export async function runListQuery<R>(
   for (const f of q.filters ?? []) filtered = applyFilter(filtered, spec, f);
 
   const sort = q.sort ?? spec.defaultSort;
-  const sortDef = spec.fields[sort.field];
+  const sortDef = ownField(spec.fields, sort.field);
   if (!sortDef) {
     throw new ListQueryError(
       `cannot sort by "${sort.field}"; allowed fields: ${Object.keys(spec.fields).join(', ')}`,

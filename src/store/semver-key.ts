@@ -31,10 +31,21 @@ function identifierKey(id: string | number): string {
   return `1${text}`;
 }
 
+/**
+ * A version text that is not semver (given by a caller: a job's `version`, a lookup). Faces map
+ * it to a 400 / tool error; it extends RangeError so older `instanceof RangeError` checks hold.
+ */
+export class InvalidVersionError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidVersionError';
+  }
+}
+
 export function versionParts(version: string): VersionParts {
   const parsed = semver.parse(version.trim());
   if (!parsed) {
-    throw new RangeError(
+    throw new InvalidVersionError(
       `version "${version}" is not a semantic version (expected MAJOR.MINOR.PATCH, e.g. 1.2.0)`,
     );
   }
@@ -43,7 +54,7 @@ export function versionParts(version: string): VersionParts {
     ['minor', parsed.minor],
     ['patch', parsed.patch],
   ] as const) {
-    if (n > MAX_PART) throw new RangeError(`version "${version}": ${name} ${n} exceeds ${MAX_PART}`);
+    if (n > MAX_PART) throw new InvalidVersionError(`version "${version}": ${name} ${n} exceeds ${MAX_PART}`);
   }
   const pre = parsed.prerelease;
   return {

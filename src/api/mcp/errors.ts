@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { ConflictError, NotFoundError } from '../../store/codec.ts';
 import { ListQueryError } from '../../store/list-query.ts';
+import { InvalidVersionError } from '../../store/semver-key.ts';
 import { QueueFullError, ValidationError } from '../../services/errors.ts';
 import { TaskLoadError } from '../../tasks/types.ts';
 import { ToolInputError } from './tool.ts';
@@ -97,7 +98,9 @@ export function errorResult(err: unknown): ToolErrorResult {
   if (err instanceof TaskLoadError) {
     return toolError({ code: 'TASK_LOAD_ERROR', message: err.message, details: { problems: err.problems } });
   }
-  if (err instanceof ListQueryError) return toolError({ code: 'BAD_REQUEST', message: err.message });
+  if (err instanceof ListQueryError || err instanceof InvalidVersionError) {
+    return toolError({ code: 'BAD_REQUEST', message: err.message });
+  }
   if (err instanceof QueueFullError) return toolError({ code: 'QUEUE_FULL', message: err.message });
   const message = err instanceof Error ? err.message : String(err);
   return toolError({ code: 'INTERNAL_ERROR', message: `internal error: ${message}` });

@@ -5,7 +5,7 @@
 // total goes into X-Total-Count and Content-Range, the page into `meta`.
 import type { FastifyReply } from 'fastify';
 import type { FilterOp, ListFilter, ListQuery, ListResult } from '../../store/list-query.ts';
-import { DEFAULT_LIMIT, MAX_LIMIT } from '../../store/list-query.ts';
+import { DEFAULT_LIMIT, MAX_LIMIT, ownField } from '../../store/list-query.ts';
 import { ApiError } from '../../server/errors.ts';
 
 const SUFFIXES: readonly [string, FilterOp][] = [
@@ -113,7 +113,7 @@ export function parseListParams(query: unknown, opts: ListParamOptions = {}): Li
   for (const [key, raw] of Object.entries(q)) {
     if (RESERVED.has(key) || raw === undefined) continue;
     const { field, op } = fieldOp(key);
-    const map = opts.values?.[field] ?? ((v: string) => v);
+    const map = (opts.values && ownField(opts.values, field)) ?? ((v: string) => v);
     const list = texts(raw);
     if (op === 'in' || op === 'not_in') {
       const values = list.flatMap((v) => (v === '' ? [] : v.split(','))).map(map);

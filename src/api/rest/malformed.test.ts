@@ -22,6 +22,9 @@ const UNKNOWN_IDS = [
   'x'.repeat(100),
 ];
 
+/** Names every object inherits: a lookup by name must not find Object.prototype's members. */
+const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
+
 function checkEnvelope(what: string, res: { status: number; body: unknown }): void {
   assert.ok(res.status < 500, `${what} answered ${res.status}: ${JSON.stringify(res.body)}`);
   if (res.status >= 400) {
@@ -63,6 +66,11 @@ async function sweep(api: Api): Promise<void> {
     const target = paths[0]!;
     const tag = `${method} ${route.path}`;
     // Junk query parameters: unknown fields, bad pages, bad sort.
+    // A list route (its plain GET answers an array) must read these as unknown fields.
+    const isList =
+      method === 'GET' &&
+      !route.path.includes(':') &&
+      Array.isArray((await api.call('GET', target)).body?.data);
     for (const q of [
       '?_start=-1',
       '?_start=a&_end=b',
@@ -70,8 +78,15 @@ async function sweep(api: Api): Promise<void> {
       '?zzz_in=1',
       '?page=0&limit=5000',
       '?_order=sideways&_sort=id',
+      ...PROTOTYPE_NAMES.flatMap((n) => [`?_sort=${n}`, `?${n}=1`, `?${n}_in=a,b`, `?${n}_gte=1`]),
     ]) {
-      checkEnvelope(`${tag}${q}`, await api.call(method, `${target}${q}`, hasBody ? { body: {} } : {}));
+      const res = await api.call(method, `${target}${q}`, hasBody ? { body: {} } : {});
+      checkEnvelope(`${tag}${q}`, res);
+      // A list route reads these as fields it does not have: 400 naming the allowed ones.
+      if (isList && PROTOTYPE_NAMES.some((n) => q.includes(n))) {
+        assert.equal(res.status, 400, `${tag}${q}: ${JSON.stringify(res.body)}`);
+        assert.match(String(res.body.error.message), /cannot (sort by|filter on) .*allowed fields/);
+      }
     }
     if (!hasBody) continue;
     for (const raw of ['{"input":', '{bad json}', '[1,2', '"unterminated', '{"__proto__":{"x":1}}']) {
