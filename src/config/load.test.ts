@@ -193,6 +193,19 @@ void describe('errors', () => {
     assert.match(err.message, /dup\.yaml:3:\d+: \(root\): invalid YAML: .*unique/i);
   });
 
+  void it('reports a YAML alias bomb as a configuration error, not a stack', async () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 9; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const name = String.fromCharCode(97 + i);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    const file = await write('bomb.yaml', `${levels.join('\n')}\n`);
+    const err = await failing({ file, env: {} });
+    assert.match(err.message, /bomb\.yaml: \(root\): invalid YAML: Excessive alias count/);
+    assert.match(err.message, /aliases expand too far/);
+  });
+
   void it('names the path of a missing file', async () => {
     const err = await failing({ file: 'nope.yaml', cwd: dir, env: {} });
     assert.equal(err.message, `nope.yaml: (root): file not found: ${join(dir, 'nope.yaml')}`);

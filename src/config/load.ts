@@ -144,7 +144,19 @@ export async function readConfigFile(file: string, cwd: string): Promise<ParsedF
       }),
     );
   }
-  return { data: doc.toJS() as unknown, locate };
+  try {
+    // yaml refuses documents whose aliases expand past its limit (a "billion laughs" bomb) by
+    // throwing from toJS; that is the file's fault, so it becomes a ConfigError naming the file.
+    return { data: doc.toJS() as unknown, locate };
+  } catch (err) {
+    throw new ConfigError([
+      {
+        path: '',
+        message: `invalid YAML: ${(err as Error).message} (aliases expand too far; write the values out)`,
+        source: file,
+      },
+    ]);
+  }
 }
 
 /** Line/column of the key (for the last path segment) or of the value at `path`. */
