@@ -184,15 +184,54 @@ test('secrets: redacted in storage, REST (viewer), MCP and CLI; the run and retr
     assert.equal(seen.at(-1)!.headers.authorization, `Bearer ${TOKEN}`);
     assert.equal(secretOf(failingId), null);
 
-    // 4. Nothing stored outside jobs.secret_input holds a secret.
+    // 3b. A schedule stores the masked input too; triggering it runs with the real one.
+    const made2 = await api('POST', '/schedules', {
+      taskId: 'secret-caller',
+      cronExpression: '0 0 1 1 *',
+      name: 'nightly-secret',
+      input: input('/scheduled'),
+    });
+    assert.equal(made2.status, 201, made2.text);
+    assertClean('the schedule create answer', made2.text);
+    const scheduleId = ((made2.json.data ?? made2.json) as { id: number }).id;
+    const fired = await api('POST', `/schedules/${scheduleId}/trigger`, {});
+    assert.ok(fired.status < 300, fired.text);
+    assertClean('the schedule trigger answer', fired.text);
+    const firedJob = ((fired.json.data ?? fired.json) as { job: { id: number } }).job.id;
+    assert.equal((await waitJob(firedJob, ['COMPLETED', 'FAILED'])).status, 'COMPLETED');
+    assert.equal(seen.at(-1)!.url.split('?')[0], '/scheduled');
+    assert.equal(seen.at(-1)!.headers.authorization, `Bearer ${TOKEN}`);
+    for (const path of ['/schedules', `/schedules/${scheduleId}`]) {
+      const r = await api('GET', path, undefined, viewer);
+      assert.equal(r.status, 200, r.text);
+      assertClean(`GET ${path}`, r.text);
+      assert.match(r.text, /"token":"\*\*\*\*\*\*\*\*"/);
+    }
+
+    // 3c. An input that carries the mask (copied from an answer) is refused, not run with "********".
+    const copied = await api('POST', '/jobs', {
+      taskId: 'secret-caller',
+      input: { ...input('/ok'), token: '********' },
+    });
+    assert.equal(copied.status, 422, copied.text);
+    assert.match(
+      copied.text,
+      /\$\.token.*holds \\"\*{8}\\", the mask shown in place of this writeOnly value/,
+    );
+
+    // 4. Nothing stored outside jobs.secret_input and schedules.secret_input holds a secret.
     const rows = [
       ...db.prepare('select * from executions').all(),
       ...db
         .prepare('select * from jobs')
         .all()
         .map((r) => ({ ...r, secret_input: null })),
+      ...db
+        .prepare('select * from schedules')
+        .all()
+        .map((r) => ({ ...r, secret_input: null })),
     ];
-    assert.ok(rows.length >= 5);
+    assert.ok(rows.length >= 7);
     assertClean('the stored rows', JSON.stringify(rows));
     db.close();
 
@@ -201,7 +240,7 @@ test('secrets: redacted in storage, REST (viewer), MCP and CLI; the run and retr
     assert.equal(executions.status, 200, executions.text);
     assertClean('GET /executions', executions.text);
     const ids = ((executions.json.data ?? []) as { id: number }[]).map((e) => e.id);
-    assert.equal(ids.length, 5, executions.text);
+    assert.equal(ids.length, 6, executions.text);
     for (const id of ids) {
       for (const path of [`/executions/${id}`, `/executions/${id}/trace`, `/executions/${id}/logs`]) {
         const r = await api('GET', path, undefined, viewer);
@@ -243,6 +282,7 @@ test('secrets: redacted in storage, REST (viewer), MCP and CLI; the run and retr
       ['ratchet_list_executions', {}],
       ['ratchet_list_jobs', {}],
       ['ratchet_get_job_status', { job_id: failingId }],
+      ['ratchet_list_schedules', {}],
     ] as const) {
       const res = await mcp.callTool({ name, arguments: args });
       const text = JSON.stringify(res);
@@ -268,6 +308,7 @@ test('secrets: redacted in storage, REST (viewer), MCP and CLI; the run and retr
       ['execution', 'list'],
       ['job', 'show', String(failingId)],
       ['job', 'list'],
+      ['schedule', 'list'],
     ]) {
       const r = await cli(args);
       assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);

@@ -125,6 +125,11 @@ void describe('maskWriteOnly', () => {
     const stored = maskWriteOnly(schema, { apiKey: WRITE_ONLY_MASK });
     assert.equal(stored.changed, false);
     assert.equal(stored.holdsMask, true);
+    const nested = maskWriteOnly(schema, {
+      login: { password: WRITE_ONLY_MASK },
+      accounts: [{ id: 1 }, { token: WRITE_ONLY_MASK }],
+    });
+    assert.deepEqual(nested.maskedPaths, ['$.login.password', '$.accounts[1].token']);
   });
 
   void it('ends on recursive references', () => {

@@ -50,8 +50,8 @@ class Masker {
   readonly secrets: string[] = [];
   /** Values replaced (a value that already was the mask does not count). */
   replaced = 0;
-  /** Values that already were the mask: an input read back from storage. */
-  alreadyMasked = 0;
+  /** JSON paths (`$.a[0].b`) of values that already were the mask: an input read back from storage. */
+  readonly maskedPaths: string[] = [];
   private readonly root: Schema;
 
   constructor(root: Schema) {
@@ -59,7 +59,7 @@ class Masker {
   }
 
   /** `seen` holds the schemas applied to this value already, so `$ref` cycles end. */
-  walk(schema: unknown, value: unknown, seen: Set<object> = new Set()): unknown {
+  walk(schema: unknown, value: unknown, path: string, seen: Set<object> = new Set()): unknown {
     if (!isObject(schema) || seen.has(schema) || value === undefined) return value;
     seen.add(schema);
     if (marked(schema)) {
@@ -67,50 +67,51 @@ class Masker {
         collect(value, this.secrets);
         this.replaced++;
       } else {
-        this.alreadyMasked++;
+        if (!this.maskedPaths.includes(path)) this.maskedPaths.push(path);
       }
       return WRITE_ONLY_MASK;
     }
     let v: unknown = value;
-    if (typeof schema.$ref === 'string') v = this.walk(resolveRef(this.root, schema.$ref), v, seen);
+    if (typeof schema.$ref === 'string') v = this.walk(resolveRef(this.root, schema.$ref), v, path, seen);
     for (const key of ['allOf', 'anyOf', 'oneOf'] as const) {
       const list = schema[key];
-      if (Array.isArray(list)) for (const sub of list) v = this.walk(sub, v, seen);
+      if (Array.isArray(list)) for (const sub of list) v = this.walk(sub, v, path, seen);
     }
-    for (const key of ['if', 'then', 'else'] as const) v = this.walk(schema[key], v, seen);
-    if (Array.isArray(v)) return this.items(schema, v);
-    if (isObject(v)) return this.properties(schema, v);
+    for (const key of ['if', 'then', 'else'] as const) v = this.walk(schema[key], v, path, seen);
+    if (Array.isArray(v)) return this.items(schema, v, path);
+    if (isObject(v)) return this.properties(schema, v, path);
     return v;
   }
 
-  private items(schema: Schema, list: unknown[]): unknown[] {
+  private items(schema: Schema, list: unknown[], path: string): unknown[] {
     const prefix = Array.isArray(schema.prefixItems)
       ? schema.prefixItems
       : Array.isArray(schema.items)
         ? schema.items
         : [];
     const rest = isObject(schema.items) ? schema.items : undefined;
-    return list.map((item, i) => this.walk(i < prefix.length ? prefix[i] : rest, item));
+    return list.map((item, i) => this.walk(i < prefix.length ? prefix[i] : rest, item, `${path}[${i}]`));
   }
 
-  private properties(schema: Schema, obj: Record<string, unknown>): Record<string, unknown> {
+  private properties(schema: Schema, obj: Record<string, unknown>, path: string): Record<string, unknown> {
     const props = isObject(schema.properties) ? schema.properties : {};
     const patterns = isObject(schema.patternProperties) ? Object.entries(schema.patternProperties) : [];
     const out: Record<string, unknown> = {};
     for (const [k, item] of Object.entries(obj)) {
+      const at = /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`;
       let v = item;
       let named = false;
       if (Object.hasOwn(props, k)) {
-        v = this.walk(props[k], v);
+        v = this.walk(props[k], v, at);
         named = true;
       }
       for (const [pattern, sub] of patterns) {
         if (safeTest(pattern, k)) {
-          v = this.walk(sub, v);
+          v = this.walk(sub, v, at);
           named = true;
         }
       }
-      if (!named) v = this.walk(schema.additionalProperties, v);
+      if (!named) v = this.walk(schema.additionalProperties, v, at);
       out[k] = v;
     }
     return out;
@@ -134,17 +135,20 @@ export interface MaskedInput {
   changed: boolean;
   /** True when some writeOnly field already held the mask (a stored input, not a real one). */
   holdsMask: boolean;
+  /** Where those fields are, as JSON paths (`$.login.password`). */
+  maskedPaths: string[];
 }
 
 /** Masks the writeOnly values of `input` as `schema` marks them; a schema marking nothing is a no-op. */
 export function maskWriteOnly(schema: unknown, input: unknown): MaskedInput {
   if (!isObject(schema) || !hasWriteOnlyFields(schema)) {
-    return { masked: input, secrets: [], changed: false, holdsMask: false };
+    return { masked: input, secrets: [], changed: false, holdsMask: false, maskedPaths: [] };
   }
   const masker = new Masker(schema);
-  const masked = masker.walk(schema, input);
-  const holdsMask = masker.alreadyMasked > 0;
+  const masked = masker.walk(schema, input, '$');
+  const { maskedPaths } = masker;
+  const holdsMask = maskedPaths.length > 0;
   return masker.replaced > 0
-    ? { masked, secrets: masker.secrets, changed: true, holdsMask }
-    : { masked: input, secrets: [], changed: false, holdsMask };
+    ? { masked, secrets: masker.secrets, changed: true, holdsMask, maskedPaths }
+    : { masked: input, secrets: [], changed: false, holdsMask, maskedPaths };
 }

@@ -3,7 +3,9 @@
 // (claimScheduleTick), and the job carries the idempotency key `schedule:<id>:<tick ISO>`, so even
 // a claim granted twice cannot queue a second job for the same tick.
 import type { Ratchet } from '../app.ts';
-import { claimScheduleTick, listDueSchedules } from '../store/repos/schedules.ts';
+import { claimScheduleTick, listDueSchedules, scheduleRunInput } from '../store/repos/schedules.ts';
+import type { Db } from '../store/codec.ts';
+import { WRITE_ONLY_MASK } from '../redaction/index.ts';
 import type { ScheduleRecord } from '../store/repos/schedules.ts';
 import { enqueueJob } from '../services/jobs.ts';
 import { lastCronRunAtOrBefore, nextCronRun } from './cron.ts';
@@ -92,7 +94,7 @@ async function runOne(app: Ratchet, s: ScheduleRecord, now: Date, graceMs: numbe
   try {
     const { job, created } = await enqueueJob(app, {
       task: s.taskId,
-      input: s.input,
+      input: await scheduleInputToRun(app.store.db, s),
       outputDestinations: s.outputDestinations ?? undefined,
       scheduleId: s.id,
       idempotencyKey: `schedule:${s.id}:${tick.toISOString()}`,
@@ -103,6 +105,13 @@ async function runOne(app: Ratchet, s: ScheduleRecord, now: Date, graceMs: numbe
     // queue) on every pass would flood the log; the next tick tries again.
     return { ...done, action: 'failed', error: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/** What a schedule's job runs: the real input, kept apart when writeOnly fields are masked (005). */
+export async function scheduleInputToRun(db: Db, s: ScheduleRecord): Promise<unknown> {
+  // Only an input showing the mask can have a secret counterpart; the others skip the lookup.
+  if (!JSON.stringify(s.input ?? null).includes(WRITE_ONLY_MASK)) return s.input;
+  return scheduleRunInput(db, s.id);
 }
 
 /** Fires every due schedule once for `now`; one result per schedule looked at. */

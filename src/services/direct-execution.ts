@@ -21,7 +21,7 @@ import {
   type ExecutionRecord,
 } from '../store/repos/executions.ts';
 import { compileSchema } from '../tasks/schema.ts';
-import { maskWriteOnly } from '../redaction/index.ts';
+import { splitSecretInput } from './secret-input.ts';
 import type { ProgressEvent } from '../runtime/types.ts';
 import { cancelledByHost } from '../runtime/errors.ts';
 import { ExecutorPool } from '../workers/pool.ts';
@@ -195,6 +195,8 @@ export async function executeNow(app: Ratchet, req: ExecuteNowRequest): Promise<
       );
     }
   }
+  // The row shows writeOnly fields masked; the thread below runs the real input.
+  const { shown } = splitSecretInput(pkg.inputSchema, input, `input of task "${task.name}"`, '$.input');
   const timeoutMs = req.timeoutMs !== undefined ? requested : Math.min(pkg.metadata.timeoutMs ?? cap, cap);
 
   const ex = executorOf(app);
@@ -202,8 +204,6 @@ export async function executeNow(app: Ratchet, req: ExecuteNowRequest): Promise<
   const uuid = randomUUID();
   const key = ex.nextKey();
   const startedAt = Date.now();
-  // The row shows writeOnly fields masked; the thread below runs the real input.
-  const shown = maskWriteOnly(pkg.inputSchema, input).masked;
   const base = { uuid, taskId: task.id, taskVersionId: version.id, input: shown, workerId: NODE, startedAt };
 
   // The RUNNING row, written once the run outlives RUNNING_ROW_AFTER_MS (at once when the caller

@@ -22,7 +22,7 @@ import { countClaimable } from '../queue/count-claimable.ts';
 import { enqueueTarget } from './enqueue-lookup.ts';
 import { JOBS_CHANNEL } from '../queue/notifier.ts';
 import { QueueFullError, ValidationError, type Violation } from './errors.ts';
-import { maskWriteOnly } from '../redaction/index.ts';
+import { splitSecretInput } from './secret-input.ts';
 
 export type PriorityInput = keyof typeof JOB_PRIORITY | number;
 
@@ -124,12 +124,12 @@ export async function enqueueJob(
   const pg = app.store.dialect === 'postgres';
   // Fields the schema marks writeOnly are stored masked; the real input rides in the job's
   // secret_input for the worker (and retries) only.
-  const secret = maskWriteOnly(pkg.inputSchema, input);
+  const secret = splitSecretInput(pkg.inputSchema, input, `input of task "${pkg.metadata.name}"`);
   const insertInput: InsertJobInput = {
     taskId: version.taskId,
     taskVersionId: req.version !== undefined && req.version !== 'latest' ? version.id : null,
-    input: secret.masked,
-    ...(secret.changed ? { secretInput: input } : {}),
+    input: secret.shown,
+    ...(secret.secret !== undefined ? { secretInput: secret.secret } : {}),
     priority,
     runAt,
     maxRetries: req.maxRetries ?? pkg.metadata.maxRetries ?? q.default_max_retries,

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Ratchet } from '../app.ts';
 import { CronError, nextCronRun, validateCron } from '../scheduler/cron.ts';
-import { MISSED_RUN_POLICIES } from '../scheduler/tick.ts';
+import { MISSED_RUN_POLICIES, scheduleInputToRun } from '../scheduler/tick.ts';
 import type { MissedRunPolicy } from '../scheduler/tick.ts';
 import { NotFoundError } from '../store/codec.ts';
 import type { JobRecord } from '../store/repos/jobs.ts';
@@ -15,6 +15,7 @@ import { resolveTaskFilters } from './task-ref.ts';
 import { compileSchema } from '../tasks/schema.ts';
 import { DestinationError, parseDestinations } from '../delivery/destinations.ts';
 import { ValidationError } from './errors.ts';
+import { splitSecretInput, type SplitInput } from './secret-input.ts';
 import type { Violation } from './errors.ts';
 import { enqueueJob } from './jobs.ts';
 import { resolveTaskPackage } from './task-packages.ts';
@@ -81,7 +82,12 @@ function check(fields: ScheduleFields): Violation[] {
   return v;
 }
 
-async function checkInput(app: Ratchet, task: string | number, input: unknown): Promise<number> {
+/** Validates a schedule's input; returns the task id and the input split for storage (secret-input.ts). */
+async function checkInput(
+  app: Ratchet,
+  task: string | number,
+  input: unknown,
+): Promise<{ taskId: number; split: SplitInput }> {
   const { task: t, pkg } = await resolveTaskPackage(app.store.db, task);
   if (app.config.execution.validate_schemas && pkg.inputSchema !== undefined) {
     const violations = compileSchema(pkg.inputSchema, 'input.schema.json').validate(input ?? {});
@@ -92,7 +98,8 @@ async function checkInput(app: Ratchet, task: string | number, input: unknown): 
       );
     }
   }
-  return t.id;
+  const what = `schedule input of task "${t.name}"`;
+  return { taskId: t.id, split: splitSecretInput(pkg.inputSchema, input ?? {}, what, '$.input') };
 }
 
 /** The next run from `now`, or null when the schedule is disabled or has used up its runs. */
@@ -111,7 +118,7 @@ export async function createSchedule(
 ): Promise<ScheduleRecord> {
   const problems = check(req);
   if (problems.length > 0) throw new ValidationError('invalid schedule', problems);
-  const taskId = await checkInput(app, req.task, req.input);
+  const { taskId, split } = await checkInput(app, req.task, req.input);
   const enabled = req.enabled ?? true;
   const shape = {
     ...req,
@@ -126,7 +133,8 @@ export async function createSchedule(
     description: req.description ?? null,
     cronExpression: req.cronExpression.trim().split(/\s+/).join(' '),
     timezone: shape.timezone,
-    input: req.input ?? {},
+    input: split.shown,
+    secretInput: split.secret ?? null,
     enabled,
     nextRunAt: nextRun(shape, now),
     maxRuns: shape.maxRuns,
@@ -155,7 +163,8 @@ export async function updateSchedule(
     timezone: patch.timezone ?? (patch.cronExpression ? current.timezone : undefined),
   });
   if (problems.length > 0) throw new ValidationError('invalid schedule', problems);
-  if (patch.input !== undefined) await checkInput(app, current.taskId, patch.input);
+  const split =
+    patch.input !== undefined ? (await checkInput(app, current.taskId, patch.input)).split : undefined;
   const merged = {
     ...current,
     ...patch,
@@ -166,6 +175,7 @@ export async function updateSchedule(
   );
   return repo.updateSchedule(app.store.db, current.id, {
     ...patch,
+    ...(split ? { input: split.shown, secretInput: split.secret ?? null } : {}),
     ...(timing ? { nextRunAt: nextRun({ ...merged, maxRuns: merged.maxRuns ?? null }, now) } : {}),
   });
 }
@@ -213,7 +223,7 @@ export async function triggerSchedule(
   const schedule = await getSchedule(app, ref);
   const { job } = await enqueueJob(app, {
     task: schedule.taskId,
-    input: schedule.input,
+    input: await scheduleInputToRun(app.store.db, schedule),
     outputDestinations: schedule.outputDestinations ?? undefined,
     scheduleId: schedule.id,
   });

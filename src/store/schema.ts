@@ -132,7 +132,10 @@ export interface SchedulesTable {
   description: string | null;
   cron_expression: string;
   timezone: string | null;
+  /** Shown to users: writeOnly fields masked. */
   input: JsonText;
+  /** The real input when it differs from `input` (writeOnly fields); only ticks read it. */
+  secret_input: Generated<JsonText | null>;
   enabled: Bool;
   next_run_at: Millis | null;
   last_run_at: Millis | null;

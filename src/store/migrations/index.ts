@@ -4,10 +4,12 @@ import { initial } from './001_initial.ts';
 import { results } from './002_results.ts';
 import { mcpTasks } from './003_mcp_tasks.ts';
 import { jobSecretInput } from './004_job_secret_input.ts';
+import { scheduleSecretInput } from './005_schedule_secret_input.ts';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001_initial': initial,
   '002_results': results,
   '003_mcp_tasks': mcpTasks,
   '004_job_secret_input': jobSecretInput,
+  '005_schedule_secret_input': scheduleSecretInput,
 };

@@ -51,6 +51,8 @@ export interface CreateScheduleInput {
   maxRuns?: number | null;
   missedRunPolicy?: string;
   outputDestinations?: unknown[] | null;
+  /** The real input when `input` has writeOnly fields masked (null: none); never read back by users. */
+  secretInput?: unknown;
 }
 
 export type UpdateScheduleInput = Partial<Omit<CreateScheduleInput, 'taskId'>>;
@@ -100,6 +102,7 @@ export async function createSchedule(db: Db, input: CreateScheduleInput): Promis
         cron_expression: input.cronExpression,
         timezone: input.timezone ?? null,
         input: toJson(input.input ?? {}),
+        secret_input: input.secretInput == null ? null : toJson(input.secretInput),
         enabled: input.enabled ?? true,
         next_run_at: input.nextRunAt == null ? null : toMs(input.nextRunAt, 'schedule nextRunAt'),
         run_count: 0,
@@ -138,6 +141,8 @@ export async function updateSchedule(
   if (patch.cronExpression !== undefined) set.cron_expression = patch.cronExpression;
   if (patch.timezone !== undefined) set.timezone = patch.timezone;
   if (patch.input !== undefined) set.input = toJson(patch.input);
+  if (patch.secretInput !== undefined)
+    set.secret_input = patch.secretInput === null ? null : toJson(patch.secretInput);
   if (patch.enabled !== undefined) set.enabled = patch.enabled;
   if (patch.nextRunAt !== undefined)
     set.next_run_at = patch.nextRunAt === null ? null : toMs(patch.nextRunAt);
@@ -155,6 +160,17 @@ export async function updateSchedule(
 export async function deleteSchedule(db: Db, id: number): Promise<boolean> {
   const res = await db.deleteFrom('schedules').where('id', '=', id).executeTakeFirst();
   return Number(res.numDeletedRows) > 0;
+}
+
+/** The input a schedule's jobs run: the real one when writeOnly fields are masked in `input`. */
+export async function scheduleRunInput(db: Db, id: number): Promise<unknown> {
+  const row = await db
+    .selectFrom('schedules')
+    .select(['input', 'secret_input'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError(`schedule ${id} does not exist`);
+  return fromJson(row.secret_input ?? row.input);
 }
 
 /** Enabled schedules whose next run is due at `now`, earliest first. */
