@@ -8,7 +8,10 @@ import { runTaskTests, type TestRunOptions } from '../tasks/testing/runner.ts';
 export interface TaskTestThreadData {
   files: Record<string, string>;
   label: string;
-  options: Pick<TestRunOptions, 'filter' | 'bail' | 'parallel' | 'limits' | 'http' | 'offline' | 'collectGlobal'>;
+  options: Pick<
+    TestRunOptions,
+    'filter' | 'bail' | 'parallel' | 'limits' | 'http' | 'offline' | 'collectGlobal'
+  >;
 }
 
 const data = workerData as TaskTestThreadData;
