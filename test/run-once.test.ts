@@ -301,3 +301,36 @@ test('--log-level filters task logs; debug shows console.debug', async () => {
     await task.cleanup();
   }
 });
+
+test('a depth-5,000 output is a clear error naming the limit, in text and --json; a deep input is a usage error', async () => {
+  const task = await makeTask({
+    'metadata.json': { name: 'deep', version: '1.0.0' },
+    'main.js': 'function main(input) { let v = 1; for (let i = 0; i < input.depth; i++) v = [v]; return v; }',
+  });
+  try {
+    const limit = /more than 256 levels deep; the limit is 256 \(execution\.max_json_depth\)/;
+    const text = await runCli(['run-once', task.dir, '--input-json', '{"depth": 5000}']);
+    assert.equal(text.code, 1, text.stderr);
+    assert.equal(text.stdout, '');
+    assert.match(text.stderr, /OutputLimitError/);
+    assert.match(text.stderr, limit);
+    const json = await runCli(['run-once', task.dir, '--json', '--input-json', '{"depth": 5000}']);
+    assert.equal(json.code, 1, json.stderr);
+    const report = JSON.parse(json.stdout) as { status: string; error: { type: string; message: string } };
+    assert.equal(report.status, 'FAILED');
+    assert.equal(report.error.type, 'OutputLimitError');
+    assert.match(report.error.message, limit);
+    // Within the limit it prints as before.
+    const ok = await runCli(['run-once', task.dir, '--input-json', '{"depth": 3}']);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.deepEqual(JSON.parse(ok.stdout), [[[1]]]);
+
+    const deepInput = `{"depth": 1, "x": ${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const refused = await runCli(['run-once', task.dir, '--input-json', deepInput]);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /--input-json: the input nests arrays\/objects more than 256 levels deep/);
+    assert.match(refused.stderr, /execution\.max_json_depth/);
+  } finally {
+    await task.cleanup();
+  }
+});

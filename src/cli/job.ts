@@ -13,6 +13,7 @@ import {
 import { priorityName, type JobRecord } from '../store/repos/jobs.ts';
 import { CliExit, UsageError } from './errors.ts';
 import { withApp } from './with-app.ts';
+import { loadCliConfig } from './load-config.ts';
 import { readTaskInput } from './task-input.ts';
 import { parseDuration, parseNonNegativeInt } from './duration.ts';
 import { addListOptions, listOptions, printTable, type ListFlags } from './list-output.ts';
@@ -49,7 +50,7 @@ function jobRow(j: JobRecord, names: Map<number, string>): Record<string, unknow
 }
 
 async function enqueue(cmd: Command, task: string, flags: EnqueueFlags): Promise<void> {
-  const input = await readTaskInput(flags);
+  const input = await readTaskInput(flags, await loadCliConfig(cmd));
   if (flags.delay !== undefined && flags.runAt !== undefined)
     throw new UsageError('give either --delay or --run-at, not both');
   let runAt: Date | undefined;

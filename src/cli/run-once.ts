@@ -40,8 +40,8 @@ export function registerRunOnce(program: Command): void {
     const globals = cmd.optsWithGlobals() as RunOnceOptions;
     const path = taskPathFrom(dir, opts.fromFs, 'run-once');
     const timeoutMs = opts.timeout !== undefined ? parsePositiveInt(opts.timeout, '--timeout') : undefined;
-    const input = await readTaskInput(opts);
     const config = await loadCliConfig(cmd);
+    const input = await readTaskInput(opts, config);
     const pkg = await loadTaskOrExit(path, Boolean(opts.json));
     const show = logFilter(globals.logLevel ?? config.logging.level);
     const fetcher = createSyncFetcher(withAllowedHosts(httpOptionsFromConfig(config), opts.allowHost));

@@ -124,7 +124,7 @@ function registerCreate(schedule: Command): void {
           name: opts.name,
           description: opts.description,
           timezone: opts.timezone,
-          input: await readTaskInput(opts),
+          input: await readTaskInput(opts, app.config),
           maxRuns: opts.maxRuns,
           missedRunPolicy: opts.missed as 'skip' | 'run_once' | undefined,
           enabled: !opts.disabled,

@@ -4,10 +4,30 @@ import { readFile } from 'node:fs/promises';
 import { tryParseJson } from '../tasks/json-file.ts';
 import { formatProblem } from '../tasks/types.ts';
 import { UsageError } from './errors.ts';
+import type { RatchetConfig } from '../config/schema.ts';
+import { inputLimitProblem } from '../tasks/value-limits.ts';
+import { valueLimits } from '../services/limits.ts';
 
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
-export async function readTaskInput(opts: { inputJson?: string; inputFile?: string }): Promise<unknown> {
+/**
+ * With `config`, the input is also held to execution.max_json_depth and execution.max_input_bytes
+ * (a usage error naming the flag or file, the limit and its key), as every other door does.
+ */
+export async function readTaskInput(
+  opts: { inputJson?: string; inputFile?: string },
+  config?: RatchetConfig,
+): Promise<unknown> {
+  const input = await readInput(opts);
+  if (config) {
+    const where = opts.inputFile !== undefined ? `--input-file ${opts.inputFile}` : '--input-json';
+    const problem = inputLimitProblem(input, valueLimits(config), where);
+    if (problem) throw new UsageError(`${problem.path}: the input ${problem.message}`);
+  }
+  return input;
+}
+
+async function readInput(opts: { inputJson?: string; inputFile?: string }): Promise<unknown> {
   if (opts.inputJson !== undefined && opts.inputFile !== undefined) {
     throw new UsageError('give either --input-json or --input-file, not both');
   }

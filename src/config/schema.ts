@@ -10,6 +10,7 @@ import { port } from './schema-helpers.ts';
 import { gitRefProblem, gitUriProblem } from './git-names.ts';
 import { server } from './schema-server.ts';
 import { hostPatternProblem } from '../http/policy.ts';
+import { DEFAULT_MAX_JSON_DEPTH, MAX_JSON_DEPTH_CEILING } from './value-limits.ts';
 
 export { BYTE_SIZE_PATTERN, parseByteSize } from './bytes.ts';
 export { DATABASE_URL_PATTERN } from './schema-server.ts';
@@ -94,6 +95,26 @@ const execution = z
       .describe('Memory a task may use unless it asks for less'),
     max_memory_limit: byteSize().default('1GB').describe('Most memory any task may use'),
     stack_size_kb: z.number().int().min(16).default(256).describe('Sandbox stack size, in KiB'),
+    max_json_depth: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_JSON_DEPTH_CEILING)
+      .default(DEFAULT_MAX_JSON_DEPTH)
+      .describe(
+        'Deepest nesting of arrays and objects in a task input (refused before it is stored or run) or output (the run fails)',
+      ),
+    max_input_bytes: byteSize()
+      .default('10MB')
+      .describe('Largest task input, as JSON; larger inputs are refused before they are stored or run'),
+    max_output_bytes: byteSize()
+      .default('16MB')
+      .describe('Largest task output, as JSON; a run returning more fails with OutputLimitError'),
+    max_result_bytes: byteSize()
+      .default('64MB')
+      .describe(
+        "Most an execution's stored record may hold (output, error, logs, recorded HTTP traffic, progress); recorded HTTP bodies are cut with a marker to fit, and a result that still does not fit fails with ResultTooLargeError",
+      ),
   })
   .strict()
   .superRefine((e, ctx) => {

@@ -26,7 +26,15 @@ export function retryDelayMs(attempt: number, policy: RetryPolicy, random: () =>
 }
 
 /** Error types a retry cannot fix: bad input or data stays bad. */
-export const NON_RETRYABLE_ERRORS: ReadonlySet<string> = new Set(['ValidationError', 'DataError']);
+export const NON_RETRYABLE_ERRORS: ReadonlySet<string> = new Set([
+  'ValidationError',
+  'DataError',
+  // The task would return the same too-deep or too-large value again (tasks/value-limits.ts,
+  // queue/fit-result.ts).
+  'OutputLimitError',
+  'ResultTooLargeError',
+  'ResultStoreError',
+]);
 
 /** 4xx statuses that can pass on their own: a request timeout and rate limiting. */
 const TRANSIENT_CLIENT_STATUSES: ReadonlySet<number> = new Set([408, 429]);

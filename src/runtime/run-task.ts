@@ -12,6 +12,12 @@ import {
   type RedactionRules,
 } from '../redaction/index.ts';
 import { runSandbox } from './sandbox.ts';
+import {
+  DEFAULT_VALUE_LIMITS,
+  OUTPUT_LIMIT_ERROR,
+  outputLimitProblem,
+  type ValueLimits,
+} from '../tasks/value-limits.ts';
 import type { ExecutionContextInfo, LogEntry, ProgressEvent, SandboxLimits, TaskErrorInfo } from './types.ts';
 
 export interface RuntimeLimits {
@@ -24,6 +30,8 @@ export interface RuntimeLimits {
   validateSchemas: boolean;
   /** Header and query names redacted in the run's record on top of the built-in ones. */
   redaction?: RedactionRules;
+  /** Depth and size of outputs (execution.max_json_depth, max_output_bytes); default DEFAULT_VALUE_LIMITS. */
+  values?: ValueLimits;
 }
 
 export const DEFAULT_RUNTIME_LIMITS: RuntimeLimits = {
@@ -144,6 +152,11 @@ export async function runTask(pkg: TaskPackage, opts: RunTaskOptions): Promise<T
   };
   const durationMs = performance.now() - started;
   if (!result.ok) return { status: 'FAILED', ...base, error: record.error, durationMs };
+  // Checked on the text, before anything parses, clones or stores a value too deep or too large.
+  const tooMuch = outputLimitProblem(result.outputJson ?? 'null', limits.values ?? DEFAULT_VALUE_LIMITS);
+  if (tooMuch !== undefined) {
+    return { status: 'FAILED', ...base, error: { type: OUTPUT_LIMIT_ERROR, message: tooMuch }, durationMs };
+  }
   const output: unknown = JSON.parse(result.outputJson ?? 'null');
   if (limits.validateSchemas && pkg.outputSchema !== undefined) {
     const violations = compileSchema(pkg.outputSchema, 'output.schema.json').validate(output);

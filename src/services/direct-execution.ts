@@ -19,13 +19,16 @@ import {
   updateExecutionProgress,
   type ExecutionError,
   type ExecutionRecord,
+  type FinishExecutionInput,
 } from '../store/repos/executions.ts';
+import { fitResult, RESULT_STORE_ERROR, unstorable } from '../queue/fit-result.ts';
 import { compileSchema } from '../tasks/schema.ts';
 import { splitSecretInput } from './secret-input.ts';
 import type { ProgressEvent } from '../runtime/types.ts';
 import { cancelledByHost } from '../runtime/errors.ts';
 import { ExecutorPool } from '../workers/pool.ts';
 import { QueueFullError, ValidationError } from './errors.ts';
+import { checkInputLimits, maxResultBytes } from './limits.ts';
 import { publishExecutionEvent } from './execution-events.ts';
 import { httpOptionsFromConfig, runtimeLimitsFromConfig } from './runtime-settings.ts';
 import { filesOfVersion, resolveTaskPackage } from './task-packages.ts';
@@ -182,6 +185,8 @@ async function resolveCached(app: Ratchet, ref: string | number, version?: strin
 export async function executeNow(app: Ratchet, req: ExecuteNowRequest): Promise<ExecutionRecord> {
   const cap = app.config.execution.max_execution_duration * 1000;
   const requested = checkTimeout(app, req.timeoutMs);
+  // Before anything else touches it: a value nested thousands deep must never reach a thread.
+  checkInputLimits(app.config, req.input);
   const { db } = app.store;
   const { task, version, pkg } = await resolveCached(app, req.task, req.version);
   if (!task.enabled) throw new ConflictError(`task "${task.name}" is disabled; enable it before running it`);
@@ -265,22 +270,39 @@ export async function executeNow(app: Ratchet, req: ExecuteNowRequest): Promise<
   }
   // Only the host's own cancel counts: a task throwing { type: "CancelledError" } is a failure.
   const cancelled = result.status === 'FAILED' && cancelledByHost(result.error);
-  const outcome = {
-    status: result.status === 'COMPLETED' ? 'COMPLETED' : cancelled ? 'CANCELLED' : 'FAILED',
-    output: result.output,
-    error: (result.error as ExecutionError | undefined) ?? null,
-    logs: result.logs,
-    http: result.http,
-    progress: result.progress.at(-1) ?? null,
-  } as const;
-  let finished: ExecutionRecord;
+  const outcome = fitResult<FinishExecutionInput>(
+    {
+      status: result.status === 'COMPLETED' ? 'COMPLETED' : cancelled ? 'CANCELLED' : 'FAILED',
+      output: result.output,
+      error: (result.error as ExecutionError | undefined) ?? null,
+      logs: result.logs,
+      http: result.http,
+      progress: result.progress.at(-1) ?? null,
+    },
+    maxResultBytes(app.config),
+  );
   if (inserting) {
     await inserting;
     ex.runKeys.delete(execution!.id);
     await progressWrite;
-    finished = await finishExecution(db, execution!.id, outcome);
-  } else {
-    finished = await insertFinishedExecution(db, { ...base, ...outcome, finishedAt: Date.now() });
+  }
+  const store = (o: FinishExecutionInput): Promise<ExecutionRecord> =>
+    execution
+      ? finishExecution(db, execution.id, o)
+      : insertFinishedExecution(db, { ...base, ...o, finishedAt: Date.now() });
+  let finished: ExecutionRecord;
+  try {
+    finished = await store(outcome);
+  } catch (err) {
+    // A record the database refuses must not leave the execution RUNNING for ever: store the
+    // verdict without it (when that fails too, the database itself is the problem: report it).
+    finished = await store(
+      unstorable(
+        outcome,
+        `the database refused the execution's record (${(err as Error).message.slice(0, 500)})`,
+        RESULT_STORE_ERROR,
+      ),
+    );
   }
   publishExecutionEvent(app, {
     type: 'status',

@@ -23,6 +23,7 @@ import { enqueueTarget } from './enqueue-lookup.ts';
 import { JOBS_CHANNEL } from '../queue/notifier.ts';
 import { QueueFullError, ValidationError, type Violation } from './errors.ts';
 import { splitSecretInput } from './secret-input.ts';
+import { checkInputLimits } from './limits.ts';
 
 export type PriorityInput = keyof typeof JOB_PRIORITY | number;
 
@@ -102,6 +103,8 @@ export async function enqueueJob(
   const priority = req.priority === undefined ? JOB_PRIORITY.NORMAL : parsePriority(req.priority);
   if (Array.isArray(req.outputDestinations)) problems.push(...destinationViolations(req.outputDestinations));
   if (problems.length > 0) throw new ValidationError('invalid job request', problems);
+  // Before anything else touches it: a value nested thousands deep must never be stored.
+  checkInputLimits(app.config, req.input, 'job input');
   const { db } = app.store;
   const { version, pkg, validator } = await enqueueTarget(app, req.task, req.version);
   const input = req.input === undefined ? {} : req.input;

@@ -5,6 +5,7 @@ import type { RatchetConfig } from '../config/schema.ts';
 import type { HttpClientOptions } from '../http/client.ts';
 import type { RuntimeLimits } from '../runtime/run-task.ts';
 import { ownPorts } from '../http/own-ports.ts';
+import type { ValueLimits } from '../tasks/value-limits.ts';
 
 export function runtimeLimitsFromConfig(config: RatchetConfig): RuntimeLimits {
   const e = config.execution;
@@ -15,6 +16,17 @@ export function runtimeLimitsFromConfig(config: RatchetConfig): RuntimeLimits {
     stackBytes: e.stack_size_kb * 1024,
     validateSchemas: e.validate_schemas,
     redaction: { headers: config.http.redact_headers, queryParams: config.http.redact_query_params },
+    values: valueLimitsFromConfig(config),
+  };
+}
+
+/** execution.max_json_depth, max_input_bytes and max_output_bytes (tasks/value-limits.ts). */
+export function valueLimitsFromConfig(config: RatchetConfig): ValueLimits {
+  const e = config.execution;
+  return {
+    maxDepth: e.max_json_depth,
+    maxInputBytes: parseByteSize(e.max_input_bytes),
+    maxOutputBytes: parseByteSize(e.max_output_bytes),
   };
 }
 

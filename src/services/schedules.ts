@@ -18,6 +18,7 @@ import { ValidationError } from './errors.ts';
 import { splitSecretInput, type SplitInput } from './secret-input.ts';
 import type { Violation } from './errors.ts';
 import { enqueueJob } from './jobs.ts';
+import { checkInputLimits } from './limits.ts';
 import { resolveTaskPackage } from './task-packages.ts';
 
 export type { ScheduleRecord } from '../store/repos/schedules.ts';
@@ -88,6 +89,7 @@ async function checkInput(
   task: string | number,
   input: unknown,
 ): Promise<{ taskId: number; split: SplitInput }> {
+  checkInputLimits(app.config, input, 'schedule input');
   const { task: t, pkg } = await resolveTaskPackage(app.store.db, task);
   if (app.config.execution.validate_schemas && pkg.inputSchema !== undefined) {
     const violations = compileSchema(pkg.inputSchema, 'input.schema.json').validate(input ?? {});

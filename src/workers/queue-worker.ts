@@ -19,6 +19,9 @@ import { DirectReservations, directDispatcher, setDirectDispatcher } from '../qu
 import { VersionFiles } from './version-files.ts';
 import { CANCEL_CHECK_MS, PROGRESS_WRITE_MS, Upkeep, type Active } from './upkeep.ts';
 
+/** How long past the grace period a stopping worker keeps trying to store its last results. */
+const STORE_ON_STOP_MS = 1000;
+
 export interface QueueWorkerOptions {
   store: Store;
   notifier: Notifier;
@@ -34,6 +37,8 @@ export interface QueueWorkerOptions {
   policy: RetryPolicy;
   clock?: QueueClock;
   log?: (message: string) => void;
+  /** execution.max_result_bytes (queue/fit-result.ts); no cap when absent. */
+  maxResultBytes?: number;
 }
 
 export class QueueWorker {
@@ -79,6 +84,7 @@ export class QueueWorker {
       onWritten: (written) => this.written(written),
       flushNow: () => this.running === 0,
       claimAlong: o.store.dialect === 'sqlite' ? (trx) => this.claimAlong(trx) : undefined,
+      maxResultBytes: o.maxResultBytes,
     });
     this.dispatcher = new DirectReservations({
       workerId: o.workerId,
@@ -327,10 +333,19 @@ export class QueueWorker {
       const handBackDeadline = Date.now() + 2000;
       while (this.running > 0 && Date.now() < handBackDeadline) await sleep(10);
     }
+    // Results that cannot be stored by then (the database is down) are given up: their leases
+    // expire and the jobs run again elsewhere. Waiting longer kept the process alive for ever.
+    const writeDeadline = Math.max(deadline, Date.now()) + STORE_ON_STOP_MS;
     while (this.writer.pending > 0 || this.starting > 0) {
       await this.writer.flush();
       if (this.writer.pending > 0) await sleep(50);
-      if (Date.now() > deadline + 10_000) break;
+      if (Date.now() > writeDeadline) break;
+    }
+    const dropped = this.writer.close();
+    if (dropped > 0) {
+      this.o.log?.(
+        `${dropped} job result(s) could not be stored before shutdown; those jobs run again once their leases expire`,
+      );
     }
     for (const t of this.timers) clearInterval(t);
     this.timers.length = 0;

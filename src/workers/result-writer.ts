@@ -4,9 +4,11 @@
 // SQLite: the queue worker may claim its next jobs in the same transaction (claimAlong), so one
 // commit carries both.
 import type { Store } from '../store/database.ts';
+import { sql } from 'kysely';
 import { inTransaction, type Db } from '../store/codec.ts';
 import type { AttemptResult, FinishedAttempt } from '../queue/attempt.ts';
 import { completeJobs } from '../queue/complete-jobs.ts';
+import { fitResult, RESULT_STORE_ERROR, unstorable } from '../queue/fit-result.ts';
 import { failJob } from '../queue/fail-job.ts';
 import { cancelRunningJob, handBackJob } from '../queue/stop-job.ts';
 import type { QueueClock, RetryPolicy } from '../queue/clock.ts';
@@ -38,6 +40,8 @@ export interface ResultWriterOptions {
    * once the transaction ended, with whether it committed.
    */
   claimAlong?: (trx: Db) => Promise<((committed: boolean) => void) | undefined>;
+  /** execution.max_result_bytes: each result is fitted to it when pushed (queue/fit-result.ts). */
+  maxResultBytes?: number;
 }
 
 export class ResultWriter {
@@ -47,6 +51,7 @@ export class ResultWriter {
   private timer?: NodeJS.Timeout;
   private writing?: Promise<void>;
   private failures = 0;
+  private closed = false;
 
   constructor(store: Store, opts: ResultWriterOptions) {
     this.store = store;
@@ -63,6 +68,14 @@ export class ResultWriter {
   }
 
   push(p: PendingResult): void {
+    if (this.closed) {
+      this.opts.log?.(`result of job ${p.result.jobId} arrived after shutdown; its lease will expire`);
+      return;
+    }
+    // Fitted before it is buffered: the buffer never holds a record the database cannot take.
+    if (this.opts.maxResultBytes !== undefined) {
+      p.result = fitResult(p.result, this.opts.maxResultBytes);
+    }
     this.buffer.push(p);
     if (this.buffer.length >= (this.opts.maxBatch ?? 64) || this.opts.flushNow?.()) void this.flush();
     else if (!this.timer) {
@@ -70,8 +83,22 @@ export class ResultWriter {
     }
   }
 
+  /**
+   * Shutdown: no more writes or retries (the store is about to close). Results still buffered are
+   * dropped; their jobs keep PROCESSING until their leases expire and then run again.
+   */
+  close(): number {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const dropped = this.buffer.length;
+    this.buffer = [];
+    return dropped;
+  }
+
   /** Writes everything buffered; resolves once it is committed (or failed and re-buffered). */
   async flush(): Promise<void> {
+    if (this.closed) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     while (this.writing) await this.writing;
@@ -88,6 +115,7 @@ export class ResultWriter {
   private async writeBatch(
     batch: PendingResult[],
     settle: ((committed: boolean) => void)[],
+    claimAlong = true,
   ): Promise<Written[]> {
     const completes = batch.filter((p) => !p.handBack && p.result.status === 'COMPLETED');
     const results = completes.map((p) => p.result);
@@ -113,7 +141,7 @@ export class ResultWriter {
               });
         finishedOf.set(p, finished);
       }
-      const claimed = await this.opts.claimAlong?.(trx);
+      const claimed = claimAlong ? await this.opts.claimAlong?.(trx) : undefined;
       if (claimed) settle.push(claimed);
       return batch.map((p) => ({ pending: p, finished: finishedOf.get(p) }));
     });
@@ -127,17 +155,82 @@ export class ResultWriter {
       this.failures = 0;
     } catch (err) {
       for (const fn of settle) fn(false);
-      // The database is unreachable or busy: keep the results and try again with backoff. The
-      // leases keep being renewed meanwhile, so no other worker re-runs these jobs.
-      this.failures++;
-      this.opts.log?.(`cannot store ${batch.length} job result(s): ${(err as Error).message}; retrying`);
-      this.buffer.unshift(...batch);
-      if (!this.timer) {
-        this.timer = setTimeout(() => void this.flush(), Math.min(5000, 50 * 2 ** this.failures));
-      }
+      this.opts.log?.(`cannot store ${batch.length} job result(s) together: ${(err as Error).message}`);
+      const { written: alone, left } = await this.writeEach(batch);
+      if (alone.length > 0) this.opts.onWritten(alone);
+      if (left.length > 0) this.retryLater(left);
       return;
     }
     this.opts.onWritten(written);
     for (const fn of settle) fn(true);
   }
+
+  /**
+   * After a batch failed: each result on its own, so one bad record cannot hold back the others. A
+   * result the database refuses while it answers other queries is poison: it is replaced by a small
+   * failure (ResultStoreError) and never written again. When the database itself fails, the rest
+   * waits for a retry.
+   */
+  private async writeEach(batch: PendingResult[]): Promise<{ written: Written[]; left: PendingResult[] }> {
+    const written: Written[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i]!;
+      try {
+        written.push(...(await this.writeBatch([p], [], false)));
+        continue;
+      } catch (err) {
+        if (isTransient(err) || !(await this.databaseAnswers())) {
+          return { written, left: batch.slice(i) };
+        }
+        const why = (err as Error).message.slice(0, 500);
+        this.opts.log?.(`the database refused the result of job ${p.result.jobId}: ${why}; failing that job`);
+        p.result = unstorable(
+          p.result,
+          `the database refused the execution's record (${why})`,
+          RESULT_STORE_ERROR,
+        );
+      }
+      try {
+        written.push(...(await this.writeBatch([p], [], false)));
+      } catch {
+        return { written, left: batch.slice(i) };
+      }
+    }
+    this.failures = 0;
+    return { written, left: [] };
+  }
+
+  private async databaseAnswers(): Promise<boolean> {
+    try {
+      await sql`select 1`.execute(this.store.db);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * The database is unreachable or busy: keep the results and try again with backoff. The leases
+   * keep being renewed meanwhile, so no other worker re-runs these jobs.
+   */
+  private retryLater(left: PendingResult[]): void {
+    this.failures++;
+    this.opts.log?.(`cannot store ${left.length} job result(s) now; retrying`);
+    this.buffer.unshift(...left);
+    if (!this.timer && !this.closed) {
+      this.timer = setTimeout(() => void this.flush(), Math.min(5000, 50 * 2 ** this.failures));
+    }
+  }
+}
+
+/** Errors that say the database is busy or gone rather than that it refused this record. */
+function isTransient(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  const code = typeof e.code === 'string' ? e.code : '';
+  // PostgreSQL SQLSTATE classes: 08 connection, 40 rollback (serialisation, deadlock), 53 resources,
+  // 57 operator intervention (shutdown, cancel), 58 system error; Node's socket errors.
+  if (/^(08|40|53|57|58)[0-9A-Z]{3}$/.test(code)) return true;
+  if (/^E[A-Z]+$/.test(code) && code !== 'ERR_SQLITE_ERROR') return true;
+  const message = typeof e.message === 'string' ? e.message : '';
+  return /database is locked|database is busy|destroyed|connection|terminat|timeout/i.test(message);
 }

@@ -5,6 +5,7 @@ import { hostname, availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { RatchetConfig } from '../config/schema.ts';
+import { parseByteSize } from '../config/bytes.ts';
 import type { Store } from '../store/database.ts';
 import type { Notifier } from '../queue/notifier.ts';
 import { heartbeatWorker, markStaleWorkersOffline, registerWorker } from '../store/repos/workers.ts';
@@ -93,6 +94,7 @@ export async function startWorkerNode(app: WorkerApp, opts: WorkerNodeOptions = 
     policy: { baseDelayMs: q.default_retry_delay * 1000, maxDelayMs: q.max_retry_delay * 1000 },
     clock: opts.clock,
     log,
+    maxResultBytes: parseByteSize(app.config.execution.max_result_bytes),
   });
 
   const beat = async (status?: 'ONLINE' | 'DRAINING' | 'OFFLINE'): Promise<void> => {

@@ -8,6 +8,8 @@ import { createMcpHandler, type AuthInfo, type McpHttpHandler } from '@modelcont
 import { toWebRequest } from '@modelcontextprotocol/node';
 import type { Ratchet } from '../../app.ts';
 import type { Principal } from '../../server/auth.ts';
+import { valueLimits } from '../../services/limits.ts';
+import { depthOf, LIMIT_KEYS } from '../../tasks/value-limits.ts';
 import { createMcpServer } from './server.ts';
 import { drainMcpTaskRuns } from './task-runner.ts';
 import type { ToolPrincipal } from './tool.ts';
@@ -30,7 +32,44 @@ export function createRatchetMcpHandler(app: Ratchet, log?: (m: string) => void)
   });
 }
 
-async function serve(handler: McpHttpHandler, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+/**
+ * Levels a JSON-RPC message adds above a tool's arguments (message, params, arguments, a list and
+ * its item): a task input within execution.max_json_depth always gets through to the tool, whose own
+ * check answers with a tool error.
+ */
+const ENVELOPE_DEPTH = 16;
+
+/**
+ * The SDK serialises the parsed body again (JSON.stringify, which overflows the stack a few
+ * thousand levels down), so a message nested deeper than any valid call could be is answered here
+ * with a JSON-RPC error naming the limit.
+ */
+function refuseTooDeep(request: FastifyRequest, reply: FastifyReply, maxDepth: number): boolean {
+  const limit = maxDepth + ENVELOPE_DEPTH;
+  if (depthOf(request.body, limit) <= limit) return false;
+  const body = request.body as { id?: unknown } | null;
+  const id = body && typeof body === 'object' && !Array.isArray(body) ? (body.id ?? null) : null;
+  void reply
+    .code(200)
+    .type('application/json')
+    .send({
+      jsonrpc: '2.0',
+      id: typeof id === 'string' || typeof id === 'number' ? id : null,
+      error: {
+        code: -32602,
+        message: `the request nests arrays/objects more than ${limit} levels deep; a task input may nest at most ${maxDepth} levels (${LIMIT_KEYS.depth})`,
+      },
+    });
+  return true;
+}
+
+async function serve(
+  handler: McpHttpHandler,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  maxDepth: number,
+): Promise<void> {
+  if (refuseTooDeep(request, reply, maxDepth)) return;
   const principal = toolPrincipal(request.principal);
   // A client that disconnects cancels its request (and a running task run with it).
   const abort = new AbortController();
@@ -62,7 +101,7 @@ export interface McpEndpoint {
 export function createMcpEndpoint(app: Ratchet, log?: (m: string) => void): McpEndpoint {
   const handler = createRatchetMcpHandler(app, log);
   return {
-    serve: (request, reply) => serve(handler, request, reply),
+    serve: (request, reply) => serve(handler, request, reply, valueLimits(app.config).maxDepth),
     async close() {
       await drainMcpTaskRuns(5000);
       await handler.close();

@@ -9,6 +9,11 @@ export const ERROR_CAUSES: Record<string, string> = {
   ValidationError:
     "The input did not match the task's input schema (or the task threw ValidationError itself).",
   OutputValidationError: 'The task returned a value that does not match its output schema.',
+  OutputLimitError:
+    'The task returned a value nested deeper or larger than the server accepts (execution.max_json_depth, execution.max_output_bytes).',
+  ResultTooLargeError:
+    "The execution's record (output, logs, recorded HTTP traffic) could not be stored within execution.max_result_bytes.",
+  ResultStoreError: "The database refused the execution's record; only this execution failed.",
   DataError: 'The task rejected its input or data it received (the task threw DataError).',
   HttpError: 'An HTTP call got an error status and the task threw HttpError for it.',
   NetworkError: 'An HTTP call got no response: DNS failure, connection refused or reset, TLS failure.',
