@@ -4,6 +4,7 @@
 import type { HttpExchange, HttpRequestSpec, HttpResponseSpec } from '../http/types.ts';
 import { REDACTED, isSensitiveHeader, isSensitiveParam, type RedactionRules } from './rules.ts';
 import { Scrubber } from './scrub.ts';
+import { redactBody, redactPairs } from './body.ts';
 
 function decode(text: string): string {
   try {
@@ -101,20 +102,13 @@ export function redactUrl(url: string, rules: RedactionRules, scrubber: Scrubber
   if (q < 0) return text;
   const hash = text.indexOf('#', q);
   const end = hash < 0 ? text.length : hash;
-  const parts = text
-    .slice(q + 1, end)
-    .split('&')
-    .map((part) => {
-      const eq = part.indexOf('=');
-      if (eq < 0) return part;
-      const value = part.slice(eq + 1);
-      if (value === '' || value === REDACTED || !isSensitiveParam(decode(part.slice(0, eq)), rules))
-        return part;
-      scrubber.add(decode(value));
-      scrubber.add(value);
-      return `${part.slice(0, eq)}=${REDACTED}`;
-    });
-  return `${text.slice(0, q + 1)}${parts.join('&')}${text.slice(end)}`;
+  const query = redactPairs(text.slice(q + 1, end), (name) => isSensitiveParam(name, rules), scrubber);
+  return `${text.slice(0, q + 1)}${query}${text.slice(end)}`;
+}
+
+function contentTypeOf(headers: Record<string, string>): string | undefined {
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === 'content-type') return v;
+  return undefined;
 }
 
 function structural(x: HttpExchange, rules: RedactionRules, scrubber: Scrubber): HttpExchange {
@@ -123,6 +117,9 @@ function structural(x: HttpExchange, rules: RedactionRules, scrubber: Scrubber):
     url: redactUrl(x.request.url, rules, scrubber),
     headers: redactHeaders(x.request.headers, rules, scrubber),
   };
+  if (typeof x.request.body === 'string' && x.request.bodyEncoding !== 'base64') {
+    request.body = redactBody(x.request.body, contentTypeOf(x.request.headers), rules, scrubber);
+  }
   const out: HttpExchange = { ...x, request };
   if (x.response) {
     out.response = {
@@ -130,6 +127,9 @@ function structural(x: HttpExchange, rules: RedactionRules, scrubber: Scrubber):
       url: redactUrl(x.response.url, rules, scrubber),
       headers: redactHeaders(x.response.headers, rules, scrubber),
     };
+    if (x.response.bodyEncoding !== 'base64') {
+      out.response.body = redactBody(x.response.body, x.response.mimeType, rules, scrubber);
+    }
   }
   return out;
 }

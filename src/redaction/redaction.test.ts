@@ -7,6 +7,7 @@ import {
   Scrubber,
   WRITE_ONLY_MASK,
   maskWriteOnly,
+  redactBody,
   redactExchanges,
   redactHeaders,
   redactRunRecord,
@@ -237,6 +238,48 @@ void describe('redactExchanges and redactRunRecord', () => {
     s.add('k');
     s.add('abc');
     assert.equal(s.scrub('a key abc'), 'a key abc');
+  });
+});
+
+void describe('redactBody', () => {
+  void it('redacts secret fields of JSON and form bodies (an OAuth token request and its answer)', () => {
+    const s = new Scrubber();
+    const form = redactBody(
+      'grant_type=refresh_token&refresh_token=rt-111111&client_id=app&client_secret=cs-222222',
+      'application/x-www-form-urlencoded',
+      RULES,
+      s,
+    );
+    assert.equal(
+      form,
+      `grant_type=refresh_token&refresh_token=${REDACTED}&client_id=app&client_secret=${REDACTED}`,
+    );
+    const json = redactBody(
+      '{"access_token":"at-333333","token_type":"bearer","user":{"name":"ann","password":"pw-444444"},"key":"item-1"}',
+      'application/json',
+      RULES,
+      s,
+    );
+    assert.deepEqual(JSON.parse(json), {
+      access_token: REDACTED,
+      token_type: 'bearer',
+      user: { name: 'ann', password: REDACTED },
+      key: 'item-1',
+    });
+    assert.equal(
+      s.scrub('rt-111111 cs-222222 at-333333 pw-444444'),
+      `${REDACTED} ${REDACTED} ${REDACTED} ${REDACTED}`,
+    );
+  });
+
+  void it('keeps bodies with nothing to redact, and ones that do not parse, byte for byte', () => {
+    const s = new Scrubber();
+    assert.equal(
+      redactBody('{ "a": 1,\n "b": [2] }', 'application/json', RULES, s),
+      '{ "a": 1,\n "b": [2] }',
+    );
+    assert.equal(redactBody('{"password": "x', 'application/json', RULES, s), '{"password": "x');
+    assert.equal(redactBody('password=abc', 'text/plain', RULES, s), 'password=abc');
   });
 });
 

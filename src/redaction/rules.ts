@@ -74,6 +74,27 @@ export function isSensitiveHeader(name: string, rules: RedactionRules): boolean 
   return set.has(name.toLowerCase()) || suffixed(normalise(name));
 }
 
+/**
+ * Names that are too generic inside a body (`{"key": "user-42"}`, `{"auth": {...}}`) to be taken
+ * for secrets there: values under them often come back in answers and outputs, and replacing
+ * them would change what a replay returns. In a URL they stay sensitive.
+ */
+const GENERIC_IN_BODIES = new Set([
+  'key',
+  'auth',
+  'sig',
+  'appid',
+  'appkey',
+  'credential',
+  'credentials',
+  'sessionid',
+]);
+
+/** A JSON or form field of a request or response body that holds a secret (`client_secret`, `access_token`). */
+export function isSensitiveBodyField(name: string, rules: RedactionRules): boolean {
+  return !GENERIC_IN_BODIES.has(normalise(name)) && isSensitiveParam(name, rules);
+}
+
 export function isSensitiveParam(name: string, rules: RedactionRules): boolean {
   let set = paramSets.get(rules);
   if (!set) {
