@@ -85,7 +85,7 @@ export const debugTaskExecution = defineTool({
   name: 'ratchet_debug_task_execution',
   title: 'Run a task with full tracing',
   description:
-    'Runs a task now with full tracing and returns everything at once: the input as validated and used, the output or the error with a diagnosis (error class, failing schema paths, failed HTTP call, main.js lines around the failing line, suggested fixes), every console line, every HTTP call with headers and bodies, and a timeline. Use it while developing or fixing a task instead of execute + logs + trace + analyse separately. The run is real and recorded.',
+    'Runs a task now with full tracing and returns everything at once: the input as validated and used, the output or the error with a diagnosis (error class, failing schema paths, failed HTTP call, main.js lines around the failing line, suggested fixes), every console line, every HTTP call with headers and bodies (credentials redacted), and a timeline. Use it while developing or fixing a task instead of execute + logs + trace + analyse separately. The run is real and recorded.',
   input: z.object({
     task_id: taskRef,
     input: taskInput,
@@ -98,7 +98,9 @@ export const debugTaskExecution = defineTool({
       .describe('The recorded run; null when the input was refused before running'),
     validated_input: z
       .unknown()
-      .describe('The input after validation against the input schema, as the task received it'),
+      .describe(
+        'The input after validation against the input schema, as the task received it, with writeOnly fields shown as ********',
+      ),
     diagnosis: diagnosisView.nullable(),
     logs: z.array(logEntry),
     http_calls: z.array(httpCallView),
