@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { startServe, waitReady, type ServeProcess } from '../src/cli/test-helpers/serve-process.ts';
+import { runCli } from '../src/cli/test-helpers/cli-process.ts';
 
 const SAMPLE = new URL('../sample/tasks/', import.meta.url).pathname;
 /** JSON text nesting `depth` arrays (built as text: JSON.stringify itself overflows at this depth). */
@@ -64,6 +65,18 @@ void test('a depth-6,000 input is refused by REST, the job API and MCP; the serv
   const job = await post(`${api}/jobs`, `{"taskId":"data-filter","input":${DEEP_INPUT}}`);
   assert.equal(job.status, 422, JSON.stringify(job.json));
   assertNamesTheLimit(job.json.error!.details!.fields![0]!.message);
+
+  const schedule = await post(
+    `${api}/schedules`,
+    `{"taskId":"data-filter","cronExpression":"0 * * * *","input":${DEEP_INPUT}}`,
+  );
+  assert.equal(schedule.status, 422, JSON.stringify(schedule.json));
+  assertNamesTheLimit(schedule.json.error!.details!.fields![0]!.message);
+
+  // The CLI's enqueue refuses it as a usage error before it opens the database.
+  const cli = await runCli(['job', 'enqueue', 'data-filter', '--input-json', DEEP_INPUT], { cwd: dir });
+  assert.equal(cli.code, 2, cli.stderr);
+  assert.match(cli.stderr, /--input-json: the input nests arrays\/objects more than 256 levels deep/);
 
   // The official MCP client; the deep values are spliced into the request text it sends, since
   // serialising such a value is exactly what overflows.

@@ -57,21 +57,23 @@ async function lastExecution(base: string, jobId: unknown): Promise<Record<strin
   return api(base, `/executions/${list.data[0]!.id}`);
 }
 
-/** A trigger that refuses execution writes matching `when` (SQL over the new row). */
+/** A trigger that refuses execution writes (inserts and updates) matching `when` (SQL over the new row). */
 async function refuse(store: Store, name: string, when: string): Promise<void> {
   if (store.dialect === 'sqlite') {
-    await sql
-      .raw(
-        `create trigger ${name} before update on executions when ${when.replaceAll('new.', 'NEW.')} ` +
-          `begin select raise(abort, 'record refused by ${name}'); end`,
-      )
-      .execute(store.db);
+    for (const op of ['insert', 'update']) {
+      await sql
+        .raw(
+          `create trigger ${name}_${op} before ${op} on executions when ${when} ` +
+            `begin select raise(abort, 'record refused by ${name}'); end`,
+        )
+        .execute(store.db);
+    }
   } else {
     await sql
       .raw(
         `create function ${name}() returns trigger language plpgsql as $$ begin ` +
           `raise exception 'record refused by ${name}'; end $$; ` +
-          `create trigger ${name} before update on executions for each row when (${when}) execute function ${name}()`,
+          `create trigger ${name} before insert or update on executions for each row when (${when}) execute function ${name}()`,
       )
       .execute(store.db);
   }
@@ -94,6 +96,11 @@ async function scenario(dialect: Dialect): Promise<void> {
       `function main(input) { let n = 0; for (let i = 0; i < 12; i++) n += fetch(input.url + '?i=' + i).body.length; return { fetched: n }; }`,
     );
     task(dir, 'poison', `function main() { return { marker: 'poison' }; }`);
+    task(
+      dir,
+      'slow-poison',
+      `async function main() { await new Promise((r) => setTimeout(r, 200)); return { marker: 'poison' }; }`,
+    );
     cpSync(join(SAMPLE, 'addition'), join(dir, 'tasks', 'addition'), { recursive: true });
     writeFileSync(
       join(dir, 'ratchet.yaml'),
@@ -152,9 +159,22 @@ async function scenario(dialect: Dialect): Promise<void> {
     const exchanges = JSON.parse(row.rows[0]!.http) as unknown[];
     assert.equal(exchanges.length, 12);
 
+    // Direct execution: a short run (one INSERT) and a long one (a RUNNING row, then an UPDATE)
+    // whose records are refused answer with the failure and leave no execution RUNNING.
+    for (const name of ['poison', 'slow-poison']) {
+      const direct = await api(s.url, `/tasks/${name}/execute`, { input: {} });
+      assert.equal(direct.status, 'FAILED', JSON.stringify(direct));
+      assert.equal((direct.error as { type: string }).type, 'ResultStoreError');
+      const stored = await api(s.url, `/executions/${String(direct.executionId)}`);
+      assert.equal(stored.status, 'FAILED');
+    }
+    const running = await sql<{ n: number | string }>`
+      select count(*) as n from executions where status = 'RUNNING'`.execute(store.db);
+    assert.equal(Number(running.rows[0]!.n), 0);
+
     // Every execution write refused from now on: the job's result can never be stored, and SIGTERM
     // must still end the process (it used to retry for ever against the closing store).
-    await refuse(store, 'refuse_all', `new.status <> 'RUNNING'`);
+    await refuse(store, 'refuse_all', `new.status <> 'RUNNING' and new.job_id is not null`);
     const stuck = await api(s.url, '/jobs', { taskId: 'addition', input: { num1: 1, num2: 2 } });
     while (!/cannot store 1 job result\(s\) now; retrying/.test(s.output()))
       await new Promise((r) => setTimeout(r, 50));
