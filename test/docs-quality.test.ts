@@ -43,6 +43,17 @@ test('docs/quality.md: every file example is written and every command works as 
       assert.ok(printed.includes(l), `documented line not printed: ${JSON.stringify(l)}\n${printed}`);
     }
     assert.match(await readFile(join(dir, 'coverage', 'lcov.info'), 'utf8'), /^DA:4,0$/m);
+    // The fuzz section's printed lines, and the saved case.
+    const fuzzShown =
+      /finds the bug and shrinks it to the one input that triggers it:\n\n```\n([\s\S]*?)```/.exec(doc)![1]!;
+    const fuzzOut = outputs.find((o) => o.includes('distinct failure'))!;
+    for (const l of fuzzShown.split('\n').filter((x) => x.trim() !== '')) {
+      assert.ok(fuzzOut.includes(l), `documented line not printed: ${JSON.stringify(l)}\n${fuzzOut}`);
+    }
+    const saved = JSON.parse(await readFile(join(dir, 'sign', 'tests', 'fuzz-001.json'), 'utf8')) as {
+      input: unknown;
+    };
+    assert.deepEqual(saved.input, { value: 7 });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

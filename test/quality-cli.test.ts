@@ -1,7 +1,7 @@
 // The quality tools through the built CLI, as an author runs them on tasks with known answers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, runCli } from './helpers/cli.ts';
@@ -43,5 +43,58 @@ test('ratchet test --coverage shows the untested branch and writes lcov', async 
     assert.match(bad.stderr, /--coverage-report must be one of lcov, json \(got "html"\)/);
   } finally {
     await rm(cwd, { recursive: true, force: true });
+  }
+});
+
+test('ratchet fuzz finds the bug at num === 0, shrinks it, saves it as a failing case', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'ratchet-fuzz-cli-'));
+  try {
+    await cp(join(FIXTURES, 'zero-bug'), join(dir, 'zero-bug'), { recursive: true });
+    const r = await runCli(['fuzz', 'zero-bug', '--duration', '5s', '--seed', '1', '--save-failures'], {
+      cwd: dir,
+    });
+    assert.equal(r.code, 1, r.stderr + r.stdout);
+    assert.match(
+      r.stdout,
+      /1 distinct failure\(s\):\n {2}✗ TypeError \(main\.js:6\): cannot read property 'name' of undefined\n {4}smallest input: \{"num":0\}/,
+    );
+    assert.match(r.stdout, /seed 1\)/);
+    assert.deepEqual((await readdir(join(dir, 'zero-bug', 'tests'))).sort(), [
+      'fuzz-001.json',
+      'test-001.json',
+    ]);
+    // The saved case fails until the bug is fixed.
+    const t = await runCli(['test', 'zero-bug'], { cwd: dir });
+    assert.equal(t.code, 1);
+    assert.match(t.stdout, /the task failed: TypeError/);
+
+    const kinds = await runCli([
+      'fuzz',
+      join(FIXTURES, 'fuzz-kinds'),
+      '--duration',
+      '8s',
+      '--seed',
+      '2',
+      '--timeout',
+      '300',
+      '--parallel',
+      '1',
+      '--json',
+    ]);
+    assert.equal(kinds.code, 1, kinds.stderr);
+    const report = JSON.parse(kinds.stdout) as { failures: { kind: string; input: unknown }[] };
+    assert.deepEqual(
+      report.failures.map((f) => [f.kind, f.input]),
+      [
+        ['output', { n: -1 }],
+        ['timeout', { n: 3 }],
+      ],
+    );
+
+    const bad = await runCli(['fuzz', 'zero-bug', '--duration', 'soon'], { cwd: dir });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--duration "soon": expected a duration/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });

@@ -9,6 +9,7 @@ export const COMMAND_MODULES: Record<string, () => Promise<Register>> = {
   'run-once': async () => (await import('./run-once.ts')).registerRunOnce,
   validate: async () => (await import('./validate.ts')).registerValidate,
   test: async () => (await import('./test.ts')).registerTest,
+  fuzz: async () => (await import('./fuzz.ts')).registerFuzz,
   replay: async () => (await import('./replay.ts')).registerReplay,
   generate: async () => (await import('./generate.ts')).registerGenerate,
   serve: async () => (await import('./serve.ts')).registerServe,

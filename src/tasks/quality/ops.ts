@@ -4,16 +4,20 @@ import type { HttpClientOptions } from '../../http/client.ts';
 import type { RuntimeLimits } from '../../runtime/run-task.ts';
 import type { TaskPackage } from '../types.ts';
 import { runTestsWithCoverage, type CoverageRun } from './coverage.ts';
+import { fuzzTask, type FuzzReport } from './fuzz.ts';
 
 export interface QualityEnv {
   limits: RuntimeLimits;
   http: HttpClientOptions;
 }
 
-export type QualityJob = { kind: 'coverage'; offline?: boolean };
+export type QualityJob =
+  | { kind: 'coverage'; offline?: boolean }
+  | { kind: 'fuzz'; durationMs: number; seed: number; parallel: number; timeoutMs?: number };
 
 export interface QualityResults {
   coverage: CoverageRun;
+  fuzz: FuzzReport;
 }
 
 export async function runQualityJob<J extends QualityJob>(
@@ -24,6 +28,10 @@ export async function runQualityJob<J extends QualityJob>(
 ): Promise<QualityResults[J['kind']]> {
   switch (job.kind) {
     case 'coverage':
-      return runTestsWithCoverage([{ pkg, path: label }], { ...env, offline: job.offline });
+      return runTestsWithCoverage([{ pkg, path: label }], { ...env, offline: job.offline }) as Promise<
+        QualityResults[J['kind']]
+      >;
+    case 'fuzz':
+      return fuzzTask(pkg, { ...job, limits: env.limits }) as Promise<QualityResults[J['kind']]>;
   }
 }

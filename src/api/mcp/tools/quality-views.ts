@@ -65,3 +65,42 @@ function suggestion(type: string, arm: string, condition: string, line: number):
   if (type === 'default-arg') return `line ${line}: add a case that leaves \`${condition}\` undefined`;
   return `line ${line}: add a case where \`${condition}\` is evaluated (${arm} of ${type})`;
 }
+
+export const fuzzView = z.object({
+  task: z.string().describe('Task name'),
+  version: z.string().describe('Version fuzzed'),
+  seed: z.number().int().describe('Seed used; the same seed generates the same inputs'),
+  lanes: z.number().int().describe('Parallel lanes (threads)'),
+  runs: z.number().int().describe('Runs in all lanes'),
+  runs_per_second: z.number().describe('Runs per second'),
+  duration_ms: z.number().describe('Wall time'),
+  discarded: z.number().int().describe('Generated inputs the full input schema rejected (never run)'),
+  skipped_constraints: z
+    .array(z.string())
+    .describe(
+      'Schema constraints the generator does not produce itself ("$.path: keyword"); Ajv filters them',
+    ),
+  http: z.string().describe('How fetch was answered: the test cases\u2019 mocks, or refused'),
+  failures: z
+    .array(
+      z.object({
+        kind: z
+          .enum(['error', 'output', 'timeout'])
+          .describe('A thrown error, an output-schema violation, a timeout'),
+        type: z.string().describe('Error class, e.g. TypeError, OutputValidationError, TimeoutError'),
+        message: z.string().describe('Error message of the smallest failing input'),
+        line: z.number().int().nullable().describe('main.js line of the error, when known'),
+        input: z.unknown().describe('The smallest input found that fails this way'),
+        shrinks: z.number().int().describe('Shrink steps from the first failing input'),
+        test_case: z
+          .object({
+            file: z.string().describe('Suggested file name'),
+            content: z.string().describe('JSON text'),
+          })
+          .describe(
+            'The failure as a test case that passes once it is fixed (store it with ratchet_create_test_case)',
+          ),
+      }),
+    )
+    .describe('Each distinct failure (error type, line and message shape) once'),
+});

@@ -52,3 +52,25 @@ test('ratchet_analyze_test_coverage: the untested branch, described, with a sugg
     [],
   );
 });
+
+test('ratchet_fuzz_test_task: the planted bug, shrunk, with a ready test case', async () => {
+  await withMcpHttp(
+    async ({ app, connect }) => {
+      await store(app, 'zero-bug');
+      const client = await connect();
+      const res = await client.callTool({
+        name: 'ratchet_fuzz_test_task',
+        arguments: { task_id: 'zero-bug', duration_seconds: 5, seed: 3 },
+      });
+      const body = checked('ratchet_fuzz_test_task', res);
+      assert.equal(body.failures.length, 1);
+      const f = body.failures[0];
+      assert.deepEqual([f.kind, f.type, f.line, f.input], ['error', 'TypeError', 6, { num: 0 }]);
+      assert.deepEqual(JSON.parse(f.test_case.content).input, { num: 0 });
+      assert.equal(body.seed, 3);
+      assert.ok(body.runs > 0);
+    },
+    {},
+    [],
+  );
+});

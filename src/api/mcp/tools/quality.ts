@@ -5,7 +5,9 @@ import { defineTool } from '../tool.ts';
 import { runQualityOnStoredTask } from '../../../services/quality.ts';
 import { RUNS_TASKS, atVersion, taskRef } from './dev-common.ts';
 import { reportView, reportViewOf } from './test-report-view.ts';
-import { coverageView, coverageViewOf } from './quality-views.ts';
+import { coverageView, coverageViewOf, fuzzView } from './quality-views.ts';
+import { availableParallelism } from 'node:os';
+import { failureAsTestCase } from '../../../tasks/quality/fuzz.ts';
 
 const analyzeTestCoverage = defineTool({
   name: 'ratchet_analyze_test_coverage',
@@ -40,4 +42,76 @@ const analyzeTestCoverage = defineTool({
   },
 });
 
-export const qualityTools = [analyzeTestCoverage];
+const fuzzTestTask = defineTool({
+  name: 'ratchet_fuzz_test_task',
+  title: 'Fuzz a task',
+  description:
+    'Runs a task version (default latest) for duration_seconds on inputs generated from its input schema (fast-check; only schema-valid inputs run), in parallel sandboxes, and shrinks each failure to the smallest input that fails the same way. ' +
+    'A failure is a thrown error, an output the output schema rejects, or a timeout; fetch is answered by the mocks of the task\u2019s test cases or refused, never by the network. ' +
+    'Returns the runs, the schema constraints the generator skipped, and each distinct failure with its smallest input and a ready test case; nothing is saved.',
+  input: z.object({
+    task_id: taskRef,
+    version: atVersion,
+    duration_seconds: z
+      .number()
+      .min(0.1)
+      .max(300)
+      .default(10)
+      .describe('How long to fuzz (default 10, at most 300)'),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2147483647)
+      .optional()
+      .describe('Generator seed; the same seed gives the same inputs (default: random)'),
+    timeout_ms: z
+      .number()
+      .int()
+      .min(10)
+      .max(60000)
+      .optional()
+      .describe('Per-run timeout (default: the task timeout, at most 2000)'),
+  }),
+  output: fuzzView,
+  annotations: RUNS_TASKS,
+  access: 'run',
+  example: { task_id: 'addition', duration_seconds: 1, seed: 42 },
+  taskSupport: 'optional',
+  async handler(args, ctx) {
+    const seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);
+    const { task, version, result } = await runQualityOnStoredTask(ctx.app, args.task_id, args.version, {
+      kind: 'fuzz',
+      durationMs: args.duration_seconds * 1000,
+      seed,
+      parallel: Math.min(2, availableParallelism()),
+      ...(args.timeout_ms !== undefined ? { timeoutMs: args.timeout_ms } : {}),
+    });
+    return {
+      task,
+      version,
+      seed: result.seed,
+      lanes: result.lanes,
+      runs: result.runs,
+      runs_per_second: result.runsPerSecond,
+      duration_ms: Math.round(result.durationMs),
+      discarded: result.discarded,
+      skipped_constraints: result.skippedConstraints,
+      http: result.http,
+      failures: result.failures.map((f, i) => {
+        const tc = failureAsTestCase(f, i);
+        return {
+          kind: f.kind,
+          type: f.type,
+          message: f.message,
+          line: f.line ?? null,
+          input: f.input,
+          shrinks: f.shrinks,
+          test_case: { file: tc.file, content: tc.text },
+        };
+      }),
+    };
+  },
+});
+
+export const qualityTools = [analyzeTestCoverage, fuzzTestTask];
