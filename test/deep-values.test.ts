@@ -115,6 +115,21 @@ void test('a depth-6,000 input is refused by REST, the job API and MCP; the serv
     assertNamesTheLimit(r.content[0]!.text);
   }
 
+  const batch = (await client.callTool({
+    name: 'ratchet_batch_execute',
+    arguments: {
+      requests: [
+        {
+          id: 'deep',
+          task_id: 'data-filter',
+          input: { data: [], filter: { field: 'a', operator: 'equals', value: '@260@' } },
+        },
+      ],
+    },
+  })) as { structuredContent: { results: { status: string; error: { message: string } }[] } };
+  assert.equal(batch.structuredContent.results[0]!.status, 'REJECTED', JSON.stringify(batch));
+  assertNamesTheLimit(batch.structuredContent.results[0]!.error.message);
+
   // Nothing was stored, the process is alive, and the queue still works.
   const list = (await (await fetch(`${api}/jobs`)).json()) as { data: unknown[] };
   assert.deepEqual(list.data, []);
