@@ -20,6 +20,7 @@ type Stop = 'timeout' | 'cancelled' | null;
 export function runInModule(pooled: PooledModule, req: SandboxRequest, hooks: SandboxHooks): SandboxResult {
   const started = performance.now();
   const deadline = Date.now() + req.limits.timeoutMs;
+  hooks.onDeadline?.(deadline, req.limits.timeoutMs);
   const rec = new RunRecorder(hooks);
   let stop: Stop = null;
   const finish = (partial: {

@@ -43,7 +43,9 @@ export const DEFAULT_RUNTIME_LIMITS: RuntimeLimits = {
 };
 
 export interface RunTaskOptions {
-  input: unknown;
+  input?: unknown;
+  /** The input as JSON text instead (as it crosses threads); parsed only for schema validation. */
+  inputJson?: string;
   fetch: SyncFetch;
   limits?: RuntimeLimits;
   /** Overrides metadata.json `timeout` (e.g. `run-once --timeout`, a job's timeout). */
@@ -54,12 +56,18 @@ export interface RunTaskOptions {
   isCancelled?: () => boolean;
   /** See SandboxRequest.collectGlobal (instrumented code: coverage, breakpoints). */
   collectGlobal?: string;
+  /** See SandboxHooks.onDeadline. */
+  onDeadline?: (deadline: number, timeoutMs: number) => void;
+  /** See SandboxHooks.hardDeadline. */
+  hardDeadline?: boolean;
 }
 
 export interface TaskRunResult {
   status: 'COMPLETED' | 'FAILED';
   executionId: string;
   output?: unknown;
+  /** The output as the guest's JSON text (what crosses back from a thread instead of `output`). */
+  outputJson?: string;
   error?: TaskErrorInfo;
   logs: LogEntry[];
   progress: ProgressEvent[];
@@ -85,9 +93,12 @@ export async function runTask(pkg: TaskPackage, opts: RunTaskOptions): Promise<T
   const limits = opts.limits ?? DEFAULT_RUNTIME_LIMITS;
   const executionId = opts.context?.executionId ?? randomUUID();
   const started = performance.now();
+  // Input that crossed a thread as text is parsed only when its schema needs the value.
+  const input: unknown =
+    opts.inputJson !== undefined && pkg.inputSchema !== undefined ? JSON.parse(opts.inputJson) : opts.input;
   // The sandbox gets the real input; what leaves this function is redacted (src/redaction/).
   const rules = limits.redaction ?? DEFAULT_REDACTION_RULES;
-  const scrubber = runScrubber(pkg.inputSchema, opts.input);
+  const scrubber = runScrubber(pkg.inputSchema, input);
   const failed = (error: TaskErrorInfo): TaskRunResult => ({
     status: 'FAILED',
     executionId,
@@ -98,11 +109,11 @@ export async function runTask(pkg: TaskPackage, opts: RunTaskOptions): Promise<T
     durationMs: performance.now() - started,
   });
 
+  const inputJson = opts.inputJson ?? JSON.stringify(opts.input ?? null);
   if (limits.validateSchemas && pkg.inputSchema !== undefined) {
-    const violations = compileSchema(pkg.inputSchema, 'input.schema.json').validate(opts.input);
+    const violations = compileSchema(pkg.inputSchema, 'input.schema.json').validate(input);
     if (violations.length > 0) return failed(schemaError('ValidationError', 'input', violations));
   }
-  const inputJson = JSON.stringify(opts.input ?? null);
   const result = await runSandbox(
     {
       code: pkg.code,
@@ -128,6 +139,8 @@ export async function runTask(pkg: TaskPackage, opts: RunTaskOptions): Promise<T
             event.message === undefined ? event : { ...event, message: scrubber.scrub(event.message) },
           )),
       isCancelled: opts.isCancelled,
+      onDeadline: opts.onDeadline,
+      hardDeadline: opts.hardDeadline,
     },
   );
   const record = redactRunRecord(
@@ -152,12 +165,13 @@ export async function runTask(pkg: TaskPackage, opts: RunTaskOptions): Promise<T
   };
   const durationMs = performance.now() - started;
   if (!result.ok) return { status: 'FAILED', ...base, error: record.error, durationMs };
+  const outputJson = result.outputJson ?? 'null';
   // Checked on the text, before anything parses, clones or stores a value too deep or too large.
-  const tooMuch = outputLimitProblem(result.outputJson ?? 'null', limits.values ?? DEFAULT_VALUE_LIMITS);
+  const tooMuch = outputLimitProblem(outputJson, limits.values ?? DEFAULT_VALUE_LIMITS);
   if (tooMuch !== undefined) {
     return { status: 'FAILED', ...base, error: { type: OUTPUT_LIMIT_ERROR, message: tooMuch }, durationMs };
   }
-  const output: unknown = JSON.parse(result.outputJson ?? 'null');
+  const output: unknown = JSON.parse(outputJson);
   if (limits.validateSchemas && pkg.outputSchema !== undefined) {
     const violations = compileSchema(pkg.outputSchema, 'output.schema.json').validate(output);
     if (violations.length > 0) {
@@ -165,10 +179,11 @@ export async function runTask(pkg: TaskPackage, opts: RunTaskOptions): Promise<T
         status: 'FAILED',
         ...base,
         output,
+        outputJson,
         error: schemaError('OutputValidationError', 'output', violations),
         durationMs,
       };
     }
   }
-  return { status: 'COMPLETED', ...base, output, durationMs };
+  return { status: 'COMPLETED', ...base, output, outputJson, durationMs };
 }

@@ -2,12 +2,28 @@
 // run broke it). Everything about a single run lives in engine.ts.
 import { acquireModule, releaseModule } from './module-pool.ts';
 import { probeEntryInModule, runInModule } from './engine.ts';
+import { limitError } from './errors.ts';
 import type { SandboxHooks, SandboxRequest, SandboxResult, TaskErrorInfo } from './types.ts';
+import { withHardDeadline } from './watchdog.ts';
 
 export async function runSandbox(req: SandboxRequest, hooks: SandboxHooks): Promise<SandboxResult> {
   const pooled = await acquireModule(req.limits.memoryBytes);
+  const started = performance.now();
   try {
-    return runInModule(pooled, req, hooks);
+    if (!hooks.hardDeadline) return runInModule(pooled, req, hooks);
+    const result = withHardDeadline(() => runInModule(pooled, req, hooks), req.limits.timeoutMs);
+    if (result) return result;
+    // Terminated mid-run: the instance's state is whatever the guest left, so it is never reused.
+    pooled.broken = true;
+    const durationMs = performance.now() - started;
+    return {
+      ok: false,
+      error: limitError('timeout', req.limits),
+      logs: [],
+      progress: [],
+      http: [],
+      durationMs,
+    };
   } finally {
     releaseModule(pooled);
   }

@@ -63,6 +63,13 @@ export interface SandboxHooks {
   onProgress?: (event: ProgressEvent) => void;
   /** Polled by the interrupt handler and while waiting on host calls; true stops the run. */
   isCancelled?: () => boolean;
+  /** Told the run's deadline when the sandbox starts (a thread's DeadlineCell, watchdog.ts). */
+  onDeadline?: (deadline: number, timeoutMs: number) => void;
+  /**
+   * Run under this thread's own watchdog (watchdog.ts withHardDeadline): for one-off runs on a
+   * thread nobody else can terminate (`ratchet run-once`).
+   */
+  hardDeadline?: boolean;
 }
 
 export interface SandboxRequest {

@@ -5,7 +5,9 @@
 // cancellation is the CANCEL word the pool sets to the job id, polled by isCancelled.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createSyncFetcher } from '../http/sync-fetch.ts';
-import { resolveLimits, runTask } from '../runtime/run-task.ts';
+import { runTask, type TaskRunResult } from '../runtime/run-task.ts';
+import { DeadlineCell } from '../runtime/watchdog.ts';
+import { MAX_CROSSING_DEPTH, nestsDeeperThan, tooDeepOutput } from '../runtime/json-depth.ts';
 import { loadTaskFromFiles } from '../tasks/load.ts';
 import type { TaskPackage } from '../tasks/types.ts';
 import {
@@ -20,12 +22,12 @@ import {
 const data = workerData as ExecutorThreadData;
 const port = parentPort!;
 const control = new Int32Array(data.control);
+const cell = new DeadlineCell(data.deadline);
 let current = 0;
 const isCancelled = (): boolean => current !== 0 && Atomics.load(control, CONTROL.CANCEL) === current;
 const fetcher = createSyncFetcher(data.http, { isCancelled });
 const packages = new Map<number, TaskPackage>();
 const PACKAGE_CACHE = 200;
-const MAX_INT32 = 2 ** 31 - 1;
 /** Files per version as received; mirrors the pool's per-thread `seen` list (same LRU steps). */
 const files = new Map<number, { files: Record<string, string>; label: string }>();
 
@@ -74,22 +76,35 @@ function failure(m: RunMessage, err: unknown): FromThread {
   };
 }
 
+/** The result without its parsed output: the output crosses as JSON text (see RunMessage). */
+function resultMessage(seq: number, result: TaskRunResult): FromThread {
+  const { output: _parsed, ...rest } = result;
+  if (rest.outputJson !== undefined && nestsDeeperThan(rest.outputJson, MAX_CROSSING_DEPTH)) {
+    const { outputJson: _deep, ...failed } = rest;
+    return { type: 'result', seq, result: { ...failed, status: 'FAILED', error: tooDeepOutput() } };
+  }
+  return { type: 'result', seq, result: rest };
+}
+
 async function run(m: RunMessage, pkg: TaskPackage): Promise<void> {
   current = m.jobId;
   try {
     const result = await runTask(pkg, {
-      input: m.input,
+      inputJson: m.inputJson,
       fetch: fetcher.fetch,
       limits: data.limits,
       timeoutMs: m.timeoutMs,
       context: { executionId: m.executionUuid, ...m.context },
       onProgress: (event) => post({ type: 'progress', seq: m.seq, event }),
       isCancelled,
+      onDeadline: (deadline, timeoutMs) => cell.start(deadline, timeoutMs),
     });
-    post({ type: 'result', seq: m.seq, result });
+    cell.clear(); // before the result leaves, so the watchdog never ends a thread that is done
+    post(resultMessage(m.seq, result));
   } catch (err) {
     post(failure(m, err));
   } finally {
+    cell.clear();
     current = 0;
     Atomics.store(control, CONTROL.RUNNING_SEQ, 0);
   }
@@ -112,8 +127,6 @@ async function drain(): Promise<void> {
       let pkg: TaskPackage;
       try {
         pkg = packageFor(m);
-        const timeoutMs = resolveLimits(pkg, data.limits, m.timeoutMs).timeoutMs;
-        Atomics.store(control, CONTROL.RUNNING_TIMEOUT, Math.min(MAX_INT32, Math.ceil(timeoutMs)));
         Atomics.store(control, CONTROL.RUNNING_SEQ, m.seq);
       } catch (err) {
         post(failure(m, err));

@@ -7,14 +7,14 @@ import type { ProgressEvent } from '../runtime/types.ts';
 /**
  * One Int32Array over a SharedArrayBuffer per thread:
  * - CANCEL: the id of a job to interrupt; the thread stops its current run when it matches.
- * - RUNNING_SEQ / RUNNING_TIMEOUT: the run in progress (0 when idle) and its time limit in ms, so
- *   the supervisor knows what is running without a message per run.
+ * - RUNNING_SEQ: the run in progress (0 when idle), so the pool knows what is running without a
+ *   message per run (its deadline is in the thread's DeadlineCell, runtime/watchdog.ts).
  * - RING + i: one entry per local-queue position. The pool writes a run's seq there when it sends
  *   the run; the thread takes the run with compareExchange(seq → 0) before starting it, and the pool
  *   withdraws a run that has not started (cancel, hand-back, work stealing) with
  *   compareExchange(seq → -1). Exactly one side wins, so a withdrawn run never starts.
  */
-export const CONTROL = { CANCEL: 0, RUNNING_SEQ: 1, RUNNING_TIMEOUT: 2, RING: 3 } as const;
+export const CONTROL = { CANCEL: 0, RUNNING_SEQ: 1, RING: 2 } as const;
 
 /** Task versions whose files a thread keeps; the pool tracks the same list to know what to send. */
 export const VERSION_FILES_PER_THREAD = 1000;
@@ -24,6 +24,8 @@ export interface ExecutorThreadData {
   limits: RuntimeLimits;
   /** Int32 slots laid out as CONTROL describes. */
   control: SharedArrayBuffer;
+  /** The thread's DeadlineCell (runtime/watchdog.ts), read by the pool's watchdog. */
+  deadline: SharedArrayBuffer;
 }
 
 export interface RunMessage {
@@ -38,7 +40,11 @@ export interface RunMessage {
   versionId: number;
   files?: Record<string, string>;
   label: string;
-  input: unknown;
+  /**
+   * The input as JSON text. Values cross threads as text, never through structured clone: cloning a
+   * deeply nested value overflows the stack (thrown inside a microtask, that ended the process).
+   */
+  inputJson: string;
   timeoutMs?: number;
   /** jobId is null for synchronous runs that belong to no job (POST /tasks/{id}/execute). */
   context: { taskId: string; taskVersion: string; jobId: string | null };
@@ -47,7 +53,10 @@ export interface RunMessage {
 /** Runs are sent in batches: one message per thread per dispatch round, however many runs. */
 export type ToThread = { type: 'runs'; runs: RunMessage[] } | { type: 'ping'; id: number };
 
+/** A result as it crosses back: the output only as its JSON text (`outputJson`), see RunMessage. */
+export type ThreadResult = Omit<TaskRunResult, 'output'>;
+
 export type FromThread =
   | { type: 'progress'; seq: number; event: ProgressEvent }
-  | { type: 'result'; seq: number; result: TaskRunResult }
+  | { type: 'result'; seq: number; result: ThreadResult }
   | { type: 'pong'; id: number };

@@ -3,14 +3,23 @@
 // runs). run() queues a request; a dispatch round sends each thread one batch message. A run not
 // started yet can be withdrawn (cancel, hand-back) and is moved to an idle thread when another
 // thread's queue is stuck behind a long run (work stealing). The supervisor (supervisor.ts) restarts
-// threads that die and replaces threads that hang; their unstarted runs go to other threads.
+// threads that die; the watchdog (runtime/watchdog.ts) replaces a thread whose run outlives its
+// deadline or a cancel, so both always end; unstarted runs of a lost thread go to other threads.
+// Nothing thrown here may escape into a microtask or an event handler: that would end the process.
 // With idleThreadMs, threads start only when work needs them and exit after idling that long: an
 // idle server keeps no executor thread (each holds its own V8 heap and WebAssembly instances).
 import { Worker } from 'node:worker_threads';
 import type { HttpClientOptions } from '../http/client.ts';
 import type { RuntimeLimits, TaskRunResult } from '../runtime/run-task.ts';
-import type { ProgressEvent } from '../runtime/types.ts';
-import type { ExecutorThreadData, FromThread, RunMessage } from './messages.ts';
+import type { HostStop, ProgressEvent } from '../runtime/types.ts';
+import {
+  DeadlineCell,
+  onThreadLost,
+  SANDBOX_THREAD_LIMITS,
+  Watchdog,
+  type Watched,
+} from '../runtime/watchdog.ts';
+import type { ExecutorThreadData, FromThread, RunMessage, ThreadResult } from './messages.ts';
 import { Slot, notStarted, poolFailure, type PoolRun, type RunRequest } from './slot.ts';
 import { Supervisor, type SupervisorOptions } from './supervisor.ts';
 
@@ -20,14 +29,6 @@ const THREAD_URL = new URL(
   `./executor-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
   import.meta.url,
 );
-
-/**
- * An executor thread's JavaScript allocates little that lives (the sandbox's heap is WebAssembly
- * memory), but V8 grows each thread's young generation to its default maximum under load: with
- * four threads that was most of the ~250 MB RSS a loaded server gained. A small young generation
- * costs a few more (cheap) scavenges.
- */
-const THREAD_LIMITS = { maxYoungGenerationSizeMb: 8 };
 
 export interface PoolOptions extends SupervisorOptions {
   size: number;
@@ -47,6 +48,7 @@ export class ExecutorPool {
   readonly depth: number;
   private readonly opts: PoolOptions;
   private readonly supervisor: Supervisor;
+  readonly watchdog: Watchdog;
   /** Runs waiting for room in some thread's queue, in order. */
   private waiting: PoolRun[] = [];
   private dispatchQueued = false;
@@ -61,6 +63,7 @@ export class ExecutorPool {
     this.opts = opts;
     this.depth = Math.max(1, opts.depth ?? 1);
     this.supervisor = new Supervisor(this, opts);
+    this.watchdog = new Watchdog(() => this.live().map((slot) => this.watched(slot)));
     const idleMs = opts.idleThreadMs ?? 0;
     for (let i = 0; i < opts.size; i++) {
       this.dormant.push(idleMs > 0);
@@ -143,30 +146,52 @@ export class ExecutorPool {
 
   startThread(index: number): Slot {
     const control = Slot.controlBuffer(this.depth);
-    const data: ExecutorThreadData = { http: this.opts.http, limits: this.opts.limits, control };
-    const worker = new Worker(THREAD_URL, { workerData: data, resourceLimits: THREAD_LIMITS });
-    const slot = new Slot(index, worker, new Int32Array(control), this.depth);
+    const cell = new DeadlineCell();
+    const data: ExecutorThreadData = {
+      http: this.opts.http,
+      limits: this.opts.limits,
+      control,
+      deadline: cell.buffer,
+    };
+    const worker = new Worker(THREAD_URL, { workerData: data, resourceLimits: SANDBOX_THREAD_LIMITS });
+    const slot = new Slot(index, worker, new Int32Array(control), cell, this.depth);
     worker.on('message', (m: FromThread) => this.onMessage(slot, m));
-    worker.on('error', (err) => this.lost(slot, `executor thread ${index} crashed: ${err.message}`));
-    worker.on('exit', (code) => this.lost(slot, `executor thread ${index} exited with code ${code}`));
+    onThreadLost(worker, `executor thread ${index}`, (why, crashed) =>
+      crashed ? this.lost(slot, why) : this.replace(slot, 'InternalError', why),
+    );
     return slot;
   }
 
+  /** A thread as the watchdog sees it. */
+  private watched(slot: Slot): Watched {
+    return {
+      busy: () => slot.runs.size > 0,
+      cell: slot.cell,
+      cancelledAt: () => slot.running()?.cancelledAt,
+      stop: (verdict: HostStop, message: string) =>
+        this.replace(slot, verdict === 'cancelled' ? 'CancelledError' : 'TimeoutError', message),
+    };
+  }
+
   private onMessage(slot: Slot, m: FromThread): void {
-    if (m.type === 'pong') {
-      if (slot.ping?.id === m.id) slot.ping = undefined;
-      return;
+    try {
+      if (m.type === 'pong') {
+        if (slot.ping?.id === m.id) slot.ping = undefined;
+        return;
+      }
+      if (m.type === 'progress') {
+        slot.runs.get(m.seq)?.onProgress?.(m.event);
+        return;
+      }
+      const run = slot.release(m.seq);
+      if (!run) return;
+      run.resolve(withOutput(m.result));
+      if (slot.runs.size === 0 && this.waiting.length === 0) this.steal(slot);
+      if (this.waiting.length > 0) this.dispatch();
+      this.onFree();
+    } catch (err) {
+      this.opts.log?.(`executor pool: handling a message of thread ${slot.index} failed: ${String(err)}`);
     }
-    if (m.type === 'progress') {
-      slot.runs.get(m.seq)?.onProgress?.(m.event);
-      return;
-    }
-    const run = slot.release(m.seq);
-    if (!run) return;
-    run.resolve(m.result);
-    if (slot.runs.size === 0 && this.waiting.length === 0) this.steal(slot);
-    if (this.waiting.length > 0) this.dispatch();
-    this.onFree();
   }
 
   /** An idle thread takes the unstarted tail of the longest other queue. */
@@ -219,15 +244,27 @@ export class ExecutorPool {
     this.onFree();
   }
 
-  /** Queues a run; it starts on the first thread with room, in order. */
+  /** Queues a run; it starts on the first thread with room, in order. Never throws or rejects. */
   run(request: RunRequest, onProgress?: (e: ProgressEvent) => void): Promise<TaskRunResult> {
     if (this.closed) {
       return Promise.resolve(
         poolFailure('WorkerShutdown', 'the executor pool closed', request.executionUuid),
       );
     }
+    let inputJson: string;
+    try {
+      inputJson = JSON.stringify(request.input ?? null);
+    } catch (err) {
+      return Promise.resolve(
+        poolFailure(
+          'ValidationError',
+          `the input cannot be sent to the sandbox as JSON: ${(err as Error).message}`,
+          request.executionUuid,
+        ),
+      );
+    }
     return new Promise((resolve) => {
-      this.waiting.push({ request, resolve, onProgress });
+      this.waiting.push({ request, inputJson, resolve, onProgress });
       // Runs queued in the same tick (a claimed batch) go out together, one message per thread.
       if (!this.dispatchQueued) {
         this.dispatchQueued = true;
@@ -239,7 +276,16 @@ export class ExecutorPool {
     });
   }
 
+  /** Sends waiting runs to threads; a run that cannot be sent fails alone, nothing escapes. */
   private dispatch(): void {
+    try {
+      this.sendWaiting();
+    } catch (err) {
+      this.opts.log?.(`executor pool: dispatching failed: ${String(err)}`);
+    }
+  }
+
+  private sendWaiting(): void {
     const batches = new Map<Slot, RunMessage[]>();
     const live = this.live();
     while (this.waiting.length > 0) {
@@ -255,12 +301,44 @@ export class ExecutorPool {
         }
       }
       if (!best) break;
-      const message = best.prepare(this.waiting.shift()!);
+      const run = this.waiting.shift()!;
+      let message: RunMessage;
+      try {
+        message = best.prepare(run);
+      } catch (err) {
+        if (run.seq !== undefined && best.runs.get(run.seq) === run) best.withdraw(run);
+        run.resolve(
+          poolFailure(
+            'InternalError',
+            `the run could not be prepared: ${String(err)}`,
+            run.request.executionUuid,
+          ),
+        );
+        continue;
+      }
       const batch = batches.get(best);
       if (batch) batch.push(message);
       else batches.set(best, [message]);
     }
-    for (const [slot, runs] of batches) slot.worker.postMessage({ type: 'runs', runs });
+    for (const [slot, runs] of batches) {
+      try {
+        slot.worker.postMessage({ type: 'runs', runs });
+      } catch (err) {
+        // The thread never got them: take each back and fail it with the reason.
+        for (const m of runs) {
+          const run = slot.runs.get(m.seq);
+          if (!run || !slot.withdraw(run)) continue;
+          run.resolve(
+            poolFailure(
+              'InternalError',
+              `the run could not be sent to its thread: ${String(err)}`,
+              m.executionUuid,
+            ),
+          );
+        }
+      }
+    }
+    if (batches.size > 0) this.watchdog.arm();
   }
 
   /** Interrupts or withdraws the run of jobId, wherever it is; true when found. */
@@ -307,7 +385,12 @@ export class ExecutorPool {
           this.onFree();
           return 'withdrawn';
         }
-        if (interrupt) slot.interrupt(jobId);
+        if (interrupt) {
+          slot.interrupt(jobId);
+          // The sandbox stops at its next interrupt check; the watchdog ends it if it never comes.
+          run.cancelledAt ??= Date.now();
+          this.watchdog.arm();
+        }
         return 'interrupted';
       }
     }
@@ -318,6 +401,7 @@ export class ExecutorPool {
     this.closed = true;
     clearInterval(this.idleTimer);
     this.supervisor.stop();
+    this.watchdog.disarm();
     const slots = this.slots.filter((s): s is Slot => s !== undefined);
     this.slots.fill(undefined);
     const runs = [...this.waiting, ...slots.flatMap((s) => [...s.runs.values()])];
@@ -326,5 +410,20 @@ export class ExecutorPool {
       run.resolve(poolFailure('WorkerShutdown', 'the executor pool closed', run.request.executionUuid));
     }
     await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+}
+
+/** A thread's result with its output parsed from the JSON text it crossed as (RunMessage). */
+function withOutput(result: ThreadResult): TaskRunResult {
+  const { outputJson, ...rest } = result;
+  if (outputJson === undefined) return rest;
+  try {
+    return { ...rest, output: JSON.parse(outputJson) as unknown };
+  } catch (err) {
+    return {
+      ...rest,
+      status: 'FAILED',
+      error: { type: 'InternalError', message: `the task's output could not be read: ${String(err)}` },
+    };
   }
 }

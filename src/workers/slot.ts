@@ -4,27 +4,33 @@ import type { Worker } from 'node:worker_threads';
 import { hostStopped } from '../runtime/errors.ts';
 import type { TaskRunResult } from '../runtime/run-task.ts';
 import type { ProgressEvent } from '../runtime/types.ts';
+import type { DeadlineCell } from '../runtime/watchdog.ts';
 import { CONTROL, VERSION_FILES_PER_THREAD, type RunMessage } from './messages.ts';
 
-export type RunRequest = Omit<RunMessage, 'seq' | 'ring' | 'files'> & {
+export type RunRequest = Omit<RunMessage, 'seq' | 'ring' | 'files' | 'inputJson'> & {
+  input: unknown;
   files: () => Record<string, string>;
 };
 
 export interface PoolRun {
   request: RunRequest;
+  /** The input as it crosses to the thread (RunMessage.inputJson). */
+  inputJson: string;
   resolve: (r: TaskRunResult) => void;
   onProgress?: (e: ProgressEvent) => void;
   /** While sent to a thread: its sequence number there and its ring entry. */
   seq?: number;
   ring?: number;
-  /** When the sandbox must have stopped on its own (set once the supervisor sees it running). */
-  deadline?: number;
+  /** When a cancel of this run (running) was asked for: the watchdog ends it if it goes on. */
+  cancelledAt?: number;
 }
 
 export class Slot {
   readonly index: number;
   readonly worker: Worker;
   readonly control: Int32Array;
+  /** The running sandbox's deadline, written by the thread (runtime/watchdog.ts). */
+  readonly cell: DeadlineCell;
   /** Runs sent to the thread and not finished, in the order sent (the thread's FIFO order). */
   readonly runs = new Map<number, PoolRun>();
   readonly startedAt = Date.now();
@@ -37,10 +43,11 @@ export class Slot {
   private readonly seen = new Map<number, true>();
   private nextSeq = 1;
 
-  constructor(index: number, worker: Worker, control: Int32Array, depth: number) {
+  constructor(index: number, worker: Worker, control: Int32Array, cell: DeadlineCell, depth: number) {
     this.index = index;
     this.worker = worker;
     this.control = control;
+    this.cell = cell;
     for (let i = depth - 1; i >= 0; i--) this.freeRing.push(i);
   }
 
@@ -58,10 +65,6 @@ export class Slot {
     return seq === 0 ? undefined : this.runs.get(seq);
   }
 
-  runningTimeoutMs(): number {
-    return Atomics.load(this.control, CONTROL.RUNNING_TIMEOUT);
-  }
-
   /** Assigns a ring entry and builds the message (with files the first time this version goes). */
   prepare(run: PoolRun): RunMessage {
     const seq = this.nextSeq++;
@@ -71,8 +74,8 @@ export class Slot {
     run.ring = ring;
     this.runs.set(seq, run);
     Atomics.store(this.control, CONTROL.RING + ring, seq);
-    const { files, ...rest } = run.request;
-    const message: RunMessage = { ...rest, seq, ring };
+    const { files, input: _sentAsText, ...rest } = run.request;
+    const message: RunMessage = { ...rest, inputJson: run.inputJson, seq, ring };
     // The same LRU steps as noteVersion in executor-thread.ts, so both sides agree on what it holds.
     const known = this.seen.has(rest.versionId);
     this.seen.delete(rest.versionId);

@@ -1,20 +1,17 @@
 // Keeps the executor pool healthy: a thread that dies is restarted with exponential backoff (when
-// restart_on_crash), an idle thread that does not answer a health ping in time is replaced, and a
-// thread still busy past its run's deadline plus a grace period (stuck in host code the sandbox's
-// interrupt cannot reach) is terminated and replaced, its job failed with a clear error.
+// restart_on_crash) and an idle thread that does not answer a health ping in time is replaced. A
+// thread busy past its run's deadline or a cancel is the watchdog's (runtime/watchdog.ts), which
+// has the pool replace it; the replacement restarts here at once.
 import type { ExecutorPool } from './pool.ts';
 
 export interface SupervisorOptions {
   restartOnCrash: boolean;
   /** Interval of health pings to idle threads (server.workers.health_check_interval_seconds). */
   healthCheckIntervalMs: number;
-  /** How long past its deadline a run may keep its thread before the thread is replaced. */
-  stuckGraceMs?: number;
   /** Reports supervision events (restarts, replacements) to the process log. */
   log?: (message: string) => void;
 }
 
-const STUCK_CHECK_MS = 250;
 const PING_TIMEOUT_MS = 5000;
 const BACKOFF_START_MS = 100;
 const BACKOFF_MAX_MS = 30_000;
@@ -26,7 +23,6 @@ export class Supervisor {
   private readonly opts: SupervisorOptions;
   private readonly failures = new Map<number, number>();
   private readonly restartTimers = new Set<NodeJS.Timeout>();
-  private stuckTimer?: NodeJS.Timeout;
   private healthTimer?: NodeJS.Timeout;
   private pingId = 0;
   restarts = 0;
@@ -37,14 +33,11 @@ export class Supervisor {
   }
 
   start(): void {
-    this.stuckTimer = setInterval(() => this.checkStuck(), STUCK_CHECK_MS);
-    this.stuckTimer.unref();
     this.healthTimer = setInterval(() => this.checkHealth(), this.opts.healthCheckIntervalMs);
     this.healthTimer.unref();
   }
 
   stop(): void {
-    clearInterval(this.stuckTimer);
     clearInterval(this.healthTimer);
     for (const t of this.restartTimers) clearTimeout(t);
     this.restartTimers.clear();
@@ -64,23 +57,6 @@ export class Supervisor {
       this.pool.restart(index);
     }, delay);
     this.restartTimers.add(timer);
-  }
-
-  private checkStuck(): void {
-    const now = Date.now();
-    const grace = this.opts.stuckGraceMs ?? 5000;
-    for (const slot of this.pool.slots) {
-      const run = slot?.running();
-      if (!slot || !run) continue;
-      // First seen running: its deadline counts from now (at most one check interval late).
-      run.deadline ??= now + slot.runningTimeoutMs();
-      if (now <= run.deadline + grace) continue;
-      this.pool.replace(
-        slot,
-        'TimeoutError',
-        `executor thread ${slot.index} was still running job ${run.request.jobId} ${now - run.deadline} ms past its deadline; the thread was replaced`,
-      );
-    }
   }
 
   private checkHealth(): void {
