@@ -60,7 +60,7 @@ test('the samples pass: one line per case, a summary, exit 0', async () => {
   assert.match(
     r.stdout,
     new RegExp(
-      `^Tests: ${cases} passed, 0 failed \\(${cases} cases in ${tasks.length} tasks, \\d+ ms\\)$`,
+      `^Tests: ${cases} passed, 0 failed \\(${cases} cases in ${tasks.length} tasks, (\\d+ ms|\\d+(\\.\\d+)? s)\\)$`,
       'm',
     ),
   );

@@ -52,6 +52,9 @@ export function registerRunOnce(program: Command): void {
         fetch: fetcher.fetch,
         limits: runtimeLimitsFromConfig(config),
         timeoutMs,
+        // The main thread has no owner that could terminate it: V8's own watchdog ends a run
+        // stuck where the sandbox cannot interrupt it (runtime/watchdog.ts).
+        hardDeadline: true,
         onLog: opts.json ? undefined : (e) => show(e) && process.stderr.write(`${formatLogLine(e)}\n`),
       });
     } finally {

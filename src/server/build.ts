@@ -92,6 +92,15 @@ export async function buildServer(app: Ratchet, opts: BuildServerOptions = {}): 
   server.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // Requests still running when shutdown begins answer with `Connection: close`: otherwise their
+  // keep-alive sockets outlive the server by its keep-alive timeout (72 s) and hold the process.
+  let closing = false;
+  server.addHook('preClose', async () => {
+    closing = true;
+  });
+  server.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
   installErrorHandling(server, { bodyLimit: cfg.body_limit_bytes });
   installJsonParser(server);
   await server.register(securityHeadersPlugin, {

@@ -124,7 +124,7 @@ export function mapError(err: unknown, bodyLimit?: number): Mapped | undefined {
       details,
     };
   }
-  if (err.name === 'QueueFullError')
+  if (err.name === 'QueueFullError' || err.name === 'ShuttingDownError')
     return { status: 503, code: 'SERVICE_UNAVAILABLE', message: err.message };
   const fe = err as FastifyError & { validation?: AjvIssue[]; validationContext?: string };
   if (Array.isArray(fe.validation)) {

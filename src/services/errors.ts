@@ -24,3 +24,11 @@ export class QueueFullError extends Error {
     this.name = 'QueueFullError';
   }
 }
+
+/** Work refused or ended because the server is shutting down; REST maps it to 503. */
+export class ShuttingDownError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ShuttingDownError';
+  }
+}

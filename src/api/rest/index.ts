@@ -3,6 +3,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Ratchet } from '../../app.ts';
 import { closeDirectExecution } from '../../services/direct-execution.ts';
+import { closeTaskTests } from '../../services/task-checks.ts';
 import tasks from './tasks.ts';
 import taskActions from './task-actions.ts';
 import executions from './executions.ts';
@@ -15,8 +16,21 @@ import admin from './admin.ts';
 
 const rest: FastifyPluginAsync<{ app: Ratchet }> = async (server, opts) => {
   const { app } = opts;
-  // Synchronous executions run on threads this API owns; they stop with the server.
-  server.addHook('onClose', async () => closeDirectExecution(app));
+  // Synchronous executions and test runs run on threads this API owns. On shutdown the server waits
+  // for their requests at most server.workers.shutdown_grace_seconds (as for running jobs); then
+  // their threads are ended and the requests answer, so no spinning thread holds the process up.
+  const graceMs = app.config.server.workers.shutdown_grace_seconds * 1000;
+  let grace: NodeJS.Timeout | undefined;
+  const stopThreads = async (): Promise<void> => {
+    clearTimeout(grace);
+    closeTaskTests(app);
+    await closeDirectExecution(app);
+  };
+  server.addHook('preClose', async () => {
+    grace = setTimeout(() => void stopThreads(), graceMs);
+    grace.unref();
+  });
+  server.addHook('onClose', stopThreads);
   for (const plugin of [tasks, taskActions, executions, jobs, schedules, workers, repositories, admin]) {
     await server.register(plugin, { app });
   }

@@ -4,6 +4,7 @@ import type { HttpClientOptions } from '../../http/client.ts';
 import { createSyncFetcher, type SyncFetcher } from '../../http/sync-fetch.ts';
 import { runTask, type RuntimeLimits, type TaskRunResult } from '../../runtime/run-task.ts';
 import type { LogEntry, TaskErrorInfo } from '../../runtime/types.ts';
+import { MAX_CROSSING_DEPTH, nestsDeeperThan, tooDeepOutput } from '../../runtime/json-depth.ts';
 import type { TaskPackage, TaskTestFile } from '../types.ts';
 import { checkAssertion } from './assertions.ts';
 import { diffValues, formatDiff, formatValue } from './diff.ts';
@@ -47,15 +48,10 @@ export interface CaseRunOptions {
   collectGlobal?: string;
 }
 
-export async function runTestCase(
-  pkg: TaskPackage,
-  file: TaskTestFile,
-  opts: CaseRunOptions,
-): Promise<CaseResult> {
-  const started = performance.now();
-  let tc: TestCase;
+/** The parsed case, or the error result of an unusable test file. */
+function parseCase(file: TaskTestFile, started: number): TestCase | CaseResult {
   try {
-    tc = parseTestCase(file);
+    return parseTestCase(file);
   } catch (e) {
     if (!(e instanceof TestCaseError)) throw e;
     return {
@@ -68,6 +64,36 @@ export async function runTestCase(
       unusedMocks: [],
     };
   }
+}
+
+/**
+ * The result of a case whose run the host ended from outside (the watchdog replaced its thread),
+ * judged like any failed run: a case expecting that TimeoutError passes.
+ */
+export function stoppedCaseResult(file: TaskTestFile, error: TaskErrorInfo, durationMs: number): CaseResult {
+  const tc = parseCase(file, performance.now());
+  if ('status' in tc) return tc;
+  const run: TaskRunResult = {
+    status: 'FAILED',
+    executionId: '',
+    error,
+    logs: [],
+    progress: [],
+    http: [],
+    durationMs,
+  };
+  return caseResult(tc, run, durationMs, { unmatched: [], unused: [] }, false);
+}
+
+export async function runTestCase(
+  pkg: TaskPackage,
+  file: TaskTestFile,
+  opts: CaseRunOptions,
+  onDeadline?: (deadline: number, timeoutMs: number) => void,
+): Promise<CaseResult> {
+  const started = performance.now();
+  const tc = parseCase(file, started);
+  if ('status' in tc) return tc;
   let network: SyncFetcher | undefined;
   const mocks = createMockFetch(tc.mocks, {
     fallback:
@@ -82,13 +108,33 @@ export async function runTestCase(
       fetch: mocks.fetch,
       limits: opts.limits,
       collectGlobal: opts.collectGlobal,
+      onDeadline,
     });
   } finally {
     network?.close();
   }
+  // The result crosses back to the pool's thread: an output too deep to cross fails the case.
+  if (run.outputJson !== undefined && nestsDeeperThan(run.outputJson, MAX_CROSSING_DEPTH)) {
+    run = { ...run, status: 'FAILED', output: undefined, outputJson: undefined, error: tooDeepOutput() };
+  }
+  const mockReport = {
+    unmatched: mocks.unmatched(),
+    unused: mocks.unused().map((m) => `${m.method ?? 'ANY'} ${m.url} (${m.source})`),
+  };
+  const offlineNetwork = tc.allowNetwork && opts.offline === true && mockReport.unmatched.length > 0;
+  return caseResult(tc, run, performance.now() - started, mockReport, offlineNetwork);
+}
+
+function caseResult(
+  tc: TestCase,
+  run: TaskRunResult,
+  durationMs: number,
+  mocks: { unmatched: string[]; unused: string[] },
+  offlineNetwork: boolean,
+): CaseResult {
   const findings = judge(tc, run);
-  findings.problems.unshift(...mocks.unmatched());
-  if (tc.allowNetwork && opts.offline === true && mocks.unmatched().length > 0) {
+  findings.problems.unshift(...mocks.unmatched);
+  if (offlineNetwork) {
     findings.problems.push(
       'this case sets allow_network, but it ran offline (only its mocks answer); run it where the network is allowed (ratchet test, ratchet_run_task_tests)',
     );
@@ -97,9 +143,9 @@ export async function runTestCase(
     name: tc.name,
     file: tc.file,
     status: findings.problems.length === 0 ? 'passed' : 'failed',
-    durationMs: performance.now() - started,
+    durationMs,
     logs: run.logs,
-    unusedMocks: mocks.unused().map((m) => `${m.method ?? 'ANY'} ${m.url} (${m.source})`),
+    unusedMocks: mocks.unused,
   };
   if (tc.description !== undefined) result.description = tc.description;
   if (findings.problems.length > 0) result.message = findings.problems.join('\n');

@@ -1,12 +1,14 @@
 // Runs the test cases of one or more tasks: selection (--filter), order (file name within a
-// task, tasks as given), --bail, and --parallel through a worker pool. Results are reported to
+// task, tasks as given), --bail, and --parallel lanes. Every case runs in a worker thread of the
+// pool (one thread without --parallel) under the watchdog, never on the caller's thread: a case
+// stuck where the sandbox cannot interrupt it is ended at its deadline. Results are reported to
 // `onCase` in that order even when cases finish out of order, so output reads the same either way.
 import type { HttpClientOptions } from '../../http/client.ts';
 import type { RuntimeLimits } from '../../runtime/run-task.ts';
 import { parseRegex } from '../test-shape.ts';
 import type { TaskPackage, TaskTestFile } from '../types.ts';
 import { CaseWorkerPool } from './pool.ts';
-import { runTestCase, type CaseResult } from './run-case.ts';
+import type { CaseResult } from './run-case.ts';
 
 export interface TestSuite {
   pkg: TaskPackage;
@@ -19,7 +21,7 @@ export interface TestRunOptions {
   filter?: string;
   /** Stop starting cases after the first one that does not pass. */
   bail?: boolean;
-  /** Worker threads; 1 (default) runs in this thread. */
+  /** Worker threads running cases at the same time (default 1). */
   parallel?: number;
   limits?: RuntimeLimits;
   /** HTTP settings for cases with `allow_network: true`. */
@@ -111,7 +113,7 @@ export async function runTestSuites(
     offline: opts.offline,
     collectGlobal: opts.collectGlobal,
   };
-  const pool = lanes > 1 ? new CaseWorkerPool(lanes, caseOpts) : undefined;
+  const pool = jobs.length > 0 ? new CaseWorkerPool(lanes, caseOpts) : undefined;
   const results: (CaseResult | undefined)[] = jobs.map(() => undefined);
   let next = 0;
   let done = 0;
@@ -127,7 +129,7 @@ export async function runTestSuites(
   const runOne = async (job: Job): Promise<CaseResult> => {
     const pkg = suites[job.suite]!.pkg;
     try {
-      return pool ? await pool.run(job.suite, pkg, job.file) : await runTestCase(pkg, job.file, caseOpts);
+      return await pool!.run(job.suite, pkg, job.file);
     } catch (e) {
       return errorResult(job.file, e);
     }
