@@ -132,7 +132,9 @@ const workers = z
       .int()
       .min(0)
       .default(30)
-      .describe('Time running jobs get to finish on shutdown'),
+      .describe(
+        'Time running jobs, synchronous executions and test runs get to finish on shutdown before their threads are ended',
+      ),
   })
   .strict();
 
