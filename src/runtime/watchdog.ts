@@ -18,8 +18,12 @@ import vm from 'node:vm';
 import type { Worker } from 'node:worker_threads';
 import type { HostStop } from './types.ts';
 
-/** How long past its deadline a run may go on before the watchdog ends it from outside. */
-export const WATCHDOG_GRACE_MS = 250;
+/**
+ * How long past its deadline a run may go on before the watchdog ends it from outside: longer than
+ * the sandbox's own ways of stopping (a fetch waits up to its deadline + 250 ms), so a run the
+ * sandbox can still stop ends normally, with its logs, and never races the watchdog.
+ */
+export const WATCHDOG_GRACE_MS = 1000;
 /** How long a cancelled run may go on before the watchdog ends it from outside. */
 export const CANCEL_GRACE_MS = 500;
 /** How often a Watchdog looks at its threads while they have work. */
