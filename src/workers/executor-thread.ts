@@ -7,7 +7,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createSyncFetcher } from '../http/sync-fetch.ts';
 import { runTask, type TaskRunResult } from '../runtime/run-task.ts';
 import { DeadlineCell } from '../runtime/watchdog.ts';
-import { MAX_CROSSING_DEPTH, nestsDeeperThan, tooDeepOutput } from '../runtime/json-depth.ts';
 import { loadTaskFromFiles } from '../tasks/load.ts';
 import type { TaskPackage } from '../tasks/types.ts';
 import {
@@ -79,10 +78,6 @@ function failure(m: RunMessage, err: unknown): FromThread {
 /** The result without its parsed output: the output crosses as JSON text (see RunMessage). */
 function resultMessage(seq: number, result: TaskRunResult): FromThread {
   const { output: _parsed, ...rest } = result;
-  if (rest.outputJson !== undefined && nestsDeeperThan(rest.outputJson, MAX_CROSSING_DEPTH)) {
-    const { outputJson: _deep, ...failed } = rest;
-    return { type: 'result', seq, result: { ...failed, status: 'FAILED', error: tooDeepOutput() } };
-  }
   return { type: 'result', seq, result: rest };
 }
 

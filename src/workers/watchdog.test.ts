@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ExecutorPool } from './pool.ts';
-import { DEFAULT_RUNTIME_LIMITS } from '../runtime/run-task.ts';
+import { DEFAULT_RUNTIME_LIMITS, type RuntimeLimits } from '../runtime/run-task.ts';
+import { DEFAULT_VALUE_LIMITS } from '../tasks/value-limits.ts';
 import { defaultHttpOptions } from '../http/client.ts';
 import { onThreadLost } from '../runtime/watchdog.ts';
 
@@ -37,11 +38,11 @@ function request(input: unknown, timeoutMs = 60_000) {
   };
 }
 
-function newPool(logs: string[] = []): ExecutorPool {
+function newPool(logs: string[] = [], limits: RuntimeLimits = DEFAULT_RUNTIME_LIMITS): ExecutorPool {
   return new ExecutorPool({
     size: 1,
     http: { ...defaultHttpOptions },
-    limits: DEFAULT_RUNTIME_LIMITS,
+    limits,
     restartOnCrash: true,
     healthCheckIntervalMs: 60_000,
     log: (m) => logs.push(m),
@@ -111,14 +112,20 @@ test('deeply nested input and output cross the thread boundary as text, never cr
     const parsed = await pool.run(request({ nested: nest(3000) }));
     assert.equal(parsed.output, 'received');
     // 5,000 levels fit the guest; the value used to be dropped by messageerror on the way back
-    // (the caller waited for ever). Now it is refused in the thread with a clear error.
+    // (the caller waited for ever). Now the output limit refuses it in the thread.
     const output = await pool.run(request({ deep: 5000 }));
     assert.equal(output.status, 'FAILED');
-    assert.equal(output.error?.type, 'RangeError');
-    assert.match(output.error!.message, /more than 1000 levels deep/);
-    const fine = await pool.run(request({ deep: 900 }));
-    assert.equal(fine.status, 'COMPLETED');
-    assert.equal(depthOf(fine.output), 900);
+    assert.equal(output.error?.type, 'OutputLimitError');
+    // At the deepest the limit allows (1,000), the value crosses as text and arrives whole.
+    const deepLimits = { ...DEFAULT_RUNTIME_LIMITS, values: { ...DEFAULT_VALUE_LIMITS, maxDepth: 1000 } };
+    const wide = newPool([], deepLimits);
+    try {
+      const fine = await wide.run(request({ deep: 999 }));
+      assert.equal(fine.status, 'COMPLETED', JSON.stringify(fine.error));
+      assert.equal(depthOf(fine.output), 999);
+    } finally {
+      await wide.close();
+    }
     // A value that is not JSON at all fails alone.
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
