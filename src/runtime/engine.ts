@@ -54,7 +54,16 @@ export function runInModule(pooled: PooledModule, req: SandboxRequest, hooks: Sa
   } catch (err) {
     // A trap inside WebAssembly (memory ceiling reached, corrupted state) poisons the instance.
     pooled.broken = true;
+    if (err instanceof OutputTooDeep) {
+      return { ...finish({ error: { type: 'RangeError', message: err.message } }), outputTooDeep: true };
+    }
     return finish({ error: classifyFailure(err, req.limits) });
+  }
+}
+
+class OutputTooDeep extends Error {
+  constructor() {
+    super("the task's output nests arrays/objects too deeply to be serialised");
   }
 }
 
@@ -143,7 +152,16 @@ function runInContext(
       }
     }
     if (stopped()) return {};
-    const out = ctx.callFunction(stringify, json, value);
+    let out: ReturnType<typeof ctx.callFunction>;
+    try {
+      out = ctx.callFunction(stringify, json, value);
+    } catch (err) {
+      // The host's own stack ran out inside QuickJS's recursive JSON.stringify: the output nests
+      // thousands of levels, far past any output depth limit (how deep depends on the thread's
+      // stack, so the exact figure is not the point). The instance is unusable after this.
+      if (err instanceof RangeError) throw new OutputTooDeep();
+      throw err;
+    }
     if (out.error) {
       const why = ctx.dump(out.error) as { message?: string };
       out.error.dispose();

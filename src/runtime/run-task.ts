@@ -15,6 +15,7 @@ import { runSandbox } from './sandbox.ts';
 import {
   DEFAULT_VALUE_LIMITS,
   OUTPUT_LIMIT_ERROR,
+  outputDepthProblem,
   outputLimitProblem,
   type ValueLimits,
 } from '../tasks/value-limits.ts';
@@ -164,6 +165,10 @@ export async function runTask(pkg: TaskPackage, opts: RunTaskOptions): Promise<T
       : {}),
   };
   const durationMs = performance.now() - started;
+  if (result.outputTooDeep) {
+    const message = outputDepthProblem(limits.values ?? DEFAULT_VALUE_LIMITS);
+    return { status: 'FAILED', ...base, error: { type: OUTPUT_LIMIT_ERROR, message }, durationMs };
+  }
   if (!result.ok) return { status: 'FAILED', ...base, error: record.error, durationMs };
   const outputJson = result.outputJson ?? 'null';
   // Checked on the text, before anything parses, clones or stores a value too deep or too large.

@@ -95,4 +95,6 @@ export interface SandboxResult {
   durationMs: number;
   /** JSON text of `SandboxRequest.collectGlobal` at the end of the run, when asked and readable. */
   collected?: string;
+  /** The output nested too deeply for even the host to serialise it (an output limit problem). */
+  outputTooDeep?: boolean;
 }

@@ -121,10 +121,13 @@ export function outputLimitProblem(outputJson: string, limits: ValueLimits): str
     }
   }
   const depth = jsonTextDepth(outputJson, limits.maxDepth);
-  if (depth > limits.maxDepth) {
-    return `the task's output nests arrays/objects more than ${limits.maxDepth} levels deep; the limit is ${limits.maxDepth} (${LIMIT_KEYS.depth})`;
-  }
+  if (depth > limits.maxDepth) return outputDepthProblem(limits);
   return undefined;
+}
+
+/** The problem of an output nesting deeper than the depth limit. */
+export function outputDepthProblem(limits: ValueLimits): string {
+  return `the task's output nests arrays/objects more than ${limits.maxDepth} levels deep; the limit is ${limits.maxDepth} (${LIMIT_KEYS.depth})`;
 }
 
 /** The error type of a run whose output broke these limits (not retried: the task would repeat it). */
