@@ -2,11 +2,10 @@
 // instrumented by istanbul (instrument.ts), read each run's counters back from the guest, merge
 // them over the suite and describe what never ran. The cases are judged exactly as without
 // coverage: the instrumented code keeps every statement on its line and changes no behaviour.
-import istanbul from 'istanbul-lib-instrument';
 import libCoverage from 'istanbul-lib-coverage';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
 import { runTestSuites, type TestRunOptions, type TestRunReport, type TestSuite } from '../testing/runner.ts';
-import { COVERAGE_GLOBAL, instrumentForCoverage } from './instrument.ts';
+import { COUNTERS_GLOBAL, instrumentForCoverage, type CoverageCounters } from './instrument.ts';
 import { describeFileCoverage, type FileCoverageView } from './coverage-describe.ts';
 import { SourceError } from './source.ts';
 
@@ -36,16 +35,19 @@ export async function runTestsWithCoverage(
   opts: Omit<TestRunOptions, 'collectGlobal'>,
 ): Promise<CoverageRun> {
   const failures = new Map<number, string>();
+  const initials = new Map<number, FileCoverageData>();
   const instrumented = suites.map((suite, i): TestSuite => {
     try {
-      return { ...suite, pkg: instrumentForCoverage(suite.pkg, coverageFileOf(suite)).pkg };
+      const done = instrumentForCoverage(suite.pkg, coverageFileOf(suite));
+      initials.set(i, done.initial);
+      return { ...suite, pkg: done.pkg };
     } catch (e) {
       if (!(e instanceof SourceError)) throw e;
       failures.set(i, e.message);
       return suite;
     }
   });
-  const report = await runTestSuites(instrumented, { ...opts, collectGlobal: COVERAGE_GLOBAL });
+  const report = await runTestSuites(instrumented, { ...opts, collectGlobal: COUNTERS_GLOBAL });
   const map = libCoverage.createCoverageMap({});
   const tasks = report.tasks.map((task, i): TaskCoverage => {
     const suite = suites[i]!;
@@ -57,17 +59,17 @@ export async function runTestsWithCoverage(
       return { task: suite.pkg.metadata.name, coverage: null, error: failure, casesWithoutData: 0 };
     }
     const file = coverageFileOf(suite);
-    const merged = libCoverage.createCoverageMap({});
+    const data = structuredClone(initials.get(i)!);
     let casesWithoutData = 0;
     for (const c of task.cases) {
-      const data = c.collected !== undefined ? (JSON.parse(c.collected) as CoverageMapData)[file] : undefined;
+      const counters =
+        c.collected !== undefined
+          ? (JSON.parse(c.collected) as Record<string, CoverageCounters>)[file]
+          : undefined;
       delete c.collected;
-      if (data === undefined) casesWithoutData++;
-      else merged.addFileCoverage(data);
+      if (counters === undefined) casesWithoutData++;
+      else addCounters(data, counters);
     }
-    const data: FileCoverageData = merged.files().includes(file)
-      ? (merged.fileCoverageFor(file).toJSON() as FileCoverageData)
-      : emptyCoverage(suite, file);
     map.addFileCoverage(data);
     return {
       task: suite.pkg.metadata.name,
@@ -78,11 +80,11 @@ export async function runTestsWithCoverage(
   return { report, tasks, map: map.toJSON() };
 }
 
-/** Zero counters for a task whose cases produced none (no cases, or every run timed out). */
-function emptyCoverage(suite: TestSuite, file: string): FileCoverageData {
-  const { pkg } = instrumentForCoverage(suite.pkg, file);
-  // The instrumenter embeds the all-zero coverage object in its output; istanbul reads it back.
-  const initial = istanbul.readInitialCoverage(pkg.code) as { coverageData: FileCoverageData } | null;
-  if (!initial) throw new Error(`could not read the initial coverage of ${file}`);
-  return initial.coverageData;
+function addCounters(data: FileCoverageData, c: CoverageCounters): void {
+  for (const [k, n] of Object.entries(c.s)) data.s[k] = (data.s[k] ?? 0) + n;
+  for (const [k, n] of Object.entries(c.f)) data.f[k] = (data.f[k] ?? 0) + n;
+  for (const [k, arms] of Object.entries(c.b)) {
+    const into = (data.b[k] ??= arms.map(() => 0));
+    arms.forEach((n, j) => (into[j] = (into[j] ?? 0) + n));
+  }
 }
