@@ -71,3 +71,23 @@ for (const parallel of [undefined, '2']) {
     }
   });
 }
+
+test('ratchet fuzz ends a builtin loop at each run deadline and reports it as a timeout', async () => {
+  const task = await makeTask({
+    'metadata.json': { name: 'spin', version: '1.0.0', timeout: 300 },
+    'input.schema.json': { type: 'object', properties: { n: { type: 'integer' } } },
+    'main.js': `function main(input) { return ${SPIN}; }`,
+  });
+  try {
+    for (const parallel of ['1', '2']) {
+      const r = await runCli(['fuzz', task.dir, '--duration', '1s', '--parallel', parallel, '--json'], {
+        timeoutMs: 60_000,
+      });
+      const report = JSON.parse(r.stdout) as { failures: { kind: string; message: string }[] };
+      assert.equal(report.failures[0]?.kind, 'timeout', r.stdout + r.stderr);
+      assert.match(report.failures[0]!.message, /time limit of 300 ms/);
+    }
+  } finally {
+    await task.cleanup();
+  }
+});

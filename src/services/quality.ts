@@ -1,6 +1,8 @@
 // The quality tools (coverage, generated cases, fuzzing, breakpoints, profiles) on a stored task
 // version: its files go to a worker thread that runs the job (quality-thread.ts).
 import { Worker } from 'node:worker_threads';
+import { onThreadLost, SANDBOX_THREAD_LIMITS } from '../runtime/watchdog.ts';
+import { trackThread } from './app-threads.ts';
 import type { Ratchet } from '../app.ts';
 import { NotFoundError } from '../store/codec.ts';
 import type { QualityJob, QualityResults } from '../tasks/quality/ops.ts';
@@ -34,20 +36,24 @@ export async function runQualityOnStoredTask<J extends QualityJob>(
     job,
     env: { limits: runtimeLimitsFromConfig(app.config), http: httpOptionsFromConfig(app.config) },
   };
-  const result = await inThread<QualityResults[J['kind']]>(data);
+  const result = await inThread<QualityResults[J['kind']]>(app, data);
   return { task: detail.name, version: detail.version.version, result };
 }
 
-function inThread<T>(data: QualityThreadData): Promise<T> {
-  const worker = new Worker(THREAD_URL, { workerData: data });
+function inThread<T>(app: Ratchet, data: QualityThreadData): Promise<T> {
+  // Its sandbox runs are under the watchdog (coverage runs cases in watched threads, fuzz runs with
+  // a hard deadline); shutdown ends the thread itself (app-threads.ts).
+  const worker = new Worker(THREAD_URL, { workerData: data, resourceLimits: SANDBOX_THREAD_LIMITS });
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     const done = (fn: () => void): void => {
       if (settled) return;
       settled = true;
+      untrack();
       fn();
       void worker.terminate();
     };
+    const untrack = trackThread(app, worker, (err) => done(() => reject(err)));
     worker.once('message', (m: { ok: true; result: T } | { ok: false; message: string }) =>
       done(() =>
         m.ok
@@ -55,11 +61,6 @@ function inThread<T>(data: QualityThreadData): Promise<T> {
           : reject(new Error(`${data.job.kind} of ${data.label} failed: ${m.message}`)),
       ),
     );
-    worker.once('error', (err) =>
-      done(() => reject(new Error(`the ${data.job.kind} thread crashed: ${err.message}`))),
-    );
-    worker.once('exit', (code) =>
-      done(() => reject(new Error(`the ${data.job.kind} thread exited with code ${code}`))),
-    );
+    onThreadLost(worker, `the ${data.job.kind} thread`, (why) => done(() => reject(new Error(why))));
   });
 }

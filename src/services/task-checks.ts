@@ -15,7 +15,7 @@ import { requireTask } from './task-ref.ts';
 import { NotFoundError } from '../store/codec.ts';
 import type { TaskTestThreadData } from './task-test-thread.ts';
 import { onThreadLost, SANDBOX_THREAD_LIMITS } from '../runtime/watchdog.ts';
-import { ShuttingDownError } from './errors.ts';
+import { trackThread } from './app-threads.ts';
 
 const THREAD_URL = new URL(
   `./task-test-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
@@ -45,20 +45,6 @@ export interface TestTaskOptions {
   bail?: boolean;
   /** Ignore the cases' `allow_network`: nothing outside is reached. */
   offline?: boolean;
-}
-
-/** The test threads of each application, so its shutdown can end them (closeTaskTests). */
-const running = new WeakMap<Ratchet, Map<Worker, (err: Error) => void>>();
-
-/**
- * Ends every test run of app still going (server shutdown): their threads are terminated and
- * their callers get a ShuttingDownError. A spinning case never holds the process up.
- */
-export function closeTaskTests(app: Ratchet): void {
-  const threads = running.get(app);
-  if (!threads) return;
-  for (const fail of [...threads.values()])
-    fail(new ShuttingDownError('the server is shutting down; the test run was stopped'));
 }
 
 /** Runs the stored test cases in a worker thread (cases in parallel up to the core count). */
@@ -96,19 +82,16 @@ export async function testTaskFiles(
   // Its cases run in threads of its own under the watchdog (tasks/testing/pool.ts); this thread
   // only loads the package and judges results, so it never spins.
   const worker = new Worker(THREAD_URL, { workerData: data, resourceLimits: SANDBOX_THREAD_LIMITS });
-  let threads = running.get(app);
-  if (!threads) running.set(app, (threads = new Map()));
-  const mine = threads;
   return new Promise<TaskTestReport>((resolve, reject) => {
     let settled = false;
     const done = (fn: () => void): void => {
       if (settled) return;
       settled = true;
-      mine.delete(worker);
+      untrack();
       fn();
       void worker.terminate();
     };
-    mine.set(worker, (err) => done(() => reject(err)));
+    const untrack = trackThread(app, worker, (err) => done(() => reject(err)));
     worker.once('message', (m: { ok: true; report: TaskTestReport } | { ok: false; message: string }) =>
       done(() =>
         m.ok

@@ -8,7 +8,7 @@ import type { RatchetConfig } from '../../config/schema.ts';
 import { drainJobFinished } from '../../queue/events.ts';
 import { startScheduler, type SchedulerHandle } from '../../scheduler/scheduler.ts';
 import { closeDirectExecution } from '../../services/direct-execution.ts';
-import { closeTaskTests } from '../../services/task-checks.ts';
+import { endAppThreads } from '../../services/app-threads.ts';
 import { startRefreshTimers, startWatching, syncAllSources } from '../../services/registry-service.ts';
 import { startWorkerNode, type WorkerNode } from '../../workers/worker-process.ts';
 import { drainMcpTaskRuns } from './task-runner.ts';
@@ -41,7 +41,7 @@ export async function startMcpRuntime(
     if (workers) await workers.stop(config.server.workers.shutdown_grace_seconds * 1000);
     await drainJobFinished(app, 5000);
     await drainMcpTaskRuns(5000);
-    closeTaskTests(app);
+    endAppThreads(app);
     await closeDirectExecution(app);
     await app.close();
   };

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Ratchet } from '../../app.ts';
 import { closeDirectExecution } from '../../services/direct-execution.ts';
-import { closeTaskTests } from '../../services/task-checks.ts';
+import { endAppThreads } from '../../services/app-threads.ts';
 import tasks from './tasks.ts';
 import taskActions from './task-actions.ts';
 import executions from './executions.ts';
@@ -23,7 +23,7 @@ const rest: FastifyPluginAsync<{ app: Ratchet }> = async (server, opts) => {
   let grace: NodeJS.Timeout | undefined;
   const stopThreads = async (): Promise<void> => {
     clearTimeout(grace);
-    closeTaskTests(app);
+    endAppThreads(app);
     await closeDirectExecution(app);
   };
   server.addHook('preClose', async () => {

@@ -95,6 +95,10 @@ export async function fuzzLane(pkg: TaskPackage, opts: FuzzLaneOptions): Promise
           fetch: createMockFetch(mocks).fetch,
           limits: opts.limits,
           timeoutMs: opts.timeoutMs,
+          // Lanes run on threads nobody supervises per run (the CLI's main thread, a lane or
+          // quality thread): a run stuck where the sandbox cannot interrupt it is ended by the
+          // watchdog of this thread (runtime/watchdog.ts).
+          hardDeadline: true,
         });
       };
       let failure = failureOf(await once());
