@@ -146,6 +146,12 @@ export const server = z
       .default('127.0.0.1')
       .describe('Address the REST server listens on (0.0.0.0: all interfaces)'),
     port: port().default(8080).describe('Port of the REST server'),
+    allowed_hosts: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'Extra host names the server answers to in the Host header (besides the bind address; localhost, 127.0.0.1 and [::1] on a loopback bind; the machine\'s addresses on 0.0.0.0); "*" accepts any (only behind a proxy that checks Host)',
+      ),
     database: database.prefault({}).describe('Where jobs, executions and tasks are stored'),
     rate_limit: rateLimit.prefault({}).describe('REST API rate limiting'),
     job_queue: jobQueue.prefault({}).describe('Durable job queue'),

@@ -110,7 +110,10 @@ forEachServer(
   'loopback without keys is open (anonymous admin); a presented bad key is still refused',
   {},
   async ({ url }) => {
-    const res = await getJson(`${url}/api/v1/probe/admin/1`, { method: 'DELETE' });
+    const res = await getJson(`${url}/api/v1/probe/admin/1`, {
+      method: 'DELETE',
+      headers: { 'x-requested-with': 'test' },
+    });
     assert.equal(res.status, 200);
     const who = await getJson(`${url}/api/v1/probe/read`);
     assert.deepEqual(who.body.principal, { kind: 'anonymous', role: 'admin' });
@@ -148,7 +151,15 @@ test('auth.required auto refuses to start on a non-loopback address without keys
     'sqlite',
     { bindAddress: '0.0.0.0', config: { server: { auth: { required: false } } } },
     async ({ url }) => {
-      assert.equal((await fetch(`${url}/api/v1/probe/admin/1`, { method: 'DELETE' })).status, 200);
+      assert.equal(
+        (
+          await fetch(`${url}/api/v1/probe/admin/1`, {
+            method: 'DELETE',
+            headers: { 'x-requested-with': 'test' },
+          })
+        ).status,
+        200,
+      );
     },
   );
   // auth.required: true on loopback with no keys refuses too.
@@ -179,7 +190,7 @@ forEachServer(
       headers: { ...bearer(keys.operator!), 'x-request-id': 'audit-1' },
     });
     await fetch(`${url}/api/v1/probe/admin/9`, { method: 'DELETE', headers: bearer(keys.viewer!) });
-    await fetch(`${url}/api/v1/probe/write/5`, { method: 'PUT' });
+    await fetch(`${url}/api/v1/probe/write/5`, { method: 'PUT', headers: { 'x-requested-with': 'test' } });
     await fetch(`${url}/api/v1/nothing-here`, { method: 'POST', headers: bearer(keys.admin!) });
     // Rows are written after the response: wait until all four are there.
     let rows = (await listAudit(app.store.db, { sort: { field: 'id', order: 'asc' } })).rows;

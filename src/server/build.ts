@@ -1,5 +1,5 @@
 // The HTTP server as a list of Fastify plugins (DESIGN.md §3, §7). Order matters for hooks:
-// request ids → access log → helmet → CORS → rate limit → auth → audit/metrics → routes.
+// request ids → access log → helmet → CORS → rate limit → auth → Host/Origin/CSRF guard → audit/metrics → routes.
 // buildServer only composes; it opens nothing and listens nowhere (startServer does).
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { metricsPlugin } from './metrics.ts';
 import { indexPlugin } from './index-route.ts';
 import { accessLogPlugin } from './access-log.ts';
 import { securityHeadersPlugin } from './security-headers.ts';
+import { requestGuardPlugin } from './request-guard.ts';
 import { prettyStream } from './log-format.ts';
 import { MCP_PATH, mcpPlugin } from '../api/mcp/route.ts';
 
@@ -124,6 +125,12 @@ export async function buildServer(app: Ratchet, opts: BuildServerOptions = {}): 
   });
   await server.register(docsPlugin);
   await server.register(authPlugin, { app, required: authRequired(app.config, bindAddress) });
+  // After auth, so a missing or bad key is a 401 first; before any route runs.
+  await server.register(requestGuardPlugin, {
+    bindAddress,
+    allowedHosts: cfg.allowed_hosts,
+    corsOrigins: cfg.cors.origins,
+  });
   await server.register(auditPlugin, { app });
   await server.register(metricsPlugin, { app });
   await server.register(healthPlugin, { app, readiness: opts.readiness ?? createReadiness(true) });

@@ -110,7 +110,7 @@ forEachServer(
   {},
   async ({ app, url }) => {
     await fetch(`${url}/api/v1/probe/read`);
-    await fetch(`${url}/api/v1/probe/run/1`, { method: 'POST' });
+    await fetch(`${url}/api/v1/probe/run/1`, { method: 'POST', headers: { 'x-requested-with': 'test' } });
     const task = await createTask(app.store.db, { name: 'metrics-probe' });
     // The job-finished hook feeds the execution histogram and the retry counter.
     await emitJobFinished(app, {

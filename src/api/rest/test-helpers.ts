@@ -50,7 +50,8 @@ export async function withApi(
     const addr = server.server.address();
     const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
     const call: Api['call'] = async (method, path, opts = {}) => {
-      const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+      // Like any script client: body-less POSTs carry X-Requested-With (cross-site request protection).
+      const headers: Record<string, string> = { 'x-requested-with': 'ratchet-test', ...(opts.headers ?? {}) };
       let body: string | undefined = opts.raw;
       if (opts.body !== undefined) {
         body = JSON.stringify(opts.body);
