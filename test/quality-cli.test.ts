@@ -98,3 +98,35 @@ test('ratchet fuzz finds the bug at num === 0, shrinks it, saves it as a failing
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('ratchet test --generate-tests proposes edge cases, shows the failing one, --write saves them', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'ratchet-gen-cli-'));
+  try {
+    await cp(join(FIXTURES, 'zero-bug'), join(dir, 'zero-bug'), { recursive: true });
+    const r = await runCli(['test', 'zero-bug', '--generate-tests', '--seed', '4'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /zero-bug: \d+ generated cases \(seed 4\)/);
+    assert.match(
+      r.stdout,
+      /✗ generated: num = 0 \{"num":0\} → FAILED\n {6}TypeError: cannot read property 'name' of undefined \(main\.js:6\)/,
+    );
+    assert.match(r.stdout, /generated: num missing \{\} → rejected/);
+    assert.deepEqual(await readdir(join(dir, 'zero-bug', 'tests')), ['test-001.json']);
+    const w = await runCli(['test', 'zero-bug', '--generate-tests', '--seed', '4', '--write'], { cwd: dir });
+    assert.equal(w.code, 0, w.stderr);
+    const files = (await readdir(join(dir, 'zero-bug', 'tests'))).filter((f) => f.startsWith('generated-'));
+    assert.ok(files.length >= 5, files.join());
+    // The saved cases pass as written (they record today's behaviour, the bug included).
+    const t = await runCli(['test', 'zero-bug'], { cwd: dir });
+    assert.equal(t.code, 0, t.stdout);
+    const again = await runCli(['test', 'zero-bug', '--generate-tests', '--seed', '4', '--write'], {
+      cwd: dir,
+    });
+    assert.match(again.stdout, /kept existing/);
+    const misuse = await runCli(['test', 'zero-bug', '--write'], { cwd: dir });
+    assert.equal(misuse.code, 2);
+    assert.match(misuse.stderr, /--write and --seed go with --generate-tests/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

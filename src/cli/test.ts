@@ -21,10 +21,13 @@ import {
   type CoverageFormat,
 } from '../tasks/quality/coverage-report.ts';
 import { formatCoverage } from './test-coverage.ts';
+import { runGenerateTests } from './test-generate.ts';
+import { parseNonNegativeInt } from './duration.ts';
 import { formatProblem, TaskLoadError, type Problem } from '../tasks/types.ts';
 import { CliExit, UsageError } from './errors.ts';
 import { addAllowHostOption, withAllowedHosts } from './allow-host.ts';
 import { loadCliConfig } from './load-config.ts';
+import { loadTaskOrExit } from './load-task.ts';
 import { parsePositiveInt } from './task-path.ts';
 import { formatCase, formatSummary, ProgressBar, styleFor } from './test-output.ts';
 import { saveTestFromRecording } from './update-from.ts';
@@ -40,6 +43,9 @@ interface TestOptions {
   allowHost?: string[];
   coverage?: boolean;
   coverageReport?: string;
+  generateTests?: boolean;
+  write?: boolean;
+  seed?: string;
 }
 
 /** Above this many cases a TTY gets a progress bar. */
@@ -64,7 +70,10 @@ export function registerTest(program: Command): void {
     .option(
       '--coverage-report <format>',
       'with coverage, also write coverage/lcov.info (lcov) or coverage/coverage-final.json (json)',
-    );
+    )
+    .option('--generate-tests', 'propose edge-case test cases from the input schema (runs each once)')
+    .option('--write', 'with --generate-tests, save the proposals under tests/')
+    .option('--seed <n>', 'with --generate-tests, the seed of the generated values (default 1)');
   addAllowHostOption(command).action(async (dirs: string[], opts: TestOptions, cmd: Command) => {
     const args = [...dirs, ...(opts.fromFs !== undefined ? [opts.fromFs] : [])];
     if (args.length === 0) throw new UsageError('test: missing the task folder (ratchet test <dir>...)');
@@ -78,6 +87,21 @@ export function registerTest(program: Command): void {
     } catch (e) {
       if (e instanceof DiscoveryError) throw new UsageError(`test: ${e.message}`);
       throw e;
+    }
+    if (opts.generateTests === true) {
+      if (paths.length !== 1) throw new UsageError('test: --generate-tests takes one task folder');
+      const pkg = await loadTaskOrExit(paths[0]!, opts.json === true);
+      await runGenerateTests(pkg, paths[0]!, {
+        seed: opts.seed !== undefined ? parseNonNegativeInt(opts.seed, '--seed') : 1,
+        write: opts.write === true,
+        json: opts.json === true,
+        limits: runtimeLimitsFromConfig(config),
+        style: styleFor(process.stdout),
+      });
+      return;
+    }
+    if (opts.write === true || opts.seed !== undefined) {
+      throw new UsageError('test: --write and --seed go with --generate-tests');
     }
     const suites: TestSuite[] = [];
     const loadErrors: { path: string; problems: Problem[] }[] = [];

@@ -5,6 +5,7 @@ import type { RuntimeLimits } from '../../runtime/run-task.ts';
 import type { TaskPackage } from '../types.ts';
 import { runTestsWithCoverage, type CoverageRun } from './coverage.ts';
 import { fuzzTask, type FuzzReport } from './fuzz.ts';
+import { generateTests, type GeneratedTests } from './generate-tests.ts';
 
 export interface QualityEnv {
   limits: RuntimeLimits;
@@ -13,11 +14,13 @@ export interface QualityEnv {
 
 export type QualityJob =
   | { kind: 'coverage'; offline?: boolean }
-  | { kind: 'fuzz'; durationMs: number; seed: number; parallel: number; timeoutMs?: number };
+  | { kind: 'fuzz'; durationMs: number; seed: number; parallel: number; timeoutMs?: number }
+  | { kind: 'generate'; seed: number };
 
 export interface QualityResults {
   coverage: CoverageRun;
   fuzz: FuzzReport;
+  generate: GeneratedTests;
 }
 
 export async function runQualityJob<J extends QualityJob>(
@@ -33,5 +36,7 @@ export async function runQualityJob<J extends QualityJob>(
       >;
     case 'fuzz':
       return fuzzTask(pkg, { ...job, limits: env.limits }) as Promise<QualityResults[J['kind']]>;
+    case 'generate':
+      return generateTests(pkg, { seed: job.seed, limits: env.limits }) as Promise<QualityResults[J['kind']]>;
   }
 }

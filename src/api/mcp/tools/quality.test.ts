@@ -74,3 +74,24 @@ test('ratchet_fuzz_test_task: the planted bug, shrunk, with a ready test case', 
     [],
   );
 });
+
+test('ratchet_generate_test_cases: proposals with the failing input and its error', async () => {
+  await withMcpHttp(
+    async ({ app, connect }) => {
+      await store(app, 'zero-bug');
+      const client = await connect();
+      const res = await client.callTool({
+        name: 'ratchet_generate_test_cases',
+        arguments: { task_id: 'zero-bug' },
+      });
+      const body = checked('ratchet_generate_test_cases', res);
+      assert.equal(body.seed, 1);
+      const zero = body.proposals.find((p: { name: string }) => p.name === 'generated: num = 0');
+      assert.equal(zero.kind, 'unexpected-error');
+      assert.equal(zero.error.type, 'TypeError');
+      assert.deepEqual(JSON.parse(zero.content).input, { num: 0 });
+    },
+    {},
+    [],
+  );
+});

@@ -114,4 +114,62 @@ const fuzzTestTask = defineTool({
   },
 });
 
-export const qualityTools = [analyzeTestCoverage, fuzzTestTask];
+const generateTestCases = defineTool({
+  name: 'ratchet_generate_test_cases',
+  title: 'Generate edge-case tests',
+  description:
+    'Derives boundary and negative inputs from the input schema of a task version (default latest): each top-level property at and past its bounds, empty and longest strings and arrays, each enum value, optional properties left out, wrong types, missing required properties. ' +
+    'Runs each input once (fetch answered by the test cases\u2019 mocks) and proposes a test case per input: the current output as expected_output (review it), the error of a valid input that failed (a likely bug), or ValidationError for an input the schema rejects. ' +
+    'Returns the proposals with their file name and JSON content; nothing is saved (store the good ones with ratchet_create_test_case). Deterministic for a seed.',
+  input: z.object({
+    task_id: taskRef,
+    version: atVersion,
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2147483647)
+      .default(1)
+      .describe('Seed of the generated values (default 1)'),
+  }),
+  output: z.object({
+    task: z.string().describe('Task name'),
+    version: z.string().describe('Version used'),
+    seed: z.number().int().describe('Seed used'),
+    proposals: z
+      .array(
+        z.object({
+          name: z.string().describe('Case name'),
+          kind: z
+            .enum(['expected-output', 'unexpected-error', 'rejected-input'])
+            .describe(
+              'expected-output: completed (review the output); unexpected-error: a valid input failed; rejected-input: the schema rejects it',
+            ),
+          input: z.unknown().describe('The input'),
+          error: z
+            .unknown()
+            .describe('The task error { type, message, location } for unexpected-error, else null'),
+          file: z.string().describe('Suggested file under tests/'),
+          content: z.string().describe('The test case as JSON text'),
+        }),
+      )
+      .describe('One proposed case per generated input'),
+  }),
+  annotations: RUNS_TASKS,
+  access: 'run',
+  example: { task_id: 'addition', seed: 1 },
+  async handler(args, ctx) {
+    const { task, version, result } = await runQualityOnStoredTask(ctx.app, args.task_id, args.version, {
+      kind: 'generate',
+      seed: args.seed,
+    });
+    return {
+      task,
+      version,
+      seed: result.seed,
+      proposals: result.proposals.map((p) => ({ ...p, error: p.error ?? null })),
+    };
+  },
+});
+
+export const qualityTools = [analyzeTestCoverage, generateTestCases, fuzzTestTask];
