@@ -225,6 +225,24 @@ const mcp = z
   })
   .strict();
 
+const delivery = z
+  .object({
+    filesystem: z
+      .object({
+        allowed_roots: z
+          .array(z.string().min(1))
+          .min(1)
+          .default(['./data/outputs'])
+          .describe(
+            'Folders filesystem output destinations may write under (symlinks resolved); a relative destination path is taken from the first',
+          ),
+      })
+      .strict()
+      .prefault({})
+      .describe('Filesystem output destinations'),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     server: server.prefault({}).describe('REST server, database, queue and workers'),
@@ -233,6 +251,7 @@ export const ConfigSchema = z
     http: http.prefault({}).describe('The fetch() available to tasks'),
     logging: logging.prefault({}).describe('Logs'),
     mcp: mcp.prefault({}).describe('Model Context Protocol server'),
+    delivery: delivery.prefault({}).describe('Where job results may be delivered'),
   })
   .strict();
 

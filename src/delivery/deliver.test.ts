@@ -13,6 +13,7 @@ import { deliverResult } from './deliver.ts';
 forEachApp('failing destinations are recorded, never thrown, and the rest still deliver', async (app) => {
   await seedRunnableTask(app, 'multi');
   const dir = await mkdtemp(join(tmpdir(), 'ratchet-deliver-'));
+  app.config.delivery.filesystem.allowed_roots = [dir];
   try {
     const out: string[] = [];
     // enqueueJob refuses invalid destinations, so the stored-job path cannot hold one any more;
@@ -61,6 +62,7 @@ forEachApp(
   async (app) => {
     await seedRunnableTask(app, 'hooked');
     const dir = await mkdtemp(join(tmpdir(), 'ratchet-deliver-'));
+    app.config.delivery.filesystem.allowed_roots = [dir];
     try {
       enableOutputDelivery(app); // already enabled by createRatchet: must not deliver twice
       // Opened so the refused connection (not the egress policy) is what fails, and is retried.

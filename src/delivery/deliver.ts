@@ -10,6 +10,7 @@ import { getTask } from '../store/repos/tasks.ts';
 import { parseDestination, redactDestination } from './destinations.ts';
 import type { Destination } from './destinations.ts';
 import { deliverToFile } from './filesystem.ts';
+import { allowedRoots } from './roots.ts';
 import type { DeliveryContext, FinishedStatus } from './payload.ts';
 import { deliverToStdio } from './stdio.ts';
 import { ownPorts } from '../http/own-ports.ts';
@@ -25,7 +26,7 @@ export interface DeliverRequest {
 }
 
 export interface DeliverOptions {
-  /** Where relative filesystem paths resolve (default the working directory). */
+  /** Where relative filesystem paths resolve (default the first delivery.filesystem.allowed_roots). */
   baseDir?: string;
   streams?: StdioStreams;
   /** Pause between webhook attempts; injectable for tests. */
@@ -114,7 +115,8 @@ async function deliverOne(
   let error: string | null = null;
   try {
     if (dest.type === 'filesystem') {
-      target = (await deliverToFile(dest, ctx, { baseDir: opts.baseDir })).path;
+      const roots = allowedRoots(app.config);
+      target = (await deliverToFile(dest, ctx, { baseDir: opts.baseDir ?? roots[0], roots })).path;
     } else {
       deliverToStdio(dest, ctx, opts.streams);
     }

@@ -6,6 +6,7 @@ import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import type { FilesystemDestination } from './destinations.ts';
 import { formatCsv, formatJson, formatYaml, valueFor } from './payload.ts';
 import type { DeliveryContext } from './payload.ts';
+import { assertUnderRoots } from './roots.ts';
 
 export const PATH_VARIABLES = [
   'task_name',
@@ -81,21 +82,27 @@ function serialise(dest: FilesystemDestination, ctx: DeliveryContext): string {
   return formatJson(value);
 }
 
+/** The file mode asked for, never with execute (or setuid/sticky) bits: a result is data. */
 function modeOf(permissions: string | number | undefined): number | undefined {
   if (permissions === undefined) return undefined;
-  return typeof permissions === 'number' ? permissions : parseInt(permissions, 8);
+  return (typeof permissions === 'number' ? permissions : parseInt(permissions, 8)) & 0o666;
 }
 
 /** Writes the result; returns the absolute path written. Throws on failure (the caller records it). */
 export async function deliverToFile(
   dest: FilesystemDestination,
   ctx: DeliveryContext,
-  opts: { baseDir?: string; now?: Date } = {},
+  opts: { baseDir?: string; roots?: readonly string[]; now?: Date } = {},
 ): Promise<{ path: string; bytes: number }> {
   const now = opts.now ?? new Date();
-  const target = renderPath(dest.path, pathVariables(ctx, now), opts.baseDir ?? process.cwd());
+  const baseDir = opts.baseDir ?? opts.roots?.[0] ?? process.cwd();
+  const roots = opts.roots ?? [baseDir];
+  const target = renderPath(dest.path, pathVariables(ctx, now), baseDir);
   const data = serialise(dest, ctx);
+  // Checked before creating folders and again after (a symlink swapped in meanwhile is caught).
+  await assertUnderRoots(dirname(target), roots);
   await mkdir(dirname(target), { recursive: true });
+  await assertUnderRoots(dirname(target), roots);
   const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     await writeFile(temp, data, { flag: 'wx' });

@@ -90,9 +90,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       );
       const { job } = await enqueueJob(t.app, {
         task: 'plain',
-        outputDestinations: [{ type: 'filesystem', path: '/tmp/out.json' }],
+        outputDestinations: [{ type: 'filesystem', path: 'out.json' }],
       });
-      assert.deepEqual(job.outputDestinations, [{ type: 'filesystem', path: '/tmp/out.json' }]);
+      assert.deepEqual(job.outputDestinations, [{ type: 'filesystem', path: 'out.json' }]);
     } finally {
       await t.close();
     }

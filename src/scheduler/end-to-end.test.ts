@@ -28,6 +28,7 @@ forEachApp(
   async (app) => {
     await seedRunnableTask(app, 'dbl');
     const dir = await mkdtemp(join(tmpdir(), 'ratchet-e2e-'));
+    app.config.delivery.filesystem.allowed_roots = [dir];
     let hits = 0;
     const server = createServer((req, res) => {
       hits++;

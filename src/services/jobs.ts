@@ -15,6 +15,7 @@ import { directDispatcher, insertClaimedJob } from '../queue/direct-dispatch.ts'
 import type { ListQuery, ListResult } from '../store/list-query.ts';
 import { IllegalTransitionError } from '../queue/states.ts';
 import { DestinationError, parseDestinations } from '../delivery/destinations.ts';
+import { rootViolations } from '../delivery/roots.ts';
 import { cancelJob as cancelQueuedJob, retryJob as retryFailedJob } from './job-queries.ts';
 import { queueStats } from './queue-stats.ts';
 import { requireTask, resolveTaskFilters } from './task-ref.ts';
@@ -101,7 +102,8 @@ export async function enqueueJob(
 ): Promise<{ job: JobRecord; created: boolean }> {
   const problems = checkRequest(req);
   const priority = req.priority === undefined ? JOB_PRIORITY.NORMAL : parsePriority(req.priority);
-  if (Array.isArray(req.outputDestinations)) problems.push(...destinationViolations(req.outputDestinations));
+  if (Array.isArray(req.outputDestinations))
+    problems.push(...(await destinationViolations(app, req.outputDestinations)));
   if (problems.length > 0) throw new ValidationError('invalid job request', problems);
   // Before anything else touches it: a value nested thousands deep must never be stored.
   checkInputLimits(app.config, req.input, 'job input');
@@ -177,10 +179,10 @@ export interface CreateJobRequest {
   outputDestinations?: unknown[];
 }
 
-function destinationViolations(value: unknown): Violation[] {
+/** Malformed destinations, and filesystem ones outside delivery.filesystem.allowed_roots. */
+async function destinationViolations(app: Ratchet, value: unknown): Promise<Violation[]> {
   try {
-    parseDestinations(value);
-    return [];
+    return await rootViolations(app.config, parseDestinations(value));
   } catch (err) {
     if (!(err instanceof DestinationError)) throw err;
     return err.message.split('; ').map((part) => {
@@ -208,7 +210,7 @@ export async function createJob(
   app: Ratchet,
   req: CreateJobRequest,
 ): Promise<{ job: JobRecord; created: boolean }> {
-  const problems = destinationViolations(req.outputDestinations);
+  const problems = await destinationViolations(app, req.outputDestinations);
   if (problems.length > 0) throw new ValidationError('invalid job request', problems);
   const task = await requireTask(app, req.taskId);
   if (!task.enabled)

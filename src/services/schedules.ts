@@ -14,6 +14,7 @@ import type { ListFilter, ListQuery, ListResult } from '../store/list-query.ts';
 import { resolveTaskFilters } from './task-ref.ts';
 import { compileSchema } from '../tasks/schema.ts';
 import { DestinationError, parseDestinations } from '../delivery/destinations.ts';
+import { rootViolations } from '../delivery/roots.ts';
 import { ValidationError } from './errors.ts';
 import { splitSecretInput, type SplitInput } from './secret-input.ts';
 import type { Violation } from './errors.ts';
@@ -42,7 +43,7 @@ export interface CreateScheduleRequest extends ScheduleFields {
   cronExpression: string;
 }
 
-function check(fields: ScheduleFields): Violation[] {
+async function check(app: Ratchet, fields: ScheduleFields): Promise<Violation[]> {
   const v: Violation[] = [];
   if (fields.cronExpression !== undefined || fields.timezone) {
     try {
@@ -69,7 +70,7 @@ function check(fields: ScheduleFields): Violation[] {
     });
   }
   try {
-    parseDestinations(fields.outputDestinations);
+    v.push(...(await rootViolations(app.config, parseDestinations(fields.outputDestinations))));
   } catch (err) {
     if (!(err instanceof DestinationError)) throw err;
     for (const part of err.message.split('; ')) {
@@ -118,7 +119,7 @@ export async function createSchedule(
   req: CreateScheduleRequest,
   now: Date = new Date(),
 ): Promise<ScheduleRecord> {
-  const problems = check(req);
+  const problems = await check(app, req);
   if (problems.length > 0) throw new ValidationError('invalid schedule', problems);
   const { taskId, split } = await checkInput(app, req.task, req.input);
   const enabled = req.enabled ?? true;
@@ -160,7 +161,7 @@ export async function updateSchedule(
   now: Date = new Date(),
 ): Promise<ScheduleRecord> {
   const current = await getSchedule(app, ref);
-  const problems = check({
+  const problems = await check(app, {
     ...patch,
     timezone: patch.timezone ?? (patch.cronExpression ? current.timezone : undefined),
   });

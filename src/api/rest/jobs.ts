@@ -12,6 +12,8 @@ import {
   type CreateJobRequest,
 } from '../../services/jobs.ts';
 import { JOB_PRIORITY } from '../../store/repos/jobs.ts';
+import { allows, minimumRole, type Role } from '../../services/roles.ts';
+import { ApiError } from '../../server/errors.ts';
 import { emptyBodyAsObject, type IdParam, type RestOptions } from './common.ts';
 import { listBody, parseListParams, upper } from './list-params.ts';
 import { Job, Stats, jobView } from './models.ts';
@@ -43,6 +45,24 @@ const UpdateBody = z.strictObject({ priority: Priority.optional(), scheduledFor:
 function priorityValue(v: string): unknown {
   const key = v.toUpperCase() as keyof typeof JOB_PRIORITY;
   return key in JOB_PRIORITY ? JOB_PRIORITY[key] : v;
+}
+
+/**
+ * Queuing needs `run` access, but a destination that writes files or calls URLs acts with the
+ * server's own rights: it needs `write` (developer), as creating a schedule does.
+ */
+function assertMayDeliver(role: Role, destinations: unknown[] | undefined): void {
+  if (allows(role, 'write')) return;
+  const kinds = (destinations ?? [])
+    .map((d) => (d !== null && typeof d === 'object' ? (d as { type?: unknown }).type : undefined))
+    .filter((t): t is string => t === 'filesystem' || t === 'webhook');
+  if (kinds.length === 0) return;
+  throw new ApiError(
+    403,
+    'FORBIDDEN',
+    `${kinds[0]} output destinations need write access (role ${minimumRole('write')} or higher); this key has role ${role} (stdio destinations need only run access)`,
+    { requiredAccess: 'write', role },
+  );
 }
 
 const plugin: FastifyPluginAsync<RestOptions> = async (server, { app }) => {
@@ -98,6 +118,7 @@ const plugin: FastifyPluginAsync<RestOptions> = async (server, { app }) => {
       }),
     },
     async (request, reply) => {
+      assertMayDeliver(request.principal.role, request.body.outputDestinations);
       const { job, created } = await createJob(app, request.body);
       reply.code(created ? 201 : 200).header('Location', `/api/v1/jobs/${job.id}`);
       return { data: jobView(job) };
