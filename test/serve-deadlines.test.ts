@@ -119,7 +119,7 @@ test('cancel of a job stuck in a builtin ends it CANCELLED, not TimeoutError', a
     await sleep(20);
   }
   await sleep(300); // well inside the builtin now
-  const cancel = await api('POST', `/jobs/${created.data.id}/cancel`);
+  const cancel = await api('POST', `/jobs/${created.data.id}/cancel`, {});
   assert.equal(cancel.status, 200, JSON.stringify(cancel.data));
   assert.equal(cancel.data.job.status, 'PROCESSING', 'still running when the cancel was asked for');
   const job = await finished(created.data.id);
@@ -138,7 +138,7 @@ test('cancel of a direct execution stuck in a builtin ends it CANCELLED', async 
     if (id === undefined) await sleep(20);
   }
   await sleep(300);
-  const cancel = await api('POST', `/executions/${id}/cancel`);
+  const cancel = await api('POST', `/executions/${id}/cancel`, {});
   assert.equal(cancel.status, 200, JSON.stringify(cancel.data));
   const r = await running;
   assert.equal(r.data.status, 'CANCELLED');
