@@ -6,6 +6,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { ConflictError, NotFoundError } from '../store/codec.ts';
 import { ListQueryError } from '../store/list-query.ts';
 import { InvalidVersionError } from '../store/semver-key.ts';
+import { DB_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './db-outage.ts';
 
 export type ErrorCode =
   | 'NOT_FOUND'
@@ -148,6 +149,13 @@ export function mapError(err: unknown, bodyLimit?: number): Mapped | undefined {
     return { status, code: STATUS_CODES[status] ?? 'BAD_REQUEST', message: fe.message };
   }
   if (status === 503) return { status, code: 'SERVICE_UNAVAILABLE', message: fe.message };
+  if (isDatabaseUnavailable(err)) {
+    return {
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      message: `the database is unavailable; retry in ${DB_RETRY_AFTER_SECONDS} s`,
+    };
+  }
   return undefined;
 }
 
@@ -157,6 +165,8 @@ export function installErrorHandling(server: FastifyInstance, opts: { bodyLimit?
     const mapped = mapError(err, opts.bodyLimit);
     if (mapped) {
       if (mapped.status >= 500) request.log.error({ err }, 'request failed');
+      if (mapped.status === 503 && !reply.hasHeader('retry-after'))
+        reply.header('retry-after', String(DB_RETRY_AFTER_SECONDS));
       return reply
         .code(mapped.status)
         .type('application/json; charset=utf-8')

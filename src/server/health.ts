@@ -8,6 +8,7 @@ import { sourceStatuses } from '../services/registry-service.ts';
 import { queueStats, workerSummary } from '../services/queue-stats.ts';
 import { rootPlugin } from './root-plugin.ts';
 import { ratchetVersion } from './version.ts';
+import { DB_RETRY_AFTER_SECONDS } from './db-outage.ts';
 
 export interface Readiness {
   isReady(): boolean;
@@ -29,13 +30,32 @@ export function createReadiness(ready = false, reason = 'starting'): Readiness {
 
 const PROBE = { access: 'public', rateLimit: false } as const;
 
-async function pingDatabase(app: Ratchet): Promise<{ ok: boolean; latencyMs: number; error?: string }> {
+/** /ready waits this long for the database before calling it unavailable. */
+const READY_PING_MS = 3000;
+
+async function pingDatabase(
+  app: Ratchet,
+  timeoutMs?: number,
+): Promise<{ ok: boolean; latencyMs: number; error?: string }> {
   const t0 = performance.now();
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await sql`select 1`.execute(app.store.db);
+    const ping = sql`select 1`.execute(app.store.db);
+    if (timeoutMs === undefined) await ping;
+    else {
+      ping.catch(() => undefined);
+      await Promise.race([
+        ping,
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    }
     return { ok: true, latencyMs: Math.round((performance.now() - t0) * 100) / 100 };
   } catch (err) {
     return { ok: false, latencyMs: Math.round(performance.now() - t0), error: (err as Error).message };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -55,10 +75,17 @@ export const healthPlugin = rootPlugin<{ app: Ratchet; readiness: Readiness }>(
     }));
 
     server.get('/ready', { config: PROBE, schema: { tags: ['health'] } }, async (_req, reply) => {
-      if (readiness.isReady()) return { status: 'ready' };
-      return reply.code(503).send({
-        error: { code: 'SERVICE_UNAVAILABLE', message: `not ready: ${readiness.reason()}`, status: 503 },
-      });
+      let reason = readiness.isReady() ? '' : readiness.reason();
+      // Ready also means the database answers: during an outage a load balancer should look elsewhere.
+      if (reason === '') {
+        const db = await pingDatabase(app, READY_PING_MS);
+        if (db.ok) return { status: 'ready' };
+        reason = `the database is unavailable (${db.error})`;
+      }
+      return reply
+        .code(503)
+        .header('retry-after', String(DB_RETRY_AFTER_SECONDS))
+        .send({ error: { code: 'SERVICE_UNAVAILABLE', message: `not ready: ${reason}`, status: 503 } });
     });
 
     server.get(

@@ -127,6 +127,10 @@ async function openPostgres(
   // An idle client that loses its connection emits 'error' on the pool; without a listener that
   // would crash the process. The next query on that pool reports its own error instead.
   pool.on('error', () => {});
+  // A checked-out client has no pool listener: if its connection drops between two statements
+  // (a transaction awaiting other work) pg emits 'error' on it, which would end the process during
+  // a database outage. Its queries still fail on their own, and the pool discards the dead client.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
   const masked = maskUrl(url);
   try {
