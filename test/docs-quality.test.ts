@@ -50,6 +50,9 @@ test('docs/quality.md: every file example is written and every command works as 
     for (const l of fuzzShown.split('\n').filter((x) => x.trim() !== '')) {
       assert.ok(fuzzOut.includes(l), `documented line not printed: ${JSON.stringify(l)}\n${fuzzOut}`);
     }
+    const debugShown = /prints the hit, then the result:\n\n```\n([\s\S]*?)```/.exec(doc)![1]!;
+    const debugOut = outputs.find((o) => o.includes('#1 line:6'))!;
+    assert.equal(debugOut, debugShown);
     const saved = JSON.parse(await readFile(join(dir, 'sign', 'tests', 'fuzz-001.json'), 'utf8')) as {
       input: unknown;
     };

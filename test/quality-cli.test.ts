@@ -130,3 +130,34 @@ test('ratchet test --generate-tests proposes edge cases, shows the failing one, 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('ratchet debug records each loop iteration and the failure, and refuses a breakpoint on nothing', async () => {
+  const task = join(FIXTURES, 'throws-deep');
+  const r = await runCli(['debug', task, '--input-json', '{"items":[1,"x"]}', '--breakpoint', 'line:7']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(
+    r.stdout,
+    /#1 line:7 → main\.js:7 {2}at check \(main\.js:7\) ← at main \(main\.js:13\)\n(?: {4}.*\n)*? {4}total = 0\n {4}item = 1/,
+  );
+  assert.match(r.stdout, /failed: DataError: not a number: "x" \(main\.js:5\)/);
+  const watched = await runCli([
+    'debug',
+    task,
+    '--input-json',
+    '{"items":[2,4]}',
+    '--breakpoint',
+    'line:9',
+    '--watch',
+    'total / items.length',
+    '--json',
+  ]);
+  assert.equal(watched.code, 0, watched.stderr);
+  const body = JSON.parse(watched.stdout) as { hits: { values: Record<string, string> }[]; output: unknown };
+  assert.deepEqual(
+    body.hits.map((h) => h.values),
+    [{ 'total / items.length': '3' }],
+  );
+  const bad = await runCli(['debug', task, '--breakpoint', 'line:500']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /debug: breakpoint line:500: no statement on or after line 500/);
+});

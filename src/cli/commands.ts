@@ -10,6 +10,7 @@ export const COMMAND_MODULES: Record<string, () => Promise<Register>> = {
   validate: async () => (await import('./validate.ts')).registerValidate,
   test: async () => (await import('./test.ts')).registerTest,
   fuzz: async () => (await import('./fuzz.ts')).registerFuzz,
+  debug: async () => (await import('./debug.ts')).registerDebug,
   replay: async () => (await import('./replay.ts')).registerReplay,
   generate: async () => (await import('./generate.ts')).registerGenerate,
   serve: async () => (await import('./serve.ts')).registerServe,

@@ -4,6 +4,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadTaskFromFiles } from '../tasks/load.ts';
 import { runQualityJob, type QualityEnv, type QualityJob } from '../tasks/quality/ops.ts';
+import { BreakpointError } from '../tasks/quality/breakpoints.ts';
+import { SourceError } from '../tasks/quality/source.ts';
 
 export interface QualityThreadData {
   files: Record<string, string>;
@@ -18,5 +20,7 @@ try {
   const result = await runQualityJob(pkg, data.label, data.job, data.env);
   parentPort!.postMessage({ ok: true, result });
 } catch (err) {
-  parentPort!.postMessage({ ok: false, message: err instanceof Error ? err.message : String(err) });
+  // Bad arguments (a breakpoint on nothing, main.js that does not parse) are the caller's to fix.
+  const input = err instanceof BreakpointError || err instanceof SourceError;
+  parentPort!.postMessage({ ok: false, input, message: err instanceof Error ? err.message : String(err) });
 }

@@ -16,6 +16,11 @@ const THREAD_URL = new URL(
   import.meta.url,
 );
 
+/** The job's arguments cannot be used (a breakpoint on nothing, main.js that does not parse). */
+export class QualityInputError extends Error {
+  override readonly name = 'QualityInputError';
+}
+
 export interface StoredQualityResult<T> {
   task: string;
   version: string;
@@ -54,11 +59,15 @@ function inThread<T>(app: Ratchet, data: QualityThreadData): Promise<T> {
       void worker.terminate();
     };
     const untrack = trackThread(app, worker, (err) => done(() => reject(err)));
-    worker.once('message', (m: { ok: true; result: T } | { ok: false; message: string }) =>
+    worker.once('message', (m: { ok: true; result: T } | { ok: false; input?: boolean; message: string }) =>
       done(() =>
         m.ok
           ? resolve(m.result)
-          : reject(new Error(`${data.job.kind} of ${data.label} failed: ${m.message}`)),
+          : reject(
+              m.input
+                ? new QualityInputError(m.message)
+                : new Error(`${data.job.kind} of ${data.label} failed: ${m.message}`),
+            ),
       ),
     );
     onThreadLost(worker, `the ${data.job.kind} thread`, (why) => done(() => reject(new Error(why))));

@@ -6,6 +6,7 @@ import type { TaskPackage } from '../types.ts';
 import { runTestsWithCoverage, type CoverageRun } from './coverage.ts';
 import { fuzzTask, type FuzzReport } from './fuzz.ts';
 import { generateTests, type GeneratedTests } from './generate-tests.ts';
+import { debugTask, type DebugRun } from './debug.ts';
 
 export interface QualityEnv {
   limits: RuntimeLimits;
@@ -15,12 +16,14 @@ export interface QualityEnv {
 export type QualityJob =
   | { kind: 'coverage'; offline?: boolean }
   | { kind: 'fuzz'; durationMs: number; seed: number; parallel: number; timeoutMs?: number }
-  | { kind: 'generate'; seed: number };
+  | { kind: 'generate'; seed: number }
+  | { kind: 'debug'; input: unknown; breakpoints: string[]; watch: string[]; maxHits: number };
 
 export interface QualityResults {
   coverage: CoverageRun;
   fuzz: FuzzReport;
   generate: GeneratedTests;
+  debug: DebugRun;
 }
 
 export async function runQualityJob<J extends QualityJob>(
@@ -38,5 +41,7 @@ export async function runQualityJob<J extends QualityJob>(
       return fuzzTask(pkg, { ...job, limits: env.limits }) as Promise<QualityResults[J['kind']]>;
     case 'generate':
       return generateTests(pkg, { seed: job.seed, limits: env.limits }) as Promise<QualityResults[J['kind']]>;
+    case 'debug':
+      return debugTask(pkg, { ...job, limits: env.limits }) as Promise<QualityResults[J['kind']]>;
   }
 }

@@ -95,3 +95,33 @@ test('ratchet_generate_test_cases: proposals with the failing input and its erro
     [],
   );
 });
+
+test('ratchet_debug_task_step: each iteration of the loop, and a clear error for a missing function', async () => {
+  await withMcpHttp(
+    async ({ app, connect }) => {
+      await store(app, 'throws-deep');
+      const client = await connect();
+      const res = await client.callTool({
+        name: 'ratchet_debug_task_step',
+        arguments: { task_id: 'throws-deep', input: { items: [5, 6] }, breakpoints: ['line:7'] },
+      });
+      const body = checked('ratchet_debug_task_step', res);
+      assert.deepEqual(
+        body.hits.map((h: { values: Record<string, string> }) => [h.values.total, h.values.item]),
+        [
+          ['0', '5'],
+          ['5', '6'],
+        ],
+      );
+      assert.deepEqual(body.output, { total: 11, mean: 5.5 });
+      const bad = await client.callTool({
+        name: 'ratchet_debug_task_step',
+        arguments: { task_id: 'throws-deep', input: {}, breakpoints: ['function:nope'] },
+      });
+      assert.equal(bad.isError, true);
+      assert.match((bad.content as { text: string }[])[0]!.text, /no function named nope/);
+    },
+    {},
+    [],
+  );
+});

@@ -1,8 +1,8 @@
 // Quality tools for task authors (src/tasks/quality through services/quality.ts): coverage of the
 // test suite, and the others as they land. Each runs the stored version in a worker thread.
 import { z } from 'zod';
-import { defineTool } from '../tool.ts';
-import { runQualityOnStoredTask } from '../../../services/quality.ts';
+import { defineTool, ToolInputError } from '../tool.ts';
+import { QualityInputError, runQualityOnStoredTask } from '../../../services/quality.ts';
 import { RUNS_TASKS, atVersion, taskRef } from './dev-common.ts';
 import { reportView, reportViewOf } from './test-report-view.ts';
 import { coverageView, coverageViewOf, fuzzView } from './quality-views.ts';
@@ -172,4 +172,85 @@ const generateTestCases = defineTool({
   },
 });
 
-export const qualityTools = [analyzeTestCoverage, generateTestCases, fuzzTestTask];
+const debugTaskStep = defineTool({
+  name: 'ratchet_debug_task_step',
+  title: 'Breakpoint snapshots',
+  description:
+    'Runs a task version (default latest) once on `input` with breakpoints (`line:N`, or `function:NAME` for the first statement of that function) and records, at every hit, the values of the variables declared in scope (or only the `watch` expressions), the line and the call stack. ' +
+    'Not interactive stepping: the run goes on after each hit, so the result is exact and deterministic; a loop records each iteration (up to max_hits). A breakpoint on a line without a statement moves to the next statement and says so. ' +
+    'Returns the resolved breakpoints, the ordered hits (values as JSON text, cut at 300 characters) and the run\u2019s output or error; fetch is answered by the test cases\u2019 mocks or refused.',
+  input: z.object({
+    task_id: taskRef,
+    version: atVersion,
+    input: z.record(z.string(), z.unknown()).describe('The task input'),
+    breakpoints: z
+      .array(z.string().min(1).max(200))
+      .min(1)
+      .max(20)
+      .describe('Each "line:N" or "function:NAME"'),
+    watch: z
+      .array(z.string().min(1).max(500))
+      .max(20)
+      .default([])
+      .describe('Expressions to record at each hit instead of the variables in scope'),
+    max_hits: z.number().int().min(1).max(1000).default(100).describe('Hits recorded at most (default 100)'),
+  }),
+  output: z.object({
+    task: z.string().describe('Task name'),
+    version: z.string().describe('Version run'),
+    breakpoints: z
+      .array(
+        z.object({
+          spec: z.string().describe('As given'),
+          line: z.number().int().describe('Line it stops at'),
+          note: z.string().nullable().describe('Why it moved, when it did'),
+        }),
+      )
+      .describe('The breakpoints as resolved'),
+    hits: z
+      .array(
+        z.object({
+          breakpoint: z.string().describe('Which breakpoint'),
+          line: z.number().int().describe('Line'),
+          values: z
+            .record(z.string(), z.string())
+            .describe('Variable or watch expression → value as JSON text'),
+          stack: z.array(z.string()).describe('Call stack, innermost first ("at fn (main.js:LINE)")'),
+        }),
+      )
+      .describe('Every hit in order'),
+    dropped_hits: z.number().int().describe('Hits not recorded after max_hits'),
+    status: z.enum(['COMPLETED', 'FAILED']).describe('How the run ended'),
+    output: z.unknown().describe('The output when it completed, else null'),
+    error: z.unknown().describe('The error { type, message, location } when it failed, else null'),
+  }),
+  annotations: RUNS_TASKS,
+  access: 'run',
+  example: { task_id: 'addition', input: { num1: 2, num2: 3 }, breakpoints: ['line:2'] },
+  async handler(args, ctx) {
+    try {
+      const { task, version, result } = await runQualityOnStoredTask(ctx.app, args.task_id, args.version, {
+        kind: 'debug',
+        input: args.input,
+        breakpoints: args.breakpoints,
+        watch: args.watch,
+        maxHits: args.max_hits,
+      });
+      return {
+        task,
+        version,
+        breakpoints: result.breakpoints.map((b) => ({ ...b, note: b.note ?? null })),
+        hits: result.hits,
+        dropped_hits: result.droppedHits,
+        status: result.status,
+        output: result.output ?? null,
+        error: result.error ?? null,
+      };
+    } catch (e) {
+      if (e instanceof QualityInputError) throw new ToolInputError(e.message);
+      throw e;
+    }
+  },
+});
+
+export const qualityTools = [analyzeTestCoverage, generateTestCases, fuzzTestTask, debugTaskStep];
