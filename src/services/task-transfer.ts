@@ -8,6 +8,7 @@ import { getTask, getTaskVersion, listTasks } from '../store/repos/tasks.ts';
 import { loadTaskFromFiles } from '../tasks/load.ts';
 import { TaskLoadError, formatProblem, type TaskPackage } from '../tasks/types.ts';
 import { ZIP_MAX_BYTES, ZIP_MAX_FILES, isTaskFile } from '../tasks/zip.ts';
+import { unzipOffThread } from '../tasks/unzip-thread.ts';
 import { ValidationError } from './errors.ts';
 import { readTaskFiles } from './task-edits.ts';
 import { savePackage } from './task-packages.ts';
@@ -114,17 +115,17 @@ function unsafe(name: string): boolean {
  * The task packages inside a zip: every folder holding metadata.json (or the archive root) is one
  * package with its task files. Throws ValidationError for an unsafe or oversized archive.
  */
-export function packagesFromZip(data: Uint8Array): PackageInput[] {
+export async function packagesFromZip(data: Uint8Array): Promise<PackageInput[]> {
   const fail = (message: string): never => {
     throw new ValidationError('unusable archive', [{ path: '$.zip_base64', message }]);
   };
   if (data.byteLength > ZIP_MAX_BYTES)
     fail(`archive is ${data.byteLength} bytes; the limit is ${ZIP_MAX_BYTES}`);
-  const entries: { name: string; size: number }[] = [];
+  const entries: { name: string; raw: string; size: number }[] = [];
   try {
     unzipSync(data, {
       filter: (f) => {
-        entries.push({ name: f.name.replace(/\\/g, '/'), size: f.originalSize });
+        entries.push({ name: f.name.replace(/\\/g, '/'), raw: f.name, size: f.originalSize });
         return false;
       },
     });
@@ -148,7 +149,16 @@ export function packagesFromZip(data: Uint8Array): PackageInput[] {
     roots
       .filter((r) => name.startsWith(r) && isTaskFile(name.slice(r.length)))
       .sort((a, b) => b.length - a.length)[0];
-  const raw = unzipSync(data, { filter: (f) => rootOf(f.name.replace(/\\/g, '/')) !== undefined });
+  let raw: Record<string, Uint8Array> = {};
+  try {
+    // Inflated in a worker thread: the event loop keeps answering (/health) meanwhile.
+    raw = await unzipOffThread(
+      data,
+      entries.filter((e) => rootOf(e.name) !== undefined).map((e) => e.raw),
+    );
+  } catch (err) {
+    fail(`cannot extract archive: ${(err as Error).message}`);
+  }
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const byRoot = new Map<string, Record<string, string>>(roots.map((r) => [r, {}]));
   for (const [name, bytes] of Object.entries(raw)) {

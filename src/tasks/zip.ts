@@ -4,6 +4,7 @@
 // servers never see a zip, and its ~90 KB of module source would stay resident in every one.
 import type { Problem } from './types.ts';
 
+import { unzipOffThread } from './unzip-thread.ts';
 export const ZIP_MAX_BYTES = 50 * 1024 * 1024;
 export const ZIP_MAX_FILES = 1000;
 
@@ -79,7 +80,10 @@ export async function readTaskZip(data: Uint8Array, zipName: string): Promise<Zi
   };
   let raw: Record<string, Uint8Array>;
   try {
-    raw = unzipSync(data, { filter: (f) => !isJunk(f.name) && wanted(f.name) });
+    raw = await unzipOffThread(
+      data,
+      entries.map((e) => e.name).filter((n) => !isJunk(n) && wanted(n)),
+    );
   } catch (e) {
     return fail(`cannot extract archive: ${(e as Error).message}`);
   }

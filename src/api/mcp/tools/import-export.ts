@@ -72,7 +72,7 @@ const importTasks = defineTool({
     if (args.zip_base64 !== undefined) {
       if (!/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(args.zip_base64))
         throw new ToolInputError('zip_base64 is not base64 text');
-      inputs.push(...packagesFromZip(Buffer.from(args.zip_base64, 'base64')));
+      inputs.push(...(await packagesFromZip(Buffer.from(args.zip_base64, 'base64'))));
     }
     const results = (await importTaskPackages(ctx.app, inputs, authorOf(ctx))).map((r) => {
       const { taskId, ...rest } = r;
