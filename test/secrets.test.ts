@@ -117,7 +117,12 @@ test('secrets: redacted in storage, REST (viewer), MCP and CLI; the run and retr
     ) => {
       const res = await fetch(`${serve!.url}/api/v1${path}`, {
         method,
-        headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        // A script client: body-less POSTs say so (the server's cross-site request check).
+        headers: {
+          'x-requested-with': 'ratchet-test',
+          ...headers,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.text();
