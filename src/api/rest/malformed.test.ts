@@ -116,6 +116,13 @@ async function sweep(api: Api): Promise<void> {
       const v = wrongValue(prop);
       if (v !== undefined) wrong[name] = v;
     }
+    // A route that takes a version: a text that is not semver is the caller's mistake (4xx).
+    if (schema?.properties?.version) {
+      for (const version of ['latest-ish', '1.2', 'v1.0.0.0', '99999999999999999.0.0']) {
+        const body = { taskId: 'addition', version, input: { num1: 1, num2: 2 } };
+        checkEnvelope(`${tag} version ${version}`, await api.call(method, target, { body }));
+      }
+    }
     if (Object.keys(wrong).length === 0) continue;
     const res = await api.call(method, target, { body: wrong });
     checkEnvelope(`${tag} wrong types`, res);
