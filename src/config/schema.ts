@@ -115,6 +115,14 @@ const execution = z
       .describe(
         "Most an execution's stored record may hold (output, error, logs, recorded HTTP traffic, progress); recorded HTTP bodies are cut with a marker to fit, and a result that still does not fit fails with ResultTooLargeError",
       ),
+    host_budget_ratio: z
+      .number()
+      .min(0.01)
+      .max(16)
+      .default(1)
+      .describe(
+        "A run's host budget, as a multiple of its memory limit (at least 8 MB): what a task may make the host hold outside its sandbox (logs, progress, recorded HTTP exchanges, pending timers, output). Logs and progress past it are dropped and recorded bodies truncated; timers, recorded requests or output past it fail the run with OutOfMemoryError",
+      ),
   })
   .strict()
   .superRefine((e, ctx) => {

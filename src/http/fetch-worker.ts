@@ -20,14 +20,15 @@ export type FetchWorkerMessage =
 
 export interface FetchWorkerAnswer {
   id: number;
-  exchange: HttpExchange;
+  /** Without the request: the caller has it, and copying a large body back would only cost memory. */
+  exchange: Omit<HttpExchange, 'request'>;
 }
 
 const { port, signal, opts } = workerData as FetchWorkerData;
 const counter = new Int32Array(signal);
 const inFlight = new Map<number, AbortController>();
 
-function answer(id: number, exchange: HttpExchange): void {
+function answer(id: number, { request: _sent, ...exchange }: HttpExchange): void {
   inFlight.delete(id);
   port.postMessage({ id, exchange } satisfies FetchWorkerAnswer);
   Atomics.add(counter, 0, 1);

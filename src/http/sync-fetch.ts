@@ -93,7 +93,7 @@ export function createSyncFetcher(opts: HttpClientOptions, hooks: SyncFetcherHoo
       const seen = Atomics.load(counter, 0);
       for (let msg = receiveMessageOnPort(port); msg !== undefined; msg = receiveMessageOnPort(port)) {
         const answer = msg.message as FetchWorkerAnswer;
-        if (answer.id === id) return answer.exchange;
+        if (answer.id === id) return { request, ...answer.exchange };
       }
       const giveUp = hooks.isCancelled?.()
         ? cancelled

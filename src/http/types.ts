@@ -9,6 +9,8 @@ export interface HttpRequestSpec {
   headers: Record<string, string>;
   body?: string | null;
   bodyEncoding?: BodyEncoding;
+  /** Set on recorded requests whose body was cut (host budget): the full length in characters. */
+  truncatedFrom?: number;
 }
 
 export interface HttpResponseSpec {
@@ -21,6 +23,8 @@ export interface HttpResponseSpec {
   mimeType: string;
   /** The URL that answered, after redirects. */
   url: string;
+  /** Set on recorded responses whose body was cut (host budget): the full length in characters. */
+  truncatedFrom?: number;
 }
 
 /** Why a request produced no response. */

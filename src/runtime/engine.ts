@@ -9,19 +9,22 @@ import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core';
 import type { PooledModule } from './module-pool.ts';
 import type { SandboxHooks, SandboxLimits, SandboxRequest, SandboxResult, TaskErrorInfo } from './types.ts';
 import { RunRecorder } from './recorder.ts';
-import { classifyFailure, guestError, limitError, outOfMemory } from './errors.ts';
+import { classifyFailure, guestError, hostBudgetError, limitError, outOfMemory } from './errors.ts';
+import { HostBudget, TIMER_COST_BYTES, hostBudgetBytes } from './host-budget.ts';
 import { resolveEntry } from './entry.ts';
 import type { Timer } from './globals.ts';
 import { PreparedContext, newRun, type ActiveRun } from './prepared-context.ts';
 import { sleepMs } from './sleep.ts';
 
-type Stop = 'timeout' | 'cancelled' | null;
+/** Why the host stops a run: deadline, cancel, or the host budget (host-budget.ts) exceeded. */
+type Stop = 'timeout' | 'cancelled' | 'budget' | null;
 
 export function runInModule(pooled: PooledModule, req: SandboxRequest, hooks: SandboxHooks): SandboxResult {
   const started = performance.now();
   const deadline = Date.now() + req.limits.timeoutMs;
   hooks.onDeadline?.(deadline, req.limits.timeoutMs);
-  const rec = new RunRecorder(hooks);
+  const budget = new HostBudget(hostBudgetBytes(req.limits));
+  const rec = new RunRecorder(hooks, budget);
   let stop: Stop = null;
   const finish = (partial: {
     outputJson?: string;
@@ -37,16 +40,24 @@ export function runInModule(pooled: PooledModule, req: SandboxRequest, hooks: Sa
   // timers and host calls, so neither a loop nor a wait on a far-off timer outlives the deadline.
   const checkStop = (): Stop => {
     if (stop === null) {
-      if (Date.now() > deadline) stop = 'timeout';
+      if (budget.exceeded !== undefined) stop = 'budget';
+      else if (Date.now() > deadline) stop = 'timeout';
       else if (hooks.isCancelled?.()) stop = 'cancelled';
     }
     return stop;
   };
+  const stopError = (s: Exclude<Stop, null>): TaskErrorInfo =>
+    s === 'budget'
+      ? hostBudgetError(budget.limitBytes, budget.exceeded ?? 'host data')
+      : limitError(s, req.limits);
   const run = newRun(rec, deadline, () => checkStop() !== null);
   try {
     return withContext(pooled, run, req.limits, (prepared) => {
       const outcome = runInContext(prepared, req, hooks, run, deadline, checkStop);
-      if (stop) return finish({ error: limitError(stop, req.limits) });
+      // The output is held by the host too.
+      if (!stop && outcome.outputJson !== undefined) budget.charge(outcome.outputJson.length, 'the output');
+      if (!stop && budget.exceeded !== undefined) checkStop();
+      if (stop) return finish({ error: stopError(stop) });
       const collected =
         req.collectGlobal !== undefined ? readGlobalJson(prepared.ctx, req.collectGlobal) : undefined;
       return finish(collected === undefined ? outcome : { ...outcome, collected });
@@ -139,7 +150,7 @@ function runInContext(
       const jobs = rt.executePendingJobs();
       if (jobs.error) return fail(jobs.error);
       if (jobs.value > 0) continue;
-      const timers = advanceTimers(ctx, run.timers, deadline, hooks);
+      const timers = advanceTimers(ctx, run, deadline, hooks);
       if (timers.error) return fail(timers.error);
       if (!timers.more) {
         return {
@@ -214,7 +225,7 @@ function describeThrown(
     if (ctx.typeof(status) === 'number') (dumped as { status?: number }).status = ctx.getNumber(status);
     status.dispose();
   }
-  return guestError(dumped, req.fileName, stop, req.limits);
+  return guestError(dumped, req.fileName, stop === 'budget' ? null : stop, req.limits);
 }
 
 /**
@@ -223,18 +234,29 @@ function describeThrown(
  */
 function advanceTimers(
   ctx: QuickJSContext,
-  timers: Timer[],
+  run: ActiveRun,
   deadline: number,
   hooks: SandboxHooks,
 ): { more: boolean; error?: QuickJSHandle } {
-  if (timers.length === 0) return { more: false };
-  const due = Math.min(...timers.map((t) => t.due));
+  const { timers } = run;
+  if (timers.size === 0) return { more: false };
+  // A loop, not Math.min(...spread): a task may have hundreds of thousands of timers pending.
+  let due = Infinity;
+  for (const t of timers.values()) due = Math.min(due, t.due);
   const wait = Math.min(due - Date.now(), deadline - Date.now() + 1);
   if (wait > 0) sleepMs(wait, hooks.isCancelled);
   const now = Date.now();
-  const ready = timers.filter((t) => t.due <= now).sort((a, b) => a.due - b.due || a.id - b.id);
+  const ready: Timer[] = [];
+  for (const t of timers.values()) if (t.due <= now) ready.push(t);
+  ready.sort((a, b) => a.due - b.due || a.id - b.id);
   for (const t of ready) {
-    timers.splice(timers.indexOf(t), 1);
+    // A callback may have cleared a later timer of this batch, or the run may have to stop.
+    if (!timers.delete(t.id)) continue;
+    run.rec.budget.release(TIMER_COST_BYTES);
+    if (run.halted()) {
+      t.fn.dispose();
+      continue;
+    }
     const r = ctx.callFunction(t.fn, ctx.undefined);
     t.fn.dispose();
     if (r.error) return { more: true, error: r.error };

@@ -1,5 +1,6 @@
 // Turns what the engine reports (guest exceptions, interrupts, WebAssembly traps) into the typed
 // errors users see, with the location in main.js taken from the guest's stack.
+import { formatMb } from './host-budget.ts';
 import type { HostStop, SandboxLimits, SourceLocation, TaskErrorInfo } from './types.ts';
 
 const MAX_FRAMES = 20;
@@ -36,6 +37,17 @@ export function outOfMemory(limits: SandboxLimits): TaskErrorInfo {
   return {
     type: 'OutOfMemoryError',
     message: `task exceeded its memory limit of ${mb} MB (raise memory_limit in metadata.json if it needs more)`,
+  };
+}
+
+/** The run made the host hold more than its host budget (host-budget.ts). */
+export function hostBudgetError(budgetBytes: number, what: string): TaskErrorInfo {
+  return {
+    type: 'OutOfMemoryError',
+    message:
+      `task exceeded its host budget of ${formatMb(budgetBytes)} (${what}): that is what a run may make ` +
+      `the host hold (timers, recorded requests, logs, output); it is execution.host_budget_ratio × ` +
+      `memory_limit, so raise memory_limit in metadata.json or execution.host_budget_ratio`,
   };
 }
 

@@ -3,13 +3,18 @@
 // fetch, URL & co.). The context is built once per WebAssembly instance and snapshotted
 // (prepared-context.ts), so parsing the chunks is paid once, not per run. Host functions reach the
 // current run's recorder and timers through `run()`, since they outlive any single run.
+// Every host function first checks that the run may go on (deadline, cancel, host budget): past
+// that it does no work and throws, so a task calling console.log in a loop with a 50 MB string
+// stops at its deadline instead of converting strings for a minute.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core';
+import type { HttpRequestSpec } from '../http/types.ts';
 import { PRELUDE_ERRORS, PRELUDE_FETCH } from './prelude-core.ts';
 import { PRELUDE_WEB } from './prelude-web.ts';
 import { hostUrl } from './host-url.ts';
-import type { RunRecorder } from './recorder.ts';
-import { formatLogArgs } from './inspect.ts';
+import { MAX_LOG_LINE, MAX_PROGRESS_MESSAGE, type RunRecorder } from './recorder.ts';
+import { guestText } from './inspect.ts';
+import { TIMER_COST_BYTES } from './host-budget.ts';
 
 const CHUNKS = { errors: PRELUDE_ERRORS, fetch: PRELUDE_FETCH, web: PRELUDE_WEB };
 
@@ -22,10 +27,13 @@ export interface Timer {
 /** What the host functions act on during one run. */
 export interface RunState {
   rec: RunRecorder;
-  timers: Timer[];
+  /** Pending guest timers by id; each is charged TIMER_COST_BYTES to the host budget. */
+  timers: Map<number, Timer>;
   nextTimerId: number;
   /** Epoch ms by which a fetch must be answered (the run's deadline). */
   fetchDeadline: number;
+  /** True once the run must stop (deadline, cancel, host budget); host functions then do nothing. */
+  halted(): boolean;
 }
 
 export interface GuestGlobals {
@@ -34,12 +42,22 @@ export interface GuestGlobals {
   dispose(): void;
 }
 
+/** Thrown into the guest by a host function called after the run had to stop. */
+function stopped(ctx: QuickJSContext): { error: QuickJSHandle } {
+  return { error: ctx.newError({ name: 'InternalError', message: 'interrupted: the run is stopping' }) };
+}
+
 export function installGlobals(ctx: QuickJSContext, run: () => RunState): GuestGlobals {
+  const text = guestText(ctx);
   const console = ctx.newObject();
   for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     ctx
       .newFunction(level, (...args) => {
-        run().rec.log(level, formatLogArgs(ctx, args));
+        const state = run();
+        if (state.halted()) return stopped(ctx);
+        // Past the log caps nothing is kept, so nothing is converted either (only counted).
+        state.rec.log(level, state.rec.acceptsLogs() ? text.logLine(args, MAX_LOG_LINE) : '');
+        return undefined;
       })
       .consume((f) => ctx.setProp(console, level, f));
   }
@@ -48,6 +66,8 @@ export function installGlobals(ctx: QuickJSContext, run: () => RunState): GuestG
   console.dispose();
 
   const reportProgress = ctx.newFunction('reportProgress', (fraction, message) => {
+    const state = run();
+    if (state.halted()) return stopped(ctx);
     const f = ctx.typeof(fraction) === 'number' ? ctx.getNumber(fraction) : NaN;
     if (!(f >= 0 && f <= 1)) {
       return {
@@ -57,9 +77,11 @@ export function installGlobals(ctx: QuickJSContext, run: () => RunState): GuestG
         }),
       };
     }
-    const text =
-      message === undefined || ctx.typeof(message) === 'undefined' ? '' : String(ctx.dump(message));
-    run().rec.progress(f, text);
+    const said =
+      message === undefined || ctx.typeof(message) === 'undefined'
+        ? ''
+        : text.text(message, MAX_PROGRESS_MESSAGE);
+    state.rec.progress(f, said);
     return undefined;
   });
   ctx.setProp(ctx.global, 'reportProgress', reportProgress);
@@ -71,19 +93,26 @@ export function installGlobals(ctx: QuickJSContext, run: () => RunState): GuestG
           error: ctx.newError({ name: 'TypeError', message: 'setTimeout: callback must be a function' }),
         };
       }
-      const delay = ms && ctx.typeof(ms) === 'number' ? Math.max(0, ctx.getNumber(ms)) : 0;
       const state = run();
+      if (state.halted()) return stopped(ctx);
+      if (!state.rec.budget.charge(TIMER_COST_BYTES, `pending timers (${state.timers.size} set)`)) {
+        return stopped(ctx);
+      }
+      const delay = ms && ctx.typeof(ms) === 'number' ? Math.max(0, ctx.getNumber(ms)) : 0;
       const id = state.nextTimerId++;
-      state.timers.push({ id, due: Date.now() + delay, fn: fn.dup() });
+      state.timers.set(id, { id, due: Date.now() + delay, fn: fn.dup() });
       return ctx.newNumber(id);
     })
     .consume((f) => ctx.setProp(ctx.global, 'setTimeout', f));
   ctx
     .newFunction('clearTimeout', (id) => {
       const n = id && ctx.typeof(id) === 'number' ? ctx.getNumber(id) : -1;
-      const { timers } = run();
-      const i = timers.findIndex((t) => t.id === n);
-      if (i >= 0) timers.splice(i, 1)[0]!.fn.dispose();
+      const state = run();
+      const timer = state.timers.get(n);
+      if (!timer) return;
+      state.timers.delete(n);
+      timer.fn.dispose();
+      state.rec.budget.release(TIMER_COST_BYTES);
     })
     .consume((f) => ctx.setProp(ctx.global, 'clearTimeout', f));
 
@@ -113,6 +142,7 @@ export function installGlobals(ctx: QuickJSContext, run: () => RunState): GuestG
     reportProgress,
     dispose() {
       if (reportProgress.alive) reportProgress.dispose();
+      text.dispose();
     },
   };
 }
@@ -120,12 +150,20 @@ export function installGlobals(ctx: QuickJSContext, run: () => RunState): GuestG
 /** String-only host functions handed to a chunk's factory; never reachable as a global. */
 function chunkHost(ctx: QuickJSContext, run: () => RunState): QuickJSHandle {
   const host = ctx.newObject();
-  const fn = (name: string, impl: (...args: QuickJSHandle[]) => QuickJSHandle | undefined) =>
-    ctx.newFunction(name, impl).consume((h) => ctx.setProp(host, name, h));
-  fn('fetch', (requestJson) => {
+  type Impl = (...args: QuickJSHandle[]) => QuickJSHandle | { error: QuickJSHandle } | undefined;
+  // None of them does any work once the run has to stop.
+  const fn = (name: string, impl: Impl) =>
+    ctx
+      .newFunction(name, (...args) => (run().halted() ? stopped(ctx) : impl(...args)))
+      .consume((h) => ctx.setProp(host, name, h));
+  fn('fetch', (requestJson, body) => {
     const state = run();
     const remaining = state.fetchDeadline - Date.now();
-    const exchange = state.rec.fetch(JSON.parse(ctx.getString(requestJson)), Math.max(1, remaining));
+    const request = JSON.parse(ctx.getString(requestJson)) as HttpRequestSpec;
+    request.body = body && ctx.typeof(body) === 'string' ? ctx.getString(body) : null;
+    const exchange = state.rec.fetch(request, Math.max(1, remaining));
+    // The answer may have come after the deadline or a cancel, or its record may not fit.
+    if (state.halted()) return stopped(ctx);
     const answer = exchange.error ? { error: exchange.error } : exchange.response;
     return ctx.newString(JSON.stringify(answer));
   });

@@ -22,7 +22,14 @@ export interface ActiveRun extends RunState {
 }
 
 export function newRun(rec: RunRecorder, deadline: number, shouldInterrupt: () => boolean): ActiveRun {
-  return { rec, timers: [], nextTimerId: 1, fetchDeadline: deadline, shouldInterrupt };
+  return {
+    rec,
+    timers: new Map(),
+    nextTimerId: 1,
+    fetchDeadline: deadline,
+    shouldInterrupt,
+    halted: shouldInterrupt,
+  };
 }
 
 export class PreparedContext {
@@ -113,7 +120,8 @@ export class PreparedContext {
   end(): void {
     const run = this.active;
     this.active = undefined;
-    for (const t of run?.timers.splice(0) ?? []) t.fn.dispose();
+    for (const t of run?.timers.values() ?? []) t.fn.dispose();
+    run?.timers.clear();
   }
 
   dispose(): void {

@@ -19,6 +19,7 @@ import {
   outputLimitProblem,
   type ValueLimits,
 } from '../tasks/value-limits.ts';
+import { DEFAULT_HOST_BUDGET_RATIO, MIN_HOST_BUDGET_BYTES } from './host-budget.ts';
 import type { ExecutionContextInfo, LogEntry, ProgressEvent, SandboxLimits, TaskErrorInfo } from './types.ts';
 
 export interface RuntimeLimits {
@@ -33,6 +34,8 @@ export interface RuntimeLimits {
   redaction?: RedactionRules;
   /** Depth and size of outputs (execution.max_json_depth, max_output_bytes); default DEFAULT_VALUE_LIMITS. */
   values?: ValueLimits;
+  /** A run's host budget is this × its memory limit (at least 8 MB; host-budget.ts). */
+  hostBudgetRatio?: number;
 }
 
 export const DEFAULT_RUNTIME_LIMITS: RuntimeLimits = {
@@ -41,6 +44,7 @@ export const DEFAULT_RUNTIME_LIMITS: RuntimeLimits = {
   maxMemoryBytes: 1024 * 1024 * 1024,
   stackBytes: 256 * 1024,
   validateSchemas: true,
+  hostBudgetRatio: DEFAULT_HOST_BUDGET_RATIO,
 };
 
 export interface RunTaskOptions {
@@ -79,10 +83,16 @@ export interface TaskRunResult {
 }
 
 export function resolveLimits(pkg: TaskPackage, limits: RuntimeLimits, timeoutMs?: number): SandboxLimits {
+  const memoryBytes = Math.min(
+    pkg.metadata.memoryLimitBytes ?? limits.defaultMemoryBytes,
+    limits.maxMemoryBytes,
+  );
+  const ratio = limits.hostBudgetRatio ?? DEFAULT_HOST_BUDGET_RATIO;
   return {
     timeoutMs: timeoutMs ?? pkg.metadata.timeoutMs ?? limits.defaultTimeoutMs,
-    memoryBytes: Math.min(pkg.metadata.memoryLimitBytes ?? limits.defaultMemoryBytes, limits.maxMemoryBytes),
+    memoryBytes,
     stackBytes: limits.stackBytes,
+    hostBudgetBytes: Math.max(MIN_HOST_BUDGET_BYTES, Math.round(memoryBytes * ratio)),
   };
 }
 

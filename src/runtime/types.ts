@@ -14,6 +14,11 @@ export interface SandboxLimits {
   timeoutMs: number;
   memoryBytes: number;
   stackBytes: number;
+  /**
+   * Bytes the run may make the host hold outside the sandbox (logs, progress, recorded HTTP,
+   * timers, output); default max(8 MB, memoryBytes). See host-budget.ts.
+   */
+  hostBudgetBytes?: number;
 }
 
 export type LogLevel = 'debug' | 'log' | 'info' | 'warn' | 'error';

@@ -17,6 +17,7 @@ export function runtimeLimitsFromConfig(config: RatchetConfig): RuntimeLimits {
     validateSchemas: e.validate_schemas,
     redaction: { headers: config.http.redact_headers, queryParams: config.http.redact_query_params },
     values: valueLimitsFromConfig(config),
+    hostBudgetRatio: e.host_budget_ratio,
   };
 }
 

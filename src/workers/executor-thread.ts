@@ -8,6 +8,7 @@ import { createSyncFetcher } from '../http/sync-fetch.ts';
 import { runTask, type TaskRunResult } from '../runtime/run-task.ts';
 import { DeadlineCell } from '../runtime/watchdog.ts';
 import { loadTaskFromFiles } from '../tasks/load.ts';
+import { ProgressCoalescer } from './progress-coalescer.ts';
 import type { TaskPackage } from '../tasks/types.ts';
 import {
   CONTROL,
@@ -83,6 +84,8 @@ function resultMessage(seq: number, result: TaskRunResult): FromThread {
 
 async function run(m: RunMessage, pkg: TaskPackage): Promise<void> {
   current = m.jobId;
+  // Only the latest progress crosses to the main thread, at most every 100 ms (progress-coalescer.ts).
+  const progress = new ProgressCoalescer((event) => post({ type: 'progress', seq: m.seq, event }));
   try {
     const result = await runTask(pkg, {
       inputJson: m.inputJson,
@@ -90,10 +93,11 @@ async function run(m: RunMessage, pkg: TaskPackage): Promise<void> {
       limits: data.limits,
       timeoutMs: m.timeoutMs,
       context: { executionId: m.executionUuid, ...m.context },
-      onProgress: (event) => post({ type: 'progress', seq: m.seq, event }),
-      isCancelled,
+      onProgress: (event) => progress.report(event),
+      isCancelled: () => (progress.poll(), isCancelled()),
       onDeadline: (deadline, timeoutMs) => cell.start(deadline, timeoutMs),
     });
+    progress.flush();
     cell.clear(); // before the result leaves, so the watchdog never ends a thread that is done
     post(resultMessage(m.seq, result));
   } catch (err) {
