@@ -80,7 +80,7 @@ test('ratchet fuzz ends a builtin loop at each run deadline and reports it as a 
   });
   try {
     for (const parallel of ['1', '2']) {
-      const r = await runCli(['fuzz', task.dir, '--duration', '1s', '--parallel', parallel, '--json'], {
+      const r = await runCli(['fuzz', task.dir, '--duration', '4s', '--parallel', parallel, '--json'], {
         timeoutMs: 60_000,
       });
       const report = JSON.parse(r.stdout) as { failures: { kind: string; message: string }[] };
