@@ -78,7 +78,8 @@ async function fetchRoundTrip() {
     await res.body.text();
   });
   // The guest's path: fetch() in a task → host bridge → helper thread → server and back.
-  const fetcher = createSyncFetcher({ ...defaultHttpOptions });
+  // The bench server is on loopback, which tasks may not reach unless configuration allows it.
+  const fetcher = createSyncFetcher({ ...defaultHttpOptions, allowedHosts: [`127.0.0.1:${port}`] });
   const perFetch: number[] = [];
   const timed: SyncFetch = (req, t) => {
     const s = performance.now();
