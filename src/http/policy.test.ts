@@ -60,6 +60,8 @@ void test('invalid patterns are rejected with the pattern named', () => {
   assert.throws(() => validateHostPatterns(policy(['[::1'])), /missing "\]"/);
 });
 
+// checkHostAllowed only classifies a URL against the policy: nothing here opens a connection, so the
+// private and public addresses below are never contacted.
 void test('non-public literals are refused by default, naming the address, why and the entry that allows it', () => {
   const reason = checkHostAllowed('http://127.1:8081/x', policy([])) ?? '';
   assert.match(reason, /^address 127\.0\.0\.1 is a loopback address/);
