@@ -119,23 +119,47 @@ function pgNotifier(store: Store, url: string | undefined): Notifier {
       if (msg.payload !== origin) wakeAll();
     });
     // A dropped LISTEN connection is re-opened with backoff; meanwhile the slow poll covers.
-    c.on('error', () => scheduleReconnect(c));
-    c.on('end', () => scheduleReconnect(c));
-    await c.connect();
-    await c.query(`LISTEN ${JOBS_CHANNEL}`);
+    // Errors while connecting reach the rejection below instead (client !== c until LISTEN works).
+    c.on('error', () => dropped(c));
+    c.on('end', () => dropped(c));
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${JOBS_CHANNEL}`);
+    } catch (err) {
+      await c.end().catch(() => {});
+      throw err;
+    }
+    if (closed) {
+      await c.end().catch(() => {});
+      return;
+    }
     client = c;
     retryDelay = 100;
     // Anything enqueued while we were not listening is picked up now.
     wakeAll();
   };
-  const scheduleReconnect = (c: pg.Client): void => {
-    if (client !== c || closed) return;
+  // The listening connection died: forget it (only once per client) and start retrying.
+  const dropped = (c: pg.Client): void => {
+    if (client !== c) return;
     client = undefined;
     c.removeAllListeners('notification');
-    if (retryTimer || subscribers.size === 0) return;
+    void c.end().catch(() => {});
+    scheduleReconnect();
+  };
+  // Keeps trying, with backoff up to 5 s, until a connection listens again or close() is called.
+  // It does not depend on any client, so a failed attempt schedules the next one.
+  const scheduleReconnect = (): void => {
+    if (closed || retryTimer || connecting || subscribers.size === 0) return;
     retryTimer = setTimeout(() => {
       retryTimer = undefined;
-      connecting = connect().catch(() => scheduleReconnect(c));
+      // subscribe() may have connected meanwhile.
+      if (closed || client || connecting) return;
+      connecting = connect()
+        .catch(() => {})
+        .finally(() => {
+          connecting = undefined;
+          if (!client) scheduleReconnect();
+        });
     }, retryDelay);
     retryTimer.unref();
     retryDelay = Math.min(retryDelay * 2, 5000);
