@@ -1,23 +1,22 @@
-// Service errors a user can act on (bad input, illegal state change, full queue) as one clear
-// message and exit 1, instead of a stack trace.
+// Service errors a user can act on (bad input, illegal state change, full queue, not found) as one
+// clear line and the exit code of the shared vocabulary (services/error-codes.ts), instead of a
+// stack trace; the message is the one REST and MCP show.
+import { classifyError, ERROR_FACES } from '../services/error-codes.ts';
 import { CliExit } from './errors.ts';
 
-const USER_ERRORS = new Set([
-  'ValidationError',
-  'IllegalTransitionError',
-  'QueueFullError',
-  'NotFoundError',
-  'InvalidVersionError',
-]);
+/** Throws CliExit after printing, when err is in the vocabulary; returns when it is not. */
+export function exitOnServiceError(err: unknown): void {
+  const known = classifyError(err);
+  if (!known) return;
+  process.stderr.write(`error: ${known.message}\n`);
+  throw new CliExit(ERROR_FACES[known.code].cliExit);
+}
 
 export async function handleServiceError<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof Error && USER_ERRORS.has(err.name)) {
-      process.stderr.write(`error: ${err.message}\n`);
-      throw new CliExit(1);
-    }
+    exitOnServiceError(err);
     throw err;
   }
 }

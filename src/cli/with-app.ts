@@ -1,13 +1,14 @@
 // Commands that work on the configured store (task, job, schedule, repo, …) open the application
 // through here: configuration errors exit 2, database errors are one line with exit 1.
 import type { Command } from 'commander';
-import { createRatchet, type Ratchet } from '../app.ts';
+import { createRatchet, type RatchetApp } from '../app.ts';
 import { CliExit, UsageError } from './errors.ts';
 import { loadCliConfig } from './load-config.ts';
+import { exitOnServiceError } from './service-errors.ts';
 
-export async function withApp<T>(cmd: Command, fn: (app: Ratchet) => Promise<T>): Promise<T> {
+export async function withApp<T>(cmd: Command, fn: (app: RatchetApp) => Promise<T>): Promise<T> {
   const config = await loadCliConfig(cmd);
-  let app: Ratchet;
+  let app: RatchetApp;
   try {
     app = await createRatchet(config);
   } catch (err) {
@@ -18,12 +19,7 @@ export async function withApp<T>(cmd: Command, fn: (app: Ratchet) => Promise<T>)
     return await fn(app);
   } catch (err) {
     if (err instanceof CliExit || err instanceof UsageError) throw err;
-    const e = err as Error;
-    // Store errors (not found, conflict, bad list query) are the user's to fix: one clear line.
-    if (['NotFoundError', 'ConflictError', 'ListQueryError'].includes(e.name)) {
-      process.stderr.write(`error: ${e.message}\n`);
-      throw new CliExit(1);
-    }
+    exitOnServiceError(err);
     throw err;
   } finally {
     await app.close();

@@ -11,7 +11,7 @@ import { savePackage } from '../services/task-packages.ts';
 import { loadTask } from '../tasks/load.ts';
 import { ADDITION } from '../api/rest/test-helpers.ts';
 import { buildServer } from './build.ts';
-import { isDatabaseUnavailable } from './db-outage.ts';
+import { isDatabaseUnavailable } from '../store/outage.ts';
 
 /** Forwards 127.0.0.1:port to PostgreSQL; close() drops every connection and stops listening. */
 async function startProxy(target: URL, port = 0): Promise<{ port: number; close(): Promise<void> }> {

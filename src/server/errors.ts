@@ -3,22 +3,10 @@
 // Routes throw ApiError (or let store/service errors bubble); this handler maps everything else,
 // so no Fastify default error shape, stack trace or library message ever reaches a client.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ConflictError, NotFoundError } from '../store/codec.ts';
-import { ListQueryError } from '../store/list-query.ts';
-import { InvalidVersionError } from '../store/semver-key.ts';
-import { DB_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './db-outage.ts';
+import { DB_RETRY_AFTER_SECONDS } from '../store/outage.ts';
+import { classifyError, ERROR_FACES, type ErrorCode } from '../services/error-codes.ts';
 
-export type ErrorCode =
-  | 'NOT_FOUND'
-  | 'BAD_REQUEST'
-  | 'VALIDATION_ERROR'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'CONFLICT'
-  | 'RATE_LIMITED'
-  | 'TIMEOUT'
-  | 'SERVICE_UNAVAILABLE'
-  | 'INTERNAL_ERROR';
+export type { ErrorCode } from '../services/error-codes.ts';
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; status: number; details?: Record<string, unknown> };
@@ -109,24 +97,24 @@ export function mapError(err: unknown, bodyLimit?: number): Mapped | undefined {
   if (err instanceof ApiError)
     return { status: err.status, code: err.code, message: err.message, details: err.details };
   if (!(err instanceof Error)) return undefined;
-  if (err instanceof NotFoundError) return { status: 404, code: 'NOT_FOUND', message: err.message };
-  if (err instanceof ConflictError) return { status: 409, code: 'CONFLICT', message: err.message };
-  if (err instanceof ListQueryError) return { status: 400, code: 'BAD_REQUEST', message: err.message };
-  if (err instanceof InvalidVersionError) return { status: 400, code: 'BAD_REQUEST', message: err.message };
-  // Service-layer errors are matched by name so this module needs no import of services/.
-  if (err.name === 'ValidationError') {
-    const v = (err as { violations?: FieldProblem[]; details?: Record<string, unknown> }).violations;
-    const fields = Array.isArray(v) ? v.map((x) => ({ path: x.path, message: x.message })) : undefined;
-    const details = fields ? { fields } : (err as { details?: Record<string, unknown> }).details;
-    return {
-      status: 422,
-      code: 'VALIDATION_ERROR',
-      message: err.message.split('\n')[0] ?? err.message,
-      details,
-    };
+  const known = classifyError(err);
+  if (known) {
+    const { code, message, details } = known;
+    if (code === 'VALIDATION_ERROR') {
+      // REST's shape: the summary line as message, the violations as details.fields.
+      const fields = (details?.violations as FieldProblem[]).map((x) => ({
+        path: x.path,
+        message: x.message,
+      }));
+      return {
+        status: ERROR_FACES[code].http,
+        code,
+        message: message.split('\n')[0] ?? message,
+        details: { fields },
+      };
+    }
+    return { status: ERROR_FACES[code].http, code, message, details };
   }
-  if (err.name === 'QueueFullError' || err.name === 'ShuttingDownError')
-    return { status: 503, code: 'SERVICE_UNAVAILABLE', message: err.message };
   const fe = err as FastifyError & { validation?: AjvIssue[]; validationContext?: string };
   if (Array.isArray(fe.validation)) {
     const fields = validationFields(fe.validationContext ?? 'request', fe.validation);
@@ -149,13 +137,6 @@ export function mapError(err: unknown, bodyLimit?: number): Mapped | undefined {
     return { status, code: STATUS_CODES[status] ?? 'BAD_REQUEST', message: fe.message };
   }
   if (status === 503) return { status, code: 'SERVICE_UNAVAILABLE', message: fe.message };
-  if (isDatabaseUnavailable(err)) {
-    return {
-      status: 503,
-      code: 'SERVICE_UNAVAILABLE',
-      message: `the database is unavailable; retry in ${DB_RETRY_AFTER_SECONDS} s`,
-    };
-  }
   return undefined;
 }
 

@@ -67,3 +67,14 @@ export class NotFoundError extends Error {
     this.name = 'NotFoundError';
   }
 }
+
+const NUMERIC_OR_UUID = /^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+/**
+ * The one "not found" for rows named by id or UUID (jobs, executions), the same on every face:
+ * `no job 999`, with a hint only when the reference could never match.
+ */
+export function notFoundById(kind: string, ref: string | number): NotFoundError {
+  const hint = NUMERIC_OR_UUID.test(String(ref)) ? '' : ' (give a numeric id or a UUID)';
+  return new NotFoundError(`no ${kind} ${ref}${hint}`);
+}

@@ -2,11 +2,7 @@
 // text and `structuredContent: { error: { code, message, details } }`. Wrong arguments (zod) list
 // every bad field with what it expects; unknown argument names are named with the allowed ones.
 import type { z } from 'zod';
-import { ConflictError, NotFoundError } from '../../store/codec.ts';
-import { ListQueryError } from '../../store/list-query.ts';
-import { InvalidVersionError } from '../../store/semver-key.ts';
-import { QueueFullError, ValidationError } from '../../services/errors.ts';
-import { TaskLoadError } from '../../tasks/types.ts';
+import { classifyError } from '../../services/error-codes.ts';
 import { ToolInputError } from './tool.ts';
 
 export interface ToolErrorBody {
@@ -86,22 +82,9 @@ export function argumentErrors(
 export function errorResult(err: unknown): ToolErrorResult {
   if (err instanceof ToolInputError)
     return toolError({ code: 'INVALID_ARGUMENTS', message: err.message, details: err.details });
-  if (err instanceof ValidationError) {
-    return toolError({
-      code: 'VALIDATION_ERROR',
-      message: err.message,
-      details: { violations: err.violations },
-    });
-  }
-  if (err instanceof NotFoundError) return toolError({ code: 'NOT_FOUND', message: err.message });
-  if (err instanceof ConflictError) return toolError({ code: 'CONFLICT', message: err.message });
-  if (err instanceof TaskLoadError) {
-    return toolError({ code: 'TASK_LOAD_ERROR', message: err.message, details: { problems: err.problems } });
-  }
-  if (err instanceof ListQueryError || err instanceof InvalidVersionError) {
-    return toolError({ code: 'BAD_REQUEST', message: err.message });
-  }
-  if (err instanceof QueueFullError) return toolError({ code: 'QUEUE_FULL', message: err.message });
+  // The shared vocabulary (services/error-codes.ts): the same code and message as REST and the CLI.
+  const known = classifyError(err);
+  if (known) return toolError(known);
   const message = err instanceof Error ? err.message : String(err);
   return toolError({ code: 'INTERNAL_ERROR', message: `internal error: ${message}` });
 }
