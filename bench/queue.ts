@@ -9,7 +9,6 @@
 import { performance } from 'node:perf_hooks';
 import { startWorkers } from '../src/app.ts';
 import { enqueueJob } from '../src/services/jobs.ts';
-import { onJobFinished } from '../src/queue/events.ts';
 import { insertJob } from '../src/store/repos/jobs.ts';
 import { getTask } from '../src/store/repos/tasks.ts';
 import type { Dialect } from '../src/store/database.ts';
@@ -42,7 +41,7 @@ async function benchBackend(dialect: Dialect) {
     };
     let finished = 0;
     let allDone: (() => void) | undefined;
-    onJobFinished(t.app, (e) => {
+    t.app.jobEvents.on((e) => {
       finished++;
       finishedIds.add(e.job.id);
       waiters.get(e.job.id)?.();

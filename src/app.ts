@@ -1,19 +1,46 @@
-// The composition root: builds the object graph once, from the configuration, for every
-// long-lived entry point (commands that use the store, `serve`, `worker`, MCP) and for tests.
-// Later parts (queue, workers, scheduler, registry, HTTP server) hang off this object.
+// The composition root: builds the application context once, from the configuration, and owns its
+// lifecycle. Every long-lived entry point (`serve`, `worker`, `mcp-serve`, the commands that use
+// the store, tests) calls createRatchet, then start() for the background work it wants, then
+// stop()/close(). Services receive the context type (services/context.ts) and never import this.
 import type { RatchetConfig } from './config/schema.ts';
-import { openDatabase, type Store } from './store/database.ts';
+import { openDatabase } from './store/database.ts';
 import { migrateToLatest } from './store/migrate.ts';
-import { createNotifier, type Notifier } from './queue/notifier.ts';
+import { createNotifier } from './queue/notifier.ts';
+import { JobEventHub } from './queue/events.ts';
+import { DispatcherSlot } from './queue/direct-dispatch.ts';
+import { QueueCaches } from './queue/caches.ts';
+import { SourceLocks } from './registry/lock.ts';
+import type { Ratchet } from './services/context.ts';
 import { enableOutputDelivery } from './services/delivery.ts';
+import { createExecutionBus, publishFinishedJobs } from './services/execution-events.ts';
+import { DirectExecution, closeDirectExecution } from './services/direct-execution.ts';
+import { endAppThreads } from './services/app-threads.ts';
 import { startWorkerNode, type WorkerNode, type WorkerNodeOptions } from './workers/worker-process.ts';
+import { startBackground, type Background, type StartOptions } from './lifecycle.ts';
 
-export interface Ratchet {
-  config: RatchetConfig;
-  store: Store;
-  /** Queue wake-ups: enqueue/retry/cancel notify, workers subscribe (src/queue/notifier.ts). */
-  notifier: Notifier;
-  /** Closes everything opened here; safe to call twice. */
+export type { Ratchet } from './services/context.ts';
+export type { StartOptions } from './lifecycle.ts';
+
+export interface RatchetApp extends Ratchet {
+  /**
+   * Starts the background work asked for (registry sync + watch + refresh, a worker node, the
+   * scheduler), in that order; what started is stopped again if a later part fails. Once only.
+   */
+  start(opts: StartOptions): Promise<Background>;
+  /** What start() started, once it has. */
+  readonly background: Background | undefined;
+  /**
+   * Ends the threads that serve single requests (synchronous executions, test runs): their callers
+   * get a ShuttingDownError. The REST server calls it when its grace period ends.
+   */
+  endRequestThreads(): Promise<void>;
+  /**
+   * Graceful stop, in reverse start order: scheduler, registry watchers and timers, the worker
+   * node (running jobs get graceMs, default server.workers.shutdown_grace_seconds), job-finished
+   * listeners (deliveries) drained, request threads ended. Safe to call twice; no-op unstarted.
+   */
+  stop(graceMs?: number): Promise<void>;
+  /** stop(), then the notifier and the store. Safe to call twice. */
   close(): Promise<void>;
 }
 
@@ -25,7 +52,7 @@ export interface CreateRatchetOptions {
 export async function createRatchet(
   config: RatchetConfig,
   opts: CreateRatchetOptions = {},
-): Promise<Ratchet> {
+): Promise<RatchetApp> {
   const { url, max_connections, connection_timeout } = config.server.database;
   const store = await openDatabase({
     url,
@@ -38,28 +65,66 @@ export async function createRatchet(
     await store.close();
     throw err;
   }
-  let closed = false;
-  const notifier = createNotifier(store, { url });
-  const app: Ratchet = {
+  const context: Ratchet = {
     config,
     store,
-    notifier,
-    async close() {
-      if (closed) return;
-      closed = true;
-      await notifier.close();
-      await store.close();
-    },
+    notifier: createNotifier(store, { url }),
+    jobEvents: new JobEventHub(),
+    executionEvents: createExecutionBus(),
+    deliveryObservers: new Set(),
+    dispatch: new DispatcherSlot(),
+    queueCaches: new QueueCaches(),
+    directExecution: new DirectExecution(),
+    enqueueTargets: new Map(),
+    sourceLocks: new SourceLocks(),
+    threads: new Map(),
+    listeningPorts: [],
   };
-  // Jobs this process finishes have their output delivered to their destinations.
+  let background: Background | undefined;
+  let starting: Promise<Background> | undefined;
+  let stopping: Promise<void> | undefined;
+  let closing: Promise<void> | undefined;
+  const endRequestThreads = async (): Promise<void> => {
+    endAppThreads(context);
+    await closeDirectExecution(context);
+  };
+  const app: RatchetApp = Object.assign(context, {
+    get background() {
+      return background;
+    },
+    start(startOpts: StartOptions) {
+      if (starting) throw new Error('this application was already started');
+      starting = startBackground(context, startOpts).then((b) => (background = b));
+      return starting;
+    },
+    endRequestThreads,
+    stop(graceMs?: number) {
+      stopping ??= (async () => {
+        await starting?.catch(() => undefined);
+        await background?.stop(graceMs ?? config.server.workers.shutdown_grace_seconds * 1000);
+        await context.jobEvents.drain(5000);
+        await endRequestThreads();
+      })();
+      return stopping;
+    },
+    close() {
+      closing ??= (async () => {
+        await app.stop();
+        await context.notifier.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  });
+  // Jobs this process finishes have their output delivered and their final status published.
   enableOutputDelivery(app);
+  publishFinishedJobs(app);
   return app;
 }
 
 /**
- * Starts a worker node in this process (executor pool + claim loop + heartbeat): what
- * `ratchet worker` runs, and what `ratchet serve` runs in-process when server.workers.embedded.
- * Call `stop()` before `app.close()`.
+ * Starts a worker node in this process (executor pool + claim loop + heartbeat) outside the
+ * lifecycle (tests and benchmarks that drive one node directly). Call `stop()` before `close()`.
  */
 export function startWorkers(app: Ratchet, opts: WorkerNodeOptions = {}): Promise<WorkerNode> {
   return startWorkerNode(app, opts);

@@ -2,7 +2,7 @@
 // one run with breakpoint snapshots (not interactive stepping). Prints each hit in order with its
 // line, call stack and values, then the run's result. Exit 0 completed, 1 the task failed, 2 usage.
 import type { Command } from 'commander';
-import { runtimeLimitsFromConfig } from '../services/runtime-settings.ts';
+import { runtimeLimitsFromConfig } from '../runtime/settings.ts';
 import { BreakpointError } from '../tasks/quality/breakpoints.ts';
 import { DEFAULT_MAX_HITS, debugTask, type DebugRun } from '../tasks/quality/debug.ts';
 import { CliExit, UsageError } from './errors.ts';

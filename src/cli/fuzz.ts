@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { runtimeLimitsFromConfig } from '../services/runtime-settings.ts';
+import { runtimeLimitsFromConfig } from '../runtime/settings.ts';
 import {
   DEFAULT_FUZZ_DURATION_MS,
   failureAsTestCase,

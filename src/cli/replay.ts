@@ -4,7 +4,7 @@
 // `--save-test` also turns the session into tests/recorded-<stamp>.json (mock_http) once the
 // replay has shown the run is reproducible.
 import type { Command } from 'commander';
-import { runtimeLimitsFromConfig } from '../services/runtime-settings.ts';
+import { runtimeLimitsFromConfig } from '../runtime/settings.ts';
 import { readSession, RecordingError, type RecordedSession } from '../services/recording.ts';
 import { saveRecordedTest } from '../services/recorded-test.ts';
 import { replaySession, type ReplayReport } from '../services/replay.ts';

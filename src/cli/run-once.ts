@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { createSyncFetcher } from '../http/sync-fetch.ts';
 import { runTask, type TaskRunResult } from '../runtime/run-task.ts';
 import { writeSession } from '../services/recording.ts';
-import { httpOptionsFromConfig, runtimeLimitsFromConfig } from '../services/runtime-settings.ts';
+import { httpOptionsFromConfig, runtimeLimitsFromConfig } from '../runtime/settings.ts';
 import { addAllowHostOption, withAllowedHosts } from './allow-host.ts';
 import { loadTaskOrExit } from './load-task.ts';
 import { loadCliConfig } from './load-config.ts';

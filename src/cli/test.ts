@@ -4,7 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { httpOptionsFromConfig, runtimeLimitsFromConfig } from '../services/runtime-settings.ts';
+import { httpOptionsFromConfig, runtimeLimitsFromConfig } from '../runtime/settings.ts';
 import { loadTask } from '../tasks/load.ts';
 import { DiscoveryError, discoverTaskPaths } from '../tasks/testing/discover.ts';
 import { toJUnitXml } from '../tasks/testing/junit.ts';

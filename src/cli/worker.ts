@@ -5,9 +5,6 @@
 // stops, no new claims, running jobs get server.workers.shutdown_grace_seconds to finish, the rest
 // are handed back to the queue, output deliveries in flight finish, then it exits 0.
 import type { Command } from 'commander';
-import { startWorkers } from '../app.ts';
-import { startScheduler } from '../scheduler/scheduler.ts';
-import { drainJobFinished } from '../queue/events.ts';
 import { withApp } from './with-app.ts';
 import { parseNonNegativeInt } from './duration.ts';
 import { listenForStop } from './stop-signal.ts';
@@ -24,29 +21,23 @@ export function registerWorker(program: Command): void {
         await withApp(cmd, async (app) => {
           const threads =
             flags.threads === undefined ? undefined : parseNonNegativeInt(flags.threads, '--threads');
-          const node = await startWorkers(app, { workerId: flags.id, threads: threads || undefined });
           const w = app.config.server.workers;
+          const say = (line: string): void => void process.stderr.write(`${line}\n`);
+          const bg = await app.start({
+            workers: { workerId: flags.id, threads: threads || undefined },
+            scheduler: w.run_scheduler,
+          });
+          const node = bg.workers!;
           const onDemand = w.idle_thread_seconds > 0 ? ' (started on demand)' : '';
-          const scheduler = w.run_scheduler
-            ? startScheduler(app, {
-                onError: (err) =>
-                  process.stderr.write(
-                    `worker ${node.id}: scheduler pass failed: ${err instanceof Error ? err.message : String(err)}\n`,
-                  ),
-              })
-            : undefined;
-          process.stderr.write(
+          say(
             `worker ${node.id} started: ${node.pool.size} executor thread(s)${onDemand} on ${app.store.url}` +
-              `${scheduler ? ', with the scheduler' : ''}\n`,
+              `${bg.scheduler ? ', with the scheduler' : ''}`,
           );
           const signal = await stopSignal.received;
 
-          process.stderr.write(`worker ${node.id}: ${signal} received, draining\n`);
-          const graceMs = w.shutdown_grace_seconds * 1000;
-          await scheduler?.stop();
-          await node.stop(graceMs);
-          // Webhook and file deliveries of jobs finished here complete before the exit.
-          await drainJobFinished(app, Math.max(1000, graceMs));
+          say(`worker ${node.id}: ${signal} received, draining`);
+          // Scheduler, then running jobs (shutdown_grace_seconds), then deliveries in flight.
+          await app.stop();
           process.stderr.write(
             `worker ${node.id} stopped: ${node.queue.completed} completed, ${node.queue.failed} failed\n`,
           );

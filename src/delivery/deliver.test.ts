@@ -4,10 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emitJobFinished } from '../queue/events.ts';
 import { listDeliveryResults } from '../store/repos/deliveries.ts';
 import { finishedJob, forEachApp, seedRunnableTask } from '../scheduler/test-app.ts';
-import { enableOutputDelivery } from '../services/delivery.ts';
 import { deliverResult } from './deliver.ts';
 
 forEachApp('failing destinations are recorded, never thrown, and the rest still deliver', async (app) => {
@@ -64,7 +62,6 @@ forEachApp(
     const dir = await mkdtemp(join(tmpdir(), 'ratchet-deliver-'));
     app.config.delivery.filesystem.allowed_roots = [dir];
     try {
-      enableOutputDelivery(app); // already enabled by createRatchet: must not deliver twice
       // Opened so the refused connection (not the egress policy) is what fails, and is retried.
       app.config.http.allowed_hosts = ['127.0.0.1:1'];
       const { job, execution } = await finishedJob(app, 'hooked', {
@@ -78,8 +75,8 @@ forEachApp(
           { type: 'filesystem', path: join(dir, 'failures/{{job_id}}.yaml'), format: 'yaml' },
         ],
       });
-      // emitJobFinished settles once every listener has.
-      await emitJobFinished(app, { job, execution, status: 'FAILED' });
+      // jobEvents.emit settles once every listener has.
+      await app.jobEvents.emit({ job, execution, status: 'FAILED' });
       const rows = await listDeliveryResults(app.store.db, { jobId: job.id });
       assert.deepEqual(
         rows.map((r) => [r.destinationType, r.attempt, r.success]),
@@ -95,7 +92,7 @@ forEachApp(
       );
       // A job without destinations is not touched.
       const plain = await finishedJob(app, 'hooked', { output: 1 });
-      await emitJobFinished(app, { ...plain, status: 'COMPLETED' });
+      await app.jobEvents.emit({ ...plain, status: 'COMPLETED' });
       assert.deepEqual(await listDeliveryResults(app.store.db, { jobId: plain.job.id }), []);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -1,7 +1,8 @@
 // Delivers a finished job's result to each of its destinations, one after another, recording every
 // attempt in delivery_results. Nothing here throws: a failed delivery is an outcome, never a
 // reason to fail the job (its result is already stored when delivery starts).
-import type { Ratchet } from '../app.ts';
+import type { RatchetConfig } from '../config/schema.ts';
+import type { Store } from '../store/database.ts';
 import type { ExecutionRecord } from '../store/repos/executions.ts';
 import type { JobRecord } from '../store/repos/jobs.ts';
 import { insertDeliveryResult } from '../store/repos/deliveries.ts';
@@ -15,6 +16,13 @@ import type { DeliveryContext, FinishedStatus } from './payload.ts';
 import { deliverToStdio } from './stdio.ts';
 import { ownPorts } from '../http/own-ports.ts';
 import type { StdioStreams } from './stdio.ts';
+
+/** What delivery needs of the application (the services' context satisfies it). */
+export interface DeliveryApp {
+  config: RatchetConfig;
+  store: Store;
+  listeningPorts: readonly number[];
+}
 
 export interface DeliverRequest {
   job: JobRecord;
@@ -54,7 +62,7 @@ function message(err: unknown): string {
 }
 
 /** Records one attempt; a recording failure is reported but does not stop delivery. */
-async function record(app: Ratchet, row: InsertDeliveryResultInput): Promise<void> {
+async function record(app: DeliveryApp, row: InsertDeliveryResultInput): Promise<void> {
   try {
     await insertDeliveryResult(app.store.db, row);
   } catch (err) {
@@ -65,7 +73,7 @@ async function record(app: Ratchet, row: InsertDeliveryResultInput): Promise<voi
 }
 
 async function deliverOne(
-  app: Ratchet,
+  app: DeliveryApp,
   ctx: DeliveryContext,
   dest: Destination,
   index: number,
@@ -87,7 +95,7 @@ async function deliverOne(
         verifySsl: app.config.http.verify_ssl,
         allowedHosts: app.config.http.allowed_hosts,
         deniedHosts: app.config.http.denied_hosts,
-        ownPorts: ownPorts(app.config, app),
+        ownPorts: ownPorts(app.config, app.listeningPorts),
       },
       sleep: opts.sleep,
       onAttempt: (a) =>
@@ -130,7 +138,7 @@ async function deliverOne(
 
 /** Delivers to every destination in order; resolves with one outcome per destination. */
 export async function deliverResult(
-  app: Ratchet,
+  app: DeliveryApp,
   req: DeliverRequest,
   opts: DeliverOptions = {},
 ): Promise<DeliveryOutcome[]> {

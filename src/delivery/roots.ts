@@ -4,7 +4,7 @@
 // of the target goes through realpath, so neither `..` nor a symlinked parent escapes a root.
 import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { Ratchet } from '../app.ts';
+import type { RatchetConfig } from '../config/schema.ts';
 import type { Destination } from './destinations.ts';
 
 export class DestinationRootError extends Error {
@@ -15,12 +15,12 @@ export class DestinationRootError extends Error {
 }
 
 /** The configured roots as absolute paths (relative ones from the working directory). */
-export function allowedRoots(config: Ratchet['config']): string[] {
+export function allowedRoots(config: RatchetConfig): string[] {
   return config.delivery.filesystem.allowed_roots.map((r) => resolve(r));
 }
 
 /** A relative destination path is taken from the first root. */
-export function destinationBase(config: Ratchet['config']): string {
+export function destinationBase(config: RatchetConfig): string {
   return allowedRoots(config)[0]!;
 }
 
@@ -68,7 +68,7 @@ export function templateFolder(template: string): string {
 
 /** One message per filesystem destination outside the roots (`outputDestinations[i]: …`). */
 export async function rootViolations(
-  config: Ratchet['config'],
+  config: RatchetConfig,
   destinations: readonly Destination[],
 ): Promise<{ path: string; message: string }[]> {
   const roots = allowedRoots(config);

@@ -244,11 +244,9 @@ void describe('performRequest', () => {
   });
 
   void test('a server that never answers ends in TimeoutError', async () => {
-    const started = performance.now();
     const exchange = await get(`${hang.url}/never`, opts, 200);
     assert.equal(exchange.error?.type, 'TimeoutError');
     assert.equal(exchange.error.message, `request to ${hang.url}/never timed out after 200 ms`);
-    assert.ok(performance.now() - started < 5000);
     const configured = await get(`${hang.url}/never`, { ...opts, timeoutMs: 150 }, 10_000);
     assert.equal(configured.error?.message, `request to ${hang.url}/never timed out after 150 ms`);
   });

@@ -109,7 +109,6 @@ void describe('createSyncFetcher', () => {
       assert.equal(exchange.error?.type, 'TimeoutError');
       assert.equal(exchange.error.message, `request to ${server.url}/hang timed out after 300 ms`);
       assert.ok(elapsed >= 290, `returned after ${elapsed} ms, before the timeout`);
-      assert.ok(elapsed < 3000, `took ${elapsed} ms`);
     } finally {
       fetcher.close();
     }
@@ -126,7 +125,8 @@ void describe('createSyncFetcher', () => {
       const elapsed = performance.now() - started;
       assert.equal(exchange.error?.type, 'TimeoutError');
       assert.match(exchange.error.message, /cancelled/);
-      assert.ok(elapsed >= 95 && elapsed < 1000, `cancellation took ${elapsed} ms`);
+      // Cancelled, not timed out (its timeout is 20 s), and not before the cancel.
+      assert.ok(elapsed >= 95, `cancellation took ${elapsed} ms`);
       cancelAt = Infinity;
       // The helper answers the abandoned request late; the next fetch must get its own answer.
       for (let i = 0; i < 5; i++) {

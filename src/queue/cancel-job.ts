@@ -1,7 +1,7 @@
 // Cancel: a job not yet running is CANCELLED at once and never starts; a running one is flagged
 // (cancel_requested) and its worker interrupts the sandbox, then records CANCELLED.
 import type { Db } from '../store/codec.ts';
-import { NotFoundError, inTransaction, toJson } from '../store/codec.ts';
+import { notFoundById, inTransaction, toJson } from '../store/codec.ts';
 import { getJob, toJob, type JobRecord } from '../store/repos/jobs.ts';
 import { assertTransition, sourcesOf } from './states.ts';
 
@@ -14,7 +14,7 @@ export interface CancelOutcome {
 export async function cancelJob(db: Db, ref: number | string, now: number): Promise<CancelOutcome> {
   return inTransaction(db, async (trx) => {
     const current = await getJob(trx, ref);
-    if (!current) throw new NotFoundError(`no job ${ref}`);
+    if (!current) throw notFoundById('job', ref);
     if (current.status === 'PROCESSING') {
       const row = await trx
         .updateTable('jobs')

@@ -11,6 +11,7 @@ import { inTransaction, toJson, type Db } from '../store/codec.ts';
 import { runInputOf, toJob, type JobRecord } from '../store/repos/jobs.ts';
 import { anyMetadataLimit, effectiveLimit, taskConcurrencyLimit } from './task-limits.ts';
 import { claimInOneStatement } from './claim-one-statement.ts';
+import { QueueCaches } from './caches.ts';
 
 export interface ClaimOptions {
   workerId: string;
@@ -19,6 +20,8 @@ export interface ClaimOptions {
   now: number;
   /** server.job_queue.task_concurrency: task name → most jobs of it running at once. */
   taskLimits?: Readonly<Record<string, number>>;
+  /** The application's queue caches; without them every claim re-reads the metadata-limit flag. */
+  caches?: QueueCaches;
 }
 
 export interface ClaimedJob {
@@ -112,7 +115,7 @@ export async function claimJobs(store: Store, opts: ClaimOptions, db: Db = store
     store.dialect === 'postgres' &&
     !db.isTransaction &&
     Object.keys(configured).length === 0 &&
-    !(await anyMetadataLimit(store))
+    !(await anyMetadataLimit(store, opts.caches ?? new QueueCaches()))
   ) {
     return claimInOneStatement(db, opts, store.pgPool);
   }

@@ -1,13 +1,12 @@
 // How many jobs wait to be claimed (QUEUED or RETRYING), for the max_queue_size check. Counting on
-// every enqueue would cost a scan per job, so the figure is cached per store for a short while:
+// every enqueue would cost a scan per job, so the figure is cached per application for a short while:
 // the limit is a back-pressure guard, not an exact quota.
 import { sql } from 'kysely';
 import type { Store } from '../store/database.ts';
+import type { QueueCaches } from './caches.ts';
 
-const cache = new WeakMap<Store, { at: number; count: number }>();
-
-export async function countClaimable(store: Store, maxAgeMs = 0): Promise<number> {
-  const hit = cache.get(store);
+export async function countClaimable(store: Store, caches: QueueCaches, maxAgeMs = 0): Promise<number> {
+  const hit = caches.claimable;
   const now = Date.now();
   if (hit && now - hit.at <= maxAgeMs) {
     hit.count++;
@@ -17,6 +16,6 @@ export async function countClaimable(store: Store, maxAgeMs = 0): Promise<number
   const { rows } = await sql<{ n: number }>`
     select count(*) as n from jobs where status in ('QUEUED', 'RETRYING')`.execute(store.db);
   const count = Number(rows[0]?.n ?? 0);
-  cache.set(store, { at: now, count: count + 1 });
+  caches.claimable = { at: now, count: count + 1 };
   return count;
 }

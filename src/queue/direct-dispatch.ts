@@ -66,16 +66,12 @@ export class DirectReservations implements DirectDispatcher {
   }
 }
 
-// Keyed by the application object, like the job-finished hub (events.ts).
-const dispatchers = new WeakMap<object, DirectDispatcher>();
-
-export function setDirectDispatcher(app: object, d: DirectDispatcher | undefined): void {
-  if (d) dispatchers.set(app, d);
-  else dispatchers.delete(app);
-}
-
-export function directDispatcher(app: object): DirectDispatcher | undefined {
-  return dispatchers.get(app);
+/**
+ * Where an application's running queue worker offers its free slots to enqueue (one per
+ * application, owned by the composition root): empty when no worker runs in this process.
+ */
+export class DispatcherSlot {
+  current: DirectDispatcher | undefined;
 }
 
 type Row = Selectable<JobsTable> & {

@@ -4,6 +4,7 @@
 // the process.
 import { sql } from 'kysely';
 import type { Db } from '../store/codec.ts';
+import type { QueueCaches } from './caches.ts';
 import type { Store } from '../store/database.ts';
 
 const cache = new Map<number, number | undefined>();
@@ -38,19 +39,22 @@ export function effectiveLimit(
 }
 
 const FLAG_TTL_MS = 1000;
-const flags = new WeakMap<Store, { at: number; value: boolean }>();
 
 /**
  * Whether any stored version declares max_concurrency (re-read at most once a second). The fast
  * one-statement claim leaves such versions' jobs alone, so a stale `false` only delays them until
  * the next check; it never lets a limit be exceeded.
  */
-export async function anyMetadataLimit(store: Store, now = Date.now()): Promise<boolean> {
-  const hit = flags.get(store);
+export async function anyMetadataLimit(
+  store: Store,
+  caches: QueueCaches,
+  now = Date.now(),
+): Promise<boolean> {
+  const hit = caches.metadataLimit;
   if (hit && now - hit.at < FLAG_TTL_MS) return hit.value;
   const { rows } = await sql<{ one: number }>`
     select 1 as one from task_versions where metadata like '%max_concurrency%' limit 1`.execute(store.db);
   const value = rows.length > 0;
-  flags.set(store, { at: now, value });
+  caches.metadataLimit = { at: now, value };
   return value;
 }

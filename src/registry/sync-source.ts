@@ -5,7 +5,7 @@ import type { Db } from '../store/codec.ts';
 import { recordSourceSync } from '../store/repos/sources.ts';
 import type { SourceRecord } from '../store/repos/sources.ts';
 import { refreshGitCheckout } from './git.ts';
-import { withSourceLock } from './lock.ts';
+import { SourceLocks } from './lock.ts';
 import { persistSource } from './sources.ts';
 import type { ResolvedSource } from './sources.ts';
 import { summariseFailures, syncTree } from './sync.ts';
@@ -33,8 +33,14 @@ export async function recordOutcome(
   return error === null ? ok : recordSourceSync(db, id, { error });
 }
 
-export function syncResolvedSource(db: Db, cacheDir: string, source: ResolvedSource): Promise<SyncReport> {
-  return withSourceLock(db, source.name, async () => {
+/** `locks`: the application's; a private one (the default) only suits a caller that syncs alone (tests). */
+export function syncResolvedSource(
+  db: Db,
+  cacheDir: string,
+  source: ResolvedSource,
+  locks: SourceLocks = new SourceLocks(),
+): Promise<SyncReport> {
+  return locks.run(source.name, async () => {
     const row = await persistSource(db, source);
     let root: string;
     let commit: string | undefined;

@@ -1,3 +1,4 @@
+import { SourceLocks } from './lock.ts';
 import assert from 'node:assert/strict';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -48,7 +49,7 @@ async function watchFolder(store: Store, dir: string) {
   const waiters: (() => void)[] = [];
   const logged: string[] = [];
   const stop = await startWatching(
-    { config, store },
+    { config, store, sourceLocks: new SourceLocks() },
     (e) => {
       events.push(e);
       for (const w of waiters) w();

@@ -12,7 +12,7 @@ import { markUnavailable } from '../store/repos/tasks.ts';
 import { getSource } from '../store/repos/sources.ts';
 import type { SourceRecord } from '../store/repos/sources.ts';
 import { inspectTask } from '../tasks/load.ts';
-import { withSourceLock } from './lock.ts';
+import type { SourceLocks } from './lock.ts';
 import { findTaskFolders, isIgnoredPath, relativeTaskPath } from './scan.ts';
 import { resolveSources } from './sources.ts';
 import type { ResolvedSource } from './sources.ts';
@@ -37,6 +37,7 @@ export interface WatchOptions {
 interface AppLike {
   config: RatchetConfig;
   store: { db: Db };
+  sourceLocks: SourceLocks;
 }
 
 class FolderWatch {
@@ -46,14 +47,22 @@ class FolderWatch {
   private timer: NodeJS.Timeout | undefined;
   private watcher: FSWatcher | undefined;
   private readonly db: Db;
+  private readonly locks: SourceLocks;
   private readonly source: ResolvedSource;
   private readonly root: string;
   private row: SourceRecord | undefined;
   private readonly onEvent: (e: WatchEvent) => void;
   private readonly opts: Required<Pick<WatchOptions, 'debounceMs' | 'log'>>;
 
-  constructor(db: Db, source: ResolvedSource, onEvent: (e: WatchEvent) => void, opts: WatchOptions) {
+  constructor(
+    db: Db,
+    locks: SourceLocks,
+    source: ResolvedSource,
+    onEvent: (e: WatchEvent) => void,
+    opts: WatchOptions,
+  ) {
     this.db = db;
+    this.locks = locks;
     this.source = source;
     this.root = source.path!;
     this.onEvent = onEvent;
@@ -65,7 +74,7 @@ class FolderWatch {
 
   async start(cacheDir: string): Promise<void> {
     // A full sync first, so the watcher knows which folder holds which task.
-    const report = await syncResolvedSource(this.db, cacheDir, this.source);
+    const report = await syncResolvedSource(this.db, cacheDir, this.source, this.locks);
     for (const t of report.tasks) this.known.set(t.path, t);
     for (const f of report.failed) this.failures.set(f.path, f.problems);
     this.row = await getSource(this.db, this.source.name);
@@ -96,9 +105,9 @@ class FolderWatch {
     this.timer = setTimeout(() => {
       const paths = this.pending;
       this.pending = new Set();
-      withSourceLock(this.db, this.source.name, () => this.apply(paths)).catch((err: unknown) =>
-        this.report(`reload failed: ${(err as Error).message}`),
-      );
+      this.locks
+        .run(this.source.name, () => this.apply(paths))
+        .catch((err: unknown) => this.report(`reload failed: ${(err as Error).message}`));
     }, this.opts.debounceMs);
   }
 
@@ -176,7 +185,7 @@ export async function startWatching(
   try {
     for (const source of resolveSources(app.config, opts.cwd)) {
       if (source.kind !== 'file' || !source.watch) continue;
-      const w = new FolderWatch(app.store.db, source, onEvent, opts);
+      const w = new FolderWatch(app.store.db, app.sourceLocks, source, onEvent, opts);
       try {
         await w.start(app.config.registry.cache_dir);
         watches.push(w);

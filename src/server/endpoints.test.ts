@@ -7,7 +7,6 @@ import { createReadiness } from './health.ts';
 import { forEachServer, getJson, withServer } from './test-helpers.ts';
 import { selfSignedCertificate } from '../http/test-helpers/servers.ts';
 import { recordExecution } from './metrics.ts';
-import { emitJobFinished } from '../queue/events.ts';
 import { createTask } from '../store/repos/tasks.ts';
 import type { JobRecord } from '../store/repos/jobs.ts';
 import type { ExecutionRecord } from '../store/repos/executions.ts';
@@ -113,7 +112,7 @@ forEachServer(
     await fetch(`${url}/api/v1/probe/run/1`, { method: 'POST', headers: { 'x-requested-with': 'test' } });
     const task = await createTask(app.store.db, { name: 'metrics-probe' });
     // The job-finished hook feeds the execution histogram and the retry counter.
-    await emitJobFinished(app, {
+    await app.jobEvents.emit({
       job: { id: 1, taskId: task.id, attempts: 3 } as JobRecord,
       execution: { durationMs: 1500 } as ExecutionRecord,
       status: 'COMPLETED',

@@ -8,7 +8,7 @@ import { sourceStatuses } from '../services/registry-service.ts';
 import { queueStats, workerSummary } from '../services/queue-stats.ts';
 import { rootPlugin } from './root-plugin.ts';
 import { ratchetVersion } from './version.ts';
-import { DB_RETRY_AFTER_SECONDS } from './db-outage.ts';
+import { DB_RETRY_AFTER_SECONDS } from '../store/outage.ts';
 
 export interface Readiness {
   isReady(): boolean;

@@ -7,7 +7,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Counter, Histogram, Registry } from 'prom-client';
 import type { Ratchet } from '../app.ts';
-import { onJobFinished } from '../queue/events.ts';
 import { onDeliveryOutcomes } from '../services/delivery.ts';
 import { getTask } from '../store/repos/tasks.ts';
 import { queueStats, workerSummary } from '../services/queue-stats.ts';
@@ -73,7 +72,7 @@ export function hookJobMetrics(app: Ratchet): () => void {
   if (hooked.has(app)) return () => undefined;
   hooked.add(app);
   const names = new Map<number, string>();
-  const off = onJobFinished(app, async (e) => {
+  const off = app.jobEvents.on(async (e) => {
     let name = names.get(e.job.taskId);
     if (name === undefined) {
       name = (await getTask(app.store.db, e.job.taskId))?.name ?? `task-${e.job.taskId}`;

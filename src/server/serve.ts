@@ -3,13 +3,10 @@
 // undoes it all in the safe order. Tests start servers through this too (port 0).
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { createRatchet, type Ratchet } from '../app.ts';
+import { createRatchet, type RatchetApp } from '../app.ts';
 import type { RatchetConfig } from '../config/schema.ts';
-import { syncAllSources, startRefreshTimers, startWatching } from '../services/registry-service.ts';
 import type { SourceSyncResult } from '../services/registry-service.ts';
-import { startScheduler, type SchedulerHandle } from '../scheduler/scheduler.ts';
-import { startWorkerNode, type WorkerNode } from '../workers/worker-process.ts';
-import { drainJobFinished } from '../queue/events.ts';
+import type { WorkerNode } from '../workers/worker-process.ts';
 import { buildServer, type BuildServerOptions } from './build.ts';
 import { createReadiness, type Readiness } from './health.ts';
 import { startIdleHeapTrim } from './idle-trim.ts';
@@ -29,7 +26,7 @@ export interface ServeOverrides {
 }
 
 export interface RunningServer {
-  app: Ratchet;
+  app: RatchetApp;
   server: FastifyInstance;
   /** e.g. http://127.0.0.1:8080 (the real port when 0 was asked for). */
   url: string;
@@ -97,12 +94,9 @@ export async function startServer(
   const address = server.server.address();
   const actualPort = typeof address === 'object' && address !== null ? address.port : port;
   // Before any executor thread starts: tasks must not reach this server's own port.
-  noteListeningPort(app, actualPort);
+  noteListeningPort(app.listeningPorts, actualPort);
   const url = `${https ? 'https' : 'http'}://${hostForUrl(host)}:${actualPort}`;
 
-  let stopWatching: (() => Promise<void>) | undefined;
-  let stopTimers: (() => void) | undefined;
-  let scheduler: SchedulerHandle | undefined;
   let trim: { stop(): void } | undefined;
   const running: RunningServer = {
     app,
@@ -115,28 +109,22 @@ export async function startServer(
   };
 
   const startUp = async (): Promise<void> => {
-    const results = await syncAllSources(app, { cwd: overrides.cwd });
-    for (const r of results) say(describeSync(r));
-    stopWatching = await startWatching(
-      app,
-      (e) => {
-        if (e.type === 'error') say(`registry source ${e.source}: ${e.message}`);
+    const { embedded } = config.server.workers;
+    const bg = await app.start({
+      say,
+      registry: {
+        cwd: overrides.cwd,
+        onSync: (r) => say(describeSync(r)),
+        onWatch: (e) => e.type === 'error' && say(`registry source ${e.source}: ${e.message}`),
       },
-      { cwd: overrides.cwd, log: say },
-    );
-    stopTimers = startRefreshTimers(app, (r) => r.error !== undefined && say(describeSync(r)), {
-      cwd: overrides.cwd,
+      workers: embedded ? {} : undefined,
+      scheduler: true,
     });
-    if (config.server.workers.embedded) {
-      running.workers = await startWorkerNode(app, { log: (m) => say(`worker: ${m}`) });
+    running.workers = bg.workers;
+    if (bg.workers) {
       const onDemand = config.server.workers.idle_thread_seconds > 0 ? ', started on demand' : '';
-      say(
-        `embedded worker ${running.workers.id}: ${running.workers.pool.size} executor thread(s)${onDemand}`,
-      );
+      say(`embedded worker ${bg.workers.id}: ${bg.workers.pool.size} executor thread(s)${onDemand}`);
     }
-    scheduler = startScheduler(app, {
-      onError: (err) => say(`scheduler: ${err instanceof Error ? err.message : String(err)}`),
-    });
     readiness.markReady();
     // Start-up grew the young generation to its maximum; give it back once the server idles.
     trim = startIdleHeapTrim();
@@ -158,11 +146,6 @@ export async function startServer(
       // Stop accepting; in-flight requests finish, idle keep-alive sockets are closed.
       await server.close();
       trim?.stop();
-      await scheduler?.stop();
-      await stopWatching?.();
-      stopTimers?.();
-      if (running.workers) await running.workers.stop(config.server.workers.shutdown_grace_seconds * 1000);
-      await drainJobFinished(app, 5000);
       await app.close();
     })();
     return closing;

@@ -1,18 +1,13 @@
 // Worker threads an application starts for one request (test runs, quality tools), so its
 // shutdown can end the ones still going: a thread stuck in a task must never hold the process up.
 import type { Worker } from 'node:worker_threads';
-import type { Ratchet } from '../app.ts';
+import type { Ratchet } from './context.ts';
 import { ShuttingDownError } from './errors.ts';
-
-const threads = new WeakMap<Ratchet, Map<Worker, (err: Error) => void>>();
 
 /** Tracks worker until `untrack` (returned) is called; `fail` settles its caller at shutdown. */
 export function trackThread(app: Ratchet, worker: Worker, fail: (err: Error) => void): () => void {
-  let mine = threads.get(app);
-  if (!mine) threads.set(app, (mine = new Map()));
-  const set = mine;
-  set.set(worker, fail);
-  return () => void set.delete(worker);
+  app.threads.set(worker, fail);
+  return () => void app.threads.delete(worker);
 }
 
 /**
@@ -20,9 +15,7 @@ export function trackThread(app: Ratchet, worker: Worker, fail: (err: Error) => 
  * its thread is terminated by the caller's own clean-up.
  */
 export function endAppThreads(app: Ratchet): void {
-  const mine = threads.get(app);
-  if (!mine) return;
-  for (const fail of [...mine.values()]) {
+  for (const fail of [...app.threads.values()]) {
     fail(new ShuttingDownError('the server is shutting down; the run on this thread was stopped'));
   }
 }

@@ -1,5 +1,5 @@
 // The audit log as adapters see it (admin only): every mutation the server accepted or refused.
-import type { Ratchet } from '../app.ts';
+import type { Ratchet } from './context.ts';
 import type { ListQuery, ListResult } from '../store/list-query.ts';
 import { listAudit, type AuditEntry } from '../store/repos/audit.ts';
 

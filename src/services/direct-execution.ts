@@ -8,7 +8,7 @@
 // server.workers.worker_count, 0 = one per core), created on first use and closed with
 // closeDirectExecution. Requests beyond its threads wait in a bounded FIFO (QueueFullError → 503).
 import { hostname, availableParallelism } from 'node:os';
-import type { Ratchet } from '../app.ts';
+import type { Ratchet } from './context.ts';
 import { ConflictError } from '../store/codec.ts';
 import { randomUUID } from 'node:crypto';
 import { taskGeneration } from '../store/repos/task-generation.ts';
@@ -30,7 +30,7 @@ import { ExecutorPool } from '../workers/pool.ts';
 import { QueueFullError, ValidationError } from './errors.ts';
 import { checkInputLimits, maxResultBytes } from './limits.ts';
 import { publishExecutionEvent } from './execution-events.ts';
-import { httpOptionsFromConfig, runtimeLimitsFromConfig } from './runtime-settings.ts';
+import { httpOptionsFromConfig, runtimeLimitsFromConfig } from '../runtime/settings.ts';
 import { filesOfVersion, resolveTaskPackage } from './task-packages.ts';
 
 export interface ExecuteNowRequest {
@@ -72,7 +72,7 @@ class DirectExecutor {
     this.pool = new ExecutorPool({
       size,
       idleThreadMs: w.idle_thread_seconds * 1000,
-      http: httpOptionsFromConfig(app.config, app),
+      http: httpOptionsFromConfig(app.config, app.listeningPorts),
       limits: runtimeLimitsFromConfig(app.config),
       restartOnCrash: w.restart_on_crash,
       healthCheckIntervalMs: w.health_check_interval_seconds * 1000,
@@ -106,29 +106,32 @@ class DirectExecutor {
   }
 }
 
-const executors = new WeakMap<Ratchet, DirectExecutor>();
+type Resolved = Awaited<ReturnType<typeof resolveTaskPackage>>;
+
+/** An application's synchronous-execution state (a field of the context, see context.ts). */
+export class DirectExecution {
+  /** Made on first use, so commands that never run a task now start no threads. */
+  executor: DirectExecutor | undefined;
+  /** Task lookups by reference (resolveCached). */
+  readonly lookups = new Map<string, { at: number; generation: number; value: Resolved }>();
+}
 
 function executorOf(app: Ratchet): DirectExecutor {
-  let ex = executors.get(app);
-  if (!ex) {
-    ex = new DirectExecutor(app);
-    executors.set(app, ex);
-  }
-  return ex;
+  return (app.directExecution.executor ??= new DirectExecutor(app));
 }
 
 /** Stops the synchronous-execution threads of app (server shutdown); running runs fail. */
 export async function closeDirectExecution(app: Ratchet): Promise<void> {
-  const ex = executors.get(app);
-  executors.delete(app);
+  const ex = app.directExecution.executor;
+  app.directExecution.executor = undefined;
   await ex?.pool.close();
 }
 
 /** Interrupts a synchronous execution running in this process; false when it is not here. */
 export function cancelDirectExecution(app: Ratchet, executionId: number): boolean {
-  const ex = executors.get(app);
+  const ex = app.directExecution.executor;
   const key = ex?.runKeys.get(executionId);
-  return key !== undefined && ex!.pool.cancel(key);
+  return ex !== undefined && key !== undefined && ex.pool.cancel(key);
 }
 
 const NODE = `api:${hostname()}-${process.pid}`;
@@ -158,13 +161,9 @@ export const RUNNING_ROW_AFTER_MS = 50;
 const LOOKUP_TTL_MS = 1000;
 const LOOKUP_CACHE_SIZE = 1000;
 
-type Resolved = Awaited<ReturnType<typeof resolveTaskPackage>>;
-const lookups = new WeakMap<object, Map<string, { at: number; generation: number; value: Resolved }>>();
-
 /** resolveTaskPackage with a small cache, void after any task write here or after LOOKUP_TTL_MS. */
 async function resolveCached(app: Ratchet, ref: string | number, version?: string): Promise<Resolved> {
-  let cache = lookups.get(app.store.db);
-  if (!cache) lookups.set(app.store.db, (cache = new Map()));
+  const cache = app.directExecution.lookups;
   const key = `${typeof ref}:${ref}\u0000${version ?? ''}`;
   const hit = cache.get(key);
   const now = Date.now();

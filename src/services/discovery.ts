@@ -2,7 +2,7 @@
 // is (name, version, problems) and how it relates to what the store holds.
 import { resolve } from 'node:path';
 import semver from 'semver';
-import type { Ratchet } from '../app.ts';
+import type { Ratchet } from './context.ts';
 import { findTaskFolders, SourceUnreadableError } from '../registry/scan.ts';
 import { getTask } from '../store/repos/tasks.ts';
 import { inspectTask } from '../tasks/load.ts';

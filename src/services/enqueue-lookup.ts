@@ -4,7 +4,7 @@
 // that time. Jobs of "latest" store no version and resolve it again when claimed, so the cache only
 // affects input validation and defaults. Packages and compiled input schemas belong to immutable
 // versions and are cached by version id.
-import type { Ratchet } from '../app.ts';
+import type { Ratchet } from './context.ts';
 import { compileSchema, type SchemaValidator } from '../tasks/schema.ts';
 import type { TaskPackage } from '../tasks/types.ts';
 import type { TaskVersionRecord } from '../store/repos/tasks.ts';
@@ -21,7 +21,9 @@ export interface EnqueueTarget {
   validator?: SchemaValidator;
 }
 
-const byApp = new WeakMap<Ratchet, Map<string, { at: number; target: Promise<EnqueueTarget> }>>();
+/** An application's cache of resolved enqueue targets (a field of the context, see context.ts). */
+export type EnqueueTargets = Map<string, { at: number; target: Promise<EnqueueTarget> }>;
+
 const validators = new Map<number, SchemaValidator>();
 
 function validatorOf(versionId: number, pkg: TaskPackage): SchemaValidator | undefined {
@@ -41,8 +43,7 @@ export function enqueueTarget(
   version: string | undefined,
   now = Date.now(),
 ): Promise<EnqueueTarget> {
-  let cache = byApp.get(app);
-  if (!cache) byApp.set(app, (cache = new Map()));
+  const cache = app.enqueueTargets;
   const key = `${typeof task}:${task}\0${version ?? ''}`;
   const hit = cache.get(key);
   if (hit && now - hit.at < ENQUEUE_LOOKUP_TTL_MS) return hit.target;

@@ -1,6 +1,6 @@
 // What an execution ran: its task (name, UUID) and version (text, code, schemas). Adapters that
 // explain an execution (MCP status, error analysis, traces) need this next to the execution row.
-import type { Ratchet } from '../app.ts';
+import type { Ratchet } from './context.ts';
 import { NotFoundError } from '../store/codec.ts';
 import type { ExecutionSummary } from '../store/repos/executions.ts';
 import { getTask, getTaskVersionById } from '../store/repos/tasks.ts';

@@ -3,11 +3,10 @@
 // running on another node (a `ratchet worker` elsewhere) is followed too. Adapters (SSE, MCP
 // progress notifications) call watchExecution and never look at the mechanics.
 import { EventEmitter } from 'node:events';
-import type { Ratchet } from '../app.ts';
-import { NotFoundError } from '../store/codec.ts';
+import type { Ratchet } from './context.ts';
+import { notFoundById } from '../store/codec.ts';
 import { getExecution, type ExecutionRecord } from '../store/repos/executions.ts';
 import type { ExecutionStatus } from '../store/schema.ts';
-import { onJobFinished } from '../queue/events.ts';
 
 export type ExecutionEvent =
   | { type: 'progress'; executionId: number; progress: unknown }
@@ -21,31 +20,28 @@ export type ExecutionEvent =
 
 export const FINAL_EXECUTION_STATUSES: readonly ExecutionStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
 
-const buses = new WeakMap<object, EventEmitter>();
-
-function busOf(app: object): EventEmitter {
-  let bus = buses.get(app);
-  if (!bus) {
-    bus = new EventEmitter();
-    // One listener per open stream; many clients may follow executions at once.
-    bus.setMaxListeners(0);
-    buses.set(app, bus);
-    // Jobs finished by this process's workers announce their final status at once.
-    onJobFinished(app, (e) => {
-      publishExecutionEvent(app, {
-        type: 'status',
-        executionId: e.execution.id,
-        status: e.execution.status,
-        final: true,
-        execution: e.execution,
-      });
-    });
-  }
+/** The application's execution bus: one listener per open stream, and many may be open. */
+export function createExecutionBus(): EventEmitter {
+  const bus = new EventEmitter();
+  bus.setMaxListeners(0);
   return bus;
 }
 
-export function publishExecutionEvent(app: object, e: ExecutionEvent): void {
-  buses.get(app)?.emit(String(e.executionId), e);
+/** Jobs finished by this process's workers announce their final status at once (wired by the root). */
+export function publishFinishedJobs(app: Ratchet): () => void {
+  return app.jobEvents.on((e) => {
+    publishExecutionEvent(app, {
+      type: 'status',
+      executionId: e.execution.id,
+      status: e.execution.status,
+      final: true,
+      execution: e.execution,
+    });
+  });
+}
+
+export function publishExecutionEvent(app: Ratchet, e: ExecutionEvent): void {
+  app.executionEvents.emit(String(e.executionId), e);
 }
 
 /** The report's timestamp (ProgressEvent.timestamp), when it has one. */
@@ -76,9 +72,9 @@ export async function watchExecution(
   listener: (e: ExecutionEvent) => void,
   opts: WatchOptions = {},
 ): Promise<ExecutionWatch> {
-  const bus = busOf(app);
+  const bus = app.executionEvents;
   const initial = await getExecution(app.store.db, ref);
-  if (!initial) throw new NotFoundError(`no execution ${ref}`);
+  if (!initial) throw notFoundById('execution', ref);
   const id = initial.id;
   let stopped = false;
   let lastStatus: ExecutionStatus = initial.status;

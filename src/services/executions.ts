@@ -1,8 +1,8 @@
 // Executions as adapters see them: list and look up (by id or UUID), their captured console lines
 // and HTTP exchanges, cancel (a queued run through its job, a synchronous run on this node directly),
 // retry (requeue), and statistics. Following one live is execution-events.ts.
-import type { Ratchet } from '../app.ts';
-import { ConflictError, NotFoundError } from '../store/codec.ts';
+import type { Ratchet } from './context.ts';
+import { ConflictError, NotFoundError, notFoundById } from '../store/codec.ts';
 import type { ListQuery, ListResult } from '../store/list-query.ts';
 import {
   getExecution,
@@ -30,7 +30,7 @@ export async function listExecutionPage(app: Ratchet, q: ListQuery): Promise<Lis
 
 export async function getExecutionRecord(app: Ratchet, ref: string | number): Promise<ExecutionRecord> {
   const e = await getExecution(app.store.db, ref);
-  if (!e) throw new NotFoundError(`no execution ${ref} (give a numeric id or a UUID)`);
+  if (!e) throw notFoundById('execution', ref);
   return e;
 }
 

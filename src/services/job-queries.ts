@@ -1,7 +1,7 @@
 // Reading and steering jobs and executions: the calls behind `ratchet job …`, `ratchet execution …`
 // and (later) REST and MCP. Tasks are named by id, UUID or name wherever a filter takes a task.
-import type { Ratchet } from '../app.ts';
-import { NotFoundError } from '../store/codec.ts';
+import type { Ratchet } from './context.ts';
+import { NotFoundError, notFoundById } from '../store/codec.ts';
 import { getJob, listJobs, type JobRecord } from '../store/repos/jobs.ts';
 import {
   getExecution,
@@ -40,7 +40,7 @@ export async function findJobs(app: Ratchet, opts: ListFilterOptions = {}): Prom
 
 export async function showJob(app: Ratchet, ref: string | number): Promise<JobRecord> {
   const job = await getJob(app.store.db, ref);
-  if (!job) throw new NotFoundError(`no job ${ref}`);
+  if (!job) throw notFoundById('job', ref);
   return job;
 }
 
@@ -82,7 +82,7 @@ export async function findExecutions(
 
 export async function showExecution(app: Ratchet, ref: string | number): Promise<ExecutionRecord> {
   const e = await getExecution(app.store.db, ref);
-  if (!e) throw new NotFoundError(`no execution ${ref}`);
+  if (!e) throw notFoundById('execution', ref);
   return e;
 }
 

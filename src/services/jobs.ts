@@ -1,6 +1,6 @@
 // Jobs as every adapter sees them: enqueue (validated against the task's input schema), look up,
 // list, cancel, retry and wait. The queue mechanics live in src/queue/; this is the front door.
-import type { Ratchet } from '../app.ts';
+import type { Ratchet } from './context.ts';
 import {
   JOB_PRIORITY,
   getJob,
@@ -10,8 +10,8 @@ import {
   type InsertJobInput,
   type JobRecord,
 } from '../store/repos/jobs.ts';
-import { ConflictError, NotFoundError, toMs } from '../store/codec.ts';
-import { directDispatcher, insertClaimedJob } from '../queue/direct-dispatch.ts';
+import { ConflictError, notFoundById, toMs } from '../store/codec.ts';
+import { insertClaimedJob } from '../queue/direct-dispatch.ts';
 import type { ListQuery, ListResult } from '../store/list-query.ts';
 import { IllegalTransitionError } from '../queue/states.ts';
 import { DestinationError, parseDestinations } from '../delivery/destinations.ts';
@@ -120,7 +120,7 @@ export async function enqueueJob(
     }
   }
   const q = app.config.server.job_queue;
-  if ((await countClaimable(app.store, 1000)) >= q.max_queue_size) {
+  if ((await countClaimable(app.store, app.queueCaches, 1000)) >= q.max_queue_size) {
     throw new QueueFullError(
       `the queue holds ${q.max_queue_size} waiting jobs (server.job_queue.max_queue_size); try again later`,
     );
@@ -145,7 +145,7 @@ export async function enqueueJob(
   };
   // PostgreSQL with an idle executor thread in this process: insert the job already claimed.
   const due = runAt === undefined || toMs(runAt, 'job runAt') <= Date.now();
-  const direct = pg && due ? directDispatcher(app)?.reserve() : undefined;
+  const direct = pg && due ? app.dispatch.current?.reserve() : undefined;
   const claimed = direct && (await insertClaimedJob(db, insertInput, direct, app.store.pgPool));
   if (claimed) return { job: claimed.job, created: true };
   // PostgreSQL: the INSERT notifies other processes itself (one round trip); this process's
@@ -235,7 +235,7 @@ export async function listJobPage(app: Ratchet, q: ListQuery): Promise<ListResul
 
 export async function getJobRecord(app: Ratchet, ref: string | number): Promise<JobRecord> {
   const job = await getJob(app.store.db, ref);
-  if (!job) throw new NotFoundError(`no job ${ref} (give a numeric id or a UUID)`);
+  if (!job) throw notFoundById('job', ref);
   return job;
 }
 

@@ -6,7 +6,7 @@ import type { RatchetConfig } from '../config/schema.ts';
 import { parseByteSize } from '../config/bytes.ts';
 import { inputLimitProblem, type ValueLimits } from '../tasks/value-limits.ts';
 import { ValidationError } from './errors.ts';
-import { valueLimitsFromConfig } from './runtime-settings.ts';
+import { valueLimitsFromConfig } from '../runtime/settings.ts';
 
 const cache = new WeakMap<RatchetConfig, ValueLimits>();
 

@@ -5,7 +5,7 @@
 // (its process died) is failed by whoever reads it next, so no client polls a dead task forever.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Ratchet } from '../app.ts';
+import type { Ratchet } from './context.ts';
 import { ConflictError, NotFoundError } from '../store/codec.ts';
 import {
   findMcpTask,

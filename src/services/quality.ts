@@ -3,10 +3,10 @@
 import { Worker } from 'node:worker_threads';
 import { onThreadLost, SANDBOX_THREAD_LIMITS } from '../runtime/watchdog.ts';
 import { trackThread } from './app-threads.ts';
-import type { Ratchet } from '../app.ts';
+import type { Ratchet } from './context.ts';
 import { NotFoundError } from '../store/codec.ts';
 import type { QualityJob, QualityResults } from '../tasks/quality/ops.ts';
-import { httpOptionsFromConfig, runtimeLimitsFromConfig } from './runtime-settings.ts';
+import { httpOptionsFromConfig, runtimeLimitsFromConfig } from '../runtime/settings.ts';
 import { filesOfVersion } from './task-packages.ts';
 import { getTaskDetail } from './tasks.ts';
 import type { QualityThreadData } from './quality-thread.ts';

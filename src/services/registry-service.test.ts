@@ -1,3 +1,4 @@
+import { SourceLocks } from '../registry/lock.ts';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -52,7 +53,7 @@ forEachBackend('registry service: sync all, by name, status, and refresh timers'
         ],
       },
     });
-    const app = { config, store };
+    const app = { config, store, sourceLocks: new SourceLocks() };
     const results = await syncAllSources(app, { cwd: dir });
     assert.deepEqual(
       results.map((r) => [r.source, r.kind, r.report?.added, r.error === undefined]),

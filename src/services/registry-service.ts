@@ -1,6 +1,6 @@
 // The registry as the adapters use it: sync every source (start-up of `serve` and `worker`, and
 // `ratchet repo sync`), sync one by name, refresh git sources on their interval, report status.
-import type { Ratchet } from '../app.ts';
+import type { Ratchet } from './context.ts';
 import { getSource } from '../store/repos/sources.ts';
 import { listTasks } from '../store/repos/tasks.ts';
 import { SourceSyncError, syncResolvedSource } from '../registry/sync-source.ts';
@@ -12,7 +12,7 @@ export { startWatching } from '../registry/watch.ts';
 export type { WatchEvent } from '../registry/watch.ts';
 export type { SyncReport } from '../registry/sync.ts';
 
-type AppLike = Pick<Ratchet, 'config' | 'store'>;
+type AppLike = Pick<Ratchet, 'config' | 'store' | 'sourceLocks'>;
 
 export interface SourceSyncResult {
   source: string;
@@ -30,7 +30,12 @@ export interface SyncOptions {
 
 async function syncOne(app: AppLike, source: ResolvedSource): Promise<SourceSyncResult> {
   try {
-    const report = await syncResolvedSource(app.store.db, app.config.registry.cache_dir, source);
+    const report = await syncResolvedSource(
+      app.store.db,
+      app.config.registry.cache_dir,
+      source,
+      app.sourceLocks,
+    );
     return { source: source.name, kind: source.kind, report };
   } catch (err) {
     if (err instanceof SourceSyncError) return { source: source.name, kind: source.kind, error: err.message };

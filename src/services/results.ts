@@ -1,7 +1,7 @@
 // Named results an agent keeps for later analysis (a run's output, a comparison, notes), stored in
 // the `results` table. Storing under an existing name adds a newer entry; reading returns newest
 // first, so the history of a name stays available.
-import type { Ratchet } from '../app.ts';
+import type { Ratchet } from './context.ts';
 import { getResult, insertResult, listResults, type ResultRecord } from '../store/repos/results.ts';
 import { ValidationError } from './errors.ts';
 import { getExecutionRecord } from './executions.ts';

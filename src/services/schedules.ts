@@ -2,7 +2,7 @@
 // disable, delete and trigger. next_run_at is always derived here from the cron expression, so
 // callers never compute ticks themselves.
 import { randomBytes } from 'node:crypto';
-import type { Ratchet } from '../app.ts';
+import type { Ratchet } from './context.ts';
 import { CronError, nextCronRun, validateCron } from '../scheduler/cron.ts';
 import { MISSED_RUN_POLICIES, scheduleInputToRun } from '../scheduler/tick.ts';
 import type { MissedRunPolicy } from '../scheduler/tick.ts';

@@ -1,7 +1,7 @@
 // Task sources ("repositories") as adapters see them: the configured folders and git repositories
 // with what the store last saw of each (id once synced, task counts, last sync, last error, commit),
 // listed with the full list contract, looked up by id or name, and synced on request.
-import type { Ratchet } from '../app.ts';
+import type { Ratchet } from './context.ts';
 import { NotFoundError } from '../store/codec.ts';
 import type { ListQuery, ListResult } from '../store/list-query.ts';
 import { listSources } from '../store/repos/sources.ts';

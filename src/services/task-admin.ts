@@ -1,6 +1,6 @@
 // Task operations an agent performs besides editing files: merge metadata fields into a new
 // version, clone a task under a new name, and delete with a check for work still pointing at it.
-import type { Ratchet } from '../app.ts';
+import type { Ratchet } from './context.ts';
 import { ConflictError } from '../store/codec.ts';
 import { listSchedules } from '../store/repos/schedules.ts';
 import type { TaskRecord } from '../store/repos/tasks.ts';

@@ -1,7 +1,7 @@
 // Backups of a task: a full copy of one version's files, taken on request or before an edit or a
 // delete. Restoring never rewrites history: it saves the backup's files as a new version (and
 // brings a deleted task back first).
-import type { Ratchet } from '../app.ts';
+import type { Ratchet } from './context.ts';
 import { getTask, restoreTask } from '../store/repos/tasks.ts';
 import {
   getTaskBackup,

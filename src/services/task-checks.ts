@@ -3,14 +3,14 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { sql } from 'kysely';
-import type { Ratchet } from '../app.ts';
+import type { Ratchet } from './context.ts';
 import type { ExecutionStatus } from '../store/schema.ts';
 import { validateTaskFiles, type ValidationReport } from '../tasks/validate.ts';
 import type { TaskTestReport } from '../tasks/testing/runner.ts';
 import { countJobsByStatus } from '../store/repos/jobs.ts';
 import { filesOfVersion } from './task-packages.ts';
 import { getTaskDetail } from './tasks.ts';
-import { httpOptionsFromConfig, runtimeLimitsFromConfig } from './runtime-settings.ts';
+import { httpOptionsFromConfig, runtimeLimitsFromConfig } from '../runtime/settings.ts';
 import { requireTask } from './task-ref.ts';
 import { NotFoundError } from '../store/codec.ts';
 import type { TaskTestThreadData } from './task-test-thread.ts';
@@ -76,7 +76,7 @@ export async function testTaskFiles(
       offline: opts.offline,
       parallel: Math.max(1, Math.min(4, availableParallelism())),
       limits: runtimeLimitsFromConfig(app.config),
-      http: httpOptionsFromConfig(app.config, app),
+      http: httpOptionsFromConfig(app.config, app.listeningPorts),
     },
   };
   // Its cases run in threads of its own under the watchdog (tasks/testing/pool.ts); this thread

@@ -1,7 +1,7 @@
 // Comparing two versions of a task: a unified diff of main.js, structural diffs of the schemas and
 // metadata (JSON paths added, removed or changed), and which test cases were added, removed or
 // changed (each changed one with its own line diff).
-import type { Ratchet } from '../app.ts';
+import type { Ratchet } from './context.ts';
 import { appendIndex, appendKey } from '../tasks/json-path.ts';
 import { readTaskFiles } from './task-edits.ts';
 import { unifiedDiff } from './text-diff.ts';

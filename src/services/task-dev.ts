@@ -1,6 +1,6 @@
 // Development checks on a stored task that need no new version: validate a value against its input
 // or output schema, and run one test case (stored, or a draft given inline) without saving it.
-import type { Ratchet } from '../app.ts';
+import type { Ratchet } from './context.ts';
 import { NotFoundError } from '../store/codec.ts';
 import { compileSchema, type SchemaViolation } from '../tasks/schema.ts';
 import { parseTestCase, TestCaseError } from '../tasks/testing/test-case.ts';

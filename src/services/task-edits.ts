@@ -2,7 +2,7 @@
 // save the result as a NEW version (stored versions never change). Every save goes through
 // loadTaskFromFiles, so an edit that would not load is refused before anything is stored.
 import semver from 'semver';
-import type { Ratchet } from '../app.ts';
+import type { Ratchet } from './context.ts';
 import { ConflictError, NotFoundError } from '../store/codec.ts';
 import { listTaskVersions } from '../store/repos/tasks.ts';
 import type { TaskRecord, TaskVersionRecord } from '../store/repos/tasks.ts';

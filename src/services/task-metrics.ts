@@ -1,6 +1,6 @@
 // Run figures of one task for adapters that report on it (MCP metrics, benchmarks): counts by
 // status from taskStats, plus duration percentiles over its most recent finished executions.
-import type { Ratchet } from '../app.ts';
+import type { Ratchet } from './context.ts';
 import { taskStats, type TaskStats } from './task-checks.ts';
 import { requireTask } from './task-ref.ts';
 

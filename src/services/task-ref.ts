@@ -1,6 +1,6 @@
 // Wherever a request names a task (`taskId` in a body or a list filter), an id, a UUID or a name is
 // accepted. These helpers turn any of them into the numeric id the store filters on.
-import type { Ratchet } from '../app.ts';
+import type { Ratchet } from './context.ts';
 import { NotFoundError } from '../store/codec.ts';
 import type { ListFilter, ListQuery } from '../store/list-query.ts';
 import { getTask, type TaskRecord } from '../store/repos/tasks.ts';

@@ -3,7 +3,7 @@
 // folder synced from disk (same version + same content = unchanged; same version + other content =
 // refused). Archive entry names and sizes are checked before anything is decompressed.
 import { unzipSync, zipSync, strToU8 } from 'fflate';
-import type { Ratchet } from '../app.ts';
+import type { Ratchet } from './context.ts';
 import { getTask, getTaskVersion, listTasks } from '../store/repos/tasks.ts';
 import { loadTaskFromFiles } from '../tasks/load.ts';
 import { TaskLoadError, formatProblem, type TaskPackage } from '../tasks/types.ts';

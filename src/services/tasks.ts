@@ -3,7 +3,7 @@
 // Bodies are built into the same file map a task folder holds and loaded through
 // loadTaskFromFiles, so a task saved over the API obeys exactly the rules of one on disk.
 import semver from 'semver';
-import type { Ratchet } from '../app.ts';
+import type { Ratchet } from './context.ts';
 import { ConflictError, NotFoundError } from '../store/codec.ts';
 import type { ListQuery, ListResult } from '../store/list-query.ts';
 import type { ChangeSource } from '../store/schema.ts';

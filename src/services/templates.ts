@@ -1,7 +1,7 @@
 // Task templates for adapters: the scaffold templates of `ratchet generate task`, the original
 // Ratchet MCP template names mapped onto them, and generating a stored task from one.
 import semver from 'semver';
-import type { Ratchet } from '../app.ts';
+import type { Ratchet } from './context.ts';
 import { ConflictError } from '../store/codec.ts';
 import { getTask } from '../store/repos/tasks.ts';
 import { TEMPLATES, renderTemplate, slugify } from '../tasks/scaffold/generate.ts';

@@ -1,6 +1,6 @@
 // Workers as adapters see them: the rows each worker node keeps current through its heartbeat
 // (capacity, running jobs, totals, status), listed, looked up and summed up.
-import type { Ratchet } from '../app.ts';
+import type { Ratchet } from './context.ts';
 import { NotFoundError } from '../store/codec.ts';
 import type { ListQuery, ListResult } from '../store/list-query.ts';
 import { getWorker, listWorkers, type WorkerRecord } from '../store/repos/workers.ts';

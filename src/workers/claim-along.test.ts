@@ -4,7 +4,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWorkers } from '../app.ts';
-import { onJobFinished } from '../queue/events.ts';
 import { insertJob } from '../store/repos/jobs.ts';
 import { getTask } from '../store/repos/tasks.ts';
 import { createTestApp, saveTask } from './test-helpers.ts';
@@ -22,7 +21,7 @@ void test('SQLite: claims ride in result transactions; every job runs once', asy
     const seen = new Map<number, number>();
     let resolveAll!: () => void;
     const all = new Promise<void>((resolve) => (resolveAll = resolve));
-    onJobFinished(t.app, (e) => {
+    t.app.jobEvents.on((e) => {
       seen.set(e.job.id, (seen.get(e.job.id) ?? 0) + 1);
       assert.equal(e.status, 'COMPLETED');
       if (seen.size === JOBS) resolveAll();

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWorkers } from '../app.ts';
 import { enqueueJob } from '../services/jobs.ts';
-import { onJobFinished, type JobFinishedEvent } from '../queue/events.ts';
+import type { JobFinishedEvent } from '../queue/events.ts';
 import { createTestApp, saveTask, type TestApp } from './test-helpers.ts';
 
 async function withWorker(
@@ -29,7 +29,7 @@ async function withWorker(
 function finishedEvents(t: TestApp): (id: number) => Promise<JobFinishedEvent> {
   const seen = new Map<number, JobFinishedEvent>();
   const waiting = new Map<number, (e: JobFinishedEvent) => void>();
-  onJobFinished(t.app, (e) => {
+  t.app.jobEvents.on((e) => {
     assert.equal(seen.has(e.job.id), false, `job ${e.job.id} finished twice`);
     seen.set(e.job.id, e);
     waiting.get(e.job.id)?.(e);

@@ -5,7 +5,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWorkers } from '../app.ts';
 import { enqueueJob } from '../services/jobs.ts';
-import { onJobFinished } from '../queue/events.ts';
 import { createTestApp, saveTask } from './test-helpers.ts';
 
 const CHAIN = 10;
@@ -18,7 +17,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await saveTask(t.app, 'one', 'function main(i) { return { n: i.n + 1 }; }');
       const waiting = new Map<number, (status: string) => void>();
       const finished = new Map<number, string>();
-      onJobFinished(t.app, (e) => {
+      t.app.jobEvents.on((e) => {
         finished.set(e.job.id, e.status);
         waiting.get(e.job.id)?.(e.status);
       });

@@ -9,13 +9,14 @@ import type { Notifier } from '../queue/notifier.ts';
 import type { FinishedAttempt } from '../queue/attempt.ts';
 import { claimJobs, type ClaimedJob } from '../queue/claim-jobs.ts';
 import { anyMetadataLimit } from '../queue/task-limits.ts';
-import { emitJobFinished } from '../queue/events.ts';
+import type { JobEventHub } from '../queue/events.ts';
+import type { QueueCaches } from '../queue/caches.ts';
 import { systemClock, type QueueClock, type RetryPolicy } from '../queue/clock.ts';
 import type { TaskRunResult } from '../runtime/run-task.ts';
 import type { ExecutorPool } from './pool.ts';
 import { ResultWriter, type PendingResult } from './result-writer.ts';
 import { pendingResult } from './pending-result.ts';
-import { DirectReservations, directDispatcher, setDirectDispatcher } from '../queue/direct-dispatch.ts';
+import { DirectReservations, type DispatcherSlot } from '../queue/direct-dispatch.ts';
 import { VersionFiles } from './version-files.ts';
 import { CANCEL_CHECK_MS, PROGRESS_WRITE_MS, Upkeep, type Active } from './upkeep.ts';
 
@@ -25,8 +26,11 @@ const STORE_ON_STOP_MS = 1000;
 export interface QueueWorkerOptions {
   store: Store;
   notifier: Notifier;
-  /** The application object job-finished listeners are registered on. */
-  eventsOwner: object;
+  /** The application's job-finished hub: every job this worker finishes is announced there. */
+  events: JobEventHub;
+  /** Where this worker offers its free slots to enqueue (direct dispatch) while it runs. */
+  dispatch: DispatcherSlot;
+  caches: QueueCaches;
   pool: ExecutorPool;
   workerId: string;
   leaseMs: number;
@@ -113,7 +117,7 @@ export class QueueWorker {
 
   async start(): Promise<void> {
     this.unsubscribe = await this.o.notifier.subscribe(() => this.wake());
-    setDirectDispatcher(this.o.eventsOwner, this.dispatcher);
+    this.o.dispatch.current = this.dispatcher;
     const every = (ms: number, fn: () => Promise<void> | void): void => {
       const t = setInterval(() => void fn(), ms);
       this.timers.push(t);
@@ -177,7 +181,7 @@ export class QueueWorker {
    */
   private async drainedAfterShortClaim(): Promise<boolean> {
     if (this.o.taskLimits && Object.keys(this.o.taskLimits).length > 0) return false;
-    return !(await anyMetadataLimit(this.o.store));
+    return !(await anyMetadataLimit(this.o.store, this.o.caches));
   }
 
   /** How many jobs to claim now (0: not yet). */
@@ -196,6 +200,7 @@ export class QueueWorker {
       leaseMs: this.o.leaseMs,
       now: this.clock.now(),
       taskLimits: this.o.taskLimits,
+      caches: this.o.caches,
     };
   }
 
@@ -294,7 +299,7 @@ export class QueueWorker {
       if (status === 'COMPLETED') this.completed++;
       else if (status === 'FAILED') this.failed++;
       if (status === 'COMPLETED' || status === 'FAILED' || status === 'CANCELLED') {
-        void emitJobFinished(this.o.eventsOwner, {
+        void this.o.events.emit({
           job: finished.job,
           execution: finished.execution,
           status,
@@ -312,8 +317,7 @@ export class QueueWorker {
   async stop(graceMs: number): Promise<void> {
     this.draining = true;
     this.unsubscribe?.();
-    if (directDispatcher(this.o.eventsOwner) === this.dispatcher)
-      setDirectDispatcher(this.o.eventsOwner, undefined);
+    if (this.o.dispatch.current === this.dispatcher) this.o.dispatch.current = undefined;
     // Jobs queued behind another in a thread go back to the queue at once; the grace period is for
     // the ones running (or next to run) in each thread.
     for (const id of this.o.pool.withdrawBacklog()) {

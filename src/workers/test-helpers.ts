@@ -10,6 +10,8 @@ import { loadTaskFromFiles } from '../tasks/load.ts';
 export interface TestApp {
   app: Ratchet;
   url: string;
+  /** Listener errors the hub reported so far (cleared); close() throws any left untaken. */
+  takeListenerFailures(): unknown[];
   close(): Promise<void>;
 }
 
@@ -31,12 +33,25 @@ export function testConfig(url: string, over: Record<string, unknown> = {}): Rat
 export async function createTestApp(dialect: Dialect, over: Record<string, unknown> = {}): Promise<TestApp> {
   const temp = await createTempDatabase(dialect);
   const app = await createRatchet(testConfig(temp.url, over));
+  // The hub reports a throwing listener and carries on (the queue must); a test's assertion inside
+  // a listener must still fail the test, so failures are kept and close() throws them.
+  const listenerFailures: unknown[] = [];
+  app.jobEvents.setErrorReporter((err) => listenerFailures.push(err));
   return {
     app,
     url: temp.url,
+    takeListenerFailures() {
+      return listenerFailures.splice(0);
+    },
     async close() {
       await app.close();
       await temp.drop();
+      if (listenerFailures.length > 0) {
+        throw new AggregateError(
+          listenerFailures,
+          `${listenerFailures.length} job-finished listener(s) failed`,
+        );
+      }
     },
   };
 }

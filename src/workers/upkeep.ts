@@ -4,7 +4,6 @@
 import type { QueueClock } from '../queue/clock.ts';
 import { renewLeases, cancelRequestedAmong } from '../queue/renew-leases.ts';
 import { reclaimExpiredJobs } from '../queue/reclaim-expired.ts';
-import { emitJobFinished } from '../queue/events.ts';
 import type { ClaimedJob } from '../queue/claim-jobs.ts';
 import { updateExecutionProgress } from '../store/repos/executions.ts';
 import type { QueueWorkerOptions } from './queue-worker.ts';
@@ -77,7 +76,7 @@ export class Upkeep {
       this.o.log?.(`reclaimed ${reclaimed.length} job(s) whose lease expired`);
       for (const { job, execution } of reclaimed) {
         if (job.status === 'FAILED' && execution) {
-          void emitJobFinished(this.o.eventsOwner, { job, execution, status: 'FAILED' });
+          void this.o.events.emit({ job, execution, status: 'FAILED' });
         }
       }
       await this.o.notifier.notify();

@@ -10,17 +10,24 @@ import type { Store } from '../store/database.ts';
 import type { Notifier } from '../queue/notifier.ts';
 import { heartbeatWorker, markStaleWorkersOffline, registerWorker } from '../store/repos/workers.ts';
 import { pruneFinished, retentionCutoffs } from '../queue/prune.ts';
-import { drainJobFinished } from '../queue/events.ts';
+import type { JobEventHub } from '../queue/events.ts';
+import type { DispatcherSlot } from '../queue/direct-dispatch.ts';
+import type { QueueCaches } from '../queue/caches.ts';
 import { analyzeJobsIfNeverAnalyzed } from '../queue/planner-stats.ts';
 import type { QueueClock } from '../queue/clock.ts';
-import { httpOptionsFromConfig, runtimeLimitsFromConfig } from '../services/runtime-settings.ts';
+import { httpOptionsFromConfig, runtimeLimitsFromConfig } from '../runtime/settings.ts';
 import { ExecutorPool } from './pool.ts';
 import { QueueWorker } from './queue-worker.ts';
 
+/** What a worker node needs of the application (the services' context satisfies it). */
 export interface WorkerApp {
   config: RatchetConfig;
   store: Store;
   notifier: Notifier;
+  jobEvents: JobEventHub;
+  dispatch: DispatcherSlot;
+  queueCaches: QueueCaches;
+  listeningPorts: readonly number[];
 }
 
 export interface WorkerNodeOptions {
@@ -75,7 +82,7 @@ export async function startWorkerNode(app: WorkerApp, opts: WorkerNodeOptions = 
     size: threads,
     depth: w.prefetch_per_thread,
     idleThreadMs: w.idle_thread_seconds * 1000,
-    http: httpOptionsFromConfig(config, app),
+    http: httpOptionsFromConfig(config, app.listeningPorts),
     limits: runtimeLimitsFromConfig(config),
     restartOnCrash: w.restart_on_crash,
     healthCheckIntervalMs: w.health_check_interval_seconds * 1000,
@@ -84,7 +91,9 @@ export async function startWorkerNode(app: WorkerApp, opts: WorkerNodeOptions = 
   const queue = new QueueWorker({
     store,
     notifier: app.notifier,
-    eventsOwner: app,
+    events: app.jobEvents,
+    dispatch: app.dispatch,
+    caches: app.queueCaches,
     pool,
     workerId: id,
     leaseMs: q.lease_seconds * 1000,
@@ -142,7 +151,7 @@ export async function startWorkerNode(app: WorkerApp, opts: WorkerNodeOptions = 
         await queue.stop(graceMs);
         clearInterval(heartbeat);
         clearInterval(pruner);
-        await drainJobFinished(app, Math.max(1000, graceMs));
+        await app.jobEvents.drain(Math.max(1000, graceMs));
         await pool.close();
         await beat('OFFLINE');
       })();

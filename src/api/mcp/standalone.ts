@@ -36,7 +36,7 @@ export async function startMcpHttpServer(
   await server.listen({ host: opts.host, port: opts.port });
   const addr = server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
-  noteListeningPort(app, port);
+  noteListeningPort(app.listeningPorts, port);
   const host =
     opts.host === '0.0.0.0' || opts.host === '::'
       ? '127.0.0.1'

@@ -53,14 +53,12 @@ test('task-augmented ratchet_execute_task: answered at once, working → complet
       }
       assert.equal(listed.find((t) => t.name === 'ratchet_list_jobs')?.execution, undefined);
 
-      const started = Date.now();
       const created = await call(base, 'tools/call', {
         name: 'ratchet_execute_task',
         arguments: SLOW_ARGS,
         task: { ttl: 120_000 },
       });
-      // The run takes two seconds; the answer does not wait for it.
-      assert.ok(Date.now() - started < 1500, `answered after ${Date.now() - started} ms`);
+      // The run takes two seconds; the answer does not wait for it: the task is still working.
       const task = created.task as WireTask;
       assert.equal(task.status, 'working');
       assert.match(task.taskId, /^[0-9a-f-]{36}$/);

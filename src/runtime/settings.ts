@@ -3,7 +3,7 @@
 import { parseByteSize } from '../config/bytes.ts';
 import type { RatchetConfig } from '../config/schema.ts';
 import type { HttpClientOptions } from '../http/client.ts';
-import type { RuntimeLimits } from '../runtime/run-task.ts';
+import type { RuntimeLimits } from './run-task.ts';
 import { ownPorts } from '../http/own-ports.ts';
 import type { ValueLimits } from '../tasks/value-limits.ts';
 
@@ -31,8 +31,11 @@ export function valueLimitsFromConfig(config: RatchetConfig): ValueLimits {
   };
 }
 
-/** `app` (when there is one) adds the ports its servers really listen on to the protected ones. */
-export function httpOptionsFromConfig(config: RatchetConfig, app?: object): HttpClientOptions {
+/** `listening`: the ports this process's servers really listen on, protected along with the configured ones. */
+export function httpOptionsFromConfig(
+  config: RatchetConfig,
+  listening: readonly number[] = [],
+): HttpClientOptions {
   const h = config.http;
   return {
     timeoutMs: h.timeout * 1000,
@@ -41,7 +44,7 @@ export function httpOptionsFromConfig(config: RatchetConfig, app?: object): Http
     verifySsl: h.verify_ssl,
     allowedHosts: h.allowed_hosts,
     deniedHosts: h.denied_hosts,
-    ownPorts: ownPorts(config, app),
+    ownPorts: ownPorts(config, listening),
     maxResponseBytes: parseByteSize(h.max_response_bytes),
   };
 }
