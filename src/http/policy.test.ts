@@ -60,14 +60,18 @@ void test('invalid patterns are rejected with the pattern named', () => {
   assert.throws(() => validateHostPatterns(policy(['[::1'])), /missing "\]"/);
 });
 
-// checkHostAllowed only classifies a URL against the policy: nothing here opens a connection, so the
+// checkHostAllowed and checkConnection only classify against the policy: nothing here opens a connection, so the
 // private and public addresses below are never contacted.
 void test('non-public literals are refused by default, naming the address, why and the entry that allows it', () => {
   const reason = checkHostAllowed('http://127.1:8081/x', policy([])) ?? '';
   assert.match(reason, /^address 127\.0\.0\.1 is a loopback address/);
   assert.match(reason, /http\.allowed_hosts: \["127\.0\.0\.1:8081"\]/);
   assert.match(reason, /--allow-host 127\.0\.0\.1:8081/);
-  assert.match(checkHostAllowed('http://10.1.2.3/', policy([])) ?? '', /10\.1\.2\.3 is a private address/);
+  // Private ranges are classified from the address alone (no URL, so nothing that could be fetched).
+  assert.match(
+    checkConnection('10.1.2.3', parseIp('10.1.2.3')!, 80, policy([])) ?? '',
+    /10\.1\.2\.3 is a private address/,
+  );
   assert.match(checkHostAllowed('http://[::]:80/', policy([])) ?? '', /:: is an unspecified address/);
   assert.match(
     checkHostAllowed('http://[fd00:ec2::254]/', policy([])) ?? '',
@@ -86,9 +90,10 @@ void test('allow entries open exactly what they name: host, host:port, CIDR, *.d
   assert.match(checkHostAllowed('http://127.0.0.1:8082/', policy(['127.0.0.1:8081'])) ?? '', /loopback/);
   assert.equal(checkHostAllowed('http://127.0.0.1:9/', policy(['127.0.0.1'])), null);
   assert.equal(checkHostAllowed('http://127.9.9.9:9/', policy(['127.0.0.0/8'])), null);
-  assert.match(checkHostAllowed('http://10.0.0.1/', policy(['127.0.0.0/8'])) ?? '', /private/);
-  assert.equal(checkHostAllowed('http://10.0.0.1:443/', policy(['10.0.0.0/8:443'])), null);
-  assert.notEqual(checkHostAllowed('http://10.0.0.1:80/', policy(['10.0.0.0/8:443'])), null);
+  const tenOne = parseIp('10.0.0.1')!;
+  assert.match(checkConnection('10.0.0.1', tenOne, 80, policy(['127.0.0.0/8'])) ?? '', /private/);
+  assert.equal(checkConnection('10.0.0.1', tenOne, 443, policy(['10.0.0.0/8:443'])), null);
+  assert.notEqual(checkConnection('10.0.0.1', tenOne, 80, policy(['10.0.0.0/8:443'])), null);
   assert.equal(checkHostAllowed('http://[::1]:5/', policy(['[::1/128]:5'])), null);
   assert.match(checkHostAllowed('http://127.0.0.1/', policy(['*'])) ?? '', /loopback/);
   // IPv4-mapped IPv6 is the same destination as the IPv4 address, both ways.
