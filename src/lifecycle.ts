@@ -13,9 +13,10 @@ export interface StartOptions {
   say?: (line: string) => void;
   /**
    * Sync every task source, then watch folder sources and refresh on their intervals. `onSync`
-   * sees each start-up result and each failed refresh; `cwd` locates the implicit ./tasks source.
+   * sees each start-up result and each failed refresh; watcher errors go to `say`; `cwd` locates
+   * the implicit ./tasks source.
    */
-  registry?: { cwd?: string; onSync?: (r: SourceSyncResult) => void; onWatch?: (e: WatchEvent) => void };
+  registry?: { cwd?: string; onSync?: (r: SourceSyncResult) => void };
   /** Run a worker node in this process (default options: the configuration's). */
   workers?: WorkerNodeOptions;
   /** Run the cron scheduler. */
@@ -54,7 +55,10 @@ export async function startBackground(app: Ratchet, opts: StartOptions): Promise
   };
   try {
     if (opts.registry) {
-      const { cwd, onSync, onWatch } = opts.registry;
+      const { cwd, onSync } = opts.registry;
+      const onWatch = (e: WatchEvent): void => {
+        if (e.type === 'error') say(`registry source ${e.source}: ${e.message}`);
+      };
       bg.synced = await syncAllSources(app, { cwd });
       for (const r of bg.synced) onSync?.(r);
       stopWatching = await startWatching(app, onWatch, { cwd, log: say });

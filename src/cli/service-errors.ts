@@ -4,19 +4,14 @@
 import { classifyError, ERROR_FACES } from '../services/error-codes.ts';
 import { CliExit } from './errors.ts';
 
-/** Throws CliExit after printing, when err is in the vocabulary; returns when it is not. */
-export function exitOnServiceError(err: unknown): void {
-  const known = classifyError(err);
-  if (!known) return;
-  process.stderr.write(`error: ${known.message}\n`);
-  throw new CliExit(ERROR_FACES[known.code].cliExit);
-}
-
+/** Runs fn; an error in the vocabulary is printed and becomes its exit code, anything else is rethrown. */
 export async function handleServiceError<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    exitOnServiceError(err);
-    throw err;
+    const known = classifyError(err);
+    if (!known) throw err;
+    process.stderr.write(`error: ${known.message}\n`);
+    throw new CliExit(ERROR_FACES[known.code].cliExit);
   }
 }

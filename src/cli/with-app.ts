@@ -2,9 +2,9 @@
 // through here: configuration errors exit 2, database errors are one line with exit 1.
 import type { Command } from 'commander';
 import { createRatchet, type RatchetApp } from '../app.ts';
-import { CliExit, UsageError } from './errors.ts';
+import { CliExit } from './errors.ts';
 import { loadCliConfig } from './load-config.ts';
-import { exitOnServiceError } from './service-errors.ts';
+import { handleServiceError } from './service-errors.ts';
 
 export async function withApp<T>(cmd: Command, fn: (app: RatchetApp) => Promise<T>): Promise<T> {
   const config = await loadCliConfig(cmd);
@@ -16,11 +16,7 @@ export async function withApp<T>(cmd: Command, fn: (app: RatchetApp) => Promise<
     throw new CliExit(1);
   }
   try {
-    return await fn(app);
-  } catch (err) {
-    if (err instanceof CliExit || err instanceof UsageError) throw err;
-    exitOnServiceError(err);
-    throw err;
+    return await handleServiceError(() => fn(app));
   } finally {
     await app.close();
   }

@@ -38,9 +38,7 @@ export function registerWorker(program: Command): void {
           say(`worker ${node.id}: ${signal} received, draining`);
           // Scheduler, then running jobs (shutdown_grace_seconds), then deliveries in flight.
           await app.stop();
-          process.stderr.write(
-            `worker ${node.id} stopped: ${node.queue.completed} completed, ${node.queue.failed} failed\n`,
-          );
+          say(`worker ${node.id} stopped: ${node.queue.completed} completed, ${node.queue.failed} failed`);
         });
       } finally {
         stopSignal.dispose();

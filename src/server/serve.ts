@@ -115,7 +115,6 @@ export async function startServer(
       registry: {
         cwd: overrides.cwd,
         onSync: (r) => say(describeSync(r)),
-        onWatch: (e) => e.type === 'error' && say(`registry source ${e.source}: ${e.message}`),
       },
       workers: embedded ? {} : undefined,
       scheduler: true,

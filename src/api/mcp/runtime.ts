@@ -41,7 +41,6 @@ export async function startMcpRuntime(
             say(`registry source ${r.source}: ${r.report.failed.length} task(s) failed to load`);
           }
         },
-        onWatch: (e) => e.type === 'error' && say(`registry source ${e.source}: ${e.message}`),
       },
       workers: config.server.workers.embedded ? {} : undefined,
       scheduler: true,
