@@ -101,8 +101,11 @@ export async function createRatchet(
     stop(graceMs?: number) {
       stopping ??= (async () => {
         await starting?.catch(() => undefined);
-        await background?.stop(graceMs ?? config.server.workers.shutdown_grace_seconds * 1000);
-        await context.jobEvents.drain(5000);
+        const grace = graceMs ?? config.server.workers.shutdown_grace_seconds * 1000;
+        await background?.stop(grace);
+        // Deliveries of jobs finished here get the same grace (at least 5 s): a webhook still
+        // retrying when `ratchet worker` stops used to have the whole grace period, keep that.
+        await context.jobEvents.drain(Math.max(5000, grace));
         await endRequestThreads();
       })();
       return stopping;
