@@ -5,7 +5,7 @@
 import type { RatchetConfig } from './config/schema.ts';
 import { openDatabase } from './store/database.ts';
 import { migrateToLatest } from './store/migrate.ts';
-import { createNotifier } from './queue/notifier.ts';
+import { openQueueBackend } from './queue/open-backend.ts';
 import { JobEventHub } from './queue/events.ts';
 import { DispatcherSlot } from './queue/direct-dispatch.ts';
 import { QueueCaches } from './queue/caches.ts';
@@ -65,15 +65,16 @@ export async function createRatchet(
     await store.close();
     throw err;
   }
+  const queueCaches = new QueueCaches();
   const context: Ratchet = {
     config,
     store,
-    notifier: createNotifier(store, { url }),
+    queue: openQueueBackend(store, { url, caches: queueCaches }),
     jobEvents: new JobEventHub(),
     executionEvents: createExecutionBus(),
     deliveryObservers: new Set(),
     dispatch: new DispatcherSlot(),
-    queueCaches: new QueueCaches(),
+    queueCaches,
     directExecution: new DirectExecution(),
     enqueueTargets: new Map(),
     sourceLocks: new SourceLocks(),
@@ -113,7 +114,7 @@ export async function createRatchet(
     close() {
       closing ??= (async () => {
         await app.stop();
-        await context.notifier.close();
+        await context.queue.notifier.close();
         await store.close();
       })();
       return closing;

@@ -147,7 +147,7 @@ test('two worker processes on PostgreSQL share 1,000 jobs, each done once', asyn
     workers.push(await startWorker(config, 'w-a'), await startWorker(config, 'w-b'));
     const task = (await getTask(t.app.store.db, 'noop'))!;
     for (let i = 0; i < 1000; i++) await insertJob(t.app.store.db, { taskId: task.id, input: { i } });
-    await t.app.notifier.notify();
+    await t.app.queue.notifier.notify();
     await until(
       'all jobs to complete',
       async () => {

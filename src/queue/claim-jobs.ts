@@ -1,17 +1,28 @@
-// Claim up to `limit` due jobs for one worker, highest priority first, and open an execution row
-// for each attempt, all in one transaction. PostgreSQL: the candidates are locked with
-// FOR UPDATE SKIP LOCKED, so concurrent workers take disjoint sets without waiting; when no
-// concurrency limit can apply the whole claim is one statement (claim-one-statement.ts). SQLite:
-// the transaction is BEGIN IMMEDIATE (the store's driver), so claims are serialised by the write
-// lock.
+// The transactional claim both backends share: up to `limit` due jobs for one worker, highest
+// priority first, concurrency limits applied, an execution row opened for each attempt, all in one
+// transaction. What differs by engine comes in a ClaimDialect: PostgreSQL locks the candidates with
+// FOR UPDATE SKIP LOCKED (concurrent workers take disjoint sets without waiting) and serialises
+// limited tasks with an advisory lock; SQLite names its partial index and relies on BEGIN
+// IMMEDIATE's write lock. (PostgreSQL claims in one statement when no limit can apply:
+// backends/pg-claim.ts.)
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
-import type { Store } from '../store/database.ts';
+import { sql, type RawBuilder } from 'kysely';
 import { inTransaction, toJson, type Db } from '../store/codec.ts';
 import { runInputOf, toJob, type JobRecord } from '../store/repos/jobs.ts';
-import { anyMetadataLimit, effectiveLimit, taskConcurrencyLimit } from './task-limits.ts';
-import { claimInOneStatement } from './claim-one-statement.ts';
-import { QueueCaches } from './caches.ts';
+import { effectiveLimit, taskConcurrencyLimit } from './task-limits.ts';
+import type { QueueCaches } from './caches.ts';
+
+/** The engine-specific parts of the transactional claim. */
+export interface ClaimDialect {
+  /** After FROM: an index hint (SQLite's planner needs one without fresh statistics). */
+  claimIndex: RawBuilder<unknown>;
+  /** At the end of the candidate SELECT: the row lock that keeps concurrent claims apart. */
+  lockCandidates: RawBuilder<unknown>;
+  /** Before counting a limited task's running jobs: serialise claims of that task. */
+  lockTask(trx: Db, taskId: number): Promise<void>;
+  /** First statement of a claim's own transaction (not when riding in the caller's). */
+  begin(trx: Db): Promise<void>;
+}
 
 export interface ClaimOptions {
   workerId: string;
@@ -41,13 +52,9 @@ interface Candidate {
   version_id: number | null;
 }
 
-async function selectCandidates(trx: Db, store: Store, opts: ClaimOptions): Promise<Candidate[]> {
+async function selectCandidates(trx: Db, dialect: ClaimDialect, opts: ClaimOptions): Promise<Candidate[]> {
   // The literal IN list (not a parameter) lets SQLite use the partial claim index.
-  const pg = store.dialect === 'postgres';
-  const lock = pg ? sql`for update of jobs skip locked` : sql``;
-  // Without fresh statistics SQLite's planner prefers the status index and sorts every claimable
-  // row; the partial claim index already holds them in claim order, so name it.
-  const index = pg ? sql`` : sql`indexed by jobs_claim_idx`;
+  const { claimIndex: index, lockCandidates: lock } = dialect;
   const { rows } = await sql<Candidate>`
     select jobs.id, jobs.task_id, tasks.name as task_name, coalesce(jobs.task_version_id, tasks.latest_version_id) as version_id
     from jobs ${index} join tasks on tasks.id = jobs.task_id
@@ -66,7 +73,7 @@ async function selectCandidates(trx: Db, store: Store, opts: ClaimOptions): Prom
 /** Drops candidates beyond their task's concurrency limit (counting jobs running anywhere). */
 async function applyConcurrencyLimits(
   trx: Db,
-  store: Store,
+  dialect: ClaimDialect,
   candidates: Candidate[],
   configured: Readonly<Record<string, number>>,
 ): Promise<Candidate[]> {
@@ -80,10 +87,8 @@ async function applyConcurrencyLimits(
   if (limits.size === 0) return candidates;
   const free = new Map<number, number>();
   for (const [taskId, limit] of limits) {
-    // Serialises claims of a limited task across PostgreSQL workers until this transaction ends,
-    // so two workers cannot both see a free slot (SQLite's write lock already serialises).
-    if (store.dialect === 'postgres')
-      await sql`select pg_advisory_xact_lock(7311, ${taskId}::int)`.execute(trx);
+    // Two workers must not both see the same free slot.
+    await dialect.lockTask(trx, taskId);
     const running = await trx
       .selectFrom('jobs')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -100,31 +105,20 @@ async function applyConcurrencyLimits(
   });
 }
 
-/**
- * PostgreSQL: a claim does not wait for its WAL flush (the fsync dominates a small claim). Safe:
- * a claim lost in a database crash only returns its jobs to the queue, and the attempt's result
- * cannot be stored (its guard needs the claim), while any later synchronous commit, such as that
- * result, flushes the claim first.
- */
-const ASYNC_COMMIT = 'set local synchronous_commit to off';
-
-export async function claimJobs(store: Store, opts: ClaimOptions, db: Db = store.db): Promise<ClaimedJob[]> {
+/** The transactional claim; `db` may be the caller's transaction (the claim then rides in it). */
+export async function claimInTransaction(
+  db: Db,
+  dialect: ClaimDialect,
+  opts: ClaimOptions,
+): Promise<ClaimedJob[]> {
   if (opts.limit <= 0) return [];
   const configured = opts.taskLimits ?? {};
-  if (
-    store.dialect === 'postgres' &&
-    !db.isTransaction &&
-    Object.keys(configured).length === 0 &&
-    !(await anyMetadataLimit(store, opts.caches ?? new QueueCaches()))
-  ) {
-    return claimInOneStatement(db, opts, store.pgPool);
-  }
   return inTransaction(db, async (trx) => {
-    if (store.dialect === 'postgres' && !db.isTransaction) await sql.raw(ASYNC_COMMIT).execute(trx);
+    if (!db.isTransaction) await dialect.begin(trx);
     const candidates = await applyConcurrencyLimits(
       trx,
-      store,
-      await selectCandidates(trx, store, opts),
+      dialect,
+      await selectCandidates(trx, dialect, opts),
       configured,
     );
     if (candidates.length === 0) return [];

@@ -6,8 +6,8 @@ import { forEachBackend } from '../store/test-helpers/backends.ts';
 import { seedTask } from '../store/test-helpers/fixtures.ts';
 import { getJob, insertJob } from '../store/repos/jobs.ts';
 import { getExecution } from '../store/repos/executions.ts';
-import { claimJobs, type ClaimedJob } from './claim-jobs.ts';
-import { completeJobs } from './complete-jobs.ts';
+import type { ClaimedJob } from './claim-jobs.ts';
+import { openQueueBackend } from './open-backend.ts';
 import type { AttemptResult } from './attempt.ts';
 
 const T0 = 1_800_000_000_000;
@@ -32,17 +32,22 @@ forEachBackend(
     const { db } = store;
     const { taskId } = await seedTask(db, 'batch');
     for (let i = 0; i < 4; i++) await insertJob(db, { taskId, input: { i } });
-    const claimed = await claimJobs(store, { workerId: 'w1', limit: 4, leaseMs: 30_000, now: T0 });
+    const claimed = await openQueueBackend(store).claim({
+      workerId: 'w1',
+      limit: 4,
+      leaseMs: 30_000,
+      now: T0,
+    });
     assert.equal(claimed.length, 4);
     const [a, b, c, d] = claimed as [ClaimedJob, ClaimedJob, ClaimedJob, ClaimedJob];
 
-    const one = await completeJobs(store, db, [resultOf(a)]);
+    const one = await openQueueBackend(store).complete([resultOf(a)]);
     assert.equal(one[0]?.jobStatus, 'COMPLETED');
     assert.deepEqual(one[0]?.execution.output, { id: a.job.id });
 
     // Three at once, one of them an attempt this worker does not hold (wrong attempt number), and a
     // result without output or logs (NULL array elements).
-    const three = await completeJobs(store, db, [
+    const three = await openQueueBackend(store).complete([
       resultOf(b),
       resultOf(c, { attempt: c.job.attempts + 1 }),
       resultOf(d, { output: undefined, logs: undefined }),
@@ -60,6 +65,6 @@ forEachBackend(
     assert.equal(eb?.durationMs, 25);
     assert.deepEqual(eb?.logs, [{ level: 'info', message: `job ${b.job.id}` }]);
     // The same attempt again matches nothing: a result is written once.
-    assert.deepEqual(await completeJobs(store, db, [resultOf(b)]), [undefined]);
+    assert.deepEqual(await openQueueBackend(store).complete([resultOf(b)]), [undefined]);
   },
 );

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { createTempPgDatabase, PG_ADMIN_URL } from '../store/test-helpers/temp-db.ts';
 import { openDatabase } from '../store/database.ts';
 import { sql } from 'kysely';
-import { createNotifier } from './notifier.ts';
+import { pgNotifier } from './backends/pg-notifier.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -15,8 +15,8 @@ void test('PostgreSQL notifier: other notifiers wake us; our own NOTIFY wakes us
   const temp = await createTempPgDatabase();
   try {
     const store = await openDatabase({ url: temp.url, maxConnections: 2 });
-    const a = createNotifier(store, { url: temp.url });
-    const b = createNotifier(store, { url: temp.url });
+    const a = pgNotifier(store.db, temp.url);
+    const b = pgNotifier(store.db, temp.url);
     try {
       assert.notEqual(a.origin, b.origin);
       let wakes = 0;
@@ -50,8 +50,8 @@ void test('PostgreSQL notifier: LISTEN reconnects after its backend is terminate
   const temp = await createTempPgDatabase();
   try {
     const store = await openDatabase({ url: temp.url, maxConnections: 2 });
-    const a = createNotifier(store, { url: temp.url });
-    const b = createNotifier(store, { url: temp.url });
+    const a = pgNotifier(store.db, temp.url);
+    const b = pgNotifier(store.db, temp.url);
     const dbName = new URL(temp.url).pathname.slice(1);
     const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
     await admin.connect();

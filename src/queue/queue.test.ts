@@ -7,12 +7,11 @@ import { seedTask } from '../store/test-helpers/fixtures.ts';
 import { insertJob, getJob, JOB_PRIORITY } from '../store/repos/jobs.ts';
 import { getExecution, listExecutions } from '../store/repos/executions.ts';
 import { saveTaskVersion } from '../store/repos/tasks.ts';
-import { claimJobs } from './claim-jobs.ts';
+import { openQueueBackend } from './open-backend.ts';
 import { completeJob } from './complete-job.ts';
 import { failJob } from './fail-job.ts';
 import { cancelJob } from './cancel-job.ts';
 import { retryJob } from './retry-job.ts';
-import { reclaimExpiredJobs } from './reclaim-expired.ts';
 import { renewLeases, cancelRequestedAmong } from './renew-leases.ts';
 import { pruneFinished } from './prune.ts';
 import { cancelRunningJob, handBackJob } from './stop-job.ts';
@@ -86,18 +85,23 @@ forEachBackend('claims follow priority, then run_at, then id; future jobs wait',
   const normal1 = (await insertJob(db, { taskId, runAt: T0 - 9 })).job;
   const normal2 = (await insertJob(db, { taskId, runAt: T0 - 9 })).job;
   const later = (await insertJob(db, { taskId, priority: JOB_PRIORITY.CRITICAL, runAt: T0 + 1000 })).job;
-  const first = await claimJobs(store, { workerId: 'w1', limit: 3, leaseMs: LEASE, now: T0 });
+  const first = await openQueueBackend(store).claim({ workerId: 'w1', limit: 3, leaseMs: LEASE, now: T0 });
   assert.deepEqual(
     first.map((c) => c.job.id),
     [crit.id, normal1.id, normal2.id],
   );
   assert.ok(first.every((c) => c.job.status === 'PROCESSING' && c.job.attempts === 1));
-  const rest = await claimJobs(store, { workerId: 'w1', limit: 10, leaseMs: LEASE, now: T0 });
+  const rest = await openQueueBackend(store).claim({ workerId: 'w1', limit: 10, leaseMs: LEASE, now: T0 });
   assert.deepEqual(
     rest.map((c) => c.job.id),
     [low.id],
   );
-  const due = await claimJobs(store, { workerId: 'w1', limit: 10, leaseMs: LEASE, now: T0 + 1000 });
+  const due = await openQueueBackend(store).claim({
+    workerId: 'w1',
+    limit: 10,
+    leaseMs: LEASE,
+    now: T0 + 1000,
+  });
   assert.deepEqual(
     due.map((c) => c.job.id),
     [later.id],
@@ -112,11 +116,11 @@ forEachBackend('complete writes once; a reclaimed attempt’s late result is dis
   const { db } = store;
   const { taskId } = await seedTask(db, 'once');
   await insertJob(db, { taskId, runAt: T0, maxRetries: 2, input: { n: 1 } });
-  const [c1] = await claimJobs(store, { workerId: 'dead', limit: 1, leaseMs: LEASE, now: T0 });
+  const [c1] = await openQueueBackend(store).claim({ workerId: 'dead', limit: 1, leaseMs: LEASE, now: T0 });
   // Renewal keeps the lease; nothing is reclaimed before it expires.
   assert.deepEqual(await renewLeases(db, 'dead', [c1!.job.id], LEASE, T0 + 10_000), []);
-  assert.equal((await reclaimExpiredJobs(store, T0 + 39_000)).length, 0);
-  const reclaimed = await reclaimExpiredJobs(store, T0 + 40_001);
+  assert.equal((await openQueueBackend(store).reclaim(T0 + 39_000)).length, 0);
+  const reclaimed = await openQueueBackend(store).reclaim(T0 + 40_001);
   assert.equal(reclaimed.length, 1);
   assert.equal(reclaimed[0]!.job.status, 'RETRYING');
   assert.equal(reclaimed[0]!.execution?.status, 'FAILED');
@@ -124,7 +128,12 @@ forEachBackend('complete writes once; a reclaimed attempt’s late result is dis
   // The lost worker learns it no longer owns the job, and its result changes nothing.
   assert.deepEqual(await renewLeases(db, 'dead', [c1!.job.id], LEASE, T0 + 40_002), [c1!.job.id]);
   assert.equal(await completeJob(db, result(c1!, 'dead')), undefined);
-  const [c2] = await claimJobs(store, { workerId: 'alive', limit: 1, leaseMs: LEASE, now: T0 + 40_010 });
+  const [c2] = await openQueueBackend(store).claim({
+    workerId: 'alive',
+    limit: 1,
+    leaseMs: LEASE,
+    now: T0 + 40_010,
+  });
   assert.equal(c2!.job.attempts, 2);
   assert.equal(await completeJob(db, result(c1!, 'dead')), undefined);
   const done = await completeJob(db, result(c2!, 'alive', { finishedAt: T0 + 41_000 }));
@@ -154,13 +163,21 @@ forEachBackend(
         policy: POLICY,
         random: () => 0.5,
       });
-    const [a1] = await claimJobs(store, { workerId: 'w', limit: 1, leaseMs: LEASE, now: T0 });
+    const [a1] = await openQueueBackend(store).claim({ workerId: 'w', limit: 1, leaseMs: LEASE, now: T0 });
     const r1 = await fail(a1!, T0 + 100);
     assert.equal(r1?.jobStatus, 'RETRYING');
     assert.equal(r1?.job.runAt, new Date(T0 + 100 + 1000).toISOString());
     assert.equal(r1?.execution.status, 'FAILED');
-    assert.deepEqual(await claimJobs(store, { workerId: 'w', limit: 1, leaseMs: LEASE, now: T0 + 1099 }), []);
-    const [a2] = await claimJobs(store, { workerId: 'w', limit: 1, leaseMs: LEASE, now: T0 + 1100 });
+    assert.deepEqual(
+      await openQueueBackend(store).claim({ workerId: 'w', limit: 1, leaseMs: LEASE, now: T0 + 1099 }),
+      [],
+    );
+    const [a2] = await openQueueBackend(store).claim({
+      workerId: 'w',
+      limit: 1,
+      leaseMs: LEASE,
+      now: T0 + 1100,
+    });
     const r2 = await fail(a2!, T0 + 1200);
     assert.equal(r2?.jobStatus, 'FAILED');
     assert.deepEqual((await getJob(db, job.id))?.lastError, { type: 'Error', message: 'boom' });
@@ -168,7 +185,12 @@ forEachBackend(
     const requeued = await retryJob(db, job.id, T0 + 2000);
     assert.equal(requeued.status, 'QUEUED');
     assert.equal(requeued.attempts, 0);
-    const [b1] = await claimJobs(store, { workerId: 'w', limit: 1, leaseMs: LEASE, now: T0 + 2000 });
+    const [b1] = await openQueueBackend(store).claim({
+      workerId: 'w',
+      limit: 1,
+      leaseMs: LEASE,
+      now: T0 + 2000,
+    });
     assert.equal((await fail(b1!, T0 + 2100, 'ValidationError'))?.jobStatus, 'FAILED');
     await assert.rejects(retryJob(db, 999, T0), /no job 999/);
   },
@@ -181,10 +203,13 @@ forEachBackend('cancel: queued never starts, running is flagged, final is an err
   const c = await cancelJob(db, queued.uuid, T0);
   assert.equal(c.job.status, 'CANCELLED');
   assert.equal(c.stopping, false);
-  assert.deepEqual(await claimJobs(store, { workerId: 'w', limit: 5, leaseMs: LEASE, now: T0 }), []);
+  assert.deepEqual(
+    await openQueueBackend(store).claim({ workerId: 'w', limit: 5, leaseMs: LEASE, now: T0 }),
+    [],
+  );
   await assert.rejects(cancelJob(db, queued.id, T0), IllegalTransitionError);
   const running = (await insertJob(db, { taskId, runAt: T0 })).job;
-  const [claimed] = await claimJobs(store, { workerId: 'w', limit: 5, leaseMs: LEASE, now: T0 });
+  const [claimed] = await openQueueBackend(store).claim({ workerId: 'w', limit: 5, leaseMs: LEASE, now: T0 });
   const flagged = await cancelJob(db, running.id, T0 + 1);
   assert.equal(flagged.stopping, true);
   assert.equal(flagged.job.status, 'PROCESSING');
@@ -197,11 +222,12 @@ forEachBackend('cancel: queued never starts, running is flagged, final is an err
   assert.equal(stopped?.execution.status, 'CANCELLED');
   // hand-back returns a running job to the queue
   const third = (await insertJob(db, { taskId, runAt: T0 })).job;
-  const [c3] = await claimJobs(store, { workerId: 'w', limit: 5, leaseMs: LEASE, now: T0 });
+  const [c3] = await openQueueBackend(store).claim({ workerId: 'w', limit: 5, leaseMs: LEASE, now: T0 });
   const back = await handBackJob(db, result(c3!, 'w', { status: 'CANCELLED' }));
   assert.equal(back?.job.status, 'QUEUED');
   assert.equal(
-    (await claimJobs(store, { workerId: 'w2', limit: 5, leaseMs: LEASE, now: T0 + 600 }))[0]?.job.id,
+    (await openQueueBackend(store).claim({ workerId: 'w2', limit: 5, leaseMs: LEASE, now: T0 + 600 }))[0]?.job
+      .id,
     third.id,
   );
 });
@@ -220,19 +246,25 @@ forEachBackend('max_concurrency in metadata limits running jobs of a task', asyn
   const other = await seedTask(db, 'free');
   for (let i = 0; i < 4; i++) await insertJob(db, { taskId, runAt: T0, priority: 10 });
   await insertJob(db, { taskId: other.taskId, runAt: T0 });
-  const first = await claimJobs(store, { workerId: 'a', limit: 10, leaseMs: LEASE, now: T0 });
+  const first = await openQueueBackend(store).claim({ workerId: 'a', limit: 10, leaseMs: LEASE, now: T0 });
   assert.equal(first.filter((c) => c.job.taskId === taskId).length, 2);
   assert.equal(first.filter((c) => c.job.taskId === other.taskId).length, 1);
-  assert.deepEqual(await claimJobs(store, { workerId: 'b', limit: 10, leaseMs: LEASE, now: T0 }), []);
+  assert.deepEqual(
+    await openQueueBackend(store).claim({ workerId: 'b', limit: 10, leaseMs: LEASE, now: T0 }),
+    [],
+  );
   await completeJob(db, result(first[0]!, 'a'));
-  assert.equal((await claimJobs(store, { workerId: 'b', limit: 10, leaseMs: LEASE, now: T0 })).length, 1);
+  assert.equal(
+    (await openQueueBackend(store).claim({ workerId: 'b', limit: 10, leaseMs: LEASE, now: T0 })).length,
+    1,
+  );
 });
 
 forEachBackend('prune deletes finished work older than the cut-off, in batches', async (store) => {
   const { db } = store;
   const { taskId } = await seedTask(db, 'old');
   for (let i = 0; i < 5; i++) await insertJob(db, { taskId, runAt: T0 });
-  const claimed = await claimJobs(store, { workerId: 'w', limit: 5, leaseMs: LEASE, now: T0 });
+  const claimed = await openQueueBackend(store).claim({ workerId: 'w', limit: 5, leaseMs: LEASE, now: T0 });
   for (const c of claimed.slice(0, 3)) await completeJob(db, result(c, 'w', { finishedAt: T0 + 10 }));
   await failJob(
     db,
@@ -263,7 +295,12 @@ test('PostgreSQL: concurrent claimers take disjoint jobs (SKIP LOCKED)', async (
       await Promise.all(
         [a, b, a, b].map(async (s, i) => {
           for (;;) {
-            const got = await claimJobs(s, { workerId: `w${i}`, limit: 7, leaseMs: LEASE, now: T0 });
+            const got = await openQueueBackend(s).claim({
+              workerId: `w${i}`,
+              limit: 7,
+              leaseMs: LEASE,
+              now: T0,
+            });
             if (got.length === 0) return;
             seen.push(...got.map((c) => c.job.id));
           }

@@ -1,9 +1,8 @@
 // Jobs whose lease ran out (their worker died or hung without renewing) go back to the queue with
 // the attempt counted: RETRYING and due at once, or FAILED when that was the last attempt. Their
 // open execution rows are closed as FAILED with a WorkerLost error, so every attempt shows why.
-import { sql } from 'kysely';
-import type { Store } from '../store/database.ts';
-import { inTransaction, toJson } from '../store/codec.ts';
+import { sql, type RawBuilder } from 'kysely';
+import { inTransaction, toJson, type Db } from '../store/codec.ts';
 import { toJob, type JobRecord } from '../store/repos/jobs.ts';
 import { toExecution, type ExecutionRecord } from '../store/repos/executions.ts';
 
@@ -13,11 +12,22 @@ export interface ReclaimedJob {
   execution: ExecutionRecord | undefined;
 }
 
-export async function reclaimExpiredJobs(store: Store, now: number, limit = 500): Promise<ReclaimedJob[]> {
-  return inTransaction(store.db, async (trx) => {
-    const pg = store.dialect === 'postgres';
-    const lock = pg ? sql`for update skip locked` : sql``;
-    const index = pg ? sql`` : sql`indexed by jobs_lease_idx`;
+/** The engine-specific parts of the expired-lease scan. */
+export interface ReclaimDialect {
+  /** After FROM: an index hint (SQLite). */
+  leaseIndex: RawBuilder<unknown>;
+  /** At the end of the SELECT: a lock that lets two workers reclaim at once (PostgreSQL). */
+  lockExpired: RawBuilder<unknown>;
+}
+
+export async function reclaimExpiredJobs(
+  db: Db,
+  dialect: ReclaimDialect,
+  now: number,
+  limit = 500,
+): Promise<ReclaimedJob[]> {
+  return inTransaction(db, async (trx) => {
+    const { leaseIndex: index, lockExpired: lock } = dialect;
     const { rows: expired } = await sql<{ id: number; lease_owner: string | null }>`
       select id, lease_owner from jobs ${index}
       where status = 'PROCESSING' and lease_expires_at < ${now}

@@ -6,7 +6,7 @@ import { forEachBackend } from '../store/test-helpers/backends.ts';
 import { seedTask } from '../store/test-helpers/fixtures.ts';
 import { insertJob } from '../store/repos/jobs.ts';
 import { saveTaskVersion } from '../store/repos/tasks.ts';
-import { claimJobs } from './claim-jobs.ts';
+import { openQueueBackend } from './open-backend.ts';
 import { effectiveLimit } from './task-limits.ts';
 import { enqueueJob } from '../services/jobs.ts';
 import { ValidationError } from '../services/errors.ts';
@@ -45,7 +45,7 @@ forEachBackend(
     await insertJob(db, { taskId: free.taskId, runAt: T0 });
     const taskLimits = { capped: 2, both: 1, unrelated: 1 };
     const claim = (workerId: string) =>
-      claimJobs(store, { workerId, limit: 20, leaseMs: LEASE, now: T0, taskLimits });
+      openQueueBackend(store).claim({ workerId, limit: 20, leaseMs: LEASE, now: T0, taskLimits });
     const first = await claim('a');
     const count = (taskId: number) => first.filter((c) => c.job.taskId === taskId).length;
     assert.equal(count(capped.taskId), 2, 'configured limit');
@@ -53,7 +53,7 @@ forEachBackend(
     assert.equal(count(free.taskId), 1, 'no limit');
     assert.deepEqual(await claim('b'), [], 'every limited task is at its limit');
     // Without the configuration only metadata applies: `both` may run 3, `capped` is unlimited.
-    const more = await claimJobs(store, { workerId: 'c', limit: 20, leaseMs: LEASE, now: T0 });
+    const more = await openQueueBackend(store).claim({ workerId: 'c', limit: 20, leaseMs: LEASE, now: T0 });
     assert.equal(more.filter((c) => c.job.taskId === both.taskId).length, 2);
     assert.equal(more.filter((c) => c.job.taskId === capped.taskId).length, 2);
   },

@@ -7,7 +7,7 @@ import type { EventEmitter } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import type { RatchetConfig } from '../config/schema.ts';
 import type { Store } from '../store/database.ts';
-import type { Notifier } from '../queue/notifier.ts';
+import type { QueueBackend } from '../queue/backend.ts';
 import type { JobEventHub } from '../queue/events.ts';
 import type { DispatcherSlot } from '../queue/direct-dispatch.ts';
 import type { QueueCaches } from '../queue/caches.ts';
@@ -19,8 +19,11 @@ import type { EnqueueTargets } from './enqueue-lookup.ts';
 export interface Ratchet {
   readonly config: RatchetConfig;
   readonly store: Store;
-  /** Queue wake-ups: enqueue/retry/cancel notify, workers subscribe (queue/notifier.ts). */
-  readonly notifier: Notifier;
+  /**
+   * The queue's engine-specific operations (queue/backend.ts), with its notifier: enqueue, retry
+   * and cancel notify, workers subscribe.
+   */
+  readonly queue: QueueBackend;
   /** Jobs this process finishes (queue/events.ts): delivery, metrics and execution events listen. */
   readonly jobEvents: JobEventHub;
   /** Execution progress and status by execution id (execution-events.ts). */

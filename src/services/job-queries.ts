@@ -46,13 +46,13 @@ export async function showJob(app: Ratchet, ref: string | number): Promise<JobRe
 
 export async function cancelJob(app: Ratchet, ref: string | number): Promise<CancelOutcome> {
   const out = await cancelQueuedJob(app.store.db, ref, Date.now());
-  await app.notifier.notify();
+  await app.queue.notifier.notify();
   return out;
 }
 
 export async function retryJob(app: Ratchet, ref: string | number): Promise<JobRecord> {
   const job = await retryFailedJob(app.store.db, ref, Date.now());
-  await app.notifier.notify();
+  await app.queue.notifier.notify();
   return job;
 }
 

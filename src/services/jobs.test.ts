@@ -23,7 +23,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       );
       await saveTask(t.app, 'plain', 'function main(i) { return i; }');
       let wakes = 0;
-      const unsubscribe = await t.app.notifier.subscribe(() => wakes++);
+      const unsubscribe = await t.app.queue.notifier.subscribe(() => wakes++);
       await assert.rejects(enqueueJob(t.app, { task: 'typed', input: { n: 'x', extra: 1 } }), (e: Error) => {
         assert.ok(e instanceof ValidationError);
         assert.deepEqual(e.violations, [{ path: '$.n', message: 'must be integer (got string)' }]);

@@ -4,14 +4,12 @@ import type { Ratchet } from './context.ts';
 import {
   JOB_PRIORITY,
   getJob,
-  insertJob,
   listJobs,
   updateWaitingJob,
   type InsertJobInput,
   type JobRecord,
 } from '../store/repos/jobs.ts';
 import { ConflictError, notFoundById, toMs } from '../store/codec.ts';
-import { insertClaimedJob } from '../queue/direct-dispatch.ts';
 import type { ListQuery, ListResult } from '../store/list-query.ts';
 import { IllegalTransitionError } from '../queue/states.ts';
 import { DestinationError, parseDestinations } from '../delivery/destinations.ts';
@@ -21,7 +19,6 @@ import { queueStats } from './queue-stats.ts';
 import { requireTask, resolveTaskFilters } from './task-ref.ts';
 import { countClaimable } from '../queue/count-claimable.ts';
 import { enqueueTarget } from './enqueue-lookup.ts';
-import { JOBS_CHANNEL } from '../queue/notifier.ts';
 import { QueueFullError, ValidationError, type Violation } from './errors.ts';
 import { splitSecretInput } from './secret-input.ts';
 import { checkInputLimits } from './limits.ts';
@@ -107,7 +104,6 @@ export async function enqueueJob(
   if (problems.length > 0) throw new ValidationError('invalid job request', problems);
   // Before anything else touches it: a value nested thousands deep must never be stored.
   checkInputLimits(app.config, req.input, 'job input');
-  const { db } = app.store;
   const { version, pkg, validator } = await enqueueTarget(app, req.task, req.version);
   const input = req.input === undefined ? {} : req.input;
   if (app.config.execution.validate_schemas && validator !== undefined) {
@@ -126,7 +122,6 @@ export async function enqueueJob(
     );
   }
   const runAt = req.runAt ?? (req.delayMs !== undefined ? new Date(Date.now() + req.delayMs) : undefined);
-  const pg = app.store.dialect === 'postgres';
   // Fields the schema marks writeOnly are stored masked; the real input rides in the job's
   // secret_input for the worker (and retries) only.
   const secret = splitSecretInput(pkg.inputSchema, input, `input of task "${pkg.metadata.name}"`);
@@ -143,23 +138,14 @@ export async function enqueueJob(
     outputDestinations: req.outputDestinations ?? null,
     scheduleId: req.scheduleId ?? null,
   };
-  // PostgreSQL with an idle executor thread in this process: insert the job already claimed.
+  // An idle executor thread in this process and nothing else due: insert the job already claimed
+  // (on backends that offer direct dispatch).
+  const { queue } = app;
   const due = runAt === undefined || toMs(runAt, 'job runAt') <= Date.now();
-  const direct = pg && due ? app.dispatch.current?.reserve() : undefined;
-  const claimed = direct && (await insertClaimedJob(db, insertInput, direct, app.store.pgPool));
+  const direct = queue.insertClaimed && due ? app.dispatch.current?.reserve() : undefined;
+  const claimed = direct && (await queue.insertClaimed?.(insertInput, direct));
   if (claimed) return { job: claimed.job, created: true };
-  // PostgreSQL: the INSERT notifies other processes itself (one round trip); this process's
-  // workers are woken directly.
-  const result = await insertJob(
-    db,
-    insertInput,
-    pg ? { notifyChannel: JOBS_CHANNEL, notifyPayload: app.notifier.origin } : {},
-  );
-  if (result.created) {
-    if (pg) app.notifier.wakeHere();
-    else await app.notifier.notify();
-  }
-  return result;
+  return queue.enqueue(insertInput);
 }
 
 // ---- Jobs for the REST/MCP adapters: create from an API body, list, reprioritise, steer, stats.
@@ -258,7 +244,7 @@ export async function updateJob(
     const now = await getJobRecord(app, job.id);
     throw new ConflictError(`job ${job.id} is ${now.status}; only QUEUED or RETRYING jobs can be changed`);
   }
-  if (runAt !== undefined) await app.notifier.notify();
+  if (runAt !== undefined) await app.queue.notifier.notify();
   return updated;
 }
 

@@ -1,13 +1,21 @@
-// The claim loop of one worker process: claims as many due jobs as it has free executor threads,
-// runs them in the pool, buffers results for batched writes (on SQLite the next claim rides in
-// their transaction), and drains on stop. Lease renewal, cancel checks, reclaiming expired leases
-// and progress writes run on timers (upkeep.ts).
+// The claim loop of one worker process, written once over the queue backend (queue/backend.ts):
+//
+//   fill():  while free capacity is worth a claim → claim that many → run each in the pool
+//   a run ends → its result goes to the ResultWriter (batched; on backends where claims ride with
+//            results, the writer's transaction also claims the next jobs: claimAlong)
+//   stored → announce finished jobs; a freed thread calls fill() again
+//
+// Wake-ups (notifier, poll timer, a freed thread) call fill(); fill() is single-flight, and a call
+// while it runs makes it go round once more (`again`). After a claim came back short with no
+// wake-up since, the queue is `drained`: a freed thread does not ask again, and the worker offers
+// its idle threads to enqueue instead (direct dispatch, where the backend has it). Lease renewal,
+// cancel checks, reclaiming expired leases and progress writes run on timers (upkeep.ts).
 import { sql } from 'kysely';
 import type { Store } from '../store/database.ts';
 import type { Db } from '../store/codec.ts';
-import type { Notifier } from '../queue/notifier.ts';
+import type { QueueBackend } from '../queue/backend.ts';
 import type { FinishedAttempt } from '../queue/attempt.ts';
-import { claimJobs, type ClaimedJob } from '../queue/claim-jobs.ts';
+import type { ClaimedJob } from '../queue/claim-jobs.ts';
 import { anyMetadataLimit } from '../queue/task-limits.ts';
 import type { JobEventHub } from '../queue/events.ts';
 import type { QueueCaches } from '../queue/caches.ts';
@@ -18,14 +26,17 @@ import { ResultWriter, type PendingResult } from './result-writer.ts';
 import { pendingResult } from './pending-result.ts';
 import { DirectReservations, type DispatcherSlot } from '../queue/direct-dispatch.ts';
 import { VersionFiles } from './version-files.ts';
+import { runAttempt } from './run-attempt.ts';
 import { CANCEL_CHECK_MS, PROGRESS_WRITE_MS, Upkeep, type Active } from './upkeep.ts';
 
 /** How long past the grace period a stopping worker keeps trying to store its last results. */
 const STORE_ON_STOP_MS = 1000;
+/** How long interrupted runs get to come back from their threads (to be handed back) at stop. */
+const HAND_BACK_MS = 2000;
 
 export interface QueueWorkerOptions {
   store: Store;
-  notifier: Notifier;
+  queue: QueueBackend;
   /** The application's job-finished hub: every job this worker finishes is announced there. */
   events: JobEventHub;
   /** Where this worker offers its free slots to enqueue (direct dispatch) while it runs. */
@@ -81,13 +92,13 @@ export class QueueWorker {
     this.o = o;
     this.clock = o.clock ?? systemClock;
     this.versions = new VersionFiles(o.store.db);
-    this.writer = new ResultWriter(o.store, {
+    this.writer = new ResultWriter(o.store, o.queue, {
       policy: o.policy,
       clock: this.clock,
       log: o.log,
       onWritten: (written) => this.written(written),
       flushNow: () => this.running === 0,
-      claimAlong: o.store.dialect === 'sqlite' ? (trx) => this.claimAlong(trx) : undefined,
+      claimAlong: o.queue.claimsRideWithResults ? (trx) => this.claimAlong(trx) : undefined,
       maxResultBytes: o.maxResultBytes,
     });
     this.dispatcher = new DirectReservations({
@@ -96,7 +107,7 @@ export class QueueWorker {
       available: (pending) =>
         !this.draining &&
         this.drained &&
-        o.store.dialect === 'postgres' &&
+        o.queue.insertClaimed !== undefined &&
         pending + this.starting < o.pool.freeSlots(),
       begin: (claimed) => void this.begin(claimed),
     });
@@ -116,7 +127,7 @@ export class QueueWorker {
   }
 
   async start(): Promise<void> {
-    this.unsubscribe = await this.o.notifier.subscribe(() => this.wake());
+    this.unsubscribe = await this.o.queue.notifier.subscribe(() => this.wake());
     this.o.dispatch.current = this.dispatcher;
     const every = (ms: number, fn: () => Promise<void> | void): void => {
       const t = setInterval(() => void fn(), ms);
@@ -150,11 +161,11 @@ export class QueueWorker {
         if (this.draining) return;
         const want = this.wanted();
         if (want === 0) break;
-        // SQLite: results are about to be written while every thread has work; the claim rides
-        // in their transaction (claimAlong), one commit instead of two.
-        if (this.o.store.dialect === 'sqlite' && this.writer.busy && !this.o.pool.hasIdleThread()) break;
+        // Results are about to be written while every thread has work: where claims ride with
+        // results, this one waits for their transaction (claimAlong), one commit instead of two.
+        if (this.o.queue.claimsRideWithResults && this.writer.busy && !this.o.pool.hasIdleThread()) break;
         this.claims++;
-        const claimed = await claimJobs(this.o.store, this.claimOptions(want));
+        const claimed = await this.o.queue.claim(this.claimOptions(want));
         for (const c of claimed) void this.begin(c);
         if (claimed.length === want) this.again = true;
         else if (!this.again) {
@@ -205,8 +216,8 @@ export class QueueWorker {
   }
 
   /**
-   * SQLite: claims inside the result writer's transaction (after the results), under a savepoint so
-   * a failed claim cannot take the results down with it. The claimed jobs start once it committed.
+   * Claims inside the result writer's transaction (after the results), under a savepoint so a failed
+   * claim cannot take the results down with it. The claimed jobs start once it committed.
    */
   private async claimAlong(trx: Db): Promise<((committed: boolean) => void) | undefined> {
     if (this.filling || this.draining || this.drained) return undefined;
@@ -218,7 +229,7 @@ export class QueueWorker {
       await sql`savepoint claim_along`.execute(trx);
       try {
         this.claims++;
-        claimed = await claimJobs(this.o.store, this.claimOptions(want), trx);
+        claimed = await this.o.queue.claim(this.claimOptions(want), trx);
         await sql`release savepoint claim_along`.execute(trx);
       } catch (err) {
         await sql`rollback to savepoint claim_along`.execute(trx);
@@ -240,42 +251,18 @@ export class QueueWorker {
   private async begin(c: ClaimedJob): Promise<void> {
     const active: Active = { claimed: c, cancelRequested: false, handBack: false, done: false };
     this.active.set(c.job.id, active);
+    // Counted against free capacity until its files are loaded and a thread has it.
     this.starting++;
     this.runningCount++;
-    let result: TaskRunResult;
-    try {
-      const v = await this.versions.get(c.taskVersionId);
-      this.starting--;
-      result = await this.o.pool.run(
-        {
-          jobId: c.job.id,
-          executionId: c.executionId,
-          executionUuid: c.executionUuid,
-          versionId: c.taskVersionId,
-          files: () => v.files,
-          label: v.label,
-          input: c.runInput,
-          timeoutMs: c.job.timeoutMs ?? undefined,
-          context: { taskId: v.taskUuid, taskVersion: v.version, jobId: c.job.uuid },
-        },
-        (event) => {
-          active.progress = event;
-          active.progressDirty = true;
-        },
-      );
-    } catch (err) {
-      this.starting--;
-      const e = err as Error;
-      result = {
-        status: 'FAILED',
-        executionId: c.executionUuid,
-        error: { type: 'InternalError', message: e.message, stack: e.stack },
-        logs: [],
-        progress: [],
-        http: [],
-        durationMs: 0,
-      };
-    }
+    const result = await runAttempt(c, {
+      pool: this.o.pool,
+      versions: this.versions,
+      started: () => this.starting--,
+      progress: (event) => {
+        active.progress = event;
+        active.progressDirty = true;
+      },
+    });
     this.finish(active, result);
   }
 
@@ -307,7 +294,7 @@ export class QueueWorker {
       } else requeued = true;
     }
     // A retry or hand-back may be due for other workers (hand-back) or later (poll covers retries).
-    if (requeued) void this.o.notifier.notify().catch(() => {});
+    if (requeued) void this.o.queue.notifier.notify().catch(() => {});
   }
 
   /**
@@ -326,25 +313,27 @@ export class QueueWorker {
     }
     const deadline = Date.now() + graceMs;
     // A direct dispatch whose insert is still in flight starts its job when it lands: wait for it.
-    while (this.dispatcher.inFlight > 0 && Date.now() < deadline) await sleep(5);
-    while (this.running > 0 && Date.now() < deadline) await sleep(20);
+    await waitUntil(() => this.dispatcher.inFlight === 0, deadline, 5);
+    await waitUntil(() => this.running === 0, deadline, 20);
     if (this.running > 0) {
       for (const [id, a] of this.active) {
         if (a.done) continue;
         a.handBack = true;
         this.o.pool.cancel(id);
       }
-      const handBackDeadline = Date.now() + 2000;
-      while (this.running > 0 && Date.now() < handBackDeadline) await sleep(10);
+      await waitUntil(() => this.running === 0, Date.now() + HAND_BACK_MS, 10);
     }
     // Results that cannot be stored by then (the database is down) are given up: their leases
     // expire and the jobs run again elsewhere. Waiting longer kept the process alive for ever.
     const writeDeadline = Math.max(deadline, Date.now()) + STORE_ON_STOP_MS;
-    while (this.writer.pending > 0 || this.starting > 0) {
-      await this.writer.flush();
-      if (this.writer.pending > 0) await sleep(50);
-      if (Date.now() > writeDeadline) break;
-    }
+    await waitUntil(
+      async () => {
+        await this.writer.flush();
+        return this.writer.pending === 0 && this.starting === 0;
+      },
+      writeDeadline,
+      50,
+    );
     const dropped = this.writer.close();
     if (dropped > 0) {
       this.o.log?.(
@@ -356,6 +345,13 @@ export class QueueWorker {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Checks `done` every stepMs until it holds or the deadline passed (checked at least once). */
+async function waitUntil(
+  done: () => boolean | Promise<boolean>,
+  deadline: number,
+  stepMs: number,
+): Promise<void> {
+  while (!(await done()) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, stepMs));
+  }
 }

@@ -1,13 +1,13 @@
 // Write-behind buffer for attempt results: results collect for a few milliseconds (or until a batch
 // fills) and are written in one transaction, so a busy worker pays one commit per batch rather than
 // per job. Each result still goes through its own guarded UPDATE (written once per attempt).
-// SQLite: the queue worker may claim its next jobs in the same transaction (claimAlong), so one
-// commit carries both.
+// Where claims ride with results (the SQLite backend), the queue worker claims its next jobs in the
+// same transaction (claimAlong), so one commit carries both.
 import type { Store } from '../store/database.ts';
 import { sql } from 'kysely';
 import { inTransaction, type Db } from '../store/codec.ts';
 import type { AttemptResult, FinishedAttempt } from '../queue/attempt.ts';
-import { completeJobs } from '../queue/complete-jobs.ts';
+import type { QueueBackend } from '../queue/backend.ts';
 import { fitResult, RESULT_STORE_ERROR, unstorable } from '../queue/fit-result.ts';
 import { failJob } from '../queue/fail-job.ts';
 import { cancelRunningJob, handBackJob } from '../queue/stop-job.ts';
@@ -36,8 +36,8 @@ export interface ResultWriterOptions {
   /** True when nothing else is running: waiting for company would only add latency. */
   flushNow?: () => boolean;
   /**
-   * Runs inside a batch's transaction after the results (SQLite); the returned function is called
-   * once the transaction ended, with whether it committed.
+   * Runs inside a batch's transaction after the results (backends whose claims ride with results);
+   * the returned function is called once the transaction ended, with whether it committed.
    */
   claimAlong?: (trx: Db) => Promise<((committed: boolean) => void) | undefined>;
   /** execution.max_result_bytes: each result is fitted to it when pushed (queue/fit-result.ts). */
@@ -46,6 +46,7 @@ export interface ResultWriterOptions {
 
 export class ResultWriter {
   private readonly store: Store;
+  private readonly queue: QueueBackend;
   private readonly opts: ResultWriterOptions;
   private buffer: PendingResult[] = [];
   private timer?: NodeJS.Timeout;
@@ -53,8 +54,9 @@ export class ResultWriter {
   private failures = 0;
   private closed = false;
 
-  constructor(store: Store, opts: ResultWriterOptions) {
+  constructor(store: Store, queue: QueueBackend, opts: ResultWriterOptions) {
     this.store = store;
+    this.queue = queue;
     this.opts = opts;
   }
 
@@ -119,13 +121,14 @@ export class ResultWriter {
   ): Promise<Written[]> {
     const completes = batch.filter((p) => !p.handBack && p.result.status === 'COMPLETED');
     const results = completes.map((p) => p.result);
-    if (completes.length === batch.length && this.store.dialect === 'postgres') {
-      // One statement, atomic on its own: no transaction round trips.
-      const finished = await completeJobs(this.store, this.store.db, results);
+    const claimsRide = claimAlong && this.opts.claimAlong !== undefined;
+    if (completes.length === batch.length && !claimsRide) {
+      // Completions only, atomic on their own (one statement on PostgreSQL): no transaction here.
+      const finished = await this.queue.complete(results);
       return batch.map((pending, i) => ({ pending, finished: finished[i] }));
     }
     return inTransaction(this.store.db, async (trx) => {
-      const completed = await completeJobs(this.store, trx, results);
+      const completed = await this.queue.complete(results, trx);
       const finishedOf = new Map(completes.map((p, i) => [p, completed[i]]));
       for (const p of batch) {
         if (finishedOf.has(p)) continue;

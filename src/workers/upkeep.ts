@@ -2,8 +2,7 @@
 // was lost), notice cancel requests, put back jobs of dead workers whose lease expired, and store
 // the latest progress report of each running job.
 import type { QueueClock } from '../queue/clock.ts';
-import { renewLeases, cancelRequestedAmong } from '../queue/renew-leases.ts';
-import { reclaimExpiredJobs } from '../queue/reclaim-expired.ts';
+import { cancelRequestedAmong } from '../queue/renew-leases.ts';
 import type { ClaimedJob } from '../queue/claim-jobs.ts';
 import { updateExecutionProgress } from '../store/repos/executions.ts';
 import type { QueueWorkerOptions } from './queue-worker.ts';
@@ -39,7 +38,7 @@ export class Upkeep {
     const ids = [...this.active.keys()];
     if (ids.length === 0) return;
     try {
-      const lost = await renewLeases(this.o.store.db, this.o.workerId, ids, this.o.leaseMs, this.clock.now());
+      const lost = await this.o.queue.renew(this.o.workerId, ids, this.o.leaseMs, this.clock.now());
       for (const id of lost) {
         if (this.active.get(id)?.done === false) this.o.pool.cancel(id);
       }
@@ -71,7 +70,7 @@ export class Upkeep {
 
   async reclaim(): Promise<void> {
     try {
-      const reclaimed = await reclaimExpiredJobs(this.o.store, this.clock.now());
+      const reclaimed = await this.o.queue.reclaim(this.clock.now());
       if (reclaimed.length === 0) return;
       this.o.log?.(`reclaimed ${reclaimed.length} job(s) whose lease expired`);
       for (const { job, execution } of reclaimed) {
@@ -79,7 +78,7 @@ export class Upkeep {
           void this.o.events.emit({ job, execution, status: 'FAILED' });
         }
       }
-      await this.o.notifier.notify();
+      await this.o.queue.notifier.notify();
     } catch (err) {
       this.o.log?.(`reclaiming expired leases failed: ${(err as Error).message}`);
     }

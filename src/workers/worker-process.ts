@@ -7,13 +7,12 @@ import { randomBytes } from 'node:crypto';
 import type { RatchetConfig } from '../config/schema.ts';
 import { parseByteSize } from '../config/bytes.ts';
 import type { Store } from '../store/database.ts';
-import type { Notifier } from '../queue/notifier.ts';
+import type { QueueBackend } from '../queue/backend.ts';
 import { heartbeatWorker, markStaleWorkersOffline, registerWorker } from '../store/repos/workers.ts';
 import { pruneFinished, retentionCutoffs } from '../queue/prune.ts';
 import type { JobEventHub } from '../queue/events.ts';
 import type { DispatcherSlot } from '../queue/direct-dispatch.ts';
 import type { QueueCaches } from '../queue/caches.ts';
-import { analyzeJobsIfNeverAnalyzed } from '../queue/planner-stats.ts';
 import type { QueueClock } from '../queue/clock.ts';
 import { httpOptionsFromConfig, runtimeLimitsFromConfig } from '../runtime/settings.ts';
 import { ExecutorPool } from './pool.ts';
@@ -23,7 +22,7 @@ import { QueueWorker } from './queue-worker.ts';
 export interface WorkerApp {
   config: RatchetConfig;
   store: Store;
-  notifier: Notifier;
+  queue: QueueBackend;
   jobEvents: JobEventHub;
   dispatch: DispatcherSlot;
   queueCaches: QueueCaches;
@@ -90,7 +89,7 @@ export async function startWorkerNode(app: WorkerApp, opts: WorkerNodeOptions = 
   });
   const queue = new QueueWorker({
     store,
-    notifier: app.notifier,
+    queue: app.queue,
     events: app.jobEvents,
     dispatch: app.dispatch,
     caches: app.queueCaches,
@@ -134,8 +133,8 @@ export async function startWorkerNode(app: WorkerApp, opts: WorkerNodeOptions = 
   const firstPrune = setTimeout(() => void prune(), 5000);
   firstPrune.unref();
 
-  await analyzeJobsIfNeverAnalyzed(store).catch((err: unknown) => {
-    log(`analysing the jobs table failed: ${(err as Error).message}`);
+  await app.queue.prepare().catch((err: unknown) => {
+    log(`preparing the queue (analysing the jobs table) failed: ${(err as Error).message}`);
   });
   await queue.start();
 

@@ -1,7 +1,7 @@
 // Jobs: requests to run a task version with an input. This module stores and reads them; the
 // queue issue adds claim/complete/fail next to it, served by the indexes made in 001_initial.
 import { randomUUID } from 'node:crypto';
-import { PostgresAdapter, sql, type Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { JobStatus, JobsTable } from '../schema.ts';
 import { bool, fromJson, iso, toJson, toJsonOrNull, toMs } from '../codec.ts';
 import type { Db, TimeInput } from '../codec.ts';
@@ -98,8 +98,9 @@ export function toJob(row: Selectable<JobsTable>): JobRecord {
 /**
  * Queues a job. With an idempotency key already used, nothing is inserted and the existing job is
  * returned with `created: false` (ON CONFLICT DO NOTHING, so a caller's transaction survives).
- * `notifyChannel` (PostgreSQL): NOTIFY that channel in the same statement when a job was inserted,
- * so enqueue plus wake-up is one round trip; `notifyPayload` is the notification's payload.
+ * `notifyChannel` (PostgreSQL only: the queue's backend passes it): NOTIFY that channel in the same
+ * statement when a job was inserted, so enqueue plus wake-up is one round trip; `notifyPayload` is
+ * the notification's payload.
  */
 export async function insertJob(
   db: Db,
@@ -135,7 +136,7 @@ export async function insertJob(
       .returningAll();
   const channel = opts.notifyChannel;
   const row =
-    channel !== undefined && db.getExecutor().adapter instanceof PostgresAdapter
+    channel !== undefined
       ? await db
           .with('inserted', () => insert(db))
           .selectFrom('inserted')

@@ -2,14 +2,14 @@
 // with FOR UPDATE SKIP LOCKED, fail the ones whose task has no enabled version, move the rest to
 // PROCESSING and open their execution rows, all through data-modifying CTEs. Jobs of versions with
 // a metadata `max_concurrency` are left where they are: their limit needs a count under a lock,
-// which only the transactional claim (claim-jobs.ts) does; claimJobs uses this path only when no
+// which only the transactional claim (claim-jobs.ts) does; the backend uses this path only when no
 // limit can apply (a version saved since its last check is caught here).
 import { sql, type Selectable } from 'kysely';
-import type pg from 'pg';
-import { toJson, type Db } from '../store/codec.ts';
-import { runInputOf, toJob } from '../store/repos/jobs.ts';
-import type { JobsTable } from '../store/schema.ts';
-import type { ClaimedJob, ClaimOptions } from './claim-jobs.ts';
+import { toJson, type Db } from '../../store/codec.ts';
+import { runInputOf, toJob } from '../../store/repos/jobs.ts';
+import type { JobsTable } from '../../store/schema.ts';
+import type { ClaimedJob, ClaimOptions } from '../claim-jobs.ts';
+import type { RunPrepared } from './pg-prepared.ts';
 
 type Row = Selectable<JobsTable> & { claim_version_id: number; execution_id: number; execution_uuid: string };
 
@@ -18,21 +18,14 @@ const NO_VERSION = toJson({ type: 'TaskNotFound', message: 'the task has no enab
 /**
  * Runs the claim as one autocommitted statement: one round trip, no BEGIN/COMMIT. Its commit does
  * not wait for the WAL flush: `set_config(..., true)` inside the statement applies to the
- * statement's own implicit transaction (see ASYNC_COMMIT in claim-jobs.ts for why that is safe).
- * With the pg pool the statement is prepared once per connection (it is planned once, not on every
- * claim: planning costs more than running it).
+ * statement's own implicit transaction (see ASYNC_COMMIT in postgres.ts for why that is safe).
  */
-export async function claimInOneStatement(db: Db, opts: ClaimOptions, pool?: pg.Pool): Promise<ClaimedJob[]> {
-  const query = claimQuery(opts).compile(db);
-  const rows = pool
-    ? (
-        await pool.query<Row>({
-          name: 'ratchet_claim_v2',
-          text: query.sql,
-          values: query.parameters as unknown[],
-        })
-      ).rows
-    : (await db.executeQuery(query)).rows;
+export async function claimInOneStatement(
+  db: Db,
+  run: RunPrepared,
+  opts: ClaimOptions,
+): Promise<ClaimedJob[]> {
+  const rows = await run('ratchet_claim_v2', claimQuery(opts).compile(db));
   return rows.map((r) => ({
     job: toJob(r),
     runInput: runInputOf(r),

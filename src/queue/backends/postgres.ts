@@ -1,0 +1,95 @@
+// The PostgreSQL queue backend. Many workers in many processes share the queue, so claims lock
+// their candidates with FOR UPDATE SKIP LOCKED and never wait for each other. Round trips are what
+// a claim costs here, so: with no concurrency limit in play a claim is one prepared statement
+// (pg-claim.ts); a batch of completions is one statement (pg-complete.ts); enqueue NOTIFYs in its
+// INSERT; and a job enqueued while a local executor thread idles is inserted already claimed
+// (pg-insert-claimed.ts). Claims commit without waiting for the WAL flush (ASYNC_COMMIT).
+import { sql } from 'kysely';
+import type { Store } from '../../store/database.ts';
+import { insertJob } from '../../store/repos/jobs.ts';
+import type { QueueBackend } from '../backend.ts';
+import type { QueueCaches } from '../caches.ts';
+import { claimInTransaction, type ClaimDialect } from '../claim-jobs.ts';
+import { JOBS_CHANNEL } from '../notifier.ts';
+import { reclaimExpiredJobs, type ReclaimDialect } from '../reclaim-expired.ts';
+import { renewLeases } from '../renew-leases.ts';
+import { anyMetadataLimit } from '../task-limits.ts';
+import { claimInOneStatement } from './pg-claim.ts';
+import { completeJobsPostgres } from './pg-complete.ts';
+import { insertClaimedJob } from './pg-insert-claimed.ts';
+import { pgNotifier } from './pg-notifier.ts';
+import { preparedRunner } from './pg-prepared.ts';
+
+/**
+ * A claim does not wait for its WAL flush (the fsync dominates a small claim). Safe: a claim lost
+ * in a database crash only returns its jobs to the queue, and the attempt's result cannot be stored
+ * (its guard needs the claim), while any later synchronous commit, such as that result, flushes the
+ * claim first.
+ */
+const ASYNC_COMMIT = sql.raw('set local synchronous_commit to off');
+
+const CLAIM: ClaimDialect = {
+  claimIndex: sql``,
+  lockCandidates: sql`for update of jobs skip locked`,
+  // Held until the claim's transaction ends: claims of one limited task queue up across workers.
+  lockTask: async (trx, taskId) => {
+    await sql`select pg_advisory_xact_lock(7311, ${taskId}::int)`.execute(trx);
+  },
+  begin: async (trx) => {
+    await ASYNC_COMMIT.execute(trx);
+  },
+};
+
+// Two workers reclaiming at once take different rows.
+const RECLAIM: ReclaimDialect = { leaseIndex: sql``, lockExpired: sql`for update skip locked` };
+
+export function postgresQueueBackend(
+  store: Store,
+  opts: { url?: string; caches: QueueCaches },
+): QueueBackend {
+  const { db } = store;
+  const run = preparedRunner(db, store.pgPool);
+  const notifier = pgNotifier(db, opts.url);
+  return {
+    dialect: 'postgres',
+    notifier,
+    claimsRideWithResults: false,
+    async enqueue(input) {
+      // The INSERT notifies other processes itself (one round trip); this process's workers are
+      // woken directly.
+      const result = await insertJob(db, input, {
+        notifyChannel: JOBS_CHANNEL,
+        notifyPayload: notifier.origin,
+      });
+      if (result.created) notifier.wakeHere();
+      return result;
+    },
+    insertClaimed: (input, claim) => insertClaimedJob(db, run, input, claim),
+    async claim(claimOpts, trx) {
+      if (claimOpts.limit <= 0) return [];
+      const limited =
+        Object.keys(claimOpts.taskLimits ?? {}).length > 0 ||
+        (await anyMetadataLimit(store, claimOpts.caches ?? opts.caches));
+      if (!trx && !limited) return claimInOneStatement(db, run, claimOpts);
+      return claimInTransaction(trx ?? db, CLAIM, claimOpts);
+    },
+    complete: (results, trx) => completeJobsPostgres(trx ?? db, run, results),
+    renew: (workerId, jobIds, leaseMs, now) => renewLeases(db, workerId, jobIds, leaseMs, now),
+    reclaim: (now, limit) => reclaimExpiredJobs(db, RECLAIM, now, limit),
+    prepare: () => analyzeJobsIfNeverAnalyzed(store),
+  };
+}
+
+/**
+ * PostgreSQL plans the claim from table statistics. A jobs table that was never analysed (a fresh
+ * database that just received a backlog, before autovacuum's first pass) is estimated at a handful
+ * of rows, and the planner then sorts every claimable row on each claim instead of reading the
+ * claim index in order: a few milliseconds per claim that grow with the backlog. A worker starting
+ * on such a table analyses it once; afterwards autovacuum keeps the statistics current.
+ */
+async function analyzeJobsIfNeverAnalyzed(store: Store): Promise<void> {
+  const { rows } = await sql<{ never: boolean }>`
+    select (last_analyze is null and last_autoanalyze is null) as never
+    from pg_stat_user_tables where relid = 'jobs'::regclass`.execute(store.db);
+  if (rows[0]?.never) await sql`analyze jobs`.execute(store.db);
+}

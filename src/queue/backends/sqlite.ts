@@ -1,0 +1,45 @@
+// The SQLite queue backend. Every write takes the database's one write lock (BEGIN IMMEDIATE) and
+// commits with an fsync, so the backend saves commits: the next claim rides in the transaction that
+// stores results (claimsRideWithResults), and there is no direct dispatch (its insert would be one
+// more commit, not one fewer). Without fresh statistics SQLite's planner prefers the status index
+// and sorts every claimable row; the partial indexes already hold the rows in claim order, so the
+// scans name them.
+import { sql } from 'kysely';
+import type { Store } from '../../store/database.ts';
+import { insertJob } from '../../store/repos/jobs.ts';
+import type { QueueBackend } from '../backend.ts';
+import { claimInTransaction, type ClaimDialect } from '../claim-jobs.ts';
+import { completeJobsSqlite } from '../complete-jobs.ts';
+import { reclaimExpiredJobs, type ReclaimDialect } from '../reclaim-expired.ts';
+import { renewLeases } from '../renew-leases.ts';
+import { sqliteNotifier } from './sqlite-notifier.ts';
+
+const CLAIM: ClaimDialect = {
+  claimIndex: sql`indexed by jobs_claim_idx`,
+  lockCandidates: sql``,
+  // The write lock taken by BEGIN IMMEDIATE already serialises every claim.
+  lockTask: () => Promise.resolve(),
+  begin: () => Promise.resolve(),
+};
+
+const RECLAIM: ReclaimDialect = { leaseIndex: sql`indexed by jobs_lease_idx`, lockExpired: sql`` };
+
+export function sqliteQueueBackend(store: Store): QueueBackend {
+  const { db } = store;
+  const notifier = sqliteNotifier(db);
+  return {
+    dialect: 'sqlite',
+    notifier,
+    claimsRideWithResults: true,
+    async enqueue(input) {
+      const result = await insertJob(db, input);
+      if (result.created) await notifier.notify();
+      return result;
+    },
+    claim: (opts, trx) => claimInTransaction(trx ?? db, CLAIM, opts),
+    complete: (results, trx) => completeJobsSqlite(trx ?? db, results),
+    renew: (workerId, jobIds, leaseMs, now) => renewLeases(db, workerId, jobIds, leaseMs, now),
+    reclaim: (now, limit) => reclaimExpiredJobs(db, RECLAIM, now, limit),
+    prepare: () => Promise.resolve(),
+  };
+}
