@@ -16,12 +16,6 @@ export interface QueueBackend {
   readonly dialect: Dialect;
   /** Wake-ups across processes (enqueue, retry and cancel notify; workers subscribe). */
   readonly notifier: Notifier;
-  /**
-   * Whether the next claim should ride in the transaction that stores results (one commit for both:
-   * SQLite, where every commit is an fsync under one write lock). Otherwise results are stored on
-   * their own and claims run beside them.
-   */
-  readonly claimsRideWithResults: boolean;
   /** Queues a job and wakes the workers of every process. */
   enqueue(input: InsertJobInput): Promise<{ job: JobRecord; created: boolean }>;
   /**
@@ -32,9 +26,9 @@ export interface QueueBackend {
   readonly insertClaimed?: (input: InsertJobInput, claim: DirectClaim) => Promise<ClaimedJob | undefined>;
   /**
    * Claims up to `opts.limit` due jobs and opens an execution for each, highest priority first,
-   * honouring concurrency limits. `trx`: inside the caller's transaction (claims riding with results).
+   * honouring concurrency limits.
    */
-  claim(opts: ClaimOptions, trx?: Db): Promise<ClaimedJob[]>;
+  claim(opts: ClaimOptions): Promise<ClaimedJob[]>;
   /**
    * Stores successful attempts in bulk: one entry per result (undefined: the attempt no longer owns
    * its job). Atomic on its own; `trx`: as part of the caller's transaction.

@@ -20,7 +20,7 @@ export interface ClaimDialect {
   lockCandidates: RawBuilder<unknown>;
   /** Before counting a limited task's running jobs: serialise claims of that task. */
   lockTask(trx: Db, taskId: number): Promise<void>;
-  /** First statement of a claim's own transaction (not when riding in the caller's). */
+  /** First statement of the claim's transaction. */
   begin(trx: Db): Promise<void>;
 }
 
@@ -105,7 +105,7 @@ async function applyConcurrencyLimits(
   });
 }
 
-/** The transactional claim; `db` may be the caller's transaction (the claim then rides in it). */
+/** The transactional claim (with the engine's fragments). */
 export async function claimInTransaction(
   db: Db,
   dialect: ClaimDialect,
@@ -114,7 +114,7 @@ export async function claimInTransaction(
   if (opts.limit <= 0) return [];
   const configured = opts.taskLimits ?? {};
   return inTransaction(db, async (trx) => {
-    if (!db.isTransaction) await dialect.begin(trx);
+    await dialect.begin(trx);
     const candidates = await applyConcurrencyLimits(
       trx,
       dialect,

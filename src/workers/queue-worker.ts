@@ -1,8 +1,7 @@
 // The claim loop of one worker process, written once over the queue backend (queue/backend.ts):
 //
 //   fill():  while free capacity is worth a claim → claim that many → run each in the pool
-//   a run ends → its result goes to the ResultWriter (batched; on backends where claims ride with
-//            results, the writer's transaction also claims the next jobs: claimAlong)
+//   a run ends → its result goes to the ResultWriter (written in batches)
 //   stored → announce finished jobs; a freed thread calls fill() again
 //
 // Wake-ups (notifier, poll timer, a freed thread) call fill(); fill() is single-flight, and a call
@@ -10,9 +9,7 @@
 // wake-up since, the queue is `drained`: a freed thread does not ask again, and the worker offers
 // its idle threads to enqueue instead (direct dispatch, where the backend has it). Lease renewal,
 // cancel checks, reclaiming expired leases and progress writes run on timers (upkeep.ts).
-import { sql } from 'kysely';
 import type { Store } from '../store/database.ts';
-import type { Db } from '../store/codec.ts';
 import type { QueueBackend } from '../queue/backend.ts';
 import type { FinishedAttempt } from '../queue/attempt.ts';
 import type { ClaimedJob } from '../queue/claim-jobs.ts';
@@ -60,8 +57,6 @@ export class QueueWorker {
   readonly active = new Map<number, Active>();
   completed = 0;
   failed = 0;
-  /** Claims that rode in a result transaction (SQLite), for tests and diagnostics. */
-  claimsWithResults = 0;
   private readonly o: QueueWorkerOptions;
   private readonly clock: QueueClock;
   private readonly writer: ResultWriter;
@@ -98,7 +93,6 @@ export class QueueWorker {
       log: o.log,
       onWritten: (written) => this.written(written),
       flushNow: () => this.running === 0,
-      claimAlong: o.queue.claimsRideWithResults ? (trx) => this.claimAlong(trx) : undefined,
       maxResultBytes: o.maxResultBytes,
     });
     this.dispatcher = new DirectReservations({
@@ -161,9 +155,6 @@ export class QueueWorker {
         if (this.draining) return;
         const want = this.wanted();
         if (want === 0) break;
-        // Results are about to be written while every thread has work: where claims ride with
-        // results, this one waits for their transaction (claimAlong), one commit instead of two.
-        if (this.o.queue.claimsRideWithResults && this.writer.busy && !this.o.pool.hasIdleThread()) break;
         this.claims++;
         const claimed = await this.o.queue.claim(this.claimOptions(want));
         for (const c of claimed) void this.begin(c);
@@ -212,39 +203,6 @@ export class QueueWorker {
       now: this.clock.now(),
       taskLimits: this.o.taskLimits,
       caches: this.o.caches,
-    };
-  }
-
-  /**
-   * Claims inside the result writer's transaction (after the results), under a savepoint so a failed
-   * claim cannot take the results down with it. The claimed jobs start once it committed.
-   */
-  private async claimAlong(trx: Db): Promise<((committed: boolean) => void) | undefined> {
-    if (this.filling || this.draining || this.drained) return undefined;
-    const want = this.wanted();
-    if (want === 0) return undefined;
-    this.filling = true;
-    let claimed: ClaimedJob[] = [];
-    try {
-      await sql`savepoint claim_along`.execute(trx);
-      try {
-        this.claims++;
-        claimed = await this.o.queue.claim(this.claimOptions(want), trx);
-        await sql`release savepoint claim_along`.execute(trx);
-      } catch (err) {
-        await sql`rollback to savepoint claim_along`.execute(trx);
-        throw err;
-      }
-    } catch (err) {
-      claimed = [];
-      this.o.log?.(`claiming jobs failed: ${(err as Error).message}`);
-    }
-    return (committed) => {
-      this.filling = false;
-      if (committed && claimed.length > 0) this.claimsWithResults++;
-      if (committed) for (const c of claimed) void this.begin(c);
-      // Full batch (more may be due), a wake-up meanwhile, or a rolled-back claim: look again.
-      if (!committed || this.again || claimed.length === want) void this.fill();
     };
   }
 

@@ -1,11 +1,9 @@
 // Write-behind buffer for attempt results: results collect for a few milliseconds (or until a batch
 // fills) and are written in one transaction, so a busy worker pays one commit per batch rather than
 // per job. Each result still goes through its own guarded UPDATE (written once per attempt).
-// Where claims ride with results (the SQLite backend), the queue worker claims its next jobs in the
-// same transaction (claimAlong), so one commit carries both.
 import type { Store } from '../store/database.ts';
 import { sql } from 'kysely';
-import { inTransaction, type Db } from '../store/codec.ts';
+import { inTransaction } from '../store/codec.ts';
 import type { AttemptResult, FinishedAttempt } from '../queue/attempt.ts';
 import type { QueueBackend } from '../queue/backend.ts';
 import { fitResult, RESULT_STORE_ERROR, unstorable } from '../queue/fit-result.ts';
@@ -35,11 +33,6 @@ export interface ResultWriterOptions {
   log?: (message: string) => void;
   /** True when nothing else is running: waiting for company would only add latency. */
   flushNow?: () => boolean;
-  /**
-   * Runs inside a batch's transaction after the results (backends whose claims ride with results);
-   * the returned function is called once the transaction ended, with whether it committed.
-   */
-  claimAlong?: (trx: Db) => Promise<((committed: boolean) => void) | undefined>;
   /** execution.max_result_bytes: each result is fitted to it when pushed (queue/fit-result.ts). */
   maxResultBytes?: number;
 }
@@ -62,11 +55,6 @@ export class ResultWriter {
 
   get pending(): number {
     return this.buffer.length;
-  }
-
-  /** Results buffered or being written: a transaction (and with it claimAlong) is coming. */
-  get busy(): boolean {
-    return this.buffer.length > 0 || this.writing !== undefined;
   }
 
   push(p: PendingResult): void {
@@ -114,15 +102,10 @@ export class ResultWriter {
   }
 
   /** Completions (the common case) in one or two statements for the whole batch; the rest one by one. */
-  private async writeBatch(
-    batch: PendingResult[],
-    settle: ((committed: boolean) => void)[],
-    claimAlong = true,
-  ): Promise<Written[]> {
+  private async writeBatch(batch: PendingResult[]): Promise<Written[]> {
     const completes = batch.filter((p) => !p.handBack && p.result.status === 'COMPLETED');
     const results = completes.map((p) => p.result);
-    const claimsRide = claimAlong && this.opts.claimAlong !== undefined;
-    if (completes.length === batch.length && !claimsRide) {
+    if (completes.length === batch.length) {
       // Completions only, atomic on their own (one statement on PostgreSQL): no transaction here.
       const finished = await this.queue.complete(results);
       return batch.map((pending, i) => ({ pending, finished: finished[i] }));
@@ -144,20 +127,16 @@ export class ResultWriter {
               });
         finishedOf.set(p, finished);
       }
-      const claimed = claimAlong ? await this.opts.claimAlong?.(trx) : undefined;
-      if (claimed) settle.push(claimed);
       return batch.map((p) => ({ pending: p, finished: finishedOf.get(p) }));
     });
   }
 
   private async write(batch: PendingResult[]): Promise<void> {
     let written: Written[];
-    const settle: ((committed: boolean) => void)[] = [];
     try {
-      written = await this.writeBatch(batch, settle);
+      written = await this.writeBatch(batch);
       this.failures = 0;
     } catch (err) {
-      for (const fn of settle) fn(false);
       this.opts.log?.(`cannot store ${batch.length} job result(s) together: ${(err as Error).message}`);
       const { written: alone, left } = await this.writeEach(batch);
       if (alone.length > 0) this.opts.onWritten(alone);
@@ -165,7 +144,6 @@ export class ResultWriter {
       return;
     }
     this.opts.onWritten(written);
-    for (const fn of settle) fn(true);
   }
 
   /**
@@ -179,7 +157,7 @@ export class ResultWriter {
     for (let i = 0; i < batch.length; i++) {
       const p = batch[i]!;
       try {
-        written.push(...(await this.writeBatch([p], [], false)));
+        written.push(...(await this.writeBatch([p])));
         continue;
       } catch (err) {
         if (isTransient(err) || !(await this.databaseAnswers())) {
@@ -194,7 +172,7 @@ export class ResultWriter {
         );
       }
       try {
-        written.push(...(await this.writeBatch([p], [], false)));
+        written.push(...(await this.writeBatch([p])));
       } catch {
         return { written, left: batch.slice(i) };
       }

@@ -53,7 +53,6 @@ export function postgresQueueBackend(
   return {
     dialect: 'postgres',
     notifier,
-    claimsRideWithResults: false,
     async enqueue(input) {
       // The INSERT notifies other processes itself (one round trip); this process's workers are
       // woken directly.
@@ -65,13 +64,13 @@ export function postgresQueueBackend(
       return result;
     },
     insertClaimed: (input, claim) => insertClaimedJob(db, run, input, claim),
-    async claim(claimOpts, trx) {
+    async claim(claimOpts) {
       if (claimOpts.limit <= 0) return [];
       const limited =
         Object.keys(claimOpts.taskLimits ?? {}).length > 0 ||
         (await anyMetadataLimit(store, claimOpts.caches ?? opts.caches));
-      if (!trx && !limited) return claimInOneStatement(db, run, claimOpts);
-      return claimInTransaction(trx ?? db, CLAIM, claimOpts);
+      if (!limited) return claimInOneStatement(db, run, claimOpts);
+      return claimInTransaction(db, CLAIM, claimOpts);
     },
     complete: (results, trx) => completeJobsPostgres(trx ?? db, run, results),
     renew: (workerId, jobIds, leaseMs, now) => renewLeases(db, workerId, jobIds, leaseMs, now),

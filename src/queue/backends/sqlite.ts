@@ -1,7 +1,7 @@
-// The SQLite queue backend. Every write takes the database's one write lock (BEGIN IMMEDIATE) and
-// commits with an fsync, so the backend saves commits: the next claim rides in the transaction that
-// stores results (claimsRideWithResults), and there is no direct dispatch (its insert would be one
-// more commit, not one fewer). Without fresh statistics SQLite's planner prefers the status index
+// The SQLite queue backend. Every write takes the database's one write lock (BEGIN IMMEDIATE), which
+// also serialises claims, so no row locks are needed. There is no direct dispatch: a round trip to
+// an embedded database costs microseconds, so skipping the claim saves nothing worth its code.
+// Without fresh statistics SQLite's planner prefers the status index
 // and sorts every claimable row; the partial indexes already hold the rows in claim order, so the
 // scans name them.
 import { sql } from 'kysely';
@@ -30,13 +30,12 @@ export function sqliteQueueBackend(store: Store): QueueBackend {
   return {
     dialect: 'sqlite',
     notifier,
-    claimsRideWithResults: true,
     async enqueue(input) {
       const result = await insertJob(db, input);
       if (result.created) await notifier.notify();
       return result;
     },
-    claim: (opts, trx) => claimInTransaction(trx ?? db, CLAIM, opts),
+    claim: (opts) => claimInTransaction(db, CLAIM, opts),
     complete: (results, trx) => completeJobsSqlite(trx ?? db, results),
     renew: (workerId, jobIds, leaseMs, now) => renewLeases(db, workerId, jobIds, leaseMs, now),
     reclaim: (now, limit) => reclaimExpiredJobs(db, RECLAIM, now, limit),
