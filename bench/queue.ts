@@ -8,7 +8,7 @@
 // Prints one JSON object. Run: npx node bench/queue.ts
 import { performance } from 'node:perf_hooks';
 import { startWorkers } from '../src/app.ts';
-import { enqueueJob } from '../src/services/jobs.ts';
+import { enqueueJob } from '../src/services/jobs/index.ts';
 import { insertJob } from '../src/store/repos/jobs.ts';
 import { getTask } from '../src/store/repos/tasks.ts';
 import type { Dialect } from '../src/store/database.ts';

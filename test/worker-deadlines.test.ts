@@ -10,7 +10,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CLI_MAIN, assertBuilt, cleanEnv } from '../src/cli/test-helpers/cli-process.ts';
 import { createTestApp, saveTask } from '../src/workers/test-helpers.ts';
-import { enqueueJob } from '../src/services/jobs.ts';
+import { enqueueJob } from '../src/services/jobs/index.ts';
 import { getJob } from '../src/store/repos/jobs.ts';
 
 test('SIGTERM of a worker whose job spins in a builtin: the job is handed back, exit 0', async () => {

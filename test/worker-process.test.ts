@@ -10,7 +10,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CLI_MAIN, assertBuilt, cleanEnv, runCli } from '../src/cli/test-helpers/cli-process.ts';
 import { createTestApp, saveTask, type TestApp } from '../src/workers/test-helpers.ts';
-import { enqueueJob } from '../src/services/jobs.ts';
+import { enqueueJob } from '../src/services/jobs/index.ts';
 import { insertJob, getJob } from '../src/store/repos/jobs.ts';
 import { getTask } from '../src/store/repos/tasks.ts';
 import type { Dialect } from '../src/store/database.ts';

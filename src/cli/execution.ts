@@ -1,6 +1,6 @@
 // `ratchet execution list|show|logs`: attempts as stored, against the configured store.
 import type { Command } from 'commander';
-import { findExecutions, showExecution } from '../services/job-queries.ts';
+import { findExecutions, getExecutionRecord } from '../services/executions.ts';
 import { taskNames } from '../services/task-ref.ts';
 import type { LogEntry } from '../runtime/types.ts';
 import { withApp } from './with-app.ts';
@@ -43,7 +43,7 @@ export function registerExecution(program: Command): void {
     .action((id: string, _f: unknown, cmd: Command) =>
       withApp(cmd, (app) =>
         handleServiceError(async () => {
-          process.stdout.write(`${JSON.stringify(await showExecution(app, id), null, 2)}\n`);
+          process.stdout.write(`${JSON.stringify(await getExecutionRecord(app, id), null, 2)}\n`);
         }),
       ),
     );
@@ -53,7 +53,7 @@ export function registerExecution(program: Command): void {
     .action((id: string, flags: { json?: boolean }, cmd: Command) =>
       withApp(cmd, (app) =>
         handleServiceError(async () => {
-          const logs = ((await showExecution(app, id)).logs ?? []) as LogEntry[];
+          const logs = ((await getExecutionRecord(app, id)).logs ?? []) as LogEntry[];
           if (flags.json) process.stdout.write(`${JSON.stringify(logs, null, 2)}\n`);
           else
             for (const l of logs)

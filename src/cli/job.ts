@@ -1,15 +1,16 @@
 // `ratchet job enqueue|list|show|cancel|retry`: the job queue against the configured store (no
 // server needed). Workers (`ratchet worker`, or `ratchet serve`) run what is enqueued here.
 import type { Command } from 'commander';
-import { enqueueJob, parsePriority } from '../services/jobs.ts';
 import {
   cancelJob,
+  enqueueJob,
   findJobs,
-  lastExecutionOf,
+  getJobRecord,
+  parsePriority,
   retryJob,
-  showJob,
   waitForJob,
-} from '../services/job-queries.ts';
+} from '../services/jobs/index.ts';
+import { lastExecutionOf } from '../services/executions.ts';
 import { priorityName, type JobRecord } from '../store/repos/jobs.ts';
 import { CliExit, UsageError } from './errors.ts';
 import { withApp } from './with-app.ts';
@@ -159,7 +160,7 @@ export function registerJob(program: Command): void {
     .action((id: string, _flags: unknown, cmd: Command) =>
       withApp(cmd, (app) =>
         handleServiceError(async () => {
-          process.stdout.write(`${JSON.stringify(await showJob(app, id), null, 2)}\n`);
+          process.stdout.write(`${JSON.stringify(await getJobRecord(app, id), null, 2)}\n`);
         }),
       ),
     );

@@ -1,6 +1,6 @@
 // Shared by the list commands: --status/--task/--limit options and table or JSON output.
 import type { Command } from 'commander';
-import type { ListFilterOptions } from '../services/job-queries.ts';
+import type { ListFilterOptions } from '../services/task-ref.ts';
 import { parseNonNegativeInt } from './duration.ts';
 
 export interface ListFlags {

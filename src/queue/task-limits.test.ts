@@ -8,7 +8,7 @@ import { insertJob } from '../store/repos/jobs.ts';
 import { saveTaskVersion } from '../store/repos/tasks.ts';
 import { openQueueBackend } from './open-backend.ts';
 import { effectiveLimit } from './task-limits.ts';
-import { enqueueJob } from '../services/jobs.ts';
+import { enqueueJob } from '../services/jobs/index.ts';
 import { ValidationError } from '../services/errors.ts';
 import { createTestApp, saveTask } from '../workers/test-helpers.ts';
 

@@ -14,7 +14,7 @@ import { finishExecution, insertExecution } from '../store/repos/executions.ts';
 import type { ExecutionRecord } from '../store/repos/executions.ts';
 import type { JobRecord } from '../store/repos/jobs.ts';
 import { createTask, getTask, saveTaskVersion } from '../store/repos/tasks.ts';
-import { enqueueJob } from '../services/jobs.ts';
+import { enqueueJob } from '../services/jobs/index.ts';
 import { DIALECTS, createTempDatabase } from '../store/test-helpers/backends.ts';
 
 export async function withApp(dialect: Dialect, fn: (app: Ratchet) => Promise<void>): Promise<void> {

@@ -7,7 +7,7 @@ import { claimScheduleTick, listDueSchedules, scheduleRunInput } from '../store/
 import type { Db } from '../store/codec.ts';
 import { WRITE_ONLY_MASK } from '../redaction/index.ts';
 import type { ScheduleRecord } from '../store/repos/schedules.ts';
-import { enqueueJob } from '../services/jobs.ts';
+import { enqueueJob } from '../services/jobs/index.ts';
 import { lastCronRunAtOrBefore, nextCronRun } from './cron.ts';
 
 export const MISSED_RUN_POLICIES = ['skip', 'run_once'] as const;

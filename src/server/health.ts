@@ -2,10 +2,10 @@
 // migrations and the first registry sync — is done, and again while shutting down), /health (a
 // cheap "ok" for load balancers) and /health/detailed (database, registry, workers, queue).
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import type { Ratchet } from '../app.ts';
 import { sourceStatuses } from '../services/registry-service.ts';
 import { queueStats, workerSummary } from '../services/queue-stats.ts';
+import { pingDatabase } from '../services/health.ts';
 import { rootPlugin } from './root-plugin.ts';
 import { ratchetVersion } from './version.ts';
 import { DB_RETRY_AFTER_SECONDS } from '../store/outage.ts';
@@ -32,32 +32,6 @@ const PROBE = { access: 'public', rateLimit: false } as const;
 
 /** /ready waits this long for the database before calling it unavailable. */
 const READY_PING_MS = 3000;
-
-async function pingDatabase(
-  app: Ratchet,
-  timeoutMs?: number,
-): Promise<{ ok: boolean; latencyMs: number; error?: string }> {
-  const t0 = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const ping = sql`select 1`.execute(app.store.db);
-    if (timeoutMs === undefined) await ping;
-    else {
-      ping.catch(() => undefined);
-      await Promise.race([
-        ping,
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
-    }
-    return { ok: true, latencyMs: Math.round((performance.now() - t0) * 100) / 100 };
-  } catch (err) {
-    return { ok: false, latencyMs: Math.round(performance.now() - t0), error: (err as Error).message };
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 export const healthPlugin = rootPlugin<{ app: Ratchet; readiness: Readiness }>(
   'ratchet-health',

@@ -12,15 +12,13 @@ import {
 } from '../store/repos/executions.ts';
 import { getJob, type JobRecord } from '../store/repos/jobs.ts';
 import { findTask, getTaskVersionById } from '../store/repos/tasks.ts';
-import { IllegalTransitionError } from '../queue/states.ts';
-import { cancelJob, retryJob } from './job-queries.ts';
-import { enqueueJob } from './jobs.ts';
+import { cancelJob, enqueueJob, retryJob } from './jobs/index.ts';
 import { maskWriteOnly } from '../redaction/index.ts';
 import { cancelDirectExecution } from './direct-execution.ts';
 import { FINAL_EXECUTION_STATUSES } from './execution-events.ts';
 import { executionFigures, type ExecutionFigures } from './task-checks.ts';
 import { resolveTaskPackage } from './task-packages.ts';
-import { resolveTaskFilters } from './task-ref.ts';
+import { listFilters, resolveTaskFilters, type ListFilterOptions } from './task-ref.ts';
 
 export type { ExecutionRecord, ExecutionSummary } from '../store/repos/executions.ts';
 
@@ -66,18 +64,13 @@ export interface CancelExecutionResult {
   stopping: boolean;
 }
 
-function conflict(err: unknown): never {
-  if (err instanceof IllegalTransitionError) throw new ConflictError(err.message);
-  throw err;
-}
-
 export async function cancelExecution(app: Ratchet, ref: string | number): Promise<CancelExecutionResult> {
   const e = await getExecutionRecord(app, ref);
   if (FINAL_EXECUTION_STATUSES.includes(e.status)) {
     throw new ConflictError(`execution ${e.id} already finished (${e.status}); nothing to cancel`);
   }
   if (e.jobId !== null) {
-    const out = await cancelJob(app, e.jobId).catch(conflict);
+    const out = await cancelJob(app, e.jobId);
     return { execution: e, job: out.job, stopping: out.stopping };
   }
   if (!cancelDirectExecution(app, e.id)) {
@@ -138,7 +131,7 @@ export async function retryExecution(
       job?.taskVersionId === target.id ||
       (job?.taskVersionId === null && opts.version === 'latest');
     if (job && (job.status === 'FAILED' || job.status === 'CANCELLED') && runsTarget) {
-      const requeued = await retryJob(app, job.id).catch(conflict);
+      const requeued = await retryJob(app, job.id);
       const version =
         requeued.taskVersionId === null
           ? ((await findTask(db, e.taskId))?.version.version ?? target.version)
@@ -177,4 +170,26 @@ export async function executionStats(app: Ratchet, now = Date.now()): Promise<Ex
     since(86_400_000),
   ]);
   return { ...figures, lastHour: Number(hour.n), lastDay: Number(day.n) };
+}
+
+/** Executions matching the CLI's list options (and a job). */
+export async function findExecutions(
+  app: Ratchet,
+  opts: ListFilterOptions & { job?: number } = {},
+): Promise<ExecutionSummary[]> {
+  const filters = await listFilters(app, opts);
+  if (opts.job !== undefined) filters.push({ field: 'jobId', op: 'eq', value: opts.job });
+  return (await listExecutions(app.store.db, { filters, limit: opts.limit })).rows;
+}
+
+/** The latest execution of a job (its last attempt), if it ever started. */
+export async function lastExecutionOf(app: Ratchet, jobId: number): Promise<ExecutionRecord | undefined> {
+  const [latest] = (
+    await listExecutions(app.store.db, {
+      filters: [{ field: 'jobId', op: 'eq', value: jobId }],
+      sort: { field: 'id', order: 'desc' },
+      limit: 1,
+    })
+  ).rows;
+  return latest ? getExecutionRecord(app, latest.id) : undefined;
 }

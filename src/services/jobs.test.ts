@@ -2,7 +2,7 @@
 // delays, retry defaults from metadata and config, idempotency, wake-up.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { enqueueJob, parsePriority } from './jobs.ts';
+import { enqueueJob, parsePriority } from './jobs/index.ts';
 import { ValidationError } from './errors.ts';
 import { createTestApp, saveTask } from '../workers/test-helpers.ts';
 

@@ -18,7 +18,7 @@ import { rootViolations } from '../delivery/roots.ts';
 import { ValidationError } from './errors.ts';
 import { splitSecretInput, type SplitInput } from './secret-input.ts';
 import type { Violation } from './errors.ts';
-import { enqueueJob } from './jobs.ts';
+import { enqueueJob } from './jobs/index.ts';
 import { checkInputLimits } from './limits.ts';
 import { resolveTaskPackage } from './task-packages.ts';
 

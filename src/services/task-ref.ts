@@ -12,6 +12,27 @@ export async function requireTask(app: Pick<Ratchet, 'store'>, ref: string | num
   return task;
 }
 
+/** The status and task filters of the CLI's list commands. */
+export interface ListFilterOptions {
+  status?: string[];
+  /** Task id, UUID or name. */
+  task?: string;
+  limit?: number;
+}
+
+/** Those options as store filters. */
+export async function listFilters(
+  app: Pick<Ratchet, 'store'>,
+  opts: ListFilterOptions,
+): Promise<ListFilter[]> {
+  const filters: ListFilter[] = [];
+  if (opts.status?.length)
+    filters.push({ field: 'status', op: 'in', value: opts.status.map((s) => s.toUpperCase()) });
+  if (opts.task !== undefined)
+    filters.push({ field: 'taskId', op: 'eq', value: (await requireTask(app, opts.task)).id });
+  return filters;
+}
+
 const IDENTITY_OPS = new Set(['eq', 'ne', 'in', 'not_in']);
 
 function values(value: unknown): unknown[] {

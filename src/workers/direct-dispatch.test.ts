@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWorkers } from '../app.ts';
-import { enqueueJob } from '../services/jobs.ts';
+import { enqueueJob } from '../services/jobs/index.ts';
 import type { JobFinishedEvent } from '../queue/events.ts';
 import { createTestApp, saveTask, type TestApp } from './test-helpers.ts';
 

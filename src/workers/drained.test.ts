@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWorkers } from '../app.ts';
-import { enqueueJob } from '../services/jobs.ts';
+import { enqueueJob } from '../services/jobs/index.ts';
 import { createTestApp, saveTask } from './test-helpers.ts';
 
 const CHAIN = 10;

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startWorkers } from '../app.ts';
-import { enqueueJob } from '../services/jobs.ts';
+import { enqueueJob } from '../services/jobs/index.ts';
 import type { JobFinishedEvent } from '../queue/events.ts';
 import { cancelJob } from '../queue/cancel-job.ts';
 import { getJob } from '../store/repos/jobs.ts';

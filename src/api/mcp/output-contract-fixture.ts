@@ -5,8 +5,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Ratchet } from '../../app.ts';
 import { listExecutionPage } from '../../services/executions.ts';
-import { waitForJob } from '../../services/job-queries.ts';
-import { createJob } from '../../services/jobs.ts';
+import { waitForJob } from '../../services/jobs/index.ts';
+import { createJob } from '../../services/jobs/index.ts';
 import { savePackage } from '../../services/task-packages.ts';
 import { loadTaskFromFiles } from '../../tasks/load.ts';
 

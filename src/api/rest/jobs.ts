@@ -2,15 +2,15 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import {
-  cancelJobById,
+  cancelJob,
   createJob,
   getJobRecord,
   jobStats,
   listJobPage,
-  retryJobById,
+  retryJob,
   updateJob,
   type CreateJobRequest,
-} from '../../services/jobs.ts';
+} from '../../services/jobs/index.ts';
 import { JOB_PRIORITY } from '../../store/repos/jobs.ts';
 import { allows, minimumRole, type Role } from '../../services/roles.ts';
 import { ApiError } from '../../server/errors.ts';
@@ -156,7 +156,7 @@ const plugin: FastifyPluginAsync<RestOptions> = async (server, { app }) => {
       }),
     },
     async (request) => {
-      const out = await cancelJobById(app, request.params.id);
+      const out = await cancelJob(app, request.params.id);
       return { data: { job: jobView(out.job), stopping: out.stopping } };
     },
   );
@@ -173,7 +173,7 @@ const plugin: FastifyPluginAsync<RestOptions> = async (server, { app }) => {
         response: dataOf(Job),
       }),
     },
-    async (request) => ({ data: jobView(await retryJobById(app, request.params.id)) }),
+    async (request) => ({ data: jobView(await retryJob(app, request.params.id)) }),
   );
 };
 

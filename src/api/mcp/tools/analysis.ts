@@ -4,10 +4,11 @@ import { getExecutionRecord } from '../../../services/executions.ts';
 import { subjectOfExecution } from '../../../services/execution-context.ts';
 import { defineTool } from '../tool.ts';
 import { READ_ONLY, RUNS_TASKS, executionId, executionView, taskInput, taskRef, viewOf } from './common.ts';
-import { diagnose, inputDiagnosis } from './diagnosis.ts';
+import { diagnose, inputDiagnosis } from '../../../services/diagnosis.ts';
 import { ValidationError } from '../../../services/errors.ts';
 import { runNow, timeoutMs } from './execution.ts';
-import { httpCall, httpCallView, logEntry, logsOf, timelineEntry, timelineOf } from './trace-view.ts';
+import { httpCall, logsOf, timelineOf } from '../../../services/execution-trace.ts';
+import { httpCallView, logEntry, timelineEntry } from './trace-view.ts';
 
 const diagnosisView = z.object({
   error_type: z.string().describe('The error class, e.g. TypeError, HttpError, ValidationError'),

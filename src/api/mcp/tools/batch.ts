@@ -1,9 +1,9 @@
-// Many runs in one call: parallel (bounded), sequential (in list order) or by dependencies (each
-// request starts once everything it depends on completed; a failed dependency skips its
-// dependents). stop_on_error stops starting new requests after the first failure.
+// ratchet_batch_execute: the MCP face of services/batch.ts (planning, ordering, the parallel bound
+// and skipping live there); each run is a synchronous execution with this call's cancel.
 import { z } from 'zod';
+import { BatchPlanError, runBatch, type BatchOutcome } from '../../../services/batch.ts';
 import { errorResult } from '../errors.ts';
-import { defineTool, ToolInputError, type ToolContext } from '../tool.ts';
+import { defineTool, ToolInputError } from '../tool.ts';
 import { RUNS_TASKS, errorShape, taskRef } from './common.ts';
 import { runNow, timeoutMs } from './execution.ts';
 
@@ -29,95 +29,26 @@ const result = z.object({
 });
 type BatchResult = z.input<typeof result>;
 
-/** Checks ids and dependencies; returns a topological order (throws ToolInputError on cycles). */
-export function planBatch(
-  reqs: BatchRequest[],
-  mode: 'parallel' | 'sequential' | 'dependency',
-): BatchRequest[] {
-  const index = new Map<string, number>();
-  reqs.forEach((r, i) => {
-    if (index.has(r.id))
-      throw new ToolInputError(`requests[${i}].id "${r.id}" is used twice; give every request a unique id`);
-    index.set(r.id, i);
-  });
-  reqs.forEach((r, i) => {
-    for (const d of r.dependencies) {
-      if (!index.has(d))
-        throw new ToolInputError(
-          `requests[${i}].dependencies names "${d}", which is no request id in this batch`,
-        );
-      if (d === r.id)
-        throw new ToolInputError(
-          `requests[${i}] ("${r.id}") depends on itself; remove it from its dependencies`,
-        );
-      if (mode === 'parallel') {
-        throw new ToolInputError(
-          `requests[${i}] has dependencies but execution_mode is parallel; use execution_mode "dependency" (or "sequential")`,
-        );
-      }
-      if (mode === 'sequential' && index.get(d)! > i) {
-        throw new ToolInputError(
-          `requests[${i}] ("${r.id}") depends on "${d}", which comes later; in sequential mode list dependencies first, or use execution_mode "dependency"`,
-        );
-      }
-    }
-  });
-  const order: BatchRequest[] = [];
-  const state = new Map<string, 'visiting' | 'done'>();
-  const visit = (r: BatchRequest, path: string[]): void => {
-    if (state.get(r.id) === 'done') return;
-    if (state.get(r.id) === 'visiting') {
-      throw new ToolInputError(
-        `dependency cycle: ${[...path, r.id].join(' → ')}; remove one of these dependencies`,
-      );
-    }
-    state.set(r.id, 'visiting');
-    for (const d of r.dependencies) visit(reqs[index.get(d)!]!, [...path, r.id]);
-    state.set(r.id, 'done');
-    order.push(r);
-  };
-  for (const r of reqs) visit(r, []);
-  return order;
-}
-
-async function runOne(ctx: ToolContext, r: BatchRequest, limit: number | undefined): Promise<BatchResult> {
-  try {
-    const e = await runNow(ctx, { task: r.task_id, input: r.input, timeoutMs: limit, progress: false });
+/** One request's outcome as the tool reports it. */
+function view(o: BatchOutcome<BatchRequest>): BatchResult {
+  const { request: r, execution: e } = o;
+  const base = { id: r.id, task_id: r.task_id, status: o.status, skipped_reason: o.skippedReason ?? null };
+  if (e) {
     return {
-      id: r.id,
-      task_id: r.task_id,
-      status: e.status === 'COMPLETED' ? 'COMPLETED' : e.status === 'CANCELLED' ? 'CANCELLED' : 'FAILED',
+      ...base,
       execution_id: e.id,
       output: e.output ?? null,
       error: e.error ? { ...e.error } : null,
       duration_ms: e.durationMs,
-      skipped_reason: null,
-    };
-  } catch (err) {
-    const body = errorResult(err).structuredContent.error;
-    return {
-      id: r.id,
-      task_id: r.task_id,
-      status: 'REJECTED',
-      execution_id: null,
-      output: null,
-      error: { type: body.code, message: body.message, details: body.details },
-      duration_ms: null,
-      skipped_reason: null,
     };
   }
-}
-
-function skipped(r: BatchRequest, reason: string): BatchResult {
+  const rejected = o.status === 'REJECTED' ? errorResult(o.rejection).structuredContent.error : undefined;
   return {
-    id: r.id,
-    task_id: r.task_id,
-    status: 'SKIPPED',
+    ...base,
     execution_id: null,
     output: null,
-    error: null,
+    error: rejected ? { type: rejected.code, message: rejected.message, details: rejected.details } : null,
     duration_ms: null,
-    skipped_reason: reason,
   };
 }
 
@@ -163,63 +94,25 @@ export const batchExecute = defineTool({
     execution_mode: 'dependency',
   },
   async handler(args, ctx) {
-    const order = planBatch(args.requests, args.execution_mode);
     const limit = timeoutMs(ctx.app, args.timeout);
     const started = performance.now();
-    const results = new Map<string, BatchResult>();
-    let stopped: string | undefined;
-    const finish = async (r: BatchResult): Promise<void> => {
-      results.set(r.id, r);
-      if (r.status !== 'COMPLETED' && r.status !== 'SKIPPED' && args.stop_on_error) stopped ??= r.id;
-      await ctx.progress(results.size / args.requests.length, `${r.id}: ${r.status}`);
-    };
-    const blocker = (r: BatchRequest): string | undefined => {
-      if (ctx.signal.aborted) return 'the call was cancelled';
-      if (stopped !== undefined) return `stop_on_error: request "${stopped}" failed`;
-      const bad = r.dependencies.find((d) => results.get(d)?.status !== 'COMPLETED');
-      return bad === undefined
-        ? undefined
-        : `dependency "${bad}" did not complete (${results.get(bad)?.status})`;
-    };
-    if (args.execution_mode === 'sequential') {
-      for (const r of args.requests) {
-        const why = blocker(r);
-        await finish(why ? skipped(r, why) : await runOne(ctx, r, limit));
-      }
-    } else {
-      // Each request waits for its dependencies' promises; a semaphore bounds how many run.
-      const done = new Map<string, Promise<void>>();
-      let running = 0;
-      const waiters: (() => void)[] = [];
-      const acquire = async () => {
-        while (running >= args.max_parallel) await new Promise<void>((res) => waiters.push(res));
-        running++;
-      };
-      const release = () => {
-        running--;
-        waiters.shift()?.();
-      };
-      for (const r of order) {
-        done.set(
-          r.id,
-          (async () => {
-            // Topological order: every dependency's promise exists already.
-            await Promise.all(r.dependencies.map((d) => done.get(d)!));
-            let why = blocker(r);
-            if (why) return finish(skipped(r, why));
-            await acquire();
-            try {
-              why = blocker(r);
-              await finish(why ? skipped(r, why) : await runOne(ctx, r, limit));
-            } finally {
-              release();
-            }
-          })(),
-        );
-      }
-      await Promise.all(done.values());
+    let outcomes: BatchOutcome<BatchRequest>[];
+    try {
+      outcomes = await runBatch(args.requests, {
+        mode: args.execution_mode,
+        maxParallel: args.max_parallel,
+        stopOnError: args.stop_on_error,
+        signal: ctx.signal,
+        run: (r) => runNow(ctx, { task: r.task_id, input: r.input, timeoutMs: limit, progress: false }),
+        onFinish: (o, finished) =>
+          ctx.progress(finished / args.requests.length, `${o.request.id}: ${o.status}`),
+      });
+    } catch (err) {
+      // A batch that cannot run as given is a problem with the tool's arguments.
+      if (err instanceof BatchPlanError) throw new ToolInputError(err.message);
+      throw err;
     }
-    const list = args.requests.map((r) => results.get(r.id)!);
+    const list = outcomes.map(view);
     return {
       results: list,
       summary: {

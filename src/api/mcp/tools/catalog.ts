@@ -1,14 +1,10 @@
 // What there is and how it performs: the task catalogue, a task's run figures, a benchmark, and the
 // health of the whole system.
 import { z } from 'zod';
-import { sql } from 'kysely';
-import { executionStats } from '../../../services/executions.ts';
-import { jobStats } from '../../../services/jobs.ts';
-import { scheduleStats } from '../../../services/schedules.ts';
-import { taskCatalogStats } from '../../../services/task-checks.ts';
-import { percentiles, taskMetrics } from '../../../services/task-metrics.ts';
+import { benchmarkRuns } from '../../../services/benchmark.ts';
+import { systemHealth as healthReport } from '../../../services/health.ts';
+import { taskMetrics, type Percentiles } from '../../../services/task-metrics.ts';
 import { getTaskDetail, listTaskPage, type TaskRecord } from '../../../services/tasks.ts';
-import { workerStats } from '../../../services/workers.ts';
 import { ratchetVersion } from '../../../server/version.ts';
 import { defineTool } from '../tool.ts';
 import { READ_ONLY, RUNS_TASKS, pageFields, pageInfo, pageOf, taskInput, taskRef } from './common.ts';
@@ -110,7 +106,7 @@ const percentileView = z.object({
   mean_ms: z.number().nullable(),
 });
 
-function pView(p: ReturnType<typeof percentiles>): z.input<typeof percentileView> {
+function pView(p: Percentiles): z.input<typeof percentileView> {
   return {
     count: p.count,
     min_ms: p.minMs,
@@ -203,52 +199,30 @@ export const benchmarkTask = defineTool({
   example: { task_id: 'addition', input: { num1: 1, num2: 2 }, runs: 5 },
   async handler(args, ctx) {
     const limit = timeoutMs(ctx.app, args.timeout);
-    const exec: number[] = [];
-    const wall: number[] = [];
-    let completed = 0;
-    let failed = 0;
-    let firstError: { execution_id: number; type: string; message: string } | null = null;
-    let next = 0;
-    let done = 0;
-    const started = performance.now();
-    const worker = async (): Promise<void> => {
-      while (next < args.runs && !ctx.signal.aborted) {
-        next++;
-        const t0 = performance.now();
-        const e = await runNow(ctx, {
+    const report = await benchmarkRuns({
+      runs: args.runs,
+      concurrency: args.concurrency,
+      signal: ctx.signal,
+      run: () =>
+        runNow(ctx, {
           task: args.task_id,
           version: args.version,
           input: args.input,
           timeoutMs: limit,
           progress: false,
-        });
-        wall.push(performance.now() - t0);
-        if (e.durationMs !== null) exec.push(e.durationMs);
-        if (e.status === 'COMPLETED') completed++;
-        else {
-          failed++;
-          firstError ??= {
-            execution_id: e.id,
-            type: e.error?.type ?? e.status,
-            message: e.error?.message ?? e.status,
-          };
-        }
-        done++;
-        await ctx.progress(done / args.runs, `${done}/${args.runs} runs`);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(args.concurrency, args.runs) }, worker));
-    const seconds = (performance.now() - started) / 1000;
-    const round = (xs: number[]) => xs.map((x) => Math.round(x * 100) / 100);
+        }),
+      onRun: (done) => ctx.progress(done / args.runs, `${done}/${args.runs} runs`),
+    });
+    const e = report.firstError;
     return {
       task: args.task_id,
-      runs: done,
-      completed,
-      failed,
-      execution_ms: pView(percentiles(exec)),
-      round_trip_ms: pView(percentiles(round(wall))),
-      runs_per_second: seconds > 0 ? Math.round((done / seconds) * 100) / 100 : 0,
-      first_error: firstError,
+      runs: report.runs,
+      completed: report.completed,
+      failed: report.failed,
+      execution_ms: pView(report.executionMs),
+      round_trip_ms: pView(report.roundTripMs),
+      runs_per_second: report.runsPerSecond,
+      first_error: e && { execution_id: e.executionId, type: e.type, message: e.message },
     };
   },
 });
@@ -278,39 +252,18 @@ export const systemHealth = defineTool({
   access: 'read',
   example: {},
   async handler(_args, ctx) {
-    const { app } = ctx;
-    const t0 = performance.now();
-    await sql`select 1`.execute(app.store.db);
-    const latency = Math.round((performance.now() - t0) * 100) / 100;
-    const [tasks, jobs, workers, executions, schedules] = await Promise.all([
-      taskCatalogStats(app),
-      jobStats(app),
-      workerStats(app),
-      executionStats(app),
-      scheduleStats(app),
-    ]);
-    const problems: string[] = [];
-    if (workers.online === 0 && jobs.due > 0) {
-      problems.push(
-        `${jobs.due} job(s) are due but no worker is online (start ratchet serve or ratchet worker)`,
-      );
-    }
-    if (jobs.oldestQueuedAgeSeconds > 300) {
-      problems.push(`the oldest runnable job has waited ${jobs.oldestQueuedAgeSeconds} s`);
-    }
-    if (tasks.unavailable > 0)
-      problems.push(`${tasks.unavailable} task(s) are unavailable (their source no longer has them)`);
+    const h = await healthReport(ctx.app);
     return {
-      status: problems.length === 0 ? ('ok' as const) : ('degraded' as const),
-      problems,
+      status: h.status,
+      problems: h.problems,
       version: ratchetVersion(),
       uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
-      database: { ok: true, dialect: app.store.dialect, latency_ms: latency },
-      tasks: { ...tasks },
-      jobs: { ...jobs },
-      workers: { ...workers },
-      executions: { ...executions },
-      schedules: { ...schedules },
+      database: { ok: h.database.ok, dialect: h.database.dialect, latency_ms: h.database.latencyMs },
+      tasks: { ...h.tasks },
+      jobs: { ...h.jobs },
+      workers: { ...h.workers },
+      executions: { ...h.executions },
+      schedules: { ...h.schedules },
     };
   },
 });

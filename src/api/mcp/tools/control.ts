@@ -1,7 +1,7 @@
 // Steering runs through the queue: cancel and retry executions, queue a job, follow a job.
 import { z } from 'zod';
 import { cancelExecution, listExecutionPage, retryExecution } from '../../../services/executions.ts';
-import { createJob, getJobRecord } from '../../../services/jobs.ts';
+import { createJob, getJobRecord } from '../../../services/jobs/index.ts';
 import type { JobRecord } from '../../../store/repos/jobs.ts';
 import { defineTool, type ToolContext } from '../tool.ts';
 import { RUNS_TASKS, executionId, executionView, taskInput, taskRef, viewOf } from './common.ts';

@@ -5,7 +5,8 @@ import { cancelDirectExecution, executeNow } from '../../../services/direct-exec
 import { getExecutionRecord, type ExecutionRecord } from '../../../services/executions.ts';
 import { defineTool, ToolInputError, type ToolContext } from '../tool.ts';
 import { executionId, executionView, READ_ONLY, RUNS_TASKS, taskInput, taskRef, viewOf } from './common.ts';
-import { httpCallView, httpCall, logEntry, logsOf, timelineOf, timelineEntry } from './trace-view.ts';
+import { httpCall, logsOf, timelineOf } from '../../../services/execution-trace.ts';
+import { httpCallView, logEntry, timelineEntry } from './trace-view.ts';
 
 /** Seconds → milliseconds, within execution.max_execution_duration. */
 export function timeoutMs(app: Ratchet, seconds: number | undefined, field = 'timeout'): number | undefined {

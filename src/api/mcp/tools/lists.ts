@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { ListFilter } from '../../../store/list-query.ts';
 import { listExecutionPage } from '../../../services/executions.ts';
-import { listJobPage } from '../../../services/jobs.ts';
+import { listJobPage } from '../../../services/jobs/index.ts';
 import { listSchedulePage } from '../../../services/schedules.ts';
 import { defineTool } from '../tool.ts';
 import { READ_ONLY, errorShape, pageFields, pageInfo, pageOf } from './common.ts';

@@ -1,27 +1,17 @@
-// Jobs as every adapter sees them: enqueue (validated against the task's input schema), look up,
-// list, cancel, retry and wait. The queue mechanics live in src/queue/; this is the front door.
-import type { Ratchet } from './context.ts';
-import {
-  JOB_PRIORITY,
-  getJob,
-  listJobs,
-  updateWaitingJob,
-  type InsertJobInput,
-  type JobRecord,
-} from '../store/repos/jobs.ts';
-import { ConflictError, notFoundById, toMs } from '../store/codec.ts';
-import type { ListQuery, ListResult } from '../store/list-query.ts';
-import { IllegalTransitionError } from '../queue/states.ts';
-import { DestinationError, parseDestinations } from '../delivery/destinations.ts';
-import { rootViolations } from '../delivery/roots.ts';
-import { cancelJob as cancelQueuedJob, retryJob as retryFailedJob } from './job-queries.ts';
-import { queueStats } from './queue-stats.ts';
-import { requireTask, resolveTaskFilters } from './task-ref.ts';
-import { countClaimable } from '../queue/count-claimable.ts';
-import { enqueueTarget } from './enqueue-lookup.ts';
-import { QueueFullError, ValidationError, type Violation } from './errors.ts';
-import { splitSecretInput } from './secret-input.ts';
-import { checkInputLimits } from './limits.ts';
+// Putting work on the queue: a request is checked (priority, destinations, input limits, the task's
+// input schema, back-pressure), writeOnly fields are split off, and the job is inserted through the
+// queue backend (already claimed when a local thread idles). createJob is the same from an API body.
+import type { Ratchet } from '../context.ts';
+import { JOB_PRIORITY, type InsertJobInput, type JobRecord } from '../../store/repos/jobs.ts';
+import { ConflictError, toMs } from '../../store/codec.ts';
+import { DestinationError, parseDestinations } from '../../delivery/destinations.ts';
+import { rootViolations } from '../../delivery/roots.ts';
+import { requireTask } from '../task-ref.ts';
+import { countClaimable } from '../../queue/count-claimable.ts';
+import { enqueueTarget } from '../enqueue-lookup.ts';
+import { QueueFullError, ValidationError, type Violation } from '../errors.ts';
+import { splitSecretInput } from '../secret-input.ts';
+import { checkInputLimits } from '../limits.ts';
 
 export type PriorityInput = keyof typeof JOB_PRIORITY | number;
 
@@ -181,7 +171,7 @@ async function destinationViolations(app: Ratchet, value: unknown): Promise<Viol
   }
 }
 
-function timeOf(value: string | number, path: string): Date {
+export function timeOf(value: string | number, path: string): Date {
   const ms = typeof value === 'number' ? value : Date.parse(value);
   if (!Number.isFinite(ms)) {
     throw new ValidationError('invalid job request', [
@@ -213,94 +203,4 @@ export async function createJob(
     idempotencyKey: req.idempotencyKey,
     outputDestinations: req.outputDestinations,
   });
-}
-
-export async function listJobPage(app: Ratchet, q: ListQuery): Promise<ListResult<JobRecord>> {
-  return listJobs(app.store.db, await resolveTaskFilters(app, q));
-}
-
-export async function getJobRecord(app: Ratchet, ref: string | number): Promise<JobRecord> {
-  const job = await getJob(app.store.db, ref);
-  if (!job) throw notFoundById('job', ref);
-  return job;
-}
-
-/** Reprioritises and/or reschedules a job that has not started; ConflictError once it has. */
-export async function updateJob(
-  app: Ratchet,
-  ref: string | number,
-  patch: { priority?: PriorityInput | string; scheduledFor?: string | number },
-): Promise<JobRecord> {
-  const job = await getJobRecord(app, ref);
-  const priority = patch.priority === undefined ? undefined : parsePriority(patch.priority);
-  const runAt = patch.scheduledFor === undefined ? undefined : timeOf(patch.scheduledFor, '$.scheduledFor');
-  if (priority === undefined && runAt === undefined) {
-    throw new ValidationError('invalid job update', [
-      { path: '$', message: 'give priority and/or scheduledFor' },
-    ]);
-  }
-  const updated = await updateWaitingJob(app.store.db, job.id, { priority, runAt });
-  if (!updated) {
-    const now = await getJobRecord(app, job.id);
-    throw new ConflictError(`job ${job.id} is ${now.status}; only QUEUED or RETRYING jobs can be changed`);
-  }
-  if (runAt !== undefined) await app.queue.notifier.notify();
-  return updated;
-}
-
-/** Cancels a job (a running one is interrupted); ConflictError when it already finished. */
-export async function cancelJobById(
-  app: Ratchet,
-  ref: string | number,
-): Promise<{ job: JobRecord; stopping: boolean }> {
-  try {
-    return await cancelQueuedJob(app, ref);
-  } catch (err) {
-    if (err instanceof IllegalTransitionError) throw new ConflictError(err.message);
-    throw err;
-  }
-}
-
-/** Requeues a FAILED or CANCELLED job with a fresh retry budget; ConflictError otherwise. */
-export async function retryJobById(app: Ratchet, ref: string | number): Promise<JobRecord> {
-  const job = await getJobRecord(app, ref);
-  if (job.status !== 'FAILED' && job.status !== 'CANCELLED') {
-    throw new ConflictError(`job ${job.id} is ${job.status}; only FAILED or CANCELLED jobs can be retried`);
-  }
-  try {
-    return await retryFailedJob(app, job.id);
-  } catch (err) {
-    if (err instanceof IllegalTransitionError) throw new ConflictError(err.message);
-    throw err;
-  }
-}
-
-export interface JobStats {
-  total: number;
-  byStatus: Record<string, number>;
-  /** Seconds the longest-waiting runnable job has waited. */
-  oldestQueuedAgeSeconds: number;
-  /** Jobs due now or earlier and not yet claimed. */
-  due: number;
-  /** Jobs scheduled for later. */
-  scheduled: number;
-}
-
-export async function jobStats(app: Ratchet, now = Date.now()): Promise<JobStats> {
-  const { db } = app.store;
-  const waiting = (op: '<=' | '>') =>
-    db
-      .selectFrom('jobs')
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('status', 'in', ['QUEUED', 'RETRYING'])
-      .where('run_at', op, now)
-      .executeTakeFirstOrThrow();
-  const [q, due, later] = await Promise.all([queueStats(db, now), waiting('<='), waiting('>')]);
-  return {
-    total: Object.values(q.byStatus).reduce((a, b) => a + b, 0),
-    byStatus: q.byStatus,
-    oldestQueuedAgeSeconds: q.oldestQueuedAgeSeconds,
-    due: Number(due.n),
-    scheduled: Number(later.n),
-  };
 }

@@ -1,9 +1,9 @@
 // Error diagnosis from an execution's own data: what the error class usually means, the schema
 // paths that failed, the HTTP call that failed, the code lines around the failing line, and fixes
 // that follow from those facts. Pure functions over the execution and its task version.
-import type { ExecutionRecord } from '../../../services/executions.ts';
-import type { TaskVersionRecord } from '../../../services/tasks.ts';
-import { httpCall, type HttpCallView } from './trace-view.ts';
+import type { ExecutionRecord } from './executions.ts';
+import type { TaskVersionRecord } from './tasks.ts';
+import { httpCall, type HttpCallView } from './execution-trace.ts';
 
 export const ERROR_CAUSES: Record<string, string> = {
   ValidationError:
