@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { defaultHttpOptions } from '../src/http/client.ts';
 import { loadTask } from '../src/tasks/load.ts';
-import { runTestSuites } from '../src/tasks/testing/runner.ts';
-import { runTestsWithCoverage } from '../src/tasks/quality/coverage.ts';
-import { fuzzTask } from '../src/tasks/quality/fuzz.ts';
+import { runTestSuites } from '../src/testing/runner.ts';
+import { runTestsWithCoverage } from '../src/quality/coverage.ts';
+import { fuzzTask } from '../src/quality/fuzz.ts';
 import { percentile, report, round, sample } from './lib.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

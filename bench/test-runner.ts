@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultHttpOptions } from '../src/http/client.ts';
 import { loadTask } from '../src/tasks/load.ts';
-import { runTaskTests } from '../src/tasks/testing/runner.ts';
+import { runTaskTests } from '../src/testing/runner.ts';
 import { percentile, report, round, sample } from './lib.ts';
 
 const CASES = 100;

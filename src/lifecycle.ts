@@ -5,7 +5,7 @@ import type { Ratchet } from './services/context.ts';
 import { startRefreshTimers, startWatching, syncAllSources } from './services/registry-service.ts';
 import type { SourceSyncResult } from './services/registry-service.ts';
 import type { WatchEvent } from './registry/watch.ts';
-import { startScheduler, type SchedulerHandle } from './scheduler/scheduler.ts';
+import { startScheduler, type SchedulerHandle } from './services/scheduling/loop.ts';
 import { startWorkerNode, type WorkerNode, type WorkerNodeOptions } from './workers/worker-process.ts';
 
 export interface StartOptions {

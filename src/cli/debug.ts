@@ -3,8 +3,8 @@
 // line, call stack and values, then the run's result. Exit 0 completed, 1 the task failed, 2 usage.
 import type { Command } from 'commander';
 import { runtimeLimitsFromConfig } from '../runtime/settings.ts';
-import { BreakpointError } from '../tasks/quality/breakpoints.ts';
-import { DEFAULT_MAX_HITS, debugTask, type DebugRun } from '../tasks/quality/debug.ts';
+import { BreakpointError } from '../quality/breakpoints.ts';
+import { DEFAULT_MAX_HITS, debugTask, type DebugRun } from '../quality/debug.ts';
 import { CliExit, UsageError } from './errors.ts';
 import { loadCliConfig } from './load-config.ts';
 import { loadTaskOrExit } from './load-task.ts';

@@ -5,12 +5,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { runtimeLimitsFromConfig } from '../runtime/settings.ts';
-import {
-  DEFAULT_FUZZ_DURATION_MS,
-  failureAsTestCase,
-  fuzzTask,
-  type FuzzReport,
-} from '../tasks/quality/fuzz.ts';
+import { DEFAULT_FUZZ_DURATION_MS, failureAsTestCase, fuzzTask, type FuzzReport } from '../quality/fuzz.ts';
 import { CliExit, UsageError } from './errors.ts';
 import { parseDuration, parseNonNegativeInt } from './duration.ts';
 import { loadCliConfig } from './load-config.ts';

@@ -5,7 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { invokedCommand, registerCommands } from './commands.ts';
 import { LONG_RUNNING_COMMANDS, listenForStop } from './stop-signal.ts';
 import { CliExit, UsageError } from './errors.ts';
-import { packageVersion } from './version.ts';
+import { ratchetVersion } from '../version.ts';
 
 export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('ratchet');
@@ -43,7 +43,7 @@ function commandPath(cmd: Command): string {
 
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === '--version' || argv[0] === '-V') {
-    process.stdout.write(`${packageVersion()}\n`);
+    process.stdout.write(`${ratchetVersion()}\n`);
     return 0;
   }
   const command = invokedCommand(argv);

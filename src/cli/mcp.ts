@@ -27,7 +27,7 @@ async function runStdio(config: RatchetConfig): Promise<void> {
 async function runHttp(config: RatchetConfig, host: string, port: number): Promise<void> {
   const stopSignal = listenForStop();
   const { startMcpRuntime } = await import('../api/mcp/runtime.ts');
-  const { startMcpHttpServer } = await import('../api/mcp/standalone.ts');
+  const { startMcpHttpServer } = await import('../server/mcp-standalone.ts');
   const runtime = await startMcpRuntime(config, { say });
   let http;
   try {

@@ -8,7 +8,7 @@ import { runtimeLimitsFromConfig } from '../runtime/settings.ts';
 import { readSession, RecordingError, type RecordedSession } from '../services/recording.ts';
 import { saveRecordedTest } from '../services/recorded-test.ts';
 import { replaySession, type ReplayReport } from '../services/replay.ts';
-import { formatDiff } from '../tasks/testing/diff.ts';
+import { formatDiff } from '../testing/diff.ts';
 import { CliExit, UsageError } from './errors.ts';
 import { loadCliConfig } from './load-config.ts';
 import { loadTaskOrExit } from './load-task.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DIALECTS, createTempDatabase } from '../store/test-helpers/backends.ts';
-import { seedAddition } from '../scheduler/test-app.ts';
+import { seedAddition } from '../services/scheduling/test-app.ts';
 import { cleanEnv, runCli } from './test-helpers/cli-process.ts';
 
 for (const dialect of DIALECTS) {

@@ -1,6 +1,6 @@
 // The coverage part of `ratchet test --coverage`: one block per task with the percentages, the
 // uncovered lines with their source and the uncovered branches in words.
-import type { TaskCoverage } from '../tasks/quality/coverage.ts';
+import type { TaskCoverage } from '../quality/coverage.ts';
 import type { Style } from './test-output.ts';
 
 const pct = (f: { covered: number; total: number; pct: number }): string =>

@@ -1,10 +1,10 @@
 // `ratchet test TASK --generate-tests [--write] [--seed N] [--json]`: propose edge-case test
-// cases from the input schema (src/tasks/quality/generate-tests.ts); --write saves them under
+// cases from the input schema (src/quality/generate-tests.ts); --write saves them under
 // tests/ (never over an existing file).
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RuntimeLimits } from '../runtime/run-task.ts';
-import { generateTests } from '../tasks/quality/generate-tests.ts';
+import { generateTests } from '../quality/generate-tests.ts';
 import type { TaskPackage } from '../tasks/types.ts';
 import type { Style } from './test-output.ts';
 

@@ -1,8 +1,8 @@
 // How `ratchet test` looks in a terminal: a header per task, a ✓/✗ line per case with its time,
 // what went wrong under a failing case (message, diff, the task error with its source line, the
 // logs), a progress bar for long runs on a TTY, and one summary line.
-import type { CaseResult } from '../tasks/testing/run-case.ts';
-import type { TestRunReport } from '../tasks/testing/runner.ts';
+import type { CaseResult } from '../testing/run-case.ts';
+import type { TestRunReport } from '../testing/runner.ts';
 import { formatLogLine, formatTaskError } from './task-report.ts';
 
 export interface Style {

@@ -6,20 +6,11 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { httpOptionsFromConfig, runtimeLimitsFromConfig } from '../runtime/settings.ts';
 import { loadTask } from '../tasks/load.ts';
-import { DiscoveryError, discoverTaskPaths } from '../tasks/testing/discover.ts';
-import { toJUnitXml } from '../tasks/testing/junit.ts';
-import {
-  runTestSuites,
-  type TestRunOptions,
-  type TestRunReport,
-  type TestSuite,
-} from '../tasks/testing/runner.ts';
-import { runTestsWithCoverage, type TaskCoverage } from '../tasks/quality/coverage.ts';
-import {
-  COVERAGE_FORMATS,
-  writeCoverageReport,
-  type CoverageFormat,
-} from '../tasks/quality/coverage-report.ts';
+import { DiscoveryError, discoverTaskPaths } from '../testing/discover.ts';
+import { toJUnitXml } from '../testing/junit.ts';
+import { runTestSuites, type TestRunOptions, type TestRunReport, type TestSuite } from '../testing/runner.ts';
+import { runTestsWithCoverage, type TaskCoverage } from '../quality/coverage.ts';
+import { COVERAGE_FORMATS, writeCoverageReport, type CoverageFormat } from '../quality/coverage-report.ts';
 import { formatCoverage } from './test-coverage.ts';
 import { runGenerateTests } from './test-generate.ts';
 import { parseNonNegativeInt } from './duration.ts';

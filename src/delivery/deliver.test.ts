@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listDeliveryResults } from '../store/repos/deliveries.ts';
-import { finishedJob, forEachApp, seedRunnableTask } from '../scheduler/test-app.ts';
+import { finishedJob, forEachApp, seedRunnableTask } from '../services/scheduling/test-app.ts';
 import { deliverResult } from './deliver.ts';
 
 forEachApp('failing destinations are recorded, never thrown, and the rest still deliver', async (app) => {

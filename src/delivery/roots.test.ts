@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { createKey } from '../services/api-keys.ts';
 import { listDeliveryResults } from '../store/repos/deliveries.ts';
-import { finishedJob, seedRunnableTask, withApp } from '../scheduler/test-app.ts';
+import { finishedJob, seedRunnableTask, withApp } from '../services/scheduling/test-app.ts';
 import { withApi } from '../api/rest/test-helpers.ts';
 import { deliverResult } from './deliver.ts';
 

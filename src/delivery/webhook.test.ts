@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { listDeliveryResults } from '../store/repos/deliveries.ts';
-import { finishedJob, forEachApp, seedRunnableTask } from '../scheduler/test-app.ts';
+import { finishedJob, forEachApp, seedRunnableTask } from '../services/scheduling/test-app.ts';
 import type { Ratchet } from '../app.ts';
 import { deliverResult } from './deliver.ts';
 

@@ -1,7 +1,7 @@
 // HAR 1.2 recordings of HTTP exchanges (the `requests.har` of `run-once --record`, COMPAT.md §5).
 // Ratchet-specific facts ride in `_`-prefixed fields, which HAR reserves for extensions:
 // `_error` on failed entries, `_url` for the final URL after redirects, `_encoding` on base64 bodies.
-import { readFileSync } from 'node:fs';
+import { ratchetVersion } from '../version.ts';
 import type { HttpExchange, HttpRequestSpec, HttpResponseSpec } from './types.ts';
 
 export { harToExchanges } from './har-read.ts';
@@ -82,16 +82,6 @@ export interface HarLog {
     /** HAR 1.2's free-text remark; Ratchet's recordings say what was redacted. */
     comment?: string;
   };
-}
-
-let ratchetVersion: string | undefined;
-
-/** The package version (package.json sits two levels up from both src/http and dist/http). */
-function packageVersion(): string {
-  ratchetVersion ??= (
-    JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-  ).version;
-  return ratchetVersion;
 }
 
 function toNameValues(headers: Record<string, string>): HarNameValue[] {
@@ -205,7 +195,7 @@ function harEntry(exchange: HttpExchange): HarEntry {
 /** Builds a HAR 1.2 document with one entry per exchange, failed ones included (status 0, `_error`). */
 export function exchangesToHar(
   exchanges: HttpExchange[],
-  creator: HarCreator = { name: 'Ratchet', version: packageVersion() },
+  creator: HarCreator = { name: 'Ratchet', version: ratchetVersion() },
 ): HarLog {
   return { log: { version: '1.2', creator, entries: exchanges.map(harEntry) } };
 }

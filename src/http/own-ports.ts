@@ -2,7 +2,6 @@
 // away from their own server: the configured ports are known up front, and the real ones (port 0
 // picks a free one; --port overrides) are noted on the application (its `listeningPorts`) when a
 // server starts listening, before any executor thread is started with its HTTP options.
-import type { RatchetConfig } from '../config/schema.ts';
 
 /** Records that the process now serves on `port` too. */
 export function noteListeningPort(listening: number[], port: number): void {
@@ -10,7 +9,13 @@ export function noteListeningPort(listening: number[], port: number): void {
 }
 
 /** The configured REST port, the MCP HTTP port when that transport is chosen, and every port noted as listening. */
-export function ownPorts(config: RatchetConfig, listening: readonly number[] = []): number[] {
+/** The parts of the configuration that name ports (http/ sits below config/, so it names them itself). */
+export interface PortSettings {
+  server: { port: number };
+  mcp: { transport: string; port: number };
+}
+
+export function ownPorts(config: PortSettings, listening: readonly number[] = []): number[] {
   const ports = [config.server.port];
   if (config.mcp.transport === 'http') ports.push(config.mcp.port);
   ports.push(...listening);

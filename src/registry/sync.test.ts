@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { forEachBackend } from '../store/test-helpers/backends.ts';
 import { getSource } from '../store/repos/sources.ts';
 import { createTask, getTask, listTaskVersions } from '../store/repos/tasks.ts';
-import { resolveTaskPackage } from '../services/task-packages.ts';
+import { resolveTaskPackage } from '../tasks/stored-versions.ts';
 import { SourceSyncError, syncResolvedSource } from './sync-source.ts';
 import { folderSource, tempDir, writeTask } from './test-helpers/tasks.ts';
 

@@ -20,7 +20,7 @@ import {
   setTaskAvailable,
 } from '../store/repos/tasks.ts';
 import type { TaskRecord } from '../store/repos/tasks.ts';
-import { savePackage } from '../services/task-packages.ts';
+import { savePackage } from '../tasks/stored-versions.ts';
 import { inspectTask } from '../tasks/load.ts';
 import type { TaskInspection } from '../tasks/inspect.ts';
 import { formatProblem } from '../tasks/types.ts';

@@ -7,7 +7,7 @@ import { forEachBackend } from '../store/test-helpers/backends.ts';
 import type { Store } from '../store/database.ts';
 import { getSource } from '../store/repos/sources.ts';
 import { getTask } from '../store/repos/tasks.ts';
-import { resolveTaskPackage } from '../services/task-packages.ts';
+import { resolveTaskPackage } from '../tasks/stored-versions.ts';
 import { startWatching } from './watch.ts';
 import type { WatchEvent } from './watch.ts';
 import { tempDir, writeTask } from './test-helpers/tasks.ts';

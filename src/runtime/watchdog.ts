@@ -12,7 +12,7 @@
 // - A run on the current thread (`ratchet run-once`): V8's own watchdog (node:vm's `timeout`)
 //   terminates the JavaScript, WebAssembly included, at deadline + WATCHDOG_GRACE_MS.
 //
-// It lives in runtime/ because every layer that runs a sandbox uses it (workers/, tasks/testing/,
+// It lives in runtime/ because every layer that runs a sandbox uses it (workers/, testing/,
 // the CLI); it knows nothing about who owns a thread.
 import vm from 'node:vm';
 import type { Worker } from 'node:worker_threads';

@@ -22,7 +22,7 @@ import type { DeliveryContext } from '../delivery/payload.ts';
 import { deliverWebhook } from '../delivery/webhook.ts';
 import type { ExecutionRecord } from '../store/repos/executions.ts';
 import type { JobRecord } from '../store/repos/jobs.ts';
-import { seedAddition } from './test-app.ts';
+import { seedAddition } from '../services/scheduling/test-app.ts';
 
 const DOC = fileURLToPath(new URL('../../docs/schedules.md', import.meta.url));
 

@@ -3,16 +3,13 @@
 // it is registered, so nobody can add an endpoint and forget to protect it.
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import type { Ratchet } from '../app.ts';
-import { allows, isAccess, minimumRole, type Access, type Role } from '../services/roles.ts';
+import { allows, isAccess, minimumRole, type Access, type Principal } from '../services/roles.ts';
 import { countActiveKeys, createUsageRecorder, verifyKey } from '../services/api-keys.ts';
 import { ApiError } from './errors.ts';
 import { rootPlugin } from './root-plugin.ts';
 
 export { ROLES, ROLE_NAMES, allows, isRole, minimumRole } from '../services/roles.ts';
-export type { Access, Role } from '../services/roles.ts';
-
-export type Principal =
-  { kind: 'key'; keyId: number; name: string; role: Role } | { kind: 'anonymous'; role: 'admin' };
+export type { Access, Principal, Role } from '../services/roles.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { createRatchet } from '../app.ts';
 import { ConfigSchema } from '../config/schema.ts';
 import { createTempDatabase } from '../store/test-helpers/backends.ts';
-import { savePackage } from '../services/task-packages.ts';
+import { savePackage } from '../tasks/stored-versions.ts';
 import { loadTask } from '../tasks/load.ts';
 import { ADDITION } from '../api/rest/test-helpers.ts';
 import { buildServer } from './build.ts';

@@ -7,7 +7,7 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { rootPlugin } from './root-plugin.ts';
-import { ratchetVersion } from './version.ts';
+import { ratchetVersion } from '../version.ts';
 
 export const OPENAPI_PATH = '/api-docs/openapi.json';
 export const DOCS_PREFIX = '/docs';

@@ -7,7 +7,7 @@ import { sourceStatuses } from '../services/registry-service.ts';
 import { queueStats, workerSummary } from '../services/queue-stats.ts';
 import { pingDatabase } from '../services/health.ts';
 import { rootPlugin } from './root-plugin.ts';
-import { ratchetVersion } from './version.ts';
+import { ratchetVersion } from '../version.ts';
 import { DB_RETRY_AFTER_SECONDS } from '../store/outage.ts';
 
 export interface Readiness {

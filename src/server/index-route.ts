@@ -2,7 +2,7 @@
 // The route list is collected by the route policy (auth.ts), which sees every route.
 import type { FastifyInstance } from 'fastify';
 import { rootPlugin } from './root-plugin.ts';
-import { ratchetVersion } from './version.ts';
+import { ratchetVersion } from '../version.ts';
 
 export const indexPlugin = rootPlugin('ratchet-index', async (server: FastifyInstance) => {
   server.get('/', { config: { access: 'public' }, schema: { hide: true } }, async () => ({

@@ -31,7 +31,7 @@ import { QueueFullError, ValidationError } from './errors.ts';
 import { checkInputLimits, maxResultBytes } from './limits.ts';
 import { publishExecutionEvent } from './execution-events.ts';
 import { httpOptionsFromConfig, runtimeLimitsFromConfig } from '../runtime/settings.ts';
-import { filesOfVersion, resolveTaskPackage } from './task-packages.ts';
+import { filesOfVersion, resolveTaskPackage } from '../tasks/stored-versions.ts';
 
 export interface ExecuteNowRequest {
   /** Task id, UUID or name. */

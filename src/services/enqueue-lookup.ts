@@ -8,7 +8,7 @@ import type { Ratchet } from './context.ts';
 import { compileSchema, type SchemaValidator } from '../tasks/schema.ts';
 import type { TaskPackage } from '../tasks/types.ts';
 import type { TaskVersionRecord } from '../store/repos/tasks.ts';
-import { resolveTaskPackage } from './task-packages.ts';
+import { resolveTaskPackage } from '../tasks/stored-versions.ts';
 
 export const ENQUEUE_LOOKUP_TTL_MS = 1000;
 const MAX_REFS = 1000;

@@ -17,7 +17,7 @@ import { maskWriteOnly } from '../redaction/index.ts';
 import { cancelDirectExecution } from './direct-execution.ts';
 import { FINAL_EXECUTION_STATUSES } from './execution-events.ts';
 import { executionFigures, type ExecutionFigures } from './task-checks.ts';
-import { resolveTaskPackage } from './task-packages.ts';
+import { resolveTaskPackage } from '../tasks/stored-versions.ts';
 import { listFilters, resolveTaskFilters, type ListFilterOptions } from './task-ref.ts';
 
 export type { ExecutionRecord, ExecutionSummary } from '../store/repos/executions.ts';

@@ -2,7 +2,7 @@
 // is failed when read, cancel (and its conflict once ended), waiting for the end (and giving up
 // when the caller aborts), list cursors.
 import assert from 'node:assert/strict';
-import { forEachApp } from '../scheduler/test-app.ts';
+import { forEachApp } from './scheduling/test-app.ts';
 import { ConflictError, NotFoundError } from '../store/codec.ts';
 import { finishMcpTask } from '../store/repos/mcp-tasks.ts';
 import { ValidationError } from './errors.ts';

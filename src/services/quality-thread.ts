@@ -1,11 +1,11 @@
 // Worker thread behind the MCP quality tools: loads a stored package from its files and runs one
-// quality job (src/tasks/quality/ops.ts). Sandboxes block the thread that runs them, so this
+// quality job (src/quality/ops.ts). Sandboxes block the thread that runs them, so this
 // never runs on the server's event loop.
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadTaskFromFiles } from '../tasks/load.ts';
-import { runQualityJob, type QualityEnv, type QualityJob } from '../tasks/quality/ops.ts';
-import { BreakpointError } from '../tasks/quality/breakpoints.ts';
-import { SourceError } from '../tasks/quality/source.ts';
+import { runQualityJob, type QualityEnv, type QualityJob } from '../quality/ops.ts';
+import { BreakpointError } from '../quality/breakpoints.ts';
+import { SourceError } from '../quality/source.ts';
 
 export interface QualityThreadData {
   files: Record<string, string>;

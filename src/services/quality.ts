@@ -5,9 +5,9 @@ import { onThreadLost, SANDBOX_THREAD_LIMITS } from '../runtime/watchdog.ts';
 import { trackThread } from './app-threads.ts';
 import type { Ratchet } from './context.ts';
 import { NotFoundError } from '../store/codec.ts';
-import type { QualityJob, QualityResults } from '../tasks/quality/ops.ts';
+import type { QualityJob, QualityResults } from '../quality/ops.ts';
 import { httpOptionsFromConfig, runtimeLimitsFromConfig } from '../runtime/settings.ts';
-import { filesOfVersion } from './task-packages.ts';
+import { filesOfVersion } from '../tasks/stored-versions.ts';
 import { getTaskDetail } from './tasks.ts';
 import type { QualityThreadData } from './quality-thread.ts';
 

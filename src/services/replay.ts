@@ -2,11 +2,11 @@
 // answered from requests.har (no network), then compare the outcome with the recorded one.
 // The replay passes only when the task made exactly the recorded requests, in order, and ended
 // the same way: equal output (deep equality), or the same error type and message.
-import { createReplayFetch, type ReplayMismatch } from '../http/replay.ts';
+import { createReplayFetch, type ReplayMismatch } from './replay-fetch.ts';
 import { runTask, type RuntimeLimits, type TaskRunResult } from '../runtime/run-task.ts';
 import type { TaskErrorInfo } from '../runtime/types.ts';
 import type { TaskPackage } from '../tasks/types.ts';
-import { diffValues, type DiffLine } from '../tasks/testing/diff.ts';
+import { diffValues, type DiffLine } from '../testing/diff.ts';
 import type { RecordedSession } from './recording.ts';
 
 export interface ReplayReport {

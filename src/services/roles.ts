@@ -7,6 +7,10 @@ export type Access = 'public' | 'read' | 'run' | 'write' | 'admin';
 
 export type Role = 'viewer' | 'operator' | 'developer' | 'admin';
 
+/** Who is calling: an API key (with its role) or, when auth is off, an anonymous admin. */
+export type Principal =
+  { kind: 'key'; keyId: number; name: string; role: Role } | { kind: 'anonymous'; role: 'admin' };
+
 /**
  * Each role and the access levels it grants:
  * - viewer: read anything;

@@ -4,8 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Ratchet } from './context.ts';
 import { CronError, nextCronRun, validateCron } from '../scheduler/cron.ts';
-import { MISSED_RUN_POLICIES, scheduleInputToRun } from '../scheduler/tick.ts';
-import type { MissedRunPolicy } from '../scheduler/tick.ts';
+import { MISSED_RUN_POLICIES, scheduleInputToRun } from './scheduling/tick.ts';
+import type { MissedRunPolicy } from './scheduling/tick.ts';
 import { NotFoundError } from '../store/codec.ts';
 import type { JobRecord } from '../store/repos/jobs.ts';
 import * as repo from '../store/repos/schedules.ts';
@@ -20,7 +20,7 @@ import { splitSecretInput, type SplitInput } from './secret-input.ts';
 import type { Violation } from './errors.ts';
 import { enqueueJob } from './jobs/index.ts';
 import { checkInputLimits } from './limits.ts';
-import { resolveTaskPackage } from './task-packages.ts';
+import { resolveTaskPackage } from '../tasks/stored-versions.ts';
 
 export type { ScheduleRecord } from '../store/repos/schedules.ts';
 

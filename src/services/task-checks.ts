@@ -6,9 +6,9 @@ import { sql } from 'kysely';
 import type { Ratchet } from './context.ts';
 import type { ExecutionStatus } from '../store/schema.ts';
 import { validateTaskFiles, type ValidationReport } from '../tasks/validate.ts';
-import type { TaskTestReport } from '../tasks/testing/runner.ts';
+import type { TaskTestReport } from '../testing/runner.ts';
 import { countJobsByStatus } from '../store/repos/jobs.ts';
-import { filesOfVersion } from './task-packages.ts';
+import { filesOfVersion } from '../tasks/stored-versions.ts';
 import { getTaskDetail } from './tasks.ts';
 import { httpOptionsFromConfig, runtimeLimitsFromConfig } from '../runtime/settings.ts';
 import { requireTask } from './task-ref.ts';
@@ -79,7 +79,7 @@ export async function testTaskFiles(
       http: httpOptionsFromConfig(app.config, app.listeningPorts),
     },
   };
-  // Its cases run in threads of its own under the watchdog (tasks/testing/pool.ts); this thread
+  // Its cases run in threads of its own under the watchdog (testing/pool.ts); this thread
   // only loads the package and judges results, so it never spins.
   const worker = new Worker(THREAD_URL, { workerData: data, resourceLimits: SANDBOX_THREAD_LIMITS });
   return new Promise<TaskTestReport>((resolve, reject) => {

@@ -3,8 +3,8 @@
 import type { Ratchet } from './context.ts';
 import { NotFoundError } from '../store/codec.ts';
 import { compileSchema, type SchemaViolation } from '../tasks/schema.ts';
-import { parseTestCase, TestCaseError } from '../tasks/testing/test-case.ts';
-import type { TaskTestReport } from '../tasks/testing/runner.ts';
+import { parseTestCase, TestCaseError } from '../testing/test-case.ts';
+import type { TaskTestReport } from '../testing/runner.ts';
 import type { JsonSchema } from '../tasks/types.ts';
 import { ValidationError } from './errors.ts';
 import { testTaskFiles } from './task-checks.ts';

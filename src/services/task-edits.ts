@@ -12,7 +12,7 @@ import { isTaskFile } from '../tasks/zip.ts';
 import { ValidationError } from './errors.ts';
 import type { Author } from './tasks.ts';
 import { getTaskDetail } from './tasks.ts';
-import { filesOfVersion, savePackage } from './task-packages.ts';
+import { filesOfVersion, savePackage } from '../tasks/stored-versions.ts';
 
 export interface TaskFiles {
   task: TaskRecord;

@@ -3,7 +3,7 @@
 // the server's event loop.
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadTaskFromFiles } from '../tasks/load.ts';
-import { runTaskTests, type TestRunOptions } from '../tasks/testing/runner.ts';
+import { runTaskTests, type TestRunOptions } from '../testing/runner.ts';
 
 export interface TaskTestThreadData {
   files: Record<string, string>;

@@ -11,7 +11,7 @@ import { ZIP_MAX_BYTES, ZIP_MAX_FILES, isTaskFile } from '../tasks/zip.ts';
 import { unzipOffThread } from '../tasks/unzip-thread.ts';
 import { ValidationError } from './errors.ts';
 import { readTaskFiles } from './task-edits.ts';
-import { savePackage } from './task-packages.ts';
+import { savePackage } from '../tasks/stored-versions.ts';
 import type { Author } from './tasks.ts';
 
 export interface ImportOutcome {

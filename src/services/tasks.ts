@@ -20,7 +20,7 @@ import type { TaskRecord, TaskVersionRecord } from '../store/repos/tasks.ts';
 import { loadTaskFromFiles } from '../tasks/load.ts';
 import { TaskLoadError, formatProblem, type Problem } from '../tasks/types.ts';
 import { ValidationError, type Violation } from './errors.ts';
-import { savePackage } from './task-packages.ts';
+import { savePackage } from '../tasks/stored-versions.ts';
 import { requireTask } from './task-ref.ts';
 
 export type { TaskRecord, TaskVersionRecord } from '../store/repos/tasks.ts';

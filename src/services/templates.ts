@@ -8,7 +8,7 @@ import { TEMPLATES, renderTemplate, slugify } from '../tasks/scaffold/generate.t
 import type { TaskTemplate } from '../tasks/scaffold/generate.ts';
 import { loadTaskFromFiles } from '../tasks/load.ts';
 import { ValidationError } from './errors.ts';
-import { savePackage } from './task-packages.ts';
+import { savePackage } from '../tasks/stored-versions.ts';
 import type { Author, TaskDetail } from './tasks.ts';
 
 /** Original MCP template names → our template (null: no template does that job here). */

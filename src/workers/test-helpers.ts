@@ -4,7 +4,7 @@ import { createRatchet, type Ratchet } from '../app.ts';
 import { ConfigSchema, type RatchetConfig } from '../config/schema.ts';
 import type { Dialect } from '../store/database.ts';
 import { createTempDatabase } from '../store/test-helpers/temp-db.ts';
-import { savePackage } from '../services/task-packages.ts';
+import { savePackage } from '../tasks/stored-versions.ts';
 import { loadTaskFromFiles } from '../tasks/load.ts';
 
 export interface TestApp {

@@ -3,7 +3,7 @@
 import type { Db } from '../store/codec.ts';
 import { NotFoundError } from '../store/codec.ts';
 import { getTask, getTaskVersionById } from '../store/repos/tasks.ts';
-import { filesOfVersion } from '../services/task-packages.ts';
+import { filesOfVersion } from '../tasks/stored-versions.ts';
 
 export interface VersionInfo {
   files: Record<string, string>;

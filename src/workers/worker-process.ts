@@ -2,7 +2,7 @@
 // with capacity, running jobs, totals and version; stale nodes marked OFFLINE). Used by
 // `ratchet worker` and, when server.workers.embedded, by `ratchet serve` (through startWorkers).
 import { hostname, availableParallelism } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { ratchetVersion } from '../version.ts';
 import { randomBytes } from 'node:crypto';
 import type { RatchetConfig } from '../config/schema.ts';
 import { parseByteSize } from '../config/bytes.ts';
@@ -48,17 +48,6 @@ export interface WorkerNode {
 }
 
 const PRUNE_EVERY_MS = 3_600_000;
-
-function ratchetVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-      version?: string;
-    };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
 
 export async function startWorkerNode(app: WorkerApp, opts: WorkerNodeOptions = {}): Promise<WorkerNode> {
   const { config, store } = app;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createRatchet } from '../../src/app.ts';
 import { ConfigSchema } from '../../src/config/schema.ts';
 import { closeDirectExecution, executeNow } from '../../src/services/direct-execution.ts';
-import { savePackage } from '../../src/services/task-packages.ts';
+import { savePackage } from '../../src/tasks/stored-versions.ts';
 import type { ProgressEvent } from '../../src/runtime/types.ts';
 import { loadTask } from '../../src/tasks/load.ts';
 

@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createMcpHandler, type AuthInfo, type McpHttpHandler } from '@modelcontextprotocol/server';
 import { toWebRequest } from '@modelcontextprotocol/node';
 import type { Ratchet } from '../../app.ts';
-import type { Principal } from '../../server/auth.ts';
+import type { Principal } from '../../services/roles.ts';
 import { valueLimits } from '../../services/limits.ts';
 import { depthOf, LIMIT_KEYS } from '../../tasks/value-limits.ts';
 import { createMcpServer } from './server.ts';

@@ -7,7 +7,7 @@ import type { Ratchet } from '../../app.ts';
 import { listExecutionPage } from '../../services/executions.ts';
 import { waitForJob } from '../../services/jobs/index.ts';
 import { createJob } from '../../services/jobs/index.ts';
-import { savePackage } from '../../services/task-packages.ts';
+import { savePackage } from '../../tasks/stored-versions.ts';
 import { loadTaskFromFiles } from '../../tasks/load.ts';
 
 export const FAILURE_KINDS = [

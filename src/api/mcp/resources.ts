@@ -4,7 +4,7 @@ import { ResourceTemplate, type McpServer, type ReadResourceResult } from '@mode
 import type { Ratchet } from '../../app.ts';
 import { getExecutionRecord, listExecutionPage } from '../../services/executions.ts';
 import { getTaskDetail, listTaskPage } from '../../services/tasks.ts';
-import { filesOfVersion } from '../../services/task-packages.ts';
+import { filesOfVersion } from '../../tasks/stored-versions.ts';
 
 const TASK_FILES = ['main.js', 'input.schema.json', 'output.schema.json', 'metadata.json'] as const;
 const LIST_LIMIT = 200;

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Client } from '@modelcontextprotocol/client';
 import { startWorkers } from '../../app.ts';
 import { setTaskVersionEnabled } from '../../store/repos/task-versions.ts';
-import { savePackage } from '../../services/task-packages.ts';
+import { savePackage } from '../../tasks/stored-versions.ts';
 import { loadTaskFromFiles } from '../../tasks/load.ts';
 import { ok, withMcpHttp } from './test-helpers.ts';
 

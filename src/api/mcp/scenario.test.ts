@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { startWorkers } from '../../app.ts';
-import { startScheduler } from '../../scheduler/scheduler.ts';
+import { startScheduler } from '../../services/scheduling/loop.ts';
 import { ok, withMcpHttp } from './test-helpers.ts';
 
 const CODE = `(function (input) {

@@ -4,7 +4,7 @@
 import { McpServer } from '@modelcontextprotocol/server';
 import type { Ratchet } from '../../app.ts';
 import { allows } from '../../services/roles.ts';
-import { ratchetVersion } from '../../server/version.ts';
+import { ratchetVersion } from '../../version.ts';
 import { registerToolDefinition } from './framework.ts';
 import { registerPrompts } from './prompts.ts';
 import { registerResources } from './resources.ts';

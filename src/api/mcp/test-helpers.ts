@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { createRatchet, type Ratchet } from '../../app.ts';
 import { ConfigSchema } from '../../config/schema.ts';
 import { buildServer } from '../../server/build.ts';
-import { savePackage } from '../../services/task-packages.ts';
+import { savePackage } from '../../tasks/stored-versions.ts';
 import { createTempDatabase } from '../../store/test-helpers/backends.ts';
 import { loadTask } from '../../tasks/load.ts';
 

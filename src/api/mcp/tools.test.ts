@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWorkers } from '../../app.ts';
 import { executeNow } from '../../services/direct-execution.ts';
-import { savePackage } from '../../services/task-packages.ts';
+import { savePackage } from '../../tasks/stored-versions.ts';
 import { loadTask } from '../../tasks/load.ts';
 import { toolJsonSchemas } from './framework.ts';
 import { ALL_TOOLS } from './tools/index.ts';

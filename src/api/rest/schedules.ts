@@ -13,7 +13,7 @@ import {
   updateSchedule,
   type ScheduleFields,
 } from '../../services/schedules.ts';
-import type { MissedRunPolicy } from '../../scheduler/tick.ts';
+import type { MissedRunPolicy } from '../../services/scheduling/tick.ts';
 import { emptyBodyAsObject, type IdParam, type RestOptions } from './common.ts';
 import { listBody, parseListParams } from './list-params.ts';
 import { Job, Schedule, Stats, jobView, scheduleView } from './models.ts';

@@ -7,7 +7,7 @@ import { ConfigSchema } from '../../config/schema.ts';
 import type { Dialect } from '../../store/database.ts';
 import { DIALECTS, createTempDatabase } from '../../store/test-helpers/backends.ts';
 import { buildServer } from '../../server/build.ts';
-import { savePackage } from '../../services/task-packages.ts';
+import { savePackage } from '../../tasks/stored-versions.ts';
 import { loadTask } from '../../tasks/load.ts';
 
 export interface Api {

@@ -5,7 +5,7 @@ import { benchmarkRuns } from '../../../services/benchmark.ts';
 import { systemHealth as healthReport } from '../../../services/health.ts';
 import { taskMetrics, type Percentiles } from '../../../services/task-metrics.ts';
 import { getTaskDetail, listTaskPage, type TaskRecord } from '../../../services/tasks.ts';
-import { ratchetVersion } from '../../../server/version.ts';
+import { ratchetVersion } from '../../../version.ts';
 import { defineTool } from '../tool.ts';
 import { READ_ONLY, RUNS_TASKS, pageFields, pageInfo, pageOf, taskInput, taskRef } from './common.ts';
 import { runNow, timeoutMs } from './execution.ts';

@@ -1,6 +1,6 @@
-// Result shapes of the quality tools (src/tasks/quality), as the MCP tools return them.
+// Result shapes of the quality tools (src/quality), as the MCP tools return them.
 import { z } from 'zod';
-import type { TaskCoverage } from '../../../tasks/quality/coverage.ts';
+import type { TaskCoverage } from '../../../quality/coverage.ts';
 
 const figure = z
   .object({

@@ -2,7 +2,7 @@
 // answers; every answer is checked against the tool's declared output schema.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { savePackage } from '../../../services/task-packages.ts';
+import { savePackage } from '../../../tasks/stored-versions.ts';
 import { loadTask } from '../../../tasks/load.ts';
 import type { Ratchet } from '../../../app.ts';
 import { ok, withMcpHttp } from '../test-helpers.ts';

@@ -1,4 +1,4 @@
-// Quality tools for task authors (src/tasks/quality through services/quality.ts): coverage of the
+// Quality tools for task authors (src/quality through services/quality.ts): coverage of the
 // test suite, and the others as they land. Each runs the stored version in a worker thread.
 import { z } from 'zod';
 import { defineTool, ToolInputError } from '../tool.ts';
@@ -7,7 +7,7 @@ import { RUNS_TASKS, atVersion, taskRef } from './dev-common.ts';
 import { reportView, reportViewOf } from './test-report-view.ts';
 import { coverageView, coverageViewOf, fuzzView } from './quality-views.ts';
 import { availableParallelism } from 'node:os';
-import { failureAsTestCase } from '../../../tasks/quality/fuzz.ts';
+import { failureAsTestCase } from '../../../quality/fuzz.ts';
 
 const analyzeTestCoverage = defineTool({
   name: 'ratchet_analyze_test_coverage',

@@ -6,7 +6,7 @@ import {
   updateSchedule,
   type ScheduleFields,
 } from '../../../services/schedules.ts';
-import { MISSED_RUN_POLICIES } from '../../../scheduler/tick.ts';
+import { MISSED_RUN_POLICIES } from '../../../services/scheduling/tick.ts';
 import { defineTool } from '../tool.ts';
 import { CHANGES_STATE, taskRef } from './common.ts';
 import { scheduleView, scheduleViewOf, taskNames } from './views.ts';

@@ -1,7 +1,7 @@
 // The report of a test run as the testing tools return it: counts, success, and one entry per case
 // with its diff, error and console lines.
 import { z } from 'zod';
-import type { TaskTestReport } from '../../../tasks/testing/runner.ts';
+import type { TaskTestReport } from '../../../testing/runner.ts';
 
 const caseView = z.object({
   name: z.string(),

@@ -1,0 +1,47 @@
+// The quality tools as plain data in, plain data out, so a stored task's files can be handed to a
+// worker thread (services/quality-thread.ts) and the answer cloned back. Each op is one tool.
+import type { HttpClientOptions } from '../http/client.ts';
+import type { RuntimeLimits } from '../runtime/run-task.ts';
+import type { TaskPackage } from '../tasks/types.ts';
+import { runTestsWithCoverage, type CoverageRun } from './coverage.ts';
+import { fuzzTask, type FuzzReport } from './fuzz.ts';
+import { generateTests, type GeneratedTests } from './generate-tests.ts';
+import { debugTask, type DebugRun } from './debug.ts';
+
+export interface QualityEnv {
+  limits: RuntimeLimits;
+  http: HttpClientOptions;
+}
+
+export type QualityJob =
+  | { kind: 'coverage'; offline?: boolean }
+  | { kind: 'fuzz'; durationMs: number; seed: number; parallel: number; timeoutMs?: number }
+  | { kind: 'generate'; seed: number }
+  | { kind: 'debug'; input: unknown; breakpoints: string[]; watch: string[]; maxHits: number };
+
+export interface QualityResults {
+  coverage: CoverageRun;
+  fuzz: FuzzReport;
+  generate: GeneratedTests;
+  debug: DebugRun;
+}
+
+export async function runQualityJob<J extends QualityJob>(
+  pkg: TaskPackage,
+  label: string,
+  job: J,
+  env: QualityEnv,
+): Promise<QualityResults[J['kind']]> {
+  switch (job.kind) {
+    case 'coverage':
+      return runTestsWithCoverage([{ pkg, path: label }], { ...env, offline: job.offline }) as Promise<
+        QualityResults[J['kind']]
+      >;
+    case 'fuzz':
+      return fuzzTask(pkg, { ...job, limits: env.limits }) as Promise<QualityResults[J['kind']]>;
+    case 'generate':
+      return generateTests(pkg, { seed: job.seed, limits: env.limits }) as Promise<QualityResults[J['kind']]>;
+    case 'debug':
+      return debugTask(pkg, { ...job, limits: env.limits }) as Promise<QualityResults[J['kind']]>;
+  }
+}
