@@ -1,5 +1,6 @@
-// The lint rules of lint.ts on an acorn AST. Loaded only when acorn is installed (see lint.ts).
+// The lint rules of lint.ts on an acorn AST, walked with acorn-walk.
 import type * as Acorn from 'acorn';
+import { fullAncestor } from 'acorn-walk';
 import { FIXES, NODE_GLOBALS, type LintFinding } from './lint-rules.ts';
 
 // A loose view of ESTree nodes: the rules read a handful of fields by name.
@@ -12,14 +13,15 @@ interface N {
 const isNode = (v: unknown): v is N =>
   v !== null && typeof v === 'object' && typeof (v as N).type === 'string';
 
+/**
+ * Every node under `node` with its parent (`parent` for `node` itself). acorn-walk skips what is
+ * never a reference (non-computed member names and keys, labels), which isReference also excludes.
+ */
 function walk(node: N, parent: N | null, visit: (n: N, parent: N | null) => void): void {
-  visit(node, parent);
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'loc') continue;
-    if (Array.isArray(value)) {
-      for (const child of value) if (isNode(child)) walk(child, node, visit);
-    } else if (isNode(value)) walk(value, node, visit);
-  }
+  fullAncestor(node as unknown as Acorn.Node, (n, _state, ancestors) => {
+    const above = ancestors.length > 1 ? (ancestors[ancestors.length - 2] as unknown as N) : parent;
+    visit(n as unknown as N, above);
+  });
 }
 
 /** Names a pattern binds (`a`, `{ a, b: [c] }`, `...rest`, `x = 1`). */

@@ -1,4 +1,4 @@
-// Shared by the lint engines (lint-ast.ts, lint-scan.ts): finding shape, Node globals, fix texts.
+// The lint rules' finding shape, the Node globals they flag, and the fix texts (lint-ast.ts).
 
 export type LintSeverity = 'error' | 'warning' | 'info';
 

@@ -1,11 +1,10 @@
-// Lint rules on both engines: the acorn AST (installed with the dev tools) and the token scan
-// used without it. Each rule must fire on the guide's bad example and stay quiet on a good task.
+// Lint rules on the acorn AST. Each rule must fire on the guide's bad example and stay quiet on a
+// good task.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as acorn from 'acorn';
 import { lintTaskCode } from './lint.ts';
 import { astFindings } from './lint-ast.ts';
-import { blankLiterals, scanFindings } from './lint-scan.ts';
 import type { LintFinding } from './lint-rules.ts';
 
 const GOOD = `(function(input, context) {
@@ -17,7 +16,6 @@ const GOOD = `(function(input, context) {
 
 const engines: [string, (code: string) => LintFinding[]][] = [
   ['acorn', (code) => astFindings(acorn, code, false)],
-  ['token-scan', (code) => scanFindings(code, false)],
 ];
 
 const rules = (fs: LintFinding[]) => fs.map((f) => `${f.rule}@${f.line}:${f.column}`);
@@ -77,12 +75,4 @@ test('lintTaskCode: syntax errors come first with line:column and a fix; parser 
 test('lintTaskCode: a bare function (no parentheses) keeps columns of the file as written', async () => {
   const report = await lintTaskCode('function(input) { return process.argv; }');
   assert.deepEqual(rules(report.findings), ['unused-input@1:10', 'no-node-apis@1:26']);
-});
-
-test('blankLiterals keeps positions and newlines', () => {
-  const code = 'a("x\\"y") // c\n/* d\ne */ `t${1}`';
-  const blank = blankLiterals(code);
-  assert.equal(blank.length, code.length);
-  assert.equal(blank.split('\n').length, code.split('\n').length);
-  assert.ok(!/[xyde]/.test(blank));
 });

@@ -22,9 +22,7 @@ const lintTool = defineTool({
   }),
   output: z.object({
     ok: z.boolean().describe('No errors (warnings may remain)'),
-    parser: z
-      .enum(['acorn', 'token-scan'])
-      .describe('acorn: a real JS parser; token-scan: the fallback when acorn is not installed'),
+    parser: z.enum(['acorn']).describe('The JavaScript parser the rules ran on'),
     errors: z.number().int(),
     warnings: z.number().int(),
     findings: z.array(
