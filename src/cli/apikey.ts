@@ -1,9 +1,10 @@
 // `ratchet apikey create|list|revoke`: API keys for the server, managed directly in the configured
 // store (no server needed). The full key is printed once at creation; only its hash is kept.
 import type { Command } from 'commander';
-import { createKey, listKeys, parseDuration, revokeKey } from '../services/api-keys.ts';
+import { createKey, listKeys, parseExpiry, revokeKey } from '../services/api-keys.ts';
 import type { ApiKeyRecord } from '../services/api-keys.ts';
 import { ROLE_NAMES, isRole } from '../services/roles.ts';
+import { ValidationError } from '../services/errors.ts';
 import { UsageError } from './errors.ts';
 import { formatTable } from './table.ts';
 import { withApp } from './with-app.ts';
@@ -16,11 +17,11 @@ function state(k: Pick<ApiKeyRecord, 'revokedAt' | 'expiresAt'>, now = Date.now(
 
 function expiresIn(text: string): number {
   try {
-    return parseDuration(text);
-  } catch {
-    throw new UsageError(
-      `--expires ${JSON.stringify(text)}: expected a duration such as 30d, 12h, 90m or 2w`,
-    );
+    return parseExpiry(text);
+  } catch (err) {
+    const why = err instanceof ValidationError ? err.violations[0]?.message : undefined;
+    if (why === undefined) throw err;
+    throw new UsageError(`--expires ${why}`);
   }
 }
 

@@ -5,6 +5,7 @@
 // Why SHA-256 and not scrypt/argon2: those slow hashes exist to make guessing LOW-entropy
 // passwords expensive. Our secrets are 32 random bytes (256 bits) generated here, so brute force
 // is infeasible whatever the hash, and a fast hash keeps per-request verification in microseconds.
+import { DurationError, parseDuration } from '../config/duration.ts';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../store/codec.ts';
 import {
@@ -35,17 +36,14 @@ function randomPrefix(): string {
   return out;
 }
 
-const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/** `30d`, `12h`, `90m`, `2w`, `45s` → milliseconds; anything else is a ValidationError. */
-export function parseDuration(text: string): number {
-  const m = /^(\d+)\s*([smhdw])$/.exec(text.trim());
-  if (!m || Number(m[1]) <= 0) {
-    throw new ValidationError('invalid expiry', [
-      { path: 'expires', message: `"${text}" is not a duration such as 30d, 12h, 90m, 2w` },
-    ]);
+/** An expiry such as `30d`, `12h`, `90m`, `2w`, `45s` → milliseconds; anything else is a ValidationError. */
+export function parseExpiry(text: string): number {
+  try {
+    return parseDuration(text, { positive: true });
+  } catch (err) {
+    if (!(err instanceof DurationError)) throw err;
+    throw new ValidationError('invalid expiry', [{ path: 'expires', message: err.message }]);
   }
-  return Number(m[1]) * (UNITS[m[2] as string] as number);
 }
 
 export interface NewApiKey {

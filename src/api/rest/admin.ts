@@ -1,7 +1,7 @@
 // Admin only: API keys (list, create — the secret is shown once —, revoke) and the audit log.
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { createKey, listKeys, parseDuration, revokeKey } from '../../services/api-keys.ts';
+import { createKey, listKeys, parseExpiry, revokeKey } from '../../services/api-keys.ts';
 import { listAuditPage } from '../../services/audit.ts';
 import { getApiKeyByPrefix } from '../../store/repos/api-keys.ts';
 import { listInMemory, type MemoryListSpec } from '../../services/list-memory.ts';
@@ -71,7 +71,7 @@ const plugin: FastifyPluginAsync<RestOptions> = async (server, { app }) => {
       const created = await createKey(db, {
         name,
         role,
-        expiresInMs: expiresIn === undefined ? undefined : parseDuration(expiresIn),
+        expiresInMs: expiresIn === undefined ? undefined : parseExpiry(expiresIn),
       });
       reply.code(201);
       return { data: { ...apiKeyView(created.record), key: created.key } };
