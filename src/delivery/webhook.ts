@@ -1,6 +1,7 @@
 // Webhook destination: POSTs (or PUTs/PATCHes) the result envelope as JSON, signed when a secret is
 // set, retrying network errors, timeouts, 429 and 5xx with exponential backoff. Every attempt is
 // reported to the caller as it happens, so delivery_results holds the full history.
+import { backoffDelay } from '../backoff.ts';
 import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleepMs } from 'node:timers/promises';
 import { performRequest } from '../http/client.ts';
@@ -55,7 +56,10 @@ export function backoffMs(dest: WebhookDestination, attempt: number, retryAfter?
   const cap = p.maxDelaySeconds * 1000;
   const seconds = retryAfter !== undefined && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) : NaN;
   if (!Number.isNaN(seconds)) return Math.min(seconds * 1000, cap);
-  return Math.min(p.initialDelaySeconds * 1000 * p.backoffMultiplier ** (attempt - 1), cap);
+  return backoffDelay(
+    { initialMs: p.initialDelaySeconds * 1000, multiplier: p.backoffMultiplier, maxMs: cap },
+    attempt - 1,
+  );
 }
 
 /** Delivers one result; resolves with every attempt made (never throws). */

@@ -1,4 +1,6 @@
 // Time and randomness the queue reads, injectable so retry timing is testable without sleeping.
+import { backoffDelay } from '../backoff.ts';
+
 export interface QueueClock {
   /** Epoch milliseconds. */
   now(): number;
@@ -21,8 +23,8 @@ export interface RetryPolicy {
  * do not retry in lockstep.
  */
 export function retryDelayMs(attempt: number, policy: RetryPolicy, random: () => number): number {
-  const exponential = policy.baseDelayMs * 2 ** Math.max(0, attempt - 1);
-  return Math.round(Math.min(policy.maxDelayMs, exponential) * (0.5 + random()));
+  const delay = backoffDelay({ initialMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }, attempt - 1);
+  return Math.round(delay * (0.5 + random()));
 }
 
 /** Error types a retry cannot fix: bad input or data stays bad. */

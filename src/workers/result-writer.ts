@@ -1,6 +1,7 @@
 // Write-behind buffer for attempt results: results collect for a few milliseconds (or until a batch
 // fills) and are written in one transaction, so a busy worker pays one commit per batch rather than
 // per job. Each result still goes through its own guarded UPDATE (written once per attempt).
+import { backoffDelay } from '../backoff.ts';
 import type { Store } from '../store/database.ts';
 import { sql } from 'kysely';
 import { inTransaction } from '../store/codec.ts';
@@ -10,6 +11,9 @@ import { fitResult, RESULT_STORE_ERROR, unstorable } from '../queue/fit-result.t
 import { failJob } from '../queue/fail-job.ts';
 import { cancelRunningJob, handBackJob } from '../queue/stop-job.ts';
 import type { QueueClock, RetryPolicy } from '../queue/clock.ts';
+
+/** Storing results while the database is away: 100 ms after the first failure, doubling to 5 s. */
+const STORE_RETRY = { initialMs: 50, maxMs: 5000 };
 
 export interface PendingResult {
   result: AttemptResult;
@@ -199,7 +203,7 @@ export class ResultWriter {
     this.opts.log?.(`cannot store ${left.length} job result(s) now; retrying`);
     this.buffer.unshift(...left);
     if (!this.timer && !this.closed) {
-      this.timer = setTimeout(() => void this.flush(), Math.min(5000, 50 * 2 ** this.failures));
+      this.timer = setTimeout(() => void this.flush(), backoffDelay(STORE_RETRY, this.failures));
     }
   }
 }

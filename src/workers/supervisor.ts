@@ -2,6 +2,7 @@
 // restart_on_crash) and an idle thread that does not answer a health ping in time is replaced. A
 // thread busy past its run's deadline or a cancel is the watchdog's (runtime/watchdog.ts), which
 // has the pool replace it; the replacement restarts here at once.
+import { backoffDelay } from '../backoff.ts';
 import type { ExecutorPool } from './pool.ts';
 
 export interface SupervisorOptions {
@@ -50,7 +51,7 @@ export class Supervisor {
     const slotAge = Date.now() - startedAt;
     const n = slotAge > STABLE_MS ? 0 : (this.failures.get(index) ?? 0);
     this.failures.set(index, n + 1);
-    const delay = replaced ? 0 : Math.min(BACKOFF_MAX_MS, BACKOFF_START_MS * 2 ** n);
+    const delay = replaced ? 0 : backoffDelay({ initialMs: BACKOFF_START_MS, maxMs: BACKOFF_MAX_MS }, n);
     const timer = setTimeout(() => {
       this.restartTimers.delete(timer);
       this.restarts++;

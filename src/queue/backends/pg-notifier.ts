@@ -5,6 +5,9 @@ import { sql } from 'kysely';
 import type pg from 'pg';
 import type { Db } from '../../store/codec.ts';
 import { JOBS_CHANNEL, type Notifier } from '../notifier.ts';
+import { backoffDelay } from '../../backoff.ts';
+
+const RECONNECT = { initialMs: 100, maxMs: 5000 };
 
 export function pgNotifier(db: Db, url: string | undefined): Notifier {
   const subscribers = new Set<() => void>();
@@ -12,7 +15,8 @@ export function pgNotifier(db: Db, url: string | undefined): Notifier {
   let client: pg.Client | undefined;
   let connecting: Promise<void> | undefined;
   let closed = false;
-  let retryDelay = 100;
+  /** Reconnect attempts since LISTEN last worked: 100 ms, doubling up to 5 s. */
+  let reconnects = 0;
   let retryTimer: NodeJS.Timeout | undefined;
 
   const wakeAll = (): void => {
@@ -43,7 +47,7 @@ export function pgNotifier(db: Db, url: string | undefined): Notifier {
       return;
     }
     client = c;
-    retryDelay = 100;
+    reconnects = 0;
     // Anything enqueued while we were not listening is picked up now.
     wakeAll();
   };
@@ -59,19 +63,21 @@ export function pgNotifier(db: Db, url: string | undefined): Notifier {
   // It does not depend on any client, so a failed attempt schedules the next one.
   const scheduleReconnect = (): void => {
     if (closed || retryTimer || connecting || subscribers.size === 0) return;
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      // subscribe() may have connected meanwhile.
-      if (closed || client || connecting) return;
-      connecting = connect()
-        .catch(() => {})
-        .finally(() => {
-          connecting = undefined;
-          if (!client) scheduleReconnect();
-        });
-    }, retryDelay);
+    retryTimer = setTimeout(
+      () => {
+        retryTimer = undefined;
+        // subscribe() may have connected meanwhile.
+        if (closed || client || connecting) return;
+        connecting = connect()
+          .catch(() => {})
+          .finally(() => {
+            connecting = undefined;
+            if (!client) scheduleReconnect();
+          });
+      },
+      backoffDelay(RECONNECT, reconnects++),
+    );
     retryTimer.unref();
-    retryDelay = Math.min(retryDelay * 2, 5000);
   };
 
   return {
