@@ -7,9 +7,10 @@ import type { SourceSyncResult } from './services/registry-service.ts';
 import type { WatchEvent } from './registry/watch.ts';
 import { startScheduler, type SchedulerHandle } from './services/scheduling/loop.ts';
 import { startWorkerNode, type WorkerNode, type WorkerNodeOptions } from './workers/worker-process.ts';
+import { processLog } from './process-log.ts';
 
 export interface StartOptions {
-  /** Where start-up and background problems are told (stderr by default; never stdout). */
+  /** Where start-up and background problems are told (default: the process log on stderr, never stdout). */
   say?: (line: string) => void;
   /**
    * Sync every task source, then watch folder sources and refresh on their intervals. `onSync`
@@ -32,10 +33,9 @@ export interface Background {
   stop(graceMs: number): Promise<void>;
 }
 
-const toStderr = (line: string): void => void process.stderr.write(`${line}\n`);
-
 export async function startBackground(app: Ratchet, opts: StartOptions): Promise<Background> {
-  const say = opts.say ?? toStderr;
+  const json = app.config.logging.format === 'json';
+  const say = opts.say ?? processLog(app.config.logging);
   let stopWatching: (() => Promise<void>) | undefined;
   let stopTimers: (() => void) | undefined;
   let stopping: Promise<void> | undefined;
@@ -65,8 +65,9 @@ export async function startBackground(app: Ratchet, opts: StartOptions): Promise
       stopTimers = startRefreshTimers(app, (r) => r.error !== undefined && onSync?.(r), { cwd });
     }
     if (opts.workers) {
-      // Without a `say`, the node keeps its own `[worker ID]` prefix (what `ratchet worker` prints).
-      const log = opts.workers.log ?? (opts.say ? (m: string) => say(`worker: ${m}`) : undefined);
+      // Without a `say`, the node keeps its own `[worker ID]` prefix (what `ratchet worker` prints),
+      // unless the process logs JSON: then every line goes through the process log.
+      const log = opts.workers.log ?? (opts.say || json ? (m: string) => say(`worker: ${m}`) : undefined);
       bg.workers = await startWorkerNode(app, { ...opts.workers, log });
     }
     if (opts.scheduler) {

@@ -4,6 +4,7 @@
 // exactly once in the database, so every node may run it). SIGTERM/SIGINT drain it: the scheduler
 // stops, no new claims, running jobs get server.workers.shutdown_grace_seconds to finish, the rest
 // are handed back to the queue, output deliveries in flight finish, then it exits 0.
+import { processLog } from '../process-log.ts';
 import type { Command } from 'commander';
 import { withApp } from './with-app.ts';
 import { parseNonNegativeInt } from './duration.ts';
@@ -22,8 +23,9 @@ export function registerWorker(program: Command): void {
           const threads =
             flags.threads === undefined ? undefined : parseNonNegativeInt(flags.threads, '--threads');
           const w = app.config.server.workers;
-          const say = (line: string): void => void process.stderr.write(`${line}\n`);
+          const say = processLog(app.config.logging);
           const bg = await app.start({
+            say: app.config.logging.format === 'json' ? say : undefined,
             workers: { workerId: flags.id, threads: threads || undefined },
             scheduler: w.run_scheduler,
           });

@@ -1,6 +1,7 @@
 // `ratchet serve` as a function: open the store (migrating), listen, sync the registry (then /ready
 // turns 200), watch sources, run embedded workers, the scheduler and output delivery; close()
 // undoes it all in the safe order. Tests start servers through this too (port 0).
+import { processLog } from '../process-log.ts';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { createRatchet, type RatchetApp } from '../app.ts';
@@ -73,7 +74,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const host = overrides.host ?? config.server.bind_address;
   const port = overrides.port ?? config.server.port;
-  const say = overrides.say ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const say = overrides.say ?? processLog(config.logging);
   const https = readTls(config);
   const app = await createRatchet(config);
   const readiness = createReadiness(false, 'syncing registry sources');

@@ -3,6 +3,7 @@
 // (unless server.workers.embedded is false) and the scheduler — the same background work as
 // `ratchet serve`, so jobs and schedules created through MCP actually run. Every message goes to
 // `say` (stderr), never stdout, which belongs to the stdio protocol.
+import { processLog } from '../../process-log.ts';
 import { createRatchet, type RatchetApp } from '../../app.ts';
 import type { RatchetConfig } from '../../config/schema.ts';
 import type { WorkerNode } from '../../workers/worker-process.ts';
@@ -23,7 +24,7 @@ export async function startMcpRuntime(
   config: RatchetConfig,
   opts: McpRuntimeOptions = {},
 ): Promise<McpRuntime> {
-  const say = opts.say ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const say = opts.say ?? processLog(config.logging);
   const app = await createRatchet(config);
   const close = async (): Promise<void> => {
     // Task-augmented calls finish (and store their results) before their threads are ended.

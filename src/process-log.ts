@@ -1,0 +1,21 @@
+// Where long-running commands (`serve`, `worker`, `mcp-serve`) tell what happens outside a request:
+// start-up, sync results, worker and scheduler problems. logging.format `pretty` writes each as a
+// plain line on stderr; `json` writes pino JSON lines on stderr (level from logging.level; lines
+// starting "error:" or "warning:" at those levels), the same shape as the request log, so a log
+// collector reads every line the process writes.
+import pino from 'pino';
+import type { RatchetConfig } from './config/schema.ts';
+
+export type Say = (line: string) => void;
+
+export const toStderr: Say = (line) => void process.stderr.write(`${line}\n`);
+
+export function processLog(logging: RatchetConfig['logging']): Say {
+  if (logging.format !== 'json') return toStderr;
+  const logger = pino({ level: logging.level, base: undefined }, pino.destination({ fd: 2, sync: true }));
+  return (line) => {
+    if (line.startsWith('error:')) logger.error(line);
+    else if (line.startsWith('warning:')) logger.warn(line);
+    else logger.info(line);
+  };
+}
