@@ -2,7 +2,7 @@
 // really yields a task function (evaluated in the sandbox). `--fix` creates missing optional
 // files; `--json` prints the report as one object. Exit 0 valid, 1 invalid, 2 usage error.
 import type { Command } from 'commander';
-import { probeEntry } from '../runtime/sandbox.ts';
+import { quickjsEngine } from '../runtime/sandbox.ts';
 import { formatReport, validateTask, type ValidationReport } from '../tasks/validate.ts';
 import { loadTask } from '../tasks/load.ts';
 import { CliExit } from './errors.ts';
@@ -28,7 +28,7 @@ export function registerValidate(program: Command): void {
 /** Loading only parses main.js; this evaluates it to prove a function comes out. */
 async function addEntryCheck(path: string, report: ValidationReport): Promise<void> {
   const pkg = await loadTask(path);
-  const error = await probeEntry(pkg.code);
+  const error = await quickjsEngine.probe(pkg.code);
   if (error === null) {
     report.checks.push({ name: 'entry function', ok: true, detail: 'main.js yields a task function' });
     return;

@@ -80,7 +80,7 @@ class OutputTooDeep extends Error {
 
 /**
  * Runs `fn` in the instance's prepared context (built and snapshotted on first use), restored to
- * its pristine state first. Without snapshot support the context is built for this run only.
+ * its pristine state first.
  */
 function withContext<T>(
   pooled: PooledModule,
@@ -88,23 +88,12 @@ function withContext<T>(
   limits: SandboxLimits,
   fn: (prepared: PreparedContext) => T,
 ): T {
-  let prepared = pooled.prepared;
-  if (!prepared) {
-    prepared = new PreparedContext(pooled);
-    if (prepared.reusable) pooled.prepared = prepared;
-  }
+  const prepared = (pooled.prepared ??= new PreparedContext(pooled));
   try {
     prepared.begin(run, limits);
     return fn(prepared);
   } finally {
     prepared.end();
-    if (!prepared.reusable && !pooled.broken) {
-      try {
-        prepared.dispose();
-      } catch {
-        pooled.broken = true;
-      }
-    }
   }
 }
 

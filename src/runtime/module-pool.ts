@@ -11,6 +11,7 @@ import {
 import releaseSyncPackage from '@jitl/quickjs-wasmfile-release-sync';
 import { NEAR_CEILING, type PreparedContext } from './prepared-context.ts';
 import { readWasmLayout, type WasmLayout } from './wasm-layout.ts';
+import { requireInternal } from './quickjs-internals.ts';
 
 // The package's typings describe its CommonJS shape; under ESM the default export is the variant.
 const releaseSyncVariant = releaseSyncPackage as unknown as QuickJSSyncVariant;
@@ -39,33 +40,37 @@ export interface PooledModule {
   ceilingBytes: number;
   /** Set when the instance trapped or hit its ceiling: it must never run again. */
   broken: boolean;
-  /** Where the build keeps its state; undefined when unknown (no snapshots then). */
-  layout?: WasmLayout;
+  /** Where the build keeps its state (snapshots copy it). */
+  layout: WasmLayout;
   /** The snapshotted context every run of this instance starts from (built on first use). */
   prepared?: PreparedContext;
 }
 
 const idle = new Map<number, PooledModule[]>();
-let wasmModule: Promise<{ compiled: unknown; layout: WasmLayout | undefined }> | undefined;
+let wasmModule: Promise<{ compiled: unknown; layout: WasmLayout }> | undefined;
 
 function ceilingFor(memoryBytes: number): number {
   return Math.ceil((memoryBytes + OVERHEAD_BYTES) / PAGE) * PAGE;
 }
 
 /** The compiled WebAssembly code is shared; only instances (and their memories) are per sandbox. */
-async function compiledWasm(): Promise<{ compiled: unknown; layout: WasmLayout | undefined }> {
+async function compiledWasm(): Promise<{ compiled: unknown; layout: WasmLayout }> {
   wasmModule ??= (async () => {
     const { readFile } = await import('node:fs/promises');
     const { createRequire } = await import('node:module');
     const require = createRequire(import.meta.url);
     const bytes = await readFile(require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'));
-    return { compiled: await Wasm.compile(bytes), layout: readWasmLayout(bytes) };
+    const layout = requireInternal(
+      readWasmLayout(bytes),
+      'its WebAssembly binary has no recognisable stack pointer and data segments',
+    );
+    return { compiled: await Wasm.compile(bytes), layout };
   })();
   return wasmModule;
 }
 
-/** The build's memory layout (undefined: runs build their context from scratch); for tests. */
-export async function wasmLayout(): Promise<WasmLayout | undefined> {
+/** The build's memory layout; for tests. */
+export async function wasmLayout(): Promise<WasmLayout> {
   return (await compiledWasm()).layout;
 }
 

@@ -10,6 +10,7 @@ import type { PooledModule } from './module-pool.ts';
 import { installGlobals, type GuestGlobals, type RunState } from './globals.ts';
 import { trackHostRefs, type PinnedHostRefs } from './host-refs.ts';
 import { MemorySnapshot } from './memory-snapshot.ts';
+import { requireInternal } from './quickjs-internals.ts';
 import type { RunRecorder } from './recorder.ts';
 import type { SandboxLimits } from './types.ts';
 
@@ -36,49 +37,43 @@ export class PreparedContext {
   readonly rt: QuickJSRuntime;
   readonly ctx: QuickJSContext;
   readonly globals: GuestGlobals;
-  private readonly snapshot?: MemorySnapshot;
-  private readonly hostRefs?: PinnedHostRefs;
+  private readonly snapshot: MemorySnapshot;
+  private readonly hostRefs: PinnedHostRefs;
   private active?: ActiveRun;
   private readonly memory: { buffer: ArrayBuffer };
   private readonly ceilingBytes: number;
-  /** Address of the JSRuntime's malloc_size, when the struct is laid out as expected. */
-  private readonly mallocSizeAt?: number;
+  /** Address of the JSRuntime's malloc_size. */
+  private readonly mallocSizeAt: number;
   /** The largest QuickJS heap seen during the current run (sampled at interrupts). */
   peakHeapBytes = 0;
 
-  /**
-   * With a layout (and a quickjs-emscripten whose internals we know) the context is snapshotted
-   * and reusable; otherwise it serves one run and is disposed.
-   */
+  /** Throws QuickJSInternalsError when quickjs-emscripten is not laid out as this code expects. */
   constructor({ module, memory, ceilingBytes, layout }: Omit<PooledModule, 'broken' | 'prepared'>) {
     this.memory = memory;
     this.ceilingBytes = ceilingBytes;
     this.rt = module.newRuntime();
-    this.mallocSizeAt = locateMallocSize(this.rt, memory);
-    const hostRefs = layout ? trackHostRefs(this.rt) : undefined;
+    this.mallocSizeAt = requireInternal(
+      locateMallocSize(this.rt, memory),
+      'its runtime has no JSRuntime pointer (rt.value) with malloc_size where QuickJS keeps it',
+    );
+    const hostRefs = requireInternal(trackHostRefs(this.rt), 'its runtime has no hostRefs table');
     this.rt.setInterruptHandler(() => {
       this.peakHeapBytes = Math.max(this.peakHeapBytes, this.heapBytes());
       return this.active?.shouldInterrupt() ?? false;
     });
     this.ctx = this.rt.newContext();
     this.globals = installGlobals(this.ctx, () => this.state());
-    if (layout && hostRefs) {
-      // Handles quickjs-emscripten creates lazily must exist before the snapshot, or a handle made
-      // during a run would point into memory the next restore takes back.
-      void [this.ctx.global, this.ctx.undefined, this.ctx.null, this.ctx.true, this.ctx.false];
-      hostRefs.pin();
-      this.hostRefs = hostRefs;
-      this.snapshot = new MemorySnapshot(memory.buffer, layout);
-    }
+    // Handles quickjs-emscripten creates lazily must exist before the snapshot, or a handle made
+    // during a run would point into memory the next restore takes back.
+    void [this.ctx.global, this.ctx.undefined, this.ctx.null, this.ctx.true, this.ctx.false];
+    hostRefs.pin();
+    this.hostRefs = hostRefs;
+    this.snapshot = new MemorySnapshot(memory.buffer, layout);
   }
 
-  get reusable(): boolean {
-    return this.snapshot !== undefined;
-  }
-
-  /** Bytes written back before each run (0 when not snapshotted). */
+  /** Bytes written back before each run. */
   get snapshotBytes(): number {
-    return this.snapshot?.size ?? 0;
+    return this.snapshot.size;
   }
 
   /**
@@ -93,9 +88,8 @@ export class PreparedContext {
     );
   }
 
-  /** The allocation counter QuickJS checks its memory limit against (0 when unknown). */
+  /** The allocation counter QuickJS checks its memory limit against. */
   heapBytes(): number {
-    if (this.mallocSizeAt === undefined) return 0;
     return new Uint32Array(this.memory.buffer, this.mallocSizeAt, 1)[0]!;
   }
 
@@ -104,12 +98,10 @@ export class PreparedContext {
     return this.active;
   }
 
-  /** Starts a run: pristine memory (when reusable), this run's limits and hooks. */
+  /** Starts a run: pristine memory, this run's limits and hooks. */
   begin(run: ActiveRun, limits: SandboxLimits): void {
-    if (this.snapshot) {
-      this.snapshot.restore(this.memory.buffer);
-      this.hostRefs!.resetRun();
-    }
+    this.snapshot.restore(this.memory.buffer);
+    this.hostRefs.resetRun();
     this.rt.setMemoryLimit(limits.memoryBytes);
     this.rt.setMaxStackSize(limits.stackBytes);
     this.peakHeapBytes = 0;

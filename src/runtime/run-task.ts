@@ -11,7 +11,8 @@ import {
   runScrubber,
   type RedactionRules,
 } from '../redaction/index.ts';
-import { runSandbox } from './sandbox.ts';
+import { quickjsEngine } from './sandbox.ts';
+import type { Engine } from './types.ts';
 import {
   DEFAULT_VALUE_LIMITS,
   OUTPUT_LIMIT_ERROR,
@@ -21,6 +22,9 @@ import {
 } from '../tasks/value-limits.ts';
 import { DEFAULT_HOST_BUDGET_RATIO, MIN_HOST_BUDGET_BYTES } from './host-budget.ts';
 import type { ExecutionContextInfo, LogEntry, ProgressEvent, SandboxLimits, TaskErrorInfo } from './types.ts';
+
+/** The engine tasks run on (DESIGN §4: one engine today, behind the interface). */
+const engine: Engine = quickjsEngine;
 
 export interface RuntimeLimits {
   /** Used when neither the caller nor metadata.json sets a timeout. */
@@ -125,7 +129,7 @@ export async function runTask(pkg: TaskPackage, opts: RunTaskOptions): Promise<T
     const violations = compileSchema(pkg.inputSchema, 'input.schema.json').validate(input);
     if (violations.length > 0) return failed(schemaError('ValidationError', 'input', violations));
   }
-  const result = await runSandbox(
+  const result = await engine.run(
     {
       code: pkg.code,
       fileName: 'main.js',

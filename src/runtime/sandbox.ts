@@ -1,9 +1,9 @@
-// The sandbox entry point: borrow a WebAssembly instance, run, give it back (or drop it when the
-// run broke it). Everything about a single run lives in engine.ts.
+// The QuickJS engine (the Engine interface of types.ts): borrow a WebAssembly instance, run, give it
+// back (or drop it when the run broke it). Everything about a single run lives in engine.ts.
 import { acquireModule, releaseModule } from './module-pool.ts';
 import { probeEntryInModule, runInModule } from './engine.ts';
 import { limitError } from './errors.ts';
-import type { SandboxHooks, SandboxRequest, SandboxResult, TaskErrorInfo } from './types.ts';
+import type { Engine, SandboxHooks, SandboxRequest, SandboxResult, TaskErrorInfo } from './types.ts';
 import { withHardDeadline } from './watchdog.ts';
 
 export async function runSandbox(req: SandboxRequest, hooks: SandboxHooks): Promise<SandboxResult> {
@@ -44,3 +44,5 @@ export async function probeEntry(
     releaseModule(pooled);
   }
 }
+
+export const quickjsEngine: Engine = { name: 'quickjs', run: runSandbox, probe: probeEntry };

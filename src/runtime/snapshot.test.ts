@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { acquireModule, wasmLayout, type PooledModule } from './module-pool.ts';
 import { runInModule } from './engine.ts';
+import { QuickJSInternalsError, requireInternal } from './quickjs-internals.ts';
+import { readFileSync } from 'node:fs';
 import type { SandboxHooks, SandboxResult } from './types.ts';
 
 const hooks = (logs: string[] = []): SandboxHooks => ({
@@ -42,9 +44,27 @@ test('the bundled QuickJS build is understood, so runs use the snapshot', async 
   assert.ok(layout.staticEnd > 0 && layout.staticEnd < layout.heapStart);
   const pooled = await acquireModule(32 * 1024 * 1024);
   output(runIn(pooled, 'function main() { return 1; }'));
-  assert.equal(pooled.prepared?.reusable, true);
+  assert.ok(pooled.prepared, 'the instance keeps its prepared context for the next run');
   // Static data + heap of a prepared context: a few hundred KB, not the whole memory.
   assert.ok(pooled.prepared.snapshotBytes < 1024 * 1024, String(pooled.prepared.snapshotBytes));
+});
+
+test('quickjs-emscripten is pinned exactly, and a changed layout fails with what to do', () => {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
+  for (const name of ['quickjs-emscripten-core', '@jitl/quickjs-wasmfile-release-sync']) {
+    assert.match(pkg.dependencies[name] ?? '', /^\d+\.\d+\.\d+$/, `${name} must be pinned to one version`);
+  }
+  assert.throws(
+    () => requireInternal(undefined, 'its runtime has no hostRefs table'),
+    (e: Error) =>
+      e instanceof QuickJSInternalsError &&
+      e.message.startsWith(
+        `quickjs-emscripten ${pkg.dependencies['quickjs-emscripten-core']} is laid out differently than the sandbox expects: its runtime has no hostRefs table;`,
+      ) &&
+      e.message.includes('docs/architecture.md "Upgrading quickjs-emscripten"'),
+  );
 });
 
 test('nothing a run does to globals, prototypes or host functions reaches the next run', async () => {

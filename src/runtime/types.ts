@@ -103,3 +103,16 @@ export interface SandboxResult {
   /** The output nested too deeply for even the host to serialise it (an output limit problem). */
   outputTooDeep?: boolean;
 }
+
+/**
+ * A JavaScript engine that runs one task call in isolation (DESIGN §4). The product runs QuickJS
+ * (sandbox.ts: quickjsEngine); everything above runtime/ reaches it only through this interface,
+ * so a V8 engine can be added beside it.
+ */
+export interface Engine {
+  readonly name: string;
+  /** Evaluates main.js, calls its task function with the request's input, under the request's limits. */
+  run(req: SandboxRequest, hooks: SandboxHooks): Promise<SandboxResult>;
+  /** Null when main.js evaluates to a task function; otherwise why not (syntax, top-level throw, no function). */
+  probe(code: string, memoryBytes?: number): Promise<TaskErrorInfo | null>;
+}
