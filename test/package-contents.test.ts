@@ -1,0 +1,52 @@
+// What `npm pack` ships is dist/ (built by `npm test` before this runs), README and docs: no test,
+// test helper or fixture is compiled into dist/, and every package dist/ imports is a runtime
+// dependency (a devDependency there would break `npm install --omit=dev`).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const DIST = join(ROOT, 'dist');
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  files: string[];
+  dependencies: Record<string, string>;
+};
+
+function jsFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? jsFiles(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : [],
+  );
+}
+
+void test('the package ships dist, README and docs only, and dist holds no test code', () => {
+  assert.deepEqual([...pkg.files].sort(), ['README.md', 'dist', 'docs']);
+  const files = jsFiles(DIST).map((f) => relative(DIST, f));
+  assert.ok(files.includes('cli/main.js'), 'dist/ is built');
+  assert.deepEqual(
+    files.filter((f) => /\.test\.js$|test-helpers|fixture|test-app\.js$/.test(f)),
+    [],
+  );
+  const usingTestLibraries = files.filter((f) =>
+    /from ['"](node:test|node:assert[^'"]*|@modelcontextprotocol\/client)['"]/.test(
+      readFileSync(join(DIST, f), 'utf8'),
+    ),
+  );
+  assert.deepEqual(usingTestLibraries, []);
+});
+
+void test('every package dist/ imports is a runtime dependency', () => {
+  const missing = new Set<string>();
+  for (const file of jsFiles(DIST)) {
+    const text = readFileSync(file, 'utf8');
+    for (const [, spec] of text.matchAll(/(?:from |import\()['"]([^'".][^'"]*)['"]/g)) {
+      if (spec!.startsWith('node:') || builtinModules.includes(spec!)) continue;
+      const parts = spec!.split('/');
+      const name = spec!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
+      if (!Object.hasOwn(pkg.dependencies, name)) missing.add(`${name} (${relative(DIST, file)})`);
+    }
+  }
+  assert.deepEqual([...missing], []);
+});
