@@ -25,6 +25,9 @@ export default tseslint.config(
       '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+      // With noUncheckedIndexedAccess every `!` on an index means something; any other that changes
+      // nothing is noise that hides the ones that matter.
+      '@typescript-eslint/no-unnecessary-type-assertion': 'error',
     },
   },
 );

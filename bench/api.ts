@@ -54,7 +54,7 @@ async function runLoad(o: LoadOptions): Promise<WorkerReport> {
   const one = async (): Promise<number> => {
     const res = await pool.request({
       path,
-      method: (o.method ?? 'GET') as 'GET',
+      method: o.method ?? 'GET',
       body: o.body,
       headers: o.headers,
     });

@@ -60,7 +60,7 @@ for (const parallel of [undefined, '2']) {
       const cases = Object.fromEntries(report.tasks[0]!.cases.map((c) => [c.name, c]));
       assert.equal(cases.spins?.status, 'failed');
       assert.match(
-        cases.spins!.message!,
+        cases.spins.message!,
         /the task failed: TimeoutError: task exceeded its time limit of 800 ms/,
       );
       assert.equal(cases['expects the timeout']?.status, 'passed', cases['expects the timeout']?.message);
@@ -85,7 +85,7 @@ test('ratchet fuzz ends a builtin loop at each run deadline and reports it as a 
       });
       const report = JSON.parse(r.stdout) as { failures: { kind: string; message: string }[] };
       assert.equal(report.failures[0]?.kind, 'timeout', r.stdout + r.stderr);
-      assert.match(report.failures[0]!.message, /time limit of 300 ms/);
+      assert.match(report.failures[0].message, /time limit of 300 ms/);
     }
   } finally {
     await task.cleanup();

@@ -60,7 +60,7 @@ void test('a depth-6,000 input is refused by REST, the job API and MCP; the serv
   const direct = await post(`${api}/tasks/data-filter/execute`, `{"input":${DEEP_INPUT}}`);
   assert.equal(direct.status, 422, JSON.stringify(direct.json));
   assert.equal(direct.json.error?.details?.fields?.[0]?.path, '$.input');
-  assertNamesTheLimit(direct.json.error!.details!.fields![0]!.message);
+  assertNamesTheLimit(direct.json.error.details.fields[0].message);
 
   const job = await post(`${api}/jobs`, `{"taskId":"data-filter","input":${DEEP_INPUT}}`);
   assert.equal(job.status, 422, JSON.stringify(job.json));

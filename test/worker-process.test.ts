@@ -49,8 +49,8 @@ async function startWorker(config: string, id: string): Promise<WorkerChild> {
     env: cleanEnv(),
   });
   let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  child.stdout!.resume();
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdout.resume();
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const end = Date.now() + 15_000;
   while (!stderr.includes('started:')) {

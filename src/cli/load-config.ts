@@ -9,7 +9,7 @@ import { UsageError } from './errors.ts';
 
 /** The `--config` value given anywhere on the command line, if any. */
 export function configFileOption(cmd: Command): string | undefined {
-  const value = (cmd.optsWithGlobals() as { config?: unknown }).config;
+  const value = cmd.optsWithGlobals<{ config?: unknown }>().config;
   return typeof value === 'string' ? value : undefined;
 }
 

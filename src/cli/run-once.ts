@@ -37,7 +37,7 @@ export function registerRunOnce(program: Command): void {
     .option('--json', 'print one machine-readable result object')
     .option('--record <dir>', 'write a replayable session (input, output, logs, requests.har) under DIR');
   addAllowHostOption(command).action(async (dir: string | undefined, opts: RunOnceOptions, cmd: Command) => {
-    const globals = cmd.optsWithGlobals() as RunOnceOptions;
+    const globals = cmd.optsWithGlobals<RunOnceOptions>();
     const path = taskPathFrom(dir, opts.fromFs, 'run-once');
     const timeoutMs = opts.timeout !== undefined ? parsePositiveInt(opts.timeout, '--timeout') : undefined;
     const config = await loadCliConfig(cmd);

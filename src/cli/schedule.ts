@@ -126,7 +126,7 @@ function registerCreate(schedule: Command): void {
           timezone: opts.timezone,
           input: await readTaskInput(opts, app.config),
           maxRuns: opts.maxRuns,
-          missedRunPolicy: opts.missed as 'skip' | 'run_once' | undefined,
+          missedRunPolicy: opts.missed,
           enabled: !opts.disabled,
           outputDestinations: destinations,
         });
@@ -158,7 +158,7 @@ function registerList(schedule: Command): void {
         }
         const { rows, total } = await listSchedules(app, {
           task: opts.task,
-          status: opts.status as 'enabled' | 'disabled' | undefined,
+          status: opts.status,
           limit: opts.limit ?? 100,
         });
         if (opts.json) return out(`${JSON.stringify(rows)}\n`);

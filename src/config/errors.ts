@@ -106,7 +106,7 @@ export function fromZodIssues(
 ): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   for (const issue of issues) {
-    const path = issue.path as PropertyKey[];
+    const path = issue.path;
     if (issue.code === 'unrecognized_keys') {
       const candidates = Object.keys(objectShape(schemaAt(root, path) ?? root) ?? {});
       for (const key of issue.keys) {

@@ -188,7 +188,7 @@ async function execute(
       return { error: { type: 'PolicyError', message: `request to ${req.url}${via} blocked: ${refusal}` } };
     }
     const res: Dispatcher.ResponseData = await undiciRequest(hop.url, {
-      method: hop.method as Dispatcher.HttpMethod,
+      method: hop.method,
       headers: hop.headers,
       body: hop.body,
       dispatcher,

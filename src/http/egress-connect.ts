@@ -27,7 +27,7 @@ export function egressDenial(error: unknown): EgressDeniedError | undefined {
   for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     if (e instanceof EgressDeniedError) return e;
     if (e instanceof AggregateError) {
-      const inner = e.errors.find((x) => x instanceof EgressDeniedError) as EgressDeniedError | undefined;
+      const inner = e.errors.find((x): x is EgressDeniedError => x instanceof EgressDeniedError);
       if (inner) return inner;
     }
   }

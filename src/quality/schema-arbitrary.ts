@@ -257,7 +257,7 @@ function mergeAll(s: S): JsonSchema {
     out = {
       ...out,
       ...part,
-      properties: { ...((out.properties as S) ?? {}), ...((part.properties as S) ?? {}) },
+      properties: { ...(out.properties ?? {}), ...(part.properties ?? {}) },
       required: [...((out.required as string[]) ?? []), ...((part.required as string[]) ?? [])],
     };
   }

@@ -54,7 +54,7 @@ void test('recorded bodies are cut to one length with a marker to fit; small bod
   }
   // base64 bodies are cut on whole quads, without a marker inside the data.
   const b64 = fitResult({ status: 'COMPLETED', http: [exchange('QUJD'.repeat(10_000), 'base64')] }, 5_000);
-  const body = (b64.http as ReturnType<typeof exchange>[])[0]!.response.body;
+  const body = b64.http[0]!.response.body;
   assert.equal(body.length % 4, 0);
   assert.ok(size(b64) <= 5_000);
 });
@@ -75,7 +75,7 @@ void test('a result that cannot fit fails with ResultTooLargeError and keeps onl
   assert.deepEqual(fitted.progress, { percent: 50 });
   assert.equal(fitted.error?.type, 'ResultTooLargeError');
   assert.match(
-    fitted.error!.message,
+    fitted.error.message,
     /exceeds 0\.0 MiB \(execution\.max_result_bytes\); its output, logs and recorded HTTP traffic were not stored/,
   );
   // A failed run keeps what its own error was.
@@ -86,7 +86,7 @@ void test('a result that cannot fit fails with ResultTooLargeError and keeps onl
   );
   assert.equal(failed.error?.type, 'ResultStoreError');
   assert.match(
-    failed.error!.message,
+    failed.error.message,
     /the database refused it\. The run itself ended with TimeoutError: too slow/,
   );
 });

@@ -87,7 +87,7 @@ export async function readIndex(file: string): Promise<RepoIndex> {
     name: String(v.name ?? basename(resolve(file, '..'))),
     ...v,
     tasks: v.tasks,
-  } as RepoIndex;
+  };
 }
 
 export function renderIndex(index: RepoIndex, file: string): string {

@@ -35,7 +35,7 @@ forEachBackend('sync: add, unchanged, update, remove and reappear', async (store
     assert.deepEqual([r.added, r.updated, r.unchanged], [[], ['alpha@1.1.0'], 1]);
     const alpha = await getTask(store.db, 'alpha');
     assert.equal(alpha?.latestVersion, '1.1.0');
-    assert.equal((await listTaskVersions(store.db, alpha!.id)).length, 2);
+    assert.equal((await listTaskVersions(store.db, alpha.id)).length, 2);
     const { pkg, version } = await resolveTaskPackage(store.db, 'alpha');
     assert.equal(pkg.code, 'function main() { return 11; }');
     assert.equal(version.changeSource, 'file');

@@ -120,7 +120,7 @@ test('prototype pollution stays inside the guest', async () => {
 test('an infinite loop ends with TimeoutError', async () => {
   const r = await run('function main() { while (true) {} }', {}, { timeoutMs: 200 });
   assert.equal(r.error?.type, 'TimeoutError');
-  assert.match(r.error!.message, /time limit of 200 ms/);
+  assert.match(r.error.message, /time limit of 200 ms/);
   await assertStillWorks();
 });
 
@@ -131,7 +131,7 @@ test('a memory bomb ends with OutOfMemoryError', async () => {
     { memoryBytes: 16 * 1024 * 1024, timeoutMs: 10000 },
   );
   assert.equal(r.error?.type, 'OutOfMemoryError', JSON.stringify(r.error));
-  assert.match(r.error!.message, /memory limit of 16 MB/);
+  assert.match(r.error.message, /memory limit of 16 MB/);
   await assertStillWorks();
 });
 
@@ -149,7 +149,7 @@ test('deep recursion ends with StackOverflowError and a short stack', async () =
   const r = await run('function main() {\n  function f(n) { return f(n + 1) + 1 }\n  return f(0)\n}');
   assert.equal(r.error?.type, 'StackOverflowError');
   assert.equal(r.error?.location?.line, 2);
-  assert.ok(r.error!.stack!.split('\n').length <= 21);
+  assert.ok(r.error.stack!.split('\n').length <= 21);
   await assertStillWorks();
 });
 
@@ -160,7 +160,7 @@ test('thrown task errors keep their class, status and main.js location', async (
   assert.equal(r.error?.message, 'not there');
   assert.equal(r.error?.location?.file, 'main.js');
   assert.equal(r.error?.location?.line, 3);
-  assert.ok(!r.error!.stack!.includes('ratchet:'), 'prelude frames are hidden');
+  assert.ok(!r.error.stack!.includes('ratchet:'), 'prelude frames are hidden');
   for (const name of [
     'AuthenticationError',
     'AuthorizationError',
@@ -185,7 +185,7 @@ test('syntax errors and files without a function are reported with a location', 
   assert.ok((syntax.error?.location?.line ?? 0) >= 1, 'a syntax error has a line');
   const none = await run('const x = 5;');
   assert.equal(none.error?.type, 'TypeError');
-  assert.match(none.error!.message, /yields no function/);
+  assert.match(none.error.message, /yields no function/);
   const topLevel = await run('throw new Error("at load")');
   assert.equal(topLevel.error?.message, 'at load');
 });
@@ -356,6 +356,6 @@ test('outputs that are not JSON-serialisable fail clearly; undefined becomes nul
   assert.deepEqual(output(await run('function main() { return { a: undefined, b: 1 } }')), { b: 1 });
   const circular = await run('function main() { const a = {}; a.self = a; return a }');
   assert.equal(circular.error?.type, 'TypeError');
-  assert.match(circular.error!.message, /not JSON-serialisable/);
+  assert.match(circular.error.message, /not JSON-serialisable/);
   await assertStillWorks();
 });

@@ -68,7 +68,7 @@ export function validateCron(expression: string, timezone?: string | null): { fi
   if (cron.nextRun(new Date(0)) === null) {
     throw new CronError(`cron expression "${expression}" never matches a date`);
   }
-  return { fields: parts.length as 5 | 6 };
+  return { fields: parts.length };
 }
 
 /** The first tick strictly after `after`, or null when the expression has no further ticks. */

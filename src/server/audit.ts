@@ -67,7 +67,7 @@ export const auditPlugin = rootPlugin<{ app: Ratchet }>('ratchet-audit', async (
   });
   server.addHook('onResponse', async (request, reply) => {
     if (!isAudited(request.method, request.url)) return;
-    const pattern = request.routeOptions.url ?? (request.url.split('?')[0] as string);
+    const pattern = request.routeOptions.url ?? request.url.split('?')[0] ?? request.url;
     const params = request.params as Record<string, unknown> | undefined;
     const target = params && Object.keys(params).length > 0 ? params : undefined;
     // Null when the request was refused before authentication finished (401).

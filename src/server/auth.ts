@@ -47,7 +47,7 @@ export const routePolicy = rootPlugin('ratchet-route-policy', async (server: Fas
     };
     const config = (route.config ?? {}) as { access?: unknown };
     if (config.access === undefined && THIRD_PARTY_PUBLIC.some((re) => re.test(route.url))) {
-      route.config = { ...config, access: 'public' } as RouteOptions['config'];
+      route.config = { ...config, access: 'public' };
       record('public');
       return;
     }

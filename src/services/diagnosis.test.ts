@@ -103,7 +103,7 @@ void test('the last failed HTTP call is shown (bodies cut) with the advice its s
     )!;
     assert.equal(d.failed_http_call?.url, 'https://api.example.test/users/1');
     assert.match(d.suggestions[0]!, advice);
-    if (call.response) assert.match(d.failed_http_call!.response_body!, /… \(5000 characters\)$/);
+    if (call.response) assert.match(d.failed_http_call.response_body!, /… \(5000 characters\)$/);
   }
 });
 

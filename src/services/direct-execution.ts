@@ -17,7 +17,6 @@ import {
   insertExecution,
   insertFinishedExecution,
   updateExecutionProgress,
-  type ExecutionError,
   type ExecutionRecord,
   type FinishExecutionInput,
 } from '../store/repos/executions.ts';
@@ -273,7 +272,7 @@ export async function executeNow(app: Ratchet, req: ExecuteNowRequest): Promise<
     {
       status: result.status === 'COMPLETED' ? 'COMPLETED' : cancelled ? 'CANCELLED' : 'FAILED',
       output: result.output,
-      error: (result.error as ExecutionError | undefined) ?? null,
+      error: result.error ?? null,
       logs: result.logs,
       http: result.http,
       progress: result.progress.at(-1) ?? null,

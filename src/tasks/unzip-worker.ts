@@ -9,7 +9,7 @@ try {
   const files = unzipSync(data, { filter: (f) => wanted.has(f.name) });
   parentPort!.postMessage(
     { ok: true, files },
-    Object.values(files).map((b) => b.buffer as ArrayBuffer),
+    Object.values(files).map((b) => b.buffer),
   );
 } catch (err) {
   parentPort!.postMessage({ ok: false, message: (err as Error).message });

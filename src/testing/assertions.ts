@@ -136,8 +136,8 @@ function compare(value: unknown, expected: unknown, op: 'gt' | 'gte' | 'lt' | 'l
     (typeof value === 'number' && typeof expected === 'number') ||
     (typeof value === 'string' && typeof expected === 'string');
   if (!comparable) return false;
-  const a = value as number | string;
-  const b = expected as number | string;
+  const a = value;
+  const b = expected;
   if (op === 'gt') return a > b;
   if (op === 'gte') return a >= b;
   if (op === 'lt') return a < b;

@@ -1,6 +1,5 @@
 // What a finished run becomes for the result writer: the attempt's verdict (a cancel the user asked
 // for is CANCELLED, an interrupt for shutdown is a hand-back), output, error, logs and HTTP calls.
-import type { ExecutionError } from '../store/repos/executions.ts';
 import { cancelledByHost } from '../runtime/errors.ts';
 import type { TaskRunResult } from '../runtime/run-task.ts';
 import type { PendingResult } from './result-writer.ts';
@@ -30,7 +29,7 @@ export function pendingResult(
             ? 'CANCELLED'
             : 'FAILED',
       output: result.output,
-      error: (result.error as ExecutionError | undefined) ?? null,
+      error: result.error ?? null,
       logs: result.logs,
       http: result.http,
       progress: result.progress.at(-1) ?? active.progress ?? null,

@@ -99,7 +99,7 @@ export class Slot {
   withdraw(run: PoolRun): boolean {
     const at = CONTROL.RING + run.ring!;
     if (Atomics.compareExchange(this.control, at, run.seq!, -1) !== run.seq) return false;
-    this.release(run.seq!);
+    this.release(run.seq);
     return true;
   }
 

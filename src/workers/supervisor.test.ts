@@ -44,7 +44,7 @@ test('a crashed executor thread fails its run and is restarted with backoff', as
     const failed = await running;
     assert.equal(failed.status, 'FAILED');
     assert.equal(failed.error?.type, 'WorkerCrashed');
-    assert.match(failed.error!.message, /executor thread 0 exited/);
+    assert.match(failed.error.message, /executor thread 0 exited/);
     for (let i = 0; i < 100 && pool.freeSlots() === 0; i++) await sleep(20);
     assert.equal(pool.freeSlots(), 1, 'thread restarted');
     assert.deepEqual((await pool.run(request(3, { n: 3 }))).output, { ok: 3 });

@@ -71,7 +71,7 @@ test('a builtin loop the interrupt never reaches ends at its deadline as Timeout
     assert.equal(r.status, 'FAILED');
     assert.equal(r.error?.type, 'TimeoutError');
     assert.equal(r.error?.stop, 'timeout');
-    assert.match(r.error!.message, /^task exceeded its time limit of 500 ms/);
+    assert.match(r.error.message, /^task exceeded its time limit of 500 ms/);
     assert.equal(pool.watchdog.stops, 1);
     assert.deepEqual((await pool.run(request({ n: 2 }))).output, { ok: 2 });
   } finally {
@@ -92,7 +92,7 @@ test('a cancel of a builtin loop ends it as CancelledError, not TimeoutError', a
     const r = await running;
     assert.equal(r.error?.type, 'CancelledError');
     assert.equal(r.error?.stop, 'cancelled');
-    assert.match(r.error!.message, /cancelled/);
+    assert.match(r.error.message, /cancelled/);
     assert.deepEqual((await pool.run(request({ n: 3 }))).output, { ok: 3 });
   } finally {
     await pool.close();
@@ -107,7 +107,7 @@ test('deeply nested input and output cross the thread boundary as text, never cr
     const input = await pool.run(request({ nested: nest(6000) }));
     assert.equal(input.status, 'FAILED');
     assert.equal(input.error?.type, 'ValidationError');
-    assert.match(input.error!.message, /cannot be sent to the sandbox as JSON/);
+    assert.match(input.error.message, /cannot be sent to the sandbox as JSON/);
     // 3,000 levels cross as text and reach the task.
     const parsed = await pool.run(request({ nested: nest(3000) }));
     assert.equal(parsed.output, 'received');
@@ -131,7 +131,7 @@ test('deeply nested input and output cross the thread boundary as text, never cr
     cyclic.self = cyclic;
     const bad = await pool.run(request(cyclic));
     assert.equal(bad.error?.type, 'ValidationError');
-    assert.match(bad.error!.message, /cannot be sent to the sandbox as JSON/);
+    assert.match(bad.error.message, /cannot be sent to the sandbox as JSON/);
     assert.deepEqual((await pool.run(request({ n: 4 }))).output, { ok: 4 });
   } finally {
     await pool.close();

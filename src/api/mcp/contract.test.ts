@@ -79,7 +79,7 @@ test('every tool: descriptions say what it does and what it returns; every argum
     if (sentences(t.description) < 2) problems.push(`${t.name}: description is one sentence`);
     if (!/\breturns?\b/i.test(t.description))
       problems.push(`${t.name}: description does not say what it returns`);
-    for (const path of undescribed(toolJsonSchemas(t).input as JsonSchema, '$', []))
+    for (const path of undescribed(toolJsonSchemas(t).input, '$', []))
       problems.push(`${t.name}: argument ${path} has no description`);
   }
   assert.deepEqual(problems, []);
@@ -192,11 +192,11 @@ test('an answer is sent as its output schema declares it: undeclared fields drop
     progress: () => undefined,
     signal: new AbortController().signal,
   };
-  const good = await runTool(def as unknown as ToolDefinition, {}, ctx);
+  const good = await runTool(def, {}, ctx);
   assert.deepEqual(good.structuredContent, { n: 1 });
   assert.deepEqual(JSON.parse(good.content[0]!.text), { n: 1 });
   answer = { n: 'one' };
-  const bad = await runTool(def as unknown as ToolDefinition, {}, ctx);
+  const bad = await runTool(def, {}, ctx);
   assert.equal(bad.isError, true);
   assert.equal((bad.structuredContent as { error: { code: string } }).error.code, 'INTERNAL_ERROR');
   assert.match(bad.content[0]!.text, /ratchet_fake_answer does not match its declared output schema \(n: /);

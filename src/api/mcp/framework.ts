@@ -108,7 +108,7 @@ export interface CallOutcome {
  */
 function answerOf(def: ToolDefinition, raw: unknown): Record<string, unknown> {
   const checked = def.output.safeParse(raw);
-  if (checked.success) return checked.data as Record<string, unknown>;
+  if (checked.success) return checked.data;
   const paths = checked.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
   throw new Error(`the answer of ${def.name} does not match its declared output schema (${paths})`);
 }

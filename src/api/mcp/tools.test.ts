@@ -49,7 +49,7 @@ test('every tool: its example call works on a prepared server', async () => {
         for (const def of ALL_TOOLS) {
           const res = await client.callTool({
             name: def.name,
-            arguments: def.example as Record<string, unknown>,
+            arguments: def.example,
           });
           const err = (res.structuredContent as { error?: { code: string } } | undefined)?.error;
           const want = DESIGNED_TO_FAIL[def.name];

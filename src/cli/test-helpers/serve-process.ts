@@ -26,8 +26,8 @@ export function startServe(
       const m = /^(https?:\/\/\S+)$/m.exec(out);
       if (m) resolve({ child, url: m[1]!, output: () => out, exit });
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     void exit.then((code) => reject(new Error(`serve exited ${code} before listening:\n${out}`)));
   });
 }

@@ -147,7 +147,7 @@ export async function insertFinishedExecution(
     duration_ms: finishedAt - startedAt,
   };
   const { id } = await db.insertInto('executions').values(row).returning('id').executeTakeFirstOrThrow();
-  return toExecution({ ...row, id: Number(id) } as Selectable<ExecutionsTable>);
+  return toExecution({ ...row, id: Number(id) });
 }
 
 /** Inserts many executions in multi-row statements (imports, benchmarks); returns how many. */

@@ -141,7 +141,7 @@ export const getExecutionLogs = defineTool({
   async handler(args, ctx) {
     const e = await getExecutionRecord(ctx.app, args.execution_id);
     const min = LEVELS.indexOf(args.level);
-    const all = logsOf(e).filter((l) => LEVELS.indexOf(l.level as (typeof LEVELS)[number]) >= min);
+    const all = logsOf(e).filter((l) => LEVELS.indexOf(l.level) >= min);
     const logs = all.slice(-args.limit);
     return {
       execution_id: e.id,
