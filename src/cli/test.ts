@@ -22,6 +22,7 @@ import { loadTaskOrExit } from './load-task.ts';
 import { parsePositiveInt } from './task-path.ts';
 import { formatCase, formatSummary, ProgressBar, styleFor } from './test-output.ts';
 import { saveTestFromRecording } from './update-from.ts';
+import { PERFORMANCE_RUNS } from '../quality/baseline.ts';
 
 interface TestOptions {
   fromFs?: string;
@@ -37,6 +38,9 @@ interface TestOptions {
   generateTests?: boolean;
   write?: boolean;
   seed?: string;
+  baselineVersion?: string;
+  comparePerformance?: boolean;
+  failOnRegression?: boolean;
 }
 
 /** Above this many cases a TTY gets a progress bar. */
@@ -64,7 +68,16 @@ export function registerTest(program: Command): void {
     )
     .option('--generate-tests', 'propose edge-case test cases from the input schema (runs each once)')
     .option('--write', 'with --generate-tests, save the proposals under tests/')
-    .option('--seed <n>', 'with --generate-tests, the seed of the generated values (default 1)');
+    .option('--seed <n>', 'with --generate-tests, the seed of the generated values (default 1)')
+    .option(
+      '--baseline-version <version>',
+      "run the cases through that stored version of the task too and report what changed (the configured database's task)",
+    )
+    .option(
+      '--compare-performance',
+      `with --baseline-version, compare median durations over ${PERFORMANCE_RUNS} runs`,
+    )
+    .option('--fail-on-regression', 'with --baseline-version, exit 1 when any case got worse');
   addAllowHostOption(command).action(async (dirs: string[], opts: TestOptions, cmd: Command) => {
     const args = [...dirs, ...(opts.fromFs !== undefined ? [opts.fromFs] : [])];
     if (args.length === 0) throw new UsageError('test: missing the task folder (ratchet test <dir>...)');
@@ -93,6 +106,25 @@ export function registerTest(program: Command): void {
     }
     if (opts.write === true || opts.seed !== undefined) {
       throw new UsageError('test: --write and --seed go with --generate-tests');
+    }
+    if (opts.baselineVersion !== undefined) {
+      if (paths.length !== 1) throw new UsageError('test: --baseline-version takes one task folder');
+      // Loaded here: it opens the store, which a plain `ratchet test` never needs.
+      const { runBaselineComparison } = await import('./test-baseline.ts');
+      await runBaselineComparison(cmd, await loadTaskOrExit(paths[0]!, opts.json === true), {
+        version: opts.baselineVersion,
+        comparePerformance: opts.comparePerformance === true,
+        failOnRegression: opts.failOnRegression === true,
+        json: opts.json === true,
+        filter: opts.filter,
+        limits: runtimeLimitsFromConfig(config),
+        http: withAllowedHosts(httpOptionsFromConfig(config), opts.allowHost),
+        style: styleFor(process.stdout),
+      });
+      return;
+    }
+    if (opts.comparePerformance === true || opts.failOnRegression === true) {
+      throw new UsageError('test: --compare-performance and --fail-on-regression go with --baseline-version');
     }
     const suites: TestSuite[] = [];
     const loadErrors: { path: string; problems: Problem[] }[] = [];

@@ -27,6 +27,8 @@ export interface CaseResult {
   error?: TaskErrorInfo;
   /** Output the task returned, when it completed. */
   output?: unknown;
+  /** Type and message of the task's error whenever the run failed, expected or not. */
+  failure?: { type: string; message: string };
   logs: LogEntry[];
   /** Declared mocks no request used (informational). */
   unusedMocks: string[];
@@ -146,6 +148,8 @@ function caseResult(
   if (findings.problems.length > 0) result.message = findings.problems.join('\n');
   if (findings.diff.length > 0) result.diff = findings.diff;
   if (run.status === 'COMPLETED') result.output = run.output;
+  if (run.status !== 'COMPLETED' && run.error)
+    result.failure = { type: run.error.type, message: run.error.message };
   if (findings.unexpectedError && run.error) result.error = run.error;
   if (run.collected !== undefined) result.collected = run.collected;
   return result;
