@@ -7,6 +7,8 @@ import { runTestsWithCoverage, type CoverageRun } from './coverage.ts';
 import { fuzzTask, type FuzzReport } from './fuzz.ts';
 import { generateTests, type GeneratedTests } from './generate-tests.ts';
 import { debugTask, type DebugRun } from './debug.ts';
+import { compareWithBaseline, type BaselineReport } from './baseline.ts';
+import { loadTaskFromFiles } from '../tasks/load.ts';
 
 export interface QualityEnv {
   limits: RuntimeLimits;
@@ -17,13 +19,15 @@ export type QualityJob =
   | { kind: 'coverage'; offline?: boolean }
   | { kind: 'fuzz'; durationMs: number; seed: number; parallel: number; timeoutMs?: number }
   | { kind: 'generate'; seed: number }
-  | { kind: 'debug'; input: unknown; breakpoints: string[]; watch: string[]; maxHits: number };
+  | { kind: 'debug'; input: unknown; breakpoints: string[]; watch: string[]; maxHits: number }
+  | { kind: 'baseline'; baselineFiles: Record<string, string>; baselineLabel: string; runs: number };
 
 export interface QualityResults {
   coverage: CoverageRun;
   fuzz: FuzzReport;
   generate: GeneratedTests;
   debug: DebugRun;
+  baseline: BaselineReport;
 }
 
 export async function runQualityJob<J extends QualityJob>(
@@ -43,5 +47,11 @@ export async function runQualityJob<J extends QualityJob>(
       return generateTests(pkg, { seed: job.seed, limits: env.limits }) as Promise<QualityResults[J['kind']]>;
     case 'debug':
       return debugTask(pkg, { ...job, limits: env.limits }) as Promise<QualityResults[J['kind']]>;
+    case 'baseline': {
+      const baseline = loadTaskFromFiles(job.baselineFiles, { kind: 'store', path: job.baselineLabel });
+      return compareWithBaseline(pkg, baseline, { ...env, runs: job.runs }) as Promise<
+        QualityResults[J['kind']]
+      >;
+    }
   }
 }

@@ -6,6 +6,7 @@ import { trackThread } from './app-threads.ts';
 import type { Ratchet } from './context.ts';
 import { NotFoundError } from '../store/codec.ts';
 import type { QualityJob, QualityResults } from '../quality/ops.ts';
+import { PERFORMANCE_RUNS, type BaselineReport } from '../quality/baseline.ts';
 import { httpOptionsFromConfig, runtimeLimitsFromConfig } from '../runtime/settings.ts';
 import { filesOfVersion } from '../tasks/stored-versions.ts';
 import { getTaskDetail } from './tasks.ts';
@@ -71,5 +72,26 @@ function inThread<T>(app: Ratchet, data: QualityThreadData): Promise<T> {
       ),
     );
     onThreadLost(worker, `the ${data.job.kind} thread`, (why) => done(() => reject(new Error(why))));
+  });
+}
+
+/**
+ * The stored version's test cases run through it and through `baselineVersion` of the same task
+ * (quality/baseline.ts); with comparePerformance each case runs PERFORMANCE_RUNS times per version.
+ */
+export async function compareStoredWithBaseline(
+  app: Ratchet,
+  ref: string | number,
+  version: string | undefined,
+  baselineVersion: string,
+  comparePerformance: boolean,
+): Promise<StoredQualityResult<BaselineReport>> {
+  const baseline = await getTaskDetail(app, ref, baselineVersion);
+  if (!baseline.version) throw new NotFoundError(`task "${baseline.name}" has no version ${baselineVersion}`);
+  return runQualityOnStoredTask(app, ref, version, {
+    kind: 'baseline',
+    baselineFiles: filesOfVersion(baseline, baseline.version),
+    baselineLabel: `${baseline.name}@${baseline.version.version}`,
+    runs: comparePerformance ? PERFORMANCE_RUNS : 1,
   });
 }

@@ -18,6 +18,7 @@ import { registryTools } from './registry.ts';
 import { lintTools } from './lint.ts';
 import { docsTools } from './docs-tools.ts';
 import { qualityTools } from './quality.ts';
+import { baselineTools } from './baseline.ts';
 
 export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...executionTools,
@@ -32,6 +33,7 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...taskVersionTools,
   ...taskTestingTools,
   ...qualityTools,
+  ...baselineTools,
   ...lintTools,
   ...templateTools,
   ...importExportTools,
