@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { runtimeLimitsFromConfig } from '../runtime/settings.ts';
 import { readSession, RecordingError, type RecordedSession } from '../services/recording.ts';
 import { saveRecordedTest } from '../services/recorded-test.ts';
-import { replaySession, type ReplayReport } from '../services/replay.ts';
+import { replaySession, type ReplayReport } from '../quality/replay.ts';
 import { formatDiff } from '../testing/diff.ts';
 import { CliExit, UsageError } from './errors.ts';
 import { loadCliConfig } from './load-config.ts';

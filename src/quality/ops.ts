@@ -8,6 +8,7 @@ import { fuzzTask, type FuzzReport } from './fuzz.ts';
 import { generateTests, type GeneratedTests } from './generate-tests.ts';
 import { debugTask, type DebugRun } from './debug.ts';
 import { compareWithBaseline, type BaselineReport } from './baseline.ts';
+import { replaySession, type RecordedRun, type ReplayReport } from './replay.ts';
 import { loadTaskFromFiles } from '../tasks/load.ts';
 
 export interface QualityEnv {
@@ -20,7 +21,8 @@ export type QualityJob =
   | { kind: 'fuzz'; durationMs: number; seed: number; parallel: number; timeoutMs?: number }
   | { kind: 'generate'; seed: number }
   | { kind: 'debug'; input: unknown; breakpoints: string[]; watch: string[]; maxHits: number }
-  | { kind: 'baseline'; baselineFiles: Record<string, string>; baselineLabel: string; runs: number };
+  | { kind: 'baseline'; baselineFiles: Record<string, string>; baselineLabel: string; runs: number }
+  | { kind: 'replay'; run: RecordedRun };
 
 export interface QualityResults {
   coverage: CoverageRun;
@@ -28,6 +30,7 @@ export interface QualityResults {
   generate: GeneratedTests;
   debug: DebugRun;
   baseline: BaselineReport;
+  replay: ReplayReport;
 }
 
 export async function runQualityJob<J extends QualityJob>(
@@ -47,6 +50,8 @@ export async function runQualityJob<J extends QualityJob>(
       return generateTests(pkg, { seed: job.seed, limits: env.limits }) as Promise<QualityResults[J['kind']]>;
     case 'debug':
       return debugTask(pkg, { ...job, limits: env.limits }) as Promise<QualityResults[J['kind']]>;
+    case 'replay':
+      return replaySession(pkg, job.run, { limits: env.limits }) as Promise<QualityResults[J['kind']]>;
     case 'baseline': {
       const baseline = loadTaskFromFiles(job.baselineFiles, { kind: 'store', path: job.baselineLabel });
       return compareWithBaseline(pkg, baseline, { ...env, runs: job.runs }) as Promise<

@@ -4,9 +4,15 @@ import { Worker } from 'node:worker_threads';
 import { onThreadLost, SANDBOX_THREAD_LIMITS } from '../runtime/watchdog.ts';
 import { trackThread } from './app-threads.ts';
 import type { Ratchet } from './context.ts';
-import { NotFoundError } from '../store/codec.ts';
+import { ConflictError, NotFoundError } from '../store/codec.ts';
 import type { QualityJob, QualityResults } from '../quality/ops.ts';
 import { PERFORMANCE_RUNS, type BaselineReport } from '../quality/baseline.ts';
+import type { ReplayReport } from '../quality/replay.ts';
+import type { HttpExchange } from '../http/types.ts';
+import type { TaskErrorInfo } from '../runtime/types.ts';
+import { maskWriteOnly } from '../redaction/index.ts';
+import { getTaskVersionById } from '../store/repos/tasks.ts';
+import { getExecutionRecord } from './executions.ts';
 import { httpOptionsFromConfig, runtimeLimitsFromConfig } from '../runtime/settings.ts';
 import { filesOfVersion } from '../tasks/stored-versions.ts';
 import { getTaskDetail } from './tasks.ts';
@@ -94,4 +100,44 @@ export async function compareStoredWithBaseline(
     baselineLabel: `${baseline.name}@${baseline.version.version}`,
     runs: comparePerformance ? PERFORMANCE_RUNS : 1,
   });
+}
+
+/**
+ * Runs a stored execution again on its recorded input with every fetch answered from its recorded
+ * HTTP exchanges (quality/replay.ts), on its own version or another; the outcome is compared with
+ * the recorded one. Inputs stored masked (writeOnly fields) cannot be replayed: the values are gone.
+ */
+export async function replayStoredExecution(
+  app: Ratchet,
+  ref: string | number,
+  version: string | undefined,
+): Promise<StoredQualityResult<ReplayReport> & { executionId: number }> {
+  const e = await getExecutionRecord(app, ref);
+  if (e.status !== 'COMPLETED' && e.status !== 'FAILED') {
+    throw new ConflictError(
+      `execution ${e.id} is ${e.status}; only a finished run (COMPLETED or FAILED) can be replayed`,
+    );
+  }
+  const ran = await getTaskVersionById(app.store.db, e.taskVersionId);
+  if (ran && maskWriteOnly(ran.inputSchema, e.input).holdsMask) {
+    throw new ConflictError(
+      `execution ${e.id}'s input has writeOnly fields whose values are not stored; it cannot be replayed`,
+    );
+  }
+  const target = version ?? ran?.version;
+  if (target === undefined)
+    throw new NotFoundError(
+      `task version ${e.taskVersionId} of execution ${e.id} no longer exists; give a version`,
+    );
+  const replayed = await runQualityOnStoredTask(app, e.taskId, target, {
+    kind: 'replay',
+    run: {
+      path: `execution ${e.id}`,
+      input: e.input,
+      ...(e.status === 'COMPLETED' ? { output: e.output } : { error: e.error as TaskErrorInfo }),
+      exchanges: (e.http ?? []) as HttpExchange[],
+      info: { executionId: e.uuid },
+    },
+  });
+  return { ...replayed, executionId: e.id };
 }

@@ -111,6 +111,7 @@ const COVERAGE: Record<string, 'example' | ArgsFor> = {
   ratchet_analyze_test_coverage: onceOnFailures(probe()),
   ratchet_generate_test_cases: onceOnFailures(probe({ seed: 2 })),
   ratchet_compare_with_baseline: onceOnFailures(probe({ baseline_version: '1.0.0' })),
+  ratchet_replay_execution: byExecution,
   ratchet_debug_task_step: (k, { f }) =>
     k === 'timeout' ? undefined : probe({ input: f.input[k], breakpoints: ['line:2'] }),
   // probe's input schema allows any mode, so a short fuzz run finds its DataError.

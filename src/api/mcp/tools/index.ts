@@ -19,6 +19,7 @@ import { lintTools } from './lint.ts';
 import { docsTools } from './docs-tools.ts';
 import { qualityTools } from './quality.ts';
 import { baselineTools } from './baseline.ts';
+import { replayTools } from './replay.ts';
 
 export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...executionTools,
@@ -34,6 +35,7 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...taskTestingTools,
   ...qualityTools,
   ...baselineTools,
+  ...replayTools,
   ...lintTools,
   ...templateTools,
   ...importExportTools,

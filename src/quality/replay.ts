@@ -1,5 +1,6 @@
-// Replaying a recording session: run the task again on the recorded input with every fetch
-// answered from requests.har (no network), then compare the outcome with the recorded one.
+// Replaying a recorded run (a recording session's folder, or a stored execution): run the task again
+// on the recorded input with every fetch answered from the recorded exchanges (no network), then
+// compare the outcome with the recorded one.
 // The replay passes only when the task made exactly the recorded requests, in order, and ended
 // the same way: equal output (deep equality), or the same error type and message.
 import { createReplayFetch, type ReplayMismatch } from './replay-fetch.ts';
@@ -7,7 +8,18 @@ import { runTask, type RuntimeLimits, type TaskRunResult } from '../runtime/run-
 import type { TaskErrorInfo } from '../runtime/types.ts';
 import type { TaskPackage } from '../tasks/types.ts';
 import { diffValues, type DiffLine } from '../testing/diff.ts';
-import type { RecordedSession } from './recording.ts';
+import type { HttpExchange } from '../http/types.ts';
+
+/** What a replay needs of a recorded run (a recording session satisfies it). */
+export interface RecordedRun {
+  /** Where it came from: a session folder, or `execution N`. */
+  path: string;
+  input: unknown;
+  output?: unknown;
+  error?: TaskErrorInfo;
+  exchanges: HttpExchange[];
+  info?: { executionId: string };
+}
 
 export interface ReplayReport {
   matches: boolean;
@@ -35,7 +47,7 @@ function describeError(e: TaskErrorInfo | undefined): string {
 }
 
 function compareOutcome(
-  session: RecordedSession,
+  session: RecordedRun,
   result: TaskRunResult,
 ): { differences: DiffLine[]; outcomeProblem?: string } {
   if (session.error !== undefined) {
@@ -64,7 +76,7 @@ function compareOutcome(
 
 export async function replaySession(
   pkg: TaskPackage,
-  session: RecordedSession,
+  session: RecordedRun,
   opts: ReplayOptions = {},
 ): Promise<ReplayReport> {
   const replay = createReplayFetch(session.exchanges);
