@@ -54,7 +54,7 @@ test('the samples pass: one line per case, a summary, exit 0', async () => {
   const r = await runCli(['test', SAMPLES]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /^addition 1\.0\.0 \(/m);
-  assert.match(r.stdout, /^ {2}✓ adds two positive numbers \(test-001\.json, \d+ ms\)$/m);
+  assert.match(r.stdout, /^ {2}✓ adds two positive numbers \(test-001\.json, (?:\d+ ms|\d+\.\d\d s)\)$/m);
   assert.match(r.stdout, /^ {2}✓ a 503 becomes ServiceUnavailableError/m);
   assert.doesNotMatch(r.stdout, /✗/);
   assert.match(
@@ -78,7 +78,7 @@ test('a failing case prints ✗ with a diff and the task logs, and exits 1', asy
   );
   const r = await runCli(['test', dir]);
   assert.equal(r.code, 1);
-  assert.match(r.stdout, /✗ adds \(test-001\.json, \d+ ms\)/);
+  assert.match(r.stdout, /✗ adds \(test-001\.json, (?:\d+ ms|\d+\.\d\d s)\)/);
   assert.match(
     r.stdout,
     /output differs from the expected output\n.*expected \(-\) vs actual \(\+\):\n {6}- \$\.sum: 3\n {6}\+ \$\.sum: 4\n/,
