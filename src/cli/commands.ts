@@ -8,6 +8,7 @@ type Register = (program: Command) => void;
 export const COMMAND_MODULES: Record<string, () => Promise<Register>> = {
   'run-once': async () => (await import('./run-once.ts')).registerRunOnce,
   validate: async () => (await import('./validate.ts')).registerValidate,
+  lint: async () => (await import('./lint.ts')).registerLint,
   test: async () => (await import('./test.ts')).registerTest,
   fuzz: async () => (await import('./fuzz.ts')).registerFuzz,
   debug: async () => (await import('./debug.ts')).registerDebug,

@@ -1,0 +1,48 @@
+// `ratchet lint DIR` with the built CLI: a clean sample, a main.js with the guide's mistakes (each
+// finding with file:line:column, rule and fix; exit 1), the JSON report, and a folder without main.js.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { cleanEnv, runCli } from '../src/cli/test-helpers/cli-process.ts';
+import { ROOT } from './helpers/cli.ts';
+
+void test('ratchet lint: clean, findings with their fix, JSON, and no main.js', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'ratchet-lint-'));
+  try {
+    const env = cleanEnv();
+    const clean = await runCli(['lint', path.join(ROOT, 'sample', 'tasks', 'addition')], { cwd: dir, env });
+    assert.equal(clean.code, 0, clean.stderr);
+    assert.match(clean.stdout, /addition\/main\.js: no problems\n$/);
+
+    await writeFile(
+      path.join(dir, 'main.js'),
+      'function main(input) {\n  const fs = require("fs");\n  return fetch(input.url).then((r) => r.json());\n}\n',
+    );
+    const bad = await runCli(['lint', dir], { cwd: dir, env });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stdout, /main\.js:2:14 {2}error {4}no-modules {2}`require\(` is not available/);
+    assert.match(bad.stdout, /main\.js:3:10 {2}error {4}fetch-promise/);
+    assert.match(bad.stdout, /^ {4}fix: fetch is synchronous here/m);
+    assert.match(bad.stdout, /^2 error\(s\), 0 warning\(s\)$/m);
+
+    const json = await runCli(['lint', '--from-fs', dir, '--json'], { cwd: dir, env });
+    const report = JSON.parse(json.stdout) as {
+      parser: string;
+      errors: number;
+      findings: { rule: string }[];
+    };
+    assert.equal(report.parser, 'acorn');
+    assert.deepEqual(
+      report.findings.map((f) => f.rule),
+      ['no-modules', 'fetch-promise'],
+    );
+
+    const missing = await runCli(['lint', path.join(dir, 'nope')], { cwd: dir, env });
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /lint: cannot read .*nope\/main\.js: not found/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
