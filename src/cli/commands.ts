@@ -9,6 +9,8 @@ export const COMMAND_MODULES: Record<string, () => Promise<Register>> = {
   'run-once': async () => (await import('./run-once.ts')).registerRunOnce,
   validate: async () => (await import('./validate.ts')).registerValidate,
   lint: async () => (await import('./lint.ts')).registerLint,
+  update: async () => (await import('./task-metadata-edit.ts')).registerUpdate,
+  clone: async () => (await import('./task-metadata-edit.ts')).registerClone,
   test: async () => (await import('./test.ts')).registerTest,
   fuzz: async () => (await import('./fuzz.ts')).registerFuzz,
   debug: async () => (await import('./debug.ts')).registerDebug,
