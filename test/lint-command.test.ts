@@ -46,3 +46,22 @@ void test('ratchet lint: clean, findings with their fix, JSON, and no main.js', 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+void test('ratchet validate --verbose adds the limits, the test cases and the lint (advice only)', async () => {
+  const env = cleanEnv();
+  const task = path.join(ROOT, 'sample', 'tasks', 'addition');
+  const r = await runCli(['validate', task, '--verbose'], { cwd: ROOT, env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^Valid: 0 errors, 0 warnings$/m);
+  assert.match(r.stdout, /^Limits: timeout 5000 ms, memory server default, retries server default$/m);
+  assert.match(r.stdout, /^Test cases \(3\): test-001\.json, test-002\.json, test-003\.json$/m);
+  assert.match(r.stdout, /^Lint \(advice, see ratchet lint\): 0 error\(s\), 0 warning\(s\)$/m);
+  const json = await runCli(['validate', task, '--verbose', '--json'], { cwd: ROOT, env });
+  const report = JSON.parse(json.stdout) as {
+    ok: boolean;
+    details: { limits: { timeoutMs: number }; tests: string[] };
+  };
+  assert.equal(report.ok, true);
+  assert.equal(report.details.limits.timeoutMs, 5000);
+  assert.equal(report.details.tests.length, 3);
+});
