@@ -157,3 +157,67 @@ test('generate mcpservers-json prints the mcpServers block and the claude mcp ad
   const bad = await runCli(['generate', 'mcpservers-json', '--format', 'yaml']);
   assert.equal(bad.code, 2);
 });
+
+test("the task guide's generate commands work as written: template names, limits, strict input", async () => {
+  const cwd = await mkdtemp(join(root, 'guide-'));
+  const api = await runCli([
+    'generate',
+    'task',
+    join(cwd, 'my-api-task'),
+    '--label',
+    'API Integration Task',
+    '--description',
+    'Fetches data from external API',
+    '--template',
+    'api',
+  ]);
+  assert.equal(api.code, 0, api.stderr);
+  assert.match(api.stdout, /from the http-api template/);
+  const rest = await runCli([
+    'generate',
+    'task',
+    join(cwd, 'weather-service'),
+    '--from-template',
+    'rest-api',
+    '--author',
+    'LLM Agent',
+    '--tags',
+    'weather,api,external',
+  ]);
+  assert.equal(rest.code, 0, rest.stderr);
+  const dir = join(cwd, 'data-processor');
+  const limits = await runCli([
+    'generate',
+    'task',
+    dir,
+    '--timeout',
+    '60000',
+    '--memory-limit',
+    '256MB',
+    '--retry-attempts',
+    '3',
+    '--input-validation',
+    'strict',
+  ]);
+  assert.equal(limits.code, 0, limits.stderr);
+  const meta = JSON.parse(await readFile(join(dir, 'metadata.json'), 'utf8')) as Record<string, unknown>;
+  assert.deepEqual([meta.timeout, meta.memory_limit, meta.max_retries], [60000, '256MB', 3]);
+  const schema = JSON.parse(await readFile(join(dir, 'input.schema.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  assert.equal(schema.additionalProperties, false);
+  assert.equal((await runCli(['validate', dir])).code, 0);
+  assert.equal((await runCli(['test', dir])).code, 0);
+  const bad = await runCli(['generate', 'task', join(cwd, 'bad'), '--memory-limit', 'lots']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /\$\.memory_limit: "lots" is not a memory size/);
+  assert.deepEqual(
+    (await readdir(cwd)).sort(),
+    ['data-processor', 'my-api-task', 'weather-service'],
+    'nothing written for the refused one',
+  );
+  const mode = await runCli(['generate', 'task', join(cwd, 'x'), '--input-validation', 'lax']);
+  assert.equal(mode.code, 2);
+  assert.match(mode.stderr, /--input-validation must be strict or loose/);
+});

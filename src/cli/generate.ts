@@ -9,6 +9,8 @@ import {
   type GeneratedTask,
 } from '../tasks/scaffold/generate.ts';
 import { UsageError } from './errors.ts';
+import { parseNonNegativeInt } from './duration.ts';
+import { parsePositiveInt } from './task-path.ts';
 import { configFileOption } from './load-config.ts';
 import { claudeMcpAddLine, mcpServerCommand, mcpServersJson } from './mcp-snippet.ts';
 
@@ -20,6 +22,11 @@ interface GenerateTaskFlags {
   author?: string;
   tags?: string;
   template?: string;
+  fromTemplate?: string;
+  timeout?: string;
+  memoryLimit?: string;
+  retryAttempts?: string;
+  inputValidation?: string;
   force?: boolean;
   json?: boolean;
 }
@@ -37,7 +44,18 @@ export function registerGenerate(program: Command): void {
     .option('--version <semver>', 'initial version', '1.0.0')
     .option('--author <name>', 'author')
     .option('--tags <list>', 'comma-separated tags')
-    .option('--template <name>', `template (see \`ratchet generate templates\`)`, DEFAULT_TEMPLATE)
+    .option(
+      '--template <name>',
+      `template (see \`ratchet generate templates\`; api and rest-api mean http-api)`,
+    )
+    .option('--from-template <name>', "alias of --template (the task guide's spelling)")
+    .option('--timeout <ms>', 'time limit per run, milliseconds (metadata.json timeout)')
+    .option('--memory-limit <size>', 'memory limit such as 256MB (metadata.json memory_limit)')
+    .option('--retry-attempts <n>', 'retries of a queued job (metadata.json max_retries)')
+    .option(
+      '--input-validation <mode>',
+      'strict: the input schema refuses undeclared properties; loose: as the template',
+    )
     .option('--force', 'write into a folder that already has files')
     .option('--json', 'print the result as JSON')
     .action(async (positional: string | undefined, flags: GenerateTaskFlags) => {
@@ -47,6 +65,19 @@ export function registerGenerate(program: Command): void {
       const path = positional ?? flags.path;
       if (path === undefined)
         throw new UsageError('generate task: missing the folder (ratchet generate task <path>)');
+      if (
+        flags.template !== undefined &&
+        flags.fromTemplate !== undefined &&
+        flags.template !== flags.fromTemplate
+      ) {
+        throw new UsageError('generate task: give the template once (--template or --from-template)');
+      }
+      const mode = flags.inputValidation;
+      if (mode !== undefined && mode !== 'strict' && mode !== 'loose') {
+        throw new UsageError(
+          `generate task: --input-validation must be strict or loose (got ${JSON.stringify(mode)})`,
+        );
+      }
       let generated: GeneratedTask;
       try {
         generated = await generateTask({
@@ -56,8 +87,15 @@ export function registerGenerate(program: Command): void {
           version: flags.version,
           author: flags.author,
           tags: flags.tags?.split(','),
-          template: flags.template,
+          template: flags.template ?? flags.fromTemplate ?? DEFAULT_TEMPLATE,
           force: flags.force,
+          timeoutMs: flags.timeout === undefined ? undefined : parsePositiveInt(flags.timeout, '--timeout'),
+          memoryLimit: flags.memoryLimit,
+          maxRetries:
+            flags.retryAttempts === undefined
+              ? undefined
+              : parseNonNegativeInt(flags.retryAttempts, '--retry-attempts'),
+          strictInput: mode === 'strict',
         });
       } catch (err) {
         if (err instanceof ScaffoldError) throw new UsageError(`generate task: ${err.message}`);

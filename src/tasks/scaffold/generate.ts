@@ -1,5 +1,7 @@
 // `ratchet generate task`: writes a new task folder from a template. Templates are TypeScript
 // modules (compiled into dist/, so they ship with the package without extra files).
+import { parseMetadata } from '../metadata.ts';
+import { formatProblem } from '../types.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -28,8 +30,12 @@ export class ScaffoldError extends Error {
   }
 }
 
+/** The task guide's template names for ours. */
+const TEMPLATE_ALIASES: Readonly<Record<string, string>> = { api: 'http-api', 'rest-api': 'http-api' };
+
 export function findTemplate(name: string): TaskTemplate {
-  const template = TEMPLATES.find((t) => t.name === name);
+  const wanted = TEMPLATE_ALIASES[name] ?? name;
+  const template = TEMPLATES.find((t) => t.name === wanted);
   if (!template) {
     throw new ScaffoldError(
       `unknown template "${name}"; the templates are: ${TEMPLATES.map((t) => t.name).join(', ')}`,
@@ -69,6 +75,14 @@ export interface GenerateTaskOptions {
   /** Write into a folder that already has files (template files are overwritten, others kept). */
   force?: boolean;
   now?: Date;
+  /** metadata.json `timeout`, milliseconds. */
+  timeoutMs?: number;
+  /** metadata.json `memory_limit` ("256MB" or bytes). */
+  memoryLimit?: string;
+  /** metadata.json `max_retries`. */
+  maxRetries?: number;
+  /** The input schema refuses properties it does not declare (`additionalProperties: false`). */
+  strictInput?: boolean;
 }
 
 export interface GeneratedTask {
@@ -126,6 +140,7 @@ export async function generateTask(opts: GenerateTaskOptions): Promise<Generated
   const vars = buildVars(dir, opts);
   await checkTarget(dir, opts.force ?? false);
   const { metadata, files } = renderTemplate(template, vars, opts.now);
+  applySettings(metadata, files, opts);
   for (const [rel, content] of Object.entries(files)) {
     const path = join(dir, rel);
     await mkdir(dirname(path), { recursive: true });
@@ -161,4 +176,24 @@ export function renderTemplate(
     files[rel] = typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`;
   }
   return { metadata, files };
+}
+
+/** The limits and input strictness asked for, checked by the metadata parser before anything is written. */
+function applySettings(
+  metadata: Record<string, unknown>,
+  files: Record<string, string>,
+  opts: GenerateTaskOptions,
+): void {
+  if (opts.timeoutMs !== undefined) metadata.timeout = opts.timeoutMs;
+  if (opts.memoryLimit !== undefined) metadata.memory_limit = opts.memoryLimit;
+  if (opts.maxRetries !== undefined) metadata.max_retries = opts.maxRetries;
+  const { problems } = parseMetadata(metadata);
+  if (problems.length > 0) throw new ScaffoldError(problems.map((p) => formatProblem(p)).join('; '));
+  files['metadata.json'] = `${JSON.stringify(metadata, null, 2)}\n`;
+  const input = files['input.schema.json'];
+  if (opts.strictInput && input !== undefined) {
+    const schema = JSON.parse(input) as Record<string, unknown>;
+    if (schema.type === 'object') schema.additionalProperties = false;
+    files['input.schema.json'] = `${JSON.stringify(schema, null, 2)}\n`;
+  }
 }
