@@ -3,7 +3,8 @@
 // the watched expressions) and the call stack, then goes on. Not interactive stepping: the run is
 // exact and deterministic, and the result is the ordered list of hits. The recording call is put
 // in front of the statement on the same line, so no line number moves.
-import type { Node, Program } from 'acorn';
+import type { AnyNode as AcornNode, Node, Program } from 'acorn';
+import { base, fullAncestor, recursive, type WalkerCallback } from 'acorn-walk';
 import { taskProgram } from './source.ts';
 
 export const HITS_GLOBAL = '__ratchet_breakpoints__';
@@ -32,25 +33,19 @@ interface Site {
 /** Statements that can take a call in front of them: direct children of a block, program or case. */
 function statementSites(ast: Program): Site[] {
   const sites: Site[] = [];
-  const visit = (node: AnyNode, ancestors: AnyNode[]): void => {
+  fullAncestor(ast, (n, _state, ancestors) => {
+    const node = n as unknown as AnyNode;
     const body =
       node.type === 'Program' || node.type === 'BlockStatement' || node.type === 'StaticBlock'
         ? (node.body as AnyNode[])
         : node.type === 'SwitchCase'
           ? (node.consequent as AnyNode[])
           : null;
-    const inner = [...ancestors, node];
-    if (body)
-      for (const s of body) if (s.type !== 'FunctionDeclaration') sites.push({ node: s, ancestors: inner });
-    for (const key of Object.keys(node)) {
-      const v = node[key];
-      for (const child of Array.isArray(v) ? v : [v]) {
-        if (child && typeof child === 'object' && typeof (child as AnyNode).type === 'string')
-          visit(child as AnyNode, inner);
-      }
-    }
-  };
-  visit(ast as unknown as AnyNode, []);
+    if (!body) return;
+    // `ancestors` ends with `node` itself and is reused by the walk: copy it.
+    const inner = [...ancestors] as unknown as AnyNode[];
+    for (const s of body) if (s.type !== 'FunctionDeclaration') sites.push({ node: s, ancestors: inner });
+  });
   return sites.sort((a, b) => a.node.start - b.node.start);
 }
 
@@ -92,10 +87,13 @@ function namesInScope(site: Site): string[] {
   return [...new Set(names)].filter((n) => n !== 'arguments');
 }
 
+/** The outermost, first function called `name` (declared, assigned to a variable, or a method). */
 function functionNamed(ast: Program, name: string): AnyNode | undefined {
   let found: AnyNode | undefined;
-  const visit = (node: AnyNode): void => {
+  // Checked before the walk goes into a node's children, so the first match in source order wins.
+  const check = (n: AcornNode, state: undefined, c: WalkerCallback<undefined>): void => {
     if (found) return;
+    const node = n as AnyNode;
     const fn =
       (node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression') &&
       (node.id as AnyNode | null)?.name === name
@@ -109,14 +107,16 @@ function functionNamed(ast: Program, name: string): AnyNode | undefined {
               String((node.value as AnyNode).type).includes('Function')
             ? (node.value as AnyNode)
             : undefined;
-    if (fn) return void (found = fn);
-    for (const key of Object.keys(node)) {
-      const v = node[key];
-      for (const c of Array.isArray(v) ? v : [v])
-        if (c && typeof c === 'object' && typeof (c as AnyNode).type === 'string') visit(c as AnyNode);
-    }
+    if (fn) found = fn;
+    else (base as Record<string, typeof check>)[n.type]!(n, state, c);
   };
-  visit(ast as unknown as AnyNode);
+  recursive(ast, undefined, {
+    FunctionDeclaration: check,
+    FunctionExpression: check,
+    VariableDeclarator: check,
+    Property: check,
+    MethodDefinition: check,
+  });
   return found;
 }
 

@@ -4,6 +4,7 @@
 import libCoverage from 'istanbul-lib-coverage';
 import type { FileCoverageData } from 'istanbul-lib-coverage';
 import type { Node } from 'acorn';
+import { full } from 'acorn-walk';
 import { taskProgram } from './source.ts';
 
 export interface CoverageFigure {
@@ -45,17 +46,12 @@ type AnyNode = Node & Record<string, unknown>;
 /** Nodes by `line:column` of their start (several nodes can start at one place). */
 function nodesByStart(root: Node): Map<string, AnyNode[]> {
   const found = new Map<string, AnyNode[]>();
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) return value.forEach(visit);
-    if (!value || typeof value !== 'object' || typeof (value as { type?: unknown }).type !== 'string') return;
-    const node = value as AnyNode;
-    if (node.loc) {
-      const key = `${node.loc.start.line}:${node.loc.start.column}`;
-      found.set(key, [...(found.get(key) ?? []), node]);
-    }
-    for (const key of Object.keys(node)) if (key !== 'loc') visit(node[key]);
-  };
-  visit(root);
+  full(root, (n) => {
+    const node = n as unknown as AnyNode;
+    if (!node.loc) return;
+    const key = `${node.loc.start.line}:${node.loc.start.column}`;
+    found.set(key, [...(found.get(key) ?? []), node]);
+  });
   return found;
 }
 
