@@ -1,5 +1,5 @@
 // Successful attempts in bulk, whatever the batch size (a busy worker writes dozens of results per
-// commit). Same guard as completeJob: a result counts only while its attempt still holds the lease.
+// commit). A result counts only while its attempt still holds the lease (same guard as fail-job.ts).
 // This file holds what both engines share (the guarded SET clauses, the mapping of rows back to
 // results) and the SQLite statements: one UPDATE … FROM (VALUES …) for the jobs and one for the
 // executions (SQLite has no data-modifying CTEs), in the caller's transaction or their own.

@@ -2,13 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { forEachBackend } from '../store/test-helpers/backends.ts';
-import { openDatabase } from '../store/database.ts';
+import { openDatabase, type Store } from '../store/database.ts';
 import { seedTask } from '../store/test-helpers/fixtures.ts';
 import { insertJob, getJob, JOB_PRIORITY } from '../store/repos/jobs.ts';
 import { getExecution, listExecutions } from '../store/repos/executions.ts';
 import { saveTaskVersion } from '../store/repos/tasks.ts';
 import { openQueueBackend } from './open-backend.ts';
-import { completeJob } from './complete-job.ts';
 import { failJob } from './fail-job.ts';
 import { cancelJob } from './cancel-job.ts';
 import { retryJob } from './retry-job.ts';
@@ -17,12 +16,18 @@ import { pruneFinished } from './prune.ts';
 import { cancelRunningJob, handBackJob } from './stop-job.ts';
 import { IllegalTransitionError, assertTransition, canTransition, sourcesOf } from './states.ts';
 import { retryDelayMs } from './clock.ts';
-import type { AttemptResult } from './attempt.ts';
+import type { AttemptResult, FinishedAttempt } from './attempt.ts';
 import type { ClaimedJob } from './claim-jobs.ts';
 
 const T0 = 1_800_000_000_000;
 const LEASE = 30_000;
 const POLICY = { baseDelayMs: 1000, maxDelayMs: 60_000 };
+
+/** One attempt's result through the backend's batch completion, the path the result writer takes. */
+async function completeOne(store: Store, r: AttemptResult): Promise<FinishedAttempt | undefined> {
+  const [finished] = await openQueueBackend(store).complete([r]);
+  return finished;
+}
 
 function result(c: ClaimedJob, workerId: string, over: Partial<AttemptResult> = {}): AttemptResult {
   return {
@@ -127,7 +132,7 @@ forEachBackend('complete writes once; a reclaimed attempt’s late result is dis
   assert.equal(reclaimed[0]!.execution?.error?.type, 'WorkerLost');
   // The lost worker learns it no longer owns the job, and its result changes nothing.
   assert.deepEqual(await renewLeases(db, 'dead', [c1!.job.id], LEASE, T0 + 40_002), [c1!.job.id]);
-  assert.equal(await completeJob(db, result(c1!, 'dead')), undefined);
+  assert.equal(await completeOne(store, result(c1!, 'dead')), undefined);
   const [c2] = await openQueueBackend(store).claim({
     workerId: 'alive',
     limit: 1,
@@ -135,12 +140,12 @@ forEachBackend('complete writes once; a reclaimed attempt’s late result is dis
     now: T0 + 40_010,
   });
   assert.equal(c2!.job.attempts, 2);
-  assert.equal(await completeJob(db, result(c1!, 'dead')), undefined);
-  const done = await completeJob(db, result(c2!, 'alive', { finishedAt: T0 + 41_000 }));
+  assert.equal(await completeOne(store, result(c1!, 'dead')), undefined);
+  const done = await completeOne(store, result(c2!, 'alive', { finishedAt: T0 + 41_000 }));
   assert.equal(done?.job.status, 'COMPLETED');
   assert.equal(done?.execution.durationMs, 990);
   assert.deepEqual(done?.execution.output, { ok: true });
-  assert.equal(await completeJob(db, result(c2!, 'alive')), undefined, 'second write of one attempt');
+  assert.equal(await completeOne(store, result(c2!, 'alive')), undefined, 'second write of one attempt');
   const execs = (await listExecutions(db, { filters: [] })).rows.sort((a, b) => a.attempt - b.attempt);
   assert.deepEqual(
     execs.map((e) => [e.attempt, e.status]),
@@ -253,7 +258,7 @@ forEachBackend('max_concurrency in metadata limits running jobs of a task', asyn
     await openQueueBackend(store).claim({ workerId: 'b', limit: 10, leaseMs: LEASE, now: T0 }),
     [],
   );
-  await completeJob(db, result(first[0]!, 'a'));
+  await completeOne(store, result(first[0]!, 'a'));
   assert.equal(
     (await openQueueBackend(store).claim({ workerId: 'b', limit: 10, leaseMs: LEASE, now: T0 })).length,
     1,
@@ -265,7 +270,7 @@ forEachBackend('prune deletes finished work older than the cut-off, in batches',
   const { taskId } = await seedTask(db, 'old');
   for (let i = 0; i < 5; i++) await insertJob(db, { taskId, runAt: T0 });
   const claimed = await openQueueBackend(store).claim({ workerId: 'w', limit: 5, leaseMs: LEASE, now: T0 });
-  for (const c of claimed.slice(0, 3)) await completeJob(db, result(c, 'w', { finishedAt: T0 + 10 }));
+  for (const c of claimed.slice(0, 3)) await completeOne(store, result(c, 'w', { finishedAt: T0 + 10 }));
   await failJob(
     db,
     result(claimed[3]!, 'w', { status: 'FAILED', error: { type: 'DataError', message: 'x' } }),

@@ -7,7 +7,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { pollTask, type WireTask } from './task-rpc.ts';
+import { pollTask, type WireTask } from './test-helpers/task-rpc.ts';
 import { connectStdio, SAMPLE_TASKS } from './test-helpers.ts';
 
 const open = z.looseObject({});

@@ -10,7 +10,7 @@ import { createKey } from '../../services/api-keys.ts';
 import { getExecutionRecord } from '../../services/executions.ts';
 import { finishMcpTask } from '../../store/repos/mcp-tasks.ts';
 import { saveTask } from '../../workers/test-helpers.ts';
-import { call, pollTask, rpc, type WireTask } from './task-rpc.ts';
+import { call, pollTask, rpc, type WireTask } from './test-helpers/task-rpc.ts';
 import { ok, withMcpHttp } from './test-helpers.ts';
 
 const SLOW_ARGS = { task_id: 'async-example', input: { items: ['a', 'b', 'c', 'd'], delayMs: 500 } };
