@@ -4,7 +4,8 @@
 // with the official client. Build first: npx tsc -p tsconfig.build.json.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -50,6 +51,26 @@ test('mcp-serve --transport sse and mcp (no --transport) serve Streamable HTTP o
     const plain = await handshake(['mcp', '--port', '0'], dir);
     assert.ok(plain.tools > 0);
     assert.doesNotMatch(plain.stderr, /note:/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+test('without --host and --port, ratchet mcp listens on mcp.host and mcp.port of the configuration', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'ratchet-mcp-config-port-'));
+  try {
+    const port = await freePort();
+    await writeFile(join(dir, 'ratchet.yaml'), `mcp:\n  host: "127.0.0.1"\n  port: ${port}\n`);
+    const served = await handshake(['--config', 'ratchet.yaml', 'mcp'], dir);
+    assert.match(served.stderr, new RegExp(`ratchet MCP server on http://127\\.0\\.0\\.1:${port}/mcp`));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

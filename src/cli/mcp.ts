@@ -75,8 +75,8 @@ function transportOf(value: string): Transport {
 function addServeOptions(command: Command, defaultTransport: Transport): Command {
   return command
     .option('--transport <kind>', 'stdio or http (sse: the old name of http)', defaultTransport)
-    .option('--host <address>', 'HTTP: address to listen on (default server.bind_address)')
-    .option('--port <port>', 'HTTP: port to listen on (default 8090; 0 picks a free port)')
+    .option('--host <address>', 'HTTP: address to listen on (default mcp.host, 127.0.0.1)')
+    .option('--port <port>', 'HTTP: port to listen on (default mcp.port, 8090; 0 picks a free port)')
     .action(async (flags: { transport: string; host?: string; port?: string }, cmd: Command) => {
       const transport = transportOf(flags.transport);
       if (transport === 'stdio' && (flags.host !== undefined || flags.port !== undefined)) {
@@ -84,7 +84,7 @@ function addServeOptions(command: Command, defaultTransport: Transport): Command
       }
       const config = await loadCliConfig(cmd);
       if (transport === 'stdio') return runStdio(config);
-      return runHttp(config, flags.host ?? config.server.bind_address, portOf(flags.port, 8090));
+      return runHttp(config, flags.host ?? config.mcp.host, portOf(flags.port, config.mcp.port));
     });
 }
 
