@@ -15,8 +15,12 @@ export function withNetworkDelay(
     const answer = fetch(request, timeoutMs);
     const wanted = typeof delay === 'number' ? delay : delay(answer);
     const left = (ms: number) => ms - (performance.now() - started);
+    // sleepMs counts whole Date.now() milliseconds: go on until the finer clock agrees.
+    const waitUntil = (ms: number): void => {
+      for (let rest = left(ms); rest > 0; rest = left(ms)) sleepMs(Math.max(1, Math.ceil(rest)));
+    };
     if (wanted > timeoutMs) {
-      sleepMs(Math.max(0, left(timeoutMs)));
+      waitUntil(timeoutMs);
       return {
         request,
         error: { type: 'TimeoutError', message: `request to ${request.url} timed out after ${timeoutMs} ms` },
@@ -24,7 +28,7 @@ export function withNetworkDelay(
         durationMs: performance.now() - started,
       };
     }
-    sleepMs(Math.max(0, left(wanted)));
+    waitUntil(wanted);
     return { ...answer, durationMs: performance.now() - started };
   };
 }
