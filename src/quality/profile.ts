@@ -30,6 +30,8 @@ export interface RunProfile {
     fetchMs: number;
     timerWaitMs: number;
     outputValidationMs: number;
+    /** The rest of the total: the host's own work between phases (redacting the run's record). */
+    hostMs: number;
   };
   /** Every phase as measured, in order (a run that failed early has fewer). */
   phases: PhaseTiming[];
@@ -77,17 +79,21 @@ export function buildProfile(result: TaskRunResult, timings: RunTimings): RunPro
   const fetchMs = fetches.reduce((n, f) => n + f.durationMs, 0);
   const last = timings.phases.at(-1);
   const heap = timings.heap;
+  const totalMs = Math.max(result.durationMs, last ? last.startMs + last.durationMs : 0);
+  // Fetches and timer waits block the host inside the run phase; what is left is the guest's.
+  const guestMs = Math.max(0, sum('input', 'run', 'output') - fetchMs - timings.timerWaitMs);
+  const measured = sum(...timings.phases.map((p) => p.phase)) - sum('input', 'run', 'output') + guestMs;
   return {
     status: result.status,
-    totalMs: round(Math.max(result.durationMs, last ? last.startMs + last.durationMs : 0)),
+    totalMs: round(totalMs),
     summary: {
       loadMs: round(sum('instance', 'prepare', 'restore', 'load')),
       inputValidationMs: round(sum('input-validation')),
-      // Fetches and timer waits block the host inside the run phase; what is left is the guest's.
-      guestMs: round(Math.max(0, sum('input', 'run', 'output') - fetchMs - timings.timerWaitMs)),
+      guestMs: round(guestMs),
       fetchMs: round(fetchMs),
       timerWaitMs: round(timings.timerWaitMs),
       outputValidationMs: round(sum('output-validation')),
+      hostMs: round(Math.max(0, totalMs - measured - fetchMs - timings.timerWaitMs)),
     },
     phases: timings.phases.map((p) => ({ ...p, startMs: round(p.startMs), durationMs: round(p.durationMs) })),
     fetches,
@@ -133,6 +139,7 @@ export function formatProfile(p: RunProfile): string {
     `  fetch             ${ms(s.fetchMs)} (${p.fetches.length} request${p.fetches.length === 1 ? '' : 's'})`,
     `  timer waits       ${ms(s.timerWaitMs)}`,
     `  output validation ${ms(s.outputValidationMs)}`,
+    `  host bookkeeping  ${ms(s.hostMs)}`,
     'phases:',
     ...p.phases.map(
       (ph) => `  +${ms(ph.startMs).padStart(10)}  ${ms(ph.durationMs).padStart(10)}  ${phaseLabel(ph.phase)}`,

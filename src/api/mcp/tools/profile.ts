@@ -20,6 +20,7 @@ const profileView = z.object({
   fetch_ms: ms.describe('Sum of the fetches'),
   timer_wait_ms: ms.describe('Time waiting for setTimeout timers'),
   output_validation_ms: ms.describe('Output limits and output.schema.json'),
+  host_ms: ms.describe('The rest of total_ms: the host’s own work between phases (redacting the record)'),
   phases: z
     .array(z.object({ phase: z.string(), start_ms: ms, duration_ms: ms }))
     .describe(
@@ -145,6 +146,7 @@ function view(task: string, version: string, source: string, r: ProfileJobResult
       fetch_ms: p.summary.fetchMs,
       timer_wait_ms: p.summary.timerWaitMs,
       output_validation_ms: p.summary.outputValidationMs,
+      host_ms: p.summary.hostMs,
       phases: p.phases.map((ph) => ({ phase: ph.phase, start_ms: ph.startMs, duration_ms: ph.durationMs })),
       fetches: p.fetches.map((f) => ({
         method: f.method,
