@@ -60,9 +60,13 @@ const profileExecution = defineTool({
     'Runs a task once and reports where its time went: loading (sandbox instance, context restore, evaluating main.js), input validation, the guest’s own code, each fetch (method, URL, status, ms), timer waits, output validation, and the peak guest heap; with a time-ordered trace of phases, console lines, fetches and progress. ' +
     'Give task_id (+ version) and input: fetch is answered by the task’s test-case mocks, after simulate_network_delay_ms when given (other requests fail), or by the network under the server’s HTTP policy with network "live". ' +
     'Or give execution_id: that finished execution is replayed on its recorded input with every fetch answered from its recorded HTTP after the time it took then (its version, or `version`). ' +
-    'Hot functions are not sampled; the timings include the profiler’s own small overhead.',
+    'Returns the run’s status and output or error, the profile (totals, every phase, every fetch, memory) and the trace. Hot functions are not sampled; the timings include the profiler’s own small overhead (about 8 µs).',
   input: z.object({
-    task_id: taskRef.optional().describe('The task to run (with input); or give execution_id instead'),
+    task_id: taskRef
+      .optional()
+      .describe(
+        'The task: its numeric id, UUID or name (e.g. "addition"), run on `input`; or give execution_id instead',
+      ),
     execution_id: executionId
       .optional()
       .describe('A finished execution to profile by replaying it; or give task_id'),
