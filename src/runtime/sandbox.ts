@@ -8,7 +8,9 @@ import { withHardDeadline } from './watchdog.ts';
 import { PreparedContext } from './prepared-context.ts';
 
 export async function runSandbox(req: SandboxRequest, hooks: SandboxHooks): Promise<SandboxResult> {
+  const acquiring = hooks.timings ? performance.now() : 0;
   const pooled = await acquireModule(req.limits.memoryBytes);
+  hooks.timings?.end('instance', acquiring);
   const started = performance.now();
   try {
     if (!hooks.hardDeadline) return runInModule(pooled, req, hooks);
