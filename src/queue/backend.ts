@@ -18,6 +18,8 @@ export interface QueueBackend {
   readonly notifier: Notifier;
   /** Queues a job and wakes the workers of every process. */
   enqueue(input: InsertJobInput): Promise<{ job: JobRecord; created: boolean }>;
+  /** Queues many jobs in one transaction (all or none), results in input order; wakes workers once. */
+  enqueueMany(inputs: readonly InsertJobInput[]): Promise<{ job: JobRecord; created: boolean }[]>;
   /**
    * Direct dispatch, on backends where it saves a round trip (absent elsewhere): inserts a due job
    * already claimed for the reservation's worker, with its execution row, and settles the

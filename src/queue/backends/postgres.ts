@@ -7,6 +7,8 @@
 import { sql } from 'kysely';
 import type { Store } from '../../store/database.ts';
 import { insertJob } from '../../store/repos/jobs.ts';
+import { insertJobs } from '../../store/repos/jobs-bulk.ts';
+import { inTransaction } from '../../store/codec.ts';
 import type { QueueBackend } from '../backend.ts';
 import type { QueueCaches } from '../caches.ts';
 import { claimInTransaction, type ClaimDialect } from '../claim-jobs.ts';
@@ -62,6 +64,17 @@ export function postgresQueueBackend(
       });
       if (result.created) notifier.wakeHere();
       return result;
+    },
+    async enqueueMany(inputs) {
+      const results = await inTransaction(db, async (trx) => {
+        const inserted = await insertJobs(trx, inputs);
+        // Delivered at commit, so other processes never wake for a batch that rolled back.
+        if (inserted.some((r) => r.created))
+          await sql`select pg_notify(${JOBS_CHANNEL}, ${notifier.origin})`.execute(trx);
+        return inserted;
+      });
+      if (results.some((r) => r.created)) notifier.wakeHere();
+      return results;
     },
     insertClaimed: (input, claim) => insertClaimedJob(db, run, input, claim),
     async claim(claimOpts) {

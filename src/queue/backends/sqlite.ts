@@ -7,6 +7,8 @@
 import { sql } from 'kysely';
 import type { Store } from '../../store/database.ts';
 import { insertJob } from '../../store/repos/jobs.ts';
+import { insertJobs } from '../../store/repos/jobs-bulk.ts';
+import { inTransaction } from '../../store/codec.ts';
 import type { QueueBackend } from '../backend.ts';
 import { claimInTransaction, type ClaimDialect } from '../claim-jobs.ts';
 import { completeJobsSqlite } from '../complete-jobs.ts';
@@ -34,6 +36,11 @@ export function sqliteQueueBackend(store: Store): QueueBackend {
       const result = await insertJob(db, input);
       if (result.created) await notifier.notify();
       return result;
+    },
+    async enqueueMany(inputs) {
+      const results = await inTransaction(db, (trx) => insertJobs(trx, inputs));
+      if (results.some((r) => r.created)) await notifier.notify();
+      return results;
     },
     claim: (opts) => claimInTransaction(db, CLAIM, opts),
     complete: (results, trx) => completeJobsSqlite(trx ?? db, results),

@@ -53,7 +53,7 @@ export function parsePriority(value: PriorityInput | string): number {
   ]);
 }
 
-function checkRequest(req: EnqueueRequest): Violation[] {
+export function checkRequest(req: EnqueueRequest): Violation[] {
   const v: Violation[] = [];
   const intAtLeast = (value: number | undefined, min: number, path: string): void => {
     if (value !== undefined && (!Number.isInteger(value) || value < min)) {
@@ -88,34 +88,54 @@ export async function enqueueJob(
   req: EnqueueRequest,
 ): Promise<{ job: JobRecord; created: boolean }> {
   const problems = checkRequest(req);
-  const priority = req.priority === undefined ? JOB_PRIORITY.NORMAL : parsePriority(req.priority);
+  if (req.priority !== undefined) parsePriority(req.priority);
   if (Array.isArray(req.outputDestinations))
     problems.push(...(await destinationViolations(app, req.outputDestinations)));
   if (problems.length > 0) throw new ValidationError('invalid job request', problems);
   // Before anything else touches it: a value nested thousands deep must never be stored.
   checkInputLimits(app.config, req.input, 'job input');
-  const { version, pkg, validator } = await enqueueTarget(app, req.task, req.version);
+  const target = await enqueueTarget(app, req.task, req.version);
+  const insertInput = jobRow(app, target, req);
+  await checkQueueRoom(app, 1);
+  // An idle executor thread in this process and nothing else due: insert the job already claimed
+  // (on backends that offer direct dispatch).
+  const { queue } = app;
+  const runAt = insertInput.runAt;
+  const due = runAt === undefined || toMs(runAt, 'job runAt') <= Date.now();
+  const direct = queue.insertClaimed && due ? app.dispatch.current?.reserve() : undefined;
+  const claimed = direct && (await queue.insertClaimed?.(insertInput, direct));
+  if (claimed) return { job: claimed.job, created: true };
+  return queue.enqueue(insertInput);
+}
+
+/** The input breaks the task's input schema; violation paths are inside the input (`$` = input). */
+export class InputSchemaError extends ValidationError {}
+
+export type EnqueueTarget = Awaited<ReturnType<typeof enqueueTarget>>;
+
+/**
+ * The stored row of a checked request: the input held to the task's schema (ValidationError with
+ * paths under `$`), writeOnly fields split off, defaults from metadata.json and the configuration.
+ */
+export function jobRow(app: Ratchet, target: EnqueueTarget, req: EnqueueRequest): InsertJobInput {
+  const { version, pkg, validator } = target;
+  const priority = req.priority === undefined ? JOB_PRIORITY.NORMAL : parsePriority(req.priority);
   const input = req.input === undefined ? {} : req.input;
   if (app.config.execution.validate_schemas && validator !== undefined) {
     const violations = validator.validate(input);
     if (violations.length > 0) {
-      throw new ValidationError(
+      throw new InputSchemaError(
         `input does not match the input schema of task "${pkg.metadata.name}"`,
         violations.map(({ path, message }) => ({ path, message })),
       );
     }
   }
   const q = app.config.server.job_queue;
-  if ((await countClaimable(app.store, app.queueCaches, 1000)) >= q.max_queue_size) {
-    throw new QueueFullError(
-      `the queue holds ${q.max_queue_size} waiting jobs (server.job_queue.max_queue_size); try again later`,
-    );
-  }
   const runAt = req.runAt ?? (req.delayMs !== undefined ? new Date(Date.now() + req.delayMs) : undefined);
   // Fields the schema marks writeOnly are stored masked; the real input rides in the job's
   // secret_input for the worker (and retries) only.
   const secret = splitSecretInput(pkg.inputSchema, input, `input of task "${pkg.metadata.name}"`);
-  const insertInput: InsertJobInput = {
+  return {
     taskId: version.taskId,
     taskVersionId: req.version !== undefined && req.version !== 'latest' ? version.id : null,
     input: secret.shown,
@@ -128,14 +148,19 @@ export async function enqueueJob(
     outputDestinations: req.outputDestinations ?? null,
     scheduleId: req.scheduleId ?? null,
   };
-  // An idle executor thread in this process and nothing else due: insert the job already claimed
-  // (on backends that offer direct dispatch).
-  const { queue } = app;
-  const due = runAt === undefined || toMs(runAt, 'job runAt') <= Date.now();
-  const direct = queue.insertClaimed && due ? app.dispatch.current?.reserve() : undefined;
-  const claimed = direct && (await queue.insertClaimed?.(insertInput, direct));
-  if (claimed) return { job: claimed.job, created: true };
-  return queue.enqueue(insertInput);
+}
+
+/** QueueFullError when `adding` more jobs would pass server.job_queue.max_queue_size. */
+export async function checkQueueRoom(app: Ratchet, adding: number): Promise<void> {
+  const max = app.config.server.job_queue.max_queue_size;
+  const waiting = await countClaimable(app.store, app.queueCaches, 1000);
+  if (waiting + adding > max) {
+    throw new QueueFullError(
+      adding === 1
+        ? `the queue holds ${max} waiting jobs (server.job_queue.max_queue_size); try again later`
+        : `${adding} more jobs would pass the queue's ${max} waiting jobs (server.job_queue.max_queue_size; ${waiting} wait now); try again later or send fewer`,
+    );
+  }
 }
 
 // ---- Jobs for the REST/MCP adapters: create from an API body, list, reprioritise, steer, stats.
@@ -156,7 +181,7 @@ export interface CreateJobRequest {
 }
 
 /** Malformed destinations, and filesystem ones outside delivery.filesystem.allowed_roots. */
-async function destinationViolations(app: Ratchet, value: unknown): Promise<Violation[]> {
+export async function destinationViolations(app: Ratchet, value: unknown): Promise<Violation[]> {
   try {
     return await rootViolations(app.config, parseDestinations(value));
   } catch (err) {

@@ -1,4 +1,5 @@
-// The job service: putting work on the queue (enqueue.ts) and reading and steering it once queued
+// The job service: putting work on the queue (enqueue.ts, one job; enqueue-many.ts, a batch) and reading and steering it once queued
 // (control.ts). Adapters import this module.
 export * from './enqueue.ts';
 export * from './control.ts';
+export * from './enqueue-many.ts';

@@ -102,36 +102,41 @@ export function toJob(row: Selectable<JobsTable>): JobRecord {
  * statement when a job was inserted, so enqueue plus wake-up is one round trip; `notifyPayload` is
  * the notification's payload.
  */
+/** The row a new job is stored as (QUEUED, no attempts yet). */
+export function newJobRow(input: InsertJobInput, now: number) {
+  const priority = input.priority ?? JOB_PRIORITY.NORMAL;
+  if (!Number.isInteger(priority)) throw new RangeError(`job priority ${priority} must be an integer`);
+  return {
+    uuid: randomUUID(),
+    task_id: input.taskId,
+    task_version_id: input.taskVersionId ?? null,
+    input: toJson(input.input ?? {}),
+    secret_input: input.secretInput === undefined ? null : toJson(input.secretInput),
+    status: 'QUEUED' as const,
+    priority,
+    run_at: input.runAt === undefined ? now : toMs(input.runAt, 'job runAt'),
+    attempts: 0,
+    max_retries: input.maxRetries ?? 3,
+    timeout_ms: input.timeoutMs ?? null,
+    idempotency_key: input.idempotencyKey ?? null,
+    output_destinations: toJsonOrNull(input.outputDestinations),
+    schedule_id: input.scheduleId ?? null,
+    cancel_requested: false,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
 export async function insertJob(
   db: Db,
   input: InsertJobInput,
   opts: { notifyChannel?: string; notifyPayload?: string } = {},
 ): Promise<{ job: JobRecord; created: boolean }> {
-  const now = Date.now();
-  const priority = input.priority ?? JOB_PRIORITY.NORMAL;
-  if (!Number.isInteger(priority)) throw new RangeError(`job priority ${priority} must be an integer`);
+  const values = newJobRow(input, Date.now());
   const insert = (qc: Db) =>
     qc
       .insertInto('jobs')
-      .values({
-        uuid: randomUUID(),
-        task_id: input.taskId,
-        task_version_id: input.taskVersionId ?? null,
-        input: toJson(input.input ?? {}),
-        secret_input: input.secretInput === undefined ? null : toJson(input.secretInput),
-        status: 'QUEUED',
-        priority,
-        run_at: input.runAt === undefined ? now : toMs(input.runAt, 'job runAt'),
-        attempts: 0,
-        max_retries: input.maxRetries ?? 3,
-        timeout_ms: input.timeoutMs ?? null,
-        idempotency_key: input.idempotencyKey ?? null,
-        output_destinations: toJsonOrNull(input.outputDestinations),
-        schedule_id: input.scheduleId ?? null,
-        cancel_requested: false,
-        created_at: now,
-        updated_at: now,
-      })
+      .values(values)
       .onConflict((oc) => oc.column('idempotency_key').doNothing())
       .returningAll();
   const channel = opts.notifyChannel;

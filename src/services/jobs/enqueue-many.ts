@@ -1,0 +1,111 @@
+// Bulk enqueue: many jobs of one task in one call and one transaction. Each item is checked as a
+// single enqueue checks it (fields, destinations, input limits, the input schema, writeOnly split),
+// with every problem named by the item's index (`$.jobs[3].input.num2`). All or nothing by
+// default; with `partial` the valid items are queued and the others reported. The schema is
+// compiled once for the batch, and the rows go in as multi-row INSERTs (store/repos/jobs-bulk.ts).
+import type { Ratchet } from '../context.ts';
+import type { InsertJobInput, JobRecord } from '../../store/repos/jobs.ts';
+import { ConflictError } from '../../store/codec.ts';
+import { requireTask } from '../task-ref.ts';
+import { enqueueTarget } from '../enqueue-lookup.ts';
+import { ValidationError, type Violation } from '../errors.ts';
+import { checkInputLimits } from '../limits.ts';
+import {
+  checkQueueRoom,
+  checkRequest,
+  destinationViolations,
+  InputSchemaError,
+  jobRow,
+  parsePriority,
+  type EnqueueRequest,
+  type EnqueueTarget,
+} from './enqueue.ts';
+
+/** The most jobs one call takes (each is validated and held in memory until the commit). */
+export const MAX_BATCH_JOBS = 10_000;
+
+export type BatchJobItem = Omit<EnqueueRequest, 'task' | 'version' | 'scheduleId'>;
+
+export interface EnqueueManyRequest {
+  /** Task id, UUID or name. */
+  task: string | number;
+  version?: string;
+  jobs: readonly BatchJobItem[];
+  /** Queue the valid items and report the others, instead of refusing the whole batch. */
+  partial?: boolean;
+}
+
+export interface EnqueueManyResult {
+  /** One entry per queued item, in input order. `created: false`: its idempotency key's job. */
+  jobs: { index: number; job: JobRecord; created: boolean }[];
+  /** Items refused (only with `partial`; otherwise the call throws). */
+  rejected: { index: number; violations: Violation[] }[];
+  created: number;
+}
+
+export async function enqueueMany(app: Ratchet, req: EnqueueManyRequest): Promise<EnqueueManyResult> {
+  if (!Array.isArray(req.jobs) || req.jobs.length === 0) {
+    throw new ValidationError('invalid batch', [{ path: '$.jobs', message: 'must be a non-empty array' }]);
+  }
+  if (req.jobs.length > MAX_BATCH_JOBS) {
+    throw new ValidationError('invalid batch', [
+      { path: '$.jobs', message: `holds ${req.jobs.length} jobs; one call takes at most ${MAX_BATCH_JOBS}` },
+    ]);
+  }
+  const task = await requireTask(app, req.task);
+  if (!task.enabled)
+    throw new ConflictError(`task "${task.name}" is disabled; enable it before queuing jobs for it`);
+  const target = await enqueueTarget(app, task.id, req.version);
+  const rows: { index: number; row: InsertJobInput }[] = [];
+  const rejected: EnqueueManyResult['rejected'] = [];
+  for (const [index, item] of req.jobs.entries()) {
+    const violations = await checkItem(
+      app,
+      target,
+      { ...item, task: task.id, version: req.version },
+      index,
+      rows,
+    );
+    if (violations.length > 0) rejected.push({ index, violations });
+  }
+  if (rejected.length > 0 && !req.partial) {
+    throw new ValidationError(
+      `${rejected.length} of ${req.jobs.length} jobs are invalid; none was queued (send partial: true to queue the valid ones)`,
+      rejected.flatMap((r) => r.violations),
+    );
+  }
+  if (rows.length === 0) return { jobs: [], rejected, created: 0 };
+  await checkQueueRoom(app, rows.length);
+  const stored = await app.queue.enqueueMany(rows.map((r) => r.row));
+  // The cached count of waiting jobs is stale by the batch: count again on the next enqueue.
+  app.queueCaches.claimable = undefined;
+  const jobs = stored.map((s, i) => ({ index: rows[i]!.index, ...s }));
+  return { jobs, rejected, created: jobs.filter((j) => j.created).length };
+}
+
+/** The item's violations under `$.jobs[index]`; a valid item's row is pushed to `rows`. */
+async function checkItem(
+  app: Ratchet,
+  target: EnqueueTarget,
+  req: EnqueueRequest,
+  index: number,
+  rows: { index: number; row: InsertJobInput }[],
+): Promise<Violation[]> {
+  const at = `$.jobs[${index}]`;
+  const under = (v: Violation, prefix = at): Violation => ({ ...v, path: prefix + v.path.slice(1) });
+  const problems = checkRequest(req).map((v) => under(v));
+  if (Array.isArray(req.outputDestinations))
+    problems.push(...(await destinationViolations(app, req.outputDestinations)).map((v) => under(v)));
+  try {
+    if (req.priority !== undefined) parsePriority(req.priority);
+    checkInputLimits(app.config, req.input, 'job input', '$.input');
+    if (problems.length === 0) rows.push({ index, row: jobRow(app, target, req) });
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    // Schema violations are paths inside the input; the others already start at the request.
+    problems.push(
+      ...err.violations.map((v) => under(v, err instanceof InputSchemaError ? `${at}.input` : at)),
+    );
+  }
+  return problems;
+}
