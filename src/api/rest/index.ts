@@ -9,6 +9,7 @@ import taskActions from './task-actions.ts';
 import executions from './executions.ts';
 import executionEvents from './execution-events.ts';
 import jobs from './jobs.ts';
+import jobsBatch from './jobs-batch.ts';
 import schedules from './schedules.ts';
 import workers from './workers.ts';
 import repositories from './repositories.ts';
@@ -31,7 +32,17 @@ const rest: FastifyPluginAsync<{ app: Ratchet }> = async (server, opts) => {
     grace.unref();
   });
   server.addHook('onClose', stopThreads);
-  for (const plugin of [tasks, taskActions, executions, jobs, schedules, workers, repositories, admin]) {
+  for (const plugin of [
+    tasks,
+    taskActions,
+    executions,
+    jobs,
+    jobsBatch,
+    schedules,
+    workers,
+    repositories,
+    admin,
+  ]) {
     await server.register(plugin, { app });
   }
   await server.register(executionEvents, { app });

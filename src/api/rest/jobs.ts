@@ -26,7 +26,7 @@ const Priority = z
   .describe('LOW, NORMAL, HIGH, CRITICAL (any case) or an integer');
 const When = z.union([z.string().min(1).max(64), z.number().int()]).describe('ISO-8601 time or epoch ms');
 
-const CreateBody = z.strictObject({
+export const CreateBody = z.strictObject({
   taskId: z.union([z.string().min(1).max(256), z.number().int()]).describe('Task id, UUID or name'),
   input: z.unknown().optional(),
   priority: Priority.optional(),
@@ -51,7 +51,7 @@ function priorityValue(v: string): unknown {
  * Queuing needs `run` access, but a destination that writes files or calls URLs acts with the
  * server's own rights: it needs `write` (developer), as creating a schedule does.
  */
-function assertMayDeliver(role: Role, destinations: unknown[] | undefined): void {
+export function assertMayDeliver(role: Role, destinations: unknown[] | undefined): void {
   if (allows(role, 'write')) return;
   const kinds = (destinations ?? [])
     .map((d) => (d !== null && typeof d === 'object' ? (d as { type?: unknown }).type : undefined))

@@ -17,14 +17,21 @@ import {
   InputSchemaError,
   jobRow,
   parsePriority,
+  timeOf,
   type EnqueueRequest,
   type EnqueueTarget,
+  type PriorityInput,
 } from './enqueue.ts';
 
 /** The most jobs one call takes (each is validated and held in memory until the commit). */
 export const MAX_BATCH_JOBS = 10_000;
 
-export type BatchJobItem = Omit<EnqueueRequest, 'task' | 'version' | 'scheduleId'>;
+export type BatchJobItem = Omit<EnqueueRequest, 'task' | 'version' | 'scheduleId' | 'priority'> & {
+  /** LOW, NORMAL, HIGH, CRITICAL (any case) or an integer. */
+  priority?: PriorityInput | string;
+  /** As in createJob: ISO-8601 time or epoch ms before which the job does not run. */
+  scheduledFor?: string | number;
+};
 
 export interface EnqueueManyRequest {
   /** Task id, UUID or name. */
@@ -87,17 +94,20 @@ export async function enqueueMany(app: Ratchet, req: EnqueueManyRequest): Promis
 async function checkItem(
   app: Ratchet,
   target: EnqueueTarget,
-  req: EnqueueRequest,
+  item: BatchJobItem & Pick<EnqueueRequest, 'task' | 'version'>,
   index: number,
   rows: { index: number; row: InsertJobInput }[],
 ): Promise<Violation[]> {
+  const { scheduledFor, priority, ...rest } = item;
+  const req: EnqueueRequest = rest;
   const at = `$.jobs[${index}]`;
   const under = (v: Violation, prefix = at): Violation => ({ ...v, path: prefix + v.path.slice(1) });
   const problems = checkRequest(req).map((v) => under(v));
   if (Array.isArray(req.outputDestinations))
     problems.push(...(await destinationViolations(app, req.outputDestinations)).map((v) => under(v)));
   try {
-    if (req.priority !== undefined) parsePriority(req.priority);
+    if (priority !== undefined) req.priority = parsePriority(priority);
+    if (scheduledFor !== undefined) req.runAt = timeOf(scheduledFor, '$.scheduledFor');
     checkInputLimits(app.config, req.input, 'job input', '$.input');
     if (problems.length === 0) rows.push({ index, row: jobRow(app, target, req) });
   } catch (err) {
