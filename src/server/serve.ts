@@ -87,7 +87,9 @@ export async function startServer(
       https,
       plugins: overrides.plugins,
     });
-    await server.listen({ host, port });
+    // The URL is told once, on the start-up line below (stderr); the request log on stdout only
+    // notes that the listener is up.
+    await server.listen({ host, port, listenTextResolver: () => 'server listening' });
   } catch (err) {
     await app.close();
     throw err;
@@ -136,7 +138,7 @@ export async function startServer(
   });
   // The caller may not await `started`; a failure is reported above and /ready stays 503.
   running.started.catch(() => undefined);
-  say(`ratchet serving on ${url} (database ${app.store.url}; docs ${url}/docs)`);
+  say(`ratchet serving on ${url} (database ${app.store.url}; API docs at /docs)`);
 
   let closing: Promise<void> | undefined;
   running.close = () => {
