@@ -32,6 +32,8 @@ export interface CaseResult {
   logs: LogEntry[];
   /** Declared mocks no request used (informational). */
   unusedMocks: string[];
+  /** Warnings about the test file itself, such as a misspelt key (`file:line:col at $.key: …`). */
+  warnings?: string[];
   /** CaseRunOptions.collectGlobal read back after the run (instrumented code). */
   collected?: string;
 }
@@ -145,6 +147,7 @@ function caseResult(
     unusedMocks: mocks.unused,
   };
   if (tc.description !== undefined) result.description = tc.description;
+  if (tc.warnings.length > 0) result.warnings = tc.warnings;
   if (findings.problems.length > 0) result.message = findings.problems.join('\n');
   if (findings.diff.length > 0) result.diff = findings.diff;
   if (run.status === 'COMPLETED') result.output = run.output;

@@ -56,6 +56,8 @@ export interface TestCase {
   };
   mocks: MockSpec[];
   allowNetwork: boolean;
+  /** The file's warnings (unknown keys, with a suggestion), formatted with file:line:column. */
+  warnings: string[];
 }
 
 /** A test file that cannot be used, with every problem (file:line:column at path). */
@@ -87,10 +89,9 @@ export function parseTestCase(file: TaskTestFile): TestCase {
     throw new TestCaseError([problem]);
   }
   const v = value as Obj;
-  // Schema warnings are validate's business; only errors make a case unusable.
-  const errors = checkTestShape({ ...file, value: v }, undefined, undefined).filter(
-    (p) => p.severity === 'error',
-  );
+  // Without schemas the only warnings are unknown keys, shown with the case; errors make it unusable.
+  const shape = checkTestShape({ ...file, value: v }, undefined, undefined);
+  const errors = shape.filter((p) => p.severity === 'error');
   if (errors.length > 0) throw new TestCaseError(errors);
 
   const hasOutput = 'expected_output' in v || 'expected' in v;
@@ -110,6 +111,7 @@ export function parseTestCase(file: TaskTestFile): TestCase {
     },
     mocks: [...legacyMocks(v.mock), ...guideMocks(v.mock_http)],
     allowNetwork: v.allow_network === true,
+    warnings: shape.filter((p) => p.severity === 'warning').map(formatProblem),
   };
   if (typeof v.description === 'string') testCase.description = v.description;
   if (hasOutput) testCase.expect.output = 'expected_output' in v ? v.expected_output : v.expected;
