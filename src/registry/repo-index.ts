@@ -153,6 +153,7 @@ export async function initRepository(dir: string): Promise<{ dir: string; files:
     path: join(root, 'tasks', 'hello-world'),
     label: 'Hello World',
     description: 'Greets whoever is named in the input',
+    template: 'basic',
   });
   const refreshed = await refreshIndex(root);
   if (!refreshed.written) {

@@ -50,6 +50,7 @@ export function checkTestShape(
   test: InspectedTest,
   inputSchema: SchemaValidator | undefined,
   outputSchema: SchemaValidator | undefined,
+  defaultMatch: 'exact' | 'partial' = 'exact',
 ): Problem[] {
   const value = test.value;
   if (!value) return [];
@@ -113,7 +114,7 @@ export function checkTestShape(
     const outputKey =
       'expected_output' in value ? 'expected_output' : 'expected' in value ? 'expected' : undefined;
     // A partial expectation lists only some fields, so `required` would complain about the rest.
-    if (outputSchema && outputKey && value.match !== 'partial') {
+    if (outputSchema && outputKey && (value.match ?? defaultMatch) !== 'partial') {
       for (const v of outputSchema.validate(value[outputKey])) {
         add(v.path.replace(/^\$/, `$.${outputKey}`), `${v.message} (output.schema.json)`, 'warning');
       }

@@ -74,7 +74,8 @@ const RESPONSE_KEYS = new Set(['status', 'statusText', 'headers', 'body', 'bodyE
 
 type Obj = Record<string, unknown>;
 
-export function parseTestCase(file: TaskTestFile): TestCase {
+/** `defaultMatch`: the task's metadata.json `test_match`, for cases that set no `match`. */
+export function parseTestCase(file: TaskTestFile, defaultMatch: 'exact' | 'partial' = 'exact'): TestCase {
   const display = `tests/${file.name}`;
   const parsed = tryParseJson(file.text, display);
   if (!parsed.ok) throw new TestCaseError([parsed.problem]);
@@ -90,7 +91,7 @@ export function parseTestCase(file: TaskTestFile): TestCase {
   }
   const v = value as Obj;
   // Without schemas the only warnings are unknown keys, shown with the case; errors make it unusable.
-  const shape = checkTestShape({ ...file, value: v }, undefined, undefined);
+  const shape = checkTestShape({ ...file, value: v }, undefined, undefined, defaultMatch);
   const errors = shape.filter((p) => p.severity === 'error');
   if (errors.length > 0) throw new TestCaseError(errors);
 
@@ -101,7 +102,7 @@ export function parseTestCase(file: TaskTestFile): TestCase {
     input: 'input' in v ? v.input : {},
     expect: {
       hasOutput,
-      match: v.match === 'partial' ? 'partial' : 'exact',
+      match: v.match === 'partial' || v.match === 'exact' ? v.match : defaultMatch,
       shouldFail: v.should_fail === true,
       assertions: ((v.assertions as Obj[] | undefined) ?? []).map((a) => ({
         path: a.path as string,

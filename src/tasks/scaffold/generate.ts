@@ -6,13 +6,19 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import semver from 'semver';
-import { basicTemplate, dataTransformTemplate, validationTemplate } from './templates-local.ts';
+import {
+  basicTemplate,
+  dataTransformTemplate,
+  starterTemplate,
+  validationTemplate,
+} from './templates-local.ts';
 import { httpApiTemplate, scheduledJobTemplate, webhookHandlerTemplate } from './templates-http.ts';
 import type { TaskTemplate, TemplateVars } from './types.ts';
 
 export type { TaskTemplate, TemplateVars } from './types.ts';
 
 export const TEMPLATES: readonly TaskTemplate[] = [
+  starterTemplate,
   basicTemplate,
   httpApiTemplate,
   dataTransformTemplate,
@@ -21,7 +27,7 @@ export const TEMPLATES: readonly TaskTemplate[] = [
   scheduledJobTemplate,
 ];
 
-export const DEFAULT_TEMPLATE = 'basic';
+export const DEFAULT_TEMPLATE = 'starter';
 
 export class ScaffoldError extends Error {
   constructor(message: string) {
