@@ -167,3 +167,23 @@ void test('serve with logging.format json: stdout holds only JSON log lines, the
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+void test('serve tells its URL even when logging.level is warn', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ratchet-serve-warn-'));
+  try {
+    writeFileSync(join(dir, 'ratchet.yaml'), 'logging:\n  format: json\n  level: warn\n');
+    const s = await startServe(['--config', 'ratchet.yaml'], dir);
+    await waitReady(s.url);
+    s.child.kill('SIGTERM');
+    assert.equal(await s.exit, 0, s.output());
+    const told = s
+      .stderr()
+      .split('\n')
+      .filter((l) => l.includes(s.url));
+    assert.equal(told.length, 1, s.stderr());
+    assert.equal((JSON.parse(told[0]!) as { level: number }).level, 30);
+    assert.equal(s.stdout(), '');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
