@@ -144,11 +144,12 @@ export async function startServeForBench(
   });
   const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
   let out = '';
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
+    // serve tells its URL on stderr: `ratchet serving on http://127.0.0.1:PORT (…)`.
+    child.stderr.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /^(http:\/\/\S+)$/m.exec(out);
+      const m = /ratchet serving on (http:\/\/[^\s"]+)/.exec(out);
       if (m) resolve(m[1]!);
     });
     void exit.then((code) => reject(new Error(`ratchet serve exited ${code}:\n${out}`)));

@@ -10,6 +10,14 @@ export type Say = (line: string) => void;
 
 export const toStderr: Say = (line) => void process.stderr.write(`${line}\n`);
 
+/**
+ * For the one line a process must always tell, whatever logging.level says (`serve`'s URL, which
+ * scripts read): an info line in the configured format, written even when the level is warn.
+ */
+export function processAnnounce(logging: RatchetConfig['logging']): Say {
+  return processLog({ ...logging, level: 'info' });
+}
+
 export function processLog(logging: RatchetConfig['logging']): Say {
   if (logging.format !== 'json') return toStderr;
   const logger = pino({ level: logging.level, base: undefined }, pino.destination({ fd: 2, sync: true }));

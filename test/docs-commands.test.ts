@@ -41,7 +41,8 @@ async function runServe(command: string, cwd: string, env: NodeJS.ProcessEnv): P
   try {
     let url: string | undefined;
     for (let i = 0; i < 400 && url === undefined; i++) {
-      url = /^(https?:\/\/\S+)$/m.exec(out)?.[1];
+      // The start-up line on stderr tells the URL: `ratchet serving on http://127.0.0.1:PORT (…)`.
+      url = /ratchet serving on (https?:\/\/[^\s"]+)/.exec(out)?.[1];
       if (url === undefined) await new Promise((r) => setTimeout(r, 25));
       if (child.exitCode !== null) break;
     }

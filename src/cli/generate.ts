@@ -113,7 +113,13 @@ export function registerGenerate(program: Command): void {
       }
       const lines = [`created ${generated.dir} from the ${generated.template} template:`];
       for (const f of generated.files) lines.push(`  ${f}`);
-      lines.push('', 'next:', `  ratchet validate ${path}`, `  ratchet test ${path}`);
+      lines.push('', 'next:', `  ratchet validate ${path}`);
+      if (generated.files.some((f) => f.startsWith('tests/'))) lines.push(`  ratchet test ${path}`);
+      else
+        lines.push(
+          `  ratchet run-once ${path} --input-json '{}'`,
+          '  then write main.js, the schemas and test cases in tests/ (docs/testing.md)',
+        );
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 

@@ -134,3 +134,56 @@ void test('apikey create/list/revoke via the CLI; serve on 0.0.0.0 refuses to st
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+void test('serve with logging.format json: stdout holds only JSON log lines, the URL is told once on stderr', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ratchet-serve-json-'));
+  try {
+    writeFileSync(join(dir, 'ratchet.yaml'), 'logging:\n  format: json\n  level: info\n');
+    const s = await startServe(['--config', 'ratchet.yaml'], dir);
+    await waitReady(s.url);
+    // A request, so the request log has written to stdout (probes such as /health log at debug).
+    assert.equal((await fetch(`${s.url}/`)).status, 200);
+    s.child.kill('SIGTERM');
+    assert.equal(await s.exit, 0, s.output());
+    const lines = s
+      .stdout()
+      .split('\n')
+      .filter((l) => l !== '');
+    assert.ok(lines.length > 0, `no request log on stdout:\n${s.output()}`);
+    for (const line of lines) {
+      assert.doesNotThrow(() => JSON.parse(line) as unknown, `not a JSON line on stdout: ${line}`);
+    }
+    assert.ok(
+      lines.some((l) => (JSON.parse(l) as { url?: string }).url === '/'),
+      s.stdout(),
+    );
+    assert.equal(s.stdout().split(s.url).length - 1, 0, `the URL leaked onto stdout:\n${s.stdout()}`);
+    assert.equal(
+      s.stderr().split(s.url).length - 1,
+      1,
+      `the URL is not told exactly once on stderr:\n${s.stderr()}`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('serve tells its URL even when logging.level is warn', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ratchet-serve-warn-'));
+  try {
+    writeFileSync(join(dir, 'ratchet.yaml'), 'logging:\n  format: json\n  level: warn\n');
+    const s = await startServe(['--config', 'ratchet.yaml'], dir);
+    await waitReady(s.url);
+    s.child.kill('SIGTERM');
+    assert.equal(await s.exit, 0, s.output());
+    const told = s
+      .stderr()
+      .split('\n')
+      .filter((l) => l.includes(s.url));
+    assert.equal(told.length, 1, s.stderr());
+    assert.equal((JSON.parse(told[0]!) as { level: number }).level, 30);
+    assert.equal(s.stdout(), '');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

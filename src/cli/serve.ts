@@ -31,8 +31,8 @@ export function registerServe(program: Command): void {
         process.stderr.write(`error: cannot start the server: ${(err as Error).message}\n`);
         throw new CliExit(1);
       }
-      // The URL alone on one stdout line (log lines may precede it): scripts read the real port here.
-      process.stdout.write(`${running.url}\n`);
+      // The URL is told once, on stderr with the other start-up lines ("ratchet serving on URL"),
+      // so stdout carries nothing but the request log (JSON lines with logging.format json).
       const signal = await stopSignal.received;
 
       process.stderr.write(`${signal} received: shutting down\n`);

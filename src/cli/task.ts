@@ -1,5 +1,5 @@
-// `ratchet task list|show|versions`: the tasks in the store (synced from sources or saved through
-// the API), addressed by numeric id, UUID or name.
+// `ratchet task list|show|versions|execute`: the tasks in the store (synced from sources or saved
+// through the API), addressed by numeric id, UUID or name. `execute` lives in task-execute.ts.
 import type { Command } from 'commander';
 import type { Db } from '../store/codec.ts';
 import { NotFoundError } from '../store/codec.ts';
@@ -10,6 +10,7 @@ import type { ListFilter } from '../store/list-query.ts';
 import { MAX_LIMIT } from '../store/list-query.ts';
 import { formatTable, yesNo } from './table.ts';
 import { withApp } from './with-app.ts';
+import { addTaskExecute } from './task-execute.ts';
 
 const out = (text: string) => process.stdout.write(text);
 
@@ -145,6 +146,8 @@ export function registerTask(program: Command): void {
         );
       });
     });
+
+  addTaskExecute(task);
 }
 
 function indent(text: string): string {

@@ -27,6 +27,7 @@ export function formatCase(c: CaseResult, code: string, style: Style): string[] 
   const mark = c.status === 'passed' ? style.green('✓') : style.red('✗');
   const tag = c.status === 'error' ? ' [invalid test file]' : '';
   const lines = [`  ${mark} ${c.name}${tag} ${style.dim(`(${c.file}, ${formatMs(c.durationMs)})`)}`];
+  for (const w of c.warnings ?? []) lines.push(`      warning: ${w}`);
   if (c.status === 'passed') return lines;
   if (c.message) lines.push(...indent(c.message.split('\n'), '      '));
   if (c.diff) {

@@ -163,6 +163,7 @@ export async function initRepository(
     path: join(root, 'tasks', 'hello-world'),
     label: 'Hello World',
     description: 'Greets whoever is named in the input',
+    template: 'basic',
   });
   const refreshed = await refreshIndex(root, { name });
   if (!refreshed.written) {

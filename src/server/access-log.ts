@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { DEFAULT_REDACTION_RULES, redactUrl, type RedactionRules } from '../redaction/index.ts';
 import { rootPlugin } from './root-plugin.ts';
 
-const QUIET = new Set(['/health', '/live', '/ready', '/metrics']);
+const QUIET = new Set(['/health', '/api/v1/health', '/live', '/ready', '/metrics']);
 
 export const accessLogPlugin = rootPlugin<{ redaction?: RedactionRules }>(
   'ratchet-access-log',

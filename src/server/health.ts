@@ -42,11 +42,14 @@ export const healthPlugin = rootPlugin<{ app: Ratchet; readiness: Readiness }>(
 
     server.get('/live', { config: PROBE, schema: { tags: ['health'] } }, async () => ({ status: 'alive' }));
 
-    server.get('/health', { config: PROBE, schema: { tags: ['health'] } }, async () => ({
-      status: 'ok',
-      version,
-      uptime: uptime(),
-    }));
+    // The README's deployment checklist names /api/v1/health: the same probe under the API prefix.
+    for (const path of ['/health', '/api/v1/health']) {
+      server.get(path, { config: PROBE, schema: { tags: ['health'] } }, async () => ({
+        status: 'ok',
+        version,
+        uptime: uptime(),
+      }));
+    }
 
     server.get('/ready', { config: PROBE, schema: { tags: ['health'] } }, async (_req, reply) => {
       let reason = readiness.isReady() ? '' : readiness.reason();

@@ -1,7 +1,7 @@
 // `ratchet serve` as a function: open the store (migrating), listen, sync the registry (then /ready
 // turns 200), watch sources, run embedded workers, the scheduler and output delivery; close()
 // undoes it all in the safe order. Tests start servers through this too (port 0).
-import { processLog } from '../process-log.ts';
+import { processAnnounce, processLog } from '../process-log.ts';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { createRatchet, type RatchetApp } from '../app.ts';
@@ -87,7 +87,9 @@ export async function startServer(
       https,
       plugins: overrides.plugins,
     });
-    await server.listen({ host, port });
+    // The URL is told once, on the start-up line below (stderr); the request log on stdout only
+    // notes that the listener is up.
+    await server.listen({ host, port, listenTextResolver: () => 'server listening' });
   } catch (err) {
     await app.close();
     throw err;
@@ -136,7 +138,9 @@ export async function startServer(
   });
   // The caller may not await `started`; a failure is reported above and /ready stays 503.
   running.started.catch(() => undefined);
-  say(`ratchet serving on ${url} (database ${app.store.url}; docs ${url}/docs)`);
+  // Told even when logging.level is above info: scripts (and people) read the real port here.
+  const announce = overrides.say ?? processAnnounce(config.logging);
+  announce(`ratchet serving on ${url} (database ${app.store.url}; API docs at /docs)`);
 
   let closing: Promise<void> | undefined;
   running.close = () => {

@@ -1,6 +1,7 @@
 // All checks that loading makes, run over an in-memory file map so folders, zips, the store and
 // MCP-written tasks go through exactly the same rules. Collects every problem instead of stopping
 // at the first, because a user fixing a task wants the whole list at once.
+import { METADATA_KEYS, unknownKeyWarnings } from './unknown-keys.ts';
 import { createHash } from 'node:crypto';
 import type { JsonSchema, Problem, TaskMetadata, TaskPackage, TaskTestFile } from './types.ts';
 import { locateProblems, tryParseJson } from './json-file.ts';
@@ -57,7 +58,8 @@ export function inspectTaskFiles(
       problems.push(parsed.problem);
     } else {
       const { metadata, problems: metaProblems } = parseMetadata(parsed.value, 'metadata.json');
-      problems.push(...locateProblems(metaText, metaProblems));
+      const unknown = unknownKeyWarnings(metadata.raw, METADATA_KEYS, 'metadata.json');
+      problems.push(...locateProblems(metaText, [...metaProblems, ...unknown]));
       result.metadata = metadata;
       result.uuidDerived = metadata.raw.uuid === undefined;
     }

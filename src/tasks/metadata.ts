@@ -164,6 +164,12 @@ export function parseMetadata(
     }
   }
 
+  let testMatch: TaskMetadata['testMatch'];
+  if (obj.test_match !== undefined) {
+    if (obj.test_match === 'exact' || obj.test_match === 'partial') testMatch = obj.test_match;
+    else fail('$.test_match', `must be "exact" or "partial" (got ${describeValue(obj.test_match)})`);
+  }
+
   const metadata: TaskMetadata = {
     uuid,
     name: name ?? '',
@@ -180,5 +186,6 @@ export function parseMetadata(
   if (memoryLimitBytes !== undefined) metadata.memoryLimitBytes = memoryLimitBytes;
   if (maxConcurrency !== undefined) metadata.maxConcurrency = maxConcurrency;
   if (maxRetries !== undefined) metadata.maxRetries = maxRetries;
+  if (testMatch !== undefined) metadata.testMatch = testMatch;
   return { metadata, problems };
 }

@@ -6,6 +6,7 @@ import type { InspectedTest } from './inspect.ts';
 import type { SchemaValidator } from './schema.ts';
 import { locateProblems } from './json-file.ts';
 import { appendKey } from './json-path.ts';
+import { unknownKeyWarnings } from './unknown-keys.ts';
 
 export const TEST_KEYS = [
   'input',
@@ -15,6 +16,17 @@ export const TEST_KEYS = [
   'should_fail',
   'assertions',
 ];
+/** Every top-level key a test file may have; others are reported as (likely misspelt) warnings. */
+export const TEST_FILE_KEYS = [
+  'name',
+  'description',
+  ...TEST_KEYS,
+  'match',
+  'mock',
+  'mock_http',
+  'allow_network',
+];
+const REQUEST_KEYS = ['method', 'url', 'response', 'times'];
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 export const ASSERTION_OPERATORS = [
   'equals',
@@ -38,6 +50,7 @@ export function checkTestShape(
   test: InspectedTest,
   inputSchema: SchemaValidator | undefined,
   outputSchema: SchemaValidator | undefined,
+  defaultMatch: 'exact' | 'partial' = 'exact',
 ): Problem[] {
   const value = test.value;
   if (!value) return [];
@@ -46,6 +59,28 @@ export function checkTestShape(
   const add = (path: string, message: string, severity: Problem['severity'] = 'error'): void => {
     problems.push({ severity, file, path, message });
   };
+  // Listed after the shape errors of the file: a misspelt key is the likelier cause of one of them.
+  const unknownKeys: Problem[] = [];
+  const unknown = (v: unknown, known: readonly string[], path: string): void => {
+    if (isObject(v)) unknownKeys.push(...unknownKeyWarnings(v, known, file, path));
+  };
+  unknown(value, TEST_FILE_KEYS, '$');
+  unknown(value.expected_error, ['type', 'message'], '$.expected_error');
+  if (Array.isArray(value.assertions)) {
+    value.assertions.forEach((a, i) => unknown(a, ['path', 'operator', 'expected'], `$.assertions[${i}]`));
+  }
+  if (isObject(value.mock_http)) {
+    unknown(value.mock_http, ['requests'], '$.mock_http');
+    const requests = value.mock_http.requests;
+    if (Array.isArray(requests))
+      requests.forEach((r, i) => unknown(r, REQUEST_KEYS, `$.mock_http.requests[${i}]`));
+  }
+  if (isObject(value.mock)) {
+    unknown(value.mock, ['http'], '$.mock');
+    const http = value.mock.http;
+    if (Array.isArray(http)) http.forEach((r, i) => unknown(r, REQUEST_KEYS, `$.mock.http[${i}]`));
+    else unknown(http, REQUEST_KEYS, '$.mock.http');
+  }
 
   if (!TEST_KEYS.some((k) => k in value)) {
     add('$', `not a recognised test case: expected "input" and/or one of ${TEST_KEYS.slice(1).join(', ')}`);
@@ -65,6 +100,8 @@ export function checkTestShape(
   if ('mock' in value) checkLegacyMock(value.mock, add);
   if ('mock_http' in value) checkMockHttp(value.mock_http, add);
 
+  problems.push(...unknownKeys);
+
   // A test that expects failure may feed deliberately invalid input; otherwise a schema mismatch
   // means the test cannot pass while schemas are enforced.
   const expectsFailure = value.should_fail === true || 'expected_error' in value;
@@ -77,7 +114,7 @@ export function checkTestShape(
     const outputKey =
       'expected_output' in value ? 'expected_output' : 'expected' in value ? 'expected' : undefined;
     // A partial expectation lists only some fields, so `required` would complain about the rest.
-    if (outputSchema && outputKey && value.match !== 'partial') {
+    if (outputSchema && outputKey && (value.match ?? defaultMatch) !== 'partial') {
       for (const v of outputSchema.validate(value[outputKey])) {
         add(v.path.replace(/^\$/, `$.${outputKey}`), `${v.message} (output.schema.json)`, 'warning');
       }

@@ -18,6 +18,8 @@ export interface TaskMetadata {
   maxConcurrency?: number;
   /** `max_retries`: per-task retry override for queued jobs. */
   maxRetries?: number;
+  /** `test_match`: how this task's test cases compare expected_output when a case sets no `match`. */
+  testMatch?: 'exact' | 'partial';
   /** metadata.json as written, unknown keys kept. */
   raw: Record<string, unknown>;
 }

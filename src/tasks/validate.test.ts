@@ -82,6 +82,7 @@ void test('test files: unrecognised shapes, bad mocks, and schema mismatches', a
   assert.equal(report.ok, false);
   assert.deepEqual(report.problems.map(brief), [
     'error tests/test-001.json:1:1 $ not a recognised test case: expected "input" and/or one of expected_output, expected, expected_error, should_fail, assertions',
+    'warning tests/test-001.json:2:10 $.foo unknown key "foo" is ignored (known keys: name, description, input, expected_output, expected, expected_error, should_fail, assertions, match, mock, mock_http, allow_network)',
     'error tests/test-002.json:10:17 $.mock.http.method must be one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS',
     'error tests/test-002.json:9:13 $.mock.http.url is required: a URL or a substring of one',
     'error tests/test-003.json:10:21 $.mock_http.requests[0].response.status must be an HTTP status code (100-599)',

@@ -84,7 +84,14 @@ function buildReport(inspection: TaskInspection, fixed: string[], notes: Problem
     });
   }
   for (const test of inspection.tests) {
-    problems.push(...checkTestShape(test, inspection.input?.validator, inspection.output?.validator));
+    problems.push(
+      ...checkTestShape(
+        test,
+        inspection.input?.validator,
+        inspection.output?.validator,
+        inspection.metadata?.testMatch,
+      ),
+    );
   }
   if (inspection.code !== undefined) problems.push(...moduleUseWarnings(inspection.code));
 

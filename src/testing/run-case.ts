@@ -6,7 +6,7 @@ import { runTask, type RuntimeLimits, type TaskRunResult } from '../runtime/run-
 import type { LogEntry, TaskErrorInfo } from '../runtime/types.ts';
 import type { TaskPackage, TaskTestFile } from '../tasks/types.ts';
 import { checkAssertion } from './assertions.ts';
-import { diffValues, formatDiff, formatValue } from './diff.ts';
+import { diffValues, formatDiff, formatValue, type DiffLine } from './diff.ts';
 import { createMockFetch } from './mocks.ts';
 import { parseTestCase, TestCaseError, type TestCase } from './test-case.ts';
 
@@ -32,6 +32,8 @@ export interface CaseResult {
   logs: LogEntry[];
   /** Declared mocks no request used (informational). */
   unusedMocks: string[];
+  /** Warnings about the test file itself, such as a misspelt key (`file:line:col at $.key: …`). */
+  warnings?: string[];
   /** CaseRunOptions.collectGlobal read back after the run (instrumented code). */
   collected?: string;
 }
@@ -50,9 +52,13 @@ export interface CaseRunOptions {
 }
 
 /** The parsed case, or the error result of an unusable test file. */
-function parseCase(file: TaskTestFile, started: number): TestCase | CaseResult {
+function parseCase(
+  file: TaskTestFile,
+  started: number,
+  defaultMatch?: 'exact' | 'partial',
+): TestCase | CaseResult {
   try {
-    return parseTestCase(file);
+    return parseTestCase(file, defaultMatch);
   } catch (e) {
     if (!(e instanceof TestCaseError)) throw e;
     return {
@@ -93,7 +99,7 @@ export async function runTestCase(
   onDeadline?: (deadline: number, timeoutMs: number) => void,
 ): Promise<CaseResult> {
   const started = performance.now();
-  const tc = parseCase(file, started);
+  const tc = parseCase(file, started, pkg.metadata.testMatch);
   if ('status' in tc) return tc;
   let network: SyncFetcher | undefined;
   const mocks = createMockFetch(tc.mocks, {
@@ -145,6 +151,7 @@ function caseResult(
     unusedMocks: mocks.unused,
   };
   if (tc.description !== undefined) result.description = tc.description;
+  if (tc.warnings.length > 0) result.warnings = tc.warnings;
   if (findings.problems.length > 0) result.message = findings.problems.join('\n');
   if (findings.diff.length > 0) result.diff = findings.diff;
   if (run.status === 'COMPLETED') result.output = run.output;
@@ -199,7 +206,7 @@ function judge(tc: TestCase, run: TaskRunResult): Findings {
       f.problems.push(
         expect.match === 'partial'
           ? 'output does not match the expected output (partial match)'
-          : 'output differs from the expected output',
+          : exactMismatch(lines),
       );
       f.diff = formatDiff(lines);
     }
@@ -209,4 +216,19 @@ function judge(tc: TestCase, run: TaskRunResult): Findings {
     if (problem) f.problems.push(problem);
   }
   return f;
+}
+
+/**
+ * An exact comparison that failed only because the output has keys the test does not list (the
+ * task guide's examples leave out volatile fields such as timestamps) says how to compare partially.
+ */
+function exactMismatch(lines: readonly DiffLine[]): string {
+  if (!lines.every((l) => l.kind === 'extra')) {
+    return 'output differs from the expected output';
+  }
+  const keys = lines.map((l) => l.path).join(', ');
+  return (
+    `output differs from the expected output: it has every expected value, plus keys the test does not list (${keys}); ` +
+    'to compare only the listed keys, add "match": "partial" to the test file (or "test_match": "partial" to metadata.json for every test of the task)'
+  );
 }

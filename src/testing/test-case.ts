@@ -56,6 +56,8 @@ export interface TestCase {
   };
   mocks: MockSpec[];
   allowNetwork: boolean;
+  /** The file's warnings (unknown keys, with a suggestion), formatted with file:line:column. */
+  warnings: string[];
 }
 
 /** A test file that cannot be used, with every problem (file:line:column at path). */
@@ -72,7 +74,8 @@ const RESPONSE_KEYS = new Set(['status', 'statusText', 'headers', 'body', 'bodyE
 
 type Obj = Record<string, unknown>;
 
-export function parseTestCase(file: TaskTestFile): TestCase {
+/** `defaultMatch`: the task's metadata.json `test_match`, for cases that set no `match`. */
+export function parseTestCase(file: TaskTestFile, defaultMatch: 'exact' | 'partial' = 'exact'): TestCase {
   const display = `tests/${file.name}`;
   const parsed = tryParseJson(file.text, display);
   if (!parsed.ok) throw new TestCaseError([parsed.problem]);
@@ -87,10 +90,9 @@ export function parseTestCase(file: TaskTestFile): TestCase {
     throw new TestCaseError([problem]);
   }
   const v = value as Obj;
-  // Schema warnings are validate's business; only errors make a case unusable.
-  const errors = checkTestShape({ ...file, value: v }, undefined, undefined).filter(
-    (p) => p.severity === 'error',
-  );
+  // Without schemas the only warnings are unknown keys, shown with the case; errors make it unusable.
+  const shape = checkTestShape({ ...file, value: v }, undefined, undefined, defaultMatch);
+  const errors = shape.filter((p) => p.severity === 'error');
   if (errors.length > 0) throw new TestCaseError(errors);
 
   const hasOutput = 'expected_output' in v || 'expected' in v;
@@ -100,7 +102,7 @@ export function parseTestCase(file: TaskTestFile): TestCase {
     input: 'input' in v ? v.input : {},
     expect: {
       hasOutput,
-      match: v.match === 'partial' ? 'partial' : 'exact',
+      match: v.match === 'partial' || v.match === 'exact' ? v.match : defaultMatch,
       shouldFail: v.should_fail === true,
       assertions: ((v.assertions as Obj[] | undefined) ?? []).map((a) => ({
         path: a.path as string,
@@ -110,6 +112,7 @@ export function parseTestCase(file: TaskTestFile): TestCase {
     },
     mocks: mocksOf(v),
     allowNetwork: v.allow_network === true,
+    warnings: shape.filter((p) => p.severity === 'warning').map(formatProblem),
   };
   if (typeof v.description === 'string') testCase.description = v.description;
   if (hasOutput) testCase.expect.output = 'expected_output' in v ? v.expected_output : v.expected;

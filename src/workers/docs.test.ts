@@ -50,6 +50,10 @@ test('docs/queue.md: every shell command works against the built CLI', async () 
       ].sort(),
     );
     assert.match(out[commands.find((c) => c.startsWith('ratchet execution logs'))!]!, /adding/);
+    // A direct run: no job, the output on stdout.
+    assert.deepEqual(JSON.parse(out[commands.find((c) => c.startsWith('ratchet task execute'))!]!), {
+      sum: 42,
+    });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -5,13 +5,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { enqueueMany, MAX_BATCH_JOBS } from '../../services/jobs/index.ts';
 import type { RestOptions } from './common.ts';
-import { assertMayDeliver, CreateBody } from './jobs.ts';
+import { assertMayDeliver, CreateBody, TaskRef } from './jobs.ts';
 import { dataOf, routeSchema } from './schema.ts';
 
-const BatchItem = CreateBody.omit({ taskId: true, version: true });
+// The fields of POST /jobs that belong to one job (the task and version are the batch's).
+const BatchItem = CreateBody.omit({ taskId: true, task_id: true, input_data: true, version: true });
 
 const BatchBody = z.strictObject({
-  taskId: CreateBody.shape.taskId,
+  taskId: TaskRef.describe('Task id, UUID or name'),
   version: CreateBody.shape.version,
   jobs: z.array(BatchItem).min(1).max(MAX_BATCH_JOBS).describe('One entry per job, each with its own input'),
   partial: z

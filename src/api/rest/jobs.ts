@@ -26,18 +26,46 @@ const Priority = z
   .describe('LOW, NORMAL, HIGH, CRITICAL (any case) or an integer');
 const When = z.union([z.string().min(1).max(64), z.number().int()]).describe('ISO-8601 time or epoch ms');
 
-export const CreateBody = z.strictObject({
-  taskId: z.union([z.string().min(1).max(256), z.number().int()]).describe('Task id, UUID or name'),
-  input: z.unknown().optional(),
-  priority: Priority.optional(),
-  maxRetries: z.number().int().min(0).max(100).optional(),
-  scheduledFor: When.optional().describe('Not run before this time'),
-  delayMs: z.number().int().min(0).optional(),
-  timeoutMs: z.number().int().min(1).optional(),
-  version: z.string().min(1).max(64).optional().describe('Pin a version; default latest at run time'),
-  idempotencyKey: z.string().min(1).max(256).optional(),
-  outputDestinations: z.array(z.unknown()).max(20).optional().describe('webhook, filesystem or stdio'),
-});
+export const TaskRef = z.union([z.string().min(1).max(256), z.number().int()]);
+
+// The README's body, `{"task_id": 1, "input_data": {...}}`, is accepted as an alias of ours: the
+// schema says one of taskId/task_id is required (anyOf, so OpenAPI shows it too) and the handler
+// maps the aliases onto the service's request.
+export const CreateBody = z
+  .strictObject({
+    taskId: TaskRef.optional().describe('Task id, UUID or name (this or task_id is required)'),
+    task_id: TaskRef.optional().describe('Alias of taskId (the README’s spelling)'),
+    input: z.unknown().optional(),
+    input_data: z.unknown().optional().describe('Alias of input (the README’s spelling)'),
+    priority: Priority.optional(),
+    maxRetries: z.number().int().min(0).max(100).optional(),
+    scheduledFor: When.optional().describe('Not run before this time'),
+    delayMs: z.number().int().min(0).optional(),
+    timeoutMs: z.number().int().min(1).optional(),
+    version: z.string().min(1).max(64).optional().describe('Pin a version; default latest at run time'),
+    idempotencyKey: z.string().min(1).max(256).optional(),
+    outputDestinations: z.array(z.unknown()).max(20).optional().describe('webhook, filesystem or stdio'),
+  })
+  .meta({ anyOf: [{ required: ['taskId'] }, { required: ['task_id'] }] });
+type CreateBody = z.infer<typeof CreateBody>;
+
+/** The service's request from a body that may use the README's names. */
+function createRequest(body: CreateBody): CreateJobRequest {
+  const { task_id, input_data, taskId, input, ...rest } = body;
+  const clash = (ours: string, alias: string) =>
+    new ApiError(400, 'BAD_REQUEST', `give ${ours} or its alias ${alias}, not both`, {
+      fields: [{ path: `body.${alias}`, message: `duplicates body.${ours}` }],
+    });
+  if ('taskId' in body && 'task_id' in body) throw clash('taskId', 'task_id');
+  if ('input' in body && 'input_data' in body) throw clash('input', 'input_data');
+  const ref = taskId ?? task_id;
+  // The schema's anyOf makes one of them present; this only satisfies the type.
+  if (ref === undefined) throw new ApiError(400, 'BAD_REQUEST', 'taskId (or task_id) is required');
+  const request: CreateJobRequest = { ...rest, taskId: ref };
+  if ('input' in body) request.input = input;
+  else if ('input_data' in body) request.input = input_data;
+  return request;
+}
 
 const UpdateBody = z.strictObject({ priority: Priority.optional(), scheduledFor: When.optional() });
 
@@ -103,7 +131,7 @@ const plugin: FastifyPluginAsync<RestOptions> = async (server, { app }) => {
     async (request) => ({ data: jobView(await getJobRecord(app, request.params.id)) }),
   );
 
-  server.post<{ Body: CreateJobRequest }>(
+  server.post<{ Body: CreateBody }>(
     '/jobs',
     {
       config: { access: 'run' },
@@ -111,7 +139,7 @@ const plugin: FastifyPluginAsync<RestOptions> = async (server, { app }) => {
         tags,
         summary: 'Queue a job',
         description:
-          'The input is checked against the task’s input schema (422 listing every violation). The same idempotencyKey returns the existing job with 200 instead of 201.',
+          'The input is checked against the task’s input schema (422 listing every violation). The same idempotencyKey returns the existing job with 200 instead of 201. The README’s body `{"task_id": 1, "input_data": {…}}` is accepted: task_id and input_data are aliases of taskId and input.',
         body: CreateBody,
         response: dataOf(Job),
         status: 201,
@@ -119,7 +147,7 @@ const plugin: FastifyPluginAsync<RestOptions> = async (server, { app }) => {
     },
     async (request, reply) => {
       assertMayDeliver(request.principal.role, request.body.outputDestinations);
-      const { job, created } = await createJob(app, request.body);
+      const { job, created } = await createJob(app, createRequest(request.body));
       reply.code(created ? 201 : 200).header('Location', `/api/v1/jobs/${job.id}`);
       return { data: jobView(job) };
     },

@@ -5,11 +5,17 @@ import { CLI_MAIN, assertBuilt, cleanEnv } from './cli-process.ts';
 export interface ServeProcess {
   child: ChildProcess;
   url: string;
+  /** stdout and stderr interleaved as they arrived. */
   output: () => string;
+  stdout: () => string;
+  stderr: () => string;
   exit: Promise<number | null>;
 }
 
-/** Starts `ratchet serve --port 0 …` (after `args`) and resolves once it printed its URL. */
+/**
+ * Starts `ratchet serve --port 0 …` (after `args`) and resolves once it told its URL: the
+ * "ratchet serving on URL" start-up line on stderr (plain, or inside a JSON log line).
+ */
 export function startServe(
   args: string[],
   cwd: string,
@@ -19,15 +25,24 @@ export function startServe(
   // `--port 0` last: it wins over any --port in args (commander keeps the last value).
   const child = spawn(process.execPath, [CLI_MAIN, 'serve', ...args, '--port', '0'], { cwd, env });
   let out = '';
+  let stdout = '';
+  let stderr = '';
   const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const onData = (d: Buffer) => {
       out += d.toString();
-      const m = /^(https?:\/\/\S+)$/m.exec(out);
-      if (m) resolve({ child, url: m[1]!, output: () => out, exit });
+      const m = /ratchet serving on (https?:\/\/[^\s"]+)/.exec(out);
+      if (m)
+        resolve({ child, url: m[1]!, output: () => out, stdout: () => stdout, stderr: () => stderr, exit });
     };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      onData(d);
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      onData(d);
+    });
     void exit.then((code) => reject(new Error(`serve exited ${code} before listening:\n${out}`)));
   });
 }

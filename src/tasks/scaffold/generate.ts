@@ -6,7 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import semver from 'semver';
-import { basicTemplate, dataTransformTemplate, validationTemplate } from './templates-local.ts';
+import {
+  basicTemplate,
+  dataTransformTemplate,
+  starterTemplate,
+  validationTemplate,
+} from './templates-local.ts';
 import { httpApiTemplate, scheduledJobTemplate, webhookHandlerTemplate } from './templates-http.ts';
 import type { TaskTemplate, TemplateVars } from './types.ts';
 import { taskReadme } from './readme.ts';
@@ -14,6 +19,7 @@ import { taskReadme } from './readme.ts';
 export type { TaskTemplate, TemplateVars } from './types.ts';
 
 export const TEMPLATES: readonly TaskTemplate[] = [
+  starterTemplate,
   basicTemplate,
   httpApiTemplate,
   dataTransformTemplate,
@@ -22,7 +28,7 @@ export const TEMPLATES: readonly TaskTemplate[] = [
   scheduledJobTemplate,
 ];
 
-export const DEFAULT_TEMPLATE = 'basic';
+export const DEFAULT_TEMPLATE = 'starter';
 
 export class ScaffoldError extends Error {
   constructor(message: string) {

@@ -1,6 +1,37 @@
-// Templates for tasks that make no HTTP calls: basic, data-transform and validation.
+// Templates for tasks that make no HTTP calls: starter (the default), basic, data-transform and
+// validation.
 // Guest code avoids JS template literals so these TypeScript strings need no escaping.
 import { DRAFT_07, header, type TaskTemplate } from './types.ts';
+
+/**
+ * The default: the starting point the task guide expects. Its authors replace main.js and the input
+ * schema wholesale and then `mkdir tests` and write cases that list only the fields that matter, so
+ * nothing here may contradict their code: schemas that accept any object, no tests/ folder, and
+ * `test_match: partial` (expected_output lists what must be there; volatile fields may be left out).
+ */
+export const starterTemplate: TaskTemplate = {
+  name: 'starter',
+  description: 'the default: a function to replace, open schemas, no tests yet (as the task guide starts)',
+  tags: [],
+  metadata: { test_match: 'partial' },
+  files: (v) => ({
+    'main.js': `${header(v, 'Replace this function with the task; its return value is the output.')}(function (input, context) {
+  return { received: input };
+})
+`,
+    'input.schema.json': {
+      $schema: DRAFT_07,
+      type: 'object',
+      description: 'The input: list its properties and the required ones here.',
+      properties: {},
+    },
+    'output.schema.json': {
+      $schema: DRAFT_07,
+      type: 'object',
+      description: 'The output: describe it here; until then any object is accepted.',
+    },
+  }),
+};
 
 export const basicTemplate: TaskTemplate = {
   name: 'basic',
