@@ -64,7 +64,8 @@ export function parseOpenApi(text: string, source: string): OpenApiDocument {
       `${source}: this is a Swagger ${root.swagger} document; only OpenAPI 3.0 and 3.1 are read (convert it, e.g. with swagger2openapi)`,
     );
   }
-  const version = root.openapi;
+  // YAML reads an unquoted `openapi: 3.1` as a number.
+  const version = typeof root.openapi === 'number' ? String(root.openapi) : root.openapi;
   if (typeof version !== 'string') {
     throw new OpenApiError(
       `${source}: not an OpenAPI document: it has no "openapi" version field (found keys: ${Object.keys(root).slice(0, 8).join(', ') || 'none'})`,
