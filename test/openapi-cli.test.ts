@@ -240,6 +240,10 @@ test('bad input: unknown operation, unparsable and non-OpenAPI documents, an exi
   const missingFile = await gen('--spec-url', 'bad/nope.yaml', '--operation', 'x');
   assert.match(missingFile.stderr, /cannot read the OpenAPI document .*nope\.yaml: no such file/);
 
+  const foreign = await gen('--spec-url', SPEC, '--operation', 'getUser', '--template', 'api');
+  assert.equal(foreign.code, 2);
+  assert.match(foreign.stderr, /--template does not apply to a task made from an OpenAPI operation/);
+
   const dir = join(root, 'exists');
   await mkdir(dir);
   await writeFile(join(dir, 'notes.txt'), 'mine');

@@ -19,6 +19,18 @@ interface FromOpenApiFlags {
   json?: boolean;
 }
 
+/** Flags of `generate task` that a task from an OpenAPI operation does not take. */
+const NOT_HERE = [
+  'label',
+  'description',
+  'template',
+  'fromTemplate',
+  'timeout',
+  'memoryLimit',
+  'retryAttempts',
+  'inputValidation',
+];
+
 export function registerFromOpenApi(task: Command): void {
   task
     .command('from-openapi')
@@ -35,6 +47,15 @@ export function registerFromOpenApi(task: Command): void {
       // `generate task` declares --path, --force and --json too, and commander gives a flag to
       // the first command that declares it: read them merged.
       const flags = cmd.optsWithGlobals<FromOpenApiFlags>();
+      // The parent's template flags mean nothing here; refuse them rather than ignore them.
+      const parent = cmd.parent?.opts() ?? {};
+      const foreign = Object.keys(parent).filter((k) => NOT_HERE.includes(k) && parent[k] !== undefined);
+      if (foreign.length > 0) {
+        const names = foreign.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+        throw new UsageError(
+          `generate task from-openapi: ${names.join(', ')} ${names.length > 1 ? 'do' : 'does'} not apply to a task made from an OpenAPI operation (its name and description come from the operation)`,
+        );
+      }
       const version = flags.version;
       let result: Awaited<ReturnType<typeof generateTaskFromOpenApi>>;
       try {
