@@ -192,6 +192,12 @@ function readParameters(
       skipped.push(`the ${location} parameter "${name}" (only path, query and header parameters are sent)`);
       continue;
     }
+    // main.js sends query values form-encoded and headers as text; say so where the document asks otherwise.
+    if (typeof p.style === 'string' && p.style !== 'form' && p.style !== 'simple') {
+      skipped.push(`the ${p.style} style of the ${location} parameter "${name}" (it is sent form-encoded)`);
+    } else if (p.content !== undefined && location === 'query') {
+      skipped.push(`the content encoding of the query parameter "${name}" (it is sent form-encoded)`);
+    }
     let key = name;
     if (taken.has(key)) key = `${name}_${location}`;
     for (let i = 2; taken.has(key); i++) key = `${name}_${location}_${i}`;
