@@ -1,6 +1,7 @@
 // Executes every shell command of docs/recording.md, in order, in a scratch folder holding a copy
-// of the weather-api sample. The doc's weather service address (http://localhost:9999) is served
-// by a local stand-in, and the example session folder name is replaced by the one recorded.
+// of the weather-api sample and the files the doc shows in `file=` blocks. The doc's weather
+// service address (http://localhost:9999) is served by a local stand-in, and the example session
+// folder name is replaced by the one recorded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -39,6 +40,10 @@ test('docs/recording.md: every command works as written', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'ratchet-recording-doc-'));
   try {
     await cp(join(SAMPLES, 'weather-api'), join(dir, 'weather-api'), { recursive: true });
+    // Files the doc shows in `file=` blocks (the OpenAPI document) are written as shown.
+    for (const [, name, body] of doc.matchAll(/^```\w+ file=(\S+)\n([\s\S]*?)^```$/gm)) {
+      await writeFile(join(dir, name!), body!);
+    }
     await writeFile(join(dir, 'ratchet.yaml'), 'logging:\n  level: info\n');
     await writeFile(join(dir, 'ratchet'), `#!/bin/sh\nexec "${process.execPath}" "${CLI_MAIN}" "$@"\n`);
     await chmod(join(dir, 'ratchet'), 0o755);

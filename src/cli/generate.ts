@@ -9,6 +9,7 @@ import {
   type GeneratedTask,
 } from '../tasks/scaffold/generate.ts';
 import { UsageError } from './errors.ts';
+import { registerFromOpenApi } from './generate-openapi.ts';
 import { parseNonNegativeInt } from './duration.ts';
 import { parsePositiveInt } from './task-path.ts';
 import { configFileOption } from './load-config.ts';
@@ -36,7 +37,7 @@ interface GenerateTaskFlags {
 export function registerGenerate(program: Command): void {
   const generate = program.command('generate').description('scaffold tasks and configuration snippets');
 
-  generate
+  const task = generate
     .command('task')
     .description('create a task folder from a template (metadata, main.js, schemas, tests)')
     .argument('[path]', 'folder to create')
@@ -122,6 +123,7 @@ export function registerGenerate(program: Command): void {
         );
       process.stdout.write(`${lines.join('\n')}\n`);
     });
+  registerFromOpenApi(task);
 
   generate
     .command('templates')

@@ -125,6 +125,7 @@ const COVERAGE: Record<string, 'example' | ArgsFor> = {
   ratchet_lint_task_code: 'example',
   ratchet_list_templates: 'example',
   ratchet_generate_from_template: 'example',
+  ratchet_generate_task_from_openapi: 'example',
   ratchet_import_tasks: 'example',
   ratchet_export_tasks: onceOnFailures({ task_ids: ['probe'], include_files: true }),
   ratchet_store_result: (k, { f }) => ({ name: `probe/${k}`, data: { k }, execution_id: f.execution[k] }),

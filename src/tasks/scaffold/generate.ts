@@ -151,12 +151,29 @@ export async function generateTask(opts: GenerateTaskOptions): Promise<Generated
   const { metadata, files } = renderTemplate(template, vars, opts.now);
   applySettings(metadata, files, opts);
   if (opts.includeDocs) files['README.md'] = taskReadme({ path: opts.path, metadata, files });
+  await writeTaskFiles(dir, files);
+  return { dir, template: template.name, metadata, files: Object.keys(files) };
+}
+
+/**
+ * Writes a generated task's files into `dir`, refusing a folder that already has files unless
+ * `force` (then the generated files are overwritten and the others kept).
+ */
+export async function writeTaskFolder(
+  dir: string,
+  files: Record<string, string>,
+  force = false,
+): Promise<void> {
+  await checkTarget(dir, force);
+  await writeTaskFiles(dir, files);
+}
+
+async function writeTaskFiles(dir: string, files: Record<string, string>): Promise<void> {
   for (const [rel, content] of Object.entries(files)) {
     const path = join(dir, rel);
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, content);
   }
-  return { dir, template: template.name, metadata, files: Object.keys(files) };
 }
 
 /**

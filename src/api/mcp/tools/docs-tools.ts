@@ -57,6 +57,10 @@ const reference = defineTool({
 const WORKFLOW: [string, string][] = [
   ['ratchet_list_templates', 'pick a starting point'],
   ['ratchet_generate_from_template', 'create a task with code, schemas and passing tests — or'],
+  [
+    'ratchet_generate_task_from_openapi',
+    'wrap one operation of an OpenAPI document, tests from its examples — or',
+  ],
   ['ratchet_create_task', 'create one from your own code, schemas and test cases'],
   [
     'ratchet_lint_task_code',

@@ -12,6 +12,7 @@ import { taskFileTools } from './task-files.ts';
 import { taskVersionTools } from './task-versions.ts';
 import { taskTestingTools } from './task-testing.ts';
 import { templateTools } from './templates.ts';
+import { openApiTools } from './openapi.ts';
 import { importExportTools } from './import-export.ts';
 import { resultTools } from './results.ts';
 import { registryTools } from './registry.ts';
@@ -40,6 +41,7 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...profileTools,
   ...lintTools,
   ...templateTools,
+  ...openApiTools,
   ...importExportTools,
   ...resultTools,
   ...registryTools,
