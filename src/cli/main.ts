@@ -86,8 +86,11 @@ function exitCodeFor(err: unknown): number {
   return 1;
 }
 
-const invokedDirectly = process.argv[1] && import.meta.filename === (await realPath(process.argv[1]));
-if (invokedDirectly) {
+/**
+ * Runs the CLI on this process's arguments and sets its exit code. The `ratchet` bin (bin.ts) calls
+ * it once it knows the Node is new enough; `node dist/cli/main.js` runs it directly.
+ */
+export async function runCli(): Promise<void> {
   // `ratchet task list | head` closes our stdout early: that is the reader's choice, not an error.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
@@ -95,9 +98,11 @@ if (invokedDirectly) {
       throw err;
     });
   }
-  const code = await main(process.argv.slice(2));
-  process.exitCode = code;
+  process.exitCode = await main(process.argv.slice(2));
 }
+
+const invokedDirectly = process.argv[1] && import.meta.filename === (await realPath(process.argv[1]));
+if (invokedDirectly) await runCli();
 
 async function realPath(p: string): Promise<string> {
   const { realpath } = await import('node:fs/promises');

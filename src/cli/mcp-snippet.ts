@@ -2,7 +2,7 @@
 // editors) starts `ratchet mcp-serve` over stdio. The command is pinned to what is running now,
 // so the snippet starts the same ratchet, on the same Node, with the same configuration file.
 import { realpathSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 
 export interface McpServerCommand {
   command: string;
@@ -30,13 +30,10 @@ function real(path: string): string {
 export function mcpServerCommand(src: McpCommandSources): McpServerCommand {
   const cwd = src.cwd ?? process.cwd();
   const configArgs = src.configFile !== undefined ? ['--config', resolve(cwd, src.configFile)] : [];
-  const launcher = resolve(cwd, src.argv1);
-  // An installed `ratchet` bin link runs on its own; a script path (node dist/cli/main.js) needs
-  // the Node that runs it now, since the `node` on PATH may be an older, unsupported one.
-  if (basename(launcher) === 'ratchet') {
-    return { command: launcher, args: [...configArgs, 'mcp-serve'] };
-  }
-  return { command: src.execPath, args: [real(launcher), ...configArgs, 'mcp-serve'] };
+  // Both paths absolute and resolved: an MCP client starts the server with its own PATH and working
+  // directory, where `node` may be missing or older than 22 (the CLI needs node:sqlite) and a bin
+  // link may be a temporary one (npx's cache). The Node running now is one that works.
+  return { command: src.execPath, args: [real(resolve(cwd, src.argv1)), ...configArgs, 'mcp-serve'] };
 }
 
 export function mcpServersJson(cmd: McpServerCommand): object {
