@@ -2,7 +2,7 @@
 // The `ratchet` binary: builds the commander program from the command modules and maps
 // failures onto exit codes (0 ok, 1 the task or check failed, 2 usage or loading error).
 import { Command, CommanderError } from 'commander';
-import { invokedCommand, registerCommands } from './commands.ts';
+import { invokedCommand, nestedHelpTarget, registerCommands } from './commands.ts';
 import { LONG_RUNNING_COMMANDS, listenForStop } from './stop-signal.ts';
 import { CliExit, UsageError } from './errors.ts';
 import { ratchetVersion } from '../version.ts';
@@ -61,6 +61,11 @@ export async function main(argv: string[]): Promise<number> {
     if (argv.length === 0) {
       program.outputHelp();
       return 2;
+    }
+    const helpTarget = nestedHelpTarget(program, argv);
+    if (helpTarget !== undefined) {
+      helpTarget.outputHelp();
+      return 0;
     }
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
