@@ -21,10 +21,13 @@ function shellCommands(file: string): string[] {
   );
 }
 
-/** `npm ci && X` → X; the README's install prefix is exercised by CI itself. */
+/**
+ * `npm ci && X` → X; the README's install prefix is exercised by CI itself, and `npm link` (which
+ * would change the machine's global bin folder) by test/install.test.ts in a temporary prefix.
+ */
 function runnable(line: string): string | null {
   const rest = line.replace(/^npm ci && /, '');
-  if (/^npm (ci|test)$/.test(rest)) return null;
+  if (/^npm (ci|test|link)$/.test(rest)) return null;
   return rest.replace(/\bnpx ratchet\b/g, 'ratchet');
 }
 
