@@ -6,12 +6,13 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import semver from 'semver';
 import { runShell } from '../src/cli/test-helpers/cli-process.ts';
 import { ROOT, SAMPLES } from './helpers/cli.ts';
 
@@ -62,6 +63,14 @@ test(
       const node = await sh('node --version');
       assert.match(node.stdout, /^v(1\d|2[01])\./, 'the PATH of this test starts the older Node');
       assert.equal((await sh('command -v ratchet')).stdout.trim(), join(prefix, 'bin', 'ratchet'));
+
+      // npm's engine check lets the older Node through (no EBADENGINE for ratchet itself) and the
+      // bin takes care of the rest; a rebuild keeps it executable for bin links made before.
+      const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+        engines: { node: string };
+      };
+      assert.ok(semver.satisfies(node.stdout.trim(), pkg.engines.node), pkg.engines.node);
+      assert.notEqual(statSync(BIN).mode & 0o111, 0, `${BIN} is executable`);
 
       const version = await sh('ratchet --version');
       assert.deepEqual([version.code, version.stdout, version.stderr], [0, `${VERSION}\n`, '']);
