@@ -153,19 +153,20 @@ test(
   { skip: NO_OLD_NODE },
   async () => {
     const { env } = await linkIntoTempPrefix();
-    const cwd = await mkdtemp(join(tmpdir(), 'ratchet-mcp-client-'));
+    const cwd = await mkdtemp(join(tmpdir(), 'ratchet-mcp-project-'));
+    const clientDir = await mkdtemp(join(tmpdir(), 'ratchet-mcp-client-'));
     try {
       const printed = await runShell('ratchet generate mcpservers-json', { cwd, env });
       assert.equal(printed.code, 0, printed.stderr);
       const server = (JSON.parse(printed.stdout) as { mcpServers: Record<string, McpServerEntry> }).mcpServers
         .ratchet!;
       // Started the way an MCP client starts it: its own small environment, where `node` is the old
-      // one (or absent), and a working directory of its choosing.
+      // one (or absent), and a working directory of its choosing (Claude Desktop's is /).
       const transport = new StdioClientTransport({
         command: server.command,
         args: server.args,
-        env: { PATH: '/usr/bin:/bin', HOME: cwd, ...server.env },
-        cwd,
+        env: { PATH: '/usr/bin:/bin', HOME: clientDir, ...server.env },
+        cwd: clientDir,
         stderr: 'pipe',
       });
       const client = new Client({ name: 'install-test', version: '1.0.0' });
@@ -180,8 +181,12 @@ test(
       } finally {
         await client.close();
       }
+      // The database is the one of the folder the configuration was printed in.
+      assert.ok(existsSync(join(cwd, 'data', 'ratchet.db')), 'the pinned database was used');
+      assert.equal(existsSync(join(clientDir, 'data')), false);
     } finally {
       await rm(cwd, { recursive: true, force: true });
+      await rm(clientDir, { recursive: true, force: true });
     }
   },
 );
