@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, symlink, writeFile, chmod } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -70,7 +70,8 @@ test('README.md shows commands, and each one works as written', async () => {
   assert.ok(lines.includes('npm ci && npm test'), 'the README must show the test command CI runs');
   const dir = await mkdtemp(join(tmpdir(), 'ratchet-readme-'));
   try {
-    await symlink(join(ROOT, 'sample'), join(dir, 'sample'));
+    // A copy, not a link: sample/configs/example-config.yaml puts its database next to itself.
+    await cp(join(ROOT, 'sample'), join(dir, 'sample'), { recursive: true });
     await writeFile(join(dir, 'ratchet'), `#!/bin/sh\nexec "${process.execPath}" "${CLI_MAIN}" "$@"\n`);
     await chmod(join(dir, 'ratchet'), 0o755);
     const env = cleanEnv({ PATH: `${dir}:${process.env.PATH ?? ''}` });

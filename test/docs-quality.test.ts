@@ -30,11 +30,13 @@ test('docs/quality.md: every file example is written and every command works as 
     await chmod(join(dir, 'ratchet'), 0o755);
     const env = cleanEnv({ PATH: `${dir}:${process.env.PATH ?? ''}` });
     const outputs: string[] = [];
+    const errors: string[] = [];
     for (const { line, exit } of commands) {
       const r = await runShell(line, { cwd: dir, env });
       assert.equal(r.code, exit, `\`${line}\` exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
       assert.notEqual(r.stdout, '', `\`${line}\` printed nothing`);
       outputs.push(r.stdout);
+      errors.push(r.stderr);
     }
     // The output shown in the coverage section is what the command prints.
     const shown = /prints, for the task above:\n\n```\n([\s\S]*?)```/.exec(doc)![1]!;
@@ -57,6 +59,28 @@ test('docs/quality.md: every file example is written and every command works as 
       input: unknown;
     };
     assert.deepEqual(saved.input, { value: 7 });
+    // The profile section: the printed profile has every documented line, figures aside.
+    const profileShown = /profile like this one[\s\S]*?```\n([\s\S]*?)```/.exec(doc)![1]!;
+    const profileOut = errors.find((e) => e.includes('profile: COMPLETED'))!;
+    for (const l of profileShown.split('\n').filter((x) => x.trim() !== '')) {
+      const shape = new RegExp(
+        `^${l
+          .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+          .replace(/\d+(?:\\\.\d+)?/g, '[\\d.]+')
+          .replace(/ +/g, ' +')}$`,
+        'm',
+      );
+      assert.match(profileOut, shape, `documented profile line not printed: ${JSON.stringify(l)}`);
+    }
+    const traced = JSON.parse(outputs.find((o) => o.includes('"trace"'))!) as {
+      profile: { fetches: { url: string; status: number }[] };
+      trace: { kind: string }[];
+    };
+    assert.deepEqual(
+      traced.profile.fetches.map((f) => [f.url, f.status]),
+      [['https://prices.example.com/v1/quote?symbol=ACME', 200]],
+    );
+    assert.deepEqual([...new Set(traced.trace.map((e) => e.kind))], ['start', 'phase', 'log', 'http', 'end']);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -177,9 +177,39 @@ test("the task guide's generate commands work as written: template names, limits
     'Fetches data from external API',
     '--template',
     'api',
+    '--include-tests',
+    '--include-docs',
   ]);
   assert.equal(api.code, 0, api.stderr);
   assert.match(api.stdout, /from the http-api template/);
+  // --include-tests: a case per input the schema rejects, each expecting ValidationError.
+  const apiTests = (await readdir(join(cwd, 'my-api-task', 'tests'))).filter((f) =>
+    f.startsWith('generated-'),
+  );
+  assert.ok(apiTests.includes('generated-004-id-missing.json'), apiTests.join(', '));
+  for (const f of apiTests) {
+    const c = JSON.parse(await readFile(join(cwd, 'my-api-task', 'tests', f), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    assert.deepEqual([c.should_fail, c.expected_error], [true, { type: 'ValidationError' }], f);
+  }
+  const apiRun = await runCli(['test', join(cwd, 'my-api-task')]);
+  assert.equal(apiRun.code, 0, apiRun.stdout);
+  assert.match(apiRun.stdout, new RegExp(`Tests: ${3 + apiTests.length} passed, 0 failed`));
+  // --include-docs: README.md with the input fields from the schema and the commands.
+  const readme = await readFile(join(cwd, 'my-api-task', 'README.md'), 'utf8');
+  assert.match(readme, /^# API Integration Task\n\nFetches data from external API\n/);
+  assert.match(readme, /\| `id` \| string or integer \| yes \| The item to fetch \|/);
+  assert.match(readme, /ratchet test .*my-api-task\n/);
+  const noExtras = await runCli(['generate', 'task', join(cwd, 'plain-api'), '--template', 'api']);
+  assert.equal(noExtras.code, 0, noExtras.stderr);
+  assert.deepEqual((await readdir(join(cwd, 'plain-api', 'tests'))).sort(), [
+    'test-001.json',
+    'test-002.json',
+    'test-003.json',
+  ]);
+  await rm(join(cwd, 'plain-api'), { recursive: true });
   const rest = await runCli([
     'generate',
     'task',

@@ -2,7 +2,7 @@
 // finding with file:line:column, rule and fix; exit 1), the JSON report, and a folder without main.js.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cleanEnv, runCli } from '../src/cli/test-helpers/cli-process.ts';
@@ -42,6 +42,54 @@ void test('ratchet lint: clean, findings with their fix, JSON, and no main.js', 
     const missing = await runCli(['lint', path.join(dir, 'nope')], { cwd: dir, env });
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /lint: cannot read .*nope\/main\.js: not found/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+void test('ratchet lint --fix rewrites what is mechanical, reports it, and leaves the rest', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'ratchet-lint-fix-'));
+  try {
+    const env = cleanEnv();
+    await writeFile(
+      path.join(dir, 'main.js'),
+      [
+        '(async function (input) {',
+        '  const response = await fetch(input.url);',
+        "  if (!response.ok) throw 'request failed';",
+        '  const again = (await fetch(input.url)).json();',
+        '  global.seen = true;',
+        '  return fetch(input.url).then((r) => [r, again, response.json()]);',
+        '})',
+        '',
+      ].join('\n'),
+    );
+    const r = await runCli(['lint', dir, '--fix'], { cwd: dir, env });
+    assert.equal(r.code, 1, 'fetch(...).then is not mechanical: it stays an error');
+    assert.match(r.stdout, /main\.js:2:20 {2}fixed {2}fetch-await/);
+    assert.match(r.stdout, /main\.js:3:21 {2}fixed {2}throw-error-object/);
+    assert.match(r.stdout, /main\.js:5:3 {2}fixed {2}no-node-apis/);
+    assert.match(r.stdout, /main\.js:6:10 {2}error {4}fetch-promise/);
+    assert.equal(
+      await readFile(path.join(dir, 'main.js'), 'utf8'),
+      [
+        '(async function (input) {',
+        '  const response = fetch(input.url);',
+        "  if (!response.ok) throw new Error('request failed');",
+        '  const again = fetch(input.url).body;',
+        '  globalThis.seen = true;',
+        '  return fetch(input.url).then((r) => [r, again, response.body]);',
+        '})',
+        '',
+      ].join('\n'),
+    );
+    const again = await runCli(['lint', dir, '--fix', '--json'], { cwd: dir, env });
+    const report = JSON.parse(again.stdout) as { fixed: unknown[]; findings: { rule: string }[] };
+    assert.deepEqual(report.fixed, [], 'nothing left to fix');
+    assert.deepEqual(
+      report.findings.map((f) => f.rule),
+      ['fetch-promise'],
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

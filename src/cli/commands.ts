@@ -8,6 +8,8 @@ type Register = (program: Command) => void;
 
 export const COMMAND_MODULES: Record<string, () => Promise<Register>> = {
   'run-once': async () => (await import('./run-once.ts')).registerRunOnce,
+  'run-batch': async () => (await import('./run-batch.ts')).registerRunBatch,
+  watch: async () => (await import('./watch.ts')).registerWatch,
   validate: async () => (await import('./validate.ts')).registerValidate,
   lint: async () => (await import('./lint.ts')).registerLint,
   update: async () => (await import('./task-metadata-edit.ts')).registerUpdate,

@@ -130,3 +130,39 @@ void describe('ratchet config generate', () => {
     assert.equal((await cli(['config', 'generate'])).code, 2);
   });
 });
+
+// The brief's README spells these `config validate --config-file`, `config generate --config-type`
+// and `config show --mcp-only`; they are aliases of (or filters on) the commands above.
+void describe("the brief README's config spellings", () => {
+  void it('config validate --config-file=<path> checks that file', async () => {
+    const good = await cli(['config', 'validate', '--config-file=good.yaml']);
+    assert.equal(good.code, 0, good.stderr);
+    assert.equal(good.stdout, '✓ good.yaml: valid\n');
+    const bad = await cli(['config', 'validate', '--config-file', 'bad.yaml']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^✗ bad\.yaml: 2 problems/);
+  });
+
+  void it('config generate --config-type=dev writes the dev template; no type at all is a usage error', async () => {
+    const r = await cli(['config', 'generate', '--config-type=dev', '--output=alias-dev.yaml']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '✓ wrote dev configuration to alias-dev.yaml\n');
+    const dev = (await cli(['config', 'generate', '--type', 'dev'])).stdout;
+    assert.equal(await readFile(join(dir, 'alias-dev.yaml'), 'utf8'), dev);
+    const none = await cli(['config', 'generate']);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /config generate: --type is required \(minimal, dev, production\)/);
+  });
+
+  void it('config show --mcp-only prints the mcp section alone, in YAML or JSON', async () => {
+    const yaml = await cli(['config', 'show', '--mcp-only'], { RATCHET_MCP__PORT: '9911' });
+    assert.equal(yaml.code, 0, yaml.stderr);
+    const shown = parse(yaml.stdout) as Record<string, { port: number; transport: string }>;
+    assert.deepEqual(Object.keys(shown), ['mcp']);
+    assert.equal(shown.mcp!.port, 9911);
+    const json = await cli(['config', 'show', '--mcp-only', '--format=json']);
+    const parsed = JSON.parse(json.stdout) as Record<string, { transport: string }>;
+    assert.deepEqual(Object.keys(parsed), ['mcp']);
+    assert.equal(parsed.mcp!.transport, 'stdio');
+  });
+});

@@ -2,6 +2,7 @@
 // (file + environment, secrets masked), write a commented starting file, print the key reference.
 import { access, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { Option } from 'commander';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { renderConfigDocs } from '../config/docs.ts';
@@ -21,8 +22,10 @@ export function registerConfigCommands(program: Command): void {
     .command('validate')
     .description('check a configuration file (and the RATCHET_* environment); exit 1 if invalid')
     .option(...CONFIG_OPTION)
-    .action(async (_opts: unknown, cmd: Command) => {
-      const file = configFileOption(cmd);
+    // The brief's README spells it `config validate --config-file=<path>`.
+    .addOption(new Option('--config-file <file>', 'same as --config').hideHelp().conflicts('config'))
+    .action(async (opts: { configFile?: string }, cmd: Command) => {
+      const file = opts.configFile ?? configFileOption(cmd);
       const label = file ?? 'defaults + environment';
       try {
         await loadConfig({ file });
@@ -41,11 +44,14 @@ export function registerConfigCommands(program: Command): void {
     .description('print the effective configuration (defaults, file, environment) with secrets masked')
     .option(...CONFIG_OPTION)
     .option('--format <format>', 'yaml or json', 'yaml')
-    .action(async (opts: { format: string }, cmd: Command) => {
+    .option('--mcp-only', 'only the MCP section (mcp:)')
+    .action(async (opts: { format: string; mcpOnly?: boolean }, cmd: Command) => {
       if (opts.format !== 'yaml' && opts.format !== 'json') {
         throw new UsageError(`--format must be yaml or json (got "${opts.format}")`);
       }
-      const effective = maskSecrets(await loadCliConfig(cmd));
+      const masked = maskSecrets(await loadCliConfig(cmd));
+      // Under its key, so the output is still a configuration file one can load.
+      const effective = opts.mcpOnly ? { mcp: masked.mcp } : masked;
       process.stdout.write(
         opts.format === 'json'
           ? `${JSON.stringify(effective, null, 2)}\n`
@@ -56,14 +62,20 @@ export function registerConfigCommands(program: Command): void {
   config
     .command('generate')
     .description('write a commented configuration to start from')
-    .requiredOption('--type <type>', `kind of configuration: ${TEMPLATE_TYPES.join(', ')}`)
+    .option('--type <type>', `kind of configuration (required): ${TEMPLATE_TYPES.join(', ')}`)
+    // The brief's README spells it `config generate --config-type=dev`.
+    .addOption(new Option('--config-type <type>', 'same as --type').hideHelp().conflicts('type'))
     .option('-o, --output <file>', 'write to this file instead of standard output')
     .option('--force', 'overwrite the output file if it exists')
-    .action(async (opts: { type: string; output?: string; force?: boolean }) => {
-      if (!isTemplateType(opts.type)) {
-        throw new UsageError(`unknown --type "${opts.type}" (valid: ${TEMPLATE_TYPES.join(', ')})`);
+    .action(async (opts: { type?: string; configType?: string; output?: string; force?: boolean }) => {
+      const type = opts.type ?? opts.configType;
+      if (type === undefined) {
+        throw new UsageError(`config generate: --type is required (${TEMPLATE_TYPES.join(', ')})`);
       }
-      const text = configTemplate(opts.type);
+      if (!isTemplateType(type)) {
+        throw new UsageError(`unknown --type "${type}" (valid: ${TEMPLATE_TYPES.join(', ')})`);
+      }
+      const text = configTemplate(type);
       if (opts.output === undefined) {
         process.stdout.write(text);
         return;
@@ -73,7 +85,7 @@ export function registerConfigCommands(program: Command): void {
         throw new UsageError(`${opts.output} already exists; use --force to overwrite it`);
       }
       await writeFile(target, text, 'utf8');
-      process.stdout.write(`✓ wrote ${opts.type} configuration to ${opts.output}\n`);
+      process.stdout.write(`✓ wrote ${type} configuration to ${opts.output}\n`);
     });
 
   config

@@ -1,9 +1,9 @@
 // `ratchet generate task|templates|mcpservers-json`: scaffold a task folder from a template, list
 // the templates, print the MCP client configuration for this installation.
 import type { Command } from 'commander';
+import { scaffoldTask } from '../services/task-scaffold.ts';
 import {
   DEFAULT_TEMPLATE,
-  generateTask,
   ScaffoldError,
   TEMPLATES,
   type GeneratedTask,
@@ -27,6 +27,8 @@ interface GenerateTaskFlags {
   memoryLimit?: string;
   retryAttempts?: string;
   inputValidation?: string;
+  includeTests?: boolean;
+  includeDocs?: boolean;
   force?: boolean;
   json?: boolean;
 }
@@ -56,6 +58,8 @@ export function registerGenerate(program: Command): void {
       '--input-validation <mode>',
       'strict: the input schema refuses undeclared properties; loose: as the template',
     )
+    .option('--include-tests', 'also write a test case for each input the input schema must reject')
+    .option('--include-docs', "also write README.md: the task's input and output fields and its commands")
     .option('--force', 'write into a folder that already has files')
     .option('--json', 'print the result as JSON')
     .action(async (positional: string | undefined, flags: GenerateTaskFlags) => {
@@ -80,7 +84,7 @@ export function registerGenerate(program: Command): void {
       }
       let generated: GeneratedTask;
       try {
-        generated = await generateTask({
+        generated = await scaffoldTask({
           path,
           label: flags.label,
           description: flags.description,
@@ -96,6 +100,8 @@ export function registerGenerate(program: Command): void {
               ? undefined
               : parseNonNegativeInt(flags.retryAttempts, '--retry-attempts'),
           strictInput: mode === 'strict',
+          includeDocs: flags.includeDocs,
+          includeTests: flags.includeTests,
         });
       } catch (err) {
         if (err instanceof ScaffoldError) throw new UsageError(`generate task: ${err.message}`);

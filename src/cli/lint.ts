@@ -1,10 +1,11 @@
 // `ratchet lint <dir>`: the lint of a task's main.js (tasks/lint.ts, the rules ratchet_lint_task_code
 // applies): the mistakes the task guide warns about, each with its line, column and fix. Exit 0
 // with no errors (warnings are printed, not fatal), 1 with errors, 2 when there is no main.js.
-import { readFile } from 'node:fs/promises';
+// --fix first rewrites main.js with the fixes that are mechanical (tasks/lint.ts fixTaskCode).
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { lintTaskCode, type LintReport } from '../tasks/lint.ts';
+import { fixTaskCode, lintTaskCode, type LintFinding, type LintReport } from '../tasks/lint.ts';
 import { CliExit, UsageError } from './errors.ts';
 import { taskPathFrom } from './task-path.ts';
 
@@ -17,7 +18,11 @@ export function registerLint(program: Command): void {
     .argument('[dir]', 'task folder')
     .option('--from-fs <dir>', 'task folder (alias of the positional argument)')
     .option('--json', 'print the report as JSON')
-    .action(async (dir: string | undefined, opts: { fromFs?: string; json?: boolean }) => {
+    .option(
+      '--fix',
+      'rewrite main.js with the mechanical fixes (await fetch, response.json(), thrown strings, global), then lint it',
+    )
+    .action(async (dir: string | undefined, opts: { fromFs?: string; json?: boolean; fix?: boolean }) => {
       const path = taskPathFrom(dir, opts.fromFs, 'lint');
       const file = join(path, 'main.js');
       let code: string;
@@ -27,10 +32,26 @@ export function registerLint(program: Command): void {
         const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (err as Error).message;
         throw new UsageError(`lint: cannot read ${file}: ${why}`);
       }
+      let fixed: LintFinding[] | undefined;
+      if (opts.fix) {
+        const result = fixTaskCode(code);
+        fixed = result.fixed;
+        if (result.code !== code) {
+          await writeFile(file, result.code);
+          code = result.code;
+        }
+      }
       const report = await lintTaskCode(code);
-      process.stdout.write(
-        opts.json ? `${JSON.stringify({ file, ...report }, null, 2)}\n` : formatLint(file, report),
-      );
+      if (opts.json) {
+        process.stdout.write(
+          `${JSON.stringify({ file, ...(fixed ? { fixed } : {}), ...report }, null, 2)}\n`,
+        );
+      } else {
+        for (const f of fixed ?? []) {
+          process.stdout.write(`${file}:${f.line}:${f.column}  fixed  ${f.rule}  ${f.message}\n`);
+        }
+        process.stdout.write(formatLint(file, report));
+      }
       if (report.errors > 0) throw new CliExit(1);
     });
 }

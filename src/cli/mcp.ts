@@ -1,6 +1,7 @@
-// `ratchet mcp-serve` (MCP over stdio; stdout carries only the protocol, every log line goes to
-// stderr), `ratchet mcp --transport stdio|http [--host] [--port]`, and `ratchet mcp docs` (prints
-// docs/mcp.md, generated from the tool definitions).
+// `ratchet mcp-serve` (MCP over stdio by default; stdout carries only the protocol, every log line
+// goes to stderr), `ratchet mcp` (Streamable HTTP by default), both with `--transport stdio|http
+// [--host] [--port]` as the brief's README shows them, and `ratchet mcp docs` (prints docs/mcp.md,
+// generated from the tool definitions).
 import type { Command } from 'commander';
 import type { RatchetConfig } from '../config/schema.ts';
 import { CliExit, UsageError } from './errors.ts';
@@ -55,33 +56,56 @@ function portOf(value: string | undefined, fallback: number): number {
   return port;
 }
 
-export function registerMcpServe(program: Command): void {
-  program
-    .command('mcp-serve')
-    .description('run the MCP server over stdio (for Claude Desktop, Claude Code and other MCP clients)')
-    .action(async (_flags: unknown, cmd: Command) => {
-      await runStdio(await loadCliConfig(cmd));
-    });
+type Transport = 'stdio' | 'http';
+
+/**
+ * `--transport`: stdio or http; `sse` is accepted as the name the brief's README uses (MCP's old
+ * HTTP+SSE transport, replaced in the protocol by Streamable HTTP, which is what we serve).
+ */
+function transportOf(value: string): Transport {
+  if (value === 'stdio' || value === 'http') return value;
+  if (value === 'sse') {
+    say('note: --transport sse is the old name of MCP over HTTP; serving Streamable HTTP');
+    return 'http';
+  }
+  throw new UsageError(`--transport ${value}: expected stdio or http (or sse, the old name of http)`);
 }
 
-export function registerMcp(program: Command): void {
-  const mcp = program
-    .command('mcp')
-    .description('run the MCP server over stdio or HTTP (see also: ratchet mcp docs)')
-    .option('--transport <kind>', 'stdio or http', 'stdio')
-    .option('--host <address>', 'HTTP: address to listen on (default server.bind_address)')
-    .option('--port <port>', 'HTTP: port to listen on (default 8090; 0 picks a free port)')
+/** The one implementation behind `mcp` and `mcp-serve`; they differ only in the default transport. */
+function addServeOptions(command: Command, defaultTransport: Transport): Command {
+  return command
+    .option('--transport <kind>', 'stdio or http (sse: the old name of http)', defaultTransport)
+    .option('--host <address>', 'HTTP: address to listen on (default mcp.host, 127.0.0.1)')
+    .option('--port <port>', 'HTTP: port to listen on (default mcp.port, 8090; 0 picks a free port)')
     .action(async (flags: { transport: string; host?: string; port?: string }, cmd: Command) => {
-      if (flags.transport !== 'stdio' && flags.transport !== 'http') {
-        throw new UsageError(`--transport ${flags.transport}: expected stdio or http`);
-      }
-      if (flags.transport === 'stdio' && (flags.host !== undefined || flags.port !== undefined)) {
+      const transport = transportOf(flags.transport);
+      if (transport === 'stdio' && (flags.host !== undefined || flags.port !== undefined)) {
         throw new UsageError('--host and --port apply to --transport http only');
       }
       const config = await loadCliConfig(cmd);
-      if (flags.transport === 'stdio') return runStdio(config);
-      return runHttp(config, flags.host ?? config.server.bind_address, portOf(flags.port, 8090));
+      if (transport === 'stdio') return runStdio(config);
+      return runHttp(config, flags.host ?? config.mcp.host, portOf(flags.port, config.mcp.port));
     });
+}
+
+export function registerMcpServe(program: Command): void {
+  addServeOptions(
+    program
+      .command('mcp-serve')
+      .description(
+        'run the MCP server, by default over stdio (for Claude Desktop, Claude Code and other MCP clients)',
+      ),
+    'stdio',
+  );
+}
+
+export function registerMcp(program: Command): void {
+  const mcp = addServeOptions(
+    program
+      .command('mcp')
+      .description('run the MCP server, by default over Streamable HTTP (see also: ratchet mcp docs)'),
+    'http',
+  );
   mcp
     .command('docs')
     .description('print docs/mcp.md (setup and every tool), generated from the tool definitions')

@@ -3,6 +3,7 @@
 // Exit 0 when it matches, 1 when it differs, 2 for usage or loading errors.
 // `--save-test` also turns the session into tests/recorded-<stamp>.json (mock_http) once the
 // replay has shown the run is reproducible.
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runtimeLimitsFromConfig } from '../runtime/settings.ts';
 import { readSession, RecordingError, type RecordedSession } from '../services/recording.ts';
@@ -38,7 +39,10 @@ export function registerReplay(program: Command): void {
     .description('re-run a task offline against a recording (run-once --record) and compare the output')
     .argument('[dir]', 'task folder or .zip')
     .option('--from-fs <dir>', 'task folder (alias of the positional argument)')
-    .option('--recording <session>', 'session folder written by run-once --record')
+    .option(
+      '--recording <session>',
+      'session folder written by run-once --record (or the --record folder: its newest session)',
+    )
     .option('--timeout <ms>', 'time limit in milliseconds (overrides metadata.json timeout)')
     .option('--save-test', 'when the replay matches, save it as tests/recorded-<stamp>.json with mock_http')
     .option('--json', 'print one machine-readable report object')
@@ -50,6 +54,9 @@ export function registerReplay(program: Command): void {
       const timeoutMs = opts.timeout !== undefined ? parsePositiveInt(opts.timeout, '--timeout') : undefined;
       const config = await loadCliConfig(cmd);
       const session = await readSessionOrExit(opts.recording);
+      if (session.path !== resolve(opts.recording)) {
+        process.stderr.write(`replaying ${session.path} (the newest session in ${opts.recording})\n`);
+      }
       const pkg = await loadTaskOrExit(path, Boolean(opts.json));
       if (opts.saveTest && pkg.origin.kind !== 'dir') {
         throw new UsageError(

@@ -22,6 +22,15 @@ test('repo and task commands against a folder source and a git source', async ()
     r = await runCli(['repo', 'init', 'local'], { cwd: dir, env });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /local is not empty/);
+    // --name (the brief's README) names the repository in its README and index.
+    r = await runCli(['repo', 'init', './named', '--name=My Repository'], { cwd: dir, env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^created task repository "My Repository" in /);
+    assert.match(
+      await readFile(join(dir, 'named', 'README.md'), 'utf8'),
+      /^# My Repository\n[\s\S]*file:\/\/\.\/named/,
+    );
+    assert.match(await readFile(join(dir, 'named', 'ratchet-repo.yaml'), 'utf8'), /^name: My Repository$/m);
 
     const repo = await initRepo(join(dir, 'upstream'));
     await writeTask(join(repo, 'sum'), { name: 'sum', version: '2.0.0' });
@@ -59,6 +68,23 @@ test('repo and task commands against a folder source and a git source', async ()
     assert.match(r.stdout, /^NAME +KIND +URI/);
     r = await cli('repo', 'status', '--format', 'xml');
     assert.equal(r.code, 2);
+    // --detailed (the brief's README): one row per task under the sources, and in JSON per source.
+    r = await cli('repo', 'status', '--detailed', '--format', 'table');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /\nSOURCE +TASK +LATEST +ENABLED +AVAILABLE +UPDATED\nlocal +hello-world +1\.0\.0 +yes +yes +\S+\nupstream +sum +2\.0\.0 +yes +yes +\S+\n$/,
+    );
+    r = await cli('repo', 'status', '--detailed', '--format=json');
+    const detailed = JSON.parse(r.stdout) as { name: string; taskRows: { name: string }[] }[];
+    assert.deepEqual(
+      detailed.map((s) => [s.name, s.taskRows.map((t) => t.name)]),
+      [
+        ['local', ['hello-world']],
+        ['upstream', ['sum']],
+      ],
+    );
+    assert.doesNotMatch((await cli('repo', 'status')).stdout, /SOURCE +TASK/);
 
     r = await cli('task', 'list', '--json');
     const tasks = JSON.parse(r.stdout) as { name: string; latestVersion: string; source: string }[];
@@ -135,6 +161,14 @@ test('repo and task commands against a folder source and a git source', async ()
     r = await cli('repo', 'verify', '--json');
     assert.equal(r.code, 0, r.stdout);
     assert.equal((JSON.parse(r.stdout) as unknown[]).length, 2);
+    // --repository NAME (the brief's README) checks that source only; an unknown name lists the known.
+    r = await cli('repo', 'verify', '--repository=upstream', '--list-tasks');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^upstream \(git .*\): ok, 1 task\(s\) load\n {2}task {6}sum@2\.1\.0/);
+    assert.doesNotMatch(r.stdout, /^local/m);
+    r = await cli('repo', 'verify', '--repository', 'nope');
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'error: no task source named "nope"; the sources are: local, upstream\n');
 
     // An unreachable git source: verify and sync both name it; the folder source still syncs.
     await writeFile(

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import YAML from 'yaml';
 import { initRepository, refreshIndex, RepoInitError } from '../registry/repo-index.ts';
-import { resolveSources } from '../registry/sources.ts';
+import { pickSource, resolveSources } from '../registry/sources.ts';
 import { verifyFailed, verifySource } from '../registry/verify.ts';
 import type { SyncFailure } from '../registry/sync.ts';
 import {
@@ -12,10 +12,11 @@ import {
   syncAllSources,
   syncSourceByName,
 } from '../services/registry-service.ts';
-import type { SourceSyncResult } from '../services/registry-service.ts';
+import type { SourceStatus, SourceSyncResult } from '../services/registry-service.ts';
 import { CliExit, UsageError } from './errors.ts';
 import { loadCliConfig } from './load-config.ts';
-import { formatTable } from './table.ts';
+import { handleServiceError } from './service-errors.ts';
+import { formatTable, yesNo } from './table.ts';
 import { withApp } from './with-app.ts';
 
 const out = (text: string) => process.stdout.write(text);
@@ -45,6 +46,29 @@ function printSync(r: SourceSyncResult): void {
   printFailures(rep.failed);
 }
 
+/** `repo status --detailed`: the tasks of every source, one row each, under the sources table. */
+function printTaskRows(rows: SourceStatus[]): void {
+  const tasks = rows.flatMap((s) => (s.taskRows ?? []).map((t) => ({ source: s.name, ...t })));
+  if (tasks.length === 0) {
+    out('\nno tasks in the store: run `ratchet repo sync`\n');
+    return;
+  }
+  out('\n');
+  out(
+    formatTable(
+      ['SOURCE', 'TASK', 'LATEST', 'ENABLED', 'AVAILABLE', 'UPDATED'],
+      tasks.map((t) => [
+        t.source,
+        t.name,
+        t.latestVersion ?? '-',
+        yesNo(t.enabled),
+        yesNo(t.available),
+        t.updatedAt,
+      ]),
+    ),
+  );
+}
+
 export function registerRepo(program: Command): void {
   const repo = program.command('repo').description('task repositories and the configured task sources');
 
@@ -52,15 +76,16 @@ export function registerRepo(program: Command): void {
     .command('init')
     .description('create a task repository: README, an example task and the index file')
     .argument('<dir>', 'new or empty folder')
+    .option('--name <name>', "the repository's name, in its README and index (default: the folder's name)")
     .option('--json', 'print JSON')
-    .action(async (dir: string, opts: { json?: boolean }) => {
+    .action(async (dir: string, opts: { name?: string; json?: boolean }) => {
       try {
-        const made = await initRepository(dir);
+        const made = await initRepository(dir, { name: opts.name });
         if (opts.json) {
           out(`${JSON.stringify(made)}\n`);
           return;
         }
-        out(`created task repository ${made.dir}\n`);
+        out(`created task repository "${made.name}" in ${made.dir}\n`);
         for (const f of made.files) out(`  ${f}\n`);
       } catch (err) {
         if (!(err instanceof RepoInitError)) throw err;
@@ -97,15 +122,16 @@ export function registerRepo(program: Command): void {
   repo
     .command('status')
     .description('each configured source: kind, URI, tasks in the store, last sync, last error, commit')
+    .option('--detailed', 'also one row per task of each source (version, enabled, available)')
     .option('--format <format>', 'table, json or yaml', 'table')
     .option('--json', 'same as --format json')
-    .action(async (opts: { format: string; json?: boolean }, cmd: Command) => {
+    .action(async (opts: { detailed?: boolean; format: string; json?: boolean }, cmd: Command) => {
       const format = opts.json ? 'json' : opts.format;
       if (!['table', 'json', 'yaml'].includes(format)) {
         throw new UsageError(`repo status: --format must be table, json or yaml (got "${format}")`);
       }
       await withApp(cmd, async (app) => {
-        const rows = await sourceStatuses(app);
+        const rows = await sourceStatuses(app, { detailed: opts.detailed });
         if (format === 'json') return out(`${JSON.stringify(rows)}\n`);
         if (format === 'yaml') return out(YAML.stringify(rows));
         if (rows.length === 0) return out('no task sources: configure registry.sources or create ./tasks\n');
@@ -123,17 +149,23 @@ export function registerRepo(program: Command): void {
             ]),
           ),
         );
+        if (opts.detailed) printTaskRows(rows);
       });
     });
 
   repo
     .command('verify')
     .description('check each source is reachable and every task in it loads (exit 1 listing failures)')
+    .option('--repository <name>', 'check this source only')
     .option('--list-tasks', 'list the tasks found in each source')
     .option('--json', 'print JSON')
-    .action(async (opts: { listTasks?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (opts: { repository?: string; listTasks?: boolean; json?: boolean }, cmd: Command) => {
       const config = await loadCliConfig(cmd);
-      const sources = resolveSources(config);
+      const all = resolveSources(config);
+      const sources =
+        opts.repository === undefined
+          ? all
+          : [await handleServiceError(async () => pickSource(all, opts.repository!))];
       if (sources.length === 0) {
         process.stderr.write('error: no task sources: configure registry.sources or create ./tasks\n');
         throw new CliExit(1);

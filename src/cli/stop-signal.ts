@@ -40,4 +40,4 @@ export function listenForStop(): StopSignal {
 }
 
 /** Commands that run until they are stopped. */
-export const LONG_RUNNING_COMMANDS = new Set(['serve', 'worker', 'mcp', 'mcp-serve']);
+export const LONG_RUNNING_COMMANDS = new Set(['serve', 'worker', 'mcp', 'mcp-serve', 'watch']);

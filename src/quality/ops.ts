@@ -10,6 +10,7 @@ import { debugTask, type DebugRun } from './debug.ts';
 import { compareWithBaseline, type BaselineReport } from './baseline.ts';
 import { replaySession, type RecordedRun, type ReplayReport } from './replay.ts';
 import { loadTaskFromFiles } from '../tasks/load.ts';
+import { profileJob, type ProfileJobResult, type ProfileSource } from './profile-job.ts';
 
 export interface QualityEnv {
   limits: RuntimeLimits;
@@ -22,7 +23,8 @@ export type QualityJob =
   | { kind: 'generate'; seed: number }
   | { kind: 'debug'; input: unknown; breakpoints: string[]; watch: string[]; maxHits: number }
   | { kind: 'baseline'; baselineFiles: Record<string, string>; baselineLabel: string; runs: number }
-  | { kind: 'replay'; run: RecordedRun };
+  | { kind: 'replay'; run: RecordedRun }
+  | { kind: 'profile'; source: ProfileSource };
 
 export interface QualityResults {
   coverage: CoverageRun;
@@ -31,6 +33,7 @@ export interface QualityResults {
   debug: DebugRun;
   baseline: BaselineReport;
   replay: ReplayReport;
+  profile: ProfileJobResult;
 }
 
 export async function runQualityJob<J extends QualityJob>(
@@ -52,6 +55,8 @@ export async function runQualityJob<J extends QualityJob>(
       return debugTask(pkg, { ...job, limits: env.limits }) as Promise<QualityResults[J['kind']]>;
     case 'replay':
       return replaySession(pkg, job.run, { limits: env.limits }) as Promise<QualityResults[J['kind']]>;
+    case 'profile':
+      return profileJob(pkg, job.source, env) as Promise<QualityResults[J['kind']]>;
     case 'baseline': {
       const baseline = loadTaskFromFiles(job.baselineFiles, { kind: 'store', path: job.baselineLabel });
       return compareWithBaseline(pkg, baseline, { ...env, runs: job.runs }) as Promise<

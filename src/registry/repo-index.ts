@@ -111,15 +111,18 @@ export interface RefreshResult {
   written: boolean;
 }
 
-/** Rewrites the index from the task folders found (keeping its name and description). */
-export async function refreshIndex(dir: string): Promise<RefreshResult> {
+/**
+ * Rewrites the index from the task folders found (keeping its name and description). A new index
+ * is named `name`, or after the folder.
+ */
+export async function refreshIndex(dir: string, opts: { name?: string } = {}): Promise<RefreshResult> {
   const root = resolve(dir);
   const file = indexFileOf(root) ?? join(root, INDEX_FILES[0]);
   const previous = existsSync(file) ? await readIndex(file) : undefined;
   const { entries, failed } = await loadTree(root);
   const index: RepoIndex = {
     format: 1,
-    name: previous?.name ?? basename(root),
+    name: previous?.name ?? opts.name ?? basename(root),
     ...(previous?.description ? { description: previous.description } : {}),
     tasks: entries,
   };
@@ -135,8 +138,14 @@ export class RepoInitError extends Error {
   }
 }
 
-/** Creates a repository skeleton: README, an example task under tasks/, and the index. */
-export async function initRepository(dir: string): Promise<{ dir: string; files: string[] }> {
+/**
+ * Creates a repository skeleton: README, an example task under tasks/, and the index. `name`
+ * (default: the folder's name) titles the README and names the index.
+ */
+export async function initRepository(
+  dir: string,
+  opts: { name?: string } = {},
+): Promise<{ dir: string; name: string; files: string[] }> {
   const root = resolve(dir);
   if (existsSync(root)) {
     const entries = await readdir(root).catch((err: Error) => {
@@ -146,23 +155,24 @@ export async function initRepository(dir: string): Promise<{ dir: string; files:
       throw new RepoInitError(`${root} is not empty (${entries.length} entries); give a new or empty folder`);
     }
   }
+  const name = opts.name ?? basename(root);
+  if (name.trim() === '') throw new RepoInitError('the repository name is empty');
   await mkdir(root, { recursive: true });
-  const name = basename(root);
-  await writeFile(join(root, 'README.md'), readme(name));
+  await writeFile(join(root, 'README.md'), readme(name, basename(root)));
   const example = await generateTask({
     path: join(root, 'tasks', 'hello-world'),
     label: 'Hello World',
     description: 'Greets whoever is named in the input',
   });
-  const refreshed = await refreshIndex(root);
+  const refreshed = await refreshIndex(root, { name });
   if (!refreshed.written) {
     throw new RepoInitError(`the example task does not load: ${JSON.stringify(refreshed.failed)}`);
   }
   const files = ['README.md', ...example.files.map((f) => `tasks/hello-world/${f}`), INDEX_FILES[0]];
-  return { dir: root, files };
+  return { dir: root, name, files };
 }
 
-function readme(name: string): string {
+function readme(name: string, folder: string): string {
   return `# ${name}
 
 A Ratchet task repository. Each folder holding a \`metadata.json\` is a task (see the Ratchet docs,
@@ -172,7 +182,7 @@ docs/tasks.md); \`tasks/hello-world\` is an example.
 - After adding, removing or re-versioning tasks, rewrite the index: \`ratchet repo refresh-metadata\`.
 - Changing a task's code means raising its \`version\` in metadata.json: a stored version never changes.
 
-Use it from Ratchet by listing it under \`registry.sources\`, as a folder (\`uri: file://./${name}\`)
+Use it from Ratchet by listing it under \`registry.sources\`, as a folder (\`uri: file://./${folder}\`)
 or, once pushed, as a git repository (\`uri: https://…\`, optional \`branch\` or \`ref\`).
 `;
 }

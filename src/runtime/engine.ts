@@ -15,6 +15,7 @@ import { resolveEntry } from './entry.ts';
 import type { Timer } from './globals.ts';
 import { PreparedContext, newRun, type ActiveRun } from './prepared-context.ts';
 import { sleepMs } from './sleep.ts';
+import type { RunPhase, RunTimings } from './timings.ts';
 
 /** Why the host stops a run: deadline, cancel, or the host budget (host-budget.ts) exceeded. */
 type Stop = 'timeout' | 'cancelled' | 'budget' | null;
@@ -52,8 +53,9 @@ export function runInModule(pooled: PooledModule, req: SandboxRequest, hooks: Sa
       : limitError(s, req.limits);
   const run = newRun(rec, deadline, () => checkStop() !== null);
   try {
-    return withContext(pooled, run, req.limits, (prepared) => {
+    return withContext(pooled, run, req.limits, hooks.timings, (prepared) => {
       const outcome = runInContext(prepared, req, hooks, run, deadline, checkStop);
+      if (hooks.timings) noteHeap(prepared, hooks.timings);
       // The output is held by the host too.
       if (!stop && outcome.outputJson !== undefined) budget.charge(outcome.outputJson.length, 'the output');
       if (!stop && budget.exceeded !== undefined) checkStop();
@@ -86,11 +88,25 @@ function withContext<T>(
   pooled: PooledModule,
   run: ActiveRun,
   limits: SandboxLimits,
+  timings: RunTimings | undefined,
   fn: (prepared: PreparedContext) => T,
 ): T {
-  const prepared = (pooled.prepared ??= new PreparedContext(pooled));
+  let start = timings ? performance.now() : 0;
+  let prepared = pooled.prepared;
+  if (!prepared) {
+    prepared = pooled.prepared = new PreparedContext(pooled);
+    if (timings) {
+      timings.end('prepare', start);
+      start = performance.now();
+    }
+  }
   try {
     prepared.begin(run, limits);
+    if (timings) {
+      timings.end('restore', start);
+      const startBytes = prepared.heapBytes();
+      timings.heap = { startBytes, peakBytes: startBytes, endBytes: startBytes, memoryBytes: 0 };
+    }
     return fn(prepared);
   } finally {
     prepared.end();
@@ -106,6 +122,18 @@ function runInContext(
   stopped: () => Stop,
 ): { outputJson?: string; error?: TaskErrorInfo } {
   const { ctx, rt, globals } = prepared;
+  const timings = hooks.timings;
+  // The phase under way and its start (performance.now()), only when a profile was asked for;
+  // `next` closes it and opens the following one, `finally` closes the one a failure ended.
+  let open: RunPhase | undefined = timings ? 'load' : undefined;
+  let openedAt = timings ? performance.now() : 0;
+  const next = (name: RunPhase | undefined): void => {
+    if (!timings || !open) return;
+    timings.end(open, openedAt);
+    noteHeap(prepared, timings);
+    open = name;
+    openedAt = performance.now();
+  };
   const owned: QuickJSHandle[] = [];
   const own = (h: QuickJSHandle): QuickJSHandle => (owned.push(h), h);
   const fail = (errorHandle: QuickJSHandle) => {
@@ -114,6 +142,7 @@ function runInContext(
   };
   try {
     const entry = resolveEntry(ctx, req.code, req.fileName);
+    next('input');
     if ('error' in entry) return { error: entry.error };
     own(entry.handle);
     const json = own(ctx.getProp(ctx.global, 'JSON'));
@@ -124,6 +153,7 @@ function runInContext(
       ctx.unwrapResult(ctx.callFunction(parse, json, own(ctx.newString(JSON.stringify(req.context))))),
     );
     ctx.setProp(context, 'reportProgress', globals.reportProgress);
+    next('run');
 
     const called = ctx.callFunction(entry.handle, ctx.undefined, input, context);
     if (called.error) return fail(called.error);
@@ -151,6 +181,7 @@ function runInContext(
         };
       }
     }
+    next('output');
     if (stopped()) return {};
     let out: ReturnType<typeof ctx.callFunction>;
     try {
@@ -176,8 +207,18 @@ function runInContext(
     out.value.dispose();
     return { outputJson: text };
   } finally {
+    next(undefined);
     for (const h of owned) if (h.alive) h.dispose();
   }
+}
+
+/** Samples the guest heap into the run's profile (the interrupt handler samples in between). */
+function noteHeap(prepared: PreparedContext, timings: RunTimings): void {
+  const heap = timings.heap;
+  if (!heap) return;
+  heap.endBytes = prepared.heapBytes();
+  heap.peakBytes = Math.max(heap.peakBytes, prepared.peakHeapBytes, heap.endBytes);
+  heap.memoryBytes = prepared.memoryBytes;
 }
 
 /** JSON text of a guest global (instrumentation data), or undefined when absent or unserialisable. */
@@ -233,7 +274,11 @@ function advanceTimers(
   let due = Infinity;
   for (const t of timers.values()) due = Math.min(due, t.due);
   const wait = Math.min(due - Date.now(), deadline - Date.now() + 1);
-  if (wait > 0) sleepMs(wait, hooks.isCancelled);
+  if (wait > 0) {
+    const slept = hooks.timings ? performance.now() : 0;
+    sleepMs(wait, hooks.isCancelled);
+    if (hooks.timings) hooks.timings.timerWaitMs += performance.now() - slept;
+  }
   const now = Date.now();
   const ready: Timer[] = [];
   for (const t of timers.values()) if (t.due <= now) ready.push(t);
@@ -273,7 +318,7 @@ export function probeEntryInModule(
     }),
   });
   const run = newRun(rec, deadline, () => Date.now() > deadline);
-  return withContext(pooled, run, limits, ({ ctx }) => {
+  return withContext(pooled, run, limits, undefined, ({ ctx }) => {
     const entry = resolveEntry(ctx, code, 'main.js');
     if ('error' in entry) return entry.error;
     entry.handle.dispose();

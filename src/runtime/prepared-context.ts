@@ -88,6 +88,11 @@ export class PreparedContext {
     );
   }
 
+  /** The instance's WebAssembly memory now. */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
   /** The allocation counter QuickJS checks its memory limit against. */
   heapBytes(): number {
     return new Uint32Array(this.memory.buffer, this.mallocSizeAt, 1)[0]!;

@@ -21,6 +21,7 @@ import {
   type ValueLimits,
 } from '../tasks/value-limits.ts';
 import { DEFAULT_HOST_BUDGET_RATIO, MIN_HOST_BUDGET_BYTES } from './host-budget.ts';
+import { RunTimings } from './timings.ts';
 import type { ExecutionContextInfo, LogEntry, ProgressEvent, SandboxLimits, TaskErrorInfo } from './types.ts';
 
 /** The engine tasks run on (DESIGN §4: one engine today, behind the interface). */
@@ -69,6 +70,8 @@ export interface RunTaskOptions {
   onDeadline?: (deadline: number, timeoutMs: number) => void;
   /** See SandboxHooks.hardDeadline. */
   hardDeadline?: boolean;
+  /** Time each phase and sample the guest heap (`TaskRunResult.timings`; quality/profile.ts). */
+  profile?: boolean;
 }
 
 export interface TaskRunResult {
@@ -84,6 +87,8 @@ export interface TaskRunResult {
   durationMs: number;
   /** See SandboxResult.collected. */
   collected?: string;
+  /** Phase timings and heap samples, when the run was profiled. */
+  timings?: RunTimings;
 }
 
 export function resolveLimits(pkg: TaskPackage, limits: RuntimeLimits, timeoutMs?: number): SandboxLimits {
@@ -108,6 +113,7 @@ export async function runTask(pkg: TaskPackage, opts: RunTaskOptions): Promise<T
   const limits = opts.limits ?? DEFAULT_RUNTIME_LIMITS;
   const executionId = opts.context?.executionId ?? randomUUID();
   const started = performance.now();
+  const timings = opts.profile ? new RunTimings() : undefined;
   // Input that crossed a thread as text is parsed only when its schema needs the value.
   const input: unknown =
     opts.inputJson !== undefined && pkg.inputSchema !== undefined ? JSON.parse(opts.inputJson) : opts.input;
@@ -122,11 +128,14 @@ export async function runTask(pkg: TaskPackage, opts: RunTaskOptions): Promise<T
     progress: [],
     http: [],
     durationMs: performance.now() - started,
+    ...(timings ? { timings } : {}),
   });
 
   const inputJson = opts.inputJson ?? JSON.stringify(opts.input ?? null);
   if (limits.validateSchemas && pkg.inputSchema !== undefined) {
+    const validating = timings ? performance.now() : 0;
     const violations = compileSchema(pkg.inputSchema, 'input.schema.json').validate(input);
+    timings?.end('input-validation', validating);
     if (violations.length > 0) return failed(schemaError('ValidationError', 'input', violations));
   }
   const result = await engine.run(
@@ -156,6 +165,7 @@ export async function runTask(pkg: TaskPackage, opts: RunTaskOptions): Promise<T
       isCancelled: opts.isCancelled,
       onDeadline: opts.onDeadline,
       hardDeadline: opts.hardDeadline,
+      timings,
     },
   );
   const record = redactRunRecord(
@@ -169,6 +179,7 @@ export async function runTask(pkg: TaskPackage, opts: RunTaskOptions): Promise<T
     progress: record.progress,
     http: record.http,
     // Instrumentation data (breakpoint values) can hold writeOnly inputs too.
+    ...(timings ? { timings } : {}),
     ...(result.collected !== undefined
       ? {
           collected:
@@ -185,24 +196,34 @@ export async function runTask(pkg: TaskPackage, opts: RunTaskOptions): Promise<T
   }
   if (!result.ok) return { status: 'FAILED', ...base, error: record.error, durationMs };
   const outputJson = result.outputJson ?? 'null';
+  const checking = timings ? performance.now() : 0;
+  const checked = (r: TaskRunResult): TaskRunResult => {
+    timings?.end('output-validation', checking);
+    return r;
+  };
   // Checked on the text, before anything parses, clones or stores a value too deep or too large.
   const tooMuch = outputLimitProblem(outputJson, limits.values ?? DEFAULT_VALUE_LIMITS);
   if (tooMuch !== undefined) {
-    return { status: 'FAILED', ...base, error: { type: OUTPUT_LIMIT_ERROR, message: tooMuch }, durationMs };
+    return checked({
+      status: 'FAILED',
+      ...base,
+      error: { type: OUTPUT_LIMIT_ERROR, message: tooMuch },
+      durationMs,
+    });
   }
   const output: unknown = JSON.parse(outputJson);
   if (limits.validateSchemas && pkg.outputSchema !== undefined) {
     const violations = compileSchema(pkg.outputSchema, 'output.schema.json').validate(output);
     if (violations.length > 0) {
-      return {
+      return checked({
         status: 'FAILED',
         ...base,
         output,
         outputJson,
         error: schemaError('OutputValidationError', 'output', violations),
         durationMs,
-      };
+      });
     }
   }
-  return { status: 'COMPLETED', ...base, output, outputJson, durationMs };
+  return checked({ status: 'COMPLETED', ...base, output, outputJson, durationMs });
 }

@@ -1,6 +1,7 @@
 // The contract of the sandbox: what goes in (code, JSON input, limits, host hooks) and what
 // comes out (JSON output or a typed error, plus logs, progress and HTTP exchanges).
 import type { HttpExchange, SyncFetch } from '../http/types.ts';
+import type { RunTimings } from './timings.ts';
 
 export interface ExecutionContextInfo {
   executionId: string;
@@ -75,6 +76,8 @@ export interface SandboxHooks {
    * thread nobody else can terminate (`ratchet run-once`).
    */
   hardDeadline?: boolean;
+  /** Where to note phase timings and heap samples (a profiled run); absent: nothing is timed. */
+  timings?: RunTimings;
 }
 
 export interface SandboxRequest {

@@ -1,4 +1,4 @@
-// The quality tools (coverage, generated cases, fuzzing, breakpoints, profiles) on a stored task
+// The quality tools (coverage, generated cases, fuzzing, breakpoints, replays, profiles) on a stored task
 // version: its files go to a worker thread that runs the job (quality-thread.ts).
 import { Worker } from 'node:worker_threads';
 import { onThreadLost, SANDBOX_THREAD_LIMITS } from '../runtime/watchdog.ts';
@@ -7,7 +7,8 @@ import type { Ratchet } from './context.ts';
 import { ConflictError, NotFoundError } from '../store/codec.ts';
 import type { QualityJob, QualityResults } from '../quality/ops.ts';
 import { PERFORMANCE_RUNS, type BaselineReport } from '../quality/baseline.ts';
-import type { ReplayReport } from '../quality/replay.ts';
+import type { RecordedRun, ReplayReport } from '../quality/replay.ts';
+import type { ProfileJobResult } from '../quality/profile-job.ts';
 import type { HttpExchange } from '../http/types.ts';
 import type { TaskErrorInfo } from '../runtime/types.ts';
 import { maskWriteOnly } from '../redaction/index.ts';
@@ -112,16 +113,55 @@ export async function replayStoredExecution(
   ref: string | number,
   version: string | undefined,
 ): Promise<StoredQualityResult<ReplayReport> & { executionId: number }> {
+  const {
+    taskId,
+    version: target,
+    run,
+    executionId,
+  } = await recordedExecution(app, ref, version, 'replayed');
+  const replayed = await runQualityOnStoredTask(app, taskId, target, { kind: 'replay', run });
+  return { ...replayed, executionId };
+}
+
+/**
+ * A stored execution replayed with its recorded HTTP answers, each after its recorded duration,
+ * profiled (quality/profile-job.ts): where that run's time went, on its version or another.
+ */
+export async function profileStoredExecution(
+  app: Ratchet,
+  ref: string | number,
+  version: string | undefined,
+): Promise<StoredQualityResult<ProfileJobResult> & { executionId: number }> {
+  const {
+    taskId,
+    version: target,
+    run,
+    executionId,
+  } = await recordedExecution(app, ref, version, 'profiled');
+  const profiled = await runQualityOnStoredTask(app, taskId, target, {
+    kind: 'profile',
+    source: { replay: run },
+  });
+  return { ...profiled, executionId };
+}
+
+/** A finished execution as a RecordedRun, and the version to run it on (its own by default). */
+async function recordedExecution(
+  app: Ratchet,
+  ref: string | number,
+  version: string | undefined,
+  verb: 'replayed' | 'profiled',
+): Promise<{ taskId: number; version: string; run: RecordedRun; executionId: number }> {
   const e = await getExecutionRecord(app, ref);
   if (e.status !== 'COMPLETED' && e.status !== 'FAILED') {
     throw new ConflictError(
-      `execution ${e.id} is ${e.status}; only a finished run (COMPLETED or FAILED) can be replayed`,
+      `execution ${e.id} is ${e.status}; only a finished run (COMPLETED or FAILED) can be ${verb}`,
     );
   }
   const ran = await getTaskVersionById(app.store.db, e.taskVersionId);
   if (ran && maskWriteOnly(ran.inputSchema, e.input).holdsMask) {
     throw new ConflictError(
-      `execution ${e.id}'s input has writeOnly fields whose values are not stored; it cannot be replayed`,
+      `execution ${e.id}'s input has writeOnly fields whose values are not stored; it cannot be ${verb}`,
     );
   }
   const target = version ?? ran?.version;
@@ -129,8 +169,10 @@ export async function replayStoredExecution(
     throw new NotFoundError(
       `task version ${e.taskVersionId} of execution ${e.id} no longer exists; give a version`,
     );
-  const replayed = await runQualityOnStoredTask(app, e.taskId, target, {
-    kind: 'replay',
+  return {
+    taskId: e.taskId,
+    version: target,
+    executionId: e.id,
     run: {
       path: `execution ${e.id}`,
       input: e.input,
@@ -138,6 +180,5 @@ export async function replayStoredExecution(
       exchanges: (e.http ?? []) as HttpExchange[],
       info: { executionId: e.uuid },
     },
-  });
-  return { ...replayed, executionId: e.id };
+  };
 }

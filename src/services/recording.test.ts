@@ -58,6 +58,8 @@ test('two sessions in the same second get _2, _3; a session reads back as writte
         'ratchet_session_20240506_070809_3',
       ],
     );
+    // The folder given to --record reads as its newest session (…_3), for `replay --recording DIR`.
+    assert.equal((await readSession(opts.outDir)).path, paths[2]);
     const s = await readSession(paths[1]!);
     assert.equal(s.stamp, '20240506_070809_2');
     assert.deepEqual(s.input, { q: 1 });

@@ -7,7 +7,7 @@
 //   output.json     the output (completed runs) | error.json  the TaskErrorInfo (failed runs)
 //   logs.jsonl      one LogEntry per line          ratchet.log  the same, human-readable
 //   requests.har    HAR 1.2, one entry per request session.json  task, executionId, status, times
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { exchangesToHar, harToExchanges } from '../http/har.ts';
 import { maskWriteOnly } from '../redaction/index.ts';
@@ -178,9 +178,27 @@ function parseLogs(text: string | undefined, file: string): LogEntry[] {
     .map(({ line, n }) => parse(line, `${file}:${n}`) as LogEntry);
 }
 
-/** Reads a session folder back; every problem names the file at fault. */
+/**
+ * The session folder itself, or, given the folder `run-once --record DIR` wrote sessions into,
+ * its newest session (the names' stamps sort by time): the brief's README records into
+ * `./recordings` and replays `--recording=<dir>`.
+ */
+async function sessionFolder(path: string): Promise<string> {
+  if ((await readText(path, 'input.json')) !== undefined) return path;
+  const names = await readdir(path).catch(() => [] as string[]);
+  const newest = names
+    .filter((n) => n.startsWith(SESSION_PREFIX))
+    .sort()
+    .at(-1);
+  return newest === undefined ? path : join(path, newest);
+}
+
+/**
+ * Reads a session folder (or the newest session of a `--record` folder; `path` says which) back;
+ * every problem names the file at fault.
+ */
 export async function readSession(sessionPath: string): Promise<RecordedSession> {
-  const path = resolve(sessionPath);
+  const path = await sessionFolder(resolve(sessionPath));
   const where = (name: string): string => join(path, name);
   const inputText = await readText(path, 'input.json');
   if (inputText === undefined) {

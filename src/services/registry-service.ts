@@ -2,7 +2,7 @@
 // `ratchet repo sync`), sync one by name, refresh git sources on their interval, report status.
 import type { Ratchet } from './context.ts';
 import { getSource } from '../store/repos/sources.ts';
-import { listTasks } from '../store/repos/tasks.ts';
+import { listTasks, listTasksBySource } from '../store/repos/tasks.ts';
 import { SourceSyncError, syncResolvedSource } from '../registry/sync-source.ts';
 import { pickSource, resolveSources } from '../registry/sources.ts';
 import type { ResolvedSource } from '../registry/sources.ts';
@@ -104,15 +104,42 @@ export interface SourceStatus {
   lastSyncedAt: string | null;
   lastError: string | null;
   commit: string | null;
+  /** With `detailed`: one row per task of the source in the store (deleted ones left out). */
+  taskRows?: SourceTaskRow[];
+}
+
+export interface SourceTaskRow {
+  name: string;
+  uuid: string;
+  latestVersion: string | null;
+  enabled: boolean;
+  available: boolean;
+  updatedAt: string;
 }
 
 /** Each configured source as the store last saw it (never synced: no time, zero tasks). */
-export async function sourceStatuses(app: AppLike, opts: SyncOptions = {}): Promise<SourceStatus[]> {
+export async function sourceStatuses(
+  app: AppLike,
+  opts: SyncOptions & { detailed?: boolean } = {},
+): Promise<SourceStatus[]> {
   const out: SourceStatus[] = [];
   for (const s of resolveSources(app.config, opts.cwd)) {
     const row = await getSource(app.store.db, s.name);
     let tasks = 0;
     let available = 0;
+    let taskRows: SourceTaskRow[] | undefined = opts.detailed ? [] : undefined;
+    if (row && opts.detailed) {
+      taskRows = (await listTasksBySource(app.store.db, row.id))
+        .filter((t) => t.deletedAt === null)
+        .map((t) => ({
+          name: t.name,
+          uuid: t.uuid,
+          latestVersion: t.latestVersion,
+          enabled: t.enabled,
+          available: t.available,
+          updatedAt: t.updatedAt,
+        }));
+    }
     if (row) {
       const filters = [{ field: 'sourceId', op: 'eq' as const, value: row.id }];
       tasks = (await listTasks(app.store.db, { filters, limit: 1 })).total;
@@ -135,6 +162,7 @@ export async function sourceStatuses(app: AppLike, opts: SyncOptions = {}): Prom
       lastSyncedAt: row?.lastSyncedAt ?? null,
       lastError: row?.lastError ?? null,
       commit: row?.commitSha ?? null,
+      ...(taskRows ? { taskRows } : {}),
     });
   }
   return out;

@@ -1,7 +1,7 @@
 // The lint rules of lint.ts on an acorn AST, walked with acorn-walk.
 import type * as Acorn from 'acorn';
 import { fullAncestor } from 'acorn-walk';
-import { FIXES, NODE_GLOBALS, type LintFinding } from './lint-rules.ts';
+import { FIXES, NODE_GLOBALS, type LintEdit, type LintFinding } from './lint-rules.ts';
 
 // A loose view of ESTree nodes: the rules read a handful of fields by name.
 interface N {
@@ -56,6 +56,12 @@ const isFetchCall = (n: unknown): boolean =>
   n.callee.type === 'Identifier' &&
   n.callee.name === 'fetch';
 
+/** `x` as the object of a member access: parenthesised unless it binds tighter (`(await f()).body`). */
+const memberBase = (n: N, code: string): string =>
+  ['Identifier', 'MemberExpression', 'CallExpression', 'ThisExpression'].includes(n.type)
+    ? code
+    : `(${code})`;
+
 const unwrapAwait = (n: unknown): unknown => (isNode(n) && n.type === 'AwaitExpression' ? n.argument : n);
 
 /** The function main.js evaluates to: last statement a function expression, or `function main`. */
@@ -71,21 +77,40 @@ function entryFunction(program: N): N | 'other' | undefined {
   return body.find((s) => s.type === 'FunctionDeclaration' && isNode(s.id) && s.id.name === 'main');
 }
 
-export function astFindings(acorn: typeof Acorn, code: string, wrapped: boolean): LintFinding[] {
+/** The findings, those with a mechanical fix carrying its `edit` (offsets into `code`). */
+export function astFindings(
+  acorn: typeof Acorn,
+  code: string,
+  wrapped: boolean,
+): (LintFinding & { edit?: LintEdit })[] {
   const source = wrapped ? `(${code}\n)` : code;
   const program = acorn.parse(source, {
     ecmaVersion: 'latest',
     sourceType: 'script',
     locations: true,
   }) as unknown as N;
-  const findings: LintFinding[] = [];
+  const findings: (LintFinding & { edit?: LintEdit })[] = [];
+  // Offsets in `code`: a wrapped bare function moved everything one place right.
+  const shift = wrapped ? 1 : 0;
+  const text = (n: N) => source.slice(n.start as number, n.end as number);
+  const edit = (n: N, replacement: string): LintEdit => ({
+    start: (n.start as number) - shift,
+    end: (n.end as number) - shift,
+    text: replacement,
+  });
   const at = (n: N) => {
     const { line, column } = n.loc!.start;
     // Columns are 1-based; a wrapped bare function moved line 1 one place right.
     return { line, column: wrapped && line === 1 ? column : column + 1 };
   };
-  const add = (n: N, rule: string, severity: LintFinding['severity'], message: string, fix: string) =>
-    findings.push({ rule, severity, ...at(n), message, fix });
+  const add = (
+    n: N,
+    rule: string,
+    severity: LintFinding['severity'],
+    message: string,
+    fix: string,
+    change?: LintEdit,
+  ) => findings.push({ rule, severity, ...at(n), message, fix, ...(change ? { edit: change } : {}) });
 
   const entry = entryFunction(program);
   if (entry === undefined) {
@@ -170,6 +195,7 @@ export function astFindings(acorn: typeof Acorn, code: string, wrapped: boolean)
             'error',
             `response.${prop}() does not exist: the response is a plain object`,
             FIXES.json,
+            edit(parent, `${memberBase(obj, text(obj))}.body`),
           );
         if (obj.type === 'Identifier' && (prop === 'ok' || prop === 'status'))
           checked.add(obj.name as string);
@@ -183,6 +209,7 @@ export function astFindings(acorn: typeof Acorn, code: string, wrapped: boolean)
             'warning',
             '`await fetch(...)`: fetch is synchronous and returns the response directly',
             FIXES.await,
+            edit(n, text(n.argument as N)),
           );
         break;
       case 'ThrowStatement': {
@@ -194,6 +221,7 @@ export function astFindings(acorn: typeof Acorn, code: string, wrapped: boolean)
             'warning',
             'throws a plain value: the error type becomes "Error" and no stack or class is kept',
             FIXES.throwString,
+            edit(arg, `new Error(${text(arg)})`),
           );
         break;
       }
@@ -208,6 +236,7 @@ export function astFindings(acorn: typeof Acorn, code: string, wrapped: boolean)
         'error',
         `\`${name}\` is a Node.js API: ${NODE_GLOBALS[name]}`,
         FIXES.require,
+        name === 'global' ? edit(node, 'globalThis') : undefined,
       );
   }
   for (const [name, node] of fetchVars) {

@@ -11,6 +11,13 @@ export interface LintFinding {
   fix: string;
 }
 
+/** A mechanical fix: replace code[start, end) with `text` (`ratchet lint --fix`). */
+export interface LintEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
 export const NODE_GLOBALS: Readonly<Record<string, string>> = {
   process:
     'process (environment, exit, argv) does not exist in the sandbox; pass values in the input instead',

@@ -32,7 +32,8 @@ export async function lintTaskCode(code: string): Promise<LintReport> {
         : 'fix the syntax at this position; main.js must be a function expression',
     }));
   } else {
-    findings = astFindings(acorn, code, check.shape === 'wrapped');
+    // The edits are --fix's business (fixTaskCode), not the report's.
+    findings = astFindings(acorn, code, check.shape === 'wrapped').map(({ edit: _edit, ...f }) => f);
   }
   findings.sort((a, b) => a.line - b.line || a.column - b.column);
   return {
@@ -41,4 +42,42 @@ export async function lintTaskCode(code: string): Promise<LintReport> {
     errors: findings.filter((f) => f.severity === 'error').length,
     warnings: findings.filter((f) => f.severity === 'warning').length,
   };
+}
+
+export interface LintFixResult {
+  code: string;
+  /** The findings fixed, as reported before the fix (line and column in the original code). */
+  fixed: LintFinding[];
+}
+
+/**
+ * Applies the mechanical fixes (`await fetch(…)` → `fetch(…)`, `response.json()` →
+ * `response.body`, `throw "text"` → `throw new Error("text")`, `global` → `globalThis`). Edits
+ * that overlap one already taken wait for the next pass; the passes stop when nothing changes.
+ * Code that does not parse is returned as it is. Line numbers of a later pass are in the code as
+ * the pass before left it (the edits keep line breaks, so they match unless a fix joined lines).
+ */
+export function fixTaskCode(code: string): LintFixResult {
+  const fixed: LintFinding[] = [];
+  let current = code;
+  for (let pass = 0; pass < 5; pass++) {
+    const check = checkMainJs(current);
+    if (check.problems.length > 0) break;
+    const withEdits = astFindings(acorn, current, check.shape === 'wrapped').filter((f) => f.edit);
+    if (withEdits.length === 0) break;
+    let next = current;
+    let lowest = Infinity;
+    // From the end, so earlier offsets stay valid; an edit reaching into a taken one waits.
+    for (const f of [...withEdits].sort((a, b) => b.edit!.start - a.edit!.start)) {
+      const { start, end, text } = f.edit!;
+      if (end > lowest) continue;
+      next = next.slice(0, start) + text + next.slice(end);
+      lowest = start;
+      const { edit: _edit, ...finding } = f;
+      fixed.push(finding);
+    }
+    current = next;
+  }
+  fixed.sort((a, b) => a.line - b.line || a.column - b.column);
+  return { code: current, fixed };
 }

@@ -88,6 +88,24 @@ export function checkTestShape(
 
 type Add = (path: string, message: string) => void;
 
+/**
+ * Problems in the mocks of a file in the test-case format (`mock.http`, `mock_http.requests[]`),
+ * located at line:column of `text`; other keys are not looked at (run-once --mock-endpoints).
+ */
+export function checkMockShape(value: Record<string, unknown>, text: string, file: string): Problem[] {
+  const problems: Problem[] = [];
+  const add: Add = (path, message) => problems.push({ severity: 'error', file, path, message });
+  if (!('mock' in value) && !('mock_http' in value)) {
+    add(
+      '$',
+      'holds no mocks: expected "mock_http": { "requests": [ { method, url, response } ] } (or "mock": { "http": … })',
+    );
+  }
+  if ('mock' in value) checkLegacyMock(value.mock, add);
+  if ('mock_http' in value) checkMockHttp(value.mock_http, add);
+  return locateProblems(text, problems);
+}
+
 /** A substring of the thrown message, or `{ type?, message? }` naming the error class and/or substring. */
 function checkExpectedError(expected: unknown, add: Add): void {
   if (typeof expected === 'string') return;

@@ -4,6 +4,8 @@
 // running sandbox's deadline goes to the shared cell the pool's watchdog reads.
 import { parentPort, workerData } from 'node:worker_threads';
 import { DeadlineCell } from '../runtime/watchdog.ts';
+import { warmSandbox } from '../runtime/sandbox.ts';
+import { DEFAULT_RUNTIME_LIMITS } from '../runtime/run-task.ts';
 import type { TaskPackage } from '../tasks/types.ts';
 import { runTestCase } from './run-case.ts';
 import type { CaseWorkerData, PoolAnswer, PoolJob } from './pool.ts';
@@ -12,6 +14,10 @@ const data = workerData as CaseWorkerData;
 const cell = new DeadlineCell(data.deadline);
 const packages = new Map<number, TaskPackage>();
 const port = parentPort!;
+
+// The sandbox is made before the first case arrives (messages wait for the listener), so the first
+// case's duration is its run, not the thread's WebAssembly and context start-up.
+await warmSandbox((data.opts.limits ?? DEFAULT_RUNTIME_LIMITS).defaultMemoryBytes);
 
 port.on('message', (job: PoolJob) => {
   if (job.pkg) packages.set(job.key, job.pkg);

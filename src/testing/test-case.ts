@@ -108,7 +108,7 @@ export function parseTestCase(file: TaskTestFile): TestCase {
         ...('expected' in a ? { expected: a.expected } : {}),
       })),
     },
-    mocks: [...legacyMocks(v.mock), ...guideMocks(v.mock_http)],
+    mocks: mocksOf(v),
     allowNetwork: v.allow_network === true,
   };
   if (typeof v.description === 'string') testCase.description = v.description;
@@ -125,6 +125,11 @@ function pick(e: Obj): ExpectedError {
   if (typeof e.type === 'string') out.type = e.type;
   if (typeof e.message === 'string') out.message = e.message;
   return out;
+}
+
+/** The mocks of a test-case-shaped object whose shape was checked (checkTestShape, checkMockShape). */
+export function mocksOf(v: Record<string, unknown>): MockSpec[] {
+  return [...legacyMocks(v.mock), ...guideMocks(v.mock_http)];
 }
 
 // The original repeated a legacy mock for every matching request; the guide's list is a script

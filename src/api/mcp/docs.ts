@@ -125,6 +125,11 @@ This file is generated from the tool definitions: \`ratchet mcp docs > docs/mcp.
 | HTTP, standalone | \`ratchet mcp --transport http --host 127.0.0.1 --port 8090\` | the API key's role |
 | HTTP, with the REST API | \`ratchet serve\` → \`http://127.0.0.1:8080/mcp\` | the API key's role |
 
+\`ratchet mcp\` and \`ratchet mcp-serve\` take the same \`--transport stdio|http\`, \`--host\` and
+\`--port\`; they differ only in the default transport (\`mcp\`: HTTP on \`mcp.host\`:\`mcp.port\`,
+127.0.0.1:8090 by default; \`mcp-serve\`: stdio). \`--transport sse\`, the name of MCP's older
+HTTP+SSE transport, is accepted with a one-line notice and serves Streamable HTTP, which replaced it.
+
 All of them open the configured database, sync \`./tasks\` and the configured sources, and run
 embedded workers and the scheduler (unless \`server.workers.embedded: false\`), so jobs and
 schedules created through MCP run. Over stdio, stdout carries only protocol messages; every log

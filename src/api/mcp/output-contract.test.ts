@@ -112,6 +112,9 @@ const COVERAGE: Record<string, 'example' | ArgsFor> = {
   ratchet_generate_test_cases: onceOnFailures(probe({ seed: 2 })),
   ratchet_compare_with_baseline: onceOnFailures(probe({ baseline_version: '1.0.0' })),
   ratchet_replay_execution: byExecution,
+  // The successful execution is profiled by replaying it; each failure kind by running probe.
+  ratchet_get_execution_profile: (k, env) =>
+    k === 'success' ? byExecution(k, env) : k === 'timeout' ? undefined : probe({ input: env.f.input[k] }),
   ratchet_debug_task_step: (k, { f }) =>
     k === 'timeout' ? undefined : probe({ input: f.input[k], breakpoints: ['line:2'] }),
   // probe's input schema allows any mode, so a short fuzz run finds its DataError.

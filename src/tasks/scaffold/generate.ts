@@ -9,6 +9,7 @@ import semver from 'semver';
 import { basicTemplate, dataTransformTemplate, validationTemplate } from './templates-local.ts';
 import { httpApiTemplate, scheduledJobTemplate, webhookHandlerTemplate } from './templates-http.ts';
 import type { TaskTemplate, TemplateVars } from './types.ts';
+import { taskReadme } from './readme.ts';
 
 export type { TaskTemplate, TemplateVars } from './types.ts';
 
@@ -83,6 +84,8 @@ export interface GenerateTaskOptions {
   maxRetries?: number;
   /** The input schema refuses properties it does not declare (`additionalProperties: false`). */
   strictInput?: boolean;
+  /** Also write README.md describing the task's input, output and commands (readme.ts). */
+  includeDocs?: boolean;
 }
 
 export interface GeneratedTask {
@@ -141,6 +144,7 @@ export async function generateTask(opts: GenerateTaskOptions): Promise<Generated
   await checkTarget(dir, opts.force ?? false);
   const { metadata, files } = renderTemplate(template, vars, opts.now);
   applySettings(metadata, files, opts);
+  if (opts.includeDocs) files['README.md'] = taskReadme({ path: opts.path, metadata, files });
   for (const [rel, content] of Object.entries(files)) {
     const path = join(dir, rel);
     await mkdir(dirname(path), { recursive: true });

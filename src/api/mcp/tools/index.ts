@@ -20,6 +20,7 @@ import { docsTools } from './docs-tools.ts';
 import { qualityTools } from './quality.ts';
 import { baselineTools } from './baseline.ts';
 import { replayTools } from './replay.ts';
+import { profileTools } from './profile.ts';
 
 export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...executionTools,
@@ -36,6 +37,7 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...qualityTools,
   ...baselineTools,
   ...replayTools,
+  ...profileTools,
   ...lintTools,
   ...templateTools,
   ...importExportTools,
