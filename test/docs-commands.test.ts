@@ -44,7 +44,7 @@ async function runServe(command: string, cwd: string, env: NodeJS.ProcessEnv): P
   try {
     // Until it prints its URL or exits: start-up time depends on the machine's load.
     let url: string | undefined;
-    while (url === undefined && child.exitCode === null) {
+    while (url === undefined && child.exitCode === null && child.signalCode === null) {
       url = /^(https?:\/\/\S+)$/m.exec(out)?.[1];
       if (url === undefined) await new Promise((r) => setTimeout(r, 25));
     }

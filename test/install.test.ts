@@ -104,13 +104,13 @@ test(
     const exit = new Promise<[number | null, string | null]>((r) => child.on('close', (c, s) => r([c, s])));
     try {
       let url: string | undefined;
-      while (url === undefined && child.exitCode === null) {
+      while (url === undefined && child.exitCode === null && child.signalCode === null) {
         url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
         if (url === undefined) await new Promise((r) => setTimeout(r, 50));
       }
       assert.ok(url, out);
       let ready = 0;
-      while (ready !== 200 && child.exitCode === null) {
+      while (ready !== 200 && child.exitCode === null && child.signalCode === null) {
         ready = await fetch(`${url}/ready`).then(
           (r) => r.status,
           () => 0,
