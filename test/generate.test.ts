@@ -162,13 +162,16 @@ test('generate task refuses a non-empty folder unless --force; bad flags are usa
 });
 
 test('generate mcpservers-json prints the mcpServers block and the claude mcp add line', async () => {
-  const r = await runCli(['generate', 'mcpservers-json']);
+  const r = await runCli(['generate', 'mcpservers-json'], { cwd: root });
   assert.equal(r.code, 0, r.stderr);
   const config = JSON.parse(r.stdout);
   const server = config.mcpServers.ratchet;
   // Run as `node dist/cli/main.js`: the command is this Node and the script its first argument.
   assert.equal(server.command, process.execPath);
   assert.deepEqual(server.args, [CLI, 'mcp-serve']);
+  // Without a config file, the database of the folder it was printed in, wherever the client starts.
+  const pinned = `RATCHET_DATABASE_URL=sqlite://${join(root, 'data', 'ratchet.db')}`;
+  assert.deepEqual(server.env, { RATCHET_DATABASE_URL: pinned.split('=')[1] });
 
   const withConfig = await runCli(['--config', 'conf/ratchet.yaml', 'generate', 'mcpservers-json'], {
     cwd: root,
@@ -179,10 +182,14 @@ test('generate mcpservers-json prints the mcpServers block and the claude mcp ad
     join(root, 'conf', 'ratchet.yaml'),
     'mcp-serve',
   ]);
+  assert.equal(JSON.parse(withConfig.stdout).mcpServers.ratchet.env, undefined);
 
-  const claude = await runCli(['generate', 'mcpservers-json', '--format', 'claude-config']);
+  const claude = await runCli(['generate', 'mcpservers-json', '--format', 'claude-config'], { cwd: root });
   assert.equal(claude.code, 0);
-  assert.equal(claude.stdout.trim(), `claude mcp add ratchet -- ${process.execPath} ${CLI} mcp-serve`);
+  assert.equal(
+    claude.stdout.trim(),
+    `claude mcp add ratchet -e ${pinned} -- ${process.execPath} ${CLI} mcp-serve`,
+  );
   const spaced = await runCli(
     ['generate', 'mcpservers-json', '--format', 'claude-config', '--config', "my conf's.yaml"],
     {

@@ -2,6 +2,7 @@
 // their command runs (help and unknown commands load them all), so `ratchet run-once` does not
 // pay for loading the HTTP server, the database drivers or the MCP SDK.
 import type { Command } from 'commander';
+import { UsageError } from './errors.ts';
 
 type Register = (program: Command) => void;
 
@@ -41,13 +42,41 @@ export async function registerCommands(program: Command, only?: string): Promise
 
 const GLOBAL_OPTIONS_WITH_VALUE = new Set(['-c', '--config', '--log-level']);
 
-/** The command an argument list invokes (`help X` counts as X), or undefined. */
-export function invokedCommand(argv: readonly string[]): string | undefined {
+/** The words of an argument list that are not options (nor the values of global options). */
+export function commandWords(argv: readonly string[]): string[] {
   const words: string[] = [];
-  for (let i = 0; i < argv.length && words.length < 2; i++) {
+  for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (GLOBAL_OPTIONS_WITH_VALUE.has(arg)) i++;
     else if (!arg.startsWith('-')) words.push(arg);
   }
+  return words;
+}
+
+/** The command an argument list invokes (`help X` counts as X), or undefined. */
+export function invokedCommand(argv: readonly string[]): string | undefined {
+  const words = commandWords(argv);
   return words[0] === 'help' ? words[1] : words[0];
+}
+
+/**
+ * The command `ratchet help a b …` asks about, when it names a nested one (commander's help
+ * command looks one level down only, so `help repo init` would print the help of `repo`).
+ * Undefined when there is nothing nested to resolve.
+ */
+export function nestedHelpTarget(program: Command, argv: readonly string[]): Command | undefined {
+  const words = commandWords(argv);
+  if (words[0] !== 'help' || words.length < 3) return undefined;
+  let target = program;
+  const path: string[] = [];
+  for (const word of words.slice(1)) {
+    const sub = target.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (sub === undefined) {
+      const where = path.length === 0 ? 'ratchet' : `ratchet ${path.join(' ')}`;
+      throw new UsageError(`${where} has no command '${word}' (run \`${where} --help\` for its commands)`);
+    }
+    target = sub;
+    path.push(sub.name());
+  }
+  return target;
 }

@@ -71,7 +71,12 @@ void describe('ratchet db against PostgreSQL', () => {
       const migrate = await runCli(['db', 'migrate'], { cwd: dir, env });
       assert.equal(migrate.code, 0, migrate.stderr);
       assert.doesNotMatch(migrate.stdout, /hunter2/);
-      assert.match(migrate.stdout, /postgres:\*\*\*@127\.0\.0\.1:5432\/ratchet_test_\w+ \(postgres\)/);
+      // The admin server's host and port: 127.0.0.1:5432, or the throwaway cluster `npm test` started.
+      const server = new URL(temp.url).host.replace(/\./g, '\\.');
+      assert.match(
+        migrate.stdout,
+        new RegExp(`postgres:\\*\\*\\*@${server}/ratchet_test_\\w+ \\(postgres\\)`),
+      );
       const status = JSON.parse((await runCli(['db', 'status', '--json'], { cwd: dir, env })).stdout) as {
         dialect: string;
         migrations: { applied: boolean }[];

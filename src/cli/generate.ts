@@ -12,7 +12,7 @@ import { UsageError } from './errors.ts';
 import { registerFromOpenApi } from './generate-openapi.ts';
 import { parseNonNegativeInt } from './duration.ts';
 import { parsePositiveInt } from './task-path.ts';
-import { configFileOption } from './load-config.ts';
+import { configFileOption, loadCliConfig } from './load-config.ts';
 import { claudeMcpAddLine, mcpServerCommand, mcpServersJson } from './mcp-snippet.ts';
 
 interface GenerateTaskFlags {
@@ -143,14 +143,17 @@ export function registerGenerate(program: Command): void {
     .command('mcpservers-json')
     .description('print the MCP client configuration that starts `ratchet mcp-serve` from this install')
     .option('--format <format>', 'json (mcpServers block) or claude-config (a `claude mcp add` line)', 'json')
-    .action((flags: { format: string }, cmd: Command) => {
+    .action(async (flags: { format: string }, cmd: Command) => {
       if (flags.format !== 'json' && flags.format !== 'claude-config') {
         throw new UsageError(`--format must be json or claude-config (got "${flags.format}")`);
       }
+      const configFile = configFileOption(cmd);
       const command = mcpServerCommand({
         argv1: process.argv[1] ?? 'ratchet',
         execPath: process.execPath,
-        configFile: configFileOption(cmd),
+        configFile,
+        // Only needed without a file (see mcpServerCommand), and the file may not exist yet.
+        databaseUrl: configFile === undefined ? (await loadCliConfig(cmd)).server.database.url : undefined,
       });
       const text =
         flags.format === 'json'

@@ -2,7 +2,7 @@
 // The `ratchet` binary: builds the commander program from the command modules and maps
 // failures onto exit codes (0 ok, 1 the task or check failed, 2 usage or loading error).
 import { Command, CommanderError } from 'commander';
-import { invokedCommand, registerCommands } from './commands.ts';
+import { invokedCommand, nestedHelpTarget, registerCommands } from './commands.ts';
 import { LONG_RUNNING_COMMANDS, listenForStop } from './stop-signal.ts';
 import { CliExit, UsageError } from './errors.ts';
 import { ratchetVersion } from '../version.ts';
@@ -62,6 +62,11 @@ export async function main(argv: string[]): Promise<number> {
       program.outputHelp();
       return 2;
     }
+    const helpTarget = nestedHelpTarget(program, argv);
+    if (helpTarget !== undefined) {
+      helpTarget.outputHelp();
+      return 0;
+    }
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
@@ -86,8 +91,11 @@ function exitCodeFor(err: unknown): number {
   return 1;
 }
 
-const invokedDirectly = process.argv[1] && import.meta.filename === (await realPath(process.argv[1]));
-if (invokedDirectly) {
+/**
+ * Runs the CLI on this process's arguments and sets its exit code. The `ratchet` bin (bin.ts) calls
+ * it once it knows the Node is new enough; `node dist/cli/main.js` runs it directly.
+ */
+export async function runCli(): Promise<void> {
   // `ratchet task list | head` closes our stdout early: that is the reader's choice, not an error.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
@@ -95,9 +103,11 @@ if (invokedDirectly) {
       throw err;
     });
   }
-  const code = await main(process.argv.slice(2));
-  process.exitCode = code;
+  process.exitCode = await main(process.argv.slice(2));
 }
+
+const invokedDirectly = process.argv[1] && import.meta.filename === (await realPath(process.argv[1]));
+if (invokedDirectly) await runCli();
 
 async function realPath(p: string): Promise<string> {
   const { realpath } = await import('node:fs/promises');

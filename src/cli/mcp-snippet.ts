@@ -2,11 +2,14 @@
 // editors) starts `ratchet mcp-serve` over stdio. The command is pinned to what is running now,
 // so the snippet starts the same ratchet, on the same Node, with the same configuration file.
 import { realpathSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { resolveSqlitePath } from '../config/paths.ts';
 
 export interface McpServerCommand {
   command: string;
   args: string[];
+  /** Variables the client must set (the pinned database), if any. */
+  env?: Record<string, string>;
 }
 
 export interface McpCommandSources {
@@ -16,6 +19,8 @@ export interface McpCommandSources {
   execPath: string;
   /** The global --config value, if any. */
   configFile?: string;
+  /** The database this CLI uses now (server.database.url). */
+  databaseUrl?: string;
   cwd?: string;
 }
 
@@ -30,17 +35,26 @@ function real(path: string): string {
 export function mcpServerCommand(src: McpCommandSources): McpServerCommand {
   const cwd = src.cwd ?? process.cwd();
   const configArgs = src.configFile !== undefined ? ['--config', resolve(cwd, src.configFile)] : [];
-  const launcher = resolve(cwd, src.argv1);
-  // An installed `ratchet` bin link runs on its own; a script path (node dist/cli/main.js) needs
-  // the Node that runs it now, since the `node` on PATH may be an older, unsupported one.
-  if (basename(launcher) === 'ratchet') {
-    return { command: launcher, args: [...configArgs, 'mcp-serve'] };
+  // Both paths absolute and resolved: an MCP client starts the server with its own PATH and working
+  // directory, where `node` may be missing or older than 22 (the CLI needs node:sqlite) and a bin
+  // link may be a temporary one (npx's cache). The Node running now is one that works.
+  const command = {
+    command: src.execPath,
+    args: [real(resolve(cwd, src.argv1)), ...configArgs, 'mcp-serve'],
+  };
+  // Without a configuration file the database is ./data/ratchet.db of the folder ratchet runs in,
+  // and clients choose their own (Claude Desktop: /): pin this folder's SQLite file. (A config
+  // file resolves its relative paths against its own folder; a PostgreSQL URL may hold a
+  // password, which this printout must not spread.)
+  if (src.configFile === undefined && src.databaseUrl?.startsWith('sqlite://')) {
+    return { ...command, env: { RATCHET_DATABASE_URL: resolveSqlitePath(src.databaseUrl, cwd) } };
   }
-  return { command: src.execPath, args: [real(launcher), ...configArgs, 'mcp-serve'] };
+  return command;
 }
 
 export function mcpServersJson(cmd: McpServerCommand): object {
-  return { mcpServers: { ratchet: { command: cmd.command, args: cmd.args } } };
+  const env = cmd.env !== undefined ? { env: cmd.env } : {};
+  return { mcpServers: { ratchet: { command: cmd.command, args: cmd.args, ...env } } };
 }
 
 /** POSIX shell quoting: bare when safe, single-quoted otherwise. */
@@ -51,5 +65,8 @@ export function shellQuote(word: string): string {
 
 /** Claude Code's CLI: `claude mcp add <name> -- <command> [args...]` (`--` keeps `--config` ours). */
 export function claudeMcpAddLine(cmd: McpServerCommand): string {
-  return ['claude', 'mcp', 'add', 'ratchet', '--', cmd.command, ...cmd.args].map(shellQuote).join(' ');
+  const env = Object.entries(cmd.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+  return ['claude', 'mcp', 'add', 'ratchet', ...env, '--', cmd.command, ...cmd.args]
+    .map(shellQuote)
+    .join(' ');
 }

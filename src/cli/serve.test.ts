@@ -3,7 +3,8 @@
 // and graceful shutdown on SIGTERM (exit 0).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './test-helpers/cli-process.ts';
@@ -32,6 +33,29 @@ void test('serve with no config: SQLite in ./data, ./tasks synced, ready, SIGTER
     s.child.kill('SIGTERM');
     assert.equal(await s.exit, 0, s.output());
     assert.match(s.output(), /SIGTERM received: shutting down[\s\S]*server stopped/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('serve --tasks DIR serves the task folders there, from a folder without ./tasks', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ratchet-serve-tasks-'));
+  const samples = fileURLToPath(new URL('../../sample/tasks', import.meta.url));
+  try {
+    const s = await startServe(['--tasks', samples], dir);
+    await waitReady(s.url);
+    const tasks = (await (await fetch(`${s.url}/api/v1/tasks?limit=100`)).json()) as {
+      data: { name: string }[];
+    };
+    const served = tasks.data.map((t) => t.name).sort();
+    assert.deepEqual(served, readdirSync(samples).sort());
+    assert.ok(served.includes('addition'));
+    s.child.kill('SIGTERM');
+    assert.equal(await s.exit, 0, s.output());
+
+    const missing = await runCli(['serve', '--tasks', 'no-such-folder', '--port', '0'], { cwd: dir });
+    assert.equal(missing.code, 2);
+    assert.equal(missing.stderr, 'error: --tasks no-such-folder: no such folder\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

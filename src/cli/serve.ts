@@ -2,6 +2,9 @@
 // registry watching (src/server/serve.ts). Runs until SIGTERM/SIGINT, then shuts down gracefully
 // (stop accepting, finish in-flight requests, drain workers within the grace period) and exits 0.
 import type { Command } from 'commander';
+import { existsSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import type { RatchetConfig } from '../config/schema.ts';
 import { startServer } from '../server/serve.ts';
 import { UsageError } from './errors.ts';
 import { loadCliConfig } from './load-config.ts';
@@ -15,9 +18,14 @@ export function registerServe(program: Command): void {
     .description('run the HTTP API server (REST, docs, health, metrics) with embedded workers')
     .option('--host <address>', 'address to listen on (default server.bind_address, 127.0.0.1)')
     .option('--port <port>', 'port to listen on (default server.port, 8080; 0 picks a free port)')
-    .action(async (flags: { host?: string; port?: string }, cmd: Command) => {
+    .option(
+      '--tasks <dir>',
+      'serve the task folders in DIR instead of registry.sources (./tasks); repeatable',
+      (dir: string, dirs: string[] = []) => [...dirs, dir],
+    )
+    .action(async (flags: { host?: string; port?: string; tasks?: string[] }, cmd: Command) => {
       const stopSignal = listenForStop();
-      const config = await loadCliConfig(cmd);
+      const config = withTaskFolders(await loadCliConfig(cmd), flags.tasks);
       let port: number | undefined;
       if (flags.port !== undefined) {
         port = parseNonNegativeInt(flags.port, '--port');
@@ -44,4 +52,20 @@ export function registerServe(program: Command): void {
       }
       process.stderr.write('server stopped\n');
     });
+}
+
+/** `--tasks DIR…`: folder sources named after their folders, in place of the configured ones. */
+function withTaskFolders(config: RatchetConfig, dirs: string[] | undefined): RatchetConfig {
+  if (dirs === undefined) return config;
+  const sources = dirs.map((dir) => {
+    const path = resolve(dir);
+    if (!existsSync(path) || !statSync(path).isDirectory())
+      throw new UsageError(`--tasks ${dir}: no such folder`);
+    return { name: basename(path), uri: path, config: { watch: false } };
+  });
+  const names = sources.map((s) => s.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined)
+    throw new UsageError(`--tasks: two folders are named "${twice}"; give each a different name`);
+  return { ...config, registry: { ...config.registry, sources } };
 }

@@ -23,7 +23,7 @@ async function adminQuery(text: string): Promise<void> {
   } catch (err) {
     throw new Error(
       `PostgreSQL is not reachable at ${PG_ADMIN_URL} (${(err as Error).message}); store tests need it: ` +
-        'start PostgreSQL on 127.0.0.1:5432 or set RATCHET_TEST_PG_URL',
+        'start PostgreSQL on 127.0.0.1:5432 or set RATCHET_TEST_PG_URL (npm test starts a throwaway one when initdb and pg_ctl are installed)',
       { cause: err },
     );
   }
