@@ -14,6 +14,7 @@ import { lastExecutionOf } from '../services/executions.ts';
 import { priorityName, type JobRecord } from '../store/repos/jobs.ts';
 import { CliExit, UsageError } from './errors.ts';
 import { withApp } from './with-app.ts';
+import { enqueueJsonLines, isJsonLinesFile } from './job-enqueue-many.ts';
 import { loadCliConfig } from './load-config.ts';
 import { readTaskInput } from './task-input.ts';
 import { parseDuration, parseNonNegativeInt } from './duration.ts';
@@ -33,6 +34,7 @@ interface EnqueueFlags {
   idempotencyKey?: string;
   wait?: boolean;
   json?: boolean;
+  partial?: boolean;
 }
 
 /** How long `--wait` waits before saying that no worker seems to be running. */
@@ -51,7 +53,14 @@ function jobRow(j: JobRecord, names: Map<number, string>): Record<string, unknow
 }
 
 async function enqueue(cmd: Command, task: string, flags: EnqueueFlags): Promise<void> {
-  const input = await readTaskInput(flags, await loadCliConfig(cmd));
+  const jsonLines = flags.inputFile !== undefined && isJsonLinesFile(flags.inputFile);
+  if (jsonLines && (flags.wait || flags.idempotencyKey !== undefined || flags.inputJson !== undefined)) {
+    throw new UsageError(
+      '--input-file with a .jsonl file queues one job per line: --wait, --idempotency-key and --input-json do not apply',
+    );
+  }
+  if (flags.partial && !jsonLines) throw new UsageError('--partial applies to a .jsonl --input-file only');
+  const input = jsonLines ? undefined : await readTaskInput(flags, await loadCliConfig(cmd));
   if (flags.delay !== undefined && flags.runAt !== undefined)
     throw new UsageError('give either --delay or --run-at, not both');
   let runAt: Date | undefined;
@@ -68,6 +77,18 @@ async function enqueue(cmd: Command, task: string, flags: EnqueueFlags): Promise
       `--priority ${JSON.stringify(flags.priority)}: expected LOW, NORMAL, HIGH, CRITICAL or an integer`,
     );
   }
+  const delayMs = flags.delay === undefined ? undefined : parseDuration(flags.delay, '--delay');
+  const maxRetries =
+    flags.maxRetries === undefined ? undefined : parseNonNegativeInt(flags.maxRetries, '--max-retries');
+  const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout');
+  if (jsonLines) {
+    const shared = { version: flags.version, priority, runAt, delayMs, maxRetries, timeoutMs };
+    return enqueueJsonLines(cmd, task, flags.inputFile!, {
+      ...shared,
+      partial: flags.partial,
+      json: flags.json,
+    });
+  }
   await withApp(cmd, (app) =>
     handleServiceError(async () => {
       const { job, created } = await enqueueJob(app, {
@@ -76,10 +97,9 @@ async function enqueue(cmd: Command, task: string, flags: EnqueueFlags): Promise
         input,
         priority,
         runAt,
-        delayMs: flags.delay === undefined ? undefined : parseDuration(flags.delay, '--delay'),
-        maxRetries:
-          flags.maxRetries === undefined ? undefined : parseNonNegativeInt(flags.maxRetries, '--max-retries'),
-        timeoutMs: flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout'),
+        delayMs,
+        maxRetries,
+        timeoutMs,
         idempotencyKey: flags.idempotencyKey,
       });
       if (!created)
@@ -124,7 +144,14 @@ export function registerJob(program: Command): void {
     .description('queue a run of a task (id, UUID or name); prints the job id')
     .option('--version <version>', 'run this version (default: the latest when the job runs)')
     .option('--input-json <json>', 'input as JSON text')
-    .option('--input-file <file>', 'input from a JSON file')
+    .option(
+      '--input-file <file>',
+      'input from a JSON file; a .jsonl (or .ndjson) file queues one job per line, in one transaction',
+    )
+    .option(
+      '--partial',
+      'with a .jsonl file: queue the valid lines and report the others (default: all or none)',
+    )
     .option('--priority <p>', 'LOW, NORMAL (default), HIGH, CRITICAL or an integer')
     .option('--delay <duration>', 'start no earlier than this from now (30s, 5m, …)')
     .option('--run-at <time>', 'start no earlier than this ISO-8601 time')
