@@ -57,6 +57,7 @@ test('tools that run task code (which can fetch) are open-world and not read-onl
     'ratchet_run_task_tests',
     'ratchet_run_single_test',
     'ratchet_create_job',
+    'ratchet_create_jobs',
     'ratchet_retry_execution',
     'ratchet_schedule_task',
   ];

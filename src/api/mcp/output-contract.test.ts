@@ -74,6 +74,7 @@ const COVERAGE: Record<string, 'example' | ArgsFor> = {
     k === 'success' ? { execution_id: await runningExecution(env) } : byExecution(k, env),
   ratchet_retry_execution: byExecution,
   ratchet_create_job: (k, { f }) => probe({ input: f.input[k], max_retries: 0 }),
+  ratchet_create_jobs: (k, { f }) => probe({ jobs: [{ input: f.input[k], max_retries: 0 }] }),
   ratchet_get_job_status: (k, { f }) => ({ job_id: f.job[k], wait_seconds: 0 }),
   ratchet_schedule_task: 'example',
   ratchet_update_schedule: 'example',

@@ -4,6 +4,7 @@ import { executionTools } from './execution.ts';
 import { catalogTools } from './catalog.ts';
 import { listTools } from './lists.ts';
 import { controlTools } from './control.ts';
+import { jobsBatchTools } from './jobs-batch.ts';
 import { scheduleTools } from './schedule.ts';
 import { analysisTools } from './analysis.ts';
 import { batchTools } from './batch.ts';
@@ -28,6 +29,7 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...catalogTools,
   ...listTools,
   ...controlTools,
+  ...jobsBatchTools,
   ...scheduleTools,
   ...analysisTools,
   ...batchTools,
