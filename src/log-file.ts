@@ -1,5 +1,5 @@
-// logging.destination "file": every log line of the process (the request log and what serve, worker
-// and mcp-serve say outside requests) goes to logging.file_config.path, rotated by size with pino-roll
+// logging.destination "file": every log line of the process (the request log and what serve and
+// worker say outside requests) goes to logging.file_config.path, rotated by size with pino-roll
 // (kept rather than written here: numbering, cleanup of old files and flushing before a roll are
 // easy to get subtly wrong). pino-roll numbers the files: `console.log` is written as console.1.log,
 // then console.2.log once it passes max_size_mb, and so on; the highest number is the current file

@@ -505,3 +505,22 @@ void test('the YAML blocks of docs/server.md load', async () => {
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+void test('mcp.enabled false (mcp_api.enabled in the brief): ratchet serve does not mount /mcp', async () => {
+  await withApp('readme-mcp-api.yaml', { RATCHET_MCP__ENABLED: 'false' }, async (app) => {
+    const server = await buildServer(app, { logger: false });
+    try {
+      await server.listen({ host: '127.0.0.1', port: 0 });
+      const { port } = server.server.address() as { port: number };
+      const res = await fetch(`http://127.0.0.1:${port}/mcp`, {
+        method: 'POST',
+        headers: MCP_HEADERS,
+        body: initialize(),
+      });
+      assert.equal(res.status, 404);
+      assert.equal((await fetch(`http://127.0.0.1:${port}/api/v1/tasks`)).status, 200);
+    } finally {
+      await server.close();
+    }
+  });
+});

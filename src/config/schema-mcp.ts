@@ -105,7 +105,12 @@ const tools = z
 
 export const mcp = z
   .object({
-    enabled: z.boolean().default(true).describe('Offer the MCP server'),
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Serve /mcp on `ratchet serve` (false: not mounted there; `ratchet mcp` and `mcp-serve` are unaffected)',
+      ),
     transport: z
       .enum(['stdio', 'http'])
       .default('stdio')

@@ -150,7 +150,7 @@ export async function buildServer(app: Ratchet, opts: BuildServerOptions = {}): 
   const rest = await loadRestApi();
   if (rest) await server.register(rest, { prefix: '/api/v1', app });
   // MCP at /mcp: the route needs read access; each tool's own access level is enforced inside.
-  await server.register(mcpPlugin, { app });
+  if (app.config.mcp.enabled) await server.register(mcpPlugin, { app });
   for (const p of opts.plugins ?? []) await server.register(p.plugin, { prefix: p.prefix ?? '', app });
   // Not ready()-ed here: callers may still add plugins; listen()/inject()/ready() load everything,
   // and a route without config.access fails then, before any request is served.
