@@ -102,7 +102,6 @@ void test('every YAML block of the brief loads; old names are read with one noti
     'readme-console-client.yaml': ['console'],
     'readme-console-section.yaml': ['console'],
     'readme-production-console.yaml': ['mcp.authentication.session'],
-    'readme-development-console.yaml': ['logging.context'],
     'guide-mcp-config.yaml': ['mcp.request_timeout'],
   };
   for (const f of files) {
@@ -437,8 +436,9 @@ void test('logging.destination file: lines go to the file, which is rotated past
   try {
     const { processLog } = await import('../src/process-log.ts');
     const { flushLogFiles } = await import('../src/log-file.ts');
-    const { config } = await load('readme-development-console.yaml', {}, await devWithoutContext(dir));
+    const { config } = await load('readme-development-console.yaml');
     assert.equal(config.logging.format, 'pretty');
+    assert.deepEqual(config.logging.context, { enabled: true, include_file_location: true });
     const say = processLog({
       ...config.logging,
       format: 'json',
@@ -473,21 +473,15 @@ void test('logging.destination file: lines go to the file, which is rotated past
     const files = await until('cleanup', (f) => f.includes('console.4.log') && !f.includes('console.1.log'));
     assert.deepEqual(files, ['console.2.log', 'console.3.log', 'console.4.log']);
     const third = await readFile(join(logs, 'console.3.log'), 'utf8');
-    assert.match(JSON.parse(third.trim().split('\n').at(-1)!).msg as string, /^batch 3 line 199 /);
+    const last = JSON.parse(third.trim().split('\n').at(-1)!) as Record<string, unknown>;
+    assert.match(last.msg as string, /^batch 3 line 199 /);
+    // The example's logging.context: process context and the line that logged it.
+    assert.equal(last.pid, process.pid);
+    assert.match(last.caller as string, /^test\/brief-configs\.test\.ts:\d+$/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 });
-
-/** The development example less `context:` (refused, see above). */
-async function devWithoutContext(dir: string): Promise<string> {
-  const text = await readFile(join(FIXTURES, 'readme-development-console.yaml'), 'utf8');
-  const without = text.replace(/^ {2}context:\n( {4}.*\n)+/m, '');
-  assert.notEqual(without, text);
-  const file = join(dir, 'dev.yaml');
-  await writeFile(file, without);
-  return file;
-}
 
 void test('the YAML blocks of docs/server.md load', async () => {
   const text = await readFile(new URL('../docs/server.md', import.meta.url), 'utf8');

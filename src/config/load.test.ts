@@ -59,6 +59,7 @@ void describe('defaults', () => {
       format: 'pretty',
       destination: 'console',
       file_config: { path: './logs/ratchet.log', rotation: { max_size_mb: 100, max_files: 10 } },
+      context: { include_file_location: false },
     });
     const filterOff = { enabled: false, default_policy: 'allow', allowed_ranges: [], denied_ranges: [] };
     assert.deepEqual(c.server.ip_filtering, filterOff);

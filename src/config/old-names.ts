@@ -48,7 +48,6 @@ const NOT_SUPPORTED: [string, string][] = [
     'mcp.request_timeout',
     "is not supported: a tool call is bounded by the task limits (execution.max_execution_duration, a call's timeout argument), not by one timeout for every request",
   ],
-  ['logging.context', 'is not supported yet: log lines carry their request id, but no source file location'],
   ['console', 'belongs to `ratchet console`, which this version does not have yet'],
 ];
 

@@ -232,6 +232,24 @@ const logging = z
       .strict()
       .prefault({})
       .describe('The log file'),
+    context: z
+      .object({
+        enabled: z
+          .boolean()
+          .optional()
+          .describe(
+            'JSON lines carry the process context (`pid`, `hostname`): true on every line, false on none; unset: request lines carry it and the lines said outside requests do not',
+          ),
+        include_file_location: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Lines said outside requests (start-up, sync, worker and scheduler lines) name the source line that said them: a `caller` field in JSON, `(at FILE:LINE)` in pretty lines',
+          ),
+      })
+      .strict()
+      .prefault({})
+      .describe('Context added to log lines'),
   })
   .strict();
 

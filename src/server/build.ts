@@ -56,6 +56,8 @@ function loggerOptions(app: Ratchet, opt: BuildServerOptions['logger']): boolean
   const out = destination === 'file' ? logFileStream(file_config) : undefined;
   const stream = format === 'pretty' ? prettyStream(out) : out;
   const base: Record<string, unknown> = { level, ...(stream ? { stream } : {}) };
+  // logging.context.enabled false: no pid/hostname on request lines either (pino adds them by default).
+  if (app.config.logging.context.enabled === false) base.base = null;
   return typeof opt === 'object' ? { ...base, ...opt } : base;
 }
 
