@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect as tcpConnect, type Socket } from 'node:net';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createRatchet, type Ratchet } from '../src/app.ts';
 import { ConfigError, loadConfig, type RatchetConfig } from '../src/config/index.ts';
@@ -518,3 +519,47 @@ void test('mcp.enabled false (mcp_api.enabled in the brief): ratchet serve does 
     }
   });
 });
+
+void test('mcp.enable_cors answers a cross-origin preflight; mcp.max_connections closes a connection past the limit', async () => {
+  const env = { RATCHET_MCP__ENABLE_CORS: 'true', RATCHET_MCP__MAX_CONNECTIONS: '1' };
+  await withApp('readme-minimal.yaml', env, async (app) => {
+    const mcp = await startMcpHttpServer(app, { host: '127.0.0.1', port: 0 });
+    try {
+      const { port } = new URL(mcp.url);
+      const first = await rawConnection(Number(port));
+      // One connection is open: a second one is closed unanswered, the first still answers.
+      const second = await rawConnection(Number(port));
+      assert.equal(await second.send('GET /health'), '');
+      const preflight = await first.send(
+        'OPTIONS /mcp',
+        'Origin: http://example.test\r\nAccess-Control-Request-Method: POST\r\n',
+      );
+      assert.match(preflight, /^HTTP\/1\.1 204/);
+      assert.match(preflight, /access-control-allow-origin: http:\/\/example\.test/i);
+    } finally {
+      await mcp.close();
+    }
+  });
+});
+
+/**
+ * A plain TCP connection; send() writes one request (Connection: close) and resolves with all the
+ * server wrote before closing ('' when it closed the connection unanswered).
+ */
+async function rawConnection(
+  port: number,
+): Promise<{ socket: Socket; send(line: string, headers?: string): Promise<string> }> {
+  const socket = tcpConnect(port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  let data = '';
+  socket.on('data', (d: Buffer) => (data += d.toString()));
+  socket.on('error', () => undefined);
+  const closed = new Promise<string>((resolve) => socket.once('close', () => resolve(data)));
+  return {
+    socket,
+    send: (line, headers = '') => {
+      socket.write(`${line} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}Connection: close\r\n\r\n`);
+      return closed;
+    },
+  };
+}
