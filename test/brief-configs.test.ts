@@ -83,3 +83,24 @@ void test('the YAML blocks of docs/server.md load', async () => {
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+void test('a bad CIDR range is refused at its line, saying what is wrong', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'ratchet-brief-'));
+  try {
+    const file = join(dir, 'cidr.yaml');
+    await writeFile(file, 'server:\n  ip_filtering:\n    allowed_ranges: ["10.0.0.0/33", "10.1.2"]\n');
+    await assert.rejects(loadConfig({ file, env: {} }), (e: ConfigError) => {
+      assert.match(
+        e.message,
+        /server\.ip_filtering\.allowed_ranges\.0: not a CIDR range: prefix length must be 0–32 for an IPv4 address/,
+      );
+      assert.match(
+        e.message,
+        /server\.ip_filtering\.allowed_ranges\.1: not a CIDR range: "10\.1\.2" is not an IPv4 or IPv6 address/,
+      );
+      return true;
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
