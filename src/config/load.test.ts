@@ -54,7 +54,15 @@ void describe('defaults', () => {
     assert.equal(c.execution.default_memory_limit, '128MB');
     assert.equal(c.http.user_agent, 'Ratchet/1.0');
     assert.equal(c.http.max_response_bytes, 10485760);
-    assert.deepEqual(c.logging, { level: 'info', format: 'pretty' });
+    assert.deepEqual(c.logging, {
+      level: 'info',
+      format: 'pretty',
+      destination: 'console',
+      file_config: { path: './logs/ratchet.log', rotation: { max_size_mb: 100, max_files: 10 } },
+      context: { include_file_location: false },
+    });
+    const filterOff = { enabled: false, default_policy: 'allow', allowed_ranges: [], denied_ranges: [] };
+    assert.deepEqual(c.server.ip_filtering, filterOff);
     assert.deepEqual(c.mcp, {
       enabled: true,
       transport: 'stdio',
@@ -62,6 +70,15 @@ void describe('defaults', () => {
       port: 8090,
       endpoint: '/mcp',
       rate_limit: { enabled: true, requests_per_minute: 1200, burst_size: 300 },
+      authentication: { method: 'none' },
+      security: { request_limits: {}, ip_filtering: filterOff },
+      tools: {
+        enable_execution: true,
+        enable_logging: true,
+        enable_monitoring: true,
+        enable_debugging: true,
+      },
+      enable_cors: false,
     });
   });
 
@@ -156,7 +173,7 @@ void describe('errors', () => {
     const err = await failing({ file, env: {} });
     assert.match(
       err.message,
-      /unknown key "mcp\.zzzzzzzz" \(expected one of: enabled, transport, host, port, endpoint, rate_limit\)/,
+      /unknown key "mcp\.zzzzzzzz" \(expected one of: enabled, transport, host, port, endpoint, rate_limit, authentication, security, tools, enable_cors, max_connections\)/,
     );
   });
 

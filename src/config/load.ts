@@ -6,6 +6,7 @@ import { dirname, extname, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isScalar, type Document } from 'yaml';
 import { type ConfigIssue, ConfigError, fromZodIssues } from './errors.ts';
 import { collectEnvOverrides, setAt } from './env.ts';
+import { oldNamesNotice, renameOldKeys } from './old-names.ts';
 import { resolveConfigPaths } from './paths.ts';
 import { ConfigSchema, type RatchetConfig } from './schema.ts';
 
@@ -16,6 +17,8 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** Defaults to process.cwd(). */
   cwd?: string;
+  /** Where the one notice about old key names goes; default: a line on stderr. */
+  onNotice?: (line: string) => void;
 }
 
 /** The source name used in issues for values nobody set. */
@@ -43,7 +46,15 @@ export async function loadConfig(opts: LoadOptions = {}): Promise<RatchetConfig>
     });
     raw = {};
   }
-  const input = structuredClone(raw) as Record<string, unknown>;
+  // The brief's old key names (mcp_api, server.host, …) are read as today's, with one notice.
+  const renamed = renameOldKeys(raw as Record<string, unknown>);
+  const input = renamed.data;
+  for (const c of renamed.conflicts)
+    issues.push({ path: c.path, message: c.message, source: file!, ...parsed?.locate(c.path.split('.')) });
+  if (renamed.renames.length > 0 && renamed.conflicts.length === 0) {
+    const notice = oldNamesNotice(file!, renamed.renames);
+    (opts.onNotice ?? ((line: string) => void process.stderr.write(`${line}\n`)))(notice);
+  }
 
   const env_ = collectEnvOverrides(env, ConfigSchema);
   issues.push(...env_.issues);
@@ -67,7 +78,7 @@ export async function loadConfig(opts: LoadOptions = {}): Promise<RatchetConfig>
       const variable = envSourceOf(path);
       if (variable) return { source: variable };
       if (file === undefined) return { source: DEFAULTS_SOURCE };
-      return { source: file, ...parsed?.locate(path) };
+      return { source: file, ...parsed?.locate(renamed.origin(path)) };
     };
     const found = fromZodIssues(result.error.issues, ConfigSchema, input, sourceOf);
     // Read top to bottom: file problems in line order, after problems with the environment.
@@ -81,7 +92,7 @@ export async function loadConfig(opts: LoadOptions = {}): Promise<RatchetConfig>
   const fileDir = file === undefined ? cwd : dirname(resolve(cwd, file));
   const baseFor = (path: string[]): string => {
     if (file === undefined || envSourceOf(path)) return cwd;
-    return valueIn(raw, path) === undefined ? cwd : fileDir;
+    return valueIn(input, path) === undefined ? cwd : fileDir;
   };
   return resolveConfigPaths(result.data, baseFor);
 }

@@ -53,5 +53,10 @@ export function resolveConfigPaths(
   const { tls } = out.server;
   if (tls.cert !== undefined) tls.cert = resolve(baseFor(['server', 'tls', 'cert']), tls.cert);
   if (tls.key !== undefined) tls.key = resolve(baseFor(['server', 'tls', 'key']), tls.key);
+  const logFile = out.logging.file_config;
+  logFile.path = resolve(baseFor(['logging', 'file_config', 'path']), logFile.path);
+  const auth = out.mcp.authentication;
+  if (auth.token_file !== undefined)
+    auth.token_file = resolve(baseFor(['mcp', 'authentication', 'token_file']), auth.token_file);
   return out;
 }

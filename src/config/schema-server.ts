@@ -2,6 +2,7 @@
 // retention. Split from schema.ts only for size; see there for the conventions.
 import { z } from 'zod';
 import { port, seconds } from './schema-helpers.ts';
+import { ipFiltering } from './schema-ip-filter.ts';
 
 /** Accepted database URLs: SQLite files, in-memory SQLite, PostgreSQL. */
 export const DATABASE_URL_PATTERN = /^(sqlite::memory:|sqlite:\/\/.+|postgres(ql)?:\/\/.+)$/;
@@ -186,6 +187,7 @@ export const server = z
       .strict()
       .prefault({})
       .describe('Cross-origin requests'),
+    ip_filtering: ipFiltering('every request to `ratchet serve` (REST, /mcp, probes)'),
     body_limit_bytes: z
       .number()
       .int()

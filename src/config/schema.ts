@@ -6,9 +6,9 @@
 import { z } from 'zod';
 
 import { byteSize, parseByteSize } from './bytes.ts';
-import { port } from './schema-helpers.ts';
 import { gitRefProblem, gitUriProblem } from './git-names.ts';
 import { server } from './schema-server.ts';
+import { mcp } from './schema-mcp.ts';
 import { hostPatternProblem } from '../http/policy.ts';
 import { DEFAULT_MAX_JSON_DEPTH, MAX_JSON_DEPTH_CEILING } from './value-limits.ts';
 
@@ -196,40 +196,60 @@ const logging = z
     format: z
       .enum(['pretty', 'json'])
       .default('pretty')
-      .describe('`pretty` for people, `json` for log collectors'),
-  })
-  .strict();
-
-// Sized for agents rather than browsers: one HTTP request per tool call, polling for jobs, and
-// several agents on one machine sharing an IP. Counted apart from REST's server.rate_limit.
-const mcpRateLimit = z
-  .object({
-    enabled: z.boolean().default(true).describe('Limit requests per client on /mcp'),
-    requests_per_minute: z
-      .number()
-      .int()
-      .min(1)
-      .default(1200)
-      .describe('Sustained MCP requests allowed per client per minute'),
-    burst_size: z
-      .number()
-      .int()
-      .min(1)
-      .default(300)
-      .describe('MCP requests a client may make at once above the sustained rate'),
-  })
-  .strict();
-
-const mcp = z
-  .object({
-    enabled: z.boolean().default(true).describe('Offer the MCP server'),
-    transport: z.enum(['stdio', 'http']).default('stdio').describe('How MCP clients connect'),
-    host: z.string().min(1).default('127.0.0.1').describe('Address of the MCP HTTP transport'),
-    port: port().default(8090).describe('Port of the MCP HTTP transport'),
-    endpoint: z.string().startsWith('/').default('/mcp').describe('Path of the MCP HTTP endpoint'),
-    rate_limit: mcpRateLimit
+      .describe('`pretty` for people, `json` for log collectors (`structured: true` is read as `json`)'),
+    destination: z
+      .enum(['console', 'file'])
+      .default('console')
+      .describe(
+        'Where `serve` and `worker` log: `console` (the request log on stdout, the rest on stderr) or `file` (the request log and their start-up, worker and scheduler lines to file_config.path, rotated by size; command output and errors stay on the terminal)',
+      ),
+    file_config: z
+      .object({
+        path: z
+          .string()
+          .min(1)
+          .default('./logs/ratchet.log')
+          .describe(
+            'Log file with destination `file`; written numbered: `ratchet.log` as ratchet.1.log, then ratchet.2.log after a rotation (the highest is the current file)',
+          ),
+        rotation: z
+          .object({
+            max_size_mb: z
+              .number()
+              .positive()
+              .default(100)
+              .describe('Size in MB (1024² bytes; decimals allowed) at which the log file is rotated'),
+            max_files: z
+              .number()
+              .int()
+              .min(1)
+              .default(10)
+              .describe('Log files kept, the current one included; older ones are deleted at rotation'),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
       .prefault({})
-      .describe('Per-client rate limit of MCP over HTTP (/mcp), counted apart from the REST API'),
+      .describe('The log file'),
+    context: z
+      .object({
+        enabled: z
+          .boolean()
+          .optional()
+          .describe(
+            'JSON lines carry the process context (`pid`, `hostname`): true on every line, false on none; unset: request lines carry it and the lines said outside requests do not',
+          ),
+        include_file_location: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Lines said outside requests (start-up, sync, worker and scheduler lines) name the source line that said them: a `caller` field in JSON, `(at FILE:LINE)` in pretty lines',
+          ),
+      })
+      .strict()
+      .prefault({})
+      .describe('Context added to log lines'),
   })
   .strict();
 

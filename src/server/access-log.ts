@@ -27,7 +27,7 @@ export const accessLogPlugin = rootPlugin<{ redaction?: RedactionRules }>(
         route: route ?? null,
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime * 100) / 100,
-        actor: principal?.kind === 'key' ? principal.name : principal ? 'anonymous' : null,
+        actor: principal && 'name' in principal ? principal.name : principal ? 'anonymous' : null,
         ip: request.ip,
       };
       request.log[level](entry, 'request');

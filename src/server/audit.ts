@@ -72,7 +72,7 @@ export const auditPlugin = rootPlugin<{ app: Ratchet }>('ratchet-audit', async (
     const target = params && Object.keys(params).length > 0 ? params : undefined;
     // Null when the request was refused before authentication finished (401).
     const principal = request.principal as Principal | null;
-    const actor = principal?.kind === 'key' ? principal.name : 'anonymous';
+    const actor = principal && 'name' in principal ? principal.name : 'anonymous';
     enqueue({
       at: Date.now(),
       actor,

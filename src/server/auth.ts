@@ -6,6 +6,7 @@ import type { Ratchet } from '../app.ts';
 import { allows, isAccess, minimumRole, type Access, type Principal } from '../services/roles.ts';
 import { countActiveKeys, createUsageRecorder, verifyKey } from '../services/api-keys.ts';
 import { ApiError } from './errors.ts';
+import type { McpTokenCheck } from './mcp-token.ts';
 import { rootPlugin } from './root-plugin.ts';
 
 export { ROLES, ROLE_NAMES, allows, isRole, minimumRole } from '../services/roles.ts';
@@ -107,7 +108,11 @@ const REASONS = {
 export interface AuthOptions extends Record<string, unknown> {
   app: Ratchet;
   required: boolean;
+  /** mcp.authentication.method "token": requests to its path need the token or an API key. */
+  mcpToken?: McpTokenCheck;
 }
+
+const API_KEY_SHAPE = /^rk_/;
 
 /** Sets request.principal on every request and enforces the route's access level. */
 export const authPlugin = rootPlugin<AuthOptions>('ratchet-auth', async (server, opts) => {
@@ -116,9 +121,24 @@ export const authPlugin = rootPlugin<AuthOptions>('ratchet-auth', async (server,
   const anonymous: Principal = { kind: 'anonymous', role: 'admin' };
   // Null until the auth hook runs (the decorator's initial value must not be a shared object).
   server.decorateRequest('principal', null as never);
+  const { mcpToken } = opts;
   server.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access ?? 'public';
     const presented = bearer(request);
+    if (mcpToken && request.url.split('?', 1)[0] === mcpToken.path) {
+      if (presented === undefined)
+        throw new ApiError(
+          401,
+          'UNAUTHORIZED',
+          'this MCP server requires a token (mcp.authentication.method: token): send Authorization: Bearer <token>',
+        );
+      if (!API_KEY_SHAPE.test(presented)) {
+        if (!mcpToken.matches(presented))
+          throw new ApiError(401, 'UNAUTHORIZED', 'the MCP token is not valid (mcp.authentication)');
+        request.principal = { kind: 'token', name: 'mcp-token', role: 'admin' };
+        return;
+      }
+    }
     if (presented === undefined) {
       if (required && access !== 'public')
         throw new ApiError(401, 'UNAUTHORIZED', 'an API key is required: send Authorization: Bearer <key>');

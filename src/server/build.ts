@@ -10,6 +10,8 @@ import { authPlugin, authRequired, assertKeysExist, routePolicy } from './auth.t
 import { installErrorHandling } from './errors.ts';
 import { installJsonParser } from './json-parser.ts';
 import { rateLimitPlugin } from './rate-limit.ts';
+import { ipFilterPlugin, ipFilterRules } from './ip-filter.ts';
+import { mcpTokenCheck } from './mcp-token.ts';
 import { docsPlugin } from './docs.ts';
 import { auditPlugin } from './audit.ts';
 import { healthPlugin, type Readiness, createReadiness } from './health.ts';
@@ -19,7 +21,8 @@ import { accessLogPlugin } from './access-log.ts';
 import { securityHeadersPlugin } from './security-headers.ts';
 import { requestGuardPlugin } from './request-guard.ts';
 import { prettyStream } from './log-format.ts';
-import { MCP_PATH, mcpPlugin } from '../api/mcp/route.ts';
+import { logFileStream } from '../log-file.ts';
+import { MCP_PATH, mcpBodyLimit, mcpPlugin } from '../api/mcp/route.ts';
 
 export interface BuildServerOptions {
   /** Fastify/pino logger: false silences it; an object is merged with the configured level. */
@@ -48,8 +51,13 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 function loggerOptions(app: Ratchet, opt: BuildServerOptions['logger']): boolean | Record<string, unknown> {
   if (opt === false) return false;
-  const { level, format } = app.config.logging;
-  const base: Record<string, unknown> = { level, ...(format === 'pretty' ? { stream: prettyStream() } : {}) };
+  const { level, format, destination, file_config } = app.config.logging;
+  // logging.destination file: the request log goes to the rotated file instead of stdout.
+  const out = destination === 'file' ? logFileStream(file_config) : undefined;
+  const stream = format === 'pretty' ? prettyStream(out) : out;
+  const base: Record<string, unknown> = { level, ...(stream ? { stream } : {}) };
+  // logging.context.enabled false: no pid/hostname on request lines either (pino adds them by default).
+  if (app.config.logging.context.enabled === false) base.base = null;
   return typeof opt === 'object' ? { ...base, ...opt } : base;
 }
 
@@ -93,6 +101,8 @@ export async function buildServer(app: Ratchet, opts: BuildServerOptions = {}): 
   server.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // First of the checks: a refused address costs no rate-limit slot and no key lookup.
+  await server.register(ipFilterPlugin, { rules: ipFilterRules(app.config, MCP_PATH, true) });
   // Requests still running when shutdown begins answer with `Connection: close`: otherwise their
   // keep-alive sockets outlive the server by its keep-alive timeout (72 s) and hold the process.
   let closing = false;
@@ -102,7 +112,7 @@ export async function buildServer(app: Ratchet, opts: BuildServerOptions = {}): 
   server.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close');
   });
-  installErrorHandling(server, { bodyLimit: cfg.body_limit_bytes });
+  installErrorHandling(server, { bodyLimit: cfg.body_limit_bytes, routeBodyLimit: mcpBodyLimit(app) });
   installJsonParser(server);
   await server.register(securityHeadersPlugin, {
     helmet: {
@@ -124,7 +134,11 @@ export async function buildServer(app: Ratchet, opts: BuildServerOptions = {}): 
     mcp: { limits: app.config.mcp.rate_limit, path: MCP_PATH },
   });
   await server.register(docsPlugin);
-  await server.register(authPlugin, { app, required: authRequired(app.config, bindAddress) });
+  await server.register(authPlugin, {
+    app,
+    required: authRequired(app.config, bindAddress),
+    mcpToken: mcpTokenCheck(app.config, MCP_PATH),
+  });
   // After auth, so a missing or bad key is a 401 first; before any route runs.
   await server.register(requestGuardPlugin, {
     bindAddress,
@@ -138,7 +152,7 @@ export async function buildServer(app: Ratchet, opts: BuildServerOptions = {}): 
   const rest = await loadRestApi();
   if (rest) await server.register(rest, { prefix: '/api/v1', app });
   // MCP at /mcp: the route needs read access; each tool's own access level is enforced inside.
-  await server.register(mcpPlugin, { app });
+  if (app.config.mcp.enabled) await server.register(mcpPlugin, { app });
   for (const p of opts.plugins ?? []) await server.register(p.plugin, { prefix: p.prefix ?? '', app });
   // Not ready()-ed here: callers may still add plugins; listen()/inject()/ready() load everything,
   // and a route without config.access fails then, before any request is served.

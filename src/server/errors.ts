@@ -93,7 +93,11 @@ const STATUS_CODES: Record<number, ErrorCode> = {
 };
 
 /** Maps any thrown value to what the client sees; undefined means "unexpected: 500". */
-export function mapError(err: unknown, bodyLimit?: number): Mapped | undefined {
+export function mapError(
+  err: unknown,
+  bodyLimit?: number,
+  limitSetting = 'server.body_limit_bytes',
+): Mapped | undefined {
   if (err instanceof ApiError)
     return { status: err.status, code: err.code, message: err.message, details: err.details };
   if (!(err instanceof Error)) return undefined;
@@ -127,7 +131,7 @@ export function mapError(err: unknown, bodyLimit?: number): Mapped | undefined {
     };
   }
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    const limit = bodyLimit === undefined ? '' : ` (limit ${bodyLimit} bytes, server.body_limit_bytes)`;
+    const limit = bodyLimit === undefined ? '' : ` (limit ${bodyLimit} bytes, ${limitSetting})`;
     return { status: 413, code: 'BAD_REQUEST', message: `request body is too large${limit}` };
   }
   // Errors raised by Fastify itself or its plugins for a client mistake carry a 4xx statusCode and a
@@ -141,9 +145,19 @@ export function mapError(err: unknown, bodyLimit?: number): Mapped | undefined {
 }
 
 /** Installs the envelope for thrown errors and unknown routes on `server` (root scope). */
-export function installErrorHandling(server: FastifyInstance, opts: { bodyLimit?: number } = {}): void {
+export interface ErrorHandlingOptions {
+  bodyLimit?: number;
+  /** A route with its own body limit (mcp.security.request_limits.max_request_size_bytes). */
+  routeBodyLimit?: { path: string; bytes: number; setting: string };
+}
+
+export function installErrorHandling(server: FastifyInstance, opts: ErrorHandlingOptions = {}): void {
   server.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const mapped = mapError(err, opts.bodyLimit);
+    const own = opts.routeBodyLimit;
+    const mapped =
+      own && request.url.split('?', 1)[0] === own.path
+        ? mapError(err, own.bytes, own.setting)
+        : mapError(err, opts.bodyLimit);
     if (mapped) {
       if (mapped.status >= 500) request.log.error({ err }, 'request failed');
       if (mapped.status === 503 && !reply.hasHeader('retry-after'))

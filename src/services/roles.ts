@@ -9,7 +9,10 @@ export type Role = 'viewer' | 'operator' | 'developer' | 'admin';
 
 /** Who is calling: an API key (with its role) or, when auth is off, an anonymous admin. */
 export type Principal =
-  { kind: 'key'; keyId: number; name: string; role: Role } | { kind: 'anonymous'; role: 'admin' };
+  | { kind: 'key'; keyId: number; name: string; role: Role }
+  // A client that presented mcp.authentication's token on /mcp.
+  | { kind: 'token'; name: 'mcp-token'; role: 'admin' }
+  | { kind: 'anonymous'; role: 'admin' };
 
 /**
  * Each role and the access levels it grants:

@@ -140,6 +140,12 @@ required unless the server listens on loopback only (\`server.auth.required\`). 
 only read-only tools; \`operator\` adds running tasks; \`developer\` adds changing tasks, jobs and
 schedules; \`admin\` everything. Create one with \`ratchet apikey create --name agent --role developer\`.
 Every request is served statelessly, so any server node can answer any request.
+With \`mcp.authentication.method: token\` (and \`token\` or \`token_file\`), \`/mcp\` also takes that
+one token as \`Authorization: Bearer <token>\` (admin role); a missing or wrong token is a 401, and
+\`ratchet mcp --transport http\` then needs no API key at all. \`mcp.security.ip_filtering\` refuses
+addresses outside its CIDR ranges with a 403, and \`mcp.tools.enable_execution|enable_logging|
+enable_monitoring|enable_debugging: false\` takes a tool group out of \`tools/list\` (see
+docs/server.md and docs/configuration.md).
 
 ### Rate limit
 
@@ -154,6 +160,12 @@ JSON-RPC error body, which the SDK clients include in the error they throw:
 \`\`\`json
 {"jsonrpc":"2.0","id":null,"error":{"code":-32029,"message":"rate limit exceeded: 300 MCP requests per 15 s from this client (mcp.rate_limit); retry in 4 s","data":{"code":"RATE_LIMITED","limit":300,"retry_after_seconds":4}}}
 \`\`\`
+
+Two limits apply to the tools that start task runs (\`ratchet_execute_task\`, \`ratchet_batch_execute\`,
+\`ratchet_create_job\`, \`ratchet_retry_execution\`), over HTTP and stdio, per client address:
+\`mcp.rate_limit.execute_per_minute\` and \`mcp.security.request_limits.max_concurrent_executions_per_client\`.
+A call past either is a tool error with code \`RATE_LIMITED\` whose message names the key (and, for
+the rate, the seconds to wait).
 
 Rather than polling quickly, let \`ratchet_get_job_status\` wait (\`wait_seconds\`, up to 50).
 

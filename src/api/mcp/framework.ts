@@ -12,7 +12,9 @@ import type {
 } from '@modelcontextprotocol/server';
 import type { Ratchet } from '../../app.ts';
 import { renameDeprecatedArguments } from './aliases.ts';
-import { argumentErrors, errorResult } from './errors.ts';
+import { argumentErrors, errorResult, toolError } from './errors.ts';
+import { admitExecution, ToolLimitError } from './execution-limits.ts';
+import { EXECUTE_TOOLS } from './tools/groups.ts';
 import type { ToolContext, ToolDefinition, ToolPrincipal } from './tool.ts';
 
 interface CachedSchemas {
@@ -120,6 +122,15 @@ export async function runTool(def: ToolDefinition, rawArgs: unknown, ctx: ToolCo
   const bad = argumentErrors(def.name, def.input, args, parsed.success ? undefined : parsed.error);
   if (bad) return bad;
   if (!parsed.success) return errorResult(parsed.error);
+  let release = (): void => undefined;
+  if (EXECUTE_TOOLS.has(def.name)) {
+    try {
+      release = admitExecution(ctx.app, ctx.principal, def.name);
+    } catch (err) {
+      if (!(err instanceof ToolLimitError)) throw err;
+      return toolError({ code: 'RATE_LIMITED', message: err.message, details: err.details });
+    }
+  }
   try {
     const out = answerOf(def, await def.handler(parsed.data, ctx));
     const content: CallOutcome['content'] = [{ type: 'text', text: JSON.stringify(out, null, 2) }];
@@ -128,6 +139,8 @@ export async function runTool(def: ToolDefinition, rawArgs: unknown, ctx: ToolCo
     return { content, structuredContent: out };
   } catch (err) {
     return errorResult(err);
+  } finally {
+    release();
   }
 }
 

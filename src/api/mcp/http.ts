@@ -16,6 +16,7 @@ import type { ToolPrincipal } from './tool.ts';
 
 export function toolPrincipal(p: Principal | null | undefined): ToolPrincipal {
   if (!p || p.kind === 'anonymous') return { name: 'anonymous', role: 'admin' };
+  if (p.kind === 'token') return { name: p.name, role: p.role, id: p.name };
   return { name: p.name, role: p.role, id: `key:${p.keyId}` };
 }
 
@@ -70,7 +71,7 @@ async function serve(
   maxDepth: number,
 ): Promise<void> {
   if (refuseTooDeep(request, reply, maxDepth)) return;
-  const principal = toolPrincipal(request.principal);
+  const principal = { ...toolPrincipal(request.principal), client: request.ip };
   // A client that disconnects cancels its request (and a running task run with it).
   const abort = new AbortController();
   reply.raw.on('close', () => {

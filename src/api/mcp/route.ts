@@ -6,6 +6,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Ratchet } from '../../app.ts';
 
 export const MCP_PATH = '/mcp';
+export const MCP_BODY_LIMIT_SETTING = 'mcp.security.request_limits.max_request_size_bytes';
+
+/** The error-handling option naming /mcp's own body limit, when one is set. */
+export function mcpBodyLimit(app: Ratchet): { path: string; bytes: number; setting: string } | undefined {
+  const bytes = app.config.mcp.security.request_limits.max_request_size_bytes;
+  return bytes === undefined ? undefined : { path: MCP_PATH, bytes, setting: MCP_BODY_LIMIT_SETTING };
+}
 
 type Serve = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
@@ -27,10 +34,12 @@ export async function mcpPlugin(server: FastifyInstance, opts: McpPluginOptions)
   server.addHook('onClose', async () => {
     if (loading) await (await loading.catch(() => undefined))?.close();
   });
+  const bodyLimit = opts.app.config.mcp.security.request_limits.max_request_size_bytes;
   server.route({
     method: ['GET', 'POST', 'DELETE'],
     url: MCP_PATH,
     config: { access: 'read' },
+    ...(bodyLimit !== undefined ? { bodyLimit } : {}),
     handler: async (request, reply) => (await load()).serve(request, reply),
   });
 }

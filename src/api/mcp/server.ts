@@ -11,6 +11,7 @@ import { registerResources } from './resources.ts';
 import { installTasks, type OfferedTool } from './tasks.ts';
 import type { ToolDefinition, ToolPrincipal } from './tool.ts';
 import { ALL_TOOLS } from './tools/index.ts';
+import { disabledBy } from './tools/groups.ts';
 
 export const LOCAL_ADMIN: ToolPrincipal = { name: 'local', role: 'admin', id: 'local' };
 
@@ -39,7 +40,11 @@ export function createMcpServer(
     { instructions: INSTRUCTIONS, capabilities: { tools: {}, resources: {}, prompts: {} } },
   );
   const offered = new Map<string, OfferedTool>();
-  for (const def of toolsFor(principal, opts.tools)) {
+  // mcp.tools.enable_*: a switched-off group is neither listed nor callable.
+  const offeredTools = toolsFor(principal, opts.tools).filter(
+    (def) => disabledBy(app.config.mcp.tools, def.name) === undefined,
+  );
+  for (const def of offeredTools) {
     offered.set(def.name, { def, registered: registerToolDefinition(mcp, def, app, principal) });
   }
   installTasks(mcp, app, principal, offered);

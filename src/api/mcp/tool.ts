@@ -11,6 +11,8 @@ export interface ToolPrincipal {
   role: Role;
   /** Stable identity for ownership (MCP tasks): `key:<id>` for API keys; default: the name. */
   id?: string;
+  /** The caller's address over HTTP: "client" of the per-client execution limits. */
+  client?: string;
 }
 
 export interface ToolContext {

@@ -10,7 +10,7 @@ export interface RestOptions extends Record<string, unknown> {
 /** Who made the request, for `changedBy` and the like: the API key's name, or "anonymous". */
 export function actorOf(request: FastifyRequest): string {
   const p = request.principal as Principal | null;
-  return p?.kind === 'key' ? p.name : 'anonymous';
+  return p && 'name' in p ? p.name : 'anonymous';
 }
 
 export interface IdParam {
