@@ -29,7 +29,7 @@ const mcpRateLimit = z
       .min(1)
       .optional()
       .describe(
-        'Calls of the tools that run or enqueue a task (ratchet_execute_task, ratchet_batch_execute, ratchet_create_job, ratchet_retry_execution) allowed per client per minute, over HTTP and stdio; past it such a call is a RATE_LIMITED tool error. Unset: no separate limit',
+        'Calls of the tools that run or enqueue a task (ratchet_execute_task, ratchet_batch_execute, ratchet_create_job, ratchet_create_jobs, ratchet_retry_execution) allowed per client per minute, over HTTP and stdio; past it such a call is a RATE_LIMITED tool error. Unset: no separate limit',
       ),
   })
   .strict();
@@ -91,14 +91,14 @@ const toolGroup = (what: string) =>
 const tools = z
   .object({
     enable_execution: toolGroup(
-      'execution (ratchet_execute_task, ratchet_batch_execute, ratchet_create_job, ratchet_retry_execution, ratchet_cancel_execution, ratchet_benchmark_task)',
+      'execution (ratchet_execute_task, ratchet_batch_execute, ratchet_create_job, ratchet_create_jobs, ratchet_retry_execution, ratchet_cancel_execution, ratchet_benchmark_task)',
     ),
     enable_logging: toolGroup('logging (ratchet_get_execution_logs, ratchet_get_execution_trace)'),
     enable_monitoring: toolGroup(
       'monitoring (ratchet_get_execution_status, ratchet_list_executions, ratchet_list_jobs, ratchet_list_schedules, ratchet_get_job_status, ratchet_get_task_metrics, ratchet_system_health, ratchet_registry_health)',
     ),
     enable_debugging: toolGroup(
-      'debugging (ratchet_analyze_execution_error, ratchet_debug_task_execution, ratchet_debug_task_step, ratchet_replay_execution)',
+      'debugging (ratchet_analyze_execution_error, ratchet_debug_task_execution, ratchet_debug_task_step, ratchet_replay_execution, ratchet_get_execution_profile)',
     ),
   })
   .strict();

@@ -11,6 +11,7 @@ export const TOOL_GROUPS: Record<keyof ToolSwitches, readonly string[]> = {
     'ratchet_execute_task',
     'ratchet_batch_execute',
     'ratchet_create_job',
+    'ratchet_create_jobs',
     'ratchet_retry_execution',
     'ratchet_cancel_execution',
     'ratchet_benchmark_task',
@@ -31,6 +32,7 @@ export const TOOL_GROUPS: Record<keyof ToolSwitches, readonly string[]> = {
     'ratchet_debug_task_execution',
     'ratchet_debug_task_step',
     'ratchet_replay_execution',
+    'ratchet_get_execution_profile',
   ],
 };
 
@@ -39,6 +41,7 @@ export const EXECUTE_TOOLS: ReadonlySet<string> = new Set([
   'ratchet_execute_task',
   'ratchet_batch_execute',
   'ratchet_create_job',
+  'ratchet_create_jobs',
   'ratchet_retry_execution',
 ]);
 
