@@ -28,7 +28,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await assert.rejects(
         enqueueMany(t.app, {
           task: 'typed',
-          jobs: [{ input: { n: 1 } }, { input: { n: 'x' } }, { input: { n: 3 }, priority: 'SOON' as 'LOW' }],
+          jobs: [{ input: { n: 1 } }, { input: { n: 'x' } }, { input: { n: 3 }, priority: 'SOON' }],
         }),
         (e: Error) => {
           assert.ok(e instanceof ValidationError);
