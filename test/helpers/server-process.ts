@@ -1,5 +1,5 @@
 // A long-running command (`ratchet serve`, `ratchet mcp`) started through `sh -c`, as a user types
-// it: resolves once it has printed its URL alone on a line; stop() sends SIGTERM and returns the
+// it: resolves once it has printed its URL (serve's start-up line, or alone on a line); stop() sends SIGTERM and returns the
 // exit code. Output of both streams is kept for assertion messages.
 import { spawn } from 'node:child_process';
 
@@ -24,8 +24,9 @@ export async function startServerCommand(
   };
   const url = await new Promise<string | undefined>((resolve) => {
     const look = () => {
-      const found = /^(https?:\/\/\S+)$/m.exec(out)?.[1];
-      if (found !== undefined) resolve(found);
+      // serve says `ratchet serving on URL (…)` on stderr; `ratchet mcp` prints its URL alone.
+      const found = /ratchet serving on (https?:\/\/[^\s"]+)|^(https?:\/\/\S+)$/m.exec(out);
+      if (found) resolve(found[1] ?? found[2]);
     };
     child.stdout.on('data', look);
     child.stderr.on('data', look);
