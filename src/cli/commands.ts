@@ -10,6 +10,7 @@ export const COMMAND_MODULES: Record<string, () => Promise<Register>> = {
   'run-once': async () => (await import('./run-once.ts')).registerRunOnce,
   'run-batch': async () => (await import('./run-batch.ts')).registerRunBatch,
   watch: async () => (await import('./watch.ts')).registerWatch,
+  benchmark: async () => (await import('./benchmark.ts')).registerBenchmark,
   validate: async () => (await import('./validate.ts')).registerValidate,
   lint: async () => (await import('./lint.ts')).registerLint,
   update: async () => (await import('./task-metadata-edit.ts')).registerUpdate,

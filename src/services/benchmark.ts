@@ -1,14 +1,25 @@
-// Benchmarking a task: the same run made `runs` times, up to `concurrency` at once, with latency
-// percentiles of the sandbox time (the execution's recorded duration) and of the full round trip
-// (thread wait included). Every run is a real, recorded execution. How one run is made is the
-// caller's (the MCP face runs each synchronously under its call's cancel).
-import type { ExecutionRecord } from '../store/repos/executions.ts';
+// Benchmarking a task: the same run made `runs` times (or until a deadline), up to `concurrency`
+// at once, with latency percentiles of the sandbox time (the run's own duration) and of the full
+// round trip (thread wait included). How one run is made is the caller's: the MCP face makes each
+// a real, recorded execution under its call's cancel; `ratchet benchmark` runs a task folder in
+// worker threads (folder-benchmark.ts).
 import { percentiles, type Percentiles } from './task-metrics.ts';
+
+/** What the benchmark needs of one run (an ExecutionRecord is one). */
+export interface RunSample {
+  /** The execution's id, when the run was recorded. */
+  id?: number;
+  status: string;
+  durationMs: number | null;
+  error?: { type: string; message: string } | null;
+}
 
 export interface BenchmarkOptions {
   runs: number;
+  /** Epoch ms after which no further run starts (with `runs` as the upper bound). */
+  untilMs?: number;
   concurrency: number;
-  run: () => Promise<ExecutionRecord>;
+  run: () => Promise<RunSample>;
   /** After each run, with how many are done. */
   onRun?: (done: number) => Promise<void> | void;
   /** Once aborted, no further run starts. */
@@ -22,7 +33,7 @@ export interface BenchmarkReport {
   executionMs: Percentiles;
   roundTripMs: Percentiles;
   runsPerSecond: number;
-  firstError: { executionId: number; type: string; message: string } | null;
+  firstError: { executionId?: number; type: string; message: string } | null;
 }
 
 export async function benchmarkRuns(o: BenchmarkOptions): Promise<BenchmarkReport> {
@@ -35,7 +46,7 @@ export async function benchmarkRuns(o: BenchmarkOptions): Promise<BenchmarkRepor
   let done = 0;
   const started = performance.now();
   const lane = async (): Promise<void> => {
-    while (next < o.runs && !o.signal?.aborted) {
+    while (next < o.runs && !o.signal?.aborted && (o.untilMs === undefined || Date.now() < o.untilMs)) {
       next++;
       const t0 = performance.now();
       const e = await o.run();
@@ -45,7 +56,7 @@ export async function benchmarkRuns(o: BenchmarkOptions): Promise<BenchmarkRepor
       else {
         failed++;
         firstError ??= {
-          executionId: e.id,
+          ...(e.id !== undefined ? { executionId: e.id } : {}),
           type: e.error?.type ?? e.status,
           message: e.error?.message ?? e.status,
         };

@@ -36,6 +36,8 @@ export interface CaseResult {
   warnings?: string[];
   /** CaseRunOptions.collectGlobal read back after the run (instrumented code). */
   collected?: string;
+  /** With CaseRunOptions.measureHeap: the guest heap at its largest during the run. */
+  peakHeapBytes?: number;
 }
 
 export interface CaseRunOptions {
@@ -49,6 +51,8 @@ export interface CaseRunOptions {
   offline?: boolean;
   /** A guest global to read back after each run (see SandboxRequest.collectGlobal). */
   collectGlobal?: string;
+  /** Sample the guest heap (CaseResult.peakHeapBytes), as a profile does; for benchmarks. */
+  measureHeap?: boolean;
 }
 
 /** The parsed case, or the error result of an unusable test file. */
@@ -115,6 +119,7 @@ export async function runTestCase(
       fetch: mocks.fetch,
       limits: opts.limits,
       collectGlobal: opts.collectGlobal,
+      ...(opts.measureHeap ? { profile: true } : {}),
       onDeadline,
     });
   } finally {
@@ -155,6 +160,7 @@ function caseResult(
   if (findings.problems.length > 0) result.message = findings.problems.join('\n');
   if (findings.diff.length > 0) result.diff = findings.diff;
   if (run.status === 'COMPLETED') result.output = run.output;
+  if (run.timings?.heap) result.peakHeapBytes = run.timings.heap.peakBytes;
   if (run.status !== 'COMPLETED' && run.error)
     result.failure = { type: run.error.type, message: run.error.message };
   if (findings.unexpectedError && run.error) result.error = run.error;

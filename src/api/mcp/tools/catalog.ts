@@ -222,7 +222,8 @@ export const benchmarkTask = defineTool({
       execution_ms: pView(report.executionMs),
       round_trip_ms: pView(report.roundTripMs),
       runs_per_second: report.runsPerSecond,
-      first_error: e && { execution_id: e.executionId, type: e.type, message: e.message },
+      // Every run here is a recorded execution (runNow), so its id is always there.
+      first_error: e && { execution_id: e.executionId!, type: e.type, message: e.message },
     };
   },
 });
