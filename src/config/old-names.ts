@@ -44,10 +44,6 @@ const NOT_SUPPORTED: [string, string][] = [
     'mcp.authentication.session',
     'is not supported: MCP over HTTP is stateless here (every request stands alone and any node answers it), so there are no sessions to time out or count; per-client limits are mcp.rate_limit and mcp.security.request_limits',
   ],
-  [
-    'mcp.request_timeout',
-    "is not supported: a tool call is bounded by the task limits (execution.max_execution_duration, a call's timeout argument), not by one timeout for every request",
-  ],
   ['console', 'belongs to `ratchet console`, which this version does not have yet'],
 ];
 

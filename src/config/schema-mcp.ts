@@ -139,6 +139,13 @@ export const mcp = z
       .describe(
         '`ratchet mcp --transport http` answers cross-origin browser requests (CORS, any origin; pair it with authentication); /mcp on `ratchet serve` follows server.cors.origins instead',
       ),
+    request_timeout: z
+      .number()
+      .positive()
+      .optional()
+      .describe(
+        'Seconds a tool call may take before it is cancelled and answered with a TIMEOUT tool error (over stdio and HTTP; background, task-augmented calls are not bound by it). Unset: calls are bounded only by the task limits and their own timeout arguments',
+      ),
     max_connections: z
       .number()
       .int()

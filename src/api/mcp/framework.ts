@@ -115,8 +115,17 @@ function answerOf(def: ToolDefinition, raw: unknown): Record<string, unknown> {
   throw new Error(`the answer of ${def.name} does not match its declared output schema (${paths})`);
 }
 
-/** Validates, runs and wraps one call; exported for tests and for the tasks path. */
-export async function runTool(def: ToolDefinition, rawArgs: unknown, ctx: ToolContext): Promise<CallOutcome> {
+/**
+ * Validates, runs and wraps one call; exported for tests and for the tasks path. `timeLimitMs`
+ * (mcp.request_timeout, for calls answered within their request): past it the call's signal is
+ * aborted, so the work it started is cancelled, and the call is answered with a TIMEOUT tool error.
+ */
+export async function runTool(
+  def: ToolDefinition,
+  rawArgs: unknown,
+  ctx: ToolContext,
+  timeLimitMs?: number,
+): Promise<CallOutcome> {
   const { args, notes } = renameDeprecatedArguments(def, rawArgs ?? {});
   const parsed = def.input.safeParse(args);
   const bad = argumentErrors(def.name, def.input, args, parsed.success ? undefined : parsed.error);
@@ -131,8 +140,17 @@ export async function runTool(def: ToolDefinition, rawArgs: unknown, ctx: ToolCo
       return toolError({ code: 'RATE_LIMITED', message: err.message, details: err.details });
     }
   }
+  const limit = timeLimitMs === undefined ? undefined : callTimeLimit(ctx, timeLimitMs);
   try {
-    const out = answerOf(def, await def.handler(parsed.data, ctx));
+    const handled = def.handler(parsed.data, limit?.ctx ?? ctx);
+    const answer = limit ? await Promise.race([handled, limit.expired]) : await handled;
+    if (answer === TIMED_OUT) {
+      return toolError({
+        code: 'TIMEOUT',
+        message: `${def.name} did not finish within ${timeLimitMs! / 1000} s (mcp.request_timeout); the call was cancelled. Use a background call (a task-augmented request), ratchet_create_job, or a smaller request for longer work`,
+      });
+    }
+    const out = answerOf(def, answer);
     const content: CallOutcome['content'] = [{ type: 'text', text: JSON.stringify(out, null, 2) }];
     // The model reads this and switches to the canonical names; the result itself is unchanged.
     for (const note of notes) content.push({ type: 'text', text: `note: ${note}` });
@@ -140,8 +158,39 @@ export async function runTool(def: ToolDefinition, rawArgs: unknown, ctx: ToolCo
   } catch (err) {
     return errorResult(err);
   } finally {
+    limit?.clear();
     release();
   }
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+/** A context whose signal also aborts after `ms`, and a promise that resolves then. */
+function callTimeLimit(ctx: ToolContext, ms: number) {
+  const controller = new AbortController();
+  const onAbort = (): void => controller.abort(ctx.signal.reason);
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort(new Error('mcp.request_timeout'));
+      resolve(TIMED_OUT);
+    }, ms);
+  });
+  return {
+    ctx: { ...ctx, signal: controller.signal },
+    expired,
+    clear: () => {
+      clearTimeout(timer);
+      ctx.signal.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/** mcp.request_timeout in ms, when set. Background (task-augmented) calls are not bound by it. */
+function requestTimeLimit(app: Ratchet): number | undefined {
+  const seconds = app.config.mcp.request_timeout;
+  return seconds === undefined ? undefined : seconds * 1000;
 }
 
 export function registerToolDefinition(
@@ -161,7 +210,12 @@ export function registerToolDefinition(
       annotations: { title: def.title, ...def.annotations },
     },
     async (rawArgs: unknown, ctx: ServerContext) =>
-      runTool(def, rawArgs, { app, principal, progress: progressReporter(ctx), signal: ctx.mcpReq.signal }),
+      runTool(
+        def,
+        rawArgs,
+        { app, principal, progress: progressReporter(ctx), signal: ctx.mcpReq.signal },
+        requestTimeLimit(app),
+      ),
   );
   // Listed as `execution` in tools/list (the 2026-07-28 codec drops it: tasks left that protocol).
   if (def.taskSupport) registered.execution = { taskSupport: def.taskSupport };
