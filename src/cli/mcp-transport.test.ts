@@ -4,7 +4,7 @@
 // with the official client. Build first: npx tsc -p tsconfig.build.json.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,9 +13,13 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { CLI_MAIN, assertBuilt, cleanEnv, runCli } from './test-helpers/cli-process.ts';
 
 /** Starts the CLI, waits for the URL on stdout, shakes hands, lists tools, stops it with SIGTERM. */
-async function handshake(args: string[], cwd: string): Promise<{ stderr: string; tools: number }> {
+async function handshake(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ stderr: string; tools: number; url: string }> {
   assertBuilt();
-  const child = spawn(process.execPath, [CLI_MAIN, ...args], { cwd, env: cleanEnv() });
+  const child = spawn(process.execPath, [CLI_MAIN, ...args], { cwd, env: cleanEnv(env) });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -32,7 +36,7 @@ async function handshake(args: string[], cwd: string): Promise<{ stderr: string;
     await client.connect(new StreamableHTTPClientTransport(new URL(url)));
     const { tools } = await client.listTools();
     await client.close();
-    return { stderr, tools: tools.length };
+    return { stderr, tools: tools.length, url };
   } finally {
     child.kill('SIGTERM');
     assert.equal(await exit, 0, `exit after SIGTERM:\n${stderr}`);
@@ -51,6 +55,24 @@ test('mcp-serve --transport sse and mcp (no --transport) serve Streamable HTTP o
     const plain = await handshake(['mcp', '--port', '0'], dir);
     assert.ok(plain.tools > 0);
     assert.doesNotMatch(plain.stderr, /note:/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("mcp-serve --config with the guide's mcp-config.yaml serves HTTP as the file says", async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'ratchet-mcp-config-'));
+  try {
+    const guide = new URL('../../test/fixtures/brief-configs/guide-mcp-config.yaml', import.meta.url);
+    await copyFile(guide, join(dir, 'mcp-config.yaml'));
+    // The file's port 3001 may be taken here: the environment overrides it, as it overrides any key.
+    const port = String(await freePort());
+    const served = await handshake(['mcp-serve', '--config', 'mcp-config.yaml'], dir, {
+      RATCHET_MCP__PORT: port,
+    });
+    assert.ok(served.tools > 0);
+    assert.equal(served.url, `http://localhost:${port}/mcp`);
+    assert.match(served.stderr, /mcp\.transport: sse → mcp\.transport: http/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

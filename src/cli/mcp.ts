@@ -74,15 +74,20 @@ function transportOf(value: string): Transport {
 /** The one implementation behind `mcp` and `mcp-serve`; they differ only in the default transport. */
 function addServeOptions(command: Command, defaultTransport: Transport): Command {
   return command
-    .option('--transport <kind>', 'stdio or http (sse: the old name of http)', defaultTransport)
+    .option(
+      '--transport <kind>',
+      `stdio or http (sse: the old name of http); default mcp.transport, else ${defaultTransport}`,
+    )
     .option('--host <address>', 'HTTP: address to listen on (default mcp.host, 127.0.0.1)')
     .option('--port <port>', 'HTTP: port to listen on (default mcp.port, 8090; 0 picks a free port)')
-    .action(async (flags: { transport: string; host?: string; port?: string }, cmd: Command) => {
-      const transport = transportOf(flags.transport);
+    .action(async (flags: { transport?: string; host?: string; port?: string }, cmd: Command) => {
+      const given = flags.transport === undefined ? undefined : transportOf(flags.transport);
+      const config = await loadCliConfig(cmd);
+      // A configuration file that names its transport (the guide's mcp-config.yaml) is obeyed.
+      const transport = given ?? config.mcp.transport ?? defaultTransport;
       if (transport === 'stdio' && (flags.host !== undefined || flags.port !== undefined)) {
         throw new UsageError('--host and --port apply to --transport http only');
       }
-      const config = await loadCliConfig(cmd);
       if (transport === 'stdio') return runStdio(config);
       return runHttp(config, flags.host ?? config.mcp.host, portOf(flags.port, config.mcp.port));
     });

@@ -65,7 +65,6 @@ void describe('defaults', () => {
     assert.deepEqual(c.server.ip_filtering, filterOff);
     assert.deepEqual(c.mcp, {
       enabled: true,
-      transport: 'stdio',
       host: '127.0.0.1',
       port: 8090,
       endpoint: '/mcp',
@@ -173,7 +172,7 @@ void describe('errors', () => {
     const err = await failing({ file, env: {} });
     assert.match(
       err.message,
-      /unknown key "mcp\.zzzzzzzz" \(expected one of: enabled, transport, host, port, endpoint, rate_limit, authentication, security, tools, enable_cors, max_connections\)/,
+      /unknown key "mcp\.zzzzzzzz" \(expected one of: enabled, transport, host, port, endpoint, rate_limit, authentication, security, tools, enable_cors, request_timeout, max_connections\)/,
     );
   });
 

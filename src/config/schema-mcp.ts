@@ -113,9 +113,9 @@ export const mcp = z
       ),
     transport: z
       .enum(['stdio', 'http'])
-      .default('stdio')
+      .optional()
       .describe(
-        'How MCP clients connect: `stdio`, or `http` (Streamable HTTP; `sse` is read as its old name)',
+        'How `ratchet mcp-serve` and `ratchet mcp` serve when no --transport is given: `stdio`, or `http` (Streamable HTTP on mcp.host:mcp.port; `sse` is read as its old name). Unset: stdio for `mcp-serve`, http for `mcp`',
       ),
     host: z.string().min(1).default('127.0.0.1').describe('Address of the MCP HTTP transport'),
     port: port().default(8090).describe('Port of the MCP HTTP transport'),

@@ -8,16 +8,19 @@ export function noteListeningPort(listening: number[], port: number): void {
   if (!listening.includes(port)) listening.push(port);
 }
 
-/** The configured REST port, the MCP HTTP port when that transport is chosen, and every port noted as listening. */
 /** The parts of the configuration that name ports (http/ sits below config/, so it names them itself). */
 export interface PortSettings {
   server: { port: number };
-  mcp: { transport: string; port: number };
+  mcp: { transport?: string; port: number };
 }
 
+/**
+ * The configured REST port, the MCP HTTP port unless the configuration chose stdio (unset, `ratchet
+ * mcp` serves HTTP there), and every port noted as listening.
+ */
 export function ownPorts(config: PortSettings, listening: readonly number[] = []): number[] {
   const ports = [config.server.port];
-  if (config.mcp.transport === 'http') ports.push(config.mcp.port);
+  if (config.mcp.transport !== 'stdio') ports.push(config.mcp.port);
   ports.push(...listening);
   return [...new Set(ports.filter((p) => p > 0))];
 }
