@@ -160,9 +160,11 @@ void describe("the brief README's config spellings", () => {
     const shown = parse(yaml.stdout) as Record<string, { port: number; transport: string }>;
     assert.deepEqual(Object.keys(shown), ['mcp']);
     assert.equal(shown.mcp!.port, 9911);
-    const json = await cli(['config', 'show', '--mcp-only', '--format=json']);
+    const json = await cli(['config', 'show', '--mcp-only', '--format=json'], {
+      RATCHET_MCP__TRANSPORT: 'http',
+    });
     const parsed = JSON.parse(json.stdout) as Record<string, { transport: string }>;
     assert.deepEqual(Object.keys(parsed), ['mcp']);
-    assert.equal(parsed.mcp!.transport, 'stdio');
+    assert.equal(parsed.mcp!.transport, 'http');
   });
 });
