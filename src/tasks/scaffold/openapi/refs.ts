@@ -96,7 +96,9 @@ export class SchemaConverter {
     // A definition's body may ask for further definitions; loop until none is missing.
     for (let pending = this.missing(); pending.length > 0; pending = this.missing()) {
       for (const [ref, def] of pending) {
-        def.value = {}; // placeholder against re-entry; replaced below
+        // Marked as being resolved first, so a reference to it met while walking its own body is
+        // not queued again; the walk's result then takes its place.
+        def.value = {};
         def.value = this.walk(resolvePointer(this.doc, ref, ref), ref, [ref]);
       }
     }
