@@ -5,7 +5,10 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { load } from './helpers/brief-configs.ts';
+import { CLI, ROOT } from './helpers/cli.ts';
+import { cleanEnv } from '../src/cli/test-helpers/cli-process.ts';
 
 void test('logging.destination file: lines go to the file, which is rotated past max_size_mb', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'ratchet-brief-log-'));
@@ -54,6 +57,42 @@ void test('logging.destination file: lines go to the file, which is rotated past
     // The example's logging.context: process context and the line that logged it.
     assert.equal(last.pid, process.pid);
     assert.match(last.caller as string, /^test\/brief-configs-logging\.test\.ts:\d+$/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+void test('logging.destination file: `ratchet mcp-serve` writes its start-up line to the file, not to stderr', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'ratchet-brief-log-mcp-'));
+  try {
+    const env = cleanEnv({
+      RATCHET_DATABASE_URL: `sqlite://${join(dir, 'r.db')}`,
+      RATCHET_LOGGING__DESTINATION: 'file',
+      RATCHET_LOGGING__FILE_CONFIG__PATH: join(dir, 'logs', 'mcp.log'),
+    });
+    const child = spawn(process.execPath, [CLI, 'mcp-serve'], {
+      cwd: ROOT,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    t.after(() => child.kill('SIGKILL'));
+    const logged = async (): Promise<string> => {
+      const files = await readdir(join(dir, 'logs')).catch(() => [] as string[]);
+      const texts = await Promise.all(files.map((f) => readFile(join(dir, 'logs', f), 'utf8')));
+      return texts.join('');
+    };
+    for (let i = 0; !(await logged()).includes('ratchet MCP server on stdio'); i++) {
+      assert.equal(child.exitCode, null, `mcp-serve exited early: ${stderr}`);
+      assert.ok(i < 400, `no start-up line in the log file after 20 s; stderr: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // Closing stdin ends a stdio MCP server.
+    child.stdin.end();
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    assert.equal(code, 0, stderr);
+    assert.doesNotMatch(stderr, /ratchet MCP server on stdio/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

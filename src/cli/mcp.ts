@@ -1,5 +1,5 @@
 // `ratchet mcp-serve` (MCP over stdio by default; stdout carries only the protocol, every log line
-// goes to stderr), `ratchet mcp` (Streamable HTTP by default), both with `--transport stdio|http
+// goes to stderr, or to the log file with logging.destination file), `ratchet mcp` (Streamable HTTP by default), both with `--transport stdio|http
 // [--host] [--port]` as the brief's README shows them, and `ratchet mcp docs` (prints docs/mcp.md,
 // generated from the tool definitions).
 import type { Command } from 'commander';
@@ -8,10 +8,9 @@ import { CliExit, UsageError } from './errors.ts';
 import { loadCliConfig } from './load-config.ts';
 import { parseNonNegativeInt } from './duration.ts';
 import { listenForStop } from './stop-signal.ts';
+import { processLog, toStderr, type Say } from '../process-log.ts';
 
-const say = (line: string): void => void process.stderr.write(`${line}\n`);
-
-async function runStdio(config: RatchetConfig): Promise<void> {
+async function runStdio(config: RatchetConfig, say: Say): Promise<void> {
   const stopSignal = listenForStop();
   const { startMcpRuntime } = await import('../api/mcp/runtime.ts');
   const { serveMcpStdio } = await import('../api/mcp/stdio.ts');
@@ -25,7 +24,7 @@ async function runStdio(config: RatchetConfig): Promise<void> {
   }
 }
 
-async function runHttp(config: RatchetConfig, host: string, port: number): Promise<void> {
+async function runHttp(config: RatchetConfig, say: Say, host: string, port: number): Promise<void> {
   const stopSignal = listenForStop();
   const { startMcpRuntime } = await import('../api/mcp/runtime.ts');
   const { startMcpHttpServer } = await import('../server/mcp-standalone.ts');
@@ -36,7 +35,10 @@ async function runHttp(config: RatchetConfig, host: string, port: number): Promi
   } catch (err) {
     stopSignal.dispose();
     await runtime.close();
-    say(`error: cannot start the MCP server: ${(err as Error).message}`);
+    // Said on the terminal as well when the log goes to a file: the user is waiting for it there.
+    const line = `error: cannot start the MCP server: ${(err as Error).message}`;
+    if (config.logging.destination === 'file') toStderr(line);
+    say(line);
     throw new CliExit(1);
   }
   say(`ratchet MCP server on ${http.url} (database ${runtime.app.store.url})`);
@@ -65,7 +67,7 @@ type Transport = 'stdio' | 'http';
 function transportOf(value: string): Transport {
   if (value === 'stdio' || value === 'http') return value;
   if (value === 'sse') {
-    say('note: --transport sse is the old name of MCP over HTTP; serving Streamable HTTP');
+    toStderr('note: --transport sse is the old name of MCP over HTTP; serving Streamable HTTP');
     return 'http';
   }
   throw new UsageError(`--transport ${value}: expected stdio or http (or sse, the old name of http)`);
@@ -88,8 +90,10 @@ function addServeOptions(command: Command, defaultTransport: Transport): Command
       if (transport === 'stdio' && (flags.host !== undefined || flags.port !== undefined)) {
         throw new UsageError('--host and --port apply to --transport http only');
       }
-      if (transport === 'stdio') return runStdio(config);
-      return runHttp(config, flags.host ?? config.mcp.host, portOf(flags.port, config.mcp.port));
+      // Start-up, sync and shutdown lines follow logging.format and logging.destination, as serve's do.
+      const say = processLog(config.logging);
+      if (transport === 'stdio') return runStdio(config, say);
+      return runHttp(config, say, flags.host ?? config.mcp.host, portOf(flags.port, config.mcp.port));
     });
 }
 

@@ -201,7 +201,7 @@ const logging = z
       .enum(['console', 'file'])
       .default('console')
       .describe(
-        'Where `serve` and `worker` log: `console` (the request log on stdout, the rest on stderr) or `file` (the request log and their start-up, worker and scheduler lines to file_config.path, rotated by size; command output and errors stay on the terminal)',
+        'Where `serve`, `worker`, `mcp` and `mcp-serve` log: `console` (the request log on stdout, the rest on stderr) or `file` (the request log and their start-up, worker and scheduler lines to file_config.path, rotated by size; command output and errors stay on the terminal)',
       ),
     file_config: z
       .object({
