@@ -50,9 +50,13 @@ test('validate warns about unknown keys of metadata.json and test files, with a 
   assert.ok(report.problems.some((p) => p.path === '$.timout' && p.severity === 'warning'));
 });
 
-test('test prints the warning under the case it belongs to', async () => {
+const METADATA_WARNING =
+  'warning: metadata.json:4:13 at $.timout: unknown key "timout" is ignored (did you mean "timeout"?)';
+
+test('test prints the warning under the case it belongs to, and metadata warnings under the task', async () => {
   const r = await runCli(['test', task.dir]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.ok(r.stdout.startsWith(`typos 1.0.0 (${task.dir})\n  ${METADATA_WARNING}\n`), r.stdout);
   assert.match(
     r.stdout,
     /✓ one \(one\.json, [^)]*\)\n {6}warning: tests\/one\.json:3:22 at \$\.expected_outptu: unknown key/,
@@ -60,6 +64,13 @@ test('test prints the warning under the case it belongs to', async () => {
   const json = await runCli(['test', task.dir, '--json']);
   const report = JSON.parse(json.stdout) as { tasks: { cases: { warnings?: string[] }[] }[] };
   assert.ok(report.tasks[0]!.cases[0]!.warnings!.includes(TEST_WARNING), json.stdout);
+});
+
+test('run-once says the metadata warning on stderr and still runs', async () => {
+  const r = await runCli(['run-once', task.dir, '--input-json', '{}']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { a: 1 });
+  assert.ok(r.stderr.includes(METADATA_WARNING), r.stderr);
 });
 
 test('a configuration file with a misspelt key is refused with file:line:column and a suggestion', async () => {

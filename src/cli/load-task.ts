@@ -6,7 +6,10 @@ import { CliExit } from './errors.ts';
 
 export async function loadTaskOrExit(path: string, json: boolean): Promise<TaskPackage> {
   try {
-    return await loadTask(path);
+    const pkg = await loadTask(path);
+    // Said on stderr in either mode: a misspelt metadata key is otherwise ignored in silence.
+    for (const w of pkg.warnings ?? []) process.stderr.write(`warning: ${formatProblem(w)}\n`);
+    return pkg;
   } catch (err) {
     if (!(err instanceof TaskLoadError)) throw err;
     if (json) {

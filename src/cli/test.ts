@@ -149,6 +149,7 @@ export function registerTest(program: Command): void {
     const header = (i: number): void => {
       const { pkg, path } = suites[i]!;
       out.write(`${pkg.metadata.name} ${pkg.metadata.version} ${style.dim(`(${path})`)}\n`);
+      for (const w of pkg.warnings ?? []) out.write(`  warning: ${formatProblem(w)}\n`);
     };
     const runOpts: TestRunOptions = {
       filter: opts.filter,

@@ -128,6 +128,10 @@ export function inspectTaskFiles(
       tests: result.tests.map(({ name, text }) => ({ name, text })),
       checksum: taskChecksum(files),
     };
+    // Test files' warnings travel with their cases; the rest (a misspelt metadata key, a schema
+    // keyword Ajv ignores) would otherwise be seen only by `validate`.
+    const warnings = problems.filter((p) => p.severity === 'warning' && !p.file.startsWith(TESTS_DIR));
+    if (warnings.length > 0) result.pkg.warnings = warnings;
     if (result.input) result.pkg.inputSchema = result.input.schema;
     if (result.output) result.pkg.outputSchema = result.output.schema;
   }

@@ -41,6 +41,8 @@ export interface TaskPackage {
   tests: TaskTestFile[];
   /** sha256 of code, schemas and metadata: decides whether a reload is a new version. */
   checksum: string;
+  /** Warnings from loading a folder or zip, outside tests/ (unknown metadata keys and the like). */
+  warnings?: Problem[];
 }
 
 /** One thing wrong with a task, pinned to a file and, where it applies, a JSON path or line:column. */
