@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { enqueueJob, enqueueMany, MAX_BATCH_JOBS } from './jobs/index.ts';
+import { getJobRecord } from './jobs/control.ts';
 import { QueueFullError, ValidationError } from './errors.ts';
 import { createTestApp, saveTask } from '../workers/test-helpers.ts';
 
@@ -58,6 +59,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         { index: 1, violations: [{ path: '$.jobs[1].input.n', message: 'is required' }] },
       ]);
       assert.ok(Date.parse(partial.jobs[1]!.job.runAt) > Date.now() + 50_000);
+      // The records the call returns are the stored rows, field for field.
+      for (const { job } of partial.jobs) assert.deepEqual(job, await getJobRecord(t.app, job.id));
       assert.equal(partial.jobs[0]!.job.maxRetries, 7);
 
       const stored = await enqueueJob(t.app, { task: 'typed', input: { n: 9 }, idempotencyKey: 'old' });

@@ -67,7 +67,7 @@ export function postgresQueueBackend(
     },
     async enqueueMany(inputs) {
       const results = await inTransaction(db, async (trx) => {
-        const inserted = await insertJobs(trx, inputs);
+        const inserted = await insertJobs(trx, 'postgres', inputs);
         // Delivered at commit, so other processes never wake for a batch that rolled back.
         if (inserted.some((r) => r.created))
           await sql`select pg_notify(${JOBS_CHANNEL}, ${notifier.origin})`.execute(trx);

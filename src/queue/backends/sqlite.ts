@@ -38,7 +38,7 @@ export function sqliteQueueBackend(store: Store): QueueBackend {
       return result;
     },
     async enqueueMany(inputs) {
-      const results = await inTransaction(db, (trx) => insertJobs(trx, inputs));
+      const results = await inTransaction(db, (trx) => insertJobs(trx, 'sqlite', inputs));
       if (results.some((r) => r.created)) await notifier.notify();
       return results;
     },

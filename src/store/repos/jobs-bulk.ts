@@ -1,22 +1,110 @@
-// Many jobs in one transaction (bulk enqueue): multi-row INSERTs in chunks that stay under each
-// engine's bound-parameter limit, idempotency keys honoured across the database and within the
-// batch (a key seen twice returns the first job), results in the order of the inputs.
+// Many jobs in one transaction (bulk enqueue). A 500-row multi-row INSERT through the query builder
+// spent most of a 5,000-job batch compiling and binding 8,500 parameters a statement. Now, on
+// PostgreSQL the rows travel as one JSON text parameter that json_populate_recordset unpacks (one
+// round trip per chunk); on SQLite, in-process, one cached prepared single-row INSERT runs per row,
+// which measured twice as fast as json_each (whose `->>` re-parses the row for every column).
+// Idempotency keys are honoured across the database and
+// within the batch (a key seen twice returns the first job); results come in the order of inputs.
+import { CompiledQuery, sql } from 'kysely';
 import type { Db } from '../codec.ts';
 import { newJobRow, toJob, type InsertJobInput, type JobRecord } from './jobs.ts';
 
-/** 17 columns a row: 500 rows stay well under SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
-const ROWS_PER_INSERT = 500;
+export type BulkDialect = 'sqlite' | 'postgres';
+
+/** A statement carries at most this much JSON (or one row, when a single row is larger). */
+const BYTES_PER_INSERT = 8 * 1024 * 1024;
+
+type NewRow = ReturnType<typeof newJobRow>;
+const COLUMNS = [
+  'uuid',
+  'task_id',
+  'task_version_id',
+  'input',
+  'secret_input',
+  'status',
+  'priority',
+  'run_at',
+  'attempts',
+  'max_retries',
+  'timeout_ms',
+  'idempotency_key',
+  'output_destinations',
+  'schedule_id',
+  'cancel_requested',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof NewRow)[];
+
+const columnList = sql.raw(COLUMNS.join(', '));
+
+/** PostgreSQL: INSERT … SELECT from the JSON array `rows` (json_populate_recordset casts each field). */
+function insertFromJson(rows: string) {
+  return sql<{ id: number | string; uuid: string }>`
+    insert into jobs (${columnList})
+    select ${columnList} from json_populate_recordset(null::jobs, ${rows}::json)
+    on conflict (idempotency_key) do nothing
+    returning id, uuid`;
+}
+
+const SQLITE_INSERT = `insert into jobs (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')}) on conflict (idempotency_key) do nothing`;
+
+/** SQLite: one row; its id, or undefined when its idempotency key already had a job. */
+async function insertOneSqlite(trx: Db, row: NewRow): Promise<number | undefined> {
+  const result = await trx.executeQuery(
+    CompiledQuery.raw(
+      SQLITE_INSERT,
+      COLUMNS.map((c) => row[c]),
+    ),
+  );
+  return result.numAffectedRows === 0n ? undefined : Number(result.insertId);
+}
+
+/** The record of a row inserted just now: what the database would return for it. */
+function insertedJob(row: NewRow, id: number | string): JobRecord {
+  return toJob({
+    ...row,
+    id: Number(id),
+    lease_owner: null,
+    lease_expires_at: null,
+    last_error: null,
+    started_at: null,
+    finished_at: null,
+  });
+}
+
+/** The pending rows cut into statements of at most BYTES_PER_INSERT of JSON each. */
+function* chunksOf<T extends { row: NewRow }>(
+  pending: readonly T[],
+): Generator<{ chunk: T[]; json: string }> {
+  let chunk: T[] = [];
+  let texts: string[] = [];
+  let bytes = 0;
+  for (const item of pending) {
+    const text = JSON.stringify(item.row);
+    if (chunk.length > 0 && bytes + text.length > BYTES_PER_INSERT) {
+      yield { chunk, json: `[${texts.join(',')}]` };
+      chunk = [];
+      texts = [];
+      bytes = 0;
+    }
+    chunk.push(item);
+    texts.push(text);
+    bytes += text.length + 1;
+  }
+  if (chunk.length > 0) yield { chunk, json: `[${texts.join(',')}]` };
+}
 
 /** Inserts the jobs inside `trx` (the caller's transaction: all or nothing). */
 export async function insertJobs(
   trx: Db,
+  dialect: BulkDialect,
   inputs: readonly InsertJobInput[],
 ): Promise<{ job: JobRecord; created: boolean }[]> {
   const now = Date.now();
   const results: ({ job: JobRecord; created: boolean } | undefined)[] = new Array(inputs.length);
   // Within the batch, the first item with a key inserts; later ones with that key reuse its job.
   const firstWithKey = new Map<string, number>();
-  const pending: { index: number; row: ReturnType<typeof newJobRow> }[] = [];
+  const pending: { index: number; row: NewRow }[] = [];
   const repeats: { index: number; first: number }[] = [];
   for (const [index, input] of inputs.entries()) {
     const key = input.idempotencyKey;
@@ -31,25 +119,23 @@ export async function insertJobs(
     pending.push({ index, row: newJobRow(input, now) });
   }
   const conflicted: { index: number; key: string }[] = [];
-  for (let at = 0; at < pending.length; at += ROWS_PER_INSERT) {
-    const chunk = pending.slice(at, at + ROWS_PER_INSERT);
-    const rows = await trx
-      .insertInto('jobs')
-      .values(chunk.map((c) => c.row))
-      .onConflict((oc) => oc.column('idempotency_key').doNothing())
-      .returningAll()
-      .execute();
-    // RETURNING's order is not promised: match rows by the UUIDs generated here.
-    const byUuid = new Map(rows.map((r) => [r.uuid, r]));
-    for (const { index, row } of chunk) {
-      const inserted = byUuid.get(row.uuid);
-      if (inserted) results[index] = { job: toJob(inserted), created: true };
-      else conflicted.push({ index, key: row.idempotency_key! });
+  const settle = (index: number, row: NewRow, id: number | string | undefined): void => {
+    if (id !== undefined) results[index] = { job: insertedJob(row, id), created: true };
+    else conflicted.push({ index, key: row.idempotency_key! });
+  };
+  if (dialect === 'sqlite') {
+    for (const { index, row } of pending) settle(index, row, await insertOneSqlite(trx, row));
+  } else {
+    for (const { chunk, json } of chunksOf(pending)) {
+      const { rows } = await insertFromJson(json).execute(trx);
+      // RETURNING's order is not promised: match rows by the UUIDs generated here.
+      const idOf = new Map(rows.map((r) => [r.uuid, r.id]));
+      for (const { index, row } of chunk) settle(index, row, idOf.get(row.uuid));
     }
   }
   // Keys that already had a job before this batch.
-  for (let at = 0; at < conflicted.length; at += ROWS_PER_INSERT) {
-    const chunk = conflicted.slice(at, at + ROWS_PER_INSERT);
+  for (let at = 0; at < conflicted.length; at += 500) {
+    const chunk = conflicted.slice(at, at + 500);
     const rows = await trx
       .selectFrom('jobs')
       .selectAll()
