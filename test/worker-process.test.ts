@@ -21,7 +21,15 @@ interface WorkerChild {
   exited: Promise<number | null>;
 }
 
-async function setup(dialect: Dialect): Promise<{ t: TestApp; dir: string; config: string }> {
+/**
+ * `leaseSeconds` 1 lets the crash tests see a dead worker's job reclaimed quickly; tests that
+ * count executions take a long lease, since on a starved machine a 1 s lease can lapse before its
+ * renewal and the job then rightly runs again (at-least-once).
+ */
+async function setup(
+  dialect: Dialect,
+  leaseSeconds = 1,
+): Promise<{ t: TestApp; dir: string; config: string }> {
   const t = await createTestApp(dialect);
   const dir = await mkdtemp(path.join(tmpdir(), 'ratchet-workers-'));
   const config = path.join(dir, 'ratchet.yaml');
@@ -32,7 +40,7 @@ async function setup(dialect: Dialect): Promise<{ t: TestApp; dir: string; confi
       '  database:',
       `    url: "${t.url}"`,
       '  job_queue:',
-      '    lease_seconds: 1',
+      `    lease_seconds: ${leaseSeconds}`,
       '    poll_interval_ms: 100',
       '  workers:',
       '    worker_count: 2',
@@ -140,7 +148,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 }
 
 test('two worker processes on PostgreSQL share 1,000 jobs, each done once', async () => {
-  const { t, dir, config } = await setup('postgres');
+  const { t, dir, config } = await setup('postgres', 60);
   const workers: WorkerChild[] = [];
   try {
     await saveTask(t.app, 'noop', 'function main(i) { return i; }');
