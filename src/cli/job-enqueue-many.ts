@@ -4,7 +4,7 @@
 // line and column; a job the task refuses is named by its line (`--partial` queues the others).
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { enqueueMany, MAX_BATCH_JOBS, type BatchJobItem } from '../services/jobs/index.ts';
+import { enqueueMany, InvalidBatchError, MAX_BATCH_JOBS, type BatchJobItem } from '../services/jobs/index.ts';
 import { ValidationError } from '../services/errors.ts';
 import { tryParseJson } from '../tasks/json-file.ts';
 import { CliExit, UsageError } from './errors.ts';
@@ -73,7 +73,10 @@ export async function enqueueJsonLines(
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
         const detail = err.violations.map((v) => `  ${lineOf(v.path)} ${v.message}`).join('\n');
-        const what = err.message.split(':\n')[0]!.replace('send partial: true to queue', '--partial queues');
+        const what =
+          err instanceof InvalidBatchError
+            ? `${err.invalid} of ${err.total} jobs are invalid; none was queued (--partial queues the valid ones)`
+            : err.message.split(':\n')[0]!;
         throw new UsageError(`${what}:\n${detail}`);
       }
       if (json) {

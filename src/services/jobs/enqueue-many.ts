@@ -26,6 +26,20 @@ import {
 /** The most jobs one call takes (each is validated and held in memory until the commit). */
 export const MAX_BATCH_JOBS = 10_000;
 
+/** A batch refused whole because some items are invalid (not thrown with `partial`). */
+export class InvalidBatchError extends ValidationError {
+  readonly invalid: number;
+  readonly total: number;
+  constructor(invalid: number, total: number, violations: Violation[]) {
+    super(
+      `${invalid} of ${total} jobs are invalid; none was queued (send partial: true to queue the valid ones)`,
+      violations,
+    );
+    this.invalid = invalid;
+    this.total = total;
+  }
+}
+
 export type BatchJobItem = Omit<EnqueueRequest, 'task' | 'version' | 'scheduleId' | 'priority'> & {
   /** LOW, NORMAL, HIGH, CRITICAL (any case) or an integer. */
   priority?: PriorityInput | string;
@@ -76,8 +90,9 @@ export async function enqueueMany(app: Ratchet, req: EnqueueManyRequest): Promis
     if (violations.length > 0) rejected.push({ index, violations });
   }
   if (rejected.length > 0 && !req.partial) {
-    throw new ValidationError(
-      `${rejected.length} of ${req.jobs.length} jobs are invalid; none was queued (send partial: true to queue the valid ones)`,
+    throw new InvalidBatchError(
+      rejected.length,
+      req.jobs.length,
       rejected.flatMap((r) => r.violations),
     );
   }
