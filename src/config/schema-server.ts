@@ -99,12 +99,6 @@ const workers = z
       .min(1)
       .default(30)
       .describe('Interval between worker health checks'),
-    max_concurrent_per_worker: z
-      .number()
-      .int()
-      .min(1)
-      .default(4)
-      .describe('Jobs one worker runs at the same time'),
     run_scheduler: z
       .boolean()
       .default(true)
