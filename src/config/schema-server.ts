@@ -91,7 +91,14 @@ const workers = z
       .boolean()
       .default(true)
       .describe('Run workers inside `ratchet serve` (false: run `ratchet worker` processes)'),
-    worker_count: z.number().int().min(0).default(0).describe('Worker processes; 0 means one per CPU core'),
+    worker_count: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe(
+        'Executor threads of each worker (embedded in serve, or a `ratchet worker` process): each runs one job at a time; 0 means one per CPU core',
+      ),
     restart_on_crash: z.boolean().default(true).describe('Restart a worker process that exits unexpectedly'),
     health_check_interval_seconds: z
       .number()
