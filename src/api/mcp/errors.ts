@@ -4,6 +4,8 @@
 import type { z } from 'zod';
 import { classifyError } from '../../services/error-codes.ts';
 import { ToolInputError } from './tool.ts';
+import { UNSUPPORTED_ARGUMENT_HINTS } from './aliases.ts';
+import { closest } from '../../config/errors.ts';
 
 export interface ToolErrorBody {
   code: string;
@@ -51,6 +53,12 @@ function describeIssue(issue: z.core.$ZodIssue, args: unknown): string {
   return issue.message;
 }
 
+/** ` (did you mean "x"?)` for the closest of `known`, or "" when none is close. */
+export function didYouMean(given: string, known: readonly string[]): string {
+  const best = closest(given, known);
+  return best === undefined ? '' : ` (did you mean "${best}"?)`;
+}
+
 /** The argument errors of one call: each bad field, what it expects, and unknown names. */
 export function argumentErrors(
   toolName: string,
@@ -63,7 +71,11 @@ export function argumentErrors(
   if (args !== null && typeof args === 'object' && !Array.isArray(args)) {
     for (const key of Object.keys(args)) {
       if (!allowed.includes(key)) {
-        problems.push({ path: `$.${key}`, message: `unknown argument; allowed: ${allowed.join(', ')}` });
+        const hint = UNSUPPORTED_ARGUMENT_HINTS[key];
+        const message = hint
+          ? `not supported: ${hint}`
+          : `unknown argument${didYouMean(key, allowed)}; allowed: ${allowed.join(', ')}`;
+        problems.push({ path: `$.${key}`, message });
       }
     }
   }

@@ -34,7 +34,7 @@ export const taskRef = z
   .string()
   .min(1)
   .max(200)
-  .describe('The task: its numeric id, UUID or name (e.g. "addition")');
+  .describe('The task: id, UUID, name ("addition") or path of a task folder/zip (read fresh each call)');
 
 export const taskInput = z
   .record(z.string(), z.unknown())

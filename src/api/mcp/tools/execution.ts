@@ -39,6 +39,8 @@ export async function runNow(
       onStarted: (e) => {
         started = e.id;
         ctx.onExecution?.(e.id);
+        // The first notification names the run, so a client can follow it with the job tools.
+        if (req.progress !== false) void ctx.progress(0, `execution_id ${e.id} started`);
         if (ctx.signal.aborted) onAbort();
       },
       onProgress: req.progress === false ? undefined : (p) => void ctx.progress(p.fraction, p.message),
@@ -57,7 +59,7 @@ export const executeTask = defineTool({
   name: 'ratchet_execute_task',
   title: 'Execute a task',
   description:
-    "Runs a task now with the given input and waits for the result. Use it to try a task or get its output. The input is checked against the task's input schema first (violations come back as an error naming each JSON path). Returns the execution (execution_id, status COMPLETED/FAILED/CANCELLED, output, error with type/message/location, duration_ms); with trace: true also every console line and HTTP call. On FAILED, call ratchet_analyze_execution_error with the execution_id. Sends progress notifications (from the task's reportProgress) when the request carries a progress token.",
+    "Runs a task now with the given input and waits for the result. Use it to try a task or get its output. The input is checked against the task's input schema first (violations come back as an error naming each JSON path). Returns the execution (execution_id, status COMPLETED/FAILED/CANCELLED, output, error with type/message/location, duration_ms); with trace: true also every console line and HTTP call. On FAILED, call ratchet_analyze_execution_error with the execution_id. With a progress token: the first notification carries the execution_id, then the task's reportProgress, and a heartbeat at least every 15 s. For runs longer than your client waits, use ratchet_create_job and ratchet_get_job_status.",
   input: z.object({
     task_id: taskRef,
     input: taskInput,

@@ -4,7 +4,7 @@
 // every name here is a real tool, so a renamed tool cannot silently escape its switch.
 import type { RatchetConfig } from '../../../config/schema.ts';
 
-type ToolSwitches = RatchetConfig['mcp']['tools'];
+type ToolSwitches = Omit<RatchetConfig['mcp']['tools'], 'toolsets'>;
 
 export const TOOL_GROUPS: Record<keyof ToolSwitches, readonly string[]> = {
   enable_execution: [
@@ -45,7 +45,7 @@ export const EXECUTE_TOOLS: ReadonlySet<string> = new Set([
   'ratchet_retry_execution',
 ]);
 
-/** The mcp.tools switch that turned `name` off, or undefined when the tool is offered. */
+/** The mcp.tools switch that turned `name` off, or undefined when the tool is offered. See also toolsets.ts (what is listed). */
 export function disabledBy(switches: ToolSwitches, name: string): keyof ToolSwitches | undefined {
   for (const [key, names] of Object.entries(TOOL_GROUPS) as [keyof ToolSwitches, readonly string[]][]) {
     if (!switches[key] && names.includes(name)) return key;
