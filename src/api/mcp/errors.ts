@@ -48,7 +48,10 @@ function describeIssue(issue: z.core.$ZodIssue, args: unknown): string {
     const got = valueAt(args, issue.path);
     const received =
       got === undefined ? 'nothing (the argument is missing)' : JSON.stringify(got)?.slice(0, 80);
-    return `expected ${issue.expected}, got ${received}`;
+    // A task input may come as JSON text (task-args.ts parses it); this one did not hold an object.
+    if (issue.expected === 'record' && typeof got === 'string')
+      return `expected an object (or JSON text of one), got ${received}`;
+    return `expected ${issue.expected === 'record' ? 'an object' : issue.expected}, got ${received}`;
   }
   return issue.message;
 }

@@ -4,7 +4,6 @@
 // works on the folder as it is; and a task `input` sent as a JSON string parsed, with a note.
 import type { ToolContext, ToolDefinition } from './tool.ts';
 import { looksLikeTaskPath, storeTaskAtPath } from '../../services/task-paths.ts';
-import { ToolInputError } from './tool.ts';
 import { renameGuideArguments } from './aliases.ts';
 
 export interface PreparedArguments {
@@ -41,9 +40,8 @@ export async function prepareTaskArguments(
     try {
       parsed = JSON.parse(args.input);
     } catch {
-      throw new ToolInputError(
-        `input must be a JSON object, not a string; the string sent is not JSON either (send {"input": {...}})`,
-      );
+      // Not JSON: validation names the argument (errors.ts says a string must hold an object).
+      return { args, notes };
     }
     if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
       args = { ...args, input: parsed };

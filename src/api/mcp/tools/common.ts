@@ -34,7 +34,9 @@ export const taskRef = z
   .string()
   .min(1)
   .max(200)
-  .describe('The task: id, UUID, name ("addition") or path of a task folder/zip (read fresh each call)');
+  .describe(
+    'The task: numeric id, UUID or name ("addition"), or a task folder/zip path (read fresh each call)',
+  );
 
 export const taskInput = z
   .record(z.string(), z.unknown())

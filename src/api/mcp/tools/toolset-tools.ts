@@ -18,7 +18,7 @@ export const listToolsets = defineTool({
   name: 'ratchet_list_toolsets',
   title: 'List toolsets',
   description:
-    'The toolsets of this server, whether each is listed now, and its tools. Tools of unlisted toolsets still answer when called by name; ratchet_enable_toolset lists them.',
+    'The toolsets of this server. Tools of unlisted toolsets still answer when called by name; ratchet_enable_toolset lists them. Returns each toolset (name, description, listed now, tools) and the folded tools with the listed tool that covers each.',
   input: z.object({}),
   output: z.object({
     toolsets: z.array(
@@ -52,7 +52,7 @@ export const enableToolset = defineTool({
   name: 'ratchet_enable_toolset',
   title: 'Enable a toolset',
   description:
-    'Adds a toolset to tools/list (a notifications/tools/list_changed follows over stdio) and returns its tools with their input schemas, callable by name at once.',
+    'Adds a toolset to tools/list (notifications/tools/list_changed follows over stdio). Returns its tools with their descriptions and input schemas, callable by name at once.',
   input: z.object({
     toolset: z
       .string()
