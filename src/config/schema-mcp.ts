@@ -29,7 +29,7 @@ const mcpRateLimit = z
       .min(1)
       .optional()
       .describe(
-        'Calls of the tools that run or enqueue a task (ratchet_execute_task, ratchet_batch_execute, ratchet_create_job, ratchet_create_jobs, ratchet_retry_execution) allowed per client per minute, over HTTP and stdio; past it such a call is a RATE_LIMITED tool error. Unset: no separate limit',
+        'Calls of the tools that run or enqueue a task (ratchet_execute_task, ratchet_batch_execute, ratchet_create_job, ratchet_create_jobs, ratchet_retry_execution, ratchet_trigger_schedule) allowed per client per minute, over HTTP and stdio; past it such a call is a RATE_LIMITED tool error. Unset: no separate limit',
       ),
   })
   .strict();
@@ -91,7 +91,7 @@ const toolGroup = (what: string) =>
 const tools = z
   .object({
     enable_execution: toolGroup(
-      'execution (ratchet_execute_task, ratchet_batch_execute, ratchet_create_job, ratchet_create_jobs, ratchet_retry_execution, ratchet_cancel_execution, ratchet_benchmark_task)',
+      'execution (ratchet_execute_task, ratchet_batch_execute, ratchet_create_job, ratchet_create_jobs, ratchet_retry_execution, ratchet_trigger_schedule, ratchet_cancel_execution, ratchet_benchmark_task)',
     ),
     enable_logging: toolGroup('logging (ratchet_get_execution_logs, ratchet_get_execution_trace)'),
     enable_monitoring: toolGroup(

@@ -56,6 +56,55 @@ function describeIssue(issue: z.core.$ZodIssue, args: unknown): string {
   return issue.message;
 }
 
+interface ZodNode {
+  _zod: {
+    def: {
+      type: string;
+      shape?: Record<string, ZodNode>;
+      catchall?: ZodNode;
+      innerType?: ZodNode;
+      element?: ZodNode;
+    };
+  };
+}
+
+/**
+ * Unknown keys inside nested objects (a batch item's `taks_id`): zod drops them silently, so a
+ * model would never learn its field was ignored. Objects that accept any key (passthrough, records)
+ * are skipped; so are unions, where which branch was meant is not known.
+ */
+function nestedUnknownKeys(
+  schema: ZodNode,
+  value: unknown,
+  path: string,
+  out: { path: string; message: string }[],
+): void {
+  const def = schema._zod.def;
+  if (def.innerType) return nestedUnknownKeys(def.innerType, value, path, out);
+  if (def.type === 'array' && def.element && Array.isArray(value)) {
+    value.forEach((v, i) => nestedUnknownKeys(def.element!, v, `${path}[${i}]`, out));
+    return;
+  }
+  if (
+    def.type !== 'object' ||
+    !def.shape ||
+    value === null ||
+    typeof value !== 'object' ||
+    Array.isArray(value)
+  )
+    return;
+  const allowed = Object.keys(def.shape);
+  const open = def.catchall !== undefined && def.catchall._zod.def.type !== 'never';
+  for (const [key, v] of Object.entries(value)) {
+    if (key in def.shape) nestedUnknownKeys(def.shape[key]!, v, `${path}.${key}`, out);
+    else if (!open)
+      out.push({
+        path: `${path}.${key}`,
+        message: `unknown key${didYouMean(key, allowed)}; allowed: ${allowed.join(', ')}`,
+      });
+  }
+}
+
 /** ` (did you mean "x"?)` for the closest of `known`, or "" when none is close. */
 export function didYouMean(given: string, known: readonly string[]): string {
   const best = closest(given, known);
@@ -81,6 +130,11 @@ export function argumentErrors(
         problems.push({ path: `$.${key}`, message });
       }
     }
+  }
+  if (args !== null && typeof args === 'object' && !Array.isArray(args)) {
+    for (const [key, v] of Object.entries(args))
+      if (key in schema.shape)
+        nestedUnknownKeys(schema.shape[key] as unknown as ZodNode, v, `$.${key}`, problems);
   }
   for (const issue of error?.issues ?? [])
     problems.push({ path: pathOf(issue.path), message: describeIssue(issue, args) });

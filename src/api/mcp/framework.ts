@@ -14,6 +14,7 @@ import type { Ratchet } from '../../app.ts';
 import { renameDeprecatedArguments } from './aliases.ts';
 import { prepareTaskArguments } from './task-args.ts';
 import { compactSchema } from './schema-compact.ts';
+import { withSuggestion } from '../../services/suggest.ts';
 import { argumentErrors, errorResult, toolError } from './errors.ts';
 import { admitExecution, ToolLimitError } from './execution-limits.ts';
 import { EXECUTE_TOOLS } from './tools/groups.ts';
@@ -166,7 +167,7 @@ export async function runTool(
   try {
     prepared = await prepareTaskArguments(def, renamed.args, ctx);
   } catch (err) {
-    return errorResult(err);
+    return errorResult(await withSuggestion(ctx.app, err));
   }
   const { args } = prepared;
   const notes = [...renamed.notes, ...prepared.notes];
@@ -199,7 +200,7 @@ export async function runTool(
     for (const note of notes) content.push({ type: 'text', text: `note: ${note}` });
     return { content, structuredContent: out };
   } catch (err) {
-    return errorResult(err);
+    return errorResult(await withSuggestion(ctx.app, err));
   } finally {
     limit?.clear();
     release();

@@ -137,6 +137,29 @@ test('guide over HTTP: bare names, task folders only under mcp.allowed_roots', a
     );
     await withMcpHttp(async ({ connect }) => {
       const client = await connect();
+      // A misspelt name gets the nearest one; an unknown key inside a batch item is named.
+      const typo = await call(client, 'execute_task', {
+        task_id: 'adition',
+        input: '{"num1": 1, "num2": 2}',
+      });
+      assert.match(typo.content?.[0]?.text ?? '', /no task "adition".*did you mean "addition"\?/);
+      const batch = await call(client, 'execute_task_batch', {
+        requests: [{ id: 'a', task_id: 'addition', input: { num1: 1, num2: 2 }, inptu: {} }],
+      });
+      assert.equal(batch.isError, true);
+      assert.match(
+        batch.content?.[0]?.text ?? '',
+        /\$\.requests\[0\]\.inptu: unknown key \(did you mean "input"\?\)/,
+      );
+      const sched = await call(client, 'trigger_schedule', { schedule_id: 'nightly-addition' });
+      assert.match(sched.content?.[0]?.text ?? '', /no schedule "nightly-addition"/);
+      // JSON text as input is parsed, with a note saying to send an object.
+      const text = await call(client, 'execute_task', {
+        task_id: 'addition',
+        input: '{"num1": 1, "num2": 2}',
+      });
+      assert.equal(ok(text).status, 'COMPLETED');
+      assert.match(text.content?.[1]?.text ?? '', /input was sent as a JSON string/);
       const r = await call(client, 'get_task_info', { task_id_or_path: join(dir, 'weather-api') });
       assert.equal(r.isError, true);
       assert.match(r.content?.[0]?.text ?? '', /mcp\.allowed_roots, which is empty/);

@@ -81,6 +81,7 @@ const COVERAGE: Record<string, 'example' | ArgsFor> = {
   ratchet_get_job_status: (k, { f }) => ({ job_id: f.job[k], wait_seconds: 0 }),
   ratchet_schedule_task: 'example',
   ratchet_update_schedule: 'example',
+  ratchet_trigger_schedule: 'example',
   ratchet_delete_schedule: 'example',
   ratchet_analyze_execution_error: byExecution,
   ratchet_debug_task_execution: (k, { f }) => probe({ input: f.input[k] }),

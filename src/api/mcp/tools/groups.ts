@@ -13,6 +13,7 @@ export const TOOL_GROUPS: Record<keyof ToolSwitches, readonly string[]> = {
     'ratchet_create_job',
     'ratchet_create_jobs',
     'ratchet_retry_execution',
+    'ratchet_trigger_schedule',
     'ratchet_cancel_execution',
     'ratchet_benchmark_task',
   ],
@@ -43,6 +44,7 @@ export const EXECUTE_TOOLS: ReadonlySet<string> = new Set([
   'ratchet_create_job',
   'ratchet_create_jobs',
   'ratchet_retry_execution',
+  'ratchet_trigger_schedule',
 ]);
 
 /** The mcp.tools switch that turned `name` off, or undefined when the tool is offered. See also toolsets.ts (what is listed). */

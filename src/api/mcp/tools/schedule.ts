@@ -3,13 +3,14 @@ import { z } from 'zod';
 import {
   createSchedule,
   deleteSchedule,
+  triggerSchedule,
   updateSchedule,
   type ScheduleFields,
 } from '../../../services/schedules.ts';
 import { MISSED_RUN_POLICIES } from '../../../services/scheduling/tick.ts';
 import { defineTool } from '../tool.ts';
-import { CHANGES_STATE, taskRef } from './common.ts';
-import { scheduleView, scheduleViewOf, taskNames } from './views.ts';
+import { CHANGES_STATE, RUNS_TASKS, taskRef } from './common.ts';
+import { jobView, jobViewOf, scheduleView, scheduleViewOf, taskNames } from './views.ts';
 
 const scheduleRef = z
   .union([z.number().int().positive(), z.string().min(1).max(200)])
@@ -133,4 +134,21 @@ export const deleteScheduleTool = defineTool({
   },
 });
 
-export const scheduleTools = [scheduleTask, updateScheduleTool, deleteScheduleTool];
+export const triggerScheduleTool = defineTool({
+  name: 'ratchet_trigger_schedule',
+  title: 'Run a schedule now',
+  description:
+    "Queues one run of a schedule now, outside its cadence, with the schedule's input (next_run_at and the run count stay as they are). Use it to try a schedule instead of waiting for its next tick. Returns the schedule and the queued job; follow the job with ratchet_get_job_status.",
+  input: z.object({ schedule_id: scheduleRef }),
+  output: z.object({ schedule: scheduleView, job: jobView }),
+  annotations: RUNS_TASKS,
+  access: 'run',
+  example: { schedule_id: 'add-every-5-min' },
+  async handler(args, ctx) {
+    const { schedule, job } = await triggerSchedule(ctx.app, args.schedule_id);
+    const names = taskNames(ctx.app);
+    return { schedule: await scheduleViewOf(schedule, names), job: await jobViewOf(job, names) };
+  },
+});
+
+export const scheduleTools = [scheduleTask, updateScheduleTool, triggerScheduleTool, deleteScheduleTool];

@@ -82,6 +82,7 @@ export const TOOLSETS = {
       'ratchet_retry_execution',
       'ratchet_schedule_task',
       'ratchet_update_schedule',
+      'ratchet_trigger_schedule',
       'ratchet_delete_schedule',
       'ratchet_list_schedules',
       'ratchet_store_result',
