@@ -133,8 +133,7 @@ export function argumentErrors(
   }
   if (args !== null && typeof args === 'object' && !Array.isArray(args)) {
     for (const [key, v] of Object.entries(args))
-      if (key in schema.shape)
-        nestedUnknownKeys(schema.shape[key] as unknown as ZodNode, v, `$.${key}`, problems);
+      if (key in schema.shape) nestedUnknownKeys(schema.shape[key] as ZodNode, v, `$.${key}`, problems);
   }
   for (const issue of error?.issues ?? [])
     problems.push({ path: pathOf(issue.path), message: describeIssue(issue, args) });

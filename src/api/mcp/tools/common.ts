@@ -28,20 +28,18 @@ export const CHANGES_STATE: ToolAnnotations = {
 
 export const executionId = z
   .union([z.number().int().positive(), z.string().min(1).max(100)])
-  .describe('The execution: its numeric id (as returned by ratchet_execute_task) or its UUID');
+  .describe('Execution: numeric id or UUID');
 
 export const taskRef = z
   .string()
   .min(1)
   .max(200)
-  .describe(
-    'The task: numeric id, UUID or name ("addition"), or a task folder/zip path (read fresh each call)',
-  );
+  .describe('Task: numeric id, UUID or name, or a task folder/zip path');
 
 export const taskInput = z
   .record(z.string(), z.unknown())
   .default({})
-  .describe("The task's input object; it must match the task's input schema");
+  .describe("The task's input (an object matching its input schema)");
 
 export const errorShape = z
   .object({

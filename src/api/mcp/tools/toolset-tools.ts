@@ -18,7 +18,7 @@ export const listToolsets = defineTool({
   name: 'ratchet_list_toolsets',
   title: 'List toolsets',
   description:
-    'The toolsets of this server. Tools of unlisted toolsets still answer when called by name; ratchet_enable_toolset lists them. Returns each toolset (name, description, listed now, tools) and the folded tools with the listed tool that covers each.',
+    'The toolsets of this server; tools of unlisted ones still answer by name. Returns each toolset (listed now or not, its tools) and the folded tools.',
   input: z.object({}),
   output: z.object({
     toolsets: z.array(
