@@ -59,6 +59,8 @@ test('every tool: its example call works on a prepared server', async () => {
             name: def.name,
             arguments: def.example,
           });
+          for (const key of answerKeys(res.structuredContent))
+            problems.push(`${def.name}: answer key "${key}" is not snake_case`);
           const err = (res.structuredContent as { error?: { code: string } } | undefined)?.error;
           const want = DESIGNED_TO_FAIL[def.name];
           if (want !== undefined) {
@@ -78,6 +80,54 @@ test('every tool: its example call works on a prepared server', async () => {
   );
   await rm(dir, { recursive: true, force: true });
 });
+
+/** Fields holding the caller's or a task's own data, whose keys are theirs, not ours. */
+const DATA_FIELDS = new Set([
+  'input',
+  'output',
+  'expected_output',
+  'data',
+  'metadata',
+  'files',
+  'input_schema',
+  'output_schema',
+  'content',
+  'value',
+  'values',
+  'actual',
+  'expected',
+  'before',
+  'after',
+  'details',
+  'params',
+  'executions_by_status',
+  'jobs_by_status',
+  'by_status',
+  'headers',
+  'request',
+  'response',
+  'body',
+  'variables',
+  'recorded',
+  'replayed',
+  'example',
+  'schema',
+  'json',
+  'test_case',
+  'arguments',
+]);
+
+/** Keys of an answer that are not snake_case (outside DATA_FIELDS). */
+function answerKeys(value: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const v of value) answerKeys(v, out);
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (!/^[a-z0-9_]+$/.test(k) && !/^[A-Z_]+$/.test(k)) out.add(k);
+      if (!DATA_FIELDS.has(k)) answerKeys(v, out);
+    }
+  }
+  return out;
+}
 
 function wrongValue(schema: { type?: unknown; anyOf?: unknown[] }): unknown {
   const types = new Set<string>();

@@ -7,7 +7,16 @@ import { taskMetrics, type Percentiles } from '../../../services/task-metrics.ts
 import { getTaskDetail, listTaskPage, type TaskRecord } from '../../../services/tasks.ts';
 import { ratchetVersion } from '../../../version.ts';
 import { defineTool } from '../tool.ts';
-import { READ_ONLY, RUNS_TASKS, pageFields, pageInfo, pageOf, taskInput, taskRef } from './common.ts';
+import {
+  READ_ONLY,
+  RUNS_TASKS,
+  pageFields,
+  pageInfo,
+  pageOf,
+  snakeKeys,
+  taskInput,
+  taskRef,
+} from './common.ts';
 import { runNow, timeoutMs } from './execution.ts';
 
 const SORT_FIELDS = {
@@ -256,11 +265,12 @@ export const systemHealth = defineTool({
       version: ratchetVersion(),
       uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
       database: { ok: h.database.ok, dialect: h.database.dialect, latency_ms: h.database.latencyMs },
-      tasks: { ...h.tasks },
-      jobs: { ...h.jobs },
-      workers: { ...h.workers },
-      executions: { ...h.executions },
-      schedules: { ...h.schedules },
+      // The sections are the service's report; its camelCase keys become snake_case here.
+      tasks: snakeKeys(h.tasks) as Record<string, unknown>,
+      jobs: snakeKeys(h.jobs) as Record<string, unknown>,
+      workers: snakeKeys(h.workers) as Record<string, unknown>,
+      executions: snakeKeys(h.executions) as Record<string, unknown>,
+      schedules: snakeKeys(h.schedules) as Record<string, unknown>,
     };
   },
 });

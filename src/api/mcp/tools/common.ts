@@ -101,3 +101,12 @@ export const pageInfo = z.object({
 export function pageOf(page: number, limit: number, total: number): z.input<typeof pageInfo> {
   return { page, limit, total, has_more: page * limit < total };
 }
+
+/** A service's camelCase report with snake_case keys, as every MCP answer has them (recursively). */
+export function snakeKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), snakeKeys(v)]),
+  );
+}
