@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
-import { connectStdio, ok, withMcpHttp } from './test-helpers.ts';
+import { spawnSync } from 'node:child_process';
+import { connectStdio, MAIN_JS, ok, withMcpHttp } from './test-helpers.ts';
 import { guideProject, WEATHER_MAIN } from './guide-project.ts';
 import { GUIDE_TOOL_NAMES } from './tool-names.ts';
 import { FOLDED } from './tools/toolsets.ts';
@@ -164,6 +165,28 @@ test('guide over HTTP: bare names, task folders only under mcp.allowed_roots', a
       assert.equal(r.isError, true);
       assert.match(r.content?.[0]?.text ?? '', /mcp\.allowed_roots, which is empty/);
     });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('mcp-serve --toolsets: all lists every toolset at start; an unknown name is a usage error', async () => {
+  const dir = await guideProject();
+  try {
+    const { client } = await connectStdio(['mcp-serve', '--toolsets', 'all'], { cwd: dir });
+    try {
+      const names = (await client.listTools()).tools.map((t) => t.name);
+      for (const n of ['ratchet_create_job', 'ratchet_trigger_schedule', 'ratchet_sync_registry'])
+        assert.ok(names.includes(n), n);
+    } finally {
+      await client.close();
+    }
+    const bad = spawnSync(process.execPath, [MAIN_JS, 'mcp-serve', '--toolsets', 'tasks,nope'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--toolsets tasks,nope: unknown toolset nope; known: tasks, testing, execution/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
