@@ -43,7 +43,7 @@ export function renameDeprecatedArguments(def: ToolDefinition, args: unknown): R
  * accepted spellings, not deprecated ones): `task_id_or_path` on every tool that names a task (a
  * path is resolved by task-args.ts) and the guide's `task_name` for ratchet_create_task's `name`.
  */
-const GUIDE_ARGUMENTS: Readonly<Record<string, string>> = {
+export const GUIDE_ARGUMENTS: Readonly<Record<string, string>> = {
   task_id_or_path: 'task_id',
   task_name: 'name',
 };

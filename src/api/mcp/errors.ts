@@ -117,6 +117,8 @@ export function argumentErrors(
   schema: z.ZodObject,
   args: unknown,
   error: z.ZodError | undefined,
+  /** Canonical argument → the name the caller used (`task_id` → `task_id_or_path`). */
+  sentAs: Readonly<Record<string, string>> = {},
 ): ToolErrorResult | undefined {
   const problems: { path: string; message: string }[] = [];
   const allowed = Object.keys(schema.shape);
@@ -138,6 +140,12 @@ export function argumentErrors(
   for (const issue of error?.issues ?? [])
     problems.push({ path: pathOf(issue.path), message: describeIssue(issue, args) });
   if (problems.length === 0) return undefined;
+  // Paths name the arguments as the caller sent them.
+  for (const p of problems) {
+    const m = /^\$\.([a-z_]+)/.exec(p.path);
+    const sent = m ? sentAs[m[1]!] : undefined;
+    if (sent !== undefined) p.path = `$.${sent}${p.path.slice(m![0].length)}`;
+  }
   const lines = problems.map((p) => `  ${p.path}: ${p.message}`).join('\n');
   return toolError({
     code: 'INVALID_ARGUMENTS',

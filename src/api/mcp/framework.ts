@@ -172,7 +172,13 @@ export async function runTool(
   const { args } = prepared;
   const notes = [...renamed.notes, ...prepared.notes];
   const parsed = def.input.safeParse(args);
-  const bad = argumentErrors(def.name, def.input, args, parsed.success ? undefined : parsed.error);
+  const bad = argumentErrors(
+    def.name,
+    def.input,
+    args,
+    parsed.success ? undefined : parsed.error,
+    prepared.sentAs,
+  );
   if (bad) return bad;
   if (!parsed.success) return errorResult(parsed.error);
   let release = (): void => undefined;
