@@ -98,7 +98,7 @@ const runTaskTests = defineTool({
   name: 'ratchet_run_task_tests',
   title: 'Run a task\u2019s tests',
   description:
-    "Runs a task version's test cases (all or test_names) with their HTTP mocks. Returns the counts and per case the status, an expected/actual diff, the error and logs.",
+    "Runs a task version's test cases (all or test_names), or one draft test_case without saving it, with their HTTP mocks. Returns the counts and per case the status, an expected/actual diff, the error and logs.",
   input: z.object({
     task_id: taskRef,
     version: atVersion,
@@ -110,12 +110,20 @@ const runTaskTests = defineTool({
         'Only these cases: a case name or its file name ("test-001" or "test-001.json"); default all',
       ),
     stop_on_failure: z.boolean().default(false).describe('Stop after the first case that does not pass'),
+    test_case: testCaseArg
+      .optional()
+      .describe('Instead: a draft case to run alone, not saved (store it with ratchet_create_test_case)'),
   }),
   output: reportView,
   annotations: RUNS_TASKS,
   access: 'run',
   example: { task_id: 'addition' },
   async handler(args, ctx) {
+    if (args.test_case) {
+      if (args.test_names?.length) throw new ToolInputError('give test_names or a draft test_case, not both');
+      const draft = { draft: testContentOf(args.test_case) };
+      return reportViewOf(await runOneTest(ctx.app, args.task_id, draft, args.version));
+    }
     const report = await testStoredTask(ctx.app, args.task_id, {
       version: args.version,
       bail: args.stop_on_failure,

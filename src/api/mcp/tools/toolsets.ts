@@ -59,7 +59,6 @@ export const TOOLSETS = {
       'ratchet_analyze_test_coverage',
       'ratchet_fuzz_test_task',
       'ratchet_compare_with_baseline',
-      'ratchet_run_single_test',
       'ratchet_debug_task_execution',
       'ratchet_debug_task_step',
       'ratchet_get_execution_profile',
@@ -119,6 +118,7 @@ export const FOLDED: Readonly<Record<string, string>> = {
   ratchet_update_task_metadata:
     'ratchet_write_task_file with metadata.json (or ratchet_edit_task for description and tags)',
   ratchet_create_task_version: 'ratchet_edit_task with new_version',
+  ratchet_run_single_test: 'ratchet_run_task_tests with test_names, or with a draft test_case',
 };
 
 /** Parses `a,b` / `all` (the flag) or a list (the config); throws naming the known toolsets. */
