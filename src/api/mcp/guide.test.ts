@@ -154,6 +154,9 @@ test('guide over HTTP: bare names, task folders only under mcp.allowed_roots', a
       );
       const sched = await call(client, 'trigger_schedule', { schedule_id: 'nightly-addition' });
       assert.match(sched.content?.[0]?.text ?? '', /no schedule "nightly-addition"/);
+      // The guide's own spelling, ratchet.<name>, answers too.
+      const dotted = ok(await call(client, 'ratchet.get_task_info', { task_id_or_path: 'addition' }));
+      assert.equal(dotted.task.name, 'addition');
       // Errors name the arguments as the caller sent them.
       const wrong = await call(client, 'get_task_info', { task_id_or_path: 7 });
       assert.match(wrong.content?.[0]?.text ?? '', /\$\.task_id_or_path: expected string, got 7/);
