@@ -26,6 +26,8 @@ export function looksLikeTaskPath(ref: string): boolean {
 export interface PathCaller {
   /** True over HTTP: only folders under mcp.allowed_roots. */
   remote: boolean;
+  /** False for callers without write access: a folder whose content is not stored yet is refused. */
+  mayStore?: boolean;
   /** The argument the caller named the task with (error paths use it). */
   field?: string;
 }
@@ -110,12 +112,20 @@ export async function storeTaskAtPath(
   const known = (await getTask(db, pkg.metadata.uuid)) ?? (await getTask(db, pkg.metadata.name));
   const stored = known ? await getTaskVersion(db, known.id, pkg.metadata.version) : undefined;
   if (known && stored && stored.checksum === pkg.checksum) return { task: known, version: stored, path };
+  const local = known && stored ? await getTaskVersion(db, known.id, localVersion(pkg)) : undefined;
+  if (known && local) return { task: known, version: local, path };
+  if (caller.mayStore === false) {
+    throw refused(
+      caller.field ?? 'task_id_or_path',
+      `the content of ${ref} is not stored yet, and storing it as a version needs write access (developer role or higher); name a stored task instead`,
+    );
+  }
   if (!stored) {
     const saved = await savePackage(db, pkg, { changeSource: 'mcp', changedBy });
     return { task: saved.task, version: saved.version, path };
   }
   // The folder was edited without a version bump: its own disabled version, stored once.
-  const local = { ...pkg, metadata: { ...pkg.metadata, version: localVersion(pkg) } };
-  const saved = await savePackage(db, local, { changeSource: 'mcp', changedBy, enabled: false });
+  const edited = { ...pkg, metadata: { ...pkg.metadata, version: localVersion(pkg) } };
+  const saved = await savePackage(db, edited, { changeSource: 'mcp', changedBy, enabled: false });
   return { task: saved.task, version: saved.version, path };
 }

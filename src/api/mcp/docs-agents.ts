@@ -45,7 +45,8 @@ also accepted as the guide's \`task_id_or_path\`):
 Paths are resolved against the server's working directory over stdio (the local user may name any
 folder). Over HTTP a path must lie under one of \`mcp.allowed_roots\` (relative paths are tried
 under each root in turn; symlinks are resolved before the check); with none configured, HTTP
-clients name tasks by id, UUID or name only.
+clients name tasks by id, UUID or name only. Storing a folder's new content needs write access
+(developer role or higher); a viewer may name a folder whose content is already stored.
 
 ### Toolsets
 

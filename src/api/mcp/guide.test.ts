@@ -10,6 +10,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
 import { spawnSync } from 'node:child_process';
+import { createKey } from '../../services/api-keys.ts';
 import { connectStdio, MAIN_JS, ok, withMcpHttp } from './test-helpers.ts';
 import { guideProject, WEATHER_MAIN } from './guide-project.ts';
 import { GUIDE_TOOL_NAMES } from './tool-names.ts';
@@ -193,6 +194,32 @@ test('mcp-serve --toolsets: all lists every toolset at start; an unknown name is
     });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--toolsets tasks,nope: unknown toolset nope; known: tasks, testing, execution/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a viewer may read a folder already stored, but not store new folder content', async () => {
+  const dir = await guideProject();
+  const keys: Record<string, string> = {};
+  try {
+    await withMcpHttp(
+      async ({ connect }) => {
+        const admin = await connect({ token: keys.admin });
+        ok(await call(admin, 'get_task_info', { task_id_or_path: 'weather-api/' }));
+        const viewer = await connect({ token: keys.viewer });
+        ok(await call(viewer, 'get_task_info', { task_id_or_path: 'weather-api/' }));
+        const fresh = await call(viewer, 'get_task_info', { task_id_or_path: 'sample/js-tasks/addition' });
+        assert.equal(fresh.isError, true);
+        assert.match(fresh.content?.[0]?.text ?? '', /needs write access/);
+      },
+      { server: { auth: { required: true } }, mcp: { allowed_roots: [dir] } },
+      [],
+      async (app) => {
+        keys.admin = (await createKey(app.store.db, { name: 'a', role: 'admin' })).key;
+        keys.viewer = (await createKey(app.store.db, { name: 'v', role: 'viewer' })).key;
+      },
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

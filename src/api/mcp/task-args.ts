@@ -4,6 +4,7 @@
 // works on the folder as it is; and a task `input` sent as a JSON string parsed, with a note.
 import type { ToolContext, ToolDefinition } from './tool.ts';
 import { looksLikeTaskPath, storeTaskAtPath } from '../../services/task-paths.ts';
+import { allows } from '../../services/roles.ts';
 import { GUIDE_ARGUMENTS, renameGuideArguments } from './aliases.ts';
 
 export interface PreparedArguments {
@@ -35,7 +36,8 @@ export async function prepareTaskArguments(
   const ref = args.task_id;
   if ('task_id' in shape && typeof ref === 'string' && looksLikeTaskPath(ref)) {
     const remote = ctx.principal.client !== undefined;
-    const stored = await storeTaskAtPath(ctx.app, ref, { remote, field }, ctx.principal.name);
+    const mayStore = allows(ctx.principal.role, 'write');
+    const stored = await storeTaskAtPath(ctx.app, ref, { remote, field, mayStore }, ctx.principal.name);
     args = { ...args, task_id: stored.task.name };
     const versionField = VERSION_FIELDS.find((f) => f in shape);
     if (versionField && args[versionField] === undefined) {
