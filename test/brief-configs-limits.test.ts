@@ -166,7 +166,7 @@ void test('mcp.tools.enable_*: a switched-off group is absent from tools/list an
         const names = (await client.listTools()).tools.map((t) => t.name);
         for (const gone of ['ratchet_execute_task', 'ratchet_batch_execute', 'ratchet_get_execution_logs'])
           assert.ok(!names.includes(gone), gone);
-        assert.ok(names.includes('ratchet_list_executions'));
+        assert.ok(names.includes('ratchet_get_execution_status'));
         const res = await client
           .callTool({
             name: 'ratchet_execute_task',

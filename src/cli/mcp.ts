@@ -10,11 +10,11 @@ import { parseNonNegativeInt } from './duration.ts';
 import { listenForStop } from './stop-signal.ts';
 import { processLog, toStderr, type Say } from '../process-log.ts';
 
-async function runStdio(config: RatchetConfig, say: Say): Promise<void> {
+async function runStdio(config: RatchetConfig, say: Say, projectSource: boolean): Promise<void> {
   const stopSignal = listenForStop();
   const { startMcpRuntime } = await import('../api/mcp/runtime.ts');
   const { serveMcpStdio } = await import('../api/mcp/stdio.ts');
-  const runtime = await startMcpRuntime(config, { say });
+  const runtime = await startMcpRuntime(config, { say, projectSource });
   say(`ratchet MCP server on stdio (database ${runtime.app.store.url})`);
   try {
     await serveMcpStdio(runtime.app, say, stopSignal.received);
@@ -24,11 +24,17 @@ async function runStdio(config: RatchetConfig, say: Say): Promise<void> {
   }
 }
 
-async function runHttp(config: RatchetConfig, say: Say, host: string, port: number): Promise<void> {
+async function runHttp(
+  config: RatchetConfig,
+  say: Say,
+  host: string,
+  port: number,
+  projectSource: boolean,
+): Promise<void> {
   const stopSignal = listenForStop();
   const { startMcpRuntime } = await import('../api/mcp/runtime.ts');
   const { startMcpHttpServer } = await import('../server/mcp-standalone.ts');
-  const runtime = await startMcpRuntime(config, { say });
+  const runtime = await startMcpRuntime(config, { say, projectSource });
   let http;
   try {
     http = await startMcpHttpServer(runtime.app, { host, port });
@@ -60,6 +66,16 @@ function portOf(value: string | undefined, fallback: number): number {
 
 type Transport = 'stdio' | 'http';
 
+/** `--toolsets a,b|all`, checked against the toolsets that exist. */
+async function toolsetsOf(value: string): Promise<RatchetConfig['mcp']['tools']['toolsets']> {
+  const { parseToolsets } = await import('../api/mcp/tools/toolsets.ts');
+  try {
+    return parseToolsets(value);
+  } catch (err) {
+    throw new UsageError(`--toolsets ${value}: ${(err as Error).message}`);
+  }
+}
+
 /**
  * `--transport`: stdio or http; `sse` is accepted as the name the brief's README uses (MCP's old
  * HTTP+SSE transport, replaced in the protocol by Streamable HTTP, which is what we serve).
@@ -82,19 +98,37 @@ function addServeOptions(command: Command, defaultTransport: Transport): Command
     )
     .option('--host <address>', 'HTTP: address to listen on (default mcp.host, 127.0.0.1)')
     .option('--port <port>', 'HTTP: port to listen on (default mcp.port, 8090; 0 picks a free port)')
-    .action(async (flags: { transport?: string; host?: string; port?: string }, cmd: Command) => {
-      const given = flags.transport === undefined ? undefined : transportOf(flags.transport);
-      const config = await loadCliConfig(cmd);
-      // A configuration file that names its transport (the guide's mcp-config.yaml) is obeyed.
-      const transport = given ?? config.mcp.transport ?? defaultTransport;
-      if (transport === 'stdio' && (flags.host !== undefined || flags.port !== undefined)) {
-        throw new UsageError('--host and --port apply to --transport http only');
-      }
-      // Start-up, sync and shutdown lines follow logging.format and logging.destination, as serve's do.
-      const say = processLog(config.logging);
-      if (transport === 'stdio') return runStdio(config, say);
-      return runHttp(config, say, flags.host ?? config.mcp.host, portOf(flags.port, config.mcp.port));
-    });
+    .option(
+      '--toolsets <names>',
+      'toolsets tools/list shows: a,b or all (default mcp.tools.toolsets, else tasks,testing,execution)',
+    )
+    .action(
+      async (
+        flags: { transport?: string; host?: string; port?: string; toolsets?: string },
+        cmd: Command,
+      ) => {
+        const given = flags.transport === undefined ? undefined : transportOf(flags.transport);
+        const config = await loadCliConfig(cmd);
+        if (flags.toolsets !== undefined) config.mcp.tools.toolsets = await toolsetsOf(flags.toolsets);
+        // A configuration file that names its transport (the guide's mcp-config.yaml) is obeyed.
+        const transport = given ?? config.mcp.transport ?? defaultTransport;
+        if (transport === 'stdio' && (flags.host !== undefined || flags.port !== undefined)) {
+          throw new UsageError('--host and --port apply to --transport http only');
+        }
+        // mcp-serve (stdio by default) is what an agent starts in a project: its folders are tasks.
+        const projectSource = defaultTransport === 'stdio';
+        // Start-up, sync and shutdown lines follow logging.format and logging.destination, as serve's do.
+        const say = processLog(config.logging);
+        if (transport === 'stdio') return runStdio(config, say, projectSource);
+        return runHttp(
+          config,
+          say,
+          flags.host ?? config.mcp.host,
+          portOf(flags.port, config.mcp.port),
+          projectSource,
+        );
+      },
+    );
 }
 
 export function registerMcpServe(program: Command): void {

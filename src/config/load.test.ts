@@ -71,6 +71,7 @@ void describe('defaults', () => {
       rate_limit: { enabled: true, requests_per_minute: 1200, burst_size: 300 },
       authentication: { method: 'none' },
       security: { request_limits: {}, ip_filtering: filterOff },
+      allowed_roots: [],
       tools: {
         enable_execution: true,
         enable_logging: true,
@@ -172,7 +173,7 @@ void describe('errors', () => {
     const err = await failing({ file, env: {} });
     assert.match(
       err.message,
-      /unknown key "mcp\.zzzzzzzz" \(expected one of: enabled, transport, host, port, endpoint, rate_limit, authentication, security, tools, enable_cors, request_timeout, max_connections\)/,
+      /unknown key "mcp\.zzzzzzzz" \(expected one of: enabled, transport, host, port, endpoint, rate_limit, authentication, security, allowed_roots, tools, enable_cors, request_timeout, max_connections\)/,
     );
   });
 

@@ -50,6 +50,9 @@ export function resolveConfigPaths(
   out.delivery.filesystem.allowed_roots = out.delivery.filesystem.allowed_roots.map((r, i) =>
     resolve(baseFor(['delivery', 'filesystem', 'allowed_roots', String(i)]), r),
   );
+  out.mcp.allowed_roots = out.mcp.allowed_roots.map((r, i) =>
+    resolve(baseFor(['mcp', 'allowed_roots', String(i)]), r),
+  );
   const { tls } = out.server;
   if (tls.cert !== undefined) tls.cert = resolve(baseFor(['server', 'tls', 'cert']), tls.cert);
   if (tls.key !== undefined) tls.key = resolve(baseFor(['server', 'tls', 'key']), tls.key);

@@ -29,7 +29,7 @@ const mcpRateLimit = z
       .min(1)
       .optional()
       .describe(
-        'Calls of the tools that run or enqueue a task (ratchet_execute_task, ratchet_batch_execute, ratchet_create_job, ratchet_create_jobs, ratchet_retry_execution) allowed per client per minute, over HTTP and stdio; past it such a call is a RATE_LIMITED tool error. Unset: no separate limit',
+        'Calls of the tools that run or enqueue a task (ratchet_execute_task, ratchet_batch_execute, ratchet_create_job, ratchet_create_jobs, ratchet_retry_execution, ratchet_trigger_schedule) allowed per client per minute, over HTTP and stdio; past it such a call is a RATE_LIMITED tool error. Unset: no separate limit',
       ),
   })
   .strict();
@@ -91,7 +91,7 @@ const toolGroup = (what: string) =>
 const tools = z
   .object({
     enable_execution: toolGroup(
-      'execution (ratchet_execute_task, ratchet_batch_execute, ratchet_create_job, ratchet_create_jobs, ratchet_retry_execution, ratchet_cancel_execution, ratchet_benchmark_task)',
+      'execution (ratchet_execute_task, ratchet_batch_execute, ratchet_create_job, ratchet_create_jobs, ratchet_retry_execution, ratchet_trigger_schedule, ratchet_cancel_execution, ratchet_benchmark_task)',
     ),
     enable_logging: toolGroup('logging (ratchet_get_execution_logs, ratchet_get_execution_trace)'),
     enable_monitoring: toolGroup(
@@ -100,6 +100,12 @@ const tools = z
     enable_debugging: toolGroup(
       'debugging (ratchet_analyze_execution_error, ratchet_debug_task_execution, ratchet_debug_task_step, ratchet_replay_execution, ratchet_get_execution_profile)',
     ),
+    toolsets: z
+      .array(z.enum(['tasks', 'testing', 'execution', 'development', 'jobs', 'registry', 'all']))
+      .optional()
+      .describe(
+        'Toolsets listed in tools/list (see docs/mcp.md; `all` for every one); the others stay callable by name and a client can list them at run time with ratchet_enable_toolset. Unset: the default toolsets. `--toolsets` on `ratchet mcp-serve` / `ratchet mcp` overrides it. The enable_* switches still remove their tools entirely',
+      ),
   })
   .strict();
 
@@ -132,6 +138,12 @@ export const mcp = z
       .strict()
       .prefault({})
       .describe('Limits and IP filtering of MCP'),
+    allowed_roots: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'Folders under which MCP clients over HTTP may name a task by path (task_id_or_path: a task folder or zip, read fresh on every call); relative paths are tried under each root. Empty: HTTP clients name tasks by id, UUID or name only. Local stdio clients may name any path',
+      ),
     tools: tools.prefault({}).describe('Tool groups offered over MCP (stdio and HTTP)'),
     enable_cors: z
       .boolean()

@@ -104,6 +104,20 @@ export function resolveSources(config: RatchetConfig, cwd: string = process.cwd(
   });
 }
 
+/** Name of the working-directory source `ratchet mcp-serve` adds when no source is configured. */
+export const PROJECT_SOURCE_NAME = 'project';
+
+/**
+ * `ratchet mcp-serve` started in a project: with no source configured and no ./tasks folder, the
+ * working directory itself is the source, so the task folders under it (found to MAX_SCAN_DEPTH,
+ * skipping node_modules and dot-folders, scan.ts) are listed without a sync. Otherwise unchanged.
+ */
+export function withProjectSource(config: RatchetConfig, cwd: string = process.cwd()): RatchetConfig {
+  if (config.registry.sources.length > 0 || resolveSources(config, cwd).length > 0) return config;
+  const source = { name: PROJECT_SOURCE_NAME, uri: resolve(cwd), config: { watch: false } };
+  return { ...config, registry: { ...config.registry, sources: [source] } };
+}
+
 /** Creates or updates the source's row (the configuration is the truth for uri, branch, ref). */
 export function persistSource(db: Db, source: ResolvedSource): Promise<SourceRecord> {
   return upsertSource(db, {

@@ -75,6 +75,8 @@ export interface SavePackageOptions {
   changeSource: ChangeSource;
   changedBy?: string | null;
   sourceId?: number | null;
+  /** False stores the version disabled (never the task's latest); default true. */
+  enabled?: boolean;
 }
 
 /**
@@ -106,6 +108,7 @@ export async function savePackage(
     checksum: pkg.checksum,
     changeSource: opts.changeSource,
     changedBy: opts.changedBy ?? null,
+    ...(opts.enabled === false ? { enabled: false } : {}),
   });
   const fresh = (await getTask(db, task.id))!;
   return { task: fresh, version: saved.version, created: saved.created };

@@ -4,6 +4,7 @@
 // `ratchet mcp docs > docs/mcp.md` regenerates the file; a test checks it is up to date.
 import { DEPRECATED_ARGUMENTS } from './aliases.ts';
 import { toolJsonSchemas } from './framework.ts';
+import { renderAgentDocs } from './docs-agents.ts';
 import type { ToolDefinition } from './tool.ts';
 import { ALL_TOOLS } from './tools/index.ts';
 
@@ -244,7 +245,7 @@ expects; errors carry \`structuredContent.error\` = \`{ code, message, details }
 `;
 
 const NAMING = [
-  'Arguments use one name per concept: `task_id` is always the task (its numeric id, UUID or name),',
+  'Arguments use one name per concept: `task_id` is always the task (its numeric id, UUID or name, or a folder path),',
   '`version` picks a stored version, `new_version` is the version a change is saved as, lists page',
   'with `page` and `limit`, and flags that add detail are `include_*`. Older names are still',
   'accepted and renamed (the result then carries a note): ' +
@@ -265,5 +266,6 @@ export function renderMcpDocs(tools: readonly ToolDefinition[] = ALL_TOOLS): str
           .replace(/^-|-$/g, '')}) — ${t.title}`,
     )
     .join('\n');
-  return `${SETUP}${NAMING}\n\n${index}\n\n${renderToolDocs(tools)}`;
+  const [setup, toolsIntro] = SETUP.split('## Tools\n');
+  return `${setup}${renderAgentDocs(tools)}\n## Tools\n${toolsIntro}${NAMING}\n\n${index}\n\n${renderToolDocs(tools)}`;
 }

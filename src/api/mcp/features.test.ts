@@ -76,7 +76,7 @@ test('auth on HTTP: no key → 401; viewer sees read-only tools only; operator m
         'schedules need write',
       );
     },
-    { server: { auth: { required: true } } },
+    { server: { auth: { required: true } }, mcp: { tools: { toolsets: ['all'] } } },
     ['addition'],
     async (app) => {
       keys.viewer = await createKey(app.store.db, { name: 'v', role: 'viewer' });

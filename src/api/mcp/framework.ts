@@ -12,10 +12,13 @@ import type {
 } from '@modelcontextprotocol/server';
 import type { Ratchet } from '../../app.ts';
 import { renameDeprecatedArguments } from './aliases.ts';
+import { prepareTaskArguments } from './task-args.ts';
+import { compactSchema } from './schema-compact.ts';
+import { withSuggestion } from '../../services/suggest.ts';
 import { argumentErrors, errorResult, toolError } from './errors.ts';
 import { admitExecution, ToolLimitError } from './execution-limits.ts';
 import { EXECUTE_TOOLS } from './tools/groups.ts';
-import type { ToolContext, ToolDefinition, ToolPrincipal } from './tool.ts';
+import type { ToolContext, ToolDefinition, ToolPrincipal, ToolsetControl } from './tool.ts';
 
 interface CachedSchemas {
   input: StandardSchemaWithJSON;
@@ -62,7 +65,7 @@ export function toolJsonSchemas(def: ToolDefinition): {
     string,
     unknown
   >;
-  return { input, output };
+  return { input: compactSchema(input, true), output: compactSchema(output, false) };
 }
 
 function schemasOf(def: ToolDefinition): CachedSchemas {
@@ -75,15 +78,29 @@ function schemasOf(def: ToolDefinition): CachedSchemas {
   return s;
 }
 
-/** Progress to the client when it asked for it (a progress token), strictly increasing. */
-function progressReporter(ctx: ServerContext): ToolContext['progress'] {
+/** A call silent this long gets a progress heartbeat (clients that reset their timeout on progress). */
+export const PROGRESS_HEARTBEAT_MS = 15_000;
+
+interface Reporter {
+  progress: ToolContext['progress'];
+  /** Stops the heartbeat; call when the call is answered. */
+  stop(): void;
+}
+
+/**
+ * Progress to the client when it asked for it (a progress token), strictly increasing. While the
+ * call runs, a notification goes out at least every PROGRESS_HEARTBEAT_MS even when the tool has
+ * nothing new to say (the last fraction plus a hair, since each must be higher than the one before,
+ * and the last message), so a client with a request timeout reset by progress never times out.
+ */
+function progressReporter(ctx: ServerContext): Reporter {
   const token = ctx.mcpReq._meta?.progressToken;
-  if (token === undefined) return () => undefined;
+  if (token === undefined) return { progress: () => undefined, stop: () => undefined };
   let last = -1;
-  return async (fraction: number, message?: string) => {
-    const progress = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
-    if (progress <= last) return;
+  let lastMessage: string | undefined;
+  const send = async (progress: number, message?: string): Promise<void> => {
     last = progress;
+    lastMessage = message;
     await ctx.mcpReq
       .notify({
         method: 'notifications/progress',
@@ -91,6 +108,25 @@ function progressReporter(ctx: ServerContext): ToolContext['progress'] {
       })
       // A client that went away must not fail the run it started.
       .catch(() => undefined);
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      void send(Math.min(1, Math.max(0, last) + 1e-6), lastMessage ?? 'running');
+      arm();
+    }, PROGRESS_HEARTBEAT_MS);
+    timer.unref();
+  };
+  arm();
+  return {
+    progress: async (fraction: number, message?: string) => {
+      const progress = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
+      if (progress <= last) return;
+      arm();
+      await send(progress, message);
+    },
+    stop: () => clearTimeout(timer),
   };
 }
 
@@ -126,9 +162,23 @@ export async function runTool(
   ctx: ToolContext,
   timeLimitMs?: number,
 ): Promise<CallOutcome> {
-  const { args, notes } = renameDeprecatedArguments(def, rawArgs ?? {});
+  const renamed = renameDeprecatedArguments(def, rawArgs ?? {});
+  let prepared;
+  try {
+    prepared = await prepareTaskArguments(def, renamed.args, ctx);
+  } catch (err) {
+    return errorResult(await withSuggestion(ctx.app, err));
+  }
+  const { args } = prepared;
+  const notes = [...renamed.notes, ...prepared.notes];
   const parsed = def.input.safeParse(args);
-  const bad = argumentErrors(def.name, def.input, args, parsed.success ? undefined : parsed.error);
+  const bad = argumentErrors(
+    def.name,
+    def.input,
+    args,
+    parsed.success ? undefined : parsed.error,
+    prepared.sentAs,
+  );
   if (bad) return bad;
   if (!parsed.success) return errorResult(parsed.error);
   let release = (): void => undefined;
@@ -156,7 +206,7 @@ export async function runTool(
     for (const note of notes) content.push({ type: 'text', text: `note: ${note}` });
     return { content, structuredContent: out };
   } catch (err) {
-    return errorResult(err);
+    return errorResult(await withSuggestion(ctx.app, err));
   } finally {
     limit?.clear();
     release();
@@ -198,6 +248,7 @@ export function registerToolDefinition(
   def: ToolDefinition,
   app: Ratchet,
   principal: ToolPrincipal,
+  toolsets?: ToolsetControl,
 ): RegisteredTool {
   const schemas = schemasOf(def);
   const registered = mcp.registerTool(
@@ -209,13 +260,19 @@ export function registerToolDefinition(
       outputSchema: schemas.output,
       annotations: { title: def.title, ...def.annotations },
     },
-    async (rawArgs: unknown, ctx: ServerContext) =>
-      runTool(
-        def,
-        rawArgs,
-        { app, principal, progress: progressReporter(ctx), signal: ctx.mcpReq.signal },
-        requestTimeLimit(app),
-      ),
+    async (rawArgs: unknown, ctx: ServerContext) => {
+      const reporter = progressReporter(ctx);
+      try {
+        return await runTool(
+          def,
+          rawArgs,
+          { app, principal, progress: reporter.progress, signal: ctx.mcpReq.signal, toolsets },
+          requestTimeLimit(app),
+        );
+      } finally {
+        reporter.stop();
+      }
+    },
   );
   // Listed as `execution` in tools/list (the 2026-07-28 codec drops it: tasks left that protocol).
   if (def.taskSupport) registered.execution = { taskSupport: def.taskSupport };

@@ -120,7 +120,7 @@ test('retry_execution runs the latest enabled version by default, a pinned one o
       }
     },
     // A retry queues a job with the default retry budget; none, so a failure is final at once.
-    { server: { job_queue: { default_max_retries: 0 } } },
+    { server: { job_queue: { default_max_retries: 0 } }, mcp: { tools: { toolsets: ['all'] } } },
     [],
   );
 });

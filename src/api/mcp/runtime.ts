@@ -8,6 +8,7 @@ import { createRatchet, type RatchetApp } from '../../app.ts';
 import type { RatchetConfig } from '../../config/schema.ts';
 import type { WorkerNode } from '../../workers/worker-process.ts';
 import { drainMcpTaskRuns } from './task-runner.ts';
+import { withProjectSource } from '../../registry/sources.ts';
 
 export interface McpRuntime {
   app: RatchetApp;
@@ -18,6 +19,8 @@ export interface McpRuntime {
 export interface McpRuntimeOptions {
   say?: (line: string) => void;
   cwd?: string;
+  /** `ratchet mcp-serve`: with no task source configured, the working directory is one. */
+  projectSource?: boolean;
 }
 
 export async function startMcpRuntime(
@@ -25,6 +28,7 @@ export async function startMcpRuntime(
   opts: McpRuntimeOptions = {},
 ): Promise<McpRuntime> {
   const say = opts.say ?? processLog(config.logging);
+  if (opts.projectSource) config = withProjectSource(config, opts.cwd);
   const app = await createRatchet(config);
   const close = async (): Promise<void> => {
     // Task-augmented calls finish (and store their results) before their threads are ended.

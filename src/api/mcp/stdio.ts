@@ -11,7 +11,7 @@ export function serveMcpStdio(
   say: (line: string) => void,
   stop: Promise<unknown>,
 ): Promise<void> {
-  const handle = serveStdio(() => createMcpServer(app, LOCAL_ADMIN), {
+  const handle = serveStdio(() => createMcpServer(app, LOCAL_ADMIN, { persistent: true }), {
     onerror: (err) => say(`mcp: ${err.message}`),
   });
   return new Promise<void>((resolve) => {

@@ -105,7 +105,7 @@ test('task-augmented ratchet_execute_task: answered at once, working → complet
       assert.equal(again.error?.code, -32602);
       assert.match(again.error?.message ?? '', /already ended \(completed\)/);
     },
-    {},
+    { mcp: { tools: { toolsets: ['all'] } } },
     ['async-example'],
   );
 });

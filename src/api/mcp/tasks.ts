@@ -30,6 +30,7 @@ import {
 } from '../../services/mcp-tasks.ts';
 import { ConflictError, NotFoundError } from '../../store/codec.ts';
 import { runToolAsTask } from './task-runner.ts';
+import { canonicalToolName, unknownToolMessage } from './tool-names.ts';
 import type { ToolDefinition, ToolPrincipal } from './tool.ts';
 
 export interface OfferedTool {
@@ -92,8 +93,9 @@ function isLegacyRequest(ctx: ServerContext): boolean {
 }
 
 /**
- * Replaces McpServer's tools/call handler with one that also accepts task-augmented calls, and
- * registers the tasks/* methods. Call after every tool is registered.
+ * Replaces McpServer's tools/call handler with one that also accepts task-augmented calls (and
+ * unlisted tools and the guide's names), and registers the tasks/* methods. Call after every tool
+ * is registered.
  */
 export function installTasks(
   mcp: McpServer,
@@ -101,21 +103,24 @@ export function installTasks(
   principal: ToolPrincipal,
   tools: ReadonlyMap<string, OfferedTool>,
 ): void {
-  if (![...tools.values()].some((t) => t.def.taskSupport)) return;
+  const withTasks = [...tools.values()].some((t) => t.def.taskSupport);
   const owner = taskOwner(principal);
-  mcp.server.registerCapabilities({
-    tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } },
-  });
+  if (withTasks) {
+    mcp.server.registerCapabilities({
+      tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } },
+    });
+  }
 
   mcp.server.setRequestHandler('tools/call', async (request: CallToolRequest, ctx: ServerContext) => {
     const name = request.params.name;
-    const tool = tools.get(name);
-    if (!tool || !tool.registered.enabled) {
-      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${name} not found`);
+    // Unlisted tools (other toolsets, folded tools) and the guide's names answer too.
+    const tool = tools.get(name) ?? tools.get(canonicalToolName(name));
+    if (!tool) {
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, unknownToolMessage(name, [...tools.keys()]));
     }
     const task = (request.params as { task?: { ttl?: number } }).task;
-    if (task !== undefined && tool.def.taskSupport && isLegacyRequest(ctx)) {
-      const created = await createMcpTask(app, { owner, tool: name, ttlMs: task.ttl });
+    if (withTasks && task !== undefined && tool.def.taskSupport && isLegacyRequest(ctx)) {
+      const created = await createMcpTask(app, { owner, tool: tool.def.name, ttlMs: task.ttl });
       runToolAsTask(app, tool.def, request.params.arguments, principal, created.id);
       // A CreateTaskResult. The SDK validates every tools/call answer as a CallToolResult and
       // refuses `task` without `content`; Result objects are open, so a content line (which also
@@ -137,7 +142,7 @@ export function installTasks(
           content: [
             {
               type: 'text',
-              text: `Output validation error: Invalid structured content for tool ${name}: ${text}`,
+              text: `Output validation error: Invalid structured content for tool ${tool.def.name}: ${text}`,
             },
           ],
         };
@@ -149,6 +154,7 @@ export function installTasks(
     );
   });
 
+  if (!withTasks) return;
   setSpecHandler(mcp, 'tasks/get', (request) =>
     protocolErrors(async () => ({
       ...taskView(await getMcpTask(app, owner, (request.params as TaskParams).taskId)),

@@ -24,6 +24,19 @@ export interface ToolContext {
   signal: AbortSignal;
   /** Told of every execution the call starts (a task-augmented call records them on its task). */
   onExecution?(executionId: number): void;
+  /** The serving McpServer's listed toolsets (ratchet_list_toolsets / ratchet_enable_toolset). */
+  toolsets?: ToolsetControl;
+}
+
+export interface ToolsetControl {
+  /** Toolsets whose tools tools/list shows now. */
+  listed(): readonly string[];
+  /** Lists a toolset's tools from now on (sends tools/list_changed); false when nothing changed. */
+  enable(name: string): boolean;
+  /** Names of the tools this server offers (role and mcp.tools.enable_* applied). */
+  offered: ReadonlySet<string>;
+  /** True when the listing lasts for the connection (stdio); false for one stateless request (HTTP). */
+  persistent: boolean;
 }
 
 export interface ToolAnnotations {

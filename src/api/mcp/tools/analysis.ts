@@ -43,7 +43,7 @@ export const analyzeExecutionError = defineTool({
   name: 'ratchet_analyze_execution_error',
   title: 'Analyse a failed execution',
   description:
-    'Diagnoses why an execution failed, from its recorded data: the error class and what usually causes it, the phase (input check, code, output check), the failing JSON Schema paths, the HTTP call that failed with its status and response body, the main.js lines around the failing line, and concrete suggested fixes. Call it right after ratchet_execute_task returns FAILED. For an execution that did not fail, failed is false and diagnosis null.',
+    'Diagnoses a failed execution: error class and usual cause, phase, failing schema paths, failed HTTP call, main.js lines, suggested fixes. Returns failed and the diagnosis.',
   input: z.object({
     execution_id: executionId,
     include_suggestions: z.boolean().default(true).describe('Add suggested fixes'),
@@ -86,7 +86,7 @@ export const debugTaskExecution = defineTool({
   name: 'ratchet_debug_task_execution',
   title: 'Run a task with full tracing',
   description:
-    'Runs a task now with full tracing and returns everything at once: the input as validated and used, the output or the error with a diagnosis (error class, failing schema paths, failed HTTP call, main.js lines around the failing line, suggested fixes), every console line, every HTTP call with headers and bodies (credentials redacted), and a timeline. Use it while developing or fixing a task instead of execute + logs + trace + analyse separately. The run is real and recorded.',
+    'Runs a task now with full tracing: output or error with a diagnosis, console lines, HTTP calls and a timeline. Returns all of it at once.',
   input: z.object({
     task_id: taskRef,
     input: taskInput,

@@ -15,8 +15,7 @@ const compareWithBaseline = defineTool({
   name: 'ratchet_compare_with_baseline',
   title: 'Compare a version with a baseline',
   description:
-    "Runs the test cases of a task version (default latest) through that version and through `baseline_version` of the same task, with the same inputs and HTTP mocks, and compares what each version did (not the cases' expectations): `output-changed` (with every JSON path that differs), `now-fails`, `error-changed`, `now-succeeds` or `same`; with compare_performance each case runs 5 times per version and a median more than 20 % (and 1 ms) slower is flagged. " +
-    'Returns one entry per case (both outcomes, the change, the changed output paths, whether it got slower) and `regressions`, the count of cases that got worse (changed outputs, new or different failures, slower runs); use it before replacing a version. Same as `ratchet test DIR --baseline-version V`.',
+    "Runs a version's test cases through it and through baseline_version (same inputs and mocks) and compares the outcomes per case; compare_performance flags slower cases. Returns one entry per case and the regressions.",
   input: z.object({
     task_id: taskRef,
     version: atVersion,

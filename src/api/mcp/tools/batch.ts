@@ -56,7 +56,7 @@ export const batchExecute = defineTool({
   name: 'ratchet_batch_execute',
   title: 'Execute several tasks',
   description:
-    "Runs several task requests in one call and returns one result per request (in request order) plus a summary. execution_mode: 'parallel' runs up to max_parallel at once (no dependencies allowed); 'sequential' runs them one by one in list order; 'dependency' starts each request once all requests in its dependencies COMPLETED, up to max_parallel at once, and skips requests whose dependency failed. stop_on_error: after the first failure no further request starts (they are SKIPPED). Unknown dependency ids and cycles are refused before anything runs. Sends a progress notification as each request finishes.",
+    'Runs several requests in one call: parallel, sequential, or by dependencies (dependents of a failure are SKIPPED); stop_on_error starts nothing after a failure. Returns one result per request and a summary.',
   input: z.object({
     requests: z.array(request).min(1).max(100).describe('The runs to make'),
     execution_mode: z

@@ -7,7 +7,16 @@ import { taskMetrics, type Percentiles } from '../../../services/task-metrics.ts
 import { getTaskDetail, listTaskPage, type TaskRecord } from '../../../services/tasks.ts';
 import { ratchetVersion } from '../../../version.ts';
 import { defineTool } from '../tool.ts';
-import { READ_ONLY, RUNS_TASKS, pageFields, pageInfo, pageOf, taskInput, taskRef } from './common.ts';
+import {
+  READ_ONLY,
+  RUNS_TASKS,
+  pageFields,
+  pageInfo,
+  pageOf,
+  snakeKeys,
+  taskInput,
+  taskRef,
+} from './common.ts';
 import { runNow, timeoutMs } from './execution.ts';
 
 const SORT_FIELDS = {
@@ -40,8 +49,7 @@ export const listAvailableTasks = defineTool({
   name: 'ratchet_list_available_tasks',
   title: 'List tasks',
   description:
-    "Lists the tasks this server can run, with name, description, latest version and whether it is enabled. Start here to find a task_id for ratchet_execute_task. filter matches name or description (case-insensitive substring). include_schemas adds each task's input and output JSON Schemas, so you can build a valid input. Paged: page/limit, sorted by sort_by/sort_order." +
-    ' Returns the tasks of the page and the pagination (page, limit, total, has_more).',
+    'Lists the tasks this server can run; start here. filter matches name or description; include_schemas adds their schemas. Returns a page of tasks and the pagination.',
   input: z.object({
     filter: z.string().max(200).optional().describe('Substring to look for in the name or description'),
     include_schemas: z.boolean().default(false).describe('Add input_schema and output_schema to each task'),
@@ -122,8 +130,7 @@ export const getTaskMetrics = defineTool({
   name: 'ratchet_get_task_metrics',
   title: 'Task metrics',
   description:
-    'Run figures of one task: executions by status, success rate, versions, jobs by status, duration percentiles (p50/p90/p99) over its last `window` finished runs, and the most frequent error types. Use it to judge whether a task is healthy or got slower; it changes nothing.' +
-    ' Returns the counts, success_rate, durations (ms percentiles) and recent_errors.',
+    'Run figures of one task: runs by status, success rate, duration percentiles over the last `window` runs, frequent errors. Returns them.',
   input: z.object({
     task_id: taskRef,
     window: z
@@ -172,8 +179,7 @@ export const benchmarkTask = defineTool({
   name: 'ratchet_benchmark_task',
   title: 'Benchmark a task',
   description:
-    'Runs a task `runs` times with the same input (up to `concurrency` at once) and reports latency percentiles: the sandbox run time (execution duration) and the full round trip including queueing for a thread. Every run is a real, recorded execution, and the task really performs its HTTP calls. Sends a progress notification after each run.' +
-    ' Returns how many runs completed and failed, execution_ms and round_trip_ms percentiles, runs_per_second and the first error.',
+    'Runs a task `runs` times with one input (`concurrency` at once), each a real recorded run. Returns completed and failed counts, latency percentiles, runs_per_second and the first error.',
   input: z.object({
     task_id: taskRef,
     input: taskInput,
@@ -234,8 +240,7 @@ export const systemHealth = defineTool({
   name: 'ratchet_system_health',
   title: 'System health',
   description:
-    "The state of this Ratchet installation: database reachable (and its latency), tasks (enabled, unavailable), the job queue (by status, oldest waiting job), workers (online, capacity, utilisation), executions (last hour/day, success rate) and schedules (next run). status is 'ok' or 'degraded' with the problems listed. Use it when runs do not start or something seems stuck." +
-    ' Returns status, problems and one section per area (database, tasks, jobs, workers, executions, schedules).',
+    'The state of this installation: database, tasks, queue, workers, executions, schedules. Returns status (ok or degraded), the problems and one section per area.',
   input: z.object({}),
   output: z.object({
     status: z.enum(['ok', 'degraded']),
@@ -260,11 +265,12 @@ export const systemHealth = defineTool({
       version: ratchetVersion(),
       uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
       database: { ok: h.database.ok, dialect: h.database.dialect, latency_ms: h.database.latencyMs },
-      tasks: { ...h.tasks },
-      jobs: { ...h.jobs },
-      workers: { ...h.workers },
-      executions: { ...h.executions },
-      schedules: { ...h.schedules },
+      // The sections are the service's report; its camelCase keys become snake_case here.
+      tasks: snakeKeys(h.tasks) as Record<string, unknown>,
+      jobs: snakeKeys(h.jobs) as Record<string, unknown>,
+      workers: snakeKeys(h.workers) as Record<string, unknown>,
+      executions: snakeKeys(h.executions) as Record<string, unknown>,
+      schedules: snakeKeys(h.schedules) as Record<string, unknown>,
     };
   },
 });

@@ -28,18 +28,18 @@ export const CHANGES_STATE: ToolAnnotations = {
 
 export const executionId = z
   .union([z.number().int().positive(), z.string().min(1).max(100)])
-  .describe('The execution: its numeric id (as returned by ratchet_execute_task) or its UUID');
+  .describe('Execution: numeric id or UUID');
 
 export const taskRef = z
   .string()
   .min(1)
   .max(200)
-  .describe('The task: its numeric id, UUID or name (e.g. "addition")');
+  .describe('Task: numeric id, UUID or name, or a task folder/zip path');
 
 export const taskInput = z
   .record(z.string(), z.unknown())
   .default({})
-  .describe("The task's input object; it must match the task's input schema");
+  .describe("The task's input (an object matching its input schema)");
 
 export const errorShape = z
   .object({
@@ -100,4 +100,13 @@ export const pageInfo = z.object({
 
 export function pageOf(page: number, limit: number, total: number): z.input<typeof pageInfo> {
   return { page, limit, total, has_more: page * limit < total };
+}
+
+/** A service's camelCase report with snake_case keys, as every MCP answer has them (recursively). */
+export function snakeKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), snakeKeys(v)]),
+  );
 }

@@ -14,7 +14,7 @@ export const cancelExecutionTool = defineTool({
   name: 'ratchet_cancel_execution',
   title: 'Cancel an execution',
   description:
-    'Stops an execution that is PENDING or RUNNING: a queued run is cancelled through its job (a running one is interrupted and ends CANCELLED shortly); a synchronous run is interrupted on the server running it. An execution that already finished cannot be cancelled (error CONFLICT). Returns the execution as it was, the job, and whether it is stopping.',
+    'Stops a PENDING or RUNNING execution; a finished one is a CONFLICT. Returns the execution, its job, and whether it is stopping.',
   input: z.object({ execution_id: executionId }),
   output: z.object({ execution: executionView, job: jobView.nullable(), stopping: z.boolean() }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
@@ -34,8 +34,7 @@ export const retryExecutionTool = defineTool({
   name: 'ratchet_retry_execution',
   title: 'Retry an execution',
   description:
-    'Runs a FAILED or CANCELLED execution again through the job queue with the same input, on the latest ENABLED version of the task by default, so a fix you saved is what runs (`version` pins one, e.g. the version that failed). Its own job is requeued with a fresh retry budget when it runs that version, otherwise a new job is queued. ' +
-    'Returns the job, task_version (the version this retry runs) and previous_version (the one that failed); follow it with ratchet_get_job_status (wait_seconds waits for it). Use after fixing what made it fail. Automatic retries of a job skip failures a retry cannot fix: ValidationError, DataError and an HttpError with a 4xx status other than 408 and 429.',
+    'Runs a FAILED or CANCELLED execution again through the job queue with the same input, on the latest ENABLED version by default (so a saved fix runs; `version` pins one). Returns the job, task_version and previous_version; follow it with ratchet_get_job_status. Automatic retries skip ValidationError, DataError and 4xx HttpError (except 408 and 429).',
   input: z.object({
     execution_id: executionId,
     version: z
@@ -70,7 +69,7 @@ export const createJobTool = defineTool({
   name: 'ratchet_create_job',
   title: 'Queue a job',
   description:
-    'Queues a run of a task on the durable job queue instead of running it now: it survives restarts, is retried on failure (max_retries) and can wait for a time (scheduled_for) or be delayed. Workers pick it up by priority. Use it for long or deferred runs; returns the job (created false when idempotency_key matched an existing job). Follow with ratchet_get_job_status.',
+    'Queues a run on the durable job queue: survives restarts, retried on failure, may wait (scheduled_for, delay_seconds). Returns the job; follow it with ratchet_get_job_status.',
   input: z.object({
     task_id: taskRef,
     input: taskInput,
@@ -137,8 +136,7 @@ export const getJobStatus = defineTool({
   name: 'ratchet_get_job_status',
   title: 'Job status',
   description:
-    `One job with its status and every execution (attempt) it made so far, newest first, and the result of the last one (output or error). wait_seconds (up to ${MAX_WAIT_SECONDS}, below the usual 60 s client request timeout) waits for the job to finish before answering, so you need not poll quickly; while waiting it sends a progress notification every ${WAIT_PROGRESS_MS / 1000} s when the request carries a progress token.` +
-    ' Returns the job, whether it finished, and its executions.',
+    'One job with its executions and last result. wait_seconds (up to 50, below the usual 60 s client request timeout) waits for the end, with progress every 5 s. Returns the job, finished, and its executions.',
   input: z.object({
     job_id: z
       .union([z.number().int().positive(), z.string().min(1).max(100)])

@@ -24,16 +24,14 @@ export const newVersion = z
   .min(1)
   .max(64)
   .optional()
-  .describe(
-    'Version to save as (semver, e.g. "1.2.0"); must be higher than the latest version. Omit to bump the patch of the latest (1.2.3 → 1.2.4)',
-  );
+  .describe('Version to save as (semver, above the latest); default: the latest with its patch bumped');
 
 export const atVersion = z
   .string()
   .min(1)
   .max(64)
   .optional()
-  .describe('Which stored version to use (e.g. "1.0.0"); omit for the latest enabled version');
+  .describe('Stored version (default: the latest enabled)');
 
 export const jsonSchemaArg = z
   .union([z.record(z.string(), z.unknown()), z.boolean()])

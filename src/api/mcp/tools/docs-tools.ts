@@ -14,8 +14,7 @@ const reference = defineTool({
   name: 'ratchet_get_developer_endpoint_reference',
   title: 'Tool reference',
   description:
-    'Returns the reference of the MCP tools this server offers, generated from their definitions: for each tool its description, access level, hints, every argument (type, required, default, meaning), the result fields and an example call, as Markdown. ' +
-    'Narrow it with `tools` (exact names) or `name_contains`; `only_mine` keeps the tools your role may call.',
+    "The reference of this server's tools, generated from their definitions. Returns Markdown for the tools named, matching name_contains, or (only_mine) callable by you.",
   input: z.object({
     tools: z.array(z.string().min(1).max(100)).max(100).optional().describe('Exact tool names to include'),
     name_contains: z
@@ -79,8 +78,7 @@ const guide = defineTool({
   name: 'ratchet_get_developer_integration_guide',
   title: 'Integration guide',
   description:
-    'Returns the guide to working with this Ratchet server over MCP, generated from the live tool definitions: connecting (transports, API keys, roles), resources and prompts, the task development workflow with the tools to call at each step, and an index of every tool by access level. ' +
-    'include_reference: true appends the full tool reference.',
+    'The guide to using this server over MCP: connecting, roles, resources, prompts, the workflow, a tool index. Returns it as Markdown.',
   input: z.object({
     include_reference: z.boolean().default(false).describe('Append the full reference of every tool'),
   }),

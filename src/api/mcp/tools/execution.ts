@@ -39,6 +39,8 @@ export async function runNow(
       onStarted: (e) => {
         started = e.id;
         ctx.onExecution?.(e.id);
+        // The first notification names the run, so a client can follow it with the job tools.
+        if (req.progress !== false) void ctx.progress(0, `execution_id ${e.id} started`);
         if (ctx.signal.aborted) onAbort();
       },
       onProgress: req.progress === false ? undefined : (p) => void ctx.progress(p.fraction, p.message),
@@ -57,7 +59,7 @@ export const executeTask = defineTool({
   name: 'ratchet_execute_task',
   title: 'Execute a task',
   description:
-    "Runs a task now with the given input and waits for the result. Use it to try a task or get its output. The input is checked against the task's input schema first (violations come back as an error naming each JSON path). Returns the execution (execution_id, status COMPLETED/FAILED/CANCELLED, output, error with type/message/location, duration_ms); with trace: true also every console line and HTTP call. On FAILED, call ratchet_analyze_execution_error with the execution_id. Sends progress notifications (from the task's reportProgress) when the request carries a progress token.",
+    'Runs a task now and waits for the result; the input is checked against its input schema first. Returns the execution (execution_id, status, output, error, duration_ms; with trace also console lines and HTTP calls). On FAILED call ratchet_analyze_execution_error. With a progress token the first notification names the execution_id and one follows at least every 15 s; for runs longer than your client waits use ratchet_create_job.',
   input: z.object({
     task_id: taskRef,
     input: taskInput,
@@ -96,8 +98,7 @@ export const getExecutionStatus = defineTool({
   name: 'ratchet_get_execution_status',
   title: 'Execution status',
   description:
-    'The current state of one execution: status (PENDING, RUNNING, COMPLETED, FAILED, CANCELLED), the last progress report, timings, and the output or error once finished. Use it to follow a queued job or a long run; it never changes anything.' +
-    ' Returns the execution: execution_id, task, task_version, job_id, status, input, output, error, progress and timings.',
+    "One execution's state (PENDING, RUNNING, COMPLETED, FAILED, CANCELLED), last progress, timings, and output or error once finished. Returns the execution.",
   input: z.object({ execution_id: executionId }),
   output: executionView,
   annotations: READ_ONLY,
@@ -114,7 +115,7 @@ export const getExecutionLogs = defineTool({
   name: 'ratchet_get_execution_logs',
   title: 'Execution logs',
   description:
-    "The console lines (console.log/info/warn/error/debug) one execution wrote, in order, with level and timestamp. Filter by minimum level (debug < log < info < warn < error); limit keeps the LAST lines. format 'text' also returns them as one readable block. Logs are stored when the run finishes.",
+    "The console lines of one execution, in order, with level and time. Returns those at or above `level` (debug < log < info < warn < error), the last `limit` of them; format 'text' adds one text block.",
   input: z.object({
     execution_id: executionId,
     level: z.enum(LEVELS).default('debug').describe('Minimum level to return'),
@@ -160,8 +161,7 @@ export const getExecutionTrace = defineTool({
   name: 'ratchet_get_execution_trace',
   title: 'Execution trace',
   description:
-    'A timeline of one execution: start, every console line, every HTTP call (method, URL, status, duration, or the network error), progress reports and the end, each with its time offset in ms. include_http_calls adds the full HTTP exchanges (headers and bodies, bodies cut at 4 KB). Use it to see what the task did and in which order.' +
-    ' Returns the execution_id, status, duration_ms, the timeline events and (with include_http_calls) the HTTP exchanges.',
+    'What one execution did, in order: console lines, HTTP calls and progress, each with its offset in ms. Returns the timeline and, with include_http_calls, the HTTP exchanges.',
   input: z.object({
     execution_id: executionId,
     include_http_calls: z.boolean().default(true).describe('Include full HTTP exchanges (headers, bodies)'),

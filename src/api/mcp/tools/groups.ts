@@ -4,7 +4,7 @@
 // every name here is a real tool, so a renamed tool cannot silently escape its switch.
 import type { RatchetConfig } from '../../../config/schema.ts';
 
-type ToolSwitches = RatchetConfig['mcp']['tools'];
+type ToolSwitches = Omit<RatchetConfig['mcp']['tools'], 'toolsets'>;
 
 export const TOOL_GROUPS: Record<keyof ToolSwitches, readonly string[]> = {
   enable_execution: [
@@ -13,6 +13,7 @@ export const TOOL_GROUPS: Record<keyof ToolSwitches, readonly string[]> = {
     'ratchet_create_job',
     'ratchet_create_jobs',
     'ratchet_retry_execution',
+    'ratchet_trigger_schedule',
     'ratchet_cancel_execution',
     'ratchet_benchmark_task',
   ],
@@ -43,9 +44,10 @@ export const EXECUTE_TOOLS: ReadonlySet<string> = new Set([
   'ratchet_create_job',
   'ratchet_create_jobs',
   'ratchet_retry_execution',
+  'ratchet_trigger_schedule',
 ]);
 
-/** The mcp.tools switch that turned `name` off, or undefined when the tool is offered. */
+/** The mcp.tools switch that turned `name` off, or undefined when the tool is offered. See also toolsets.ts (what is listed). */
 export function disabledBy(switches: ToolSwitches, name: string): keyof ToolSwitches | undefined {
   for (const [key, names] of Object.entries(TOOL_GROUPS) as [keyof ToolSwitches, readonly string[]][]) {
     if (!switches[key] && names.includes(name)) return key;

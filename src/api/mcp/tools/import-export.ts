@@ -19,9 +19,7 @@ const importTasks = defineTool({
   name: 'ratchet_import_tasks',
   title: 'Import task packages',
   description:
-    'Stores task packages given as file maps (`packages`) and/or a zip in base64 (`zip_base64`: the files at the root, or one folder per task). ' +
-    'Each package is checked and saved on its own: a new task is created, a higher version is added, identical content is "unchanged", and the same version with different content fails (bump the version in metadata.json). ' +
-    'Returns one outcome per package; one failing package does not stop the others.',
+    'Stores task packages (file maps or a base64 zip), each on its own: new task, higher version, unchanged, or failed (same version, other content). Returns one outcome per package.',
   input: z.object({
     packages: z
       .array(z.object({ files: fileMap }))
@@ -91,8 +89,7 @@ const exportTasks = defineTool({
   name: 'ratchet_export_tasks',
   title: 'Export task packages',
   description:
-    'Returns tasks as packages: file maps (path → text) ready for ratchet_import_tasks or a task folder, and with as_zip a base64 .zip holding one folder per task. ' +
-    'Give `task_ids` (numeric ids, UUIDs or names) or omit it for every task (up to 500); `version` picks one version when exporting a single task.',
+    'Tasks as file maps ready for ratchet_import_tasks, or (as_zip) a base64 zip of one folder per task. Returns the packages.',
   input: z.object({
     task_ids: z
       .array(z.string().min(1).max(200))

@@ -23,8 +23,10 @@ import { qualityTools } from './quality.ts';
 import { baselineTools } from './baseline.ts';
 import { replayTools } from './replay.ts';
 import { profileTools } from './profile.ts';
+import { toolsetTools } from './toolset-tools.ts';
 
 export const ALL_TOOLS: readonly ToolDefinition[] = [
+  ...toolsetTools,
   ...executionTools,
   ...catalogTools,
   ...listTools,

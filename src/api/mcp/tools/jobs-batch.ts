@@ -9,9 +9,7 @@ import { timeoutMs } from './execution.ts';
 export const createJobsTool = defineTool({
   name: 'ratchet_create_jobs',
   title: 'Queue many jobs',
-  description:
-    `Queues up to ${MAX_BATCH_JOBS} runs of one task in one transaction, each with its own input (and optionally priority, delay, idempotency key). Every input is checked against the task's input schema first; problems are named by index ($.jobs[3].input.x). All or none by default (an error listing every problem); with partial: true the valid jobs are queued and the others returned under rejected. Cheaper than calling ratchet_create_job in a loop.` +
-    ' Returns created (jobs stored by this call), jobs (index, job_id, created: false when an idempotency key matched) and rejected (index, violations).',
+  description: `Queues up to ${MAX_BATCH_JOBS} runs of one task in one transaction, each with its own input; inputs are checked first, all or none unless partial. Returns created, jobs and rejected (with violations).`,
   input: z.object({
     task_id: taskRef,
     version: z.string().optional().describe('Pin a version (default: the latest when each job runs)'),

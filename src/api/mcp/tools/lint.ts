@@ -9,10 +9,7 @@ const lintTool = defineTool({
   name: 'ratchet_lint_task_code',
   title: 'Lint task code',
   description:
-    'Checks main.js (given as `code`, or a stored task\u2019s) for syntax errors and the common mistakes of Ratchet tasks: no function wrapper, require()/import, Node.js APIs (process, fs, Buffer, __dirname), ' +
-    'promise-style fetch (fetch(...).then, await fetch, response.json()), using a response without checking response.ok, an unused input parameter, and throwing plain strings. ' +
-    'Each finding has line:column, severity (error = will fail at run time, warning = likely bug), a message and a concrete fix. Nothing is run or saved.' +
-    ' Returns ok, the parser used, the error and warning counts and the findings.',
+    "Checks main.js (`code` or a stored task's) for syntax errors and task pitfalls (require/import, Node APIs, promise-style fetch, unchecked response.ok, thrown strings). Returns findings with line:column, severity and a fix.",
   input: z.object({
     code: z.string().max(1_000_000).optional().describe('The main.js text to check'),
     task_id: taskRef

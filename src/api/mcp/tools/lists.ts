@@ -8,12 +8,7 @@ import { defineTool } from '../tool.ts';
 import { READ_ONLY, errorShape, pageFields, pageInfo, pageOf } from './common.ts';
 import { jobView, jobViewOf, scheduleView, scheduleViewOf, taskNames } from './views.ts';
 
-const taskFilter = z
-  .string()
-  .min(1)
-  .max(200)
-  .optional()
-  .describe('Only this task: its numeric id, UUID or name');
+const taskFilter = z.string().min(1).max(200).optional().describe('Only this task: numeric id, UUID or name');
 
 function filters(task: string | undefined, extra: ListFilter[] = []): ListFilter[] {
   return [...(task !== undefined ? [{ field: 'taskId', op: 'eq' as const, value: task }] : []), ...extra];
@@ -23,8 +18,7 @@ export const listExecutions = defineTool({
   name: 'ratchet_list_executions',
   title: 'List executions',
   description:
-    "Lists executions (runs), newest first, optionally only one task's or one status. Each has its execution_id, task, status, error summary and duration; read one in full with ratchet_get_execution_status, ratchet_get_execution_logs or ratchet_get_execution_trace. Use it to find a failed run or to see scheduled and queued runs." +
-    ' Returns the executions of the page and the pagination (page, limit, total, has_more).',
+    'Lists executions, newest first, optionally of one task or status. Returns a page of executions and the pagination.',
   input: z.object({
     task_id: taskFilter,
     status: z
@@ -86,8 +80,7 @@ export const listJobs = defineTool({
   name: 'ratchet_list_jobs',
   title: 'List jobs',
   description:
-    "Lists queued and past jobs (requests to run a task through the durable queue), newest first, optionally one task's or one status (QUEUED, PROCESSING, RETRYING, COMPLETED, FAILED, CANCELLED). Use ratchet_get_job_status for one job with its executions." +
-    ' Returns the jobs of the page and the pagination (page, limit, total, has_more).',
+    'Lists jobs, newest first, optionally of one task or status. Returns a page of jobs and the pagination.',
   input: z.object({
     task_id: taskFilter,
     status: z
@@ -123,8 +116,7 @@ export const listSchedulesTool = defineTool({
   name: 'ratchet_list_schedules',
   title: 'List schedules',
   description:
-    'Lists cron schedules with their task, cron expression, timezone, input, whether enabled, the next and last run time and how many runs they made. Use it before changing a schedule (ratchet_update_schedule) or to check when a task runs next.' +
-    ' Returns the schedules of the page and the pagination (page, limit, total, has_more).',
+    'Lists cron schedules with their task, cron expression, input, next and last run. Returns a page of schedules and the pagination.',
   input: z.object({
     task_id: taskFilter,
     enabled: z.boolean().optional().describe('Only enabled (true) or disabled (false) schedules'),

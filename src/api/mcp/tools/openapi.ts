@@ -10,10 +10,7 @@ const fromOpenApi = defineTool({
   name: 'ratchet_generate_task_from_openapi',
   title: 'Create a task from an OpenAPI operation',
   description:
-    'Creates a task that calls one operation of an OpenAPI 3.0 or 3.1 document (JSON or YAML), as `ratchet generate task from-openapi` does: the input schema holds the path, query and header parameters, the JSON request body (`body`) and `baseUrl` (default: the document\u2019s servers[0]); the output schema is the 2xx JSON response; main.js calls the endpoint with fetch and throws AuthenticationError (401), AuthorizationError (403), RateLimitError (429), ServiceUnavailableError (502-504) or HttpError for other non-2xx answers. ' +
-    'Local $refs are followed (recursive schemas go to $defs). With auto_test_cases the task gets test cases whose mock_http answers from the document\u2019s examples, one per success example and per documented error status. ' +
-    'Give the document as `spec` (its text) or `spec_url` (http/https, fetched under the server\u2019s http.allowed_hosts policy; server files are not read). ' +
-    'The task, named from the operationId in kebab case, is stored as version 1.0.0 (or `version`) unless save is false. Returns the files, what was skipped (cookie parameters, non-JSON bodies) and notes on the test cases.',
+    "Creates a task that calls one operation of an OpenAPI 3.0/3.1 document (`spec` text or `spec_url`): input holds the parameters, `body` and `baseUrl`; output is the 2xx JSON response; non-2xx answers throw the matching error class. auto_test_cases adds cases mocked from the document's examples. Stored as 1.0.0 unless save is false. Returns the files, what was skipped and notes.",
   input: z.object({
     spec: z.string().min(1).max(5_000_000).optional().describe('The OpenAPI document, JSON or YAML text'),
     spec_url: z

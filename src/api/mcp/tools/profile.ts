@@ -57,10 +57,7 @@ const profileExecution = defineTool({
   name: 'ratchet_get_execution_profile',
   title: 'Profile a run',
   description:
-    'Runs a task once and reports where its time went: loading (sandbox instance, context restore, evaluating main.js), input validation, the guest’s own code, each fetch (method, URL, status, ms), timer waits, output validation, and the peak guest heap; with a time-ordered trace of phases, console lines, fetches and progress. ' +
-    'Give task_id (+ version) and input: fetch is answered by the task’s test-case mocks, after simulate_network_delay_ms when given (other requests fail), or by the network under the server’s HTTP policy with network "live". ' +
-    'Or give execution_id: that finished execution is replayed on its recorded input with every fetch answered from its recorded HTTP after the time it took then (its version, or `version`). ' +
-    'Returns the run’s status and output or error, the profile (totals, every phase, every fetch, memory) and the trace. Hot functions are not sampled; the timings include the profiler’s own small overhead (about 8 µs).',
+    "Runs a task once and reports where its time went: loading, validation, guest code, each fetch, timer waits, peak heap, with a time-ordered trace. Give task_id and input (fetch from the cases' mocks, optionally delayed, or live) or execution_id (replayed from its recorded HTTP). Returns the status, output or error, the profile and the trace.",
   input: z.object({
     task_id: taskRef
       .optional()

@@ -16,9 +16,7 @@ const discover = defineTool({
   name: 'ratchet_discover_tasks',
   title: 'Discover task folders',
   description:
-    'Scans a folder on the SERVER (recursively, skipping .git and node_modules) for task folders (folders with a metadata.json) and reports each one — name, version, whether it loads (with its errors), how many tests — and how it compares with the store (new, same_version, newer, older). ' +
-    'Nothing is imported: add the folder as a registry source and run ratchet_sync_registry, or send the files with ratchet_import_tasks.' +
-    ' Returns the folder scanned, how many task folders were found, and one entry per folder.',
+    "Scans a folder on the SERVER for task folders; nothing is imported. Returns each folder's task, whether it loads, and how it compares with the store.",
   input: z.object({
     path: z
       .string()
@@ -71,9 +69,7 @@ const syncRegistry = defineTool({
   name: 'ratchet_sync_registry',
   title: 'Sync the task registry',
   description:
-    'Loads every configured task source (folders and git repositories in registry.sources, plus ./tasks) — or only `source` — into the store: new tasks and higher versions are saved, tasks gone from a source are marked unavailable. ' +
-    'Reports per source what was added, updated, unchanged and failed (with reasons).' +
-    ' Returns ok and one report per source.',
+    'Loads the configured task sources (or one `source`) into the store. Returns ok and per source what was added, updated, unchanged and failed.',
   input: z.object({
     source: z
       .string()
@@ -118,9 +114,7 @@ const registryHealth = defineTool({
   name: 'ratchet_registry_health',
   title: 'Registry health',
   description:
-    'Reports each configured task source (kind, location, last sync time and error, tasks it holds and how many are still present) and task totals in the store, with a list of problems to look at. ' +
-    'Use it when tasks are missing or out of date; fix with ratchet_sync_registry.' +
-    ' Returns healthy, the problems, one entry per source and the task totals.',
+    'The configured task sources (last sync, errors, tasks held) and task totals. Returns healthy, the problems, the sources and the totals.',
   input: z.object({}),
   output: z.object({
     healthy: z.boolean(),

@@ -17,8 +17,7 @@ const replayExecution = defineTool({
   name: 'ratchet_replay_execution',
   title: 'Replay an execution',
   description:
-    'Runs a finished execution again on its recorded input, with every fetch answered from the HTTP exchanges recorded for it (no network), on the version it ran (default) or another `version`, and compares the outcome with the recorded one. Use it to check a fix against the exact run that failed, or that a new version still behaves the same on real traffic. ' +
-    'Returns matches (true when the same requests were made in order and the output, or the error type and message, is the same), the requests that did not match the recording, recorded requests never made, both outcomes, and the output differences by path.',
+    'Runs a finished execution again on its recorded input and recorded HTTP, on its version or another. Returns whether the outcome matches, both outcomes and the differences.',
   input: z.object({
     execution_id: executionId,
     version: atVersion.describe('Version to replay on (default: the version the execution ran)'),

@@ -37,9 +37,7 @@ function viewOf(r: ResultRecord, withData = true): z.input<typeof resultView> {
 const storeResultTool = defineTool({
   name: 'ratchet_store_result',
   title: 'Store a result',
-  description:
-    `Stores any JSON value under a name (e.g. "weather/benchmark-2024-06") for later analysis, optionally linked to a task and an execution and tagged. ` +
-    `Storing under an existing name adds a newer entry; ratchet_get_results returns the history newest first. Values up to ${RESULT_MAX_BYTES} bytes as JSON.`,
+  description: `Stores a JSON value (up to ${RESULT_MAX_BYTES} bytes) under a name, optionally linked to a task, an execution and tags; the same name again adds a newer entry. Returns the stored result.`,
   input: z.object({
     name: z
       .string()
@@ -80,8 +78,7 @@ const getResults = defineTool({
   name: 'ratchet_get_results',
   title: 'Get stored results',
   description:
-    'Returns stored results, newest first: one by result_id (numeric id or UUID), or those matching name, name_prefix, task_id, execution_id and/or tag, a page at a time (page/limit). ' +
-    'Returns each result (name, task, execution, tags, size, data) and the pagination; include_data: false lists them without their values.',
+    'Stored results, newest first, by result_id or matching name, name_prefix, task_id, execution_id or tag. Returns the results and the pagination.',
   input: z.object({
     result_id: z
       .union([z.number().int().positive(), z.string().min(1).max(100)])

@@ -3,13 +3,14 @@ import { z } from 'zod';
 import {
   createSchedule,
   deleteSchedule,
+  triggerSchedule,
   updateSchedule,
   type ScheduleFields,
 } from '../../../services/schedules.ts';
 import { MISSED_RUN_POLICIES } from '../../../services/scheduling/tick.ts';
 import { defineTool } from '../tool.ts';
-import { CHANGES_STATE, taskRef } from './common.ts';
-import { scheduleView, scheduleViewOf, taskNames } from './views.ts';
+import { CHANGES_STATE, RUNS_TASKS, taskRef } from './common.ts';
+import { jobView, jobViewOf, scheduleView, scheduleViewOf, taskNames } from './views.ts';
 
 const scheduleRef = z
   .union([z.number().int().positive(), z.string().min(1).max(200)])
@@ -28,7 +29,7 @@ export const scheduleTask = defineTool({
   name: 'ratchet_schedule_task',
   title: 'Schedule a task',
   description:
-    "Creates a cron schedule that queues a job for the task at every tick (exactly once across all server nodes), with a fixed input checked against the task's input schema now. Returns the schedule with next_run_at. The runs appear in ratchet_list_jobs / ratchet_list_executions (filter by task). Use ratchet_update_schedule to change or disable it.",
+    'Creates a cron schedule that queues a run of the task at every tick, with a fixed input checked now. Returns the schedule with next_run_at.',
   input: z.object({
     task_id: taskRef,
     cron_expression: cron,
@@ -75,7 +76,7 @@ export const updateScheduleTool = defineTool({
   name: 'ratchet_update_schedule',
   title: 'Change a schedule',
   description:
-    'Changes a schedule: cron expression, timezone, input, name, description, enabled (false pauses it, true resumes from now), max_runs, missed_run_policy. Only the fields given change; next_run_at is recomputed. Returns the schedule.',
+    'Changes the given fields of a schedule (enabled false pauses it); next_run_at is recomputed. Returns the schedule.',
   input: z.object({
     schedule_id: scheduleRef,
     cron_expression: cron.optional(),
@@ -120,7 +121,7 @@ export const deleteScheduleTool = defineTool({
   name: 'ratchet_delete_schedule',
   title: 'Delete a schedule',
   description:
-    'Deletes a schedule for good: no more runs are queued (jobs it already queued stay). To pause instead, use ratchet_update_schedule with enabled: false. Returns the deleted schedule.',
+    'Deletes a schedule for good (to pause one, update it with enabled false). Returns the deleted schedule.',
   input: z.object({ schedule_id: scheduleRef }),
   output: z.object({ deleted: scheduleView }),
   // Deleting again finds nothing to delete: no further effect.
@@ -133,4 +134,21 @@ export const deleteScheduleTool = defineTool({
   },
 });
 
-export const scheduleTools = [scheduleTask, updateScheduleTool, deleteScheduleTool];
+export const triggerScheduleTool = defineTool({
+  name: 'ratchet_trigger_schedule',
+  title: 'Run a schedule now',
+  description:
+    'Queues one run of a schedule now, outside its cadence (its next_run_at stays). Returns the schedule and the job; follow it with ratchet_get_job_status.',
+  input: z.object({ schedule_id: scheduleRef }),
+  output: z.object({ schedule: scheduleView, job: jobView }),
+  annotations: RUNS_TASKS,
+  access: 'run',
+  example: { schedule_id: 'add-every-5-min' },
+  async handler(args, ctx) {
+    const { schedule, job } = await triggerSchedule(ctx.app, args.schedule_id);
+    const names = taskNames(ctx.app);
+    return { schedule: await scheduleViewOf(schedule, names), job: await jobViewOf(job, names) };
+  },
+});
+
+export const scheduleTools = [scheduleTask, updateScheduleTool, triggerScheduleTool, deleteScheduleTool];

@@ -28,8 +28,7 @@ const listTaskFiles = defineTool({
   name: 'ratchet_list_task_files',
   title: 'List a task\u2019s files',
   description:
-    'Lists the files of a stored task version (default latest) as a task folder would hold them, with their sizes. Read one with ratchet_read_task_file.' +
-    ' Returns the task name, the version and each file with its path, bytes and lines.',
+    "The files of a task version (default latest) as a task folder holds them. Returns each file's path, bytes and lines.",
   input: z.object({ task_id: taskRef, version: atVersion }),
   output: z.object({
     task: z.string(),
@@ -57,7 +56,7 @@ const readTaskFile = defineTool({
   name: 'ratchet_read_task_file',
   title: 'Read a task file',
   description:
-    'Returns the text of one file of a stored task version (default latest), e.g. main.js or tests/test-001.json. metadata.json shows the name, uuid and version the version was stored with.',
+    'One file of a task version (default latest), e.g. main.js or tests/test-001.json. Returns its text.',
   input: z.object({ task_id: taskRef, path: filePath, version: atVersion }),
   output: z.object({ task: z.string(), version: z.string(), path: z.string(), content: z.string() }),
   annotations: READ_ONLY,
@@ -79,9 +78,7 @@ const writeTaskFile = defineTool({
   name: 'ratchet_write_task_file',
   title: 'Write a task file',
   description:
-    'Writes (or, with content null, deletes) one file of a task and saves the result as a NEW version: the patch of the latest version is bumped unless `new_version` is given (or metadata.json itself sets a higher version). ' +
-    'The whole task is validated before saving (syntax, JSON, schemas, test files); if it does not load nothing is stored and each problem is listed. ' +
-    'main.js and metadata.json cannot be deleted; the task name and uuid in metadata.json cannot change. Returns the version created.',
+    'Writes (content null: deletes) one task file and saves a NEW version (patch bumped unless new_version), the whole task checked first. Returns the version created.',
   input: z.object({
     task_id: taskRef,
     path: filePath,
@@ -112,9 +109,7 @@ const updateTaskCode = defineTool({
   name: 'ratchet_update_task_code',
   title: 'Update a task\u2019s code',
   description:
-    'Replaces main.js and saves a new version (patch bumped unless `new_version` is given; a given version must be higher than the latest). The code is syntax-checked first; nothing is saved on error. ' +
-    'Run ratchet_run_task_tests afterwards.' +
-    ' Returns the task, the version created, the previous version and the changed files.',
+    'Replaces main.js (syntax-checked) and saves a new version. Returns the task, the version created and previous, and the changed files.',
   input: z.object({
     task_id: taskRef,
     code: z
@@ -141,8 +136,7 @@ const updateTaskSchemas = defineTool({
   name: 'ratchet_update_task_schemas',
   title: 'Update a task\u2019s schemas',
   description:
-    'Replaces the input and/or output JSON Schema (null removes one) and saves a new version. The schemas are compiled and the stored test cases are checked against them before saving.' +
-    ' Returns the task, the version created, the previous version and the changed files.',
+    'Replaces the input and/or output schema (null removes one; the test cases are checked against them) and saves a new version. Returns the versions and changed files.',
   input: z.object({
     task_id: taskRef,
     input_schema: jsonSchemaArg
@@ -182,9 +176,7 @@ const updateTaskMetadataTool = defineTool({
   name: 'ratchet_update_task_metadata',
   title: 'Update a task\u2019s metadata',
   description:
-    'Merges fields into metadata.json (description, label, tags, author, timeout in ms, memory_limit like "64MB", max_concurrency, max_retries, or your own keys; null removes a key) and saves a new version. ' +
-    'name, uuid and version cannot be set here (clone to rename; pass `new_version` to choose the version).' +
-    ' Returns the task, the version created, the previous version and the changed files.',
+    'Merges fields into metadata.json (description, label, tags, author, timeout ms, memory_limit, max_concurrency, max_retries, own keys; null removes) and saves a new version; name, uuid and version are not set here. Returns the task, the version created and previous, and the changed files.',
   input: z.object({
     task_id: taskRef,
     fields: z

@@ -33,6 +33,22 @@ forEachDevBackend(
       test_case: { name: 'draft', input: { a: 5, b: 5 }, expected_output: { sum: 10 } },
     });
     assert.deepEqual([draft.passed, draft.cases.length], [1, 1]);
+    // The same draft through ratchet_run_task_tests, which folds ratchet_run_single_test in.
+    const folded = await ok('ratchet_run_task_tests', {
+      task_id: 'adder',
+      test_case: { name: 'draft', input: { a: 5, b: 5 }, expected_output: { sum: 11 } },
+    });
+    assert.deepEqual([folded.failed, folded.cases.length], [1, 1]);
+    assert.equal(
+      (
+        await fail('ratchet_run_task_tests', {
+          task_id: 'adder',
+          test_names: ['t1'],
+          test_case: { name: 'draft', input: {} },
+        })
+      ).code,
+      'INVALID_ARGUMENTS',
+    );
     assert.equal((await ok('ratchet_list_task_versions', { task_id: 'adder' })).latest, '1.0.3');
     assert.equal(
       (await fail('ratchet_run_single_test', { task_id: 'adder', test_name: 'nope' })).code,

@@ -34,9 +34,7 @@ const validateTask = defineTool({
   name: 'ratchet_validate_task',
   title: 'Validate a task',
   description:
-    'Checks a stored task version (default latest): metadata, main.js syntax, schemas, test-file shapes, with every problem as file:line:column. ' +
-    'syntax_only checks just main.js; run_tests also runs the test cases offline (only their mocks answer, even with allow_network; needs run access), so nothing is stored or reached. ' +
-    'Returns valid, the errors and warnings, each check with its result, and the test report when run_tests was set. Use after every edit; see ratchet_lint_task_code for style and sandbox pitfalls.',
+    'Checks a task version: metadata, main.js syntax, schemas and test files, each problem as file:line:column; run_tests also runs the cases offline. Returns valid, errors, warnings, the checks and the test report.',
   input: z.object({
     task_id: taskRef,
     version: atVersion,
@@ -100,9 +98,7 @@ const runTaskTests = defineTool({
   name: 'ratchet_run_task_tests',
   title: 'Run a task\u2019s tests',
   description:
-    'Runs the stored test cases of a task version (default latest), all or only test_names, with their HTTP mocks, and reports each case: status, message, an expected/actual diff, the error and console logs. ' +
-    'stop_on_failure skips the remaining cases after the first that does not pass.' +
-    ' Returns the counts (passed, failed, errors, not_run, filtered_out), success, and one result per case.',
+    "Runs a task version's test cases (all or test_names), or one draft test_case without saving it, with their HTTP mocks. Returns the counts and per case the status, an expected/actual diff, the error and logs.",
   input: z.object({
     task_id: taskRef,
     version: atVersion,
@@ -114,12 +110,20 @@ const runTaskTests = defineTool({
         'Only these cases: a case name or its file name ("test-001" or "test-001.json"); default all',
       ),
     stop_on_failure: z.boolean().default(false).describe('Stop after the first case that does not pass'),
+    test_case: testCaseArg
+      .optional()
+      .describe('Instead: a draft case to run alone, not saved (store it with ratchet_create_test_case)'),
   }),
   output: reportView,
   annotations: RUNS_TASKS,
   access: 'run',
   example: { task_id: 'addition' },
   async handler(args, ctx) {
+    if (args.test_case) {
+      if (args.test_names?.length) throw new ToolInputError('give test_names or a draft test_case, not both');
+      const draft = { draft: testContentOf(args.test_case) };
+      return reportViewOf(await runOneTest(ctx.app, args.task_id, draft, args.version));
+    }
     const report = await testStoredTask(ctx.app, args.task_id, {
       version: args.version,
       bail: args.stop_on_failure,
@@ -133,8 +137,7 @@ const runSingleTest = defineTool({
   name: 'ratchet_run_single_test',
   title: 'Run one test case',
   description:
-    'Runs ONE test case against a task version (default latest): a stored case by test_name, or a draft test_case given inline (not saved; store it with ratchet_create_test_case once it is right). ' +
-    'Returns the case result with diff, error and logs.',
+    'Runs one test case: a stored one by test_name, or a draft test_case (not saved). Returns the case result with diff, error and logs.',
   input: z.object({
     task_id: taskRef,
     version: atVersion,
@@ -161,9 +164,7 @@ const createTestCase = defineTool({
   name: 'ratchet_create_test_case',
   title: 'Add a test case',
   description:
-    'Stores a test case as tests/<file>.json, the file name derived from its title (a stored case with the same title is replaced) and saves the task as a NEW version (patch bumped unless `new_version` is given). ' +
-    'The case shape is checked first. With run (default true) the new case is run right away against the new version.' +
-    ' Returns the task, the version created, the test file, and the case result when it ran.',
+    'Stores a test case as tests/<file>.json in a NEW version (the same title replaces it) and runs it unless run is false. Returns the version created, the file and the result.',
   input: z.object({
     task_id: taskRef,
     test_case: testCaseArg,
@@ -209,8 +210,7 @@ const validateTaskInput = defineTool({
   name: 'ratchet_validate_task_input',
   title: 'Check an input against a task\u2019s input schema',
   description:
-    'Validates an input value against the input JSON Schema of a task version (default latest) without running anything, listing each violation with its JSON path. Use it before ratchet_execute_task to fix an input.' +
-    ' Returns whether the task has an input schema, valid, and the violations.',
+    "Checks an input against a task's input schema without running anything; use it before ratchet_execute_task. Returns has_schema, valid and each violation with its JSON path.",
   input: z.object({
     task_id: taskRef,
     version: atVersion,
@@ -231,7 +231,7 @@ const validateTaskOutput = defineTool({
   name: 'ratchet_validate_task_output',
   title: 'Check a value against a task\u2019s output schema',
   description:
-    'Validates a value against the output JSON Schema of a task version (default latest), listing each violation with its JSON path. Use it to check what a task should return, e.g. the expected_output of a test case.',
+    "Checks a value against a task's output schema, e.g. a test case's expected_output. Returns has_schema, valid and each violation with its JSON path.",
   input: z.object({
     task_id: taskRef,
     version: atVersion,

@@ -25,9 +25,7 @@ const createTaskVersion = defineTool({
   name: 'ratchet_create_task_version',
   title: 'Create a task version',
   description:
-    'Saves a new version of a task under an explicit version number (new_version must be higher than every stored version, e.g. "2.0.0" for a breaking change). ' +
-    'Fields left out are copied from the latest version. Earlier versions stay runnable by version number.' +
-    ' Returns the task and the version created.',
+    'Saves a new version under an explicit number higher than every stored one; fields left out are copied from the latest. Returns the task and the version created.',
   input: z.object({
     task_id: taskRef,
     new_version: z.string().min(1).max(64).describe('The version to create (semver, higher than the latest)'),
@@ -61,8 +59,7 @@ const listTaskVersions = defineTool({
   name: 'ratchet_list_task_versions',
   title: 'List task versions',
   description:
-    'Lists every stored version of a task, highest first, with when, where from and by whom each was created.' +
-    ' Returns the task name, its latest version and every version (version, created_at, change_source, changed_by, enabled, tests). Use it to pick a version for ratchet_compare_task_versions or ratchet_execute_task.',
+    'Every stored version of a task, highest first. Returns the versions with when, where from and by whom each was made.',
   input: z.object({ task_id: taskRef }),
   output: z.object({ task: z.string(), latest: z.string().nullable(), versions: z.array(versionView) }),
   annotations: READ_ONLY,
@@ -86,9 +83,7 @@ const compareVersions = defineTool({
   name: 'ratchet_compare_task_versions',
   title: 'Compare two task versions',
   description:
-    'Compares two versions of a task: a unified diff of main.js, structural diffs (JSON paths added/removed/changed) of the input schema, output schema and metadata, and the test cases added, removed or changed (each with its diff). ' +
-    'Use it to review what an edit did or to find what broke between versions.' +
-    ' Returns whether they are identical, the code diff with line counts, the schema and metadata changes, and the test changes.',
+    'Compares two versions of a task. Returns whether they are identical, a diff of main.js, the schema and metadata changes by path, and the changed test cases.',
   input: z.object({
     task_id: taskRef,
     from_version: z.string().min(1).max(64).describe('The older version, e.g. "1.0.0"'),
@@ -160,8 +155,7 @@ const backupTaskTool = defineTool({
   name: 'ratchet_backup_task',
   title: 'Back up a task',
   description:
-    'Copies all files of a task version (default latest) into a stored backup and returns its id. Restore later with ratchet_restore_task_backup (which saves the copy as a new version). ' +
-    'ratchet_edit_task and ratchet_delete_task take a backup automatically.',
+    'Copies a task version (default latest) into a stored backup. Returns its backup_id for ratchet_restore_task_backup.',
   input: z.object({
     task_id: taskRef,
     version: atVersion,
@@ -182,8 +176,7 @@ const listBackups = defineTool({
   name: 'ratchet_list_task_backups',
   title: 'List task backups',
   description:
-    'Lists the backups of a task (deleted tasks included), newest first, with the version each copied.' +
-    ' Returns each backup with its backup_id (for ratchet_restore_task_backup), the version it copied, the reason, who took it, when, and its files.',
+    "The backups of a task, newest first. Returns each backup's backup_id, version, reason, author, time and files.",
   input: z.object({
     task_id: taskRef,
     limit: z.number().int().min(1).max(200).default(50).describe('At most this many backups (default 50)'),
@@ -201,8 +194,7 @@ const restoreBackup = defineTool({
   name: 'ratchet_restore_task_backup',
   title: 'Restore a task backup',
   description:
-    'Saves the files of a backup as a NEW version of its task (patch of the latest bumped unless `new_version` is given); history is never rewritten. ' +
-    'A deleted task is brought back first. Returns the version created.',
+    "Saves a backup's files as a NEW version of its task (a deleted task comes back). Returns the version created.",
   input: z.object({
     backup_id: z
       .union([z.number().int().positive(), z.string().min(1).max(100)])

@@ -28,10 +28,7 @@ const createTask = defineTool({
   name: 'ratchet_create_task',
   title: 'Create a task',
   description:
-    'Creates a new task from its JavaScript code, optional input/output JSON Schemas, metadata and test cases, stored as version 1.0.0 (or `version`). ' +
-    'The code must be one function expression: (function(input, context) { ...; return result; }); fetch(url, options, body) is synchronous and returns { ok, status, headers, body }. ' +
-    'Everything is checked before saving (syntax, schemas, test-case shapes); on failure nothing is stored and the error lists each problem with file:line:column. ' +
-    'Then run ratchet_run_task_tests or ratchet_validate_task. Use ratchet_edit_task to change an existing task.',
+    'Creates a task from its code (one function expression: (function(input, context) { ...; return result; }); fetch is synchronous and returns { ok, status, headers, body }), optional schemas, metadata and test cases, as version 1.0.0. Everything is checked first; on failure nothing is stored and each problem is listed with file:line:column. Returns the task and version and the next steps.',
   input: z.object({
     name: z
       .string()
@@ -109,8 +106,7 @@ const getTaskInfo = defineTool({
   name: 'ratchet_get_task_info',
   title: 'Show a task',
   description:
-    'Returns everything about one task version (default latest): code, input/output schemas, metadata, test cases, and the list of all versions. ' +
-    'Use it before editing a task, to see exactly what is stored. Large code can be left out with include_code: false.',
+    'Everything about one task version (default latest): code, schemas, metadata, test cases. Returns them with the list of versions (include_code: false leaves out the code).',
   input: z.object({
     task_id: taskRef,
     version: atVersion,
@@ -160,10 +156,7 @@ const editTask = defineTool({
   name: 'ratchet_edit_task',
   title: 'Edit a task',
   description:
-    'Changes a task\u2019s code, schemas, description and/or tags and saves the result as a NEW version (the patch of the latest version is bumped unless `new_version` is given; a given version must be higher than the latest). ' +
-    'Fields left out keep their current value. The edited task is checked before saving; if it does not load, nothing is stored and each problem is listed. ' +
-    'With create_backup (default true) the current latest version is copied to a backup first (restore with ratchet_restore_task_backup).' +
-    ' Returns the task, the version created, the previous version, the changed files and the backup id.',
+    "Changes a task's code, schemas, description and/or tags and saves a NEW version (patch bumped unless new_version), checked first; create_backup backs up the latest. Returns the versions, changed files and backup id.",
   input: z.object({
     task_id: taskRef,
     code: z.string().min(1).max(1_000_000).optional().describe('New main.js'),
@@ -224,10 +217,7 @@ const deleteTask = defineTool({
   name: 'ratchet_delete_task',
   title: 'Delete a task',
   description:
-    'Deletes a task (soft delete: it disappears from lists and cannot run; its versions, executions and jobs stay as history). ' +
-    'A task still used by enabled schedules or unfinished jobs is refused unless force is true. ' +
-    'With create_backup (default true) the latest version is copied first; ratchet_restore_task_backup with that backup id brings the task back.' +
-    ' Returns the deleted task, the backup id, and the enabled schedules and active jobs that still use it.',
+    'Soft-deletes a task (history kept); refused while schedules or unfinished jobs use it unless force; create_backup backs it up first. Returns the task, the backup id and what uses it.',
   input: z.object({
     task_id: taskRef,
     create_backup: z
@@ -269,9 +259,7 @@ const cloneTaskTool = defineTool({
   name: 'ratchet_clone_task',
   title: 'Clone a task',
   description:
-    'Creates a new task (new name, new UUID, version 1.0.0 unless given) with the code, schemas, metadata and test cases of an existing task version. ' +
-    'Use it to start a variation without touching the original. metadata.cloned_from records the source.' +
-    ' Returns the source task and version and the new task with its version.',
+    'Creates a new task (new name and UUID) from a version of an existing one. Returns the source and the new task.',
   input: z.object({
     task_id: taskRef,
     new_name: z.string().min(1).max(100).describe('Name of the new task; must not exist yet'),

@@ -17,9 +17,7 @@ const listTemplates = defineTool({
   name: 'ratchet_list_templates',
   title: 'List task templates',
   description:
-    'Lists the task templates ratchet_generate_from_template can start from: name, what it does, the files it writes, and `aliases` — the original Ratchet template names (http_api_call, data_transform, validation, webhook_handler, scheduled_job) that select it. ' +
-    '`not_available` names original templates that have no equivalent here and what to use instead.' +
-    ' Returns the templates and the original names that are not available.',
+    "The templates ratchet_generate_from_template starts from. Returns each template's name, purpose, files and original Ratchet names.",
   input: z.object({}),
   output: z.object({
     templates: z.array(
@@ -48,8 +46,7 @@ const generate = defineTool({
   name: 'ratchet_generate_from_template',
   title: 'Create a task from a template',
   description:
-    'Creates a task from a template (see ratchet_list_templates; original names like http_api_call work too): main.js, input/output schemas and passing test cases (HTTP templates mock their requests). ' +
-    'The task is stored as version 1.0.0 (or `version`) unless save is false, which only returns the files. Edit it afterwards with ratchet_update_task_code and friends.',
+    'Creates a task from a template (original names like http_api_call work): main.js, schemas and passing test cases, stored as 1.0.0 unless save is false. Returns the task and its files.',
   input: z.object({
     template: z
       .string()

@@ -13,41 +13,34 @@ export const testCaseArg = z
       .min(1)
       .max(200)
       .describe(
-        'Title of the case, e.g. "counts three words"; kept as its name. The file tests/<slug>.json is derived from it (counts-three-words.json; a name that already is a file name, like "handles-404", is used as it is; a clash gets -2, -3, …)',
+        'Title, e.g. "counts three words"; stored as tests/counts-three-words.json (a file-like name is kept; a clash gets -2, -3, …)',
       ),
     description: z.string().max(1000).optional().describe('What the case checks'),
     input: z.unknown().describe('Input given to the task'),
-    expected_output: z
-      .unknown()
-      .optional()
-      .describe('Exact output expected (compare with "assertions" for parts)'),
+    expected_output: z.unknown().optional().describe('Exact output expected'),
     expected_error: z
       .object({
-        type: z.string().optional().describe('Error class the run must throw, e.g. "DataError"'),
-        message: z.string().optional().describe('A substring the error message must contain'),
+        type: z.string().optional().describe('Error class, e.g. "DataError"'),
+        message: z.string().optional().describe('Substring of the message'),
       })
       .optional()
-      .describe('The run must fail with this error class and/or message substring'),
+      .describe('The run must fail so'),
     assertions: z
       .array(
         z.looseObject({
           path: z.string().describe('JSON path into the output, e.g. "$.items[0].id"'),
-          operator: z.string().describe('How to compare: "equals", "contains", "exists", "gt", …'),
-          expected: z.unknown().optional().describe('The value to compare with (not for "exists")'),
+          operator: z.string().describe('"equals", "contains", "exists", "gt", …'),
+          expected: z.unknown().optional().describe('Value to compare with'),
         }),
       )
       .optional()
-      .describe(
-        'Checks on parts of the output: { path: "$.items[0].id", operator: "equals"|"contains"|"exists"|"gt"|…, expected }',
-      ),
+      .describe('Checks on parts of the output'),
     mock_http: z
       .unknown()
       .optional()
-      .describe(
-        'Mocked HTTP: { "requests": [{ "method": "GET", "url": "https://…", "response": { "status": 200, "body": {…} } }] }',
-      ),
+      .describe('Mocked HTTP: { "requests": [{ "method", "url", "response": { "status", "body" } }] }'),
   })
-  .describe('A test case: name, input, and what to expect (expected_output, expected_error or assertions)');
+  .describe('A test case: name, input, and expected_output, expected_error or assertions');
 
 export type TestCaseArg = z.output<typeof testCaseArg>;
 type TaskTest = TaskVersionRecord['tests'][number];
