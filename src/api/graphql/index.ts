@@ -1,0 +1,155 @@
+// The GraphQL API at /graphql (DESIGN.md §6): Mercurius on the server's own Fastify instance, the
+// checked-in SDL (schema.graphql) with resolvers that only call services, subscriptions over
+// graphql-ws on the same path, and the GraphiQL playground. Mounted by src/server/build.ts after
+// the auth hook, which has already verified any key the request presented.
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { FastifyPluginAsync } from 'fastify';
+import mercurius from 'mercurius';
+import {
+  NoSchemaIntrospectionCustomRule,
+  valueFromASTUntyped,
+  type DocumentNode,
+  type OperationDefinitionNode,
+} from 'graphql';
+import type { Ratchet } from '../../app.ts';
+import { authenticateKey, authRequired, presentedKey } from '../../server/auth.ts';
+import { recordGraphqlOperation } from '../../server/metrics.ts';
+import { codedErrors, formatExecution } from './errors.ts';
+import type { GqlContext } from './context.ts';
+import { queryResolvers } from './queries.ts';
+import { mutationResolvers } from './mutations.ts';
+import { subscriptionResolvers } from './subscriptions.ts';
+import { loaders, typeResolvers } from './loaders.ts';
+import { assertCost, depthRule } from './limits.ts';
+import { playgroundPlugin } from './playground.ts';
+
+export const GRAPHQL_PATH = '/graphql';
+
+/** The SDL the executable schema is built from (copied next to the built file by `npm run build`). */
+export function schemaSource(): string {
+  return readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
+}
+
+const JSONScalar = {
+  serialize: (v: unknown) => v,
+  parseValue: (v: unknown) => v,
+  parseLiteral: (
+    ast: Parameters<typeof valueFromASTUntyped>[0],
+    vars?: Parameters<typeof valueFromASTUntyped>[1],
+  ) => valueFromASTUntyped(ast, vars),
+};
+
+// Operation names are chosen by clients: only sane ones become metric labels, and only so many.
+const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const MAX_NAMES = 200;
+
+function operationOf(doc: DocumentNode, names: Set<string>): { name: string; type: string } {
+  const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
+  let name = op?.name?.value ?? 'anonymous';
+  if (!NAME.test(name)) name = 'invalid';
+  else if (!names.has(name)) {
+    if (names.size >= MAX_NAMES) name = 'other';
+    else names.add(name);
+  }
+  return { name, type: op?.operation ?? 'unknown' };
+}
+
+export interface GraphqlOptions extends Record<string, unknown> {
+  app: Ratchet;
+  /** The address the server listens on, for server.auth.required: auto. */
+  bindAddress?: string;
+}
+
+const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, bindAddress }) => {
+  const cfg = app.config.graphql;
+  const required = authRequired(app.config, bindAddress);
+  const names = new Set<string>();
+  const bodyLimit = cfg.body_limit_bytes;
+
+  /** connection_init: a key in the payload (as a header map or `apiKey`) names the principal. */
+  async function connectionAuth(payload: unknown): Promise<Partial<GqlContext>> {
+    const p = (payload ?? {}) as Record<string, unknown>;
+    const headers = (typeof p.headers === 'object' && p.headers !== null ? p.headers : p) as Record<
+      string,
+      unknown
+    >;
+    const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+    if (typeof p.apiKey === 'string') lower['x-api-key'] ??= p.apiKey;
+    try {
+      const key = presentedKey(lower);
+      return key === undefined ? {} : { principal: await authenticateKey(app, key) };
+    } catch (err) {
+      return { authError: codedErrors(err, bodyLimit, server.log).errors[0] };
+    }
+  }
+
+  await server.register(mercurius, {
+    schema: schemaSource(),
+    resolvers: {
+      JSON: JSONScalar,
+      Query: queryResolvers(app),
+      Mutation: mutationResolvers(app),
+      Subscription: subscriptionResolvers(app),
+      ...typeResolvers(app),
+    } as never,
+    loaders: loaders(app),
+    path: GRAPHQL_PATH,
+    graphiql: false,
+    allowBatchedQueries: false,
+    validationRules: [
+      depthRule(cfg.max_depth),
+      ...(cfg.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+    ],
+    context: (request) =>
+      ({
+        principal: request.principal,
+        authRequired: required,
+        startedAt: performance.now(),
+      }) satisfies GqlContext,
+    subscription: {
+      // The upgrade request went through the auth hook like any other (a key in its headers counts).
+      context: (_socket, request) => ({ principal: request.principal, authRequired: required }) as GqlContext,
+      onConnect: async (data: { payload?: unknown }) => ({ ...(await connectionAuth(data.payload)) }),
+    },
+    errorFormatter: (execution, ctx) => {
+      const c = ctx as unknown as GqlContext;
+      if (!c.recorded && c.operation === undefined) {
+        c.recorded = true;
+        recordGraphqlOperation('unknown', 'unknown', 'rejected');
+      }
+      return formatExecution(execution, bodyLimit, server.log) as never;
+    },
+    // The route is public: a missing or refused key is a GraphQL error (UNAUTHENTICATED) per field.
+    additionalRouteOptions: { config: { access: 'public' }, bodyLimit },
+  });
+
+  server.graphql.addHook('preExecution', async (_schema, document, context, variables) => {
+    const c = context as unknown as GqlContext;
+    c.operation = operationOf(document, names);
+    try {
+      assertCost(document, variables as Record<string, unknown> | undefined, cfg.max_cost);
+    } catch (err) {
+      c.recorded = true;
+      recordGraphqlOperation(c.operation.name, c.operation.type, 'rejected');
+      throw err;
+    }
+  });
+  server.graphql.addHook('onResolution', async (execution, context) => {
+    const c = context as unknown as GqlContext;
+    if (c.recorded || !c.operation) return;
+    c.recorded = true;
+    const outcome = execution.errors && execution.errors.length > 0 ? 'error' : 'success';
+    const ms = c.startedAt === undefined ? undefined : performance.now() - c.startedAt;
+    recordGraphqlOperation(c.operation.name, c.operation.type, outcome, ms);
+  });
+  server.graphql.addHook('preSubscriptionExecution', async (_schema, document, context) => {
+    const op = operationOf(document, names);
+    assertCost(document, (context as { variables?: Record<string, unknown> }).variables, cfg.max_cost);
+    recordGraphqlOperation(op.name, op.type, 'success');
+  });
+
+  if (cfg.playground) await server.register(playgroundPlugin);
+};
+
+export default graphqlPlugin;
