@@ -6,6 +6,7 @@ import { watchExecution, type ExecutionEvent } from '../../services/execution-ev
 import { watchJobs, watchWorkers, type JobChange } from '../../services/job-watch.ts';
 import { requireTask } from '../../services/task-ref.ts';
 import { guard, type GqlContext } from './context.ts';
+import { codedErrors } from './errors.ts';
 import { jobStatus } from './queries.ts';
 import { jobView } from './views.ts';
 
@@ -78,10 +79,30 @@ function executionPayload(e: ExecutionEvent) {
   };
 }
 
-export function subscriptionResolvers(app: Ratchet, opts: { pollMs?: number } = {}) {
+interface Logger {
+  error(obj: unknown, msg?: string): void;
+}
+
+type Subscribe<A> = (root: unknown, args: A, ctx: GqlContext) => Promise<AsyncIterableIterator<unknown>>;
+
+/**
+ * A subscription's errors (unknown execution, refused key) leave as coded GraphQL errors: the
+ * subscription path does not pass through the HTTP error formatter.
+ */
+function coded<A>(fn: Subscribe<A>, log: Logger): Subscribe<A> {
+  return async (root, args, ctx) => {
+    try {
+      return await fn(root, args, ctx);
+    } catch (err) {
+      throw codedErrors(err, 0, log).errors[0]!;
+    }
+  };
+}
+
+export function subscriptionResolvers(app: Ratchet, log: Logger, opts: { pollMs?: number } = {}) {
   return {
     jobUpdated: {
-      subscribe: async (_root: unknown, args: { filter?: JobFilterArg | null }, ctx: GqlContext) => {
+      subscribe: coded(async (_root: unknown, args: { filter?: JobFilterArg | null }, ctx: GqlContext) => {
         guard(ctx, 'read', 'jobUpdated');
         const f = args.filter ?? {};
         const statuses = f.status ? new Set(f.status.map(jobStatus)) : undefined;
@@ -100,10 +121,10 @@ export function subscriptionResolvers(app: Ratchet, opts: { pollMs?: number } = 
             opts,
           ),
         );
-      },
+      }, log),
     },
     executionUpdated: {
-      subscribe: async (_root: unknown, args: { id: string }, ctx: GqlContext) => {
+      subscribe: coded(async (_root: unknown, args: { id: string }, ctx: GqlContext) => {
         guard(ctx, 'read', 'executionUpdated');
         const events: ExecutionEvent[] = [];
         const sink: { handle?: (e: ExecutionEvent) => void } = {};
@@ -122,15 +143,15 @@ export function subscriptionResolvers(app: Ratchet, opts: { pollMs?: number } = 
           for (const e of events.splice(0)) sink.handle(e);
           return () => watch.stop();
         });
-      },
+      }, log),
     },
     workerUpdated: {
-      subscribe: async (_root: unknown, _args: unknown, ctx: GqlContext) => {
+      subscribe: coded(async (_root: unknown, _args: unknown, ctx: GqlContext) => {
         guard(ctx, 'read', 'workerUpdated');
         return pushIterator<{ workerUpdated: unknown }>((push) =>
           watchWorkers(app, (w) => push({ workerUpdated: w }), opts),
         );
-      },
+      }, log),
     },
   };
 }
