@@ -58,15 +58,16 @@ function codeOf(err: Error, bodyLimit: number): Coded {
       status: 413,
     };
   }
-  if (typeof fastifyCode === 'string' && fastifyCode.startsWith('FST_ERR_CTP_')) {
-    return { code: 'BAD_USER_INPUT', message: err.message, status: 400 };
-  }
-  if (
-    typeof fastifyCode === 'string' &&
-    fastifyCode.startsWith('MER_ERR_GQL_') &&
-    fastifyCode !== 'MER_ERR_GQL_VALIDATION'
-  ) {
-    return { code: 'BAD_USER_INPUT', message: err.message, status: 400 };
+  // A body that is not JSON, a request whose shape is wrong (`query` not a string), `variables`
+  // that are not JSON, a persisted-query or method mistake: the request's fault.
+  if (typeof fastifyCode === 'string' && /^(FST_ERR_CTP_|FST_ERR_VALIDATION|MER_ERR_)/.test(fastifyCode)) {
+    const message = fastifyCode === 'FST_ERR_VALIDATION' ? `the request ${err.message}` : err.message;
+    const status = (err as { statusCode?: unknown }).statusCode;
+    return {
+      code: 'BAD_USER_INPUT',
+      message,
+      status: typeof status === 'number' && status >= 400 && status < 500 ? status : 400,
+    };
   }
   return { code: 'INTERNAL_SERVER_ERROR', message: 'internal error (see the server log)' };
 }
@@ -89,7 +90,15 @@ export function codedErrors(
   // Mercurius wraps parse and validation failures: their list is in `.errors`.
   const inner = (original as { errors?: unknown } | undefined)?.errors;
   if (Array.isArray(inner) && inner.length > 0) {
-    return { errors: inner.flatMap((x) => codedErrors(x, bodyLimit, log).errors), status: 400 };
+    const outer = (original as { statusCode?: unknown }).statusCode;
+    const status = typeof outer === 'number' && outer >= 400 && outer < 500 ? outer : 400;
+    // Plain errors in the list are Mercurius's own reasons (a mutation over GET): the request's fault.
+    const errors = inner.flatMap((x: unknown) =>
+      x instanceof Error && !(x instanceof GraphQLError) && (x as { code?: unknown }).code === undefined
+        ? [badInput(x.message)]
+        : codedErrors(x, bodyLimit, log).errors,
+    );
+    return { errors, status };
   }
   if (e && e.extensions?.code !== undefined) return { errors: [e] };
   if (e && (original === undefined || original instanceof GraphQLError)) {

@@ -15,7 +15,8 @@ import {
 import type { Ratchet } from '../../app.ts';
 import { authenticateKey, authRequired, presentedKey } from '../../server/auth.ts';
 import { recordGraphqlOperation } from '../../server/metrics.ts';
-import { codedErrors, formatExecution } from './errors.ts';
+import { ApiError } from '../../server/errors.ts';
+import { badInput, codedErrors, formatExecution } from './errors.ts';
 import type { GqlContext } from './context.ts';
 import { queryResolvers } from './queries.ts';
 import { mutationResolvers } from './mutations.ts';
@@ -55,6 +56,15 @@ function operationOf(doc: DocumentNode, names: Set<string>): { name: string; typ
   return { name, type: op?.operation ?? 'unknown' };
 }
 
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface GraphqlOptions extends Record<string, unknown> {
   app: Ratchet;
   /** The address the server listens on, for server.auth.required: auto. */
@@ -83,6 +93,22 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
       return { authError: codedErrors(err, bodyLimit, server.log).errors[0] };
     }
   }
+
+  // Mercurius also takes `query` as a ready-made AST (an object, or JSON text that does not parse
+  // as GraphQL); ours is a public endpoint, so only GraphQL source text is accepted.
+  server.addHook('preValidation', async (request) => {
+    const carrier = (request.method === 'GET' ? request.query : request.body) as { query?: unknown } | null;
+    const query = carrier !== null && typeof carrier === 'object' ? carrier.query : undefined;
+    if (query === undefined) return;
+    if (typeof query !== 'string')
+      throw new ApiError(
+        400,
+        'BAD_REQUEST',
+        `query must be a string of GraphQL source text, not ${typeof query}`,
+      );
+    if (/^\s*[[{"]/.test(query) && isJson(query))
+      throw new ApiError(400, 'BAD_REQUEST', 'query must be GraphQL source text, not JSON');
+  });
 
   await server.register(mercurius, {
     schema: schemaSource(),
@@ -128,6 +154,10 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
     const c = context as unknown as GqlContext;
     c.operation = operationOf(document, names);
     try {
+      if (c.operation.type === 'subscription')
+        throw badInput(
+          `subscriptions run over a WebSocket (graphql-ws protocol) on ${GRAPHQL_PATH}, not over HTTP`,
+        );
       assertCost(document, variables as Record<string, unknown> | undefined, cfg.max_cost);
     } catch (err) {
       c.recorded = true;
