@@ -51,7 +51,7 @@ async function briefExamples(api: Api): Promise<string> {
   assert.deepEqual(tasks.tasks.items, [
     {
       uuid: tasks.tasks.items[0].uuid,
-      label: 'addition',
+      label: 'Addition',
       version: '1.0.0',
       description: 'Adds two numbers and also returns their product',
     },

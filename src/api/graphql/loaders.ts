@@ -3,7 +3,13 @@
 // execution cost a fixed number of queries instead of 200. Fields that are rarely listed (a task's
 // versions, an execution's logs outside `execution(id)`) resolve one by one.
 import type { Ratchet } from '../../app.ts';
-import { getTaskDetail, listTaskPage, listVersions, type TaskRecord } from '../../services/tasks.ts';
+import {
+  getTaskDetail,
+  listTaskPage,
+  listVersions,
+  versionLabels,
+  type TaskRecord,
+} from '../../services/tasks.ts';
 import { getExecutionRecord, listExecutionPage, type ExecutionSummary } from '../../services/executions.ts';
 import { MAX_LIMIT } from '../../store/list-query.ts';
 import { taskNode, versionDetailView, versionView, type TaskNode } from './views.ts';
@@ -70,6 +76,16 @@ export function loaders(app: Ratchet) {
       },
     },
     Execution: { task: taskLoader(app) },
+    // metadata.json's label of the latest version (the brief's `label`); the name when it has none.
+    Task: {
+      label: async (queries: Query<TaskNode>[]) => {
+        const ids = queries.map((q) => q.obj.latestVersionId).filter((id): id is number => id !== null);
+        const labels = await versionLabels(app, [...new Set(ids)]);
+        return queries.map(
+          (q) => (q.obj.latestVersionId !== null && labels.get(q.obj.latestVersionId)) || q.obj.name,
+        );
+      },
+    },
     Schedule: { task: taskLoader(app) },
   };
 }

@@ -25,10 +25,7 @@ void test('GraphiQL playground: page and every asset it references come from the
       }
     }
     const start = await (await fetch(`${api.base}/playground/assets/playground.js`)).text();
-    assert.match(
-      start,
-      /tasks \{\\n {4}items \{\\n {6}uuid\\n {6}label\\n {6}version\\n {6}description/,
-    );
+    assert.match(start, /tasks \{\\n {4}items \{\\n {6}uuid\\n {6}label\\n {6}version\\n {6}description/);
     assert.match(start, /executeTaskDirect/);
     assert.match(start, /jobs\(status: PENDING\)/);
     assert.match(start, /X-API-Key/);
