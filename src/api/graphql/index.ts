@@ -84,8 +84,13 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
       string,
       unknown
     >;
-    const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-    if (typeof p.apiKey === 'string') lower['x-api-key'] ??= p.apiKey;
+    // An empty value means "no key" (a client filling the field from an unset variable).
+    const lower = Object.fromEntries(
+      Object.entries(headers)
+        .filter(([, v]) => v !== '' && v !== null && v !== undefined)
+        .map(([k, v]) => [k.toLowerCase(), v]),
+    );
+    if (typeof p.apiKey === 'string' && p.apiKey !== '') lower['x-api-key'] ??= p.apiKey;
     try {
       const key = presentedKey(lower);
       return key === undefined ? {} : { principal: await authenticateKey(app, key) };
