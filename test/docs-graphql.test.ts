@@ -25,12 +25,20 @@ void test('docs/graphql.md: every example runs', () =>
       assert.equal(r.errors, undefined, `${query}\n→ ${JSON.stringify(r.errors)}`);
     }
     // The brief's executeTaskDirect example (the sample task's UUID) really ran the task.
-    const run = await gql(api, queries.find((q) => q.includes('taskUuid'))!);
+    const run = await gql(
+      api,
+      queries.find((q) => q.includes('taskUuid'))!,
+    );
     assert.deepEqual(run.data.executeTaskDirect.output, { sum: 15, product: 50 });
 
-    const curl = blocks('sh').flatMap((b) => b.split('\n')).filter((l) => l.startsWith('curl '));
+    const curl = blocks('sh')
+      .flatMap((b) => b.split('\n'))
+      .filter((l) => l.startsWith('curl '));
     assert.equal(curl.length, 1);
-    const { stdout } = await promisify(execFile)('/bin/sh', ['-c', curl[0]!.replace('http://localhost:8080', api.base)]);
+    const { stdout } = await promisify(execFile)('/bin/sh', [
+      '-c',
+      curl[0]!.replace('http://localhost:8080', api.base),
+    ]);
     assert.deepEqual(JSON.parse(stdout), { data: { tasks: { total: 1 } } });
 
     // The subscription snippet, as written, pointed at this server; a job finishing ends it.
@@ -47,7 +55,10 @@ void test('docs/graphql.md: every example runs', () =>
       // Queue jobs until the snippet has subscribed and seen one finish (it exits after the first).
       let code: number | null | undefined;
       for (let i = 0; i < 100 && code === undefined; i++) {
-        await gql(api, 'mutation { createJob(input: { taskId: "addition", input: { num1: 1, num2: 1 } }) { id } }');
+        await gql(
+          api,
+          'mutation { createJob(input: { taskId: "addition", input: { num1: 1, num2: 1 } }) { id } }',
+        );
         code = await Promise.race([exit, new Promise<undefined>((r) => setTimeout(() => r(undefined), 100))]);
       }
       assert.equal(code, 0, out);
@@ -56,5 +67,4 @@ void test('docs/graphql.md: every example runs', () =>
       await node.stop(2000);
       await rm(file, { force: true });
     }
-  }),
-);
+  }));

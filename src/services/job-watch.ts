@@ -37,6 +37,8 @@ class Feed {
   private readonly seen = new Map<number, { key: string; status: JobStatus; at: number }>();
   private readonly workersSeen = new Map<string, string>();
   private watermark = Date.now();
+  /** When the feed (re)started: changes older than this happened before anyone listened. */
+  private startedAt = Date.now();
   private timers: NodeJS.Timeout[] = [];
   private offHub: (() => void) | undefined;
   private offNotifier: (() => void) | undefined;
@@ -53,13 +55,16 @@ class Feed {
   }
 
   /** Announces a job if it differs from what was last announced. */
-  private announce(job: JobRecord): void {
+  private announce(job: JobRecord, fromPoll = false): void {
     const key = `${job.status}|${job.updatedAt}|${job.attempts}`;
     const before = this.seen.get(job.id);
     if (before?.key === key) return;
     const at = Date.parse(job.updatedAt);
     this.seen.set(job.id, { key, status: job.status, at });
     if (at > this.watermark) this.watermark = at;
+    // The poll re-reads a window behind the newest change: what changed before the feed started
+    // is remembered (so a later change shows its previous status) but not announced.
+    if (fromPoll && at < this.startedAt) return;
     const change: JobChange = { job, previousStatus: before?.status ?? null };
     for (const l of this.jobListeners) l(change);
   }
@@ -79,7 +84,7 @@ class Feed {
           sort: { field: 'updatedAt', order: 'asc' },
           limit: PAGE,
         });
-        for (const job of page.rows) this.announce(job);
+        for (const job of page.rows) this.announce(job, true);
         // Forget what fell behind the window: it is never read again.
         const horizon = this.watermark - SKEW_MS * 2;
         for (const [id, s] of this.seen) if (s.at < horizon) this.seen.delete(id);
@@ -108,7 +113,7 @@ class Feed {
   start(): void {
     if (this.started) return;
     this.started = true;
-    this.watermark = Date.now();
+    this.watermark = this.startedAt = Date.now();
     this.offHub = this.app.jobEvents.on((e) => this.announce(e.job));
     const jobs = setInterval(() => void this.pollJobs(), this.pollMs);
     const workers = setInterval(() => void this.pollWorkers(), WORKER_POLL_MS);

@@ -127,6 +127,9 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
     loaders: loaders(app),
     path: GRAPHQL_PATH,
     graphiql: false,
+    // Compile an operation with graphql-jit once it has been seen: repeated queries (dashboards,
+    // the same list polled) skip graphql-js's generic executor.
+    jit: 1,
     allowBatchedQueries: false,
     validationRules: [
       depthRule(cfg.max_depth),

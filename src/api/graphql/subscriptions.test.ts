@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRatchet, startWorkers } from '../../app.ts';
 import { ConfigSchema } from '../../config/schema.ts';
-import { collect, forEachApi, gql, withApi, wsClient, type Api } from './test-helpers.ts';
+import { collect, forEachApi, gql, triggerUntilEvent, withApi, wsClient, type Api } from './test-helpers.ts';
 
 // Four steps of ~150 ms, logging and reporting progress after each.
 const STEPPER =
@@ -53,17 +53,22 @@ async function jobTransitions(api: Api): Promise<void> {
   const node = await startWorkers(api.app, { threads: 1, log: () => {} });
   const client = wsClient(api);
   try {
+    let jobId = -1;
     const sub = collect<JobEvent>(client, JOB_SUB, { f: { taskId: 'stepper' } }, (ev) =>
-      ev.some((e) => e.jobUpdated.job.status === 'COMPLETED'),
+      ev.some((e) => e.jobUpdated.job.id === jobId && e.jobUpdated.job.status === 'COMPLETED'),
+    );
+    // Waiting jobs (due in an hour) until the subscription is live; then the one that runs.
+    await triggerUntilEvent(sub.events, () =>
+      gql(api, `mutation { createJob(input: { taskId: "stepper", delayMs: 3600000 }) { id } }`),
     );
     // Due in 500 ms: the job is QUEUED long enough for the feed to see it.
     const created = await gql(
       api,
       `mutation { createJob(input: { taskId: "stepper", delayMs: 500 }) { id } }`,
     );
-    const events = await sub.done;
+    jobId = created.data.createJob.id as number;
+    const events = (await sub.done).filter((e) => e.jobUpdated.job.id === jobId);
     const statuses = events.map((e) => e.jobUpdated.job.status);
-    assert.ok(events.every((e) => e.jobUpdated.job.id === created.data.createJob.id));
     assert.deepEqual(statuses, ['QUEUED', 'PROCESSING', 'COMPLETED'], statuses.join(' → '));
     assert.equal(events.at(-1)!.jobUpdated.previousStatus, 'PROCESSING');
   } finally {
@@ -105,10 +110,30 @@ async function executionProgress(api: Api): Promise<void> {
   }
 }
 
-forEachApi('GraphQL subscriptions: job transitions, execution progress and logs', async (api) => {
+async function workerUpdates(api: Api): Promise<void> {
+  const client = wsClient(api);
+  const sub = collect<{ workerUpdated: { id: string; status: string; capacity: number } }>(
+    client,
+    'subscription { workerUpdated { id status capacity } }',
+    undefined,
+    (ev) => ev.length > 0,
+  );
+  const node = await startWorkers(api.app, { threads: 1, log: () => {} });
+  try {
+    const [event] = await sub.done;
+    assert.equal(event!.workerUpdated.status, 'ONLINE');
+    assert.ok(event!.workerUpdated.capacity >= 1);
+  } finally {
+    await client.dispose();
+    await node.stop(2000);
+  }
+}
+
+forEachApi('GraphQL subscriptions: job transitions, execution progress and logs, workers', async (api) => {
   await createStepper(api);
   await jobTransitions(api);
   await executionProgress(api);
+  await workerUpdates(api);
 });
 
 void test('GraphQL subscription on node A sees a job that node B runs and finishes [postgres]', () =>
@@ -121,14 +146,18 @@ void test('GraphQL subscription on node A sees a job that node B runs and finish
     const workersB = await startWorkers(nodeB, { threads: 1, log: () => {} });
     const client = wsClient(api);
     try {
-      const sub = collect<JobEvent>(client, JOB_SUB, { f: { status: ['COMPLETED'] } }, (ev) => ev.length > 0);
-      const created = await gql(
-        api,
-        `mutation { createJob(input: { taskId: "stepper", delayMs: 300 }) { id } }`,
+      let jobId = -1;
+      const sub = collect<JobEvent>(client, JOB_SUB, { f: { taskId: 'stepper' } }, (ev) =>
+        ev.some((e) => e.jobUpdated.job.id === jobId && e.jobUpdated.job.status === 'COMPLETED'),
       );
-      const [event] = await sub.done;
-      assert.equal(event!.jobUpdated.job.id, created.data.createJob.id);
-      assert.equal(event!.jobUpdated.job.status, 'COMPLETED');
+      await triggerUntilEvent(sub.events, () =>
+        gql(api, `mutation { createJob(input: { taskId: "stepper", delayMs: 3600000 }) { id } }`),
+      );
+      const created = await gql(api, `mutation { createJob(input: { taskId: "stepper" }) { id } }`);
+      jobId = created.data.createJob.id as number;
+      const event = (await sub.done).at(-1)!;
+      assert.equal(event.jobUpdated.job.id, jobId);
+      assert.equal(event.jobUpdated.job.status, 'COMPLETED');
     } finally {
       await client.dispose();
       await workersB.stop(2000);

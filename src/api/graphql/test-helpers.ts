@@ -58,7 +58,7 @@ export function collect<T>(
   query: string,
   variables: Record<string, unknown> | undefined,
   until: (events: T[]) => boolean,
-): { events: T[]; done: Promise<T[]>; started: Promise<void> } {
+): { events: T[]; done: Promise<T[]> } {
   const events: T[] = [];
   let cancel = (): void => undefined;
   const done = new Promise<T[]>((resolve, reject) => {
@@ -81,7 +81,17 @@ export function collect<T>(
       },
     );
   });
-  // graphql-ws has no "subscribed" acknowledgement; a round trip on the socket orders after it.
-  const started = new Promise<void>((resolve) => setTimeout(resolve, 0));
-  return { events, done, started };
+  return { events, done };
+}
+
+/**
+ * graphql-ws does not acknowledge a subscription, so a test cannot know when it is live: repeat
+ * `trigger` (something the subscription reports) until the first event arrives.
+ */
+export async function triggerUntilEvent(events: unknown[], trigger: () => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < 200 && events.length === 0; i++) {
+    await trigger();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  if (events.length === 0) throw new Error('the subscription reported nothing in 200 tries');
 }
