@@ -111,7 +111,7 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
         'BAD_REQUEST',
         `query must be a string of GraphQL source text, not ${typeof query}`,
       );
-    if (/^\s*[[{"]/.test(query) && isJson(query))
+    if (/^\s*(\[|"|\{\s*["}])/.test(query) && isJson(query))
       throw new ApiError(400, 'BAD_REQUEST', 'query must be GraphQL source text, not JSON');
   });
 
