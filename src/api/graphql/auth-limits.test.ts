@@ -135,3 +135,19 @@ void test('GraphQL limits: depth, cost, body size, introspection off; operation 
       );
     },
   ));
+
+void test('GraphQL shares the REST rate limit: past it, HTTP 429 with RATE_LIMITED', () =>
+  withServer(
+    'sqlite',
+    { config: { server: { rate_limit: { burst_size: 3, requests_per_minute: 3 } } } },
+    async ({ url }) => {
+      const answers = [];
+      for (let i = 0; i < 5; i++) answers.push(await gql({ base: url }, TASKS));
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        [200, 200, 200, 429, 429],
+      );
+      assert.equal(answers[4]!.errors?.[0]?.extensions.code, 'RATE_LIMITED');
+      assert.match(answers[4]!.errors![0]!.message, /server\.rate_limit/);
+    },
+  ));
