@@ -148,6 +148,6 @@ void test('GraphQL shares the REST rate limit: past it, HTTP 429 with RATE_LIMIT
         [200, 200, 200, 429, 429],
       );
       assert.equal(answers[4]!.errors?.[0]?.extensions.code, 'RATE_LIMITED');
-      assert.match(answers[4]!.errors![0]!.message, /server\.rate_limit/);
+      assert.match(answers[4]!.errors[0].message, /server\.rate_limit/);
     },
   ));
