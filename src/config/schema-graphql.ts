@@ -30,6 +30,12 @@ export const graphql = z
       .describe(
         'Highest cost a query may have: each field costs 1, times the page size (pagination.limit, default 25) of every list it sits in',
       ),
+    persisted_queries: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Automatic persisted queries (the Apollo protocol): once the server has seen a query, a client may send its SHA-256 instead of its text; kept in memory, 1024 at most',
+      ),
     body_limit_bytes: z
       .number()
       .int()

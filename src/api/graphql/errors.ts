@@ -58,6 +58,11 @@ function codeOf(err: Error, bodyLimit: number): Coded {
       status: 413,
     };
   }
+  // Automatic persisted queries: the codes Apollo's clients act on (send the full query next).
+  if (fastifyCode === 'MER_ERR_GQL_PERSISTED_QUERY_NOT_FOUND')
+    return { code: 'PERSISTED_QUERY_NOT_FOUND', message: err.message, status: 400 };
+  if (fastifyCode === 'MER_ERR_GQL_PERSISTED_QUERY_NOT_SUPPORTED')
+    return { code: 'PERSISTED_QUERY_NOT_SUPPORTED', message: err.message, status: 400 };
   // A body that is not JSON, a request whose shape is wrong (`query` not a string), `variables`
   // that are not JSON, a persisted-query or method mistake: the request's fault.
   if (typeof fastifyCode === 'string' && /^(FST_ERR_CTP_|FST_ERR_VALIDATION|MER_ERR_)/.test(fastifyCode)) {

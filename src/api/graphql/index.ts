@@ -26,6 +26,8 @@ import { assertCost, depthRule } from './limits.ts';
 import { playgroundPlugin } from './playground.ts';
 
 export const GRAPHQL_PATH = '/graphql';
+/** Queries kept for automatic persisted queries (an LRU, so a flood of hashes cannot grow it). */
+const PERSISTED_QUERIES = 1024;
 
 /** The SDL the executable schema is built from (copied next to the built file by `npm run build`). */
 export function schemaSource(): string {
@@ -131,6 +133,9 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
     // the same list polled) skip graphql-js's generic executor.
     jit: 1,
     allowBatchedQueries: false,
+    ...(cfg.persisted_queries
+      ? { persistedQueryProvider: mercurius.persistedQueryDefaults.automatic(PERSISTED_QUERIES) }
+      : {}),
     validationRules: [
       depthRule(cfg.max_depth),
       ...(cfg.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
