@@ -44,5 +44,9 @@ void test('persisted queries off (the default): a hash alone runs nothing', () =
     await post(url, { query: QUERY, extensions: persisted(HASH) });
     const byHash = await post(url, { extensions: persisted(HASH) });
     assert.equal(byHash.body.data ?? null, null);
-    assert.equal(byHash.body.errors?.[0]?.extensions.code, 'PERSISTED_QUERY_NOT_FOUND', JSON.stringify(byHash.body));
+    assert.equal(
+      byHash.body.errors?.[0]?.extensions.code,
+      'PERSISTED_QUERY_NOT_FOUND',
+      JSON.stringify(byHash.body),
+    );
   }));
