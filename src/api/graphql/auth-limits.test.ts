@@ -40,6 +40,15 @@ void test('GraphQL auth: keys and roles as in REST, in headers and in connection
       assert.equal((await gql(api, TASKS, undefined, auth('viewer'))).data.tasks.total, 0);
       assert.equal((await gql(api, TASKS, undefined, { 'x-api-key': keys.viewer! })).data.tasks.total, 0);
 
+      // REST takes X-API-Key too; two headers naming different keys are refused.
+      const rest = await fetch(`${url}/api/v1/tasks`, { headers: { 'x-api-key': keys.viewer! } });
+      assert.equal(rest.status, 200);
+      const both = await fetch(`${url}/api/v1/tasks`, {
+        headers: { 'x-api-key': keys.viewer!, ...auth('operator') },
+      });
+      assert.equal(both.status, 401);
+      assert.match(JSON.stringify(await both.json()), /Authorization and X-API-Key name different keys/);
+
       const viewerRun = await gql(api, RUN, undefined, auth('viewer'));
       assert.equal(viewerRun.errors?.[0]?.extensions.code, 'FORBIDDEN');
       assert.match(
