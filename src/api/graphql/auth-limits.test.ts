@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createKey } from '../../services/api-keys.ts';
+import { listAuditPage, type AuditEntry } from '../../services/audit.ts';
 import { withServer } from '../../server/test-helpers.ts';
 import { collect, gql, triggerUntilEvent, wsClient } from './test-helpers.ts';
 
@@ -25,7 +26,7 @@ void test('GraphQL auth: keys and roles as in REST, in headers and in connection
           keys[role] = (await createKey(app.store.db, { name: `${role}-key`, role })).key;
       },
     },
-    async ({ url }) => {
+    async ({ url, app }) => {
       const api = { base: url };
       const none = await gql(api, TASKS);
       assert.equal(none.errors?.[0]?.extensions.code, 'UNAUTHENTICATED');
@@ -65,6 +66,17 @@ void test('GraphQL auth: keys and roles as in REST, in headers and in connection
         'FORBIDDEN',
       );
       assert.equal((await gql(api, CREATE, undefined, auth('developer'))).errors, undefined);
+      // The mutation is in the audit trail, as a REST mutation would be (written just behind).
+      // Refused attempts are there too, with the code, as REST's 403s are.
+      let rows: AuditEntry[] = [];
+      for (let n = 0; n < 100 && rows.length < 2; n++) {
+        rows = (await listAuditPage(app, {})).rows.filter((r) => r.action === 'GRAPHQL createTask');
+        if (rows.length < 2) await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.deepEqual(rows.map((r) => [r.actor, r.outcome]).sort(), [
+        ['developer-key', '2xx'],
+        ['operator-key', '2xx FORBIDDEN'],
+      ]);
 
       // Subscriptions: the key goes in connection_init.
       const SUB = 'subscription { jobUpdated { job { id } } }';

@@ -13,7 +13,7 @@ export interface GqlContext {
   authError?: GraphQLError;
   /** Metrics: when the request began, and the operation once known. */
   startedAt?: number;
-  operation?: { name: string; type: string };
+  operation?: { name: string; type: string; fields: string[] };
   recorded?: boolean;
 }
 

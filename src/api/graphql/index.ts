@@ -47,15 +47,21 @@ const JSONScalar = {
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const MAX_NAMES = 200;
 
-function operationOf(doc: DocumentNode, names: Set<string>): { name: string; type: string } {
+function operationOf(
+  doc: DocumentNode,
+  names: Set<string>,
+): { name: string; type: string; fields: string[] } {
   const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
+  const fields = (op?.selectionSet.selections ?? []).flatMap((s) =>
+    s.kind === 'Field' ? [s.name.value] : [],
+  );
   let name = op?.name?.value ?? 'anonymous';
   if (!NAME.test(name)) name = 'invalid';
   else if (!names.has(name)) {
     if (names.size >= MAX_NAMES) name = 'other';
     else names.add(name);
   }
-  return { name, type: op?.operation ?? 'unknown' };
+  return { name, type: op?.operation ?? 'unknown', fields };
 }
 
 function isJson(text: string): boolean {
@@ -185,6 +191,24 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
     const outcome = execution.errors && execution.errors.length > 0 ? 'error' : 'success';
     const ms = c.startedAt === undefined ? undefined : performance.now() - c.startedAt;
     recordGraphqlOperation(c.operation.name, c.operation.type, outcome, ms);
+    // Mutations join the audit trail as REST's do: one row per operation, naming its fields.
+    if (c.operation.type === 'mutation') {
+      const p = c.principal;
+      const code = (execution.errors?.[0] as { extensions?: { code?: unknown } } | undefined)?.extensions
+        ?.code;
+      const request = (context as unknown as { reply?: { request?: { ip: string; id: string } } }).reply
+        ?.request;
+      server.ratchetAudit({
+        at: Date.now(),
+        actor: 'name' in p ? p.name : 'anonymous',
+        action: `GRAPHQL ${c.operation.fields.join(',')}`,
+        targetType: 'graphql',
+        targetId: null,
+        sourceIp: request?.ip ?? null,
+        outcome: typeof code === 'string' ? `2xx ${code}` : '2xx',
+        details: { operation: c.operation.name, ...(request ? { requestId: request.id } : {}) },
+      });
+    }
   });
   server.graphql.addHook('preSubscriptionExecution', async (_schema, document, context) => {
     const op = operationOf(document, names);
