@@ -8,7 +8,7 @@ import { dirname, join, normalize, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
-const ADAPTERS = new Set(['cli', 'api/rest', 'api/mcp', 'server', 'app', 'lifecycle']);
+const ADAPTERS = new Set(['cli', 'api/rest', 'api/graphql', 'api/mcp', 'server', 'app', 'lifecycle']);
 const DOMAIN = new Set([
   'quality',
   'testing',

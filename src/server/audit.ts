@@ -23,6 +23,13 @@ function outcomeOf(reply: FastifyReply, errorCode: string | undefined): string {
   return errorCode ? `${cls} ${errorCode}` : cls;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Records an audit row (written behind, like the plugin's own). */
+    ratchetAudit: (row: AppendAuditInput) => void;
+  }
+}
+
 const ERROR_CODE = Symbol('ratchet.audit.errorCode');
 type Tagged = FastifyRequest & { [ERROR_CODE]?: string };
 
@@ -57,6 +64,8 @@ export const auditPlugin = rootPlugin<{ app: Ratchet }>('ratchet-audit', async (
     else timer ??= setTimeout(() => void flush(), FLUSH_MS);
   };
   server.addHook('onClose', async () => flush());
+  // Faces whose mutations are not one request each (GraphQL) record their own rows.
+  server.decorate('ratchetAudit', enqueue);
   // Remember the envelope's code on its way out; onResponse no longer sees the payload.
   server.addHook('onSend', async (request, reply, payload) => {
     if (reply.statusCode >= 400 && typeof payload === 'string' && isAudited(request.method, request.url)) {

@@ -90,12 +90,29 @@ export async function assertKeysExist(app: Ratchet, bindAddress: string): Promis
   );
 }
 
+/**
+ * The key a request presents: `Authorization: Bearer <key>`, or `X-API-Key: <key>` (what many
+ * clients and the GraphQL playground send). Both at once must agree.
+ */
+export function presentedKey(headers: Record<string, unknown>): string | undefined {
+  const h = headers.authorization;
+  const x = headers['x-api-key'];
+  let fromBearer: string | undefined;
+  if (h !== undefined) {
+    const m = typeof h === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
+    if (!m) throw new ApiError(401, 'UNAUTHORIZED', 'Authorization header must be "Bearer <API key>"');
+    fromBearer = m[1];
+  }
+  if (x === undefined) return fromBearer;
+  if (typeof x !== 'string' || !/^\S+$/.test(x.trim()))
+    throw new ApiError(401, 'UNAUTHORIZED', 'X-API-Key header must hold one API key');
+  if (fromBearer !== undefined && fromBearer !== x.trim())
+    throw new ApiError(401, 'UNAUTHORIZED', 'Authorization and X-API-Key name different keys; send one');
+  return x.trim();
+}
+
 function bearer(request: FastifyRequest): string | undefined {
-  const h = request.headers.authorization;
-  if (h === undefined) return undefined;
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
-  if (!m) throw new ApiError(401, 'UNAUTHORIZED', 'Authorization header must be "Bearer <API key>"');
-  return m[1];
+  return presentedKey(request.headers);
 }
 
 const REASONS = {
@@ -113,6 +130,25 @@ export interface AuthOptions extends Record<string, unknown> {
 }
 
 const API_KEY_SHAPE = /^rk_/;
+
+/**
+ * The principal of a presented API key; a 401 ApiError naming why the key is refused. Used by the
+ * request hook and by faces that authenticate outside a request (GraphQL's connection_init).
+ */
+export async function authenticateKey(
+  app: Ratchet,
+  presented: string,
+  recordUse?: (keyId: number) => void,
+): Promise<Principal & { kind: 'key' }> {
+  const res = await verifyKey(app.store.db, presented);
+  if (!res.ok) {
+    const prefix = /^rk_([a-z0-9]{8})_/.exec(presented)?.[1];
+    const which = prefix ? `API key rk_${prefix}_…` : 'the API key';
+    throw new ApiError(401, 'UNAUTHORIZED', `${which} ${REASONS[res.reason]}`);
+  }
+  recordUse?.(res.key.id);
+  return { kind: 'key', keyId: res.key.id, name: res.key.name, role: res.key.role };
+}
 
 /** Sets request.principal on every request and enforces the route's access level. */
 export const authPlugin = rootPlugin<AuthOptions>('ratchet-auth', async (server, opts) => {
@@ -146,20 +182,14 @@ export const authPlugin = rootPlugin<AuthOptions>('ratchet-auth', async (server,
       return;
     }
     // A presented key is always checked, even where none is required: a bad key is a client bug.
-    const res = await verifyKey(app.store.db, presented);
-    if (!res.ok) {
-      const prefix = /^rk_([a-z0-9]{8})_/.exec(presented)?.[1];
-      const which = prefix ? `API key rk_${prefix}_…` : 'the API key';
-      throw new ApiError(401, 'UNAUTHORIZED', `${which} ${REASONS[res.reason]}`);
-    }
-    recordUse(res.key.id);
-    request.principal = { kind: 'key', keyId: res.key.id, name: res.key.name, role: res.key.role };
-    if (!allows(res.key.role, access)) {
+    const principal = await authenticateKey(app, presented, recordUse);
+    request.principal = principal;
+    if (!allows(principal.role, access)) {
       throw new ApiError(
         403,
         'FORBIDDEN',
-        `this endpoint needs ${access} access (role ${minimumRole(access)} or higher); key "${res.key.name}" has role ${res.key.role}`,
-        { requiredAccess: access, role: res.key.role },
+        `this endpoint needs ${access} access (role ${minimumRole(access)} or higher); key "${principal.name}" has role ${principal.role}`,
+        { requiredAccess: access, role: principal.role },
       );
     }
   });

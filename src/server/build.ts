@@ -61,13 +61,18 @@ function loggerOptions(app: Ratchet, opt: BuildServerOptions['logger']): boolean
   return typeof opt === 'object' ? { ...base, ...opt } : base;
 }
 
-/** The REST resource routes, when that module exists in this build. */
-async function loadRestApi(): Promise<FastifyPluginAsync<{ app: Ratchet }> | undefined> {
-  const candidates = ['../api/rest/index.ts', '../api/rest/index.js'];
+/**
+ * An API face's plugin (api/rest, api/graphql), when that module exists in this build. Loaded by
+ * URL rather than imported: the faces import server/ (errors, auth), and imports point one way.
+ */
+async function loadApi<O extends Record<string, unknown>>(
+  folder: string,
+): Promise<FastifyPluginAsync<O> | undefined> {
+  const candidates = [`../api/${folder}/index.ts`, `../api/${folder}/index.js`];
   for (const rel of candidates) {
     const url = new URL(rel, import.meta.url);
     if (!existsSync(url)) continue;
-    const mod = (await import(url.href)) as { default?: FastifyPluginAsync<{ app: Ratchet }> };
+    const mod = (await import(url.href)) as { default?: FastifyPluginAsync<O> };
     if (typeof mod.default !== 'function')
       throw new Error(`${url.pathname} has no default-exported Fastify plugin`);
     return mod.default;
@@ -149,8 +154,13 @@ export async function buildServer(app: Ratchet, opts: BuildServerOptions = {}): 
   await server.register(metricsPlugin, { app });
   await server.register(healthPlugin, { app, readiness: opts.readiness ?? createReadiness(true) });
   await server.register(indexPlugin);
-  const rest = await loadRestApi();
+  const rest = await loadApi<{ app: Ratchet }>('rest');
   if (rest) await server.register(rest, { prefix: '/api/v1', app });
+  // GraphQL at /graphql (+ the playground): the same services, keys and roles as REST.
+  if (app.config.graphql.enabled) {
+    const graphql = await loadApi<{ app: Ratchet; bindAddress: string }>('graphql');
+    if (graphql) await server.register(graphql, { app, bindAddress });
+  }
   // MCP at /mcp: the route needs read access; each tool's own access level is enforced inside.
   if (app.config.mcp.enabled) await server.register(mcpPlugin, { app });
   for (const p of opts.plugins ?? []) await server.register(p.plugin, { prefix: p.prefix ?? '', app });

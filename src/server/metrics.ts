@@ -18,6 +18,8 @@ interface ProcessMetrics {
   executionDuration: Histogram;
   retries: Counter;
   deliveries: Counter;
+  graphqlOperations: Counter;
+  graphqlDuration: Histogram;
 }
 
 function processMetrics({ Counter, Histogram, Registry, collectDefaultMetrics }: Prom): ProcessMetrics {
@@ -44,7 +46,20 @@ function processMetrics({ Counter, Histogram, Registry, collectDefaultMetrics }:
     labelNames: ['type', 'outcome'],
     registers: [registry],
   });
-  return { registry, executionDuration, retries, deliveries };
+  const graphqlOperations = new Counter({
+    name: 'ratchet_graphql_operations_total',
+    help: 'GraphQL operations by operation name (or "anonymous"), type and outcome (success, error, rejected)',
+    labelNames: ['operation', 'type', 'outcome'],
+    registers: [registry],
+  });
+  const graphqlDuration = new Histogram({
+    name: 'ratchet_graphql_operation_duration_seconds',
+    help: 'GraphQL query and mutation duration by operation name and type',
+    labelNames: ['operation', 'type'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  return { registry, executionDuration, retries, deliveries, graphqlOperations, graphqlDuration };
 }
 
 const processWide = new DeferredMetrics(processMetrics);
@@ -62,6 +77,23 @@ export function recordRetries(task: string, count = 1): void {
 export function recordDelivery(type: string, success: boolean): void {
   const outcome = success ? 'success' : 'failure';
   processWide.record((m) => m.deliveries.inc({ type, outcome }));
+}
+
+/**
+ * Records one GraphQL operation. `rejected`: refused before it ran (syntax, validation, limits,
+ * authentication); `error`: ran with errors; `success`: ran without. Subscriptions count when they start.
+ */
+export function recordGraphqlOperation(
+  operation: string,
+  type: string,
+  outcome: 'success' | 'error' | 'rejected',
+  durationMs?: number,
+): void {
+  processWide.record((m) => {
+    m.graphqlOperations.inc({ operation, type, outcome });
+    if (durationMs !== undefined)
+      m.graphqlDuration.observe({ operation, type }, Math.max(0, durationMs) / 1000);
+  });
 }
 
 // One subscription per application, however many servers are built on it.

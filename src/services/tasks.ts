@@ -17,6 +17,7 @@ import {
   softDeleteTask,
 } from '../store/repos/tasks.ts';
 import type { TaskRecord, TaskVersionRecord } from '../store/repos/tasks.ts';
+import { getVersionLabels } from '../store/repos/task-versions.ts';
 import { loadTaskFromFiles } from '../tasks/load.ts';
 import { TaskLoadError, formatProblem, type Problem } from '../tasks/types.ts';
 import { ValidationError, type Violation } from './errors.ts';
@@ -83,6 +84,11 @@ export async function getTaskDetail(
 ): Promise<TaskDetail> {
   const task = await requireTask(app, ref);
   return { ...task, version: await versionOf(app, task, version) };
+}
+
+/** Labels (metadata.json `label`) of task versions by id, read in one query (list views). */
+export function versionLabels(app: Ratchet, versionIds: readonly number[]): Promise<Map<number, string>> {
+  return getVersionLabels(app.store.db, versionIds);
 }
 
 export async function listVersions(app: Ratchet, ref: string | number): Promise<TaskVersionRecord[]> {

@@ -134,9 +134,99 @@ async function sweep(api: Api): Promise<void> {
     for (const name of Object.keys(wrong))
       assert.ok(named.has(name), `${tag}: field ${name} not reported in ${JSON.stringify(res.body)}`);
   }
+  await sweepGraphql(api);
   // Still serving after all of that.
   assert.equal((await api.call('GET', '/api/v1/tasks/addition')).status, 200);
   assert.equal((await api.call('GET', '/health')).status, 200);
+}
+
+/** A GraphQL answer to bad input: a 4xx or 200, `errors` each with a message and extensions.code. */
+function checkGraphql(what: string, res: { status: number; body: unknown }): void {
+  assert.ok(res.status < 500, `${what} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  const errors = (res.body as { errors?: { message?: unknown; extensions?: { code?: unknown } }[] }).errors;
+  assert.ok(Array.isArray(errors) && errors.length > 0, `${what}: no errors in ${JSON.stringify(res.body)}`);
+  for (const e of errors) {
+    assert.equal(typeof e.message, 'string', what);
+    assert.equal(typeof e.extensions?.code, 'string', `${what}: ${JSON.stringify(e)}`);
+    assert.notEqual(e.extensions?.code, 'INTERNAL_SERVER_ERROR', `${what}: ${JSON.stringify(e)}`);
+  }
+}
+
+const BAD_GRAPHQL = [
+  '{ tasks { items { ',
+  '{ tasks { nope } }',
+  'query { jobs(status: SLEEPING) { total } }',
+  'mutation { nope }',
+  '{ a: tasks { total } a: jobs { total } }',
+  `{ execution(id: "${'x'.repeat(2000)}") { id } }`,
+  '{ job(id: "-1") { id } }',
+  '{ tasks(pagination: { limit: 5000 }) { total } }',
+  '{ tasks(pagination: { offset: -1 }) { total } }',
+  '{ tasks(pagination: { page: 0 }) { total } }',
+  '{ tasks(pagination: { offset: 1, page: 2 }) { total } }',
+  '{ tasks(pagination: { after: "not-a-cursor" }) { total } }',
+  '{ tasks(sort: { field: "secret" }) { total } }',
+  '{ jobs(filter: [{ field: "status", op: GT, value: { a: 1 } }]) { total } }',
+  '{ jobs(filter: [{ field: "priority", op: IN, value: [[1]] }]) { total } }',
+  ...PROTOTYPE_NAMES.flatMap((n) => [
+    `{ tasks(filter: [{ field: "${n}", value: 1 }]) { total } }`,
+    `{ jobs(sort: { field: "${n}" }) { total } }`,
+    `{ task(name: "${n}") { id } }`,
+  ]),
+  '{ task { id } }',
+  '{ task(id: 1, name: "addition") { id } }',
+  'mutation { executeTaskDirect(taskId: "addition", input: "{bad") { success } }',
+  'mutation { executeTaskDirect(input: "{}") { success } }',
+  'mutation { executeTaskDirect(taskId: "addition", input: { num1: "x" }) { success } }',
+  'mutation { executeTaskDirect(taskId: "addition", version: "latest-ish") { success } }',
+  'mutation { createJob(input: { taskId: "addition", priority: URGENT }) { id } }',
+  'mutation { createJob(input: { taskId: "addition", scheduledFor: "yesterday" }) { id } }',
+  'mutation { createJob(input: { taskId: "addition", outputDestinations: [{ type: "ftp" }] }) { id } }',
+  'mutation { createSchedule(input: { taskId: "addition", cronExpression: "every day" }) { id } }',
+  'mutation { createTask(input: { name: "broken", code: "(input) => {" }) { id } }',
+  'mutation { updateTask(id: "addition", input: { version: "0.0.1" }) { id } }',
+  'mutation { cancelJob(id: "999999") { stopping } }',
+  'subscription { jobUpdated { job { id } } }',
+  `{ ${'tasks { items { '.repeat(30)}id${' } }'.repeat(30)} }`,
+];
+
+async function sweepGraphql(api: Api): Promise<void> {
+  for (const query of BAD_GRAPHQL)
+    checkGraphql(query.slice(0, 80), await api.call('POST', '/graphql', { body: { query } }));
+  const bodies: unknown[] = [
+    {},
+    { query: 42 },
+    { query: { kind: 'Document', definitions: [{ kind: 'Nope' }] } },
+    { query: '{"kind":"Document","definitions":[{"kind":"OperationDefinition"}]}' },
+    { query: '{ tasks { total } }', variables: 'notjson' },
+    { query: 'query($n: Int) { tasks(pagination: { limit: $n }) { total } }', variables: { n: 'abc' } },
+    { query: 'query($f: [FilterInput!]) { tasks(filter: $f) { total } }', variables: { f: [{ op: 'EQ' }] } },
+    { query: '{ tasks { total } }', operationName: 'Missing' },
+    [],
+    'text',
+    null,
+  ];
+  for (const body of bodies)
+    checkGraphql(`body ${JSON.stringify(body)}`, await api.call('POST', '/graphql', { body }));
+  for (const raw of ['{"query":', '{bad json}', '[1,2', '"unterminated']) {
+    const res = await api.call('POST', '/graphql', { raw });
+    checkGraphql(`raw ${raw}`, res);
+    assert.equal(res.status, 400, `raw ${raw}`);
+  }
+  const huge = await api.call('POST', '/graphql', {
+    raw: JSON.stringify({
+      query: `{ tasks { total } } #${'x'.repeat(api.app.config.graphql.body_limit_bytes)}`,
+    }),
+  });
+  checkGraphql('huge body', huge);
+  assert.equal(huge.status, 413);
+  for (const q of [
+    '?query=%7B%20tasks',
+    '?query=mutation%20%7B%20syncRepositories%20%7B%20ok%20%7D%20%7D',
+    '?query=%7Btasks%7Btotal%7D%7D&variables=%7Bx',
+  ]) {
+    checkGraphql(`GET /graphql${q}`, await api.call('GET', `/graphql${q}`));
+  }
 }
 
 forEachApi('malformed input on every route: always a 4xx envelope, never a 5xx', sweep);

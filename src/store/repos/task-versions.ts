@@ -194,6 +194,22 @@ export async function getTaskVersionById(db: Db, id: number): Promise<TaskVersio
   return row ? toTaskVersion(row) : undefined;
 }
 
+/** The label (metadata.json `label`) of each version id given; versions without one are left out. */
+export async function getVersionLabels(db: Db, ids: readonly number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  if (ids.length === 0) return out;
+  const rows = await db
+    .selectFrom('task_versions')
+    .select(['id', 'metadata'])
+    .where('id', 'in', [...ids])
+    .execute();
+  for (const row of rows) {
+    const label = fromJson<Record<string, unknown>>(row.metadata)?.label;
+    if (typeof label === 'string') out.set(Number(row.id), label);
+  }
+  return out;
+}
+
 /** One version by its text (normalised as semver, so "v1.2.0" finds "1.2.0"). */
 export async function getTaskVersion(
   db: Db,

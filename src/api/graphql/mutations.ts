@@ -1,0 +1,164 @@
+// Mutation resolvers: one service call each, guarded by the access level REST gives the same action
+// (run: execute, queue, cancel, retry, trigger; write: tasks, schedules, sync).
+import type { Ratchet } from '../../app.ts';
+import type { Access } from '../../services/roles.ts';
+import { executeNow } from '../../services/direct-execution.ts';
+import { cancelExecution } from '../../services/executions.ts';
+import { cancelJob, createJob, retryJob, type CreateJobRequest } from '../../services/jobs/index.ts';
+import {
+  createSchedule,
+  deleteSchedule,
+  triggerSchedule,
+  updateSchedule,
+  type ScheduleFields,
+} from '../../services/schedules.ts';
+import {
+  createTaskFromBody,
+  setTaskEnabledState,
+  updateTaskFromBody,
+  type TaskBody,
+} from '../../services/tasks.ts';
+import { syncAllRepositories } from '../../services/sources.ts';
+import { assertMayDeliver } from '../rest/jobs.ts';
+import { guard, type GqlContext } from './context.ts';
+import { badInput } from './errors.ts';
+import { jobView, scheduleView, taskNode } from './views.ts';
+
+type Resolver = (root: unknown, args: never, ctx: GqlContext) => Promise<unknown>;
+
+/** Who made the change, for a version's changedBy: the API key's name, or "anonymous". */
+function actor(ctx: GqlContext): string {
+  return 'name' in ctx.principal ? ctx.principal.name : 'anonymous';
+}
+
+/** `input` of executeTaskDirect: a JSON value, or a string holding JSON (the brief's form). */
+export function parseInput(value: unknown, where: string): unknown {
+  if (typeof value !== 'string') return value ?? {};
+  try {
+    return JSON.parse(value) as unknown;
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw badInput(`${where} is a string but not JSON (${why}); pass a JSON value or a string holding JSON`, {
+      field: where,
+    });
+  }
+}
+
+/** Drops null arguments: GraphQL's "not given" and the services' "absent" are the same. */
+function given<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as never;
+}
+
+function scheduleFields(input: Record<string, unknown>): ScheduleFields {
+  const { missedRunPolicy, ...rest } = given(input);
+  const out = rest as ScheduleFields;
+  if (typeof missedRunPolicy === 'string') out.missedRunPolicy = missedRunPolicy.toLowerCase() as 'skip';
+  return out;
+}
+
+function taskBody(input: Record<string, unknown>): TaskBody {
+  // Explicit nulls for description/schemas mean "none", as in REST's JSON bodies.
+  const body = given(input) as TaskBody;
+  for (const k of ['description', 'inputSchema', 'outputSchema'] as const)
+    if (input[k] === null) body[k] = null;
+  return body;
+}
+
+export function mutationResolvers(app: Ratchet): Record<string, Resolver> {
+  const act = <A>(
+    access: Access,
+    what: string,
+    fn: (args: A, ctx: GqlContext) => Promise<unknown>,
+  ): Resolver => {
+    return async (_root, args: A, ctx) => {
+      guard(ctx, access, what);
+      return fn(args, ctx);
+    };
+  };
+  return {
+    executeTaskDirect: act<{
+      taskUuid?: string;
+      taskId?: string;
+      input?: unknown;
+      version?: string;
+      timeoutMs?: number;
+    }>('run', 'executeTaskDirect', async (args) => {
+      const refs = [args.taskUuid, args.taskId].filter((v) => v !== undefined && v !== null);
+      if (refs.length !== 1) throw badInput('executeTaskDirect: give taskUuid or taskId (one of them)');
+      const e = await executeNow(app, {
+        task: refs[0]!,
+        input: parseInput(args.input, 'executeTaskDirect.input'),
+        ...given({ version: args.version, timeoutMs: args.timeoutMs }),
+      });
+      return {
+        success: e.status === 'COMPLETED',
+        status: e.status,
+        output: e.status === 'COMPLETED' ? e.output : null,
+        executionId: e.id,
+        uuid: e.uuid,
+        error: e.error ?? null,
+        durationMs: e.durationMs,
+        logs: e.logs ?? [],
+      };
+    }),
+    createJob: act<{ input: Record<string, unknown> }>('run', 'createJob', async ({ input }, ctx) => {
+      const req = given(input) as unknown as CreateJobRequest;
+      assertMayDeliver(ctx.principal.role, req.outputDestinations);
+      return jobView((await createJob(app, req)).job);
+    }),
+    cancelJob: act<{ id: string }>('run', 'cancelJob', async ({ id }) => {
+      const out = await cancelJob(app, id);
+      return { job: jobView(out.job), stopping: out.stopping };
+    }),
+    retryJob: act<{ id: string }>('run', 'retryJob', async ({ id }) => jobView(await retryJob(app, id))),
+    cancelExecution: act<{ id: string }>('run', 'cancelExecution', async ({ id }) => {
+      const out = await cancelExecution(app, id);
+      return { execution: out.execution, job: out.job ? jobView(out.job) : null, stopping: out.stopping };
+    }),
+    createSchedule: act<{ input: Record<string, unknown> }>('write', 'createSchedule', async ({ input }) => {
+      const { taskId, cronExpression, ...rest } = input as { taskId: string; cronExpression: string };
+      return scheduleView(
+        await createSchedule(app, { ...scheduleFields(rest), task: taskId, cronExpression }),
+      );
+    }),
+    updateSchedule: act<{ id: string; input: Record<string, unknown> }>(
+      'write',
+      'updateSchedule',
+      async (a) => scheduleView(await updateSchedule(app, a.id, scheduleFields(a.input))),
+    ),
+    deleteSchedule: act<{ id: string }>('write', 'deleteSchedule', async ({ id }) =>
+      scheduleView(await deleteSchedule(app, id)),
+    ),
+    triggerSchedule: act<{ id: string }>('run', 'triggerSchedule', async ({ id }) => {
+      const { schedule, job } = await triggerSchedule(app, id);
+      return { schedule: scheduleView(schedule), job: jobView(job) };
+    }),
+    enableTask: act<{ id: string }>('write', 'enableTask', async ({ id }) =>
+      taskNode(await setTaskEnabledState(app, id, true)),
+    ),
+    disableTask: act<{ id: string }>('write', 'disableTask', async ({ id }) =>
+      taskNode(await setTaskEnabledState(app, id, false)),
+    ),
+    createTask: act<{ input: Record<string, unknown> }>('write', 'createTask', async ({ input }, ctx) => {
+      const t = await createTaskFromBody(app, taskBody(input), {
+        changeSource: 'api',
+        changedBy: actor(ctx),
+      });
+      return taskNode(t, t.version);
+    }),
+    updateTask: act<{ id: string; input: Record<string, unknown> }>('write', 'updateTask', async (a, ctx) => {
+      const t = await updateTaskFromBody(app, a.id, taskBody(a.input), {
+        changeSource: 'api',
+        changedBy: actor(ctx),
+      });
+      return taskNode(t, t.version);
+    }),
+    syncRepositories: act('write', 'syncRepositories', async () =>
+      (await syncAllRepositories(app)).map((r) => ({
+        ...r,
+        kind: r.kind.toUpperCase(),
+        ok: r.error === undefined && (r.report?.failed.length ?? 0) === 0,
+      })),
+    ),
+  };
+}

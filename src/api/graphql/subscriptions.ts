@@ -1,0 +1,157 @@
+// Subscriptions over graphql-ws: jobUpdated, executionUpdated and workerUpdated, each an async
+// iterator over a service stream (services/job-watch.ts, and execution-events.ts, which REST's
+// SSE uses too). Ending the subscription (client `complete`, socket closed) stops the watch.
+import type { Ratchet } from '../../app.ts';
+import { watchExecution, type ExecutionEvent } from '../../services/execution-events.ts';
+import { watchJobs, watchWorkers, type JobChange } from '../../services/job-watch.ts';
+import { requireTask } from '../../services/task-ref.ts';
+import { guard, type GqlContext } from './context.ts';
+import { codedErrors } from './errors.ts';
+import { jobStatus } from './queries.ts';
+import { jobView } from './views.ts';
+
+/** An async iterator fed by pushes; `start` returns the function that stops the source. */
+export function pushIterator<T>(
+  start: (push: (v: T) => void, end: () => void) => () => void,
+): AsyncIterableIterator<T> {
+  const buffer: T[] = [];
+  const waiting: ((r: IteratorResult<T>) => void)[] = [];
+  let done = false;
+  const source: { stop?: () => void } = {};
+  const finish = (): void => {
+    if (done) return;
+    done = true;
+    source.stop?.();
+    for (const w of waiting.splice(0)) w({ value: undefined, done: true });
+  };
+  const push = (v: T): void => {
+    if (done) return;
+    const w = waiting.shift();
+    if (w) w({ value: v, done: false });
+    else buffer.push(v);
+  };
+  // Values pushed before `end` are still delivered; `end` only stops new ones.
+  let ending = false;
+  const end = (): void => {
+    ending = true;
+    if (buffer.length === 0) finish();
+  };
+  source.stop = start(push, end);
+  if (done) source.stop();
+  const it: AsyncIterableIterator<T> = {
+    next: () => {
+      const v = buffer.shift();
+      if (v !== undefined) {
+        if (ending && buffer.length === 0) queueMicrotask(finish);
+        return Promise.resolve({ value: v, done: false });
+      }
+      if (done || ending) {
+        finish();
+        return Promise.resolve({ value: undefined, done: true });
+      }
+      return new Promise((resolve) => waiting.push(resolve));
+    },
+    return: () => {
+      finish();
+      return Promise.resolve({ value: undefined, done: true });
+    },
+    [Symbol.asyncIterator]: () => it,
+  };
+  return it;
+}
+
+interface JobFilterArg {
+  status?: string[] | null;
+  taskId?: string | null;
+  jobId?: number | null;
+}
+
+function executionPayload(e: ExecutionEvent) {
+  if (e.type === 'progress')
+    return { type: 'PROGRESS', executionId: e.executionId, status: null, final: false, progress: e.progress };
+  return {
+    type: 'STATUS',
+    executionId: e.executionId,
+    status: e.status,
+    final: e.final,
+    progress: e.execution?.progress ?? null,
+    execution: e.execution ?? null,
+  };
+}
+
+interface Logger {
+  error(obj: unknown, msg?: string): void;
+}
+
+type Subscribe<A> = (root: unknown, args: A, ctx: GqlContext) => Promise<AsyncIterableIterator<unknown>>;
+
+/**
+ * A subscription's errors (unknown execution, refused key) leave as coded GraphQL errors: the
+ * subscription path does not pass through the HTTP error formatter.
+ */
+function coded<A>(fn: Subscribe<A>, log: Logger): Subscribe<A> {
+  return async (root, args, ctx) => {
+    try {
+      return await fn(root, args, ctx);
+    } catch (err) {
+      throw codedErrors(err, 0, log).errors[0]!;
+    }
+  };
+}
+
+export function subscriptionResolvers(app: Ratchet, log: Logger, opts: { pollMs?: number } = {}) {
+  return {
+    jobUpdated: {
+      subscribe: coded(async (_root: unknown, args: { filter?: JobFilterArg | null }, ctx: GqlContext) => {
+        guard(ctx, 'read', 'jobUpdated');
+        const f = args.filter ?? {};
+        const statuses = f.status ? new Set(f.status.map(jobStatus)) : undefined;
+        const taskId = f.taskId ? (await requireTask(app, f.taskId)).id : undefined;
+        const jobId = f.jobId ?? undefined;
+        const matches = (c: JobChange): boolean =>
+          (statuses === undefined || statuses.has(c.job.status)) &&
+          (taskId === undefined || c.job.taskId === taskId) &&
+          (jobId === undefined || c.job.id === jobId);
+        return pushIterator<{ jobUpdated: unknown }>((push) =>
+          watchJobs(
+            app,
+            (c) => {
+              if (matches(c)) push({ jobUpdated: { job: jobView(c.job), previousStatus: c.previousStatus } });
+            },
+            opts,
+          ),
+        );
+      }, log),
+    },
+    executionUpdated: {
+      subscribe: coded(async (_root: unknown, args: { id: string }, ctx: GqlContext) => {
+        guard(ctx, 'read', 'executionUpdated');
+        const events: ExecutionEvent[] = [];
+        const sink: { handle?: (e: ExecutionEvent) => void } = {};
+        // The watch reports the current state at once; an unknown id throws NOT_FOUND here.
+        const watch = await watchExecution(
+          app,
+          args.id,
+          (e) => (sink.handle ? sink.handle(e) : events.push(e)),
+          opts,
+        );
+        return pushIterator<{ executionUpdated: unknown }>((push, end) => {
+          sink.handle = (e) => {
+            push({ executionUpdated: executionPayload(e) });
+            if (e.type === 'status' && e.final) end();
+          };
+          for (const e of events.splice(0)) sink.handle(e);
+          return () => watch.stop();
+        });
+      }, log),
+    },
+    workerUpdated: {
+      subscribe: coded(async (_root: unknown, _args: unknown, ctx: GqlContext) => {
+        guard(ctx, 'read', 'workerUpdated');
+        return pushIterator<{ workerUpdated: unknown }>((push) =>
+          watchWorkers(app, (w) => push({ workerUpdated: w }), opts),
+        );
+      }, log),
+    },
+  };
+}
