@@ -89,7 +89,7 @@ void test('unknown dependencies, cycles, non-ancestor references and bad express
     (await problemsOf(DIAMOND.replace('a: steps.fetch.result', 'a: steps.right.result')))[0]!,
     /:11:\d+: step "left": input reads step "right", which is not an ancestor/,
   );
-  assert.match((await problemsOf(DIAMOND.replace('workflow.go = true', 'workflow.go = ')))[0]!, /:17:\d+: step "right": when: expression "workflow.go = " does not parse/);
+  assert.match((await problemsOf(DIAMOND.replace('workflow.go = true', 'workflow.go = ')))[0]!, /:17:\d+: step "right": when: expression "workflow.go =" does not parse/);
 });
 
 void test('for_each must be an array expression; tasks must exist', async () => {
