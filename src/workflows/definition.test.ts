@@ -66,7 +66,10 @@ void test('a valid diamond has no problems and draws as Mermaid and dot', async 
 });
 
 void test('malformed YAML and JSON name line and column', async () => {
-  assert.deepEqual(await problemsOf('name: x\nsteps: [\n', 'w/workflow.yaml').then((p) => p[0]?.slice(0, 18)), 'w/workflow.yaml:3:');
+  assert.deepEqual(
+    await problemsOf('name: x\nsteps: [\n', 'w/workflow.yaml').then((p) => p[0]?.slice(0, 18)),
+    'w/workflow.yaml:3:',
+  );
   const json = await problemsOf('{\n  "name": "x",\n  "steps": [}\n', 'w/workflow.json');
   assert.match(json[0]!, /^w\/workflow\.json:3:\d+: invalid JSON/);
 });
@@ -75,7 +78,10 @@ void test('shape errors point at the value and name the step', async () => {
   const problems = await problemsOf(DIAMOND.replace('backoff: fixed', 'backoff: linear'));
   assert.equal(problems.length, 1);
   assert.match(problems[0]!, /^wf\/workflow\.yaml:16:\d+: step "right": steps\.2\.retry\.backoff: /);
-  assert.match((await problemsOf(DIAMOND.replace('1.0.0\ndesc', 'one\ndesc')))[0]!, /:2:\d+: version: version must be semver/);
+  assert.match(
+    (await problemsOf(DIAMOND.replace('1.0.0\ndesc', 'one\ndesc')))[0]!,
+    /:2:\d+: version: version must be semver/,
+  );
 });
 
 void test('unknown dependencies, cycles, non-ancestor references and bad expressions', async () => {
@@ -83,23 +89,40 @@ void test('unknown dependencies, cycles, non-ancestor references and bad express
     (await problemsOf(DIAMOND.replace('[left, right]', '[left, nowhere]')))[0]!,
     /:20:\d+: step "join": depends on unknown step "nowhere"/,
   );
-  const cycle = await problemsOf(DIAMOND.replace('  - name: fetch\n    task: addition\n', '  - name: fetch\n    task: addition\n    dependencies: [join]\n'));
-  assert.match(cycle[0]!, /the dependencies form a cycle: (fetch → left → join → fetch|join → fetch → left → join|left → join → fetch → left)/);
+  const cycle = await problemsOf(
+    DIAMOND.replace(
+      '  - name: fetch\n    task: addition\n',
+      '  - name: fetch\n    task: addition\n    dependencies: [join]\n',
+    ),
+  );
+  assert.match(
+    cycle[0]!,
+    /the dependencies form a cycle: (fetch → left → join → fetch|join → fetch → left → join|left → join → fetch → left)/,
+  );
   assert.match(
     (await problemsOf(DIAMOND.replace('a: steps.fetch.result', 'a: steps.right.result')))[0]!,
     /:11:\d+: step "left": input reads step "right", which is not an ancestor/,
   );
-  assert.match((await problemsOf(DIAMOND.replace('workflow.go = true', 'workflow.go = ')))[0]!, /:17:\d+: step "right": when: expression "workflow.go =" does not parse/);
+  assert.match(
+    (await problemsOf(DIAMOND.replace('workflow.go = true', 'workflow.go = ')))[0]!,
+    /:17:\d+: step "right": when: expression "workflow.go =" does not parse/,
+  );
 });
 
 void test('for_each must be an array expression; tasks must exist', async () => {
   const fanOut = `name: fan\nversion: 0.1.0\nsteps:\n  - name: each\n    task: addition\n    for_each: '{"a": 1}'\n`;
-  assert.match((await problemsOf(fanOut))[0]!, /:6:\d+: step "each": for_each "\{"a": 1\}" is not an array expression/);
+  assert.match(
+    (await problemsOf(fanOut))[0]!,
+    /:6:\d+: step "each": for_each "\{"a": 1\}" is not an array expression/,
+  );
   const def = parseWorkflowText(DIAMOND, 'w.yaml');
   const problems = await validateWorkflow(def, {
     file: 'w.yaml',
     text: DIAMOND,
-    checkTask: async (name, version) => (version === '1.0.0' ? `task ${name} has no version ${version}` : undefined),
+    checkTask: async (name, version) =>
+      version === '1.0.0' ? `task ${name} has no version ${version}` : undefined,
   });
-  assert.deepEqual(problems.map(formatProblem), ['w.yaml:8:11: step "left": task addition has no version 1.0.0']);
+  assert.deepEqual(problems.map(formatProblem), [
+    'w.yaml:8:11: step "left": task addition has no version 1.0.0',
+  ]);
 });

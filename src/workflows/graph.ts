@@ -64,7 +64,11 @@ export function dependents(steps: readonly StepDefinition[], name: string): Step
 export type GraphFormat = 'mermaid' | 'dot';
 
 /** The DAG as Mermaid or dot; `states` (step name → state) labels a run's steps. */
-export function drawGraph(def: WorkflowDefinition, format: GraphFormat, states?: Record<string, string>): string {
+export function drawGraph(
+  def: WorkflowDefinition,
+  format: GraphFormat,
+  states?: Record<string, string>,
+): string {
   const id = (name: string) => `s_${name.replace(/[^a-zA-Z0-9_]/g, '_')}`;
   const label = (s: StepDefinition) => {
     const parts = [s.name, `${s.task}${s.task_version ? `@${s.task_version}` : ''}`];
@@ -75,13 +79,15 @@ export function drawGraph(def: WorkflowDefinition, format: GraphFormat, states?:
   };
   if (format === 'dot') {
     const lines = [`digraph "${def.name}" {`, '  rankdir=LR;', '  node [shape=box];'];
-    for (const s of def.steps) lines.push(`  ${id(s.name)} [label="${label(s).join('\\n').replace(/"/g, '\\"')}"];`);
+    for (const s of def.steps)
+      lines.push(`  ${id(s.name)} [label="${label(s).join('\\n').replace(/"/g, '\\"')}"];`);
     for (const s of def.steps) for (const d of s.dependencies) lines.push(`  ${id(d)} -> ${id(s.name)};`);
     lines.push('}');
     return lines.join('\n') + '\n';
   }
   const lines = ['flowchart LR'];
-  for (const s of def.steps) lines.push(`  ${id(s.name)}["${label(s).join('<br/>').replace(/"/g, '#quot;')}"]`);
+  for (const s of def.steps)
+    lines.push(`  ${id(s.name)}["${label(s).join('<br/>').replace(/"/g, '#quot;')}"]`);
   for (const s of def.steps) for (const d of s.dependencies) lines.push(`  ${id(d)} --> ${id(s.name)}`);
   return lines.join('\n') + '\n';
 }

@@ -4,7 +4,13 @@
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import semver from 'semver';
 import { z } from 'zod';
-import { DEFAULT_RETRY, WorkflowDefinitionError, type StepDefinition, type WorkflowDefinition, type WorkflowProblem } from './types.ts';
+import {
+  DEFAULT_RETRY,
+  WorkflowDefinitionError,
+  type StepDefinition,
+  type WorkflowDefinition,
+  type WorkflowProblem,
+} from './types.ts';
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
@@ -26,7 +32,12 @@ const stepSchema = z
     depends_on: z.array(z.string()).optional(),
     input: z.unknown().optional(),
     retry: retrySchema.optional(),
-    timeout: z.union([z.number().int().positive(), z.string().regex(/^\d+(ms|s|m)$/, 'a timeout is ms, or a number with ms, s or m')]).optional(),
+    timeout: z
+      .union([
+        z.number().int().positive(),
+        z.string().regex(/^\d+(ms|s|m)$/, 'a timeout is ms, or a number with ms, s or m'),
+      ])
+      .optional(),
     when: z.string().min(1).optional(),
     on_failure: z.enum(['fail', 'continue']).optional(),
     for_each: z.string().min(1).optional(),
@@ -55,7 +66,12 @@ export function parseWorkflowText(text: string, file: string): WorkflowDefinitio
     throw new WorkflowDefinitionError(
       doc.errors.map((e) => {
         const pos = lineCounter.linePos(e.pos[0]);
-        return { file, line: pos.line, column: pos.col, message: `invalid ${kindOf(file)}: ${firstLine(e.message)}` };
+        return {
+          file,
+          line: pos.line,
+          column: pos.col,
+          message: `invalid ${kindOf(file)}: ${firstLine(e.message)}`,
+        };
       }),
     );
   }
@@ -68,9 +84,11 @@ export function parseWorkflowText(text: string, file: string): WorkflowDefinitio
   }
   const w = parsed.data;
   const problems: WorkflowProblem[] = [];
-  const steps = w.steps.map((s, i) => normaliseStep(s, (message, key) =>
-    problems.push(problemAt(doc, lineCounter, file, ['steps', i, ...(key ? [key] : [])], raw, message)),
-  ));
+  const steps = w.steps.map((s, i) =>
+    normaliseStep(s, (message, key) =>
+      problems.push(problemAt(doc, lineCounter, file, ['steps', i, ...(key ? [key] : [])], raw, message)),
+    ),
+  );
   if (problems.length > 0) throw new WorkflowDefinitionError(problems);
   return {
     name: w.name,
@@ -83,7 +101,10 @@ export function parseWorkflowText(text: string, file: string): WorkflowDefinitio
 }
 
 /** Where a definition's value is written: line and column of `path` in the file. */
-export function locator(text: string, file: string): (path: (string | number)[], step?: string) => WorkflowProblem {
+export function locator(
+  text: string,
+  file: string,
+): (path: (string | number)[], step?: string) => WorkflowProblem {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   return (path, step) => {
@@ -93,11 +114,18 @@ export function locator(text: string, file: string): (path: (string | number)[],
 }
 
 function normaliseStep(s: RawStep, report: (message: string, key?: string) => void): StepDefinition {
-  if (s.dependencies && s.depends_on) report('use either "dependencies" or "depends_on", not both', 'depends_on');
+  if (s.dependencies && s.depends_on)
+    report('use either "dependencies" or "depends_on", not both', 'depends_on');
   const [task, version] = s.task.split('@') as [string, string | undefined];
-  if (version !== undefined && semver.valid(version) === null) report(`task version "${version}" is not semver`, 'task');
-  if (s.max_parallel !== undefined && s.for_each === undefined) report('max_parallel applies only with for_each', 'max_parallel');
-  const retry = { ...DEFAULT_RETRY, ...(s.retry?.max_attempts === undefined && s.retry ? { max_attempts: 3 } : {}), ...s.retry };
+  if (version !== undefined && semver.valid(version) === null)
+    report(`task version "${version}" is not semver`, 'task');
+  if (s.max_parallel !== undefined && s.for_each === undefined)
+    report('max_parallel applies only with for_each', 'max_parallel');
+  const retry = {
+    ...DEFAULT_RETRY,
+    ...(s.retry?.max_attempts === undefined && s.retry ? { max_attempts: 3 } : {}),
+    ...s.retry,
+  };
   return {
     name: s.name,
     task,
@@ -128,7 +156,8 @@ function problemAt(
 ): WorkflowProblem {
   const keys = path.filter((k): k is string | number => typeof k !== 'symbol');
   const stepIndex = keys[0] === 'steps' && typeof keys[1] === 'number' ? keys[1] : undefined;
-  const stepName = stepIndex === undefined ? undefined : (raw as { steps?: { name?: unknown }[] }).steps?.[stepIndex]?.name;
+  const stepName =
+    stepIndex === undefined ? undefined : (raw as { steps?: { name?: unknown }[] }).steps?.[stepIndex]?.name;
   // The nearest node that exists (a missing key points at its parent).
   for (let n = keys.length; n >= 0; n--) {
     const node = doc.getIn(keys.slice(0, n), true) as { range?: [number, number, number] } | undefined;

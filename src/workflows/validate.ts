@@ -17,12 +17,26 @@ export interface ValidateOptions {
   checkTask?: TaskCheck;
 }
 
-export async function validateWorkflow(def: WorkflowDefinition, opts: ValidateOptions = {}): Promise<WorkflowProblem[]> {
+export async function validateWorkflow(
+  def: WorkflowDefinition,
+  opts: ValidateOptions = {},
+): Promise<WorkflowProblem[]> {
   const locate = opts.text !== undefined && opts.file ? locator(opts.text, opts.file) : undefined;
   const problems: WorkflowProblem[] = [];
-  const at = (index: number | undefined, key: (string | number)[], step: string | undefined, message: string) => {
-    const where = index === undefined ? (locate?.(key) ?? {}) : (locate?.(['steps', index, ...key], step) ?? {});
-    problems.push({ ...(opts.file ? { file: opts.file } : {}), ...where, ...(step ? { step } : {}), message });
+  const at = (
+    index: number | undefined,
+    key: (string | number)[],
+    step: string | undefined,
+    message: string,
+  ) => {
+    const where =
+      index === undefined ? (locate?.(key) ?? {}) : (locate?.(['steps', index, ...key], step) ?? {});
+    problems.push({
+      ...(opts.file ? { file: opts.file } : {}),
+      ...where,
+      ...(step ? { step } : {}),
+      message,
+    });
   };
 
   const names = new Set<string>();
@@ -45,8 +59,11 @@ export async function validateWorkflow(def: WorkflowDefinition, opts: ValidateOp
   const before = ancestors(def.steps);
   def.steps.forEach((s, i) => checkExpressions(s, i, before.get(s.name) ?? new Set(), names, at));
   for (const e of mappingExpressions(def.output)) {
-    const refs = checkParses(e.text, (m) => at(undefined, ['output'], undefined, `output${e.path ? `.${e.path}` : ''}: ${m}`));
-    for (const r of refs ?? []) if (!names.has(r)) at(undefined, ['output'], undefined, `output reads unknown step "${r}"`);
+    const refs = checkParses(e.text, (m) =>
+      at(undefined, ['output'], undefined, `output${e.path ? `.${e.path}` : ''}: ${m}`),
+    );
+    for (const r of refs ?? [])
+      if (!names.has(r)) at(undefined, ['output'], undefined, `output reads unknown step "${r}"`);
   }
   if (opts.checkTask) {
     for (const [i, s] of def.steps.entries()) {
@@ -58,27 +75,49 @@ export async function validateWorkflow(def: WorkflowDefinition, opts: ValidateOp
 }
 
 function depsKey(text: string | undefined): string {
-  return text !== undefined && /depends_on/.test(text) && !/dependencies/.test(text) ? 'depends_on' : 'dependencies';
+  return text !== undefined && /depends_on/.test(text) && !/dependencies/.test(text)
+    ? 'depends_on'
+    : 'dependencies';
 }
 
-type At = (index: number | undefined, key: (string | number)[], step: string | undefined, message: string) => void;
+type At = (
+  index: number | undefined,
+  key: (string | number)[],
+  step: string | undefined,
+  message: string,
+) => void;
 
-function checkExpressions(s: StepDefinition, i: number, before: Set<string>, names: Set<string>, at: At): void {
+function checkExpressions(
+  s: StepDefinition,
+  i: number,
+  before: Set<string>,
+  names: Set<string>,
+  at: At,
+): void {
   const refsOk = (refs: Set<string> | undefined, key: string) => {
     for (const r of refs ?? []) {
       if (!names.has(r)) at(i, [key], s.name, `${key} reads unknown step "${r}"`);
-      else if (!before.has(r)) at(i, [key], s.name, `${key} reads step "${r}", which is not an ancestor (add it to dependencies)`);
+      else if (!before.has(r))
+        at(i, [key], s.name, `${key} reads step "${r}", which is not an ancestor (add it to dependencies)`);
     }
   };
   for (const e of mappingExpressions(s.input)) {
     const key = e.path ? `input.${e.path}` : 'input';
-    refsOk(checkParses(e.text, (m) => at(i, ['input'], s.name, `${key}: ${m}`)), 'input');
+    refsOk(
+      checkParses(e.text, (m) => at(i, ['input'], s.name, `${key}: ${m}`)),
+      'input',
+    );
   }
-  if (s.when !== undefined) refsOk(checkParses(s.when, (m) => at(i, ['when'], s.name, `when: ${m}`)), 'when');
+  if (s.when !== undefined)
+    refsOk(
+      checkParses(s.when, (m) => at(i, ['when'], s.name, `when: ${m}`)),
+      'when',
+    );
   if (s.for_each !== undefined) {
     const refs = checkParses(s.for_each, (m) => at(i, ['for_each'], s.name, `for_each: ${m}`));
     refsOk(refs, 'for_each');
-    if (refs && !canBeArray(s.for_each)) at(i, ['for_each'], s.name, `for_each "${s.for_each}" is not an array expression`);
+    if (refs && !canBeArray(s.for_each))
+      at(i, ['for_each'], s.name, `for_each "${s.for_each}" is not an array expression`);
   }
 }
 
@@ -94,9 +133,13 @@ function checkParses(text: string, report: (message: string) => void): Set<strin
 /** False for expressions that can only give a scalar or an object (literals, object constructors). */
 function canBeArray(text: string): boolean {
   const ast = compileExpression(text).ast() as { type?: string; value?: unknown };
-  if (ast.type === 'string' || ast.type === 'number' || ast.type === 'value' || ast.type === 'regex') return false;
+  if (ast.type === 'string' || ast.type === 'number' || ast.type === 'value' || ast.type === 'regex')
+    return false;
   if (ast.type === 'unary' && ast.value === '{') return false;
-  if (ast.type === 'binary' && ['+', '-', '*', '/', '%', '=', '!=', '<', '>', '<=', '>=', 'and', 'or', '&'].includes(String(ast.value)))
+  if (
+    ast.type === 'binary' &&
+    ['+', '-', '*', '/', '%', '=', '!=', '<', '>', '<=', '>=', 'and', 'or', '&'].includes(String(ast.value))
+  )
     return false;
   return true;
 }

@@ -46,7 +46,11 @@ async function up(db: AnyDb): Promise<void> {
     .addColumn('updated_at', ms, (c) => c.notNull())
     .addColumn('finished_at', ms)
     .execute();
-  await db.schema.createIndex('workflow_runs_status_idx').on('workflow_runs').columns(['status', 'id']).execute();
+  await db.schema
+    .createIndex('workflow_runs_status_idx')
+    .on('workflow_runs')
+    .columns(['status', 'id'])
+    .execute();
   await t
     .id(db.schema.createTable('workflow_steps'))
     .addColumn('run_id', t.bigint, (c) => c.notNull().references('workflow_runs.id').onDelete('cascade'))
@@ -66,7 +70,11 @@ async function up(db: AnyDb): Promise<void> {
     .addColumn('started_at', ms)
     .addColumn('finished_at', ms)
     .execute();
-  await db.schema.createIndex('workflow_steps_run_idx').on('workflow_steps').columns(['run_id', 'id']).execute();
+  await db.schema
+    .createIndex('workflow_steps_run_idx')
+    .on('workflow_steps')
+    .columns(['run_id', 'id'])
+    .execute();
   await t
     .id(db.schema.createTable('workflow_transitions'))
     .addColumn('run_id', t.bigint, (c) => c.notNull().references('workflow_runs.id').onDelete('cascade'))
@@ -88,7 +96,13 @@ async function up(db: AnyDb): Promise<void> {
 
 async function down(db: AnyDb): Promise<void> {
   await db.schema.alterTable('jobs').dropColumn('workflow_step_id').execute();
-  for (const table of ['workflow_transitions', 'workflow_steps', 'workflow_runs', 'workflow_versions', 'workflows']) {
+  for (const table of [
+    'workflow_transitions',
+    'workflow_steps',
+    'workflow_runs',
+    'workflow_versions',
+    'workflows',
+  ]) {
     await db.schema.dropTable(table).ifExists().execute();
   }
 }

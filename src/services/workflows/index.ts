@@ -1,0 +1,3 @@
+// Workflows (docs/workflows.md): definitions and runs.
+export * from './definitions.ts';
+export * from './runs.ts';
