@@ -9,6 +9,9 @@ import { isDatabaseUnavailable, DB_RETRY_AFTER_SECONDS } from '../store/outage.t
 import { IllegalTransitionError } from '../queue/states.ts';
 import { TaskLoadError } from '../tasks/types.ts';
 import { QueueFullError, ShuttingDownError, ValidationError } from './errors.ts';
+import { WorkflowDefinitionError } from '../workflows/types.ts';
+import { WorkflowInputError } from '../workflows/engine/start.ts';
+import { IllegalWorkflowTransitionError } from '../workflows/states.ts';
 
 export type ErrorCode =
   | 'NOT_FOUND'
@@ -56,7 +59,14 @@ export interface ClassifiedError {
 export function classifyError(err: unknown): ClassifiedError | undefined {
   if (!(err instanceof Error)) return undefined;
   if (err instanceof NotFoundError) return { code: 'NOT_FOUND', message: err.message };
-  if (err instanceof ConflictError || err instanceof IllegalTransitionError)
+  if (err instanceof WorkflowDefinitionError)
+    return { code: 'VALIDATION_ERROR', message: err.message, details: { problems: err.problems } };
+  if (err instanceof WorkflowInputError) return { code: 'VALIDATION_ERROR', message: err.message };
+  if (
+    err instanceof ConflictError ||
+    err instanceof IllegalTransitionError ||
+    err instanceof IllegalWorkflowTransitionError
+  )
     return { code: 'CONFLICT', message: err.message };
   if (err instanceof ListQueryError || err instanceof InvalidVersionError)
     return { code: 'BAD_REQUEST', message: err.message };

@@ -70,6 +70,12 @@ async function up(db: AnyDb): Promise<void> {
     .addColumn('started_at', ms)
     .addColumn('finished_at', ms)
     .execute();
+  // for_each bookkeeping: an item's siblings by state (counts, the next pending items in order).
+  await db.schema
+    .createIndex('workflow_steps_parent_idx')
+    .on('workflow_steps')
+    .columns(['parent_id', 'status', 'item_index'])
+    .execute();
   await db.schema
     .createIndex('workflow_steps_run_idx')
     .on('workflow_steps')

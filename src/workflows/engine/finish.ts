@@ -37,7 +37,13 @@ export async function advanceFinishedSteps(trx: Db, finished: readonly FinishedJ
   for (const runId of [...byRun.keys()].sort((a, b) => a - b)) {
     const ctx = await openRun(trx, runId, 'engine');
     if (!ctx) continue;
-    for (const f of byRun.get(runId)!) await applyResult(ctx, f);
+    // for_each steps whose items finished: topped up once per advance, not once per item.
+    const parents = new Set<StepRow>();
+    for (const f of byRun.get(runId)!) {
+      const parent = await applyResult(ctx, f);
+      if (parent) parents.add(parent);
+    }
+    for (const parent of parents) await topUpItems(ctx, parent, ctx.stepDef(parent.name));
     await scheduleReady(ctx);
     await settleRun(ctx, 'a step finished');
     await ctx.flush();
@@ -46,8 +52,9 @@ export async function advanceFinishedSteps(trx: Db, finished: readonly FinishedJ
   return enqueued;
 }
 
-async function applyResult(ctx: RunContext, f: FinishedJob): Promise<void> {
-  if (ctx.run.status === 'CANCELLED') return;
+/** Applies one job's end to its step; returns the for_each step when the job ran one of its items. */
+async function applyResult(ctx: RunContext, f: FinishedJob): Promise<StepRow | undefined> {
+  if (ctx.run.status === 'CANCELLED') return undefined;
   const stepId = f.job.workflowStepId!;
   let row: StepRow | undefined = [...ctx.steps.values()].find((s) => Number(s.id) === stepId);
   let parent: StepRow | undefined;
@@ -56,12 +63,8 @@ async function applyResult(ctx: RunContext, f: FinishedJob): Promise<void> {
     parent = [...ctx.steps.values()].find((s) => Number(s.id) === Number(row?.parent_id));
   }
   // A result for an attempt the step has moved past (cancelled, resolved, retried by hand).
-  if (
-    !row ||
-    Number(row.job_id) !== f.job.id ||
-    (row.status !== 'ENQUEUED' && row.status !== 'WAITING_FOR_RETRY')
-  )
-    return;
+  const current = row && Number(row.job_id) === f.job.id;
+  if (!row || !current || (row.status !== 'ENQUEUED' && row.status !== 'WAITING_FOR_RETRY')) return undefined;
   const def = ctx.stepDef(row.name);
   const startedAt = f.execution?.startedAt ? toMs(f.execution.startedAt) : ctx.now;
   const times = { started_at: row.started_at ?? startedAt, finished_at: ctx.now };
@@ -105,9 +108,9 @@ async function applyResult(ctx: RunContext, f: FinishedJob): Promise<void> {
   } else if (f.jobStatus === 'CANCELLED') {
     await ctx.moveStep(row, ['RUNNING', 'CANCELLED'], 'its job was cancelled', times);
   } else {
-    return; // handed back to the queue: the same attempt runs again
+    return undefined; // handed back to the queue: the same attempt runs again
   }
-  if (parent) await topUpItems(ctx, parent, def);
+  return parent;
 }
 
 /** The delay before the next attempt, or undefined when the step has failed for good. */
