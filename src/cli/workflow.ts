@@ -2,7 +2,7 @@
 // configured store (workers run the steps: `ratchet worker` or `ratchet serve`), and `run`, which
 // runs a workflow folder locally with no server (workflow-run.ts).
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import {
   cancelWorkflowRun,
   checkWorkflowText,
@@ -19,7 +19,8 @@ import {
   runTransitions,
   saveWorkflow,
   startWorkflow,
-  storeTaskCheck,
+  taskCheckWithFolders,
+  taskRootsBeside,
   waitForRun,
   type RunStatus,
 } from '../services/workflows/index.ts';
@@ -51,12 +52,15 @@ export function registerWorkflow(program: Command): void {
     .command('workflow')
     .description('workflows: DAGs of tasks run on the queue (docs/workflows.md)');
   wf.command('validate <path>')
-    .description('check a workflow file or folder: format, graph, expressions and tasks (in the store)')
+    .description(
+      'check a workflow file or folder: format, graph, expressions and tasks (in the store or beside it)',
+    )
     .option('--json', 'print { valid, problems } as JSON')
     .action((path: string, flags: { json?: boolean }, cmd: Command) =>
       withApp(cmd, async (app) => {
         const source = await readWorkflowSource(path);
-        const { problems } = await checkWorkflowText(source, storeTaskCheck(app.store.db));
+        const roots = taskRootsBeside(path, statSync(path).isDirectory());
+        const { problems } = await checkWorkflowText(source, await taskCheckWithFolders(app, roots));
         if (flags.json) json({ valid: problems.length === 0, problems });
         else if (problems.length === 0) process.stdout.write(`${source.file}: valid\n`);
         else for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);

@@ -7,6 +7,8 @@ import { findTaskFolders } from '../../registry/scan.ts';
 import { loadTask } from '../../tasks/load.ts';
 import { savePackage } from '../../tasks/stored-versions.ts';
 import { runStatus, type RunStatus } from './runs.ts';
+import { storeTaskCheck } from './definitions.ts';
+import type { TaskCheck } from '../../workflows/validate.ts';
 
 /**
  * Where tasks beside a workflow live: the folder holding the workflow's folder and, when that is
@@ -56,4 +58,27 @@ export async function waitForRun(
     if (ENDED.includes(s.run.status)) return s;
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 20));
   }
+}
+
+/**
+ * A task check that accepts tasks in the store and tasks in the folders beside the workflow (what
+ * `workflow run` would import), so a folder of tasks and workflows validates with no setup.
+ */
+export async function taskCheckWithFolders(app: Ratchet, roots: readonly string[]): Promise<TaskCheck> {
+  const beside = new Map<string, Set<string>>();
+  for (const root of roots) {
+    for (const folder of await findTaskFolders(root).catch(() => [])) {
+      const pkg = await loadTask(folder).catch(() => undefined);
+      if (!pkg) continue;
+      const versions = beside.get(pkg.metadata.name) ?? new Set<string>();
+      versions.add(pkg.metadata.version);
+      beside.set(pkg.metadata.name, versions);
+    }
+  }
+  const inStore = storeTaskCheck(app.store.db);
+  return async (task, version) => {
+    const versions = beside.get(task);
+    if (versions && (version === undefined || versions.has(version))) return undefined;
+    return inStore(task, version);
+  };
 }
