@@ -59,9 +59,16 @@ export interface ClassifiedError {
 export function classifyError(err: unknown): ClassifiedError | undefined {
   if (!(err instanceof Error)) return undefined;
   if (err instanceof NotFoundError) return { code: 'NOT_FOUND', message: err.message };
-  if (err instanceof WorkflowDefinitionError)
-    return { code: 'VALIDATION_ERROR', message: err.message, details: { problems: err.problems } };
-  if (err instanceof WorkflowInputError) return { code: 'VALIDATION_ERROR', message: err.message };
+  if (err instanceof WorkflowDefinitionError) {
+    // Each problem as a violation whose path says where: file:line:column and the step.
+    const violations = err.problems.map((p) => ({
+      path: `${p.file ?? 'definition'}${p.line ? `:${p.line}:${p.column ?? 1}` : ''}${p.step ? ` step "${p.step}"` : ''}`,
+      message: p.message,
+    }));
+    return { code: 'VALIDATION_ERROR', message: err.message, details: { violations } };
+  }
+  if (err instanceof WorkflowInputError)
+    return { code: 'VALIDATION_ERROR', message: err.message, details: { violations: err.violations } };
   if (
     err instanceof ConflictError ||
     err instanceof IllegalTransitionError ||

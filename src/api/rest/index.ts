@@ -14,6 +14,8 @@ import schedules from './schedules.ts';
 import workers from './workers.ts';
 import repositories from './repositories.ts';
 import admin from './admin.ts';
+import workflows from './workflows.ts';
+import workflowRuns from './workflow-runs.ts';
 
 const rest: FastifyPluginAsync<{ app: Ratchet }> = async (server, opts) => {
   const { app } = opts;
@@ -41,6 +43,8 @@ const rest: FastifyPluginAsync<{ app: Ratchet }> = async (server, opts) => {
     schedules,
     workers,
     repositories,
+    workflows,
+    workflowRuns,
     admin,
   ]) {
     await server.register(plugin, { app });

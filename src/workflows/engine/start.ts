@@ -12,9 +12,12 @@ import { openRun } from './context.ts';
 import { scheduleReady, settleRun } from './schedule.ts';
 
 export class WorkflowInputError extends Error {
-  constructor(message: string) {
+  /** Where the input breaks the input schema (JSON paths), when that is the problem. */
+  readonly violations: { path: string; message: string }[];
+  constructor(message: string, violations: { path: string; message: string }[] = []) {
     super(message);
     this.name = 'WorkflowInputError';
+    this.violations = violations;
   }
 }
 
@@ -48,6 +51,7 @@ export function checkRunInput(version: WorkflowVersionRecord, input: unknown): v
     const listed = violations.slice(0, 10).map((v) => `${v.path} ${v.message}`);
     throw new WorkflowInputError(
       `input of workflow ${def.name} does not match its input_schema: ${listed.join('; ')}`,
+      violations.map((v) => ({ path: v.path, message: v.message })),
     );
   }
 }
