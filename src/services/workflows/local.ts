@@ -38,11 +38,14 @@ export async function importTaskFolders(app: Ratchet, roots: readonly string[]):
 
 const ENDED = ['COMPLETED', 'FAILED', 'CANCELLED', 'RESOLVED_MANUALLY'];
 
-/** Waits until the run ends (FAILED counts: nothing runs any more), calling onChange on each change. */
+/**
+ * Waits until the run ends (FAILED counts: nothing runs any more) or `signal` aborts, calling
+ * onChange on each change; returns the last status read.
+ */
 export async function waitForRun(
   app: Ratchet,
   ref: string | number,
-  opts: { onChange?: (s: RunStatus) => void; pollMs?: number } = {},
+  opts: { onChange?: (s: RunStatus) => void; pollMs?: number; signal?: AbortSignal } = {},
 ): Promise<RunStatus> {
   let last = '';
   for (;;) {
@@ -55,7 +58,7 @@ export async function waitForRun(
       last = key;
       opts.onChange?.(s);
     }
-    if (ENDED.includes(s.run.status)) return s;
+    if (ENDED.includes(s.run.status) || opts.signal?.aborted) return s;
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 20));
   }
 }

@@ -23,6 +23,7 @@ import { qualityTools } from './quality.ts';
 import { baselineTools } from './baseline.ts';
 import { replayTools } from './replay.ts';
 import { profileTools } from './profile.ts';
+import { workflowTools } from './workflows.ts';
 
 export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...executionTools,
@@ -48,4 +49,5 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...resultTools,
   ...registryTools,
   ...docsTools,
+  ...workflowTools,
 ];
