@@ -200,14 +200,24 @@ export async function definitionOf(trx: Db, versionId: number): Promise<Workflow
 }
 
 /** Locks the run (see the file's comment) and loads it with its top-level steps. */
-export async function openRun(trx: Db, runId: number, actor: string): Promise<RunContext | undefined> {
+export async function openRun(
+  trx: Db,
+  ref: number | { stepId: number },
+  actor: string,
+): Promise<RunContext | undefined> {
+  // By step: the run is found and locked in one statement (one round trip less per step).
   const run = await trx
     .updateTable('workflow_runs')
     .set({ updated_at: Date.now() })
-    .where('id', '=', runId)
+    .where((eb) =>
+      typeof ref === 'number'
+        ? eb('id', '=', ref)
+        : eb('id', '=', eb.selectFrom('workflow_steps').select('run_id').where('id', '=', ref.stepId)),
+    )
     .returning(['id', 'status', 'input', 'workflow_version_id'])
     .executeTakeFirst();
   if (!run) return undefined;
+  const runId = Number(run.id);
   const steps = await trx
     .selectFrom('workflow_steps')
     .selectAll()

@@ -17,6 +17,10 @@ const LOST_WORKER_RETRIES = 2;
 export async function advanceFinishedSteps(trx: Db, finished: readonly FinishedJob[]): Promise<number> {
   const steps = finished.filter((f) => f.job.workflowStepId !== null);
   if (steps.length === 0) return 0;
+  if (steps.length === 1) {
+    const ctx = await openRun(trx, { stepId: steps[0]!.job.workflowStepId! }, 'engine');
+    return ctx ? advance(ctx, steps) : 0;
+  }
   const rows = await trx
     .selectFrom('workflow_steps')
     .select(['id', 'run_id'])
@@ -36,20 +40,24 @@ export async function advanceFinishedSteps(trx: Db, finished: readonly FinishedJ
   let enqueued = 0;
   for (const runId of [...byRun.keys()].sort((a, b) => a - b)) {
     const ctx = await openRun(trx, runId, 'engine');
-    if (!ctx) continue;
-    // for_each steps whose items finished: topped up once per advance, not once per item.
-    const parents = new Set<StepRow>();
-    for (const f of byRun.get(runId)!) {
-      const parent = await applyResult(ctx, f);
-      if (parent) parents.add(parent);
-    }
-    for (const parent of parents) await topUpItems(ctx, parent, ctx.stepDef(parent.name));
-    await scheduleReady(ctx);
-    await settleRun(ctx, 'a step finished');
-    await ctx.flush();
-    enqueued += ctx.enqueued;
+    if (ctx) enqueued += await advance(ctx, byRun.get(runId)!);
   }
   return enqueued;
+}
+
+/** Applies the run's finished jobs, starts what became ready, settles the run; jobs queued. */
+async function advance(ctx: RunContext, finished: readonly FinishedJob[]): Promise<number> {
+  // for_each steps whose items finished: topped up once per advance, not once per item.
+  const parents = new Set<StepRow>();
+  for (const f of finished) {
+    const parent = await applyResult(ctx, f);
+    if (parent) parents.add(parent);
+  }
+  for (const parent of parents) await topUpItems(ctx, parent, ctx.stepDef(parent.name));
+  await scheduleReady(ctx);
+  await settleRun(ctx, 'a step finished');
+  await ctx.flush();
+  return ctx.enqueued;
 }
 
 /** Applies one job's end to its step; returns the for_each step when the job ran one of its items. */
