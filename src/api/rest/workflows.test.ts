@@ -96,6 +96,10 @@ forEachApi(
           .map((t: { to: string }) => t.to),
         ['PENDING', 'RUNNING', 'COMPLETED'],
       );
+      const metrics = await (await fetch(`${api.base}/metrics`)).text();
+      assert.match(metrics, /^ratchet_workflow_runs\{state="COMPLETED"\} 1$/m);
+      assert.match(metrics, /^ratchet_workflow_steps\{state="COMPLETED"\} 4$/m);
+      assert.match(metrics, /^ratchet_workflow_step_orchestration_seconds_count [1-9]\d*$/m);
       const runGraph = await api.call('GET', `/api/v1/workflow-runs/${done.run.id}/graph`);
       assert.match(runGraph.body.data.graph, /join<br\/>addition<br\/>COMPLETED/);
     } finally {

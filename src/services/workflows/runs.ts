@@ -16,7 +16,9 @@ import type { WorkflowDefinition } from '../../workflows/types.ts';
 import { NotFoundError } from '../../store/codec.ts';
 import type { ListQuery, ListResult } from '../../store/list-query.ts';
 import { getWorkflowVersionById } from '../../store/repos/workflows.ts';
+import { performance } from 'node:perf_hooks';
 import {
+  countWorkflowStates,
   getWorkflowRun,
   listWorkflowRuns,
   listWorkflowSteps,
@@ -30,9 +32,35 @@ import { getWorkflow } from './definitions.ts';
 export { WorkflowInputError } from '../../workflows/engine/start.ts';
 export { IllegalWorkflowTransitionError } from '../../workflows/states.ts';
 
-/** Step results advance their runs in the result's transaction. The composition root calls it. */
+type AdvanceObserver = (secondsPerStep: number, steps: number) => void;
+const observers = new WeakMap<Ratchet, Set<AdvanceObserver>>();
+
+/**
+ * Step results advance their runs in the result's transaction. The composition root calls it.
+ * Observers (metrics) learn how long each advance took per finished step.
+ */
 export function enableWorkflows(app: Ratchet): () => void {
-  return app.queue.finishHooks.add(advanceFinishedSteps);
+  return app.queue.finishHooks.add(async (trx, finished) => {
+    const start = performance.now();
+    const queued = await advanceFinishedSteps(trx, finished);
+    const steps = finished.filter((f) => f.job.workflowStepId !== null).length;
+    const seconds = (performance.now() - start) / 1000 / Math.max(1, steps);
+    for (const fn of observers.get(app) ?? []) fn(seconds, steps);
+    return queued;
+  });
+}
+
+/** Calls fn after each advance of this application's runs (orchestration time per step). */
+export function onWorkflowAdvance(app: Ratchet, fn: AdvanceObserver): () => void {
+  const set = observers.get(app) ?? new Set<AdvanceObserver>();
+  observers.set(app, set);
+  set.add(fn);
+  return () => set.delete(fn);
+}
+
+/** Runs and steps by state. */
+export function workflowStateCounts(app: Ratchet) {
+  return countWorkflowStates(app.store.db);
 }
 
 async function wake(app: Ratchet, enqueued: number): Promise<void> {

@@ -189,3 +189,18 @@ export async function listWorkflowTransitions(db: Db, runId: number): Promise<Wo
     at: iso(Number(r.at)),
   }));
 }
+
+/** Runs and steps (for_each items included) by state, for metrics. */
+export async function countWorkflowStates(
+  db: Db,
+): Promise<{ runs: Record<string, number>; steps: Record<string, number> }> {
+  const count = async (table: 'workflow_runs' | 'workflow_steps') => {
+    const rows = await db
+      .selectFrom(table)
+      .select(['status', db.fn.countAll<number>().as('n')])
+      .groupBy('status')
+      .execute();
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  };
+  return { runs: await count('workflow_runs'), steps: await count('workflow_steps') };
+}
