@@ -16,6 +16,7 @@ import repositories from './repositories.ts';
 import admin from './admin.ts';
 import workflows from './workflows.ts';
 import workflowRuns from './workflow-runs.ts';
+import workflowRunEvents from './workflow-run-events.ts';
 
 const rest: FastifyPluginAsync<{ app: Ratchet }> = async (server, opts) => {
   const { app } = opts;
@@ -50,6 +51,7 @@ const rest: FastifyPluginAsync<{ app: Ratchet }> = async (server, opts) => {
     await server.register(plugin, { app });
   }
   await server.register(executionEvents, { app });
+  await server.register(workflowRunEvents, { app });
 };
 
 export default rest;

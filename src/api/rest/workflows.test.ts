@@ -77,6 +77,19 @@ forEachApi(
       });
       assert.equal(again.status, 200);
       assert.equal(again.body.data.uuid, started.body.data.uuid);
+      // Server-sent events follow the run to its end.
+      const stream = await (
+        await fetch(`${api.base}/api/v1/workflow-runs/${started.body.data.uuid}/events`)
+      ).text();
+      const events = [...stream.matchAll(/^event: status\ndata: (.*)$/gm)].map(
+        (m) => JSON.parse(m[1]!) as { final: boolean; run: { status: string } },
+      );
+      assert.ok(events.length >= 1);
+      assert.deepEqual(
+        events.map((e) => e.final),
+        [...events.slice(1).map(() => false), true],
+      );
+      assert.equal(events.at(-1)!.run.status, 'COMPLETED');
       const done = await waitEnded(api, started.body.data.uuid);
       assert.equal(done.run.status, 'COMPLETED');
       assert.deepEqual(done.run.output, { total: 2 + 10 + 2 + 100 });
