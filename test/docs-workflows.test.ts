@@ -46,7 +46,7 @@ test('docs/workflows.md: every shell command works against the built CLI', async
     assert.deepEqual(fan.output, { total: { sum: 66, product: 0 } });
     assert.match(of('ratchet workflow status 1'), /COMPLETED/);
     assert.match(of('ratchet workflow status 3'), /^run .*: FAILED\n[\s\S]*subtotal +addition +FAILED/);
-    const final = JSON.parse(of('ratchet workflow status 3 --json')) as {
+    const final = JSON.parse(of('ratchet workflow status 4 --json')) as {
       run: { status: string; output: unknown };
       transitions: { step: string | null; to: string; actor: string }[];
     };
