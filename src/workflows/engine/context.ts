@@ -182,20 +182,16 @@ export class RunContext {
   }
 }
 
-const definitions = new Map<number, WorkflowDefinition>();
+// Parsed definitions by their text: a version's text never changes, and keying by text (not by
+// id) stays right when one process talks to several databases (tests, benchmarks).
+const definitions = new Map<string, WorkflowDefinition>();
 
-/** A version's definition (versions never change, so it is read once per process). */
-export async function definitionOf(trx: Db, versionId: number): Promise<WorkflowDefinition> {
-  let def = definitions.get(versionId);
+function definitionOf(text: string): WorkflowDefinition {
+  let def = definitions.get(text);
   if (def) return def;
-  const row = await trx
-    .selectFrom('workflow_versions')
-    .select('definition')
-    .where('id', '=', versionId)
-    .executeTakeFirstOrThrow();
-  def = fromJson<WorkflowDefinition>(row.definition);
+  def = fromJson<WorkflowDefinition>(text);
   if (definitions.size > 1000) definitions.clear();
-  definitions.set(versionId, def);
+  definitions.set(text, def);
   return def;
 }
 
@@ -214,7 +210,16 @@ export async function openRun(
         ? eb('id', '=', ref)
         : eb('id', '=', eb.selectFrom('workflow_steps').select('run_id').where('id', '=', ref.stepId)),
     )
-    .returning(['id', 'status', 'input', 'workflow_version_id'])
+    .returning([
+      'id',
+      'status',
+      'input',
+      'workflow_version_id',
+      // The definition in the same round trip (a scalar subquery: both engines allow it here).
+      sql<string>`(select definition from workflow_versions where workflow_versions.id = workflow_runs.workflow_version_id)`.as(
+        'definition',
+      ),
+    ])
     .executeTakeFirst();
   if (!run) return undefined;
   const runId = Number(run.id);
@@ -225,7 +230,7 @@ export async function openRun(
     .where('parent_id', 'is', null)
     .orderBy('id')
     .execute();
-  const def = await definitionOf(trx, Number(run.workflow_version_id));
+  const def = definitionOf(run.definition);
   return new RunContext(
     trx,
     actor,

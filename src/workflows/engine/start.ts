@@ -36,15 +36,18 @@ export interface StartedRun {
   enqueued: number;
 }
 
-const schemas = new Map<number, ReturnType<typeof compileSchema>>();
+// Compiled input schemas by their text (see context.ts on keying by text).
+const schemas = new Map<string, ReturnType<typeof compileSchema>>();
 
 export function checkRunInput(version: WorkflowVersionRecord, input: unknown): void {
   const def = version.definition as WorkflowDefinition;
   if (!def.input_schema) return;
-  let validator = schemas.get(version.id);
+  const key = JSON.stringify(def.input_schema);
+  let validator = schemas.get(key);
   if (!validator) {
     validator = compileSchema(def.input_schema, `workflow ${def.name}@${def.version} input_schema`);
-    schemas.set(version.id, validator);
+    if (schemas.size > 1000) schemas.clear();
+    schemas.set(key, validator);
   }
   const violations = validateWith(validator, input);
   if (violations.length > 0) {
