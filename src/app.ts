@@ -12,6 +12,7 @@ import { QueueCaches } from './queue/caches.ts';
 import { SourceLocks } from './registry/lock.ts';
 import type { Ratchet } from './services/context.ts';
 import { enableOutputDelivery } from './services/delivery.ts';
+import { enableWorkflows } from './services/workflows/index.ts';
 import { createExecutionBus, publishFinishedJobs } from './services/execution-events.ts';
 import { DirectExecution, closeDirectExecution } from './services/direct-execution.ts';
 import { endAppThreads } from './services/app-threads.ts';
@@ -123,6 +124,8 @@ export async function createRatchet(
   // Jobs this process finishes have their output delivered and their final status published.
   enableOutputDelivery(app);
   publishFinishedJobs(app);
+  // Step results advance their workflow runs in the same transaction.
+  enableWorkflows(app);
   return app;
 }
 

@@ -16,6 +16,7 @@ const DOMAIN = new Set([
   'registry',
   'delivery',
   'queue',
+  'workflows',
   'runtime',
   'tasks',
   'http',

@@ -23,6 +23,7 @@ export const COMMAND_MODULES: Record<string, () => Promise<Register>> = {
   serve: async () => (await import('./serve.ts')).registerServe,
   worker: async () => (await import('./worker.ts')).registerWorker,
   job: async () => (await import('./job.ts')).registerJob,
+  workflow: async () => (await import('./workflow.ts')).registerWorkflow,
   execution: async () => (await import('./execution.ts')).registerExecution,
   schedule: async () => (await import('./schedule.ts')).registerSchedule,
   task: async () => (await import('./task.ts')).registerTask,

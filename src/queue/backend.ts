@@ -9,6 +9,7 @@ import type { InsertJobInput, JobRecord } from '../store/repos/jobs.ts';
 import type { AttemptResult, FinishedAttempt } from './attempt.ts';
 import type { ClaimedJob, ClaimOptions } from './claim-jobs.ts';
 import type { DirectClaim } from './direct-dispatch.ts';
+import type { FinishHooks } from './finish-hooks.ts';
 import type { Notifier } from './notifier.ts';
 import type { ReclaimedJob } from './reclaim-expired.ts';
 
@@ -16,6 +17,11 @@ export interface QueueBackend {
   readonly dialect: Dialect;
   /** Wake-ups across processes (enqueue, retry and cancel notify; workers subscribe). */
   readonly notifier: Notifier;
+  /**
+   * Run inside the transaction that stores a job's end (result writer, reclaim) for jobs that want
+   * them (workflow steps): what they write commits with the result or not at all.
+   */
+  readonly finishHooks: FinishHooks;
   /** Queues a job and wakes the workers of every process. */
   enqueue(input: InsertJobInput): Promise<{ job: JobRecord; created: boolean }>;
   /** Queues many jobs in one transaction (all or none), results in input order; wakes workers once. */

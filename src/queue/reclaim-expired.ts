@@ -5,6 +5,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { inTransaction, toJson, type Db } from '../store/codec.ts';
 import { toJob, type JobRecord } from '../store/repos/jobs.ts';
 import { toExecution, type ExecutionRecord } from '../store/repos/executions.ts';
+import type { FinishHooks } from './finish-hooks.ts';
 
 export interface ReclaimedJob {
   job: JobRecord;
@@ -25,6 +26,7 @@ export async function reclaimExpiredJobs(
   dialect: ReclaimDialect,
   now: number,
   limit = 500,
+  hooks?: FinishHooks,
 ): Promise<ReclaimedJob[]> {
   return inTransaction(db, async (trx) => {
     const { leaseIndex: index, lockExpired: lock } = dialect;
@@ -68,6 +70,15 @@ export async function reclaimExpiredJobs(
         .returningAll()
         .executeTakeFirst();
       out.push({ job: toJob(row), execution: execution ? toExecution(execution) : undefined });
+    }
+    // Jobs given up for good end here, not in the result writer: their hooks run now (the
+    // caller wakes the workers whenever anything was reclaimed).
+    const ended = out.filter((r) => r.job.status === 'FAILED');
+    if (hooks && ended.length > 0) {
+      await hooks.run(
+        trx,
+        ended.map((r) => ({ ...r, jobStatus: r.job.status })),
+      );
     }
     return out;
   });

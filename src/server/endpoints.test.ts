@@ -133,6 +133,9 @@ forEachServer(
       'ratchet_execution_duration_seconds_bucket',
       'ratchet_job_retries_total',
       'ratchet_deliveries_total',
+      'ratchet_workflow_runs',
+      'ratchet_workflow_steps',
+      'ratchet_workflow_step_orchestration_seconds',
       'ratchet_process_resident_memory_bytes',
       'ratchet_nodejs_eventloop_lag_seconds',
     ])

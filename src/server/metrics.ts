@@ -11,6 +11,7 @@ import { onDeliveryOutcomes } from '../services/delivery.ts';
 import { getTask } from '../store/repos/tasks.ts';
 import { queueStats, workerSummary } from '../services/queue-stats.ts';
 import { rootPlugin } from './root-plugin.ts';
+import { onWorkflowAdvance, workflowStateCounts } from '../services/workflows/index.ts';
 import { DeferredMetrics, type Prom } from './deferred-metrics.ts';
 
 interface ProcessMetrics {
@@ -20,6 +21,7 @@ interface ProcessMetrics {
   deliveries: Counter;
   graphqlOperations: Counter;
   graphqlDuration: Histogram;
+  orchestration: Histogram;
 }
 
 function processMetrics({ Counter, Histogram, Registry, collectDefaultMetrics }: Prom): ProcessMetrics {
@@ -59,7 +61,22 @@ function processMetrics({ Counter, Histogram, Registry, collectDefaultMetrics }:
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   });
-  return { registry, executionDuration, retries, deliveries, graphqlOperations, graphqlDuration };
+
+  const orchestration = new Histogram({
+    name: 'ratchet_workflow_step_orchestration_seconds',
+    help: 'Time the workflow engine spends advancing a run per finished step (inside the result transaction)',
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+    registers: [registry],
+  });
+  return {
+    registry,
+    executionDuration,
+    retries,
+    deliveries,
+    graphqlOperations,
+    graphqlDuration,
+    orchestration,
+  };
 }
 
 const processWide = new DeferredMetrics(processMetrics);
@@ -116,10 +133,16 @@ export function hookJobMetrics(app: Ratchet): () => void {
   const offDelivery = onDeliveryOutcomes(app, (outcomes) => {
     for (const o of outcomes) recordDelivery(o.type, o.success);
   });
+  const offWorkflows = onWorkflowAdvance(app, (seconds, steps) =>
+    processWide.record((m) => {
+      for (let i = 0; i < steps; i++) m.orchestration.observe(seconds);
+    }),
+  );
   return () => {
     hooked.delete(app);
     off();
     offDelivery();
+    offWorkflows();
   };
 }
 
@@ -194,8 +217,31 @@ function serverMetrics(app: Ratchet, { Counter, Gauge, Histogram, Registry }: Pr
     help: 'Workers with status ONLINE',
     registers: [registry],
   });
+  const workflowRuns = new Gauge({
+    name: 'ratchet_workflow_runs',
+    help: 'Workflow runs in the store by state',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const counts = await workflowStateCounts(app);
+      for (const [state, n] of Object.entries(counts.runs)) this.set({ state }, n);
+    },
+  });
+  const workflowSteps = new Gauge({
+    name: 'ratchet_workflow_steps',
+    help: 'Workflow steps (for_each items included) in the store by state',
+    labelNames: ['state'],
+    registers: [registry],
+    // Collected on its own: the registry reads metrics concurrently.
+    async collect() {
+      const counts = await workflowStateCounts(app);
+      for (const [state, n] of Object.entries(counts.steps)) this.set({ state }, n);
+    },
+  });
   void jobs;
   void utilisation;
+  void workflowRuns;
+  void workflowSteps;
   return { registry, requests, latency };
 }
 

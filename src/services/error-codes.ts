@@ -9,6 +9,9 @@ import { isDatabaseUnavailable, DB_RETRY_AFTER_SECONDS } from '../store/outage.t
 import { IllegalTransitionError } from '../queue/states.ts';
 import { TaskLoadError } from '../tasks/types.ts';
 import { QueueFullError, ShuttingDownError, ValidationError } from './errors.ts';
+import { WorkflowDefinitionError } from '../workflows/types.ts';
+import { WorkflowInputError } from '../workflows/engine/start.ts';
+import { IllegalWorkflowTransitionError } from '../workflows/states.ts';
 
 export type ErrorCode =
   | 'NOT_FOUND'
@@ -56,7 +59,21 @@ export interface ClassifiedError {
 export function classifyError(err: unknown): ClassifiedError | undefined {
   if (!(err instanceof Error)) return undefined;
   if (err instanceof NotFoundError) return { code: 'NOT_FOUND', message: err.message };
-  if (err instanceof ConflictError || err instanceof IllegalTransitionError)
+  if (err instanceof WorkflowDefinitionError) {
+    // Each problem as a violation whose path says where: file:line:column and the step.
+    const violations = err.problems.map((p) => ({
+      path: `${p.file ?? 'definition'}${p.line ? `:${p.line}:${p.column ?? 1}` : ''}${p.step ? ` step "${p.step}"` : ''}`,
+      message: p.message,
+    }));
+    return { code: 'VALIDATION_ERROR', message: err.message, details: { violations } };
+  }
+  if (err instanceof WorkflowInputError)
+    return { code: 'VALIDATION_ERROR', message: err.message, details: { violations: err.violations } };
+  if (
+    err instanceof ConflictError ||
+    err instanceof IllegalTransitionError ||
+    err instanceof IllegalWorkflowTransitionError
+  )
     return { code: 'CONFLICT', message: err.message };
   if (err instanceof ListQueryError || err instanceof InvalidVersionError)
     return { code: 'BAD_REQUEST', message: err.message };

@@ -101,6 +101,8 @@ export interface JobsTable {
   updated_at: Millis;
   started_at: Millis | null;
   finished_at: Millis | null;
+  /** The workflow step this job is an attempt of (006); null for ordinary jobs. */
+  workflow_step_id: Generated<number | null>;
 }
 
 export interface ExecutionsTable {
@@ -262,6 +264,72 @@ export interface DatabaseSchema {
   results: ResultsTable;
   task_backups: TaskBackupsTable;
   mcp_tasks: McpTasksTable;
+  workflows: WorkflowsTable;
+  workflow_versions: WorkflowVersionsTable;
+  workflow_runs: WorkflowRunsTable;
+  workflow_steps: WorkflowStepsTable;
+  workflow_transitions: WorkflowTransitionsTable;
+}
+
+export interface WorkflowsTable {
+  id: Generated<number>;
+  name: string;
+  latest_version_id: number | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface WorkflowVersionsTable {
+  id: Generated<number>;
+  workflow_id: number;
+  version: string;
+  description: string;
+  definition: JsonText;
+  created_at: Millis;
+}
+
+export interface WorkflowRunsTable {
+  id: Generated<number>;
+  uuid: string;
+  workflow_id: number;
+  workflow_version_id: number;
+  status: string;
+  input: JsonText;
+  output: JsonText | null;
+  error: JsonText | null;
+  idempotency_key: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+  finished_at: Millis | null;
+}
+
+export interface WorkflowStepsTable {
+  id: Generated<number>;
+  run_id: number;
+  name: string;
+  parent_id: number | null;
+  item_index: number | null;
+  status: string;
+  task_id: number;
+  task_version_id: number | null;
+  attempts: Generated<number>;
+  job_id: number | null;
+  input: JsonText | null;
+  output: JsonText | null;
+  error: JsonText | null;
+  started_at: Millis | null;
+  finished_at: Millis | null;
+}
+
+export interface WorkflowTransitionsTable {
+  id: Generated<number>;
+  run_id: number;
+  step_id: number | null;
+  from_status: string | null;
+  to_status: string;
+  reason: string;
+  actor: string;
+  at: Millis;
 }
 
 /** Every table Ratchet owns, in the order stats and tests list them. */
@@ -279,4 +347,9 @@ export const TABLES = [
   'results',
   'task_backups',
   'mcp_tasks',
+  'workflows',
+  'workflow_versions',
+  'workflow_runs',
+  'workflow_steps',
+  'workflow_transitions',
 ] as const satisfies readonly (keyof DatabaseSchema)[];

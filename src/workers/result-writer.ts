@@ -20,6 +20,8 @@ export interface PendingResult {
   maxRetries: number;
   /** Return the job to the queue instead of recording a verdict (shutdown). */
   handBack?: boolean;
+  /** The job has finish hooks (a workflow step): its result is written in a transaction with them. */
+  hooked?: boolean;
 }
 
 interface Written {
@@ -109,12 +111,13 @@ export class ResultWriter {
   private async writeBatch(batch: PendingResult[]): Promise<Written[]> {
     const completes = batch.filter((p) => !p.handBack && p.result.status === 'COMPLETED');
     const results = completes.map((p) => p.result);
-    if (completes.length === batch.length) {
+    if (completes.length === batch.length && !batch.some((p) => p.hooked)) {
       // Completions only, atomic on their own (one statement on PostgreSQL): no transaction here.
       const finished = await this.queue.complete(results);
       return batch.map((pending, i) => ({ pending, finished: finished[i] }));
     }
-    return inTransaction(this.store.db, async (trx) => {
+    let queued = 0;
+    const result = await inTransaction(this.store.db, async (trx) => {
       const completed = await this.queue.complete(results, trx);
       const finishedOf = new Map(completes.map((p, i) => [p, completed[i]]));
       for (const p of batch) {
@@ -131,8 +134,14 @@ export class ResultWriter {
               });
         finishedOf.set(p, finished);
       }
-      return batch.map((p) => ({ pending: p, finished: finishedOf.get(p) }));
+      const written = batch.map((p) => ({ pending: p, finished: finishedOf.get(p) }));
+      const ended = written.flatMap((w) => (w.finished ? [w.finished] : []));
+      queued += await this.queue.finishHooks.run(trx, ended);
+      return written;
     });
+    // Jobs the hooks queued (a workflow's next steps) are visible now.
+    if (queued > 0) await this.queue.notifier.notify();
+    return result;
   }
 
   private async write(batch: PendingResult[]): Promise<void> {

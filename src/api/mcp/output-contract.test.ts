@@ -11,6 +11,7 @@ import { startWorkers, type Ratchet } from '../../app.ts';
 import { listExecutionPage } from '../../services/executions.ts';
 import { ALL_TOOLS } from './tools/index.ts';
 import { FOLDED } from './tools/toolsets.ts';
+import { saveWorkflow, startWorkflow, waitForRun } from '../../services/workflows/index.ts';
 import { SAMPLE_TASKS, withMcpHttp } from './test-helpers.ts';
 import {
   FAILURE_KINDS,
@@ -53,6 +54,16 @@ async function runningExecution({ app, client }: Env): Promise<number> {
     if (rows[0]) return rows[0].id;
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** A run of a one-step workflow over probe in `mode`, once it is `status` (default: just started). */
+async function probeRun({ app }: Env, mode: string, status?: string): Promise<number> {
+  const name = `probe-${mode}`;
+  const text = `name: ${name}\nversion: 1.0.0\nsteps:\n  - { name: p, task: probe, input: { mode: "'${mode}'" }, timeout: 30s }\n`;
+  await saveWorkflow(app, { file: 'workflow.yaml', text });
+  const run = await startWorkflow(app, { workflow: name, input: {} });
+  if (status) await waitForRun(app, run.id);
+  return run.id;
 }
 
 /**
@@ -140,6 +151,18 @@ const COVERAGE: Record<string, 'example' | ArgsFor> = {
   ratchet_registry_health: 'example',
   ratchet_get_developer_endpoint_reference: 'example',
   ratchet_get_developer_integration_guide: 'example',
+  ratchet_save_workflow: 'example',
+  ratchet_validate_workflow: 'example',
+  ratchet_start_workflow: 'example',
+  ratchet_get_workflow_run: 'example',
+  ratchet_cancel_workflow_run: async (k, env) =>
+    k === 'success' ? { run_id: await probeRun(env, 'spin') } : undefined,
+  ratchet_retry_workflow_step: async (k, env) =>
+    k === 'success' ? { run_id: await probeRun(env, 'throw', 'FAILED'), step: 'p' } : undefined,
+  ratchet_resolve_workflow_step: async (k, env) =>
+    k === 'success'
+      ? { run_id: await probeRun(env, 'throw', 'FAILED'), step: 'p', output: { value: 1 } }
+      : undefined,
 };
 
 const READS_A_RUN = [

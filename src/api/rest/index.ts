@@ -14,6 +14,9 @@ import schedules from './schedules.ts';
 import workers from './workers.ts';
 import repositories from './repositories.ts';
 import admin from './admin.ts';
+import workflows from './workflows.ts';
+import workflowRuns from './workflow-runs.ts';
+import workflowRunEvents from './workflow-run-events.ts';
 
 const rest: FastifyPluginAsync<{ app: Ratchet }> = async (server, opts) => {
   const { app } = opts;
@@ -41,11 +44,14 @@ const rest: FastifyPluginAsync<{ app: Ratchet }> = async (server, opts) => {
     schedules,
     workers,
     repositories,
+    workflows,
+    workflowRuns,
     admin,
   ]) {
     await server.register(plugin, { app });
   }
   await server.register(executionEvents, { app });
+  await server.register(workflowRunEvents, { app });
 };
 
 export default rest;

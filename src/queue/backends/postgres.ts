@@ -10,6 +10,7 @@ import { insertJob } from '../../store/repos/jobs.ts';
 import { insertJobs } from '../../store/repos/jobs-bulk.ts';
 import { inTransaction } from '../../store/codec.ts';
 import type { QueueBackend } from '../backend.ts';
+import { FinishHooks } from '../finish-hooks.ts';
 import type { QueueCaches } from '../caches.ts';
 import { claimInTransaction, type ClaimDialect } from '../claim-jobs.ts';
 import { JOBS_CHANNEL } from '../notifier.ts';
@@ -52,9 +53,11 @@ export function postgresQueueBackend(
   const { db } = store;
   const run = preparedRunner(db, store.pgPool);
   const notifier = pgNotifier(db, opts.url);
+  const finishHooks = new FinishHooks();
   return {
     dialect: 'postgres',
     notifier,
+    finishHooks,
     async enqueue(input) {
       // The INSERT notifies other processes itself (one round trip); this process's workers are
       // woken directly.
@@ -67,7 +70,7 @@ export function postgresQueueBackend(
     },
     async enqueueMany(inputs) {
       const results = await inTransaction(db, async (trx) => {
-        const inserted = await insertJobs(trx, 'postgres', inputs);
+        const inserted = await insertJobs(trx, inputs);
         // Delivered at commit, so other processes never wake for a batch that rolled back.
         if (inserted.some((r) => r.created))
           await sql`select pg_notify(${JOBS_CHANNEL}, ${notifier.origin})`.execute(trx);
@@ -87,7 +90,7 @@ export function postgresQueueBackend(
     },
     complete: (results, trx) => completeJobsPostgres(trx ?? db, run, results),
     renew: (workerId, jobIds, leaseMs, now) => renewLeases(db, workerId, jobIds, leaseMs, now),
-    reclaim: (now, limit) => reclaimExpiredJobs(db, RECLAIM, now, limit),
+    reclaim: (now, limit) => reclaimExpiredJobs(db, RECLAIM, now, limit, finishHooks),
     prepare: () => analyzeJobsIfNeverAnalyzed(store),
   };
 }

@@ -10,6 +10,7 @@ import { insertJob } from '../../store/repos/jobs.ts';
 import { insertJobs } from '../../store/repos/jobs-bulk.ts';
 import { inTransaction } from '../../store/codec.ts';
 import type { QueueBackend } from '../backend.ts';
+import { FinishHooks } from '../finish-hooks.ts';
 import { claimInTransaction, type ClaimDialect } from '../claim-jobs.ts';
 import { completeJobsSqlite } from '../complete-jobs.ts';
 import { reclaimExpiredJobs, type ReclaimDialect } from '../reclaim-expired.ts';
@@ -29,23 +30,25 @@ const RECLAIM: ReclaimDialect = { leaseIndex: sql`indexed by jobs_lease_idx`, lo
 export function sqliteQueueBackend(store: Store): QueueBackend {
   const { db } = store;
   const notifier = sqliteNotifier(db);
+  const finishHooks = new FinishHooks();
   return {
     dialect: 'sqlite',
     notifier,
+    finishHooks,
     async enqueue(input) {
       const result = await insertJob(db, input);
       if (result.created) await notifier.notify();
       return result;
     },
     async enqueueMany(inputs) {
-      const results = await inTransaction(db, (trx) => insertJobs(trx, 'sqlite', inputs));
+      const results = await inTransaction(db, (trx) => insertJobs(trx, inputs));
       if (results.some((r) => r.created)) await notifier.notify();
       return results;
     },
     claim: (opts) => claimInTransaction(db, CLAIM, opts),
     complete: (results, trx) => completeJobsSqlite(trx ?? db, results),
     renew: (workerId, jobIds, leaseMs, now) => renewLeases(db, workerId, jobIds, leaseMs, now),
-    reclaim: (now, limit) => reclaimExpiredJobs(db, RECLAIM, now, limit),
+    reclaim: (now, limit) => reclaimExpiredJobs(db, RECLAIM, now, limit, finishHooks),
     prepare: () => Promise.resolve(),
   };
 }

@@ -5,6 +5,7 @@ import { results } from './002_results.ts';
 import { mcpTasks } from './003_mcp_tasks.ts';
 import { jobSecretInput } from './004_job_secret_input.ts';
 import { scheduleSecretInput } from './005_schedule_secret_input.ts';
+import { workflows } from './006_workflows.ts';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001_initial': initial,
@@ -12,4 +13,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '003_mcp_tasks': mcpTasks,
   '004_job_secret_input': jobSecretInput,
   '005_schedule_secret_input': scheduleSecretInput,
+  '006_workflows': workflows,
 };

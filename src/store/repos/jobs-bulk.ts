@@ -3,37 +3,37 @@
 // PostgreSQL the rows travel as one JSON text parameter that json_populate_recordset unpacks (one
 // round trip per chunk); on SQLite, in-process, one cached prepared single-row INSERT runs per row,
 // which measured twice as fast as json_each (whose `->>` re-parses the row for every column).
-// Idempotency keys are honoured across the database and
-// within the batch (a key seen twice returns the first job); results come in the order of inputs.
-import { CompiledQuery, sql } from 'kysely';
+// Idempotency keys are honoured across the database and within the batch (a key seen twice returns the first job); results come in the order of inputs.
+import { CompiledQuery, PostgresAdapter, sql } from 'kysely';
 import type { Db } from '../codec.ts';
 import { newJobRow, toJob, type InsertJobInput, type JobRecord } from './jobs.ts';
-
-export type BulkDialect = 'sqlite' | 'postgres';
 
 /** A statement carries at most this much JSON (or one row, when a single row is larger). */
 const BYTES_PER_INSERT = 8 * 1024 * 1024;
 
 type NewRow = ReturnType<typeof newJobRow>;
-const COLUMNS = [
-  'uuid',
-  'task_id',
-  'task_version_id',
-  'input',
-  'secret_input',
-  'status',
-  'priority',
-  'run_at',
-  'attempts',
-  'max_retries',
-  'timeout_ms',
-  'idempotency_key',
-  'output_destinations',
-  'schedule_id',
-  'cancel_requested',
-  'created_at',
-  'updated_at',
-] as const satisfies readonly (keyof NewRow)[];
+/** Every column newJobRow fills: a Record, so a column added there and not here fails to compile. */
+const COLUMN_SET: Record<keyof NewRow, true> = {
+  uuid: true,
+  task_id: true,
+  task_version_id: true,
+  input: true,
+  secret_input: true,
+  status: true,
+  priority: true,
+  run_at: true,
+  attempts: true,
+  max_retries: true,
+  timeout_ms: true,
+  idempotency_key: true,
+  output_destinations: true,
+  schedule_id: true,
+  cancel_requested: true,
+  created_at: true,
+  updated_at: true,
+  workflow_step_id: true,
+};
+const COLUMNS = Object.keys(COLUMN_SET) as (keyof NewRow)[];
 
 const columnList = sql.raw(COLUMNS.join(', '));
 
@@ -97,9 +97,10 @@ function* chunksOf<T extends { row: NewRow }>(
 /** Inserts the jobs inside `trx` (the caller's transaction: all or nothing). */
 export async function insertJobs(
   trx: Db,
-  dialect: BulkDialect,
   inputs: readonly InsertJobInput[],
 ): Promise<{ job: JobRecord; created: boolean }[]> {
+  // The engine decides the statement shape; callers (the queue backends, the workflow engine) need not say it.
+  const postgres = trx.getExecutor().adapter instanceof PostgresAdapter;
   const now = Date.now();
   const results: ({ job: JobRecord; created: boolean } | undefined)[] = new Array(inputs.length);
   // Within the batch, the first item with a key inserts; later ones with that key reuse its job.
@@ -123,7 +124,7 @@ export async function insertJobs(
     if (id !== undefined) results[index] = { job: insertedJob(row, id), created: true };
     else conflicted.push({ index, key: row.idempotency_key! });
   };
-  if (dialect === 'sqlite') {
+  if (!postgres) {
     for (const { index, row } of pending) settle(index, row, await insertOneSqlite(trx, row));
   } else {
     for (const { chunk, json } of chunksOf(pending)) {

@@ -44,6 +44,8 @@ export interface JobRecord {
   updatedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** The workflow step this job is an attempt of; null for ordinary jobs. */
+  workflowStepId: number | null;
 }
 
 export interface InsertJobInput {
@@ -61,6 +63,8 @@ export interface InsertJobInput {
   scheduleId?: number | null;
   /** The real input when `input` has writeOnly fields masked; only the worker ever reads it. */
   secretInput?: unknown;
+  /** Set by the workflow engine: the step this job is an attempt of. */
+  workflowStepId?: number | null;
 }
 
 /** The input a worker runs: the real one when writeOnly fields were masked in `input`. */
@@ -92,6 +96,7 @@ export function toJob(row: Selectable<JobsTable>): JobRecord {
     updatedAt: iso(row.updated_at),
     startedAt: iso(row.started_at),
     finishedAt: iso(row.finished_at),
+    workflowStepId: row.workflow_step_id == null ? null : Number(row.workflow_step_id),
   };
 }
 
@@ -122,6 +127,7 @@ export function newJobRow(input: InsertJobInput, now: number) {
     output_destinations: toJsonOrNull(input.outputDestinations),
     schedule_id: input.scheduleId ?? null,
     cancel_requested: false,
+    workflow_step_id: input.workflowStepId ?? null,
     created_at: now,
     updated_at: now,
   };

@@ -16,6 +16,10 @@ export const TOOL_GROUPS: Record<keyof ToolSwitches, readonly string[]> = {
     'ratchet_trigger_schedule',
     'ratchet_cancel_execution',
     'ratchet_benchmark_task',
+    'ratchet_start_workflow',
+    'ratchet_cancel_workflow_run',
+    'ratchet_retry_workflow_step',
+    'ratchet_resolve_workflow_step',
   ],
   enable_logging: ['ratchet_get_execution_logs', 'ratchet_get_execution_trace'],
   enable_monitoring: [
@@ -27,6 +31,7 @@ export const TOOL_GROUPS: Record<keyof ToolSwitches, readonly string[]> = {
     'ratchet_get_task_metrics',
     'ratchet_system_health',
     'ratchet_registry_health',
+    'ratchet_get_workflow_run',
   ],
   enable_debugging: [
     'ratchet_analyze_execution_error',
@@ -45,6 +50,8 @@ export const EXECUTE_TOOLS: ReadonlySet<string> = new Set([
   'ratchet_create_jobs',
   'ratchet_retry_execution',
   'ratchet_trigger_schedule',
+  'ratchet_start_workflow',
+  'ratchet_retry_workflow_step',
 ]);
 
 /** The mcp.tools switch that turned `name` off, or undefined when the tool is offered. See also toolsets.ts (what is listed). */

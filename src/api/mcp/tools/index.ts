@@ -24,6 +24,7 @@ import { baselineTools } from './baseline.ts';
 import { replayTools } from './replay.ts';
 import { profileTools } from './profile.ts';
 import { toolsetTools } from './toolset-tools.ts';
+import { workflowTools } from './workflows.ts';
 
 export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...toolsetTools,
@@ -50,4 +51,5 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...resultTools,
   ...registryTools,
   ...docsTools,
+  ...workflowTools,
 ];

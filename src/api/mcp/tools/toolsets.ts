@@ -89,6 +89,19 @@ export const TOOLSETS = {
       'ratchet_get_task_metrics',
     ],
   },
+  workflows: {
+    description:
+      'Workflows (DAGs of tasks): save and validate definitions, start runs, follow, retry and resolve steps',
+    tools: [
+      'ratchet_save_workflow',
+      'ratchet_validate_workflow',
+      'ratchet_start_workflow',
+      'ratchet_get_workflow_run',
+      'ratchet_cancel_workflow_run',
+      'ratchet_retry_workflow_step',
+      'ratchet_resolve_workflow_step',
+    ],
+  },
   registry: {
     description: 'Task sources, import and export, system health',
     tools: [

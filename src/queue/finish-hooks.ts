@@ -1,0 +1,40 @@
+// Work that must commit together with a job's end: the backend runs these hooks inside the
+// transaction that stores an attempt's result (result writer) or gives up on a lost worker's job
+// (reclaim). The workflow engine registers one to advance runs; nothing else in the queue knows
+// about workflows. A hook returns how many jobs it queued, so the caller wakes workers after commit.
+import type { Db } from '../store/codec.ts';
+import type { ExecutionRecord } from '../store/repos/executions.ts';
+import type { JobRecord } from '../store/repos/jobs.ts';
+import type { JobStatus } from '../store/schema.ts';
+
+export interface FinishedJob {
+  job: JobRecord;
+  execution: ExecutionRecord | undefined;
+  /** Where the job went. */
+  jobStatus: JobStatus;
+}
+
+export type FinishHook = (trx: Db, finished: readonly FinishedJob[]) => Promise<number>;
+
+export class FinishHooks {
+  private readonly hooks = new Set<FinishHook>();
+
+  add(hook: FinishHook): () => void {
+    this.hooks.add(hook);
+    return () => this.hooks.delete(hook);
+  }
+
+  /** Whether a finished job must have its hooks run in its result's transaction. */
+  wants(job: Pick<JobRecord, 'workflowStepId'>): boolean {
+    return this.hooks.size > 0 && job.workflowStepId !== null;
+  }
+
+  /** Runs every hook; the number of jobs they queued. */
+  async run(trx: Db, finished: readonly FinishedJob[]): Promise<number> {
+    const relevant = finished.filter((f) => this.wants(f.job));
+    if (relevant.length === 0) return 0;
+    let queued = 0;
+    for (const hook of this.hooks) queued += await hook(trx, relevant);
+    return queued;
+  }
+}

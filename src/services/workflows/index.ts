@@ -1,0 +1,4 @@
+// Workflows (docs/workflows.md): definitions and runs.
+export * from './definitions.ts';
+export * from './runs.ts';
+export * from './local.ts';

@@ -1,0 +1,132 @@
+// The hook the queue calls inside the transaction that stores a step job's result (or gives up on
+// a lost worker's job): the step moves on (COMPLETED, WAITING_FOR_RETRY with a new attempt queued
+// after its backoff, FAILED, CANCELLED) and the run advances, all committed with the result, so a
+// crash can never leave a finished step whose dependents were not queued.
+import { toJson, toMs, type Db } from '../../store/codec.ts';
+import type { FinishedJob } from '../../queue/finish-hooks.ts';
+import { isRetryableError } from '../../queue/clock.ts';
+import { backoffDelay } from '../../backoff.ts';
+import { openRun, type RunContext, type StepRow } from './context.ts';
+import { scheduleReady, settleRun, topUpItems } from './schedule.ts';
+import type { RetryPolicy } from '../types.ts';
+
+/** Retries after a lost worker (not the task's fault) beyond max_attempts. */
+const LOST_WORKER_RETRIES = 2;
+
+/** Advances the runs of finished step jobs; returns how many jobs it queued. */
+export async function advanceFinishedSteps(trx: Db, finished: readonly FinishedJob[]): Promise<number> {
+  const steps = finished.filter((f) => f.job.workflowStepId !== null);
+  if (steps.length === 0) return 0;
+  if (steps.length === 1) {
+    const ctx = await openRun(trx, { stepId: steps[0]!.job.workflowStepId! }, 'engine');
+    return ctx ? advance(ctx, steps) : 0;
+  }
+  const rows = await trx
+    .selectFrom('workflow_steps')
+    .select(['id', 'run_id'])
+    .where(
+      'id',
+      'in',
+      steps.map((f) => f.job.workflowStepId!),
+    )
+    .execute();
+  const runOf = new Map(rows.map((r) => [Number(r.id), Number(r.run_id)]));
+  // Runs in id order: two nodes locking the same runs always take them in the same order.
+  const byRun = new Map<number, FinishedJob[]>();
+  for (const f of steps) {
+    const runId = runOf.get(f.job.workflowStepId!);
+    if (runId !== undefined) byRun.set(runId, [...(byRun.get(runId) ?? []), f]);
+  }
+  let enqueued = 0;
+  for (const runId of [...byRun.keys()].sort((a, b) => a - b)) {
+    const ctx = await openRun(trx, runId, 'engine');
+    if (ctx) enqueued += await advance(ctx, byRun.get(runId)!);
+  }
+  return enqueued;
+}
+
+/** Applies the run's finished jobs, starts what became ready, settles the run; jobs queued. */
+async function advance(ctx: RunContext, finished: readonly FinishedJob[]): Promise<number> {
+  // for_each steps whose items finished: topped up once per advance, not once per item.
+  const parents = new Set<StepRow>();
+  for (const f of finished) {
+    const parent = await applyResult(ctx, f);
+    if (parent) parents.add(parent);
+  }
+  for (const parent of parents) await topUpItems(ctx, parent, ctx.stepDef(parent.name));
+  await scheduleReady(ctx);
+  await settleRun(ctx, 'a step finished');
+  await ctx.flush();
+  return ctx.enqueued;
+}
+
+/** Applies one job's end to its step; returns the for_each step when the job ran one of its items. */
+async function applyResult(ctx: RunContext, f: FinishedJob): Promise<StepRow | undefined> {
+  if (ctx.run.status === 'CANCELLED') return undefined;
+  const stepId = f.job.workflowStepId!;
+  let row: StepRow | undefined = [...ctx.steps.values()].find((s) => Number(s.id) === stepId);
+  let parent: StepRow | undefined;
+  if (!row) {
+    row = await ctx.trx.selectFrom('workflow_steps').selectAll().where('id', '=', stepId).executeTakeFirst();
+    parent = [...ctx.steps.values()].find((s) => Number(s.id) === Number(row?.parent_id));
+  }
+  // A result for an attempt the step has moved past (cancelled, resolved, retried by hand).
+  const current = row && Number(row.job_id) === f.job.id;
+  if (!row || !current || (row.status !== 'ENQUEUED' && row.status !== 'WAITING_FOR_RETRY')) return undefined;
+  const def = ctx.stepDef(row.name);
+  const startedAt = f.execution?.startedAt ? toMs(f.execution.startedAt) : ctx.now;
+  const times = { started_at: row.started_at ?? startedAt, finished_at: ctx.now };
+  if (f.jobStatus === 'COMPLETED') {
+    await ctx.moveStep(row, ['RUNNING', 'COMPLETED'], `attempt ${row.attempts} succeeded`, {
+      ...times,
+      output: toJson(f.execution?.output ?? null),
+      error: null,
+    });
+  } else if (f.jobStatus === 'FAILED') {
+    const error = (f.execution?.error ??
+      f.job.lastError ?? { type: 'Error', message: 'the attempt failed' }) as {
+      type?: string;
+      message?: string;
+    };
+    const delay = retryDelay(def.retry, row.attempts, error);
+    if (delay !== undefined) {
+      await ctx.moveStep(row, ['RUNNING'], `attempt ${row.attempts} started`, {
+        started_at: times.started_at,
+        error: toJson(error),
+      });
+      ctx.queueAttempt(
+        row,
+        def,
+        JSON.parse(row.input ?? '{}'),
+        'WAITING_FOR_RETRY',
+        `attempt ${row.attempts} failed (${error.type ?? 'Error'}: ${error.message ?? ''}); retrying in ${delay} ms`,
+        delay,
+      );
+    } else {
+      await ctx.moveStep(
+        row,
+        ['RUNNING', 'FAILED'],
+        `attempt ${row.attempts} failed (${error.type ?? 'Error'}: ${error.message ?? ''})`,
+        {
+          ...times,
+          error: toJson(error),
+        },
+      );
+    }
+  } else if (f.jobStatus === 'CANCELLED') {
+    await ctx.moveStep(row, ['RUNNING', 'CANCELLED'], 'its job was cancelled', times);
+  } else {
+    return undefined; // handed back to the queue: the same attempt runs again
+  }
+  return parent;
+}
+
+/** The delay before the next attempt, or undefined when the step has failed for good. */
+function retryDelay(policy: RetryPolicy, attempts: number, error: { type?: string }): number | undefined {
+  if (error.type === 'WorkerLost') {
+    return attempts < policy.max_attempts + LOST_WORKER_RETRIES ? 0 : undefined;
+  }
+  if (!policy.retryable || attempts >= policy.max_attempts || !isRetryableError(error)) return undefined;
+  if (policy.backoff === 'fixed') return Math.min(policy.backoff_base_ms, policy.max_backoff_ms);
+  return backoffDelay({ initialMs: policy.backoff_base_ms, maxMs: policy.max_backoff_ms }, attempts - 1);
+}

@@ -1,0 +1,145 @@
+// Starting a run: the input is checked against the definition's input schema, each step's task is
+// resolved (a missing, deleted or disabled task refuses the start, naming the step), and in one
+// transaction the run, its steps and the first steps' jobs are written. An idempotency key
+// already used returns that run instead.
+import { randomUUID } from 'node:crypto';
+import { inTransaction, toJson, type Db } from '../../store/codec.ts';
+import { getTask, getTaskVersion, getLatestTaskVersion } from '../../store/repos/tasks.ts';
+import { compileSchema, validateWith } from '../../tasks/schema.ts';
+import type { WorkflowVersionRecord } from '../../store/repos/workflows.ts';
+import type { StepDefinition, WorkflowDefinition } from '../types.ts';
+import { openRun } from './context.ts';
+import { scheduleReady, settleRun } from './schedule.ts';
+
+export class WorkflowInputError extends Error {
+  /** Where the input breaks the input schema (JSON paths), when that is the problem. */
+  readonly violations: { path: string; message: string }[];
+  constructor(message: string, violations: { path: string; message: string }[] = []) {
+    super(message);
+    this.name = 'WorkflowInputError';
+    this.violations = violations;
+  }
+}
+
+export interface StartRunInput {
+  version: WorkflowVersionRecord;
+  input: unknown;
+  idempotencyKey?: string | null;
+  actor?: string;
+}
+
+export interface StartedRun {
+  runId: number;
+  uuid: string;
+  created: boolean;
+  /** Jobs queued: the caller wakes the workers. */
+  enqueued: number;
+}
+
+// Compiled input schemas by their text (see context.ts on keying by text).
+const schemas = new Map<string, ReturnType<typeof compileSchema>>();
+
+export function checkRunInput(version: WorkflowVersionRecord, input: unknown): void {
+  const def = version.definition as WorkflowDefinition;
+  if (!def.input_schema) return;
+  const key = JSON.stringify(def.input_schema);
+  let validator = schemas.get(key);
+  if (!validator) {
+    validator = compileSchema(def.input_schema, `workflow ${def.name}@${def.version} input_schema`);
+    if (schemas.size > 1000) schemas.clear();
+    schemas.set(key, validator);
+  }
+  const violations = validateWith(validator, input);
+  if (violations.length > 0) {
+    const listed = violations.slice(0, 10).map((v) => `${v.path} ${v.message}`);
+    throw new WorkflowInputError(
+      `input of workflow ${def.name} does not match its input_schema: ${listed.join('; ')}`,
+      violations.map((v) => ({ path: v.path, message: v.message })),
+    );
+  }
+}
+
+/** Why a step's task cannot run, or its ids. */
+export async function resolveStepTask(
+  db: Db,
+  step: Pick<StepDefinition, 'task' | 'task_version'>,
+): Promise<{ taskId: number; taskVersionId: number | null } | { problem: string }> {
+  const task = await getTask(db, step.task);
+  if (!task) return { problem: `task "${step.task}" does not exist` };
+  if (!task.enabled) return { problem: `task "${step.task}" is disabled` };
+  if (step.task_version === undefined) {
+    const latest = await getLatestTaskVersion(db, task.id);
+    return latest
+      ? { taskId: task.id, taskVersionId: null }
+      : { problem: `task "${step.task}" has no enabled version` };
+  }
+  const version = await getTaskVersion(db, task.id, step.task_version);
+  if (!version) return { problem: `task "${step.task}" has no version ${step.task_version}` };
+  if (!version.enabled) return { problem: `task "${step.task}" version ${step.task_version} is disabled` };
+  return { taskId: task.id, taskVersionId: version.id };
+}
+
+export async function startRun(db: Db, req: StartRunInput): Promise<StartedRun> {
+  const def = req.version.definition as WorkflowDefinition;
+  checkRunInput(req.version, req.input);
+  const tasks: { taskId: number; taskVersionId: number | null }[] = [];
+  for (const step of def.steps) {
+    const resolved = await resolveStepTask(db, step);
+    if ('problem' in resolved)
+      throw new WorkflowInputError(`workflow ${def.name}: step "${step.name}": ${resolved.problem}`);
+    tasks.push(resolved);
+  }
+  return inTransaction(db, async (trx) => {
+    const now = Date.now();
+    const key = req.idempotencyKey ?? null;
+    const inserted = await trx
+      .insertInto('workflow_runs')
+      .values({
+        uuid: randomUUID(),
+        workflow_id: req.version.workflowId,
+        workflow_version_id: req.version.id,
+        status: 'PENDING',
+        input: toJson(req.input ?? {}),
+        output: null,
+        error: null,
+        idempotency_key: key,
+        created_at: now,
+        updated_at: now,
+        finished_at: null,
+      })
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returning(['id', 'uuid'])
+      .executeTakeFirst();
+    if (!inserted) {
+      const existing = await trx
+        .selectFrom('workflow_runs')
+        .select(['id', 'uuid'])
+        .where('idempotency_key', '=', key)
+        .executeTakeFirstOrThrow();
+      return { runId: Number(existing.id), uuid: existing.uuid, created: false, enqueued: 0 };
+    }
+    const runId = Number(inserted.id);
+    await trx
+      .insertInto('workflow_steps')
+      .values(
+        def.steps.map((s, i) => ({
+          run_id: runId,
+          name: s.name,
+          parent_id: null,
+          item_index: null,
+          status: 'PENDING',
+          task_id: tasks[i]!.taskId,
+          task_version_id: tasks[i]!.taskVersionId,
+        })),
+      )
+      .execute();
+    const ctx = (await openRun(trx, runId, req.actor ?? 'engine'))!;
+    ctx.transition(null, null, 'PENDING', 'run created');
+    for (const row of ctx.steps.values()) ctx.transition(Number(row.id), null, 'PENDING', 'run created');
+    await ctx.moveRun('RUNNING', 'run started');
+    await scheduleReady(ctx);
+    await settleRun(ctx, 'run started');
+    await ctx.flush();
+    return { runId, uuid: inserted.uuid, created: true, enqueued: ctx.enqueued };
+  });
+}
