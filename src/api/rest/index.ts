@@ -14,6 +14,7 @@ import schedules from './schedules.ts';
 import workers from './workers.ts';
 import repositories from './repositories.ts';
 import admin from './admin.ts';
+import whoami from './whoami.ts';
 
 const rest: FastifyPluginAsync<{ app: Ratchet }> = async (server, opts) => {
   const { app } = opts;
@@ -42,6 +43,7 @@ const rest: FastifyPluginAsync<{ app: Ratchet }> = async (server, opts) => {
     workers,
     repositories,
     admin,
+    whoami,
   ]) {
     await server.register(plugin, { app });
   }
