@@ -200,6 +200,37 @@ void test('a slow job appears and changes state without a reload, and is cancell
   await page.close();
 });
 
+void test('schedules: create one with its reading and next runs, disable it, trigger it', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${serve.url}/ui/`);
+  await signIn(page, keys.admin);
+  await page.getByRole('link', { name: 'Schedules' }).click();
+  await page.getByText('No schedule yet.').waitFor();
+  await page.getByLabel('Task').selectOption({ label: 'addition' });
+  await page.getByLabel('Name').fill('every-five');
+  await page.getByLabel('Cron expression').fill('not cron');
+  await page.getByText(/Not a valid cron expression/).waitFor();
+  assert.ok(await page.getByRole('button', { name: 'Create schedule' }).isDisabled());
+  await page.getByLabel('Cron expression').fill('*/5 * * * *');
+  await page.getByText('Every 5 minutes').waitFor();
+  assert.equal(await page.locator('.cron-preview li').count(), 5, 'the next five runs');
+  await page.getByLabel('Input (JSON)').fill('{"num1": 1, "num2": 2}');
+  await assertAccessible(page, 'schedules form');
+  await page.getByRole('button', { name: 'Create schedule' }).click();
+  const row = page.getByRole('row').filter({ hasText: 'every-five' });
+  await row.getByText('enabled').waitFor();
+  await row.getByRole('button', { name: 'Disable every-five' }).click();
+  await row.getByText('disabled').waitFor();
+  await row.getByRole('button', { name: 'Trigger every-five now' }).click();
+  await page
+    .getByRole('status')
+    .filter({ hasText: /every-five: queued job #\d+\./ })
+    .waitFor();
+  await assertAccessible(page, 'schedules');
+  await shot(page, 'schedules');
+  await page.close();
+});
+
 void test('a viewer is offered no mutating action', async () => {
   const page = await browser.newPage();
   await page.goto(`${serve.url}/ui/`);
@@ -219,12 +250,12 @@ void test('a viewer is offered no mutating action', async () => {
     .first()
     .click();
   await page.getByRole('heading', { name: /Execution #\d+/ }).waitFor();
-  for (const path of ['tasks/addition', 'tasks/slow', 'jobs', 'executions', '']) {
+  for (const path of ['tasks/addition', 'tasks/slow', 'jobs', 'executions', 'schedules', '']) {
     await page.goto(`${serve.url}/ui/#/${path}`);
     await page.locator('main h1').waitFor();
     const buttons = await page.locator('main button').allInnerTexts();
     assert.deepEqual(
-      buttons.filter((b) => /run|cancel|retry|save|delete|trigger/i.test(b)),
+      buttons.filter((b) => /^(Run|Cancel|Retry|Save|Delete|Trigger|Enable|Disable|Create)\b/.test(b)),
       [],
       `#/${path} offers only reading`,
     );

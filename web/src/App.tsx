@@ -14,12 +14,15 @@ import { ErrorBox } from './components/ui.tsx';
 
 // The task page carries the JSON-Schema form library and Ajv: loaded when first opened.
 const TaskPage = lazy(() => import('./pages/TaskPage.tsx'));
+// The schedules page carries cronstrue and croner.
+const Schedules = lazy(() => import('./pages/Schedules.tsx').then((m) => ({ default: m.Schedules })));
 
 const NAV = [
   ['', 'Overview'],
   ['tasks', 'Tasks'],
   ['jobs', 'Jobs'],
   ['executions', 'Executions'],
+  ['schedules', 'Schedules'],
 ] as const;
 
 function Page({ path }: { path: string[] }): ReactNode {
@@ -30,6 +33,7 @@ function Page({ path }: { path: string[] }): ReactNode {
   if (section === 'tasks') return id ? <TaskPage key={id} id={id} /> : <Tasks />;
   if (section === 'jobs') return id ? <JobPage key={id} id={id} /> : <Jobs />;
   if (section === 'executions') return id ? <ExecutionPage key={id} id={id} /> : <Executions />;
+  if (section === 'schedules' && !id) return <Schedules />;
   return <ErrorBox error={new Error(`no page at #/${path.join('/')}`)} />;
 }
 
