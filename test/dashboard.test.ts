@@ -231,11 +231,47 @@ void test('schedules: create one with its reading and next runs, disable it, tri
   await page.close();
 });
 
+void test('API keys (admin): create a key, see it once, revoke it', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${serve.url}/ui/`);
+  await signIn(page, keys.admin);
+  await page.getByRole('link', { name: 'API keys' }).click();
+  await page.getByRole('cell', { name: 'viewer-key', exact: true }).waitFor();
+  await page.getByLabel('Name').fill('from-the-ui');
+  await page.getByLabel('Role').selectOption('operator');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const shown = page.getByLabel('The new key', { exact: true });
+  await shown.waitFor();
+  const secret = (await shown.innerText()).trim();
+  assert.match(secret, /^rk_[a-z0-9]{8}_\S+$/);
+  const who = await fetch(`${serve.url}/api/v1/whoami`, { headers: { authorization: `Bearer ${secret}` } });
+  assert.deepEqual(((await who.json()) as { data: unknown }).data, {
+    authRequired: true,
+    principal: { kind: 'key', name: 'from-the-ui', role: 'operator' },
+  });
+  const row = page.getByRole('row').filter({ hasText: 'from-the-ui' });
+  await row.getByText('active').waitFor();
+  await assertAccessible(page, 'API keys');
+  await shot(page, 'api-keys');
+  await row.getByRole('button', { name: 'Revoke from-the-ui' }).click();
+  await row.getByText(/^revoked/).waitFor();
+  const refused = await fetch(`${serve.url}/api/v1/whoami`, {
+    headers: { authorization: `Bearer ${secret}` },
+  });
+  assert.equal(refused.status, 401);
+  await page.close();
+});
+
 void test('a viewer is offered no mutating action', async () => {
   const page = await browser.newPage();
   await page.goto(`${serve.url}/ui/`);
   await signIn(page, keys.viewer);
   assert.match(await page.getByRole('banner').innerText(), /viewer-key · viewer/);
+  assert.equal(
+    await page.getByRole('link', { name: 'API keys' }).count(),
+    0,
+    'no API keys page for a viewer',
+  );
   await page.goto(`${serve.url}/ui/#/tasks/addition`);
   await page.getByRole('heading', { name: 'Code' }).waitFor();
   await page.goto(`${serve.url}/ui/#/jobs`);

@@ -10,6 +10,7 @@ import { Jobs } from './pages/Jobs.tsx';
 import { JobPage } from './pages/JobPage.tsx';
 import { Executions } from './pages/Executions.tsx';
 import { ExecutionPage } from './pages/ExecutionPage.tsx';
+import { ApiKeys } from './pages/ApiKeys.tsx';
 import { ErrorBox } from './components/ui.tsx';
 
 // The task page carries the JSON-Schema form library and Ajv: loaded when first opened.
@@ -25,7 +26,7 @@ const NAV = [
   ['schedules', 'Schedules'],
 ] as const;
 
-function Page({ path }: { path: string[] }): ReactNode {
+function Page({ path, can }: { path: string[]; can: Session['can'] }): ReactNode {
   const [section = '', id] = path;
   // Keyed by id: moving from one task (or job) to another starts with fresh page state, not the
   // previous page's form input or result.
@@ -34,6 +35,7 @@ function Page({ path }: { path: string[] }): ReactNode {
   if (section === 'jobs') return id ? <JobPage key={id} id={id} /> : <Jobs />;
   if (section === 'executions') return id ? <ExecutionPage key={id} id={id} /> : <Executions />;
   if (section === 'schedules' && !id) return <Schedules />;
+  if (section === 'api-keys' && !id && can('admin')) return <ApiKeys />;
   return <ErrorBox error={new Error(`no page at #/${path.join('/')}`)} />;
 }
 
@@ -111,11 +113,13 @@ export function App(): ReactNode {
           Ratchet
         </a>
         <nav aria-label="Main">
-          {NAV.map(([path, label]) => (
-            <a key={path} href={href(path)} aria-current={section === path ? 'page' : undefined}>
-              {label}
-            </a>
-          ))}
+          {[...NAV, ...(session.can('admin') ? ([['api-keys', 'API keys']] as const) : [])].map(
+            ([path, label]) => (
+              <a key={path} href={href(path)} aria-current={section === path ? 'page' : undefined}>
+                {label}
+              </a>
+            ),
+          )}
         </nav>
         <div className="who">
           {session.who.authRequired || session.who.principal?.kind === 'key' ? (
@@ -134,7 +138,7 @@ export function App(): ReactNode {
       </header>
       <main id="main" tabIndex={-1}>
         <Suspense fallback={<p className="loading">Loading…</p>}>
-          <Page path={route.path} />
+          <Page path={route.path} can={session.can} />
         </Suspense>
       </main>
     </SessionContext>
