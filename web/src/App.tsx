@@ -39,6 +39,10 @@ function Page({ path, can }: { path: string[]; can: Session['can'] }): ReactNode
   return <ErrorBox error={new Error(`no page at #/${path.join('/')}`)} />;
 }
 
+// Asked while React starts, not after its first render: the first page's data waits on the answer.
+let firstWhoAmI: Promise<WhoAmI> | null = api<WhoAmI>('/whoami');
+firstWhoAmI.catch(() => undefined); // handled where it is awaited; this only marks it as observed
+
 export function App(): ReactNode {
   const [who, setWho] = useState<WhoAmI | null>(null);
   const [failure, setFailure] = useState<Error | null>(null);
@@ -46,7 +50,9 @@ export function App(): ReactNode {
 
   const load = useCallback(async (): Promise<WhoAmI | null> => {
     try {
-      const w = await api<WhoAmI>('/whoami');
+      const pending = firstWhoAmI ?? api<WhoAmI>('/whoami');
+      firstWhoAmI = null;
+      const w = await pending;
       setWho(w);
       setFailure(null);
       return w;
