@@ -22,6 +22,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route registered so far with its access level (GET / lists them). */
     ratchetRoutes: RouteEntry[];
+    /** Whether this server needs an API key (server.auth.required resolved for its address). */
+    ratchetAuthRequired: boolean;
   }
 }
 
@@ -155,6 +157,7 @@ export const authPlugin = rootPlugin<AuthOptions>('ratchet-auth', async (server,
   const { app, required } = opts;
   const recordUse = createUsageRecorder(app.store.db);
   const anonymous: Principal = { kind: 'anonymous', role: 'admin' };
+  server.decorate('ratchetAuthRequired', required);
   // Null until the auth hook runs (the decorator's initial value must not be a shared object).
   server.decorateRequest('principal', null as never);
   const { mcpToken } = opts;

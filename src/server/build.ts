@@ -17,6 +17,7 @@ import { auditPlugin } from './audit.ts';
 import { healthPlugin, type Readiness, createReadiness } from './health.ts';
 import { metricsPlugin } from './metrics.ts';
 import { indexPlugin } from './index-route.ts';
+import { findUiDir, uiPlugin, UI_PATH } from './ui.ts';
 import { accessLogPlugin } from './access-log.ts';
 import { securityHeadersPlugin } from './security-headers.ts';
 import { requestGuardPlugin } from './request-guard.ts';
@@ -153,7 +154,10 @@ export async function buildServer(app: Ratchet, opts: BuildServerOptions = {}): 
   await server.register(auditPlugin, { app });
   await server.register(metricsPlugin, { app });
   await server.register(healthPlugin, { app, readiness: opts.readiness ?? createReadiness(true) });
-  await server.register(indexPlugin);
+  // The dashboard, when this build has it (npm run build puts it in dist/web).
+  const uiDir = findUiDir();
+  await server.register(indexPlugin, uiDir === undefined ? {} : { ui: UI_PATH });
+  if (uiDir !== undefined) await server.register(uiPlugin(uiDir));
   const rest = await loadApi<{ app: Ratchet }>('rest');
   if (rest) await server.register(rest, { prefix: '/api/v1', app });
   // GraphQL at /graphql (+ the playground): the same services, keys and roles as REST.

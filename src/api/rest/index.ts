@@ -17,6 +17,7 @@ import admin from './admin.ts';
 import workflows from './workflows.ts';
 import workflowRuns from './workflow-runs.ts';
 import workflowRunEvents from './workflow-run-events.ts';
+import whoami from './whoami.ts';
 
 const rest: FastifyPluginAsync<{ app: Ratchet }> = async (server, opts) => {
   const { app } = opts;
@@ -47,6 +48,7 @@ const rest: FastifyPluginAsync<{ app: Ratchet }> = async (server, opts) => {
     workflows,
     workflowRuns,
     admin,
+    whoami,
   ]) {
     await server.register(plugin, { app });
   }

@@ -30,16 +30,12 @@ export const executionId = z
   .union([z.number().int().positive(), z.string().min(1).max(100)])
   .describe('Execution: numeric id or UUID');
 
-export const taskRef = z
-  .string()
-  .min(1)
-  .max(200)
-  .describe('Task: numeric id, UUID or name, or a task folder/zip path');
+export const taskRef = z.string().min(1).max(200).describe('Task id, UUID, name or folder/zip path');
 
 export const taskInput = z
   .record(z.string(), z.unknown())
   .default({})
-  .describe("The task's input (an object matching its input schema)");
+  .describe("Input (matches the task's input schema)");
 
 export const errorShape = z
   .object({

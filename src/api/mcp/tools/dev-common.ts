@@ -24,14 +24,9 @@ export const newVersion = z
   .min(1)
   .max(64)
   .optional()
-  .describe('Version to save as (semver, above the latest); default: the latest with its patch bumped');
+  .describe('Version to save as (default: latest, patch bumped)');
 
-export const atVersion = z
-  .string()
-  .min(1)
-  .max(64)
-  .optional()
-  .describe('Stored version (default: the latest enabled)');
+export const atVersion = z.string().min(1).max(64).optional().describe('Version (default: latest enabled)');
 
 export const jsonSchemaArg = z
   .union([z.record(z.string(), z.unknown()), z.boolean()])

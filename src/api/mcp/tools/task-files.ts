@@ -20,9 +20,7 @@ const filePath = z
   .string()
   .min(1)
   .max(200)
-  .describe(
-    'Path inside the task: metadata.json, main.js, input.schema.json, output.schema.json or tests/<name>.json',
-  );
+  .describe('metadata.json, main.js, input.schema.json, output.schema.json or tests/<name>.json');
 
 const listTaskFiles = defineTool({
   name: 'ratchet_list_task_files',

@@ -12,9 +12,7 @@ export const testCaseArg = z
       .trim()
       .min(1)
       .max(200)
-      .describe(
-        'Title, e.g. "counts three words"; stored as tests/counts-three-words.json (a file-like name is kept; a clash gets -2, -3, …)',
-      ),
+      .describe('Title, e.g. "counts words" (stored as tests/counts-words.json)'),
     description: z.string().max(1000).optional().describe('What the case checks'),
     input: z.unknown().describe('Input given to the task'),
     expected_output: z.unknown().optional().describe('Exact output expected'),
@@ -38,7 +36,7 @@ export const testCaseArg = z
     mock_http: z
       .unknown()
       .optional()
-      .describe('Mocked HTTP: { "requests": [{ "method", "url", "response": { "status", "body" } }] }'),
+      .describe('Mocked HTTP: {requests: [{method, url, response: {status, body}}]}'),
   })
   .describe('A test case: name, input, and expected_output, expected_error or assertions');
 

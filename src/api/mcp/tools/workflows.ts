@@ -23,13 +23,9 @@ import { CHANGES_STATE, READ_ONLY, RUNS_TASKS } from './common.ts';
 
 const definition = z
   .union([z.string().min(1).max(1_000_000), z.record(z.string(), z.unknown())])
-  .describe(
-    'The workflow: workflow.yaml/workflow.json text, or the same as an object. Keys: name, version (semver), description, input_schema, output, steps[] with name, task ("name" or "name@version"), dependencies, input (JSONata mapping over {workflow, steps}), retry, timeout, when, on_failure, for_each, max_parallel',
-  );
-const runRef = z
-  .union([z.number().int().positive(), z.string().min(1).max(100)])
-  .describe('The run: its numeric id or UUID (as returned by ratchet_start_workflow)');
-const stepName = z.string().min(1).max(200).describe('The step name, as in the definition');
+  .describe('workflow.yaml/.json text or object (format: docs/workflows.md)');
+const runRef = z.union([z.number().int().positive(), z.string().min(1).max(100)]).describe('Run id or UUID');
+const stepName = z.string().min(1).max(200).describe('Step name');
 
 const problem = z.object({
   file: z.string().optional(),
@@ -125,7 +121,7 @@ export const saveWorkflowTool = defineTool({
   name: 'ratchet_save_workflow',
   title: 'Create or update a workflow',
   description:
-    'Stores a workflow version (a DAG of existing tasks; see docs/workflows.md for the format). It is validated first: every problem comes back with line, column and step (unknown tasks, unknown dependencies, cycles, expressions that do not parse or read a non-ancestor step). To change a stored workflow, send it with a higher version. Returns the stored version. Then run it with ratchet_start_workflow.',
+    'Stores a workflow version (a DAG of existing tasks), validated first; problems come back with line, column and step. A change needs a higher version. Run it with ratchet_start_workflow.',
   input: z.object({ definition }),
   output: z.object({
     workflow: z.object({
@@ -150,7 +146,7 @@ export const validateWorkflowTool = defineTool({
   name: 'ratchet_validate_workflow',
   title: 'Validate a workflow',
   description:
-    'Checks a workflow definition without storing it: format, dependencies, cycles, expressions and that each task exists. Returns valid and the problems (line, column, step, message).',
+    'Checks a workflow without storing it (tasks, dependencies, cycles, expressions). Returns valid and the problems.',
   input: z.object({ definition }),
   output: z.object({ valid: z.boolean(), problems: z.array(problem) }),
   annotations: READ_ONLY,
@@ -166,15 +162,12 @@ export const startWorkflowTool = defineTool({
   name: 'ratchet_start_workflow',
   title: 'Start a workflow run',
   description:
-    'Starts a run of a stored workflow: each ready step becomes a job that workers run. With wait_seconds, waits up to that long for the run to end, reporting progress as steps finish. Returns the run with each step’s state and the DAG; use ratchet_get_workflow_run to follow it later.',
+    'Starts a run of a stored workflow (each ready step becomes a job). With wait_seconds, waits for the end, with progress as steps finish. Returns the run, its steps and DAG.',
   input: z.object({
-    workflow: z.string().min(1).max(200).describe('The workflow name'),
-    version: z.string().min(1).max(64).optional().describe('A stored version (default: the latest)'),
-    input: z
-      .record(z.string(), z.unknown())
-      .default({})
-      .describe('The run input; it must match the input_schema'),
-    idempotency_key: z.string().min(1).max(256).optional().describe('The same key returns the same run'),
+    workflow: z.string().min(1).max(200).describe('Workflow name'),
+    version: z.string().min(1).max(64).optional().describe('Version (default: latest)'),
+    input: z.record(z.string(), z.unknown()).default({}).describe('Run input (matches input_schema)'),
+    idempotency_key: z.string().min(1).max(256).optional().describe('Same key, same run'),
     wait_seconds: z
       .number()
       .min(0)
@@ -220,10 +213,10 @@ export const getWorkflowRunTool = defineTool({
   name: 'ratchet_get_workflow_run',
   title: 'Get a workflow run',
   description:
-    'Reads a workflow run to follow or debug it. Returns its status, output or error, each step (state, attempts, duration, output, error, for_each item counts) and the DAG as Mermaid; with include_transitions, also every state change with its reason',
+    'A workflow run: status, output or error, each step’s state, attempts, output and error, the DAG as Mermaid; optionally every state change.',
   input: z.object({
     run_id: runRef,
-    include_transitions: z.boolean().default(false).describe('Add the history of state changes'),
+    include_transitions: z.boolean().default(false).describe('Add the state changes'),
   }),
   output: z.object({
     run: runView,
@@ -263,7 +256,7 @@ const stepAction = z.object({ run_id: runRef, step: stepName });
 export const cancelWorkflowRunTool = defineTool({
   name: 'ratchet_cancel_workflow_run',
   title: 'Cancel a workflow run',
-  description: 'Cancels a run: queued steps never start and running ones are interrupted. Returns the run.',
+  description: 'Cancels a run, interrupting running steps. Returns the run.',
   input: z.object({ run_id: runRef }),
   output: z.object({ run: runView }),
   annotations: { ...CHANGES_STATE, destructiveHint: true },
@@ -280,7 +273,7 @@ export const retryWorkflowStepTool = defineTool({
   name: 'ratchet_retry_workflow_step',
   title: 'Retry a failed workflow step',
   description:
-    'Runs a FAILED step of a run again with a fresh attempt budget (a for_each step: its failed items); the run resumes and the step’s dependents follow when it succeeds. Returns the run.',
+    'Runs a FAILED step again (for_each: its failed items) with fresh attempts; the run resumes. Returns the run.',
   input: stepAction,
   output: z.object({ run: runView }),
   annotations: RUNS_TASKS,
@@ -300,9 +293,9 @@ export const resolveWorkflowStepTool = defineTool({
   name: 'ratchet_resolve_workflow_step',
   title: 'Resolve a workflow step by hand',
   description:
-    'Marks a FAILED, PENDING or WAITING_FOR_RETRY step as RESOLVED_MANUALLY with the output its dependents should see; they then run. Use it to repair a run whose step cannot succeed. Returns the run.',
+    'Marks a step RESOLVED_MANUALLY with the output its dependents get; they then run. Returns the run.',
   input: stepAction.extend({
-    output: z.unknown().optional().describe('The step output its dependents see (default null)'),
+    output: z.unknown().optional().describe('Output its dependents get (default null)'),
   }),
   output: z.object({ run: runView }),
   annotations: CHANGES_STATE,

@@ -1,0 +1,109 @@
+// The dashboard's budgets (issue 20): JS the first page loads, gzipped (≤ 250 KB), and all assets;
+// time from navigation to the overview's first meaningful render (its queue cards) in headless
+// Chromium on loopback; time for an executions list page change; and the RSS `ratchet serve` adds
+// by serving the UI (RSS after every page's assets were served, minus RSS before, both after a
+// settle). The database holds the sample tasks and 60 finished jobs, not 100,000 executions.
+// Run: npx node bench/web.ts   (build first: npm run build; needs /usr/bin/chromium)
+import { mkdtempSync, readFileSync, readdirSync, rmSync, cpSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { percentile, report, round } from './lib.ts';
+import { startServeForBench } from './api.ts';
+
+const WEB = fileURLToPath(new URL('../dist/web', import.meta.url));
+const SAMPLES = fileURLToPath(new URL('../sample/tasks', import.meta.url));
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--no-first-run',
+];
+const kb = (n: number): number => round(n / 1024, 1);
+const gz = (file: string): number => gzipSync(readFileSync(file), { level: 9 }).length;
+
+function assetSizes() {
+  const html = readFileSync(join(WEB, 'index.html'), 'utf8');
+  const firstPage = [...html.matchAll(/(?:src|href)="\/ui\/(assets\/[^"]+\.js)"/g)].map((m) =>
+    join(WEB, m[1]!),
+  );
+  const all = readdirSync(join(WEB, 'assets')).map((f) => join(WEB, 'assets', f));
+  return {
+    firstPageJsGzipKb: kb(firstPage.reduce((s, f) => s + gz(f), 0)),
+    allAssetsKb: kb(all.reduce((s, f) => s + readFileSync(f).length, 0)),
+    allAssetsGzipKb: kb(all.reduce((s, f) => s + gz(f), 0)),
+  };
+}
+
+const rssMb = (pid: number): number =>
+  round(Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024, 1);
+const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const dir = mkdtempSync(join(tmpdir(), 'ratchet-bench-web-'));
+cpSync(SAMPLES, join(dir, 'tasks'), { recursive: true });
+const served = await startServeForBench(dir, 'logging:\n  level: warn\n');
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+try {
+  const post = (path: string, body: unknown) =>
+    fetch(`${served.url}/api/v1${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  await post('/jobs/batch', {
+    taskId: 'addition',
+    jobs: Array.from({ length: 60 }, (_, i) => ({ input: { num1: i, num2: 1 } })),
+  });
+  for (;;) {
+    const stats = (await (await fetch(`${served.url}/api/v1/jobs/stats`)).json()) as {
+      data: { byStatus: Record<string, number> };
+    };
+    if (stats.data.byStatus.COMPLETED === 60) break;
+    await settle(200);
+  }
+  await settle(12_000);
+  const rssBefore = rssMb(served.child.pid!);
+
+  const renders: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const page = await browser.newPage();
+    const start = performance.now();
+    await page.goto(`${served.url}/ui/`);
+    await page.getByRole('heading', { name: 'Job queue' }).waitFor();
+    if (i > 0) renders.push(performance.now() - start); // the first run warms the server's file cache
+    await page.close();
+  }
+
+  const page = await browser.newPage();
+  await page.goto(`${served.url}/ui/#/tasks/addition`);
+  await page.getByRole('button', { name: 'Run task' }).waitFor();
+  await page.goto(`${served.url}/ui/#/executions`);
+  await page.getByText('1–20 of').waitFor();
+  const changes: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const start = performance.now();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('21–40 of').waitFor();
+    changes.push(performance.now() - start);
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await page.getByText('1–20 of').waitFor();
+  }
+  await page.close();
+  await settle(12_000);
+  const rssAfter = rssMb(served.child.pid!);
+
+  report('web', {
+    ...assetSizes(),
+    overviewFirstRenderMs: { p50: percentile(renders, 50), max: round(Math.max(...renders)) },
+    executionsPageChangeMs: { p50: percentile(changes, 50), max: round(Math.max(...changes)) },
+    serveRssMb: { beforeUi: rssBefore, afterUi: rssAfter, addedByUi: round(rssAfter - rssBefore, 1) },
+    executionsInDb: 60,
+  });
+} finally {
+  await browser.close();
+  await served.stop();
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,316 @@
+// The dashboard (/ui) end to end in real headless Chromium (Debian's chromium, driven by
+// playwright-core) against a live `ratchet serve` that requires API keys, with the sample tasks and
+// a slow task: sign-in, the run form generated from `addition`'s input schema (output, inline
+// validation, the failing line of an error), a job whose state changes without a reload and is
+// cancelled, a viewer who is offered no mutating action, and an axe-core check of every page (no
+// serious or critical violation) in light and dark. One server and one browser for the whole file.
+// Screenshots of each page go to $TMPDIR/ratchet-dashboard-shots.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { runCli } from '../src/cli/test-helpers/cli-process.ts';
+import { startServe, waitReady, type ServeProcess } from '../src/cli/test-helpers/serve-process.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+const SHOTS = join(tmpdir(), 'ratchet-dashboard-shots');
+
+let dir: string;
+let serve: ServeProcess;
+let browser: Browser;
+const keys: Record<'admin' | 'viewer', string> = { admin: '', viewer: '' };
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ratchet-dashboard-'));
+  mkdirSync(SHOTS, { recursive: true });
+  cpSync(join(ROOT, 'sample', 'tasks'), join(dir, 'tasks'), { recursive: true });
+  cpSync(join(ROOT, 'test', 'fixtures', 'dashboard-tasks'), join(dir, 'tasks'), { recursive: true });
+  writeFileSync(join(dir, 'ratchet.yaml'), 'server:\n  auth:\n    required: true\n');
+  for (const role of ['admin', 'viewer'] as const) {
+    const made = await runCli(
+      ['apikey', 'create', '--name', `${role}-key`, '--role', role, '--config', 'ratchet.yaml'],
+      {
+        cwd: dir,
+      },
+    );
+    assert.equal(made.code, 0, made.stderr);
+    keys[role] = made.stdout.trim();
+  }
+  serve = await startServe(['--config', 'ratchet.yaml', '--tasks', 'tasks'], dir);
+  await waitReady(serve.url);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  serve?.child.kill('SIGTERM');
+  await serve?.exit;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** No serious or critical axe-core violation on the page as it is now. */
+async function assertAccessible(page: Page, what: string): Promise<void> {
+  // evaluate() runs outside the page's CSP, which would refuse an injected inline script.
+  await page.evaluate(AXE);
+  // A string expression: it runs in the page, where `axe` and `document` exist.
+  const violations = await page.evaluate<string[]>(`axe.run(document).then((r) =>
+    r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + JSON.stringify(v.nodes.map((n) => n.target)))
+  )`);
+  assert.deepEqual(violations, [], `${what}: accessibility violations`);
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function signIn(page: Page, key: string): Promise<void> {
+  await page.getByLabel('API key').fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+}
+
+async function api(path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(`${serve.url}/api/v1${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${keys.admin}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  assert.ok(res.ok, `${path}: HTTP ${res.status}`);
+  return ((await res.json()) as { data: Record<string, unknown> }).data;
+}
+
+void test('a browser at / is sent to the sign-in screen; API clients still get JSON at /', async () => {
+  const json = await fetch(`${serve.url}/`);
+  assert.equal(json.status, 200);
+  assert.equal(((await json.json()) as { dashboard: string }).dashboard, '/ui/');
+  const page = await browser.newPage();
+  await page.goto(`${serve.url}/`);
+  assert.equal(new URL(page.url()).pathname, '/ui/');
+  await page.getByRole('heading', { name: 'Sign in to Ratchet' }).waitFor();
+  await assertAccessible(page, 'sign-in');
+  await shot(page, 'sign-in');
+  await page.getByLabel('API key').fill('rk_abcdefgh_not-a-real-key');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page
+    .getByRole('alert')
+    .filter({ hasText: /API key rk_abcdefgh_… is not/ })
+    .waitFor();
+  await page.close();
+});
+
+void test('admin: overview, tasks search, run addition from its form, inline validation, failing line', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${serve.url}/ui/`);
+  await signIn(page, keys.admin);
+  await page.getByRole('heading', { name: 'Job queue' }).waitFor();
+  assert.match(await page.getByRole('banner').innerText(), /admin-key · admin/);
+  await assertAccessible(page, 'overview');
+  await shot(page, 'overview');
+
+  await page.getByRole('link', { name: 'Tasks' }).click();
+  await page.getByLabel('Search by name').fill('add');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('link', { name: 'addition' }).waitFor();
+  // The search filters: the other sample tasks leave the list.
+  await page.getByRole('link', { name: 'data-filter' }).waitFor({ state: 'detached' });
+  await assertAccessible(page, 'tasks');
+  await shot(page, 'tasks');
+
+  await page.getByRole('link', { name: 'addition' }).click();
+  await page.getByRole('heading', { name: 'Run' }).waitFor();
+  await page.getByLabel('num1').fill('2');
+  await page.getByRole('button', { name: 'Run task' }).click();
+  // num2 is required by the input schema: the form says so beside the field and runs nothing.
+  await page.getByText("must have required property 'num2'").waitFor();
+  assert.equal(await page.getByRole('heading', { name: /Result of execution/ }).count(), 0);
+  await assertAccessible(page, 'task page with a validation error');
+  await page.getByLabel('num2').fill('3');
+  await page.getByRole('button', { name: 'Run task' }).click();
+  const output = page.getByLabel('Output', { exact: true });
+  await output.waitFor();
+  assert.deepEqual(JSON.parse(await output.innerText()), { sum: 5, product: 6 });
+  await page.getByText('COMPLETED').first().waitFor();
+  await assertAccessible(page, 'task page with a result');
+  await shot(page, 'task-addition');
+
+  await page.goto(`${serve.url}/ui/#/tasks/slow`);
+  await page.getByLabel('seconds').fill('100');
+  await page.getByRole('button', { name: 'Run task' }).click();
+  await page.getByText('must be <= 60').waitFor();
+  await page.getByLabel('seconds').fill('0');
+  await page.getByLabel('fail').check();
+  await page.getByRole('button', { name: 'Run task' }).click();
+  await page.getByText('main.js, line 7, column 20').waitFor();
+  assert.match(await page.locator('.failing-line pre').innerText(), /throw new Error\('asked to fail'\)/);
+  await shot(page, 'task-slow-failed');
+  await page.close();
+});
+
+void test('a slow job appears and changes state without a reload, and is cancelled from its page', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${serve.url}/ui/`);
+  await signIn(page, keys.admin);
+  const slow = await api('/tasks/slow');
+  await page.goto(`${serve.url}/ui/#/jobs?taskId=${String(slow.id)}`);
+  await page.getByText('No job matches.').waitFor();
+  // A marker on the window: it would be gone after any reload.
+  await page.evaluate(() => ((globalThis as { marker?: number }).marker = 1));
+  const job = await api('/jobs', { taskId: 'slow', input: { seconds: 60 } });
+  const row = page.getByRole('row').filter({ hasText: `#${String(job.id)}` });
+  await row.getByText('PROCESSING').waitFor();
+  await assertAccessible(page, 'jobs');
+  await shot(page, 'jobs');
+  await row.getByRole('link', { name: `#${String(job.id)}` }).click();
+  await page.getByRole('heading', { name: `Job #${String(job.id)} PROCESSING` }).waitFor();
+  await assertAccessible(page, 'job');
+  await page.getByRole('button', { name: 'Cancel job' }).click();
+  await page.getByRole('heading', { name: `Job #${String(job.id)} CANCELLED` }).waitFor();
+  assert.equal(
+    await page.evaluate(() => (globalThis as { marker?: number }).marker),
+    1,
+    'no reload happened',
+  );
+  await page.getByRole('row').filter({ hasText: 'CANCELLED' }).getByRole('link').first().waitFor();
+  await shot(page, 'job');
+
+  await page.getByRole('row').filter({ hasText: 'CANCELLED' }).getByRole('link').first().click();
+  await page.getByRole('heading', { name: /Execution #\d+ CANCELLED/ }).waitFor();
+  await page.getByText('CancelledError').waitFor();
+  await assertAccessible(page, 'execution');
+  await shot(page, 'execution');
+  await page.getByRole('link', { name: 'Executions' }).click();
+  await page.getByRole('columnheader', { name: /Duration/ }).waitFor();
+  await assertAccessible(page, 'executions');
+  await shot(page, 'executions');
+  await page.close();
+});
+
+void test('schedules: create one with its reading and next runs, disable it, trigger it', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${serve.url}/ui/`);
+  await signIn(page, keys.admin);
+  await page.getByRole('link', { name: 'Schedules' }).click();
+  await page.getByText('No schedule yet.').waitFor();
+  await page.getByLabel('Task').selectOption({ label: 'addition' });
+  await page.getByLabel('Name').fill('every-five');
+  await page.getByLabel('Cron expression').fill('not cron');
+  await page.getByText(/Not a valid cron expression/).waitFor();
+  assert.ok(await page.getByRole('button', { name: 'Create schedule' }).isDisabled());
+  await page.getByLabel('Cron expression').fill('*/5 * * * *');
+  await page.getByText('Every 5 minutes').waitFor();
+  assert.equal(await page.locator('.cron-preview li').count(), 5, 'the next five runs');
+  await page.getByLabel('Input (JSON)').fill('{"num1": 1, "num2": 2}');
+  await assertAccessible(page, 'schedules form');
+  await page.getByRole('button', { name: 'Create schedule' }).click();
+  const row = page.getByRole('row').filter({ hasText: 'every-five' });
+  await row.getByText('enabled').waitFor();
+  await row.getByRole('button', { name: 'Disable every-five' }).click();
+  await row.getByText('disabled').waitFor();
+  await row.getByRole('button', { name: 'Trigger every-five now' }).click();
+  await page
+    .getByRole('status')
+    .filter({ hasText: /every-five: queued job #\d+\./ })
+    .waitFor();
+  await assertAccessible(page, 'schedules');
+  await shot(page, 'schedules');
+  await page.close();
+});
+
+void test('API keys (admin): create a key, see it once, revoke it', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${serve.url}/ui/`);
+  await signIn(page, keys.admin);
+  await page.getByRole('link', { name: 'API keys' }).click();
+  await page.getByRole('cell', { name: 'viewer-key', exact: true }).waitFor();
+  await page.getByLabel('Name').fill('from-the-ui');
+  await page.getByLabel('Role').selectOption('operator');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const shown = page.getByLabel('The new key', { exact: true });
+  await shown.waitFor();
+  const secret = (await shown.innerText()).trim();
+  assert.match(secret, /^rk_[a-z0-9]{8}_\S+$/);
+  const who = await fetch(`${serve.url}/api/v1/whoami`, { headers: { authorization: `Bearer ${secret}` } });
+  assert.deepEqual(((await who.json()) as { data: unknown }).data, {
+    authRequired: true,
+    principal: { kind: 'key', name: 'from-the-ui', role: 'operator' },
+  });
+  const row = page.getByRole('row').filter({ hasText: 'from-the-ui' });
+  await row.getByText('active').waitFor();
+  await assertAccessible(page, 'API keys');
+  await shot(page, 'api-keys');
+  await row.getByRole('button', { name: 'Revoke from-the-ui' }).click();
+  await row.getByText(/^revoked/).waitFor();
+  const refused = await fetch(`${serve.url}/api/v1/whoami`, {
+    headers: { authorization: `Bearer ${secret}` },
+  });
+  assert.equal(refused.status, 401);
+  await page.close();
+});
+
+void test('a viewer is offered no mutating action', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${serve.url}/ui/`);
+  await signIn(page, keys.viewer);
+  assert.match(await page.getByRole('banner').innerText(), /viewer-key · viewer/);
+  assert.equal(
+    await page.getByRole('link', { name: 'API keys' }).count(),
+    0,
+    'no API keys page for a viewer',
+  );
+  await page.goto(`${serve.url}/ui/#/tasks/addition`);
+  await page.getByRole('heading', { name: 'Code' }).waitFor();
+  await page.goto(`${serve.url}/ui/#/jobs`);
+  await page
+    .getByRole('link', { name: /^#\d+$/ })
+    .first()
+    .click();
+  await page.getByRole('heading', { name: /Job #\d+/ }).waitFor();
+  await page.goto(`${serve.url}/ui/#/executions`);
+  await page
+    .getByRole('link', { name: /^#\d+$/ })
+    .first()
+    .click();
+  await page.getByRole('heading', { name: /Execution #\d+/ }).waitFor();
+  for (const path of ['tasks/addition', 'tasks/slow', 'jobs', 'executions', 'schedules', '']) {
+    await page.goto(`${serve.url}/ui/#/${path}`);
+    await page.locator('main h1').waitFor();
+    const buttons = await page.locator('main button').allInnerTexts();
+    assert.deepEqual(
+      buttons.filter((b) => /^(Run|Cancel|Retry|Save|Delete|Trigger|Enable|Disable|Create)\b/.test(b)),
+      [],
+      `#/${path} offers only reading`,
+    );
+  }
+  await page.close();
+});
+
+void test('phone width and dark mode: the overview stays usable and accessible', async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+  await page.goto(`${serve.url}/ui/`);
+  await signIn(page, keys.admin);
+  await page.getByRole('heading', { name: 'Job queue' }).waitFor();
+  const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+  assert.ok(overflow <= 0, `no sideways scrolling at phone width (overflow ${overflow}px)`);
+  await assertAccessible(page, 'overview, dark, phone');
+  await shot(page, 'overview-dark-phone');
+  await page.goto(`${serve.url}/ui/#/tasks/addition`);
+  await page.getByRole('heading', { name: 'Run' }).waitFor();
+  await assertAccessible(page, 'task page, dark, phone');
+  await shot(page, 'task-dark-phone');
+  await page.close();
+});
