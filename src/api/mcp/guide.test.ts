@@ -12,7 +12,7 @@ import type { Client } from '@modelcontextprotocol/client';
 import { spawnSync } from 'node:child_process';
 import { createKey } from '../../services/api-keys.ts';
 import { connectStdio, MAIN_JS, ok, withMcpHttp } from './test-helpers.ts';
-import { guideProject, WEATHER_MAIN } from './guide-project.ts';
+import { guideProject, WEATHER_MAIN } from './guide-project-fixture.ts';
 import { GUIDE_TOOL_NAMES } from './tool-names.ts';
 import { FOLDED } from './tools/toolsets.ts';
 

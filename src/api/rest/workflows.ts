@@ -22,7 +22,9 @@ const tags = ['workflows'];
 const NameParams = z.object({ name: z.string().min(1).max(200).describe('Workflow name') });
 const DefinitionBody = z.strictObject({
   definition: z
-    .union([z.string().min(1).max(1_000_000), z.record(z.string(), z.unknown())])
+    // The text always holds a mapping, so a `:`: the pattern also stops the server's type coercion
+    // from taking a number sent here for a (one-line) text.
+    .union([z.string().min(1).max(1_000_000).regex(/:/), z.record(z.string(), z.unknown())])
     .describe('workflow.yaml or workflow.json text, or the definition as a JSON object'),
 });
 type DefinitionBody = z.infer<typeof DefinitionBody>;

@@ -28,9 +28,13 @@ export const CHANGES_STATE: ToolAnnotations = {
 
 export const executionId = z
   .union([z.number().int().positive(), z.string().min(1).max(100)])
-  .describe('Execution: numeric id or UUID');
+  .describe('Execution id or UUID');
 
-export const taskRef = z.string().min(1).max(200).describe('Task id, UUID, name or folder/zip path');
+export const taskRef = z
+  .string()
+  .min(1)
+  .max(200)
+  .describe('Task: numeric id, UUID or name, or folder/zip path');
 
 export const taskInput = z
   .record(z.string(), z.unknown())

@@ -27,7 +27,7 @@ const fromOpenApi = defineTool({
     version: z.string().min(1).max(64).optional().describe('First version (default "1.0.0")'),
     author: z.string().max(200).optional().describe('metadata.json author'),
     tags: z.array(z.string().min(1).max(50)).max(30).optional().describe('Tags besides "openapi" and "http"'),
-    save: z.boolean().default(true).describe('Store the task (default true); false returns the files only'),
+    save: z.boolean().default(true).describe('false: return the files, store nothing'),
   }),
   output: z.object({
     name: z.string().describe('Task name (the operationId in kebab case)'),

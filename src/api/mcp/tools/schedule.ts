@@ -14,14 +14,12 @@ import { jobView, jobViewOf, scheduleView, scheduleViewOf, taskNames } from './v
 
 const scheduleRef = z
   .union([z.number().int().positive(), z.string().min(1).max(200)])
-  .describe('The schedule: its numeric id, UUID or name');
+  .describe('Schedule id, UUID or name');
 const cron = z
   .string()
   .min(1)
   .max(200)
-  .describe(
-    'Cron expression: 5 fields (minute hour day month weekday) or 6 with seconds first, e.g. "*/5 * * * *"',
-  );
+  .describe('Cron: 5 fields (minute hour day month weekday) or 6 with seconds first, e.g. "*/5 * * * *"');
 const timezone = z.string().min(1).max(100).describe('IANA time zone, e.g. "Europe/Berlin" (default UTC)');
 const policy = z.enum(MISSED_RUN_POLICIES).describe('What to do with runs missed while the server was down');
 

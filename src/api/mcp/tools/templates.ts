@@ -67,7 +67,7 @@ const generate = defineTool({
       .max(30)
       .optional()
       .describe('Tags besides the template\u2019s own'),
-    save: z.boolean().default(true).describe('Store the task (default true); false returns the files only'),
+    save: z.boolean().default(true).describe('false: return the files, store nothing'),
   }),
   output: z.object({
     template: z.string(),

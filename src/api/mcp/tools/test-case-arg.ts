@@ -7,12 +7,7 @@ import { slugify } from '../../../tasks/metadata.ts';
 
 export const testCaseArg = z
   .looseObject({
-    name: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .describe('Title, e.g. "counts words" (stored as tests/counts-words.json)'),
+    name: z.string().trim().min(1).max(200).describe('Title (file: tests/<title-slug>.json)'),
     description: z.string().max(1000).optional().describe('What the case checks'),
     input: z.unknown().describe('Input given to the task'),
     expected_output: z.unknown().optional().describe('Exact output expected'),
@@ -26,7 +21,7 @@ export const testCaseArg = z
     assertions: z
       .array(
         z.looseObject({
-          path: z.string().describe('JSON path into the output, e.g. "$.items[0].id"'),
+          path: z.string().describe('JSON path, e.g. "$.items[0].id"'),
           operator: z.string().describe('"equals", "contains", "exists", "gt", …'),
           expected: z.unknown().optional().describe('Value to compare with'),
         }),
@@ -38,7 +33,7 @@ export const testCaseArg = z
       .optional()
       .describe('Mocked HTTP: {requests: [{method, url, response: {status, body}}]}'),
   })
-  .describe('A test case: name, input, and expected_output, expected_error or assertions');
+  .describe('name, input, and expected_output, expected_error or assertions');
 
 export type TestCaseArg = z.output<typeof testCaseArg>;
 type TaskTest = TaskVersionRecord['tests'][number];

@@ -23,7 +23,7 @@ import { CHANGES_STATE, READ_ONLY, RUNS_TASKS } from './common.ts';
 
 const definition = z
   .union([z.string().min(1).max(1_000_000), z.record(z.string(), z.unknown())])
-  .describe('workflow.yaml/.json text or object (format: docs/workflows.md)');
+  .describe('workflow.yaml/.json text or object');
 const runRef = z.union([z.number().int().positive(), z.string().min(1).max(100)]).describe('Run id or UUID');
 const stepName = z.string().min(1).max(200).describe('Step name');
 
@@ -121,7 +121,7 @@ export const saveWorkflowTool = defineTool({
   name: 'ratchet_save_workflow',
   title: 'Create or update a workflow',
   description:
-    'Stores a workflow version (a DAG of existing tasks), validated first; problems come back with line, column and step. A change needs a higher version. Run it with ratchet_start_workflow.',
+    'Stores a workflow version (a DAG of existing tasks), validated first: problems come back with line, column and step. A change needs a higher version. Returns the stored version; run it with ratchet_start_workflow.',
   input: z.object({ definition }),
   output: z.object({
     workflow: z.object({
@@ -162,18 +162,13 @@ export const startWorkflowTool = defineTool({
   name: 'ratchet_start_workflow',
   title: 'Start a workflow run',
   description:
-    'Starts a run of a stored workflow (each ready step becomes a job). With wait_seconds, waits for the end, with progress as steps finish. Returns the run, its steps and DAG.',
+    'Starts a run of a stored workflow; each ready step becomes a job. Returns the run (steps, DAG); wait_seconds waits for its end, with progress.',
   input: z.object({
     workflow: z.string().min(1).max(200).describe('Workflow name'),
     version: z.string().min(1).max(64).optional().describe('Version (default: latest)'),
     input: z.record(z.string(), z.unknown()).default({}).describe('Run input (matches input_schema)'),
     idempotency_key: z.string().min(1).max(256).optional().describe('Same key, same run'),
-    wait_seconds: z
-      .number()
-      .min(0)
-      .max(300)
-      .default(0)
-      .describe('Wait for the run to end, at most this long'),
+    wait_seconds: z.number().min(0).max(300).default(0).describe('Wait up to this long for the end'),
   }),
   output: z.object({ run: runView, created: z.boolean(), ended: z.boolean() }),
   annotations: RUNS_TASKS,
@@ -213,7 +208,7 @@ export const getWorkflowRunTool = defineTool({
   name: 'ratchet_get_workflow_run',
   title: 'Get a workflow run',
   description:
-    'A workflow run: status, output or error, each step’s state, attempts, output and error, the DAG as Mermaid; optionally every state change.',
+    'Reads a workflow run. Returns its status, output or error, each step’s state, attempts, output and error, the DAG as Mermaid, and optionally every state change.',
   input: z.object({
     run_id: runRef,
     include_transitions: z.boolean().default(false).describe('Add the state changes'),
