@@ -1,7 +1,8 @@
 // The agent guide's MCP examples, called verbatim (their tool names and arguments) through the
 // official client on a folder of tasks that was never synced by hand: over stdio (`ratchet
 // mcp-serve` started in the project, which discovers its task folders) and over HTTP (paths only
-// under mcp.allowed_roots). The guide's execution ids are placeholders; the real one is sent.
+// under mcp.allowed_roots). Where the guide's example names an execution id it cannot know
+// (`"exec-uuid"`), the test sends the id of the execution its own earlier call created.
 // Also: the guide's other names answer as unlisted aliases, toolsets grow at run time, and an edit
 // on disk is seen by the next call. Build first (the stdio half drives dist/cli/main.js).
 import { test } from 'node:test';
