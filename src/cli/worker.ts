@@ -4,11 +4,18 @@
 // exactly once in the database, so every node may run it). SIGTERM/SIGINT drain it: the scheduler
 // stops, no new claims, running jobs get server.workers.shutdown_grace_seconds to finish, the rest
 // are handed back to the queue, output deliveries in flight finish, then it exits 0.
+// --until-idle ends it the same way once nothing is ready to run and nothing is running (scripts,
+// CI, batch jobs: graphile-worker's --once).
 import { processLog } from '../process-log.ts';
 import type { Command } from 'commander';
 import { withApp } from './with-app.ts';
 import { parseNonNegativeInt } from './duration.ts';
 import { listenForStop } from './stop-signal.ts';
+import { queueIsIdle } from '../services/jobs/index.ts';
+import type { Ratchet } from '../services/context.ts';
+
+/** How often --until-idle looks at the queue. */
+const IDLE_CHECK_MS = 200;
 
 export function registerWorker(program: Command): void {
   program
@@ -16,7 +23,11 @@ export function registerWorker(program: Command): void {
     .description('run queued jobs (a standalone worker process; no HTTP API)')
     .option('--threads <n>', 'executor threads (default server.workers.worker_count; 0 = one per core)')
     .option('--id <id>', 'worker id in the workers table (default HOSTNAME-PID-RANDOM)')
-    .action(async (flags: { threads?: string; id?: string }, cmd: Command) => {
+    .option(
+      '--until-idle',
+      'exit 0 once no job is ready to run and none is running (delayed jobs do not count)',
+    )
+    .action(async (flags: { threads?: string; id?: string; untilIdle?: boolean }, cmd: Command) => {
       const stopSignal = listenForStop();
       try {
         await withApp(cmd, async (app) => {
@@ -35,9 +46,13 @@ export function registerWorker(program: Command): void {
             `worker ${node.id} started: ${node.pool.size} executor thread(s)${onDemand} on ${app.store.url}` +
               `${bg.scheduler ? ', with the scheduler' : ''}`,
           );
-          const signal = await stopSignal.received;
-
-          say(`worker ${node.id}: ${signal} received, draining`);
+          const idle = flags.untilIdle ? untilIdle(app) : undefined;
+          const reason = await Promise.race([
+            stopSignal.received.then((signal) => `${signal} received`),
+            ...(idle ? [idle.done.then(() => 'the queue is idle')] : []),
+          ]);
+          idle?.cancel();
+          say(`worker ${node.id}: ${reason}, draining`);
           // Scheduler, then running jobs (shutdown_grace_seconds), then deliveries in flight.
           await app.stop();
           say(`worker ${node.id} stopped: ${node.queue.completed} completed, ${node.queue.failed} failed`);
@@ -46,4 +61,26 @@ export function registerWorker(program: Command): void {
         stopSignal.dispose();
       }
     });
+}
+
+/** Resolves once the queue is idle; cancel() stops looking. */
+function untilIdle(app: Ratchet): { done: Promise<void>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let cancelled = false;
+  const done = new Promise<void>((resolve, reject) => {
+    const check = (): void => {
+      queueIsIdle(app).then((idle) => {
+        if (idle) resolve();
+        else if (!cancelled) timer = setTimeout(check, IDLE_CHECK_MS);
+      }, reject);
+    };
+    check();
+  });
+  return {
+    done,
+    cancel() {
+      cancelled = true;
+      clearTimeout(timer);
+    },
+  };
 }

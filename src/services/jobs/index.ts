@@ -3,3 +3,4 @@
 export * from './enqueue.ts';
 export * from './control.ts';
 export * from './enqueue-many.ts';
+export * from './idle.ts';
