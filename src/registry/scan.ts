@@ -1,7 +1,9 @@
 // Finding task folders inside a source: any folder holding a metadata.json, searched recursively.
-// A task folder is not searched further (its tests/ and helpers are part of the task).
+// A task folder is not searched further (its tests/ and helpers are part of the task). Workflow
+// folders (holding workflow.yaml, .yml or .json) are found the same way, outside task folders.
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { WORKFLOW_FILES } from '../workflows/source.ts';
 
 /** Deep enough for `category/sub/task`, shallow enough that a mistaken root (/, ~) stays cheap. */
 export const MAX_SCAN_DEPTH = 6;
@@ -16,7 +18,16 @@ export class SourceUnreadableError extends Error {
 }
 
 /** Absolute paths of the task folders under root, sorted; throws when root is not a readable folder. */
-export async function findTaskFolders(root: string, maxDepth = MAX_SCAN_DEPTH): Promise<string[]> {
+export function findTaskFolders(root: string, maxDepth = MAX_SCAN_DEPTH): Promise<string[]> {
+  return findFolders(root, maxDepth, ['metadata.json']);
+}
+
+/** Absolute paths of the workflow folders under root (never inside a task folder), sorted. */
+export function findWorkflowFolders(root: string, maxDepth = MAX_SCAN_DEPTH): Promise<string[]> {
+  return findFolders(root, maxDepth, WORKFLOW_FILES);
+}
+
+async function findFolders(root: string, maxDepth: number, markers: readonly string[]): Promise<string[]> {
   let info;
   try {
     info = await stat(root);
@@ -28,20 +39,28 @@ export async function findTaskFolders(root: string, maxDepth = MAX_SCAN_DEPTH): 
   }
   if (!info.isDirectory()) throw new SourceUnreadableError(`${root} is not a folder`);
   const found: string[] = [];
-  await walk(root, 0, maxDepth, found);
+  await walk(root, 0, maxDepth, markers, found);
   return found.sort();
 }
 
-async function walk(dir: string, depth: number, maxDepth: number, found: string[]): Promise<void> {
+async function walk(
+  dir: string,
+  depth: number,
+  maxDepth: number,
+  markers: readonly string[],
+  found: string[],
+): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true });
-  if (entries.some((e) => e.name === 'metadata.json' && e.isFile())) {
+  const has = (name: string) => entries.some((e) => e.name === name && e.isFile());
+  if (markers.some(has)) {
     found.push(dir);
     return;
   }
-  if (depth >= maxDepth) return;
+  // A task folder holds no workflows (nor other tasks).
+  if (has('metadata.json') || depth >= maxDepth) return;
   for (const e of entries) {
     if (!e.isDirectory() || SKIPPED.has(e.name) || e.name.startsWith('.')) continue;
-    await walk(join(dir, e.name), depth + 1, maxDepth, found);
+    await walk(join(dir, e.name), depth + 1, maxDepth, markers, found);
   }
 }
 

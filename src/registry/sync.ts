@@ -25,6 +25,7 @@ import { inspectTask } from '../tasks/load.ts';
 import type { TaskInspection } from '../tasks/inspect.ts';
 import { formatProblem } from '../tasks/types.ts';
 import { findTaskFolders, relativeTaskPath } from './scan.ts';
+import { syncWorkflowFolders, type SyncedWorkflow } from './sync-workflows.ts';
 
 export interface SyncFailure {
   /** The task folder relative to the source root (`.` for the root itself). */
@@ -42,9 +43,9 @@ export interface SyncedTask {
 
 export interface SyncReport {
   source: string;
-  /** `name@version` of tasks created by this sync. */
+  /** `name@version` of tasks created by this sync (`workflow name@version` for workflows). */
   added: string[];
-  /** `name@version` of new versions of known tasks. */
+  /** `name@version` of new versions of known tasks (and workflows). */
   updated: string[];
   unchanged: number;
   /** Names of tasks marked unavailable because their folder is gone. */
@@ -54,6 +55,8 @@ export interface SyncReport {
   failed: SyncFailure[];
   /** Every folder that is in the store after this sync, with its task. */
   tasks: SyncedTask[];
+  /** Every workflow folder that is in the store after this sync. */
+  workflows: SyncedWorkflow[];
   /** Git sources: the commit synced. */
   commit?: string;
 }
@@ -157,7 +160,17 @@ export async function applyInspection(
 }
 
 export function emptyReport(source: string): SyncReport {
-  return { source, added: [], updated: [], unchanged: 0, removed: [], restored: [], failed: [], tasks: [] };
+  return {
+    source,
+    added: [],
+    updated: [],
+    unchanged: 0,
+    removed: [],
+    restored: [],
+    failed: [],
+    tasks: [],
+    workflows: [],
+  };
 }
 
 /** Adds one folder's outcome to a report. */
@@ -203,6 +216,7 @@ export async function syncTree(
     else if (outcome.taskId !== undefined) keep.add(outcome.taskId);
     else unidentified ??= report.failed.at(-1);
   }
+  await syncWorkflowFolders(db, root, report);
   if (unidentified) {
     // We cannot tell which task that folder holds, so "missing" tasks may just be unreadable.
     unidentified.problems.push(
@@ -222,5 +236,5 @@ export async function syncTree(
 export function summariseFailures(failed: SyncFailure[]): string | null {
   if (failed.length === 0) return null;
   const parts = failed.map((f) => `${f.path}: ${f.problems.join('; ')}`);
-  return `${failed.length} task folder${failed.length === 1 ? '' : 's'} failed: ${parts.join(' | ')}`;
+  return `${failed.length} folder${failed.length === 1 ? '' : 's'} failed: ${parts.join(' | ')}`;
 }

@@ -1,7 +1,8 @@
 // Watching folder sources with `config.watch: true`: file changes are gathered for a short quiet
 // period (editors write several files, or write in steps), then only the task folders they touch
 // are re-synced. A broken edit is reported and recorded as the source's last_error while the last
-// good version stays active; the next good edit clears it.
+// good version stays active; the next good edit clears it. Workflow folders are few and small, so
+// every reload re-syncs all of them (a task edit can also make a refused workflow valid).
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { watch } from 'chokidar';
@@ -18,7 +19,8 @@ import { resolveSources } from './sources.ts';
 import type { ResolvedSource } from './sources.ts';
 import { recordOutcome, syncResolvedSource } from './sync-source.ts';
 import { applyInspection, emptyReport, record, summariseFailures } from './sync.ts';
-import type { Claims, SyncReport, SyncedTask } from './sync.ts';
+import type { Claims, SyncFailure, SyncReport, SyncedTask } from './sync.ts';
+import { syncWorkflowFolders } from './sync-workflows.ts';
 
 export const WATCH_DEBOUNCE_MS = 200;
 
@@ -43,6 +45,7 @@ interface AppLike {
 class FolderWatch {
   private readonly known = new Map<string, SyncedTask>();
   private readonly failures = new Map<string, string[]>();
+  private workflowFailures: SyncFailure[] = [];
   private pending = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private watcher: FSWatcher | undefined;
@@ -76,7 +79,10 @@ class FolderWatch {
     // A full sync first, so the watcher knows which folder holds which task.
     const report = await syncResolvedSource(this.db, cacheDir, this.source, this.locks);
     for (const t of report.tasks) this.known.set(t.path, t);
-    for (const f of report.failed) this.failures.set(f.path, f.problems);
+    for (const f of report.failed) {
+      if (this.isTaskFolder(f.path)) this.failures.set(f.path, f.problems);
+      else this.workflowFailures.push(f);
+    }
     this.row = await getSource(this.db, this.source.name);
     const watcher = watch(this.root, {
       ignoreInitial: true,
@@ -92,6 +98,10 @@ class FolderWatch {
   async stop(): Promise<void> {
     clearTimeout(this.timer);
     await this.watcher?.close();
+  }
+
+  private isTaskFolder(rel: string): boolean {
+    return existsSync(join(rel === '.' ? this.root : join(this.root, rel), 'metadata.json'));
   }
 
   private report(message: string): void {
@@ -163,9 +173,23 @@ class FolderWatch {
         this.known.set(rel, report.tasks.at(-1)!);
       }
     }
+    await this.syncWorkflows(report);
     const failed = [...this.failures].map(([path, problems]) => ({ path, problems }));
+    failed.push(...this.workflowFailures);
     await recordOutcome(this.db, row.id, summariseFailures(failed));
     this.onEvent({ type: 'synced', source: this.source.name, report });
+  }
+
+  private async syncWorkflows(report: SyncReport): Promise<void> {
+    const from = report.failed.length;
+    await syncWorkflowFolders(this.db, this.root, report);
+    const before = new Map(this.workflowFailures.map((f) => [f.path, f.problems.join('; ')]));
+    this.workflowFailures = report.failed.slice(from);
+    // Said once per new problem, not on every reload while it stays.
+    for (const f of this.workflowFailures) {
+      const text = f.problems.join('; ');
+      if (before.get(f.path) !== text) this.report(`${f.path}: ${text} (the stored version stays active)`);
+    }
   }
 }
 
