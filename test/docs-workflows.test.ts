@@ -57,6 +57,11 @@ test('docs/workflows.md: every shell command works against the built CLI', async
         (t) => t.step === 'subtotal' && t.to === 'RESOLVED_MANUALLY' && t.actor === 'cli',
       ),
     );
+    assert.match(
+      of('ratchet schedule trigger morning-orders'),
+      /^started workflow run \d+ for schedule \d+ "morning-orders"/,
+    );
+    assert.match(of('ratchet schedule list'), /morning-orders +workflow order-fulfilment +0 6 \* \* \*/);
     const runs = of('ratchet workflow list --runs');
     assert.match(runs, /order-fulfilment +1\.0\.0 +RESOLVED_MANUALLY/);
     assert.match(runs, /CANCELLED/);

@@ -1,9 +1,9 @@
-// `ratchet schedule create|list|trigger|enable|disable|delete`: cron schedules in the configured
-// store, no server needed (a running server's scheduler picks changes up within its interval).
+// `ratchet schedule create|list|trigger|enable|disable|delete`: cron schedules of a task or a
+// workflow in the configured store, no server needed (a running server's scheduler picks changes up within its interval).
 import type { Command } from 'commander';
 import type { Ratchet } from '../app.ts';
-import { getTask } from '../store/repos/tasks.ts';
 import type { ScheduleRecord } from '../services/schedules.ts';
+import { scheduleTargetName } from '../services/scheduling/target.ts';
 import {
   createSchedule,
   deleteSchedule,
@@ -49,14 +49,6 @@ async function run<T>(cmd: Command, fn: (app: Ratchet) => Promise<T>): Promise<T
   });
 }
 
-async function taskNames(app: Ratchet, rows: ScheduleRecord[]): Promise<Map<number, string>> {
-  const names = new Map<number, string>();
-  for (const id of new Set(rows.map((r) => r.taskId))) {
-    names.set(id, (await getTask(app.store.db, id))?.name ?? `#${id}`);
-  }
-  return names;
-}
-
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
@@ -67,16 +59,17 @@ function table(header: string[], rows: string[][]): string {
   return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }
 
-function describe(s: ScheduleRecord, task: string): string {
+async function describe(app: Ratchet, s: ScheduleRecord): Promise<string> {
   const runs = s.maxRuns === null ? `${s.runCount}` : `${s.runCount}/${s.maxRuns}`;
   return (
-    `schedule ${s.id} "${s.name}": task ${task}, cron "${s.cronExpression}" ${s.timezone ?? 'UTC'}, ` +
+    `schedule ${s.id} "${s.name}": ${await scheduleTargetName(app, s)}, cron "${s.cronExpression}" ${s.timezone ?? 'UTC'}, ` +
     `${s.enabled ? 'enabled' : 'disabled'}, next run ${s.nextRunAt ?? 'none'}, runs ${runs}\n`
   );
 }
 
 interface CreateOpts {
-  task: string;
+  task?: string;
+  workflow?: string;
   cron: string;
   name?: string;
   description?: string;
@@ -93,8 +86,9 @@ interface CreateOpts {
 function registerCreate(schedule: Command): void {
   schedule
     .command('create')
-    .description('create a cron schedule for a task')
-    .requiredOption('--task <task>', 'task id, UUID or name')
+    .description('create a cron schedule for a task or a workflow')
+    .option('--task <task>', 'the task each tick enqueues: id, UUID or name')
+    .option('--workflow <name>', 'the workflow each tick starts (its latest version), instead of a task')
     .requiredOption('--cron <expression>', 'cron expression, 5 fields (minute first) or 6 (second first)')
     .option('--name <name>', 'unique name (default <task>-<random>)')
     .option('--description <text>', 'free text')
@@ -108,6 +102,9 @@ function registerCreate(schedule: Command): void {
     .option('--json', 'print the schedule as JSON')
     .action((opts: CreateOpts, cmd: Command) =>
       run(cmd, async (app) => {
+        if ((opts.task === undefined) === (opts.workflow === undefined)) {
+          throw new UsageError('give exactly one of --task and --workflow');
+        }
         if (opts.missed !== undefined && opts.missed !== 'skip' && opts.missed !== 'run_once') {
           throw new UsageError(`--missed must be skip or run_once, not "${opts.missed}"`);
         }
@@ -119,7 +116,9 @@ function registerCreate(schedule: Command): void {
           throw new UsageError('--destinations-json must be a JSON array of destinations');
         }
         const s = await createSchedule(app, {
-          task: /^[0-9]+$/.test(opts.task) ? Number(opts.task) : opts.task,
+          ...(opts.task !== undefined
+            ? { task: /^[0-9]+$/.test(opts.task) ? Number(opts.task) : opts.task }
+            : { workflow: opts.workflow! }),
           cronExpression: opts.cron,
           name: opts.name,
           description: opts.description,
@@ -131,7 +130,7 @@ function registerCreate(schedule: Command): void {
           outputDestinations: destinations,
         });
         if (opts.json) return out(`${JSON.stringify(s)}\n`);
-        out(`created ${describe(s, (await taskNames(app, [s])).get(s.taskId)!)}`);
+        out(`created ${await describe(app, s)}`);
       }),
     );
 }
@@ -163,14 +162,14 @@ function registerList(schedule: Command): void {
         });
         if (opts.json) return out(`${JSON.stringify(rows)}\n`);
         if (rows.length === 0) return out('no schedules\n');
-        const names = await taskNames(app, rows);
+        const targets = await Promise.all(rows.map((s) => scheduleTargetName(app, s)));
         out(
           table(
-            ['ID', 'NAME', 'TASK', 'CRON', 'TIMEZONE', 'ENABLED', 'NEXT RUN', 'RUNS'],
-            rows.map((s) => [
+            ['ID', 'NAME', 'TARGET', 'CRON', 'TIMEZONE', 'ENABLED', 'NEXT RUN', 'RUNS'],
+            rows.map((s, i) => [
               String(s.id),
               s.name,
-              names.get(s.taskId)!,
+              targets[i]!,
               s.cronExpression,
               s.timezone ?? 'UTC',
               s.enabled ? 'yes' : 'no',
@@ -187,13 +186,14 @@ function registerList(schedule: Command): void {
 function registerActions(schedule: Command): void {
   schedule
     .command('trigger <schedule>')
-    .description('queue a job for the schedule now (its cadence is unchanged)')
-    .option('--json', 'print the job as JSON')
+    .description('fire the schedule now: queue its job or start its workflow run (its cadence is unchanged)')
+    .option('--json', 'print the job (or the workflow run) as JSON')
     .action((ref: string, opts: { json?: boolean }, cmd: Command) =>
       run(cmd, async (app) => {
-        const { schedule: s, job } = await triggerSchedule(app, ref);
-        if (opts.json) return out(`${JSON.stringify(job)}\n`);
-        out(`queued job ${job.id} (${job.uuid}) for schedule ${s.id} "${s.name}"\n`);
+        const { schedule: s, job, run: started } = await triggerSchedule(app, ref);
+        if (opts.json) return out(`${JSON.stringify(job ?? started)}\n`);
+        const what = job ? `queued job ${job.id} (${job.uuid})` : `started workflow run ${started!.id}`;
+        out(`${what} for schedule ${s.id} "${s.name}"\n`);
       }),
     );
   const simple: [string, string, (app: Ratchet, ref: string) => Promise<ScheduleRecord>, string][] = [
@@ -210,7 +210,7 @@ function registerActions(schedule: Command): void {
         run(cmd, async (app) => {
           const s = await action(app, ref);
           if (opts.json) return out(`${JSON.stringify(s)}\n`);
-          out(`${verb} ${describe(s, (await taskNames(app, [s])).get(s.taskId)!)}`);
+          out(`${verb} ${await describe(app, s)}`);
         }),
       );
   }

@@ -4,7 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Ratchet } from './context.ts';
 import { CronError, nextCronRun, validateCron } from '../scheduler/cron.ts';
-import { MISSED_RUN_POLICIES, scheduleInputToRun } from './scheduling/tick.ts';
+import { MISSED_RUN_POLICIES } from './scheduling/tick.ts';
+import { fireSchedule, resolveScheduleTarget, type ScheduleTargetRef } from './scheduling/target.ts';
+import type { WorkflowRunRecord } from '../store/repos/workflow-runs.ts';
 import type { MissedRunPolicy } from './scheduling/tick.ts';
 import { NotFoundError } from '../store/codec.ts';
 import type { JobRecord } from '../store/repos/jobs.ts';
@@ -12,15 +14,12 @@ import * as repo from '../store/repos/schedules.ts';
 import type { ScheduleRecord } from '../store/repos/schedules.ts';
 import type { ListFilter, ListQuery, ListResult } from '../store/list-query.ts';
 import { resolveTaskFilters } from './task-ref.ts';
-import { compileSchema } from '../tasks/schema.ts';
 import { DestinationError, parseDestinations } from '../delivery/destinations.ts';
 import { rootViolations } from '../delivery/roots.ts';
 import { ValidationError } from './errors.ts';
-import { splitSecretInput, type SplitInput } from './secret-input.ts';
 import type { Violation } from './errors.ts';
-import { enqueueJob } from './jobs/index.ts';
-import { checkInputLimits } from './limits.ts';
 import { resolveTaskPackage } from '../tasks/stored-versions.ts';
+import { getWorkflowName } from '../store/repos/workflows.ts';
 
 export type { ScheduleRecord } from '../store/repos/schedules.ts';
 
@@ -37,9 +36,8 @@ export interface ScheduleFields {
   outputDestinations?: unknown[] | null;
 }
 
-export interface CreateScheduleRequest extends ScheduleFields {
-  /** Task id, UUID or name. */
-  task: string | number;
+/** `task` (id, UUID or name) or `workflow` (name): exactly one. */
+export interface CreateScheduleRequest extends ScheduleFields, ScheduleTargetRef {
   cronExpression: string;
 }
 
@@ -84,27 +82,6 @@ async function check(app: Ratchet, fields: ScheduleFields): Promise<Violation[]>
   return v;
 }
 
-/** Validates a schedule's input; returns the task id and the input split for storage (secret-input.ts). */
-async function checkInput(
-  app: Ratchet,
-  task: string | number,
-  input: unknown,
-): Promise<{ taskId: number; split: SplitInput }> {
-  checkInputLimits(app.config, input, 'schedule input');
-  const { task: t, pkg } = await resolveTaskPackage(app.store.db, task);
-  if (app.config.execution.validate_schemas && pkg.inputSchema !== undefined) {
-    const violations = compileSchema(pkg.inputSchema, 'input.schema.json').validate(input ?? {});
-    if (violations.length > 0) {
-      throw new ValidationError(
-        `schedule input does not match the input schema of task "${t.name}"`,
-        violations.map(({ path, message }) => ({ path: path.replace(/^\$/, '$.input'), message })),
-      );
-    }
-  }
-  const what = `schedule input of task "${t.name}"`;
-  return { taskId: t.id, split: splitSecretInput(pkg.inputSchema, input ?? {}, what, '$.input') };
-}
-
 /** The next run from `now`, or null when the schedule is disabled or has used up its runs. */
 function nextRun(
   s: Pick<ScheduleRecord, 'cronExpression' | 'timezone' | 'enabled' | 'maxRuns' | 'runCount'>,
@@ -121,7 +98,12 @@ export async function createSchedule(
 ): Promise<ScheduleRecord> {
   const problems = await check(app, req);
   if (problems.length > 0) throw new ValidationError('invalid schedule', problems);
-  const { taskId, split } = await checkInput(app, req.task, req.input);
+  const { taskId, workflowId, split } = await resolveScheduleTarget(app, req, req.input);
+  if (workflowId !== null && req.outputDestinations?.length) {
+    throw new ValidationError('invalid schedule', [
+      { path: '$.outputDestinations', message: 'output destinations apply to task schedules only' },
+    ]);
+  }
   const enabled = req.enabled ?? true;
   const shape = {
     ...req,
@@ -132,7 +114,8 @@ export async function createSchedule(
   };
   return repo.createSchedule(app.store.db, {
     taskId,
-    name: req.name ?? `${String(req.task)}-${randomBytes(3).toString('hex')}`,
+    workflowId,
+    name: req.name ?? `${String(req.task ?? req.workflow)}-${randomBytes(3).toString('hex')}`,
     description: req.description ?? null,
     cronExpression: req.cronExpression.trim().split(/\s+/).join(' '),
     timezone: shape.timezone,
@@ -167,7 +150,9 @@ export async function updateSchedule(
   });
   if (problems.length > 0) throw new ValidationError('invalid schedule', problems);
   const split =
-    patch.input !== undefined ? (await checkInput(app, current.taskId, patch.input)).split : undefined;
+    patch.input !== undefined
+      ? (await resolveScheduleTarget(app, await targetOf(app, current), patch.input)).split
+      : undefined;
   const merged = {
     ...current,
     ...patch,
@@ -181,6 +166,13 @@ export async function updateSchedule(
     ...(split ? { input: split.shown, secretInput: split.secret ?? null } : {}),
     ...(timing ? { nextRunAt: nextRun({ ...merged, maxRuns: merged.maxRuns ?? null }, now) } : {}),
   });
+}
+
+async function targetOf(app: Ratchet, s: ScheduleRecord): Promise<ScheduleTargetRef> {
+  if (s.taskId !== null) return { task: s.taskId };
+  const name = await getWorkflowName(app.store.db, s.workflowId!);
+  if (name === undefined) throw new NotFoundError(`the workflow of schedule ${s.name} no longer exists`);
+  return { workflow: name };
 }
 
 export interface ListSchedulesRequest {
@@ -218,19 +210,17 @@ export async function deleteSchedule(app: Ratchet, ref: string | number): Promis
   return s;
 }
 
-/** Queues a job for the schedule now, outside its cadence (next run and run count unchanged). */
+/**
+ * Fires the schedule now, outside its cadence (next run and run count unchanged): a job for a
+ * task schedule, a workflow run for a workflow schedule.
+ */
 export async function triggerSchedule(
   app: Ratchet,
   ref: string | number,
-): Promise<{ schedule: ScheduleRecord; job: JobRecord }> {
+): Promise<{ schedule: ScheduleRecord; job?: JobRecord; run?: WorkflowRunRecord }> {
   const schedule = await getSchedule(app, ref);
-  const { job } = await enqueueJob(app, {
-    task: schedule.taskId,
-    input: await scheduleInputToRun(app.store.db, schedule),
-    outputDestinations: schedule.outputDestinations ?? undefined,
-    scheduleId: schedule.id,
-  });
-  return { schedule, job };
+  const fired = await fireSchedule(app, schedule);
+  return fired.kind === 'job' ? { schedule, job: fired.job } : { schedule, run: fired.run };
 }
 
 /** The REST/MCP list: the full list contract, `taskId` filters accepting ids, UUIDs and names. */

@@ -1,7 +1,7 @@
 // Runs and reports the versioned migrations. Concurrent nodes are safe: on PostgreSQL Kysely's
 // Migrator holds an advisory lock for the run; on SQLite the run is one `begin immediate`
 // transaction (see dialect/node-sqlite.ts), so a second process waits and then finds nothing to do.
-import { Migrator } from 'kysely';
+import { Migrator, PostgresAdapter, sql } from 'kysely';
 import type { MigrationProvider, Migration } from 'kysely';
 import type { Store } from './database.ts';
 import { MIGRATIONS } from './migrations/index.ts';
@@ -23,7 +23,7 @@ function migrator(store: Store): Migrator {
 
 /** Applies every pending migration; returns the names applied by this call. */
 export async function migrateToLatest(store: Store): Promise<string[]> {
-  const { error, results } = await migrator(store).migrateToLatest();
+  const { error, results } = await withoutSqliteForeignKeys(store, () => migrator(store).migrateToLatest());
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     const where = failed ? ` in migration ${failed}` : '';
@@ -31,6 +31,25 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
     throw new Error(`database migration failed${where} on ${store.url}: ${message}`, { cause: error });
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * SQLite rebuilds a table to change a column (007); dropping the old table with foreign keys on
+ * would cascade into the tables that reference it. The pragma cannot change inside a transaction,
+ * so it is turned off around the whole run, and the keys are checked before it is turned back on.
+ */
+async function withoutSqliteForeignKeys<T>(store: Store, run: () => Promise<T>): Promise<T> {
+  if (store.db.getExecutor().adapter instanceof PostgresAdapter) return run();
+  await sql`pragma foreign_keys = off`.execute(store.db);
+  try {
+    const result = await run();
+    const broken = await sql<{ table: string }>`pragma foreign_key_check`.execute(store.db);
+    if (broken.rows.length > 0)
+      throw new Error(`foreign keys broken after migrating: ${JSON.stringify(broken.rows.slice(0, 5))}`);
+    return result;
+  } finally {
+    await sql`pragma foreign_keys = on`.execute(store.db);
+  }
 }
 
 /** Every known migration, in order, with whether and when it was applied. */

@@ -129,7 +129,10 @@ export interface ExecutionsTable {
 export interface SchedulesTable {
   id: Generated<number>;
   uuid: string;
-  task_id: number;
+  /** The task a tick enqueues, or null when the schedule starts a workflow (007). */
+  task_id: number | null;
+  /** The workflow a tick starts (its latest version), or null for a task schedule. */
+  workflow_id: Generated<number | null>;
   name: string;
   description: string | null;
   cron_expression: string;

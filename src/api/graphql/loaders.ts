@@ -51,13 +51,14 @@ async function lastExecutions(app: Ratchet, jobIds: number[]): Promise<Map<numbe
 }
 
 function taskLoader(app: Ratchet) {
-  return async (queries: Query<{ taskId: number }>[]) => {
+  // A workflow schedule has no task (taskId null).
+  return async (queries: Query<{ taskId: number | null }>[]) => {
     const tasks = await tasksById(
       app,
-      queries.map((q) => q.obj.taskId),
+      queries.flatMap((q) => (q.obj.taskId === null ? [] : [q.obj.taskId])),
     );
     return queries.map((q) => {
-      const t = tasks.get(q.obj.taskId);
+      const t = q.obj.taskId === null ? undefined : tasks.get(q.obj.taskId);
       return t ? taskNode(t) : null;
     });
   };

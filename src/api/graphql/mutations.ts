@@ -116,10 +116,13 @@ export function mutationResolvers(app: Ratchet): Record<string, Resolver> {
       return { execution: out.execution, job: out.job ? jobView(out.job) : null, stopping: out.stopping };
     }),
     createSchedule: act<{ input: Record<string, unknown> }>('write', 'createSchedule', async ({ input }) => {
-      const { taskId, cronExpression, ...rest } = input as { taskId: string; cronExpression: string };
-      return scheduleView(
-        await createSchedule(app, { ...scheduleFields(rest), task: taskId, cronExpression }),
-      );
+      const { taskId, workflow, cronExpression, ...rest } = input as {
+        taskId?: string;
+        workflow?: string;
+        cronExpression: string;
+      };
+      const target = taskId != null ? { task: taskId } : workflow != null ? { workflow } : {};
+      return scheduleView(await createSchedule(app, { ...scheduleFields(rest), ...target, cronExpression }));
     }),
     updateSchedule: act<{ id: string; input: Record<string, unknown> }>(
       'write',
@@ -130,8 +133,12 @@ export function mutationResolvers(app: Ratchet): Record<string, Resolver> {
       scheduleView(await deleteSchedule(app, id)),
     ),
     triggerSchedule: act<{ id: string }>('run', 'triggerSchedule', async ({ id }) => {
-      const { schedule, job } = await triggerSchedule(app, id);
-      return { schedule: scheduleView(schedule), job: jobView(job) };
+      const { schedule, job, run } = await triggerSchedule(app, id);
+      return {
+        schedule: scheduleView(schedule),
+        job: job ? jobView(job) : null,
+        workflowRunId: run?.id ?? null,
+      };
     }),
     enableTask: act<{ id: string }>('write', 'enableTask', async ({ id }) =>
       taskNode(await setTaskEnabledState(app, id, true)),

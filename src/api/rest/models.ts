@@ -190,7 +190,8 @@ export function jobView(j: JobRecord) {
 export const Schedule = z.looseObject({
   id: z.number().int(),
   uuid: z.string(),
-  taskId: z.number().int(),
+  taskId: z.number().int().nullable().describe('The task each tick enqueues; null for a workflow schedule'),
+  workflowId: z.number().int().nullable().describe('The workflow each tick starts; null for a task schedule'),
   name: z.string(),
   description: z.string().nullable(),
   cronExpression: z.string(),
@@ -212,6 +213,7 @@ export function scheduleView(s: ScheduleRecord) {
     id: s.id,
     uuid: s.uuid,
     taskId: s.taskId,
+    workflowId: s.workflowId,
     name: s.name,
     description: s.description,
     cronExpression: s.cronExpression,

@@ -18,6 +18,7 @@ import { emptyBodyAsObject, type IdParam, type RestOptions } from './common.ts';
 import { listBody, parseListParams } from './list-params.ts';
 import { Job, Schedule, Stats, jobView, scheduleView } from './models.ts';
 import { IdParams, ListQuerystring, dataOf, listOf, routeSchema } from './schema.ts';
+import { WorkflowRun } from './workflow-models.ts';
 
 const tags = ['schedules'];
 
@@ -34,7 +35,16 @@ const Fields = {
 };
 
 const CreateBody = z.strictObject({
-  taskId: z.union([z.string().min(1).max(256), z.number().int()]).describe('Task id, UUID or name'),
+  taskId: z
+    .union([z.string().min(1).max(256), z.number().int()])
+    .optional()
+    .describe('Task id, UUID or name: each tick queues a job of it'),
+  workflow: z
+    .string()
+    .min(1)
+    .max(256)
+    .optional()
+    .describe('Workflow name, instead of taskId: each tick starts a run of its latest version'),
   ...Fields,
   name: Fields.name.optional(),
   description: Fields.description.optional(),
@@ -94,7 +104,7 @@ const plugin: FastifyPluginAsync<RestOptions> = async (server, { app }) => {
     async (request) => ({ data: scheduleView(await getSchedule(app, request.params.id)) }),
   );
 
-  server.post<{ Body: Body & { taskId: string | number; cronExpression: string } }>(
+  server.post<{ Body: Body & { taskId?: string | number; workflow?: string; cronExpression: string } }>(
     '/schedules',
     {
       config: { access: 'write' },
@@ -107,10 +117,11 @@ const plugin: FastifyPluginAsync<RestOptions> = async (server, { app }) => {
       }),
     },
     async (request, reply) => {
-      const { taskId, ...rest } = request.body;
+      const { taskId, workflow, ...rest } = request.body;
       const s = await createSchedule(app, {
         ...fields(rest),
-        task: taskId,
+        ...(taskId !== undefined ? { task: taskId } : {}),
+        ...(workflow !== undefined ? { workflow } : {}),
         cronExpression: rest.cronExpression,
       });
       reply.code(201).header('Location', `/api/v1/schedules/${s.id}`);
@@ -184,14 +195,22 @@ const plugin: FastifyPluginAsync<RestOptions> = async (server, { app }) => {
         tags,
         summary: 'Queue a run now, outside the cadence',
         params: IdParams,
-        response: dataOf(z.object({ schedule: Schedule, job: Job })),
+        response: dataOf(
+          z.object({
+            schedule: Schedule,
+            job: Job.nullable().describe('The job queued (task schedules)'),
+            workflowRun: WorkflowRun.nullable().describe('The run started (workflow schedules)'),
+          }),
+        ),
         status: 202,
       }),
     },
     async (request, reply) => {
-      const { schedule, job } = await triggerSchedule(app, request.params.id);
+      const { schedule, job, run } = await triggerSchedule(app, request.params.id);
       reply.code(202);
-      return { data: { schedule: scheduleView(schedule), job: jobView(job) } };
+      return {
+        data: { schedule: scheduleView(schedule), job: job ? jobView(job) : null, workflowRun: run ?? null },
+      };
     },
   );
 };

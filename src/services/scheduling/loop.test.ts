@@ -76,7 +76,7 @@ forEachApp(
     assert.deepEqual([on.enabled, on.nextRunAt], [true, '2030-03-11T08:00:00.000Z']);
 
     const { job } = await triggerSchedule(app, a.uuid);
-    assert.deepEqual([job.scheduleId, job.input, job.idempotencyKey], [a.id, { n: 1 }, null]);
+    assert.deepEqual([job!.scheduleId, job!.input, job!.idempotencyKey], [a.id, { n: 1 }, null]);
     const still = await getSchedule(app, a.id);
     assert.deepEqual([still.runCount, still.nextRunAt], [0, '2030-03-11T08:00:00.000Z']);
 

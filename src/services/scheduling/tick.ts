@@ -1,13 +1,11 @@
-// One pass of the scheduler: every enabled schedule whose next run is due fires at most one job.
-// Exactly-once across nodes rests on two guards: the tick is claimed with a compare-and-set
-// (claimScheduleTick), and the job carries the idempotency key `schedule:<id>:<tick ISO>`, so even
-// a claim granted twice cannot queue a second job for the same tick.
+// One pass of the scheduler: every enabled schedule whose next run is due fires at most once (a
+// job for a task, a run for a workflow). Exactly-once across nodes rests on two guards: the tick
+// is claimed with a compare-and-set (claimScheduleTick), and the job or run carries the idempotency
+// key `schedule:<id>:<tick ISO>`, so even a claim granted twice cannot fire twice for one tick.
 import type { Ratchet } from '../context.ts';
-import { claimScheduleTick, listDueSchedules, scheduleRunInput } from '../../store/repos/schedules.ts';
-import type { Db } from '../../store/codec.ts';
-import { WRITE_ONLY_MASK } from '../../redaction/index.ts';
+import { claimScheduleTick, listDueSchedules } from '../../store/repos/schedules.ts';
 import type { ScheduleRecord } from '../../store/repos/schedules.ts';
-import { enqueueJob } from '../jobs/index.ts';
+import { fireSchedule } from './target.ts';
 import { lastCronRunAtOrBefore, nextCronRun } from '../../scheduler/cron.ts';
 
 export const MISSED_RUN_POLICIES = ['skip', 'run_once'] as const;
@@ -28,12 +26,14 @@ export interface TickResult {
   /** The tick acted on (ISO). */
   tick: string;
   /**
-   * enqueued: a job was queued for the tick; skipped: missed ticks dropped under `skip`;
+   * enqueued: a job was queued (or a workflow run started) for the tick; skipped: missed ticks dropped under `skip`;
    * claimed-elsewhere: another scheduler took the tick; failed: claimed but the job could not be
    * queued (the tick is spent; error says why); finished: max runs reached.
    */
   action: 'enqueued' | 'skipped' | 'claimed-elsewhere' | 'failed' | 'finished';
   jobId?: number;
+  /** Workflow schedules: the run started. */
+  runId?: number;
   /** False when the idempotency key found the tick's job already queued. */
   created?: boolean;
   /** Ticks that passed unfired before this one (counted up to 1000). */
@@ -92,26 +92,14 @@ async function runOne(app: Ratchet, s: ScheduleRecord, now: Date, graceMs: numbe
   }
   const done = { ...base, tick: tick.toISOString(), missed, nextRunAt: nextRunAt?.toISOString() ?? null };
   try {
-    const { job, created } = await enqueueJob(app, {
-      task: s.taskId,
-      input: await scheduleInputToRun(app.store.db, s),
-      outputDestinations: s.outputDestinations ?? undefined,
-      scheduleId: s.id,
-      idempotencyKey: `schedule:${s.id}:${tick.toISOString()}`,
-    });
-    return { ...done, action: 'enqueued', jobId: job.id, created };
+    const fired = await fireSchedule(app, s, `schedule:${s.id}:${tick.toISOString()}`);
+    const id = fired.kind === 'job' ? { jobId: fired.job.id } : { runId: fired.run.id };
+    return { ...done, action: 'enqueued', ...id, created: fired.created };
   } catch (err) {
     // The tick stays spent: retrying a job the task rejects (bad input, no enabled version, full
-    // queue) on every pass would flood the log; the next tick tries again.
+    // queue, a deleted workflow) on every pass would flood the log; the next tick tries again.
     return { ...done, action: 'failed', error: err instanceof Error ? err.message : String(err) };
   }
-}
-
-/** What a schedule's job runs: the real input, kept apart when writeOnly fields are masked (005). */
-export async function scheduleInputToRun(db: Db, s: ScheduleRecord): Promise<unknown> {
-  // Only an input showing the mask can have a secret counterpart; the others skip the lookup.
-  if (!JSON.stringify(s.input ?? null).includes(WRITE_ONLY_MASK)) return s.input;
-  return scheduleRunInput(db, s.id);
 }
 
 /** Fires every due schedule once for `now`; one result per schedule looked at. */

@@ -6,6 +6,7 @@ import { mcpTasks } from './003_mcp_tasks.ts';
 import { jobSecretInput } from './004_job_secret_input.ts';
 import { scheduleSecretInput } from './005_schedule_secret_input.ts';
 import { workflows } from './006_workflows.ts';
+import { scheduleWorkflows } from './007_schedule_workflows.ts';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001_initial': initial,
@@ -14,4 +15,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '004_job_secret_input': jobSecretInput,
   '005_schedule_secret_input': scheduleSecretInput,
   '006_workflows': workflows,
+  '007_schedule_workflows': scheduleWorkflows,
 };

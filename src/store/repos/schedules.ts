@@ -21,7 +21,10 @@ import type { ListQuery, ListResult, ListSpec } from '../list-query.ts';
 export interface ScheduleRecord {
   id: number;
   uuid: string;
-  taskId: number;
+  /** The task each tick enqueues; null when the schedule starts a workflow. */
+  taskId: number | null;
+  /** The workflow each tick starts (its latest version); null for a task schedule. */
+  workflowId: number | null;
   name: string;
   description: string | null;
   cronExpression: string;
@@ -40,7 +43,9 @@ export interface ScheduleRecord {
 }
 
 export interface CreateScheduleInput {
-  taskId: number;
+  /** Exactly one of taskId and workflowId. */
+  taskId?: number | null;
+  workflowId?: number | null;
   name: string;
   cronExpression: string;
   description?: string | null;
@@ -55,13 +60,14 @@ export interface CreateScheduleInput {
   secretInput?: unknown;
 }
 
-export type UpdateScheduleInput = Partial<Omit<CreateScheduleInput, 'taskId'>>;
+export type UpdateScheduleInput = Partial<Omit<CreateScheduleInput, 'taskId' | 'workflowId'>>;
 
 function toSchedule(row: Selectable<SchedulesTable>): ScheduleRecord {
   return {
     id: Number(row.id),
     uuid: row.uuid,
-    taskId: Number(row.task_id),
+    taskId: row.task_id === null ? null : Number(row.task_id),
+    workflowId: row.workflow_id === null ? null : Number(row.workflow_id),
     name: row.name,
     description: row.description,
     cronExpression: row.cron_expression,
@@ -96,7 +102,8 @@ export async function createSchedule(db: Db, input: CreateScheduleInput): Promis
       .insertInto('schedules')
       .values({
         uuid: randomUUID(),
-        task_id: input.taskId,
+        task_id: input.taskId ?? null,
+        workflow_id: input.workflowId ?? null,
         name: input.name,
         description: input.description ?? null,
         cron_expression: input.cronExpression,
@@ -217,6 +224,7 @@ const SCHEDULE_LIST: ListSpec = {
     id: { column: 'id', kind: 'number' },
     uuid: { column: 'uuid', kind: 'string' },
     taskId: { column: 'task_id', kind: 'number' },
+    workflowId: { column: 'workflow_id', kind: 'number' },
     name: { column: 'name', kind: 'string' },
     cronExpression: { column: 'cron_expression', kind: 'string' },
     enabled: { column: 'enabled', kind: 'boolean' },

@@ -183,3 +183,9 @@ function toVersion(row: {
     createdAt: iso(Number(row.created_at)),
   };
 }
+
+/** A workflow's name by its id (schedules store the id). */
+export async function getWorkflowName(db: Db, id: number): Promise<string | undefined> {
+  const row = await db.selectFrom('workflows').select('name').where('id', '=', id).executeTakeFirst();
+  return row?.name;
+}

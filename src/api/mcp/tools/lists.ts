@@ -136,7 +136,7 @@ export const listSchedulesTool = defineTool({
     });
     const name = taskNames(ctx.app);
     return {
-      schedules: await Promise.all(rows.map((s) => scheduleViewOf(s, name))),
+      schedules: await Promise.all(rows.map((s) => scheduleViewOf(ctx.app, s, name))),
       pagination: pageOf(args.page, args.limit, total),
     };
   },

@@ -66,7 +66,7 @@ export const scheduleTask = defineTool({
       maxRuns: args.max_runs,
       missedRunPolicy: args.missed_run_policy,
     });
-    return { schedule: await scheduleViewOf(s, taskNames(ctx.app)) };
+    return { schedule: await scheduleViewOf(ctx.app, s, taskNames(ctx.app)) };
   },
 });
 
@@ -111,7 +111,7 @@ export const updateScheduleTool = defineTool({
     for (const k of Object.keys(patch) as (keyof ScheduleFields)[])
       if (patch[k] === undefined) delete patch[k];
     const s = await updateSchedule(ctx.app, args.schedule_id, patch);
-    return { schedule: await scheduleViewOf(s, taskNames(ctx.app)) };
+    return { schedule: await scheduleViewOf(ctx.app, s, taskNames(ctx.app)) };
   },
 });
 
@@ -128,7 +128,7 @@ export const deleteScheduleTool = defineTool({
   example: { schedule_id: 'add-every-5-min' },
   async handler(args, ctx) {
     const s = await deleteSchedule(ctx.app, args.schedule_id);
-    return { deleted: await scheduleViewOf(s, taskNames(ctx.app)) };
+    return { deleted: await scheduleViewOf(ctx.app, s, taskNames(ctx.app)) };
   },
 });
 
@@ -136,16 +136,24 @@ export const triggerScheduleTool = defineTool({
   name: 'ratchet_trigger_schedule',
   title: 'Run a schedule now',
   description:
-    'Queues one run of a schedule now, outside its cadence (its next_run_at stays). Returns the schedule and the job; follow it with ratchet_get_job_status.',
+    'Queues one run of a schedule now, outside its cadence (its next_run_at stays). Returns the schedule and the job (a workflow schedule: workflow_run_id instead).',
   input: z.object({ schedule_id: scheduleRef }),
-  output: z.object({ schedule: scheduleView, job: jobView }),
+  output: z.object({
+    schedule: scheduleView,
+    job: jobView.nullable(),
+    workflow_run_id: z.number().int().nullable(),
+  }),
   annotations: RUNS_TASKS,
   access: 'run',
   example: { schedule_id: 'add-every-5-min' },
   async handler(args, ctx) {
-    const { schedule, job } = await triggerSchedule(ctx.app, args.schedule_id);
+    const { schedule, job, run } = await triggerSchedule(ctx.app, args.schedule_id);
     const names = taskNames(ctx.app);
-    return { schedule: await scheduleViewOf(schedule, names), job: await jobViewOf(job, names) };
+    return {
+      schedule: await scheduleViewOf(ctx.app, schedule, names),
+      job: job ? await jobViewOf(job, names) : null,
+      workflow_run_id: run?.id ?? null,
+    };
   },
 });
 

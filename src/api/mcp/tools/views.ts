@@ -5,6 +5,7 @@ import type { Ratchet } from '../../../app.ts';
 import type { JobRecord } from '../../../store/repos/jobs.ts';
 import type { ScheduleRecord } from '../../../services/schedules.ts';
 import { getTaskDetail } from '../../../services/tasks.ts';
+import { scheduleWorkflowName } from '../../../services/scheduling/target.ts';
 
 export function taskNames(app: Ratchet): (id: number) => Promise<string> {
   const names = new Map<number, Promise<string>>();
@@ -64,7 +65,8 @@ export const scheduleView = z.object({
   schedule_id: z.number().int(),
   schedule_uuid: z.string(),
   name: z.string(),
-  task: z.string(),
+  task: z.string().nullable(),
+  workflow: z.string().nullable(),
   description: z.string().nullable(),
   cron_expression: z.string(),
   timezone: z.string().nullable(),
@@ -78,6 +80,7 @@ export const scheduleView = z.object({
 });
 
 export async function scheduleViewOf(
+  app: Ratchet,
   s: ScheduleRecord,
   name: (id: number) => Promise<string>,
 ): Promise<z.input<typeof scheduleView>> {
@@ -85,7 +88,8 @@ export async function scheduleViewOf(
     schedule_id: s.id,
     schedule_uuid: s.uuid,
     name: s.name,
-    task: await name(s.taskId),
+    task: s.taskId === null ? null : await name(s.taskId),
+    workflow: s.workflowId === null ? null : await scheduleWorkflowName(app, s.workflowId),
     description: s.description,
     cron_expression: s.cronExpression,
     timezone: s.timezone,
