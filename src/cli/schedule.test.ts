@@ -68,7 +68,10 @@ for (const dialect of DIALECTS) {
 
       const table = await cli('schedule', 'list');
       assert.match(table.stdout, /^ID\s+NAME\s+TARGET\s+CRON\s+TIMEZONE\s+ENABLED\s+NEXT RUN\s+RUNS\n/);
-      assert.match(table.stdout, /adder\s+task addition\s+\*\/5 \* \* \* \*\s+Europe\/Oslo\s+yes\s+\S+\s+0\/10/);
+      assert.match(
+        table.stdout,
+        /adder\s+task addition\s+\*\/5 \* \* \* \*\s+Europe\/Oslo\s+yes\s+\S+\s+0\/10/,
+      );
       const names = async (...args: string[]) =>
         (JSON.parse((await cli('schedule', 'list', '--json', ...args)).stdout) as { name: string }[]).map(
           (r) => r.name,
