@@ -42,7 +42,12 @@ const observers = new WeakMap<Ratchet, Set<AdvanceObserver>>();
 export function enableWorkflows(app: Ratchet): () => void {
   return app.queue.finishHooks.add(async (trx, finished) => {
     const start = performance.now();
-    const queued = await advanceFinishedSteps(trx, finished);
+    // The run is failed and says why (its error, its transitions); stderr tells the operator.
+    const queued = await advanceFinishedSteps(trx, finished, ({ runId, error }) =>
+      process.stderr.write(
+        `warning: workflow run ${runId} failed: the engine could not advance it: ${error instanceof Error ? error.message : String(error)}\n`,
+      ),
+    );
     const steps = finished.filter((f) => f.job.workflowStepId !== null).length;
     const seconds = (performance.now() - start) / 1000 / Math.max(1, steps);
     for (const fn of observers.get(app) ?? []) fn(seconds, steps);

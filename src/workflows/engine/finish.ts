@@ -8,18 +8,34 @@ import { isRetryableError } from '../../queue/clock.ts';
 import { backoffDelay } from '../../backoff.ts';
 import { openRun, type RunContext, type StepRow } from './context.ts';
 import { scheduleReady, settleRun, topUpItems } from './schedule.ts';
+import { guardAdvance, type EngineFailure } from './guard.ts';
 import type { RetryPolicy } from '../types.ts';
 
 /** Retries after a lost worker (not the task's fault) beyond max_attempts. */
 const LOST_WORKER_RETRIES = 2;
 
-/** Advances the runs of finished step jobs; returns how many jobs it queued. */
-export async function advanceFinishedSteps(trx: Db, finished: readonly FinishedJob[]): Promise<number> {
+/**
+ * Advances the runs of finished step jobs; returns how many jobs it queued. A run whose advance
+ * throws is failed on its own (guard.ts) and reported to onFailure; the others go on.
+ */
+export async function advanceFinishedSteps(
+  trx: Db,
+  finished: readonly FinishedJob[],
+  onFailure?: (f: EngineFailure) => void,
+): Promise<number> {
   const steps = finished.filter((f) => f.job.workflowStepId !== null);
   if (steps.length === 0) return 0;
+  const stepIds = (list: readonly FinishedJob[]) => list.map((f) => f.job.workflowStepId!);
   if (steps.length === 1) {
-    const ctx = await openRun(trx, { stepId: steps[0]!.job.workflowStepId! }, 'engine');
-    return ctx ? advance(ctx, steps) : 0;
+    return guardAdvance(
+      trx,
+      { stepIds: stepIds(steps) },
+      async () => {
+        const ctx = await openRun(trx, { stepId: steps[0]!.job.workflowStepId! }, 'engine');
+        return ctx ? advance(ctx, steps) : 0;
+      },
+      onFailure,
+    );
   }
   const rows = await trx
     .selectFrom('workflow_steps')
@@ -39,8 +55,16 @@ export async function advanceFinishedSteps(trx: Db, finished: readonly FinishedJ
   }
   let enqueued = 0;
   for (const runId of [...byRun.keys()].sort((a, b) => a - b)) {
-    const ctx = await openRun(trx, runId, 'engine');
-    if (ctx) enqueued += await advance(ctx, byRun.get(runId)!);
+    const mine = byRun.get(runId)!;
+    enqueued += await guardAdvance(
+      trx,
+      { runId, stepIds: stepIds(mine) },
+      async () => {
+        const ctx = await openRun(trx, runId, 'engine');
+        return ctx ? advance(ctx, mine) : 0;
+      },
+      onFailure,
+    );
   }
   return enqueued;
 }
