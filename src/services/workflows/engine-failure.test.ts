@@ -33,7 +33,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         .execute();
       const stderr: string[] = [];
       const write = process.stderr.write.bind(process.stderr);
-      process.stderr.write = ((chunk: string) => (stderr.push(String(chunk)), true));
+      process.stderr.write = (chunk: string) => (stderr.push(String(chunk)), true);
       const workers = await startWorkers(app, { log: () => {} });
       try {
         let s = await runStatus(app, bad.id);
