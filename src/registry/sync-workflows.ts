@@ -4,7 +4,7 @@
 // different definition is refused (runs refer to stored versions) while the stored one stays.
 import { ConflictError, type Db } from '../store/codec.ts';
 import { getWorkflowVersion, saveWorkflowVersion } from '../store/repos/workflows.ts';
-import { checkWorkflowText, readWorkflowSource, storeTaskCheck } from '../workflows/source.ts';
+import { checkWorkflowText, readWorkflowSource, storeCatalog } from '../workflows/source.ts';
 import { formatProblem, WorkflowDefinitionError } from '../workflows/types.ts';
 import { findWorkflowFolders, relativeTaskPath } from './scan.ts';
 import type { SyncReport } from './sync.ts';
@@ -18,7 +18,7 @@ export interface SyncedWorkflow {
 
 /** Stores every workflow folder under root, adding what happened to the report. */
 export async function syncWorkflowFolders(db: Db, root: string, report: SyncReport): Promise<void> {
-  const check = storeTaskCheck(db);
+  const check = storeCatalog(db);
   for (const folder of await findWorkflowFolders(root)) {
     const path = relativeTaskPath(root, folder);
     const fail = (problems: string[]) => report.failed.push({ path, problems });

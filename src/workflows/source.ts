@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type { Db } from '../store/codec.ts';
 import { parseWorkflowText } from './parse.ts';
 import { validateWorkflow, type TaskCheck } from './validate.ts';
+import type { SchemaLookup } from './compat.ts';
+import { getLatestTaskVersion, getTask, getTaskVersion } from '../store/repos/tasks.ts';
 import { WorkflowDefinitionError, type WorkflowDefinition, type WorkflowProblem } from './types.ts';
 import { resolveStepTask } from './engine/start.ts';
 
@@ -41,13 +43,38 @@ export function storeTaskCheck(db: Db): TaskCheck {
   };
 }
 
+/** The schemas of a step's task in the store (the pinned version, else the latest). */
+export function storeTaskSchemas(db: Db): SchemaLookup {
+  return async (name, version) => {
+    const task = await getTask(db, name);
+    if (!task) return undefined;
+    const v = version ? await getTaskVersion(db, task.id, version) : await getLatestTaskVersion(db, task.id);
+    return v ? { input: v.inputSchema, output: v.outputSchema } : undefined;
+  };
+}
+
+/** What a definition is checked against: its tasks exist and, where known, their schemas fit. */
+export interface TaskCatalog {
+  checkTask: TaskCheck;
+  taskSchemas?: SchemaLookup;
+}
+
+/** The store's tasks as a catalog. */
+export function storeCatalog(db: Db): TaskCatalog {
+  return { checkTask: storeTaskCheck(db), taskSchemas: storeTaskSchemas(db) };
+}
+
 export interface Checked {
   definition: WorkflowDefinition | undefined;
   problems: WorkflowProblem[];
 }
 
 /** Parses and validates a workflow's text; never throws for a bad definition. */
-export async function checkWorkflowText(source: WorkflowSource, checkTask?: TaskCheck): Promise<Checked> {
+export async function checkWorkflowText(
+  source: WorkflowSource,
+  against?: TaskCheck | TaskCatalog,
+): Promise<Checked> {
+  const catalog = typeof against === 'function' ? { checkTask: against } : against;
   let definition: WorkflowDefinition;
   try {
     definition = parseWorkflowText(source.text, source.file);
@@ -58,7 +85,7 @@ export async function checkWorkflowText(source: WorkflowSource, checkTask?: Task
   const problems = await validateWorkflow(definition, {
     file: source.file,
     text: source.text,
-    ...(checkTask ? { checkTask } : {}),
+    ...(catalog ?? {}),
   });
   return { definition, problems };
 }

@@ -6,6 +6,7 @@ import { compileExpression, ExpressionError, mappingExpressions, referencedSteps
 import { ancestors, findCycle } from './graph.ts';
 import { locator } from './parse.ts';
 import type { StepDefinition, WorkflowDefinition, WorkflowProblem } from './types.ts';
+import { checkSchemaCompat, type SchemaLookup } from './compat.ts';
 
 /** Says why a step's task cannot run (undefined: it can). */
 export type TaskCheck = (name: string, version: string | undefined) => Promise<string | undefined>;
@@ -15,6 +16,8 @@ export interface ValidateOptions {
   /** The file's text, for line and column. */
   text?: string;
   checkTask?: TaskCheck;
+  /** The tasks' schemas, for the schema-compatibility check (compat.ts). */
+  taskSchemas?: SchemaLookup;
 }
 
 export async function validateWorkflow(
@@ -71,6 +74,7 @@ export async function validateWorkflow(
       if (why) at(i, ['task'], s.name, why);
     }
   }
+  if (opts.taskSchemas && problems.length === 0) await checkSchemaCompat(def, opts.taskSchemas, at);
   return problems;
 }
 

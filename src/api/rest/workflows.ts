@@ -7,7 +7,7 @@ import {
   getWorkflow,
   listWorkflowDefinitions,
   saveWorkflow,
-  storeTaskCheck,
+  storeCatalog,
   workflowVersions,
   type WorkflowSource,
 } from '../../services/workflows/index.ts';
@@ -88,7 +88,7 @@ const plugin: FastifyPluginAsync<RestOptions> = async (server, { app }) => {
       }),
     },
     async (request) => {
-      const { problems } = await checkWorkflowText(sourceOf(request.body), storeTaskCheck(app.store.db));
+      const { problems } = await checkWorkflowText(sourceOf(request.body), storeCatalog(app.store.db));
       return { data: { valid: problems.length === 0, problems } };
     },
   );

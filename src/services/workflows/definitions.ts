@@ -2,7 +2,7 @@
 // tasks this application knows, storing versions, listing them. Every face calls these.
 import type { Ratchet } from '../context.ts';
 import { WorkflowDefinitionError } from '../../workflows/types.ts';
-import { checkWorkflowText, storeTaskCheck, type WorkflowSource } from '../../workflows/source.ts';
+import { checkWorkflowText, storeCatalog, type WorkflowSource } from '../../workflows/source.ts';
 import {
   getWorkflowVersion,
   listWorkflowVersions,
@@ -19,6 +19,7 @@ export {
   WORKFLOW_FILES,
   checkWorkflowText,
   readWorkflowSource,
+  storeCatalog,
   storeTaskCheck,
   type Checked,
   type WorkflowSource,
@@ -29,7 +30,7 @@ export async function saveWorkflow(
   app: Ratchet,
   source: WorkflowSource,
 ): Promise<{ version: WorkflowVersionRecord; created: boolean }> {
-  const { definition, problems } = await checkWorkflowText(source, storeTaskCheck(app.store.db));
+  const { definition, problems } = await checkWorkflowText(source, storeCatalog(app.store.db));
   if (!definition || problems.length > 0) throw new WorkflowDefinitionError(problems);
   return saveWorkflowVersion(app.store.db, {
     name: definition.name,

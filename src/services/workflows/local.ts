@@ -7,8 +7,8 @@ import { findTaskFolders } from '../../registry/scan.ts';
 import { loadTask } from '../../tasks/load.ts';
 import { savePackage } from '../../tasks/stored-versions.ts';
 import { runStatus, type RunStatus } from './runs.ts';
-import { storeTaskCheck } from './definitions.ts';
-import type { TaskCheck } from '../../workflows/validate.ts';
+import { storeCatalog, type TaskCatalog } from '../../workflows/source.ts';
+import type { TaskSchemas } from '../../workflows/compat.ts';
 
 /**
  * Where tasks beside a workflow live: the folder holding the workflow's folder and, when that is
@@ -64,24 +64,29 @@ export async function waitForRun(
 }
 
 /**
- * A task check that accepts tasks in the store and tasks in the folders beside the workflow (what
- * `workflow run` would import), so a folder of tasks and workflows validates with no setup.
+ * A catalog that accepts tasks in the store and tasks in the folders beside the workflow (what
+ * `workflow run` would import), so a folder of tasks and workflows validates with no setup; a
+ * folder's schemas come before the store's.
  */
-export async function taskCheckWithFolders(app: Ratchet, roots: readonly string[]): Promise<TaskCheck> {
-  const beside = new Map<string, Set<string>>();
+export async function taskCheckWithFolders(app: Ratchet, roots: readonly string[]): Promise<TaskCatalog> {
+  const beside = new Map<string, Map<string, TaskSchemas>>();
   for (const root of roots) {
     for (const folder of await findTaskFolders(root).catch(() => [])) {
       const pkg = await loadTask(folder).catch(() => undefined);
       if (!pkg) continue;
-      const versions = beside.get(pkg.metadata.name) ?? new Set<string>();
-      versions.add(pkg.metadata.version);
+      const versions = beside.get(pkg.metadata.name) ?? new Map<string, TaskSchemas>();
+      versions.set(pkg.metadata.version, { input: pkg.inputSchema, output: pkg.outputSchema });
       beside.set(pkg.metadata.name, versions);
     }
   }
-  const inStore = storeTaskCheck(app.store.db);
-  return async (task, version) => {
+  const store = storeCatalog(app.store.db);
+  const local = (task: string, version: string | undefined) => {
     const versions = beside.get(task);
-    if (versions && (version === undefined || versions.has(version))) return undefined;
-    return inStore(task, version);
+    if (!versions) return undefined;
+    return version === undefined ? [...versions.values()].at(-1) : versions.get(version);
+  };
+  return {
+    checkTask: async (task, version) => (local(task, version) ? undefined : store.checkTask(task, version)),
+    taskSchemas: async (task, version) => local(task, version) ?? store.taskSchemas!(task, version),
   };
 }

@@ -12,7 +12,7 @@ import {
   runTransitions,
   saveWorkflow,
   startWorkflow,
-  storeTaskCheck,
+  storeCatalog,
   waitForRun,
   type RunStatus,
   type WorkflowSource,
@@ -153,7 +153,7 @@ export const validateWorkflowTool = defineTool({
   access: 'read',
   example: { definition: EXAMPLE },
   async handler(args, ctx) {
-    const { problems } = await checkWorkflowText(sourceOf(args.definition), storeTaskCheck(ctx.app.store.db));
+    const { problems } = await checkWorkflowText(sourceOf(args.definition), storeCatalog(ctx.app.store.db));
     return { valid: problems.length === 0, problems };
   },
 });
