@@ -7,8 +7,7 @@ import { z } from 'zod';
 import { watchExecution, type ExecutionEvent } from '../../services/execution-events.ts';
 import type { IdParam, RestOptions } from './common.ts';
 import { routeSchema } from './schema.ts';
-
-const HEARTBEAT_MS = 15_000;
+import { openEventStream } from './event-stream.ts';
 
 function payload(e: ExecutionEvent): Record<string, unknown> {
   if (e.type === 'progress') return { executionId: e.executionId, progress: e.progress };
@@ -42,7 +41,6 @@ const plugin: FastifyPluginAsync<RestOptions & { heartbeatMs?: number; pollMs?: 
       },
     },
     async (request, reply) => {
-      let seq = 0;
       const queued: ExecutionEvent[] = [];
       const sink: { write?: (e: ExecutionEvent) => void } = {};
       // The watch reports the current state synchronously; nothing is written before the headers.
@@ -54,33 +52,12 @@ const plugin: FastifyPluginAsync<RestOptions & { heartbeatMs?: number; pollMs?: 
           pollMs,
         },
       );
-      reply.hijack();
-      const res = reply.raw;
-      const headers: Record<string, string | string[] | number> = {};
-      for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = v;
-      res.writeHead(200, {
-        ...headers,
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      res.write(': stream of execution events\n\n');
-      let closed = false;
-      const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs ?? HEARTBEAT_MS);
-      const end = (): void => {
-        if (closed) return;
-        closed = true;
-        clearInterval(heartbeat);
-        watch.stop();
-        res.end();
-      };
+      const stream = openEventStream(reply, 'execution events', heartbeatMs);
+      stream.onClose(() => watch.stop());
       sink.write = (e) => {
-        if (closed) return;
-        res.write(`id: ${++seq}\nevent: ${e.type}\ndata: ${JSON.stringify(payload(e))}\n\n`);
-        if (e.type === 'status' && e.final) end();
+        stream.send(e.type, payload(e));
+        if (e.type === 'status' && e.final) stream.close();
       };
-      res.on('close', end);
       for (const e of queued.splice(0)) sink.write(e);
     },
   );

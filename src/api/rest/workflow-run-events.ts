@@ -7,8 +7,8 @@ import { z } from 'zod';
 import { runStatus, waitForRun } from '../../services/workflows/index.ts';
 import type { RestOptions } from './common.ts';
 import { routeSchema } from './schema.ts';
+import { openEventStream } from './event-stream.ts';
 
-const HEARTBEAT_MS = 15_000;
 const ENDED = ['COMPLETED', 'FAILED', 'CANCELLED', 'RESOLVED_MANUALLY'];
 
 const plugin: FastifyPluginAsync<RestOptions> = async (server, { app }) => {
@@ -28,34 +28,17 @@ const plugin: FastifyPluginAsync<RestOptions> = async (server, { app }) => {
     async (request, reply) => {
       // A missing run answers 404 before the stream starts.
       const first = await runStatus(app, request.params.id);
-      reply.hijack();
-      const res = reply.raw;
-      const headers: Record<string, string | string[] | number> = {};
-      for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = v;
-      res.writeHead(200, {
-        ...headers,
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      res.write(': stream of workflow run events\n\n');
+      const stream = openEventStream(reply, 'workflow run events');
       const stop = new AbortController();
-      const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
-      request.raw.on('close', () => stop.abort());
-      let seq = 0;
+      stream.onClose(() => stop.abort());
       try {
         await waitForRun(app, first.run.id, {
           pollMs: 50,
           signal: stop.signal,
-          onChange: (s) => {
-            const final = ENDED.includes(s.run.status);
-            res.write(`id: ${++seq}\nevent: status\ndata: ${JSON.stringify({ ...s, final })}\n\n`);
-          },
+          onChange: (s) => stream.send('status', { ...s, final: ENDED.includes(s.run.status) }),
         });
       } finally {
-        clearInterval(heartbeat);
-        res.end();
+        stream.close();
       }
     },
   );
