@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import { fromJson, toJson, toJsonOrNull, type Db } from '../../store/codec.ts';
 import { insertJobs } from '../../store/repos/jobs-bulk.ts';
+import { valuesTable } from '../../queue/values-table.ts';
 import type { WorkflowStepsTable, WorkflowTransitionsTable } from '../../store/schema.ts';
 import type { Insertable, Selectable } from 'kysely';
 import { assertRunTransition, assertStepTransition, type RunState, type StepState } from '../states.ts';
@@ -152,14 +153,18 @@ export class RunContext {
           workflowStepId: Number(a.row.id),
         })),
       );
+      // Every attempt's step row in one statement (a for_each top-up queues dozens at once).
+      for (let at = 0; at < attempts.length; at += 500) {
+        const rows = attempts
+          .slice(at, at + 500)
+          .map((a, i) => [Number(a.row.id), a.to, jobs[at + i]!.job.id, toJson(a.input)]);
+        await sql`
+          update workflow_steps set status = v.column2, job_id = v.column3,
+            attempts = workflow_steps.attempts + 1, input = v.column4
+          from ${valuesTable(rows, ['bigint', 'text', 'bigint', 'text'])}
+          where workflow_steps.id = v.column1`.execute(this.trx);
+      }
       for (const [i, a] of attempts.entries()) {
-        const set = {
-          status: a.to,
-          job_id: jobs[i]!.job.id,
-          attempts: sql<number>`attempts + 1`,
-          input: toJson(a.input),
-        };
-        await this.trx.updateTable('workflow_steps').set(set).where('id', '=', a.row.id).execute();
         Object.assign(a.row, {
           status: a.to,
           job_id: jobs[i]!.job.id,

@@ -83,8 +83,12 @@ export async function startRun(db: Db, req: StartRunInput): Promise<StartedRun> 
   const def = req.version.definition as WorkflowDefinition;
   checkRunInput(req.version, req.input);
   const tasks: { taskId: number; taskVersionId: number | null }[] = [];
+  // Steps often share a task: each task (and pinned version) is looked up once per start.
+  const lookups = new Map<string, ReturnType<typeof resolveStepTask>>();
   for (const step of def.steps) {
-    const resolved = await resolveStepTask(db, step);
+    const key = `${step.task}@${step.task_version ?? ''}`;
+    if (!lookups.has(key)) lookups.set(key, resolveStepTask(db, step));
+    const resolved = await lookups.get(key)!;
     if ('problem' in resolved)
       throw new WorkflowInputError(`workflow ${def.name}: step "${step.name}": ${resolved.problem}`);
     tasks.push(resolved);
