@@ -17,7 +17,6 @@ void test('every YAML block of the brief loads; old names are read with one noti
   const refused: Record<string, string[]> = {
     'readme-console-client.yaml': ['console'],
     'readme-console-section.yaml': ['console'],
-    'readme-production-console.yaml': ['mcp.authentication.session'],
   };
   for (const f of files) {
     const expected = refused[f];
@@ -37,6 +36,11 @@ void test('every YAML block of the brief loads; old names are read with one noti
     );
     assert.match(err.issues[0]!.message, /is not supported|belongs to `ratchet console`/);
   }
+  // The production example's MCP sessions (1 hour, 5 per client; sessions.test.ts shows them work).
+  assert.deepEqual((await load('readme-production-console.yaml')).config.mcp.authentication.session, {
+    timeout_seconds: 3600,
+    max_sessions_per_client: 5,
+  });
   // The guide's MCP block as written: its request_timeout bounds every tool call (30 s).
   assert.equal((await load('guide-mcp-config.yaml')).config.mcp.request_timeout, 30);
   const { config, notices } = await load('readme-mcp-api.yaml');

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `ratchet` binary: builds the commander program from the command modules and maps
 // failures onto exit codes (0 ok, 1 the task or check failed, 2 usage or loading error).
-import { enableCompileCache } from 'node:module';
+import * as nodeModule from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { invokedCommand, nestedHelpTarget, registerCommands } from './commands.ts';
 import { LONG_RUNNING_COMMANDS, listenForStop } from './stop-signal.ts';
@@ -100,7 +100,8 @@ export async function runCli(): Promise<void> {
   // V8 keeps the code it compiled on disk (NODE_COMPILE_CACHE, else the OS temp folder), so every
   // start after the first skips most parsing and compiling of the command's modules (which load
   // lazily, after this): about 30% off a short command's start-up, measured on `job list`.
-  enableCompileCache();
+  // (Optional call: bin.ts only runs this on Node 22+, but main.js may be started by any node.)
+  nodeModule.enableCompileCache?.();
   // `ratchet task list | head` closes our stdout early: that is the reader's choice, not an error.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {

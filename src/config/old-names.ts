@@ -40,10 +40,6 @@ const MOVES: [string, string][] = [
  * instead of only "unknown key".
  */
 const NOT_SUPPORTED: [string, string][] = [
-  [
-    'mcp.authentication.session',
-    'is not supported: MCP over HTTP is stateless here (every request stands alone and any node answers it), so there are no sessions to time out or count; per-client limits are mcp.rate_limit and mcp.security.request_limits',
-  ],
   ['console', 'belongs to `ratchet console`, which this version does not have yet'],
 ];
 

@@ -52,6 +52,26 @@ const authentication = z
       .min(1)
       .optional()
       .describe('File holding the token (surrounding whitespace ignored), read when the server starts'),
+    session: z
+      .object({
+        timeout_seconds: z
+          .number()
+          .int()
+          .min(1)
+          .default(3600)
+          .describe('A session unused this long ends; the client must initialize again'),
+        max_sessions_per_client: z
+          .number()
+          .int()
+          .min(1)
+          .optional()
+          .describe('Most open sessions per client (API key, MCP token, or IP without one); unset: no limit'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'MCP sessions for clients that open one (the 2025 protocol: `initialize`, then `Mcp-Session-Id` on every request), kept in the database so any node knows them; unset: no sessions. The 2026-07-28 protocol has no sessions and is limited by mcp.rate_limit',
+      ),
   })
   .strict()
   .superRefine((a, ctx) => {

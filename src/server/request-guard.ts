@@ -3,7 +3,8 @@
 // it: (1) the Host header must name this server (a rebinding page arrives with its own name),
 // (2) a browser Origin other than our own must be allowed by server.cors.origins, and
 // (3) a state-changing request must carry something a cross-site "simple" request cannot:
-// a non-form Content-Type (application/json, …), an Authorization header or X-Requested-With.
+// a non-form Content-Type (application/json, …), an Authorization header, X-Requested-With or
+// Mcp-Session-Id.
 import { hostname, networkInterfaces } from 'node:os';
 import type { FastifyRequest } from 'fastify';
 import { isLoopback } from './auth.ts';
@@ -91,7 +92,13 @@ export const requestGuardPlugin = rootPlugin<GuardOptions>('ratchet-request-guar
     if (!MUTATING.has(request.method) || request.routeOptions.url === undefined) return;
     const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== '' && !SIMPLE_TYPES.has(type)) return;
-    if (request.headers.authorization !== undefined || request.headers['x-requested-with'] !== undefined)
+    // Each of these headers makes a browser ask first (CORS preflight); Mcp-Session-Id is how an
+    // MCP client ends its session (DELETE /mcp, no body).
+    if (
+      request.headers.authorization !== undefined ||
+      request.headers['x-requested-with'] !== undefined ||
+      request.headers['mcp-session-id'] !== undefined
+    )
       return;
     throw new ApiError(
       403,

@@ -267,11 +267,19 @@ export interface DatabaseSchema {
   results: ResultsTable;
   task_backups: TaskBackupsTable;
   mcp_tasks: McpTasksTable;
+  mcp_sessions: McpSessionsTable;
   workflows: WorkflowsTable;
   workflow_versions: WorkflowVersionsTable;
   workflow_runs: WorkflowRunsTable;
   workflow_steps: WorkflowStepsTable;
   workflow_transitions: WorkflowTransitionsTable;
+}
+
+export interface McpSessionsTable {
+  id: string;
+  owner: string;
+  created_at: Millis;
+  last_seen_at: Millis;
 }
 
 export interface WorkflowsTable {
@@ -350,6 +358,7 @@ export const TABLES = [
   'results',
   'task_backups',
   'mcp_tasks',
+  'mcp_sessions',
   'workflows',
   'workflow_versions',
   'workflow_runs',

@@ -12,6 +12,7 @@ import { valueLimits } from '../../services/limits.ts';
 import { depthOf, LIMIT_KEYS } from '../../tasks/value-limits.ts';
 import { createMcpServer } from './server.ts';
 import { drainMcpTaskRuns } from './task-runner.ts';
+import { sessionGate } from './sessions.ts';
 import type { ToolPrincipal } from './tool.ts';
 
 export function toolPrincipal(p: Principal | null | undefined): ToolPrincipal {
@@ -65,6 +66,7 @@ function refuseTooDeep(request: FastifyRequest, reply: FastifyReply, maxDepth: n
 }
 
 async function serve(
+  app: Ratchet,
   handler: McpHttpHandler,
   request: FastifyRequest,
   reply: FastifyReply,
@@ -72,6 +74,9 @@ async function serve(
 ): Promise<void> {
   if (refuseTooDeep(request, reply, maxDepth)) return;
   const principal = { ...toolPrincipal(request.principal), client: request.ip };
+  const session = await sessionGate(app, request, reply, principal.id ?? `ip:${request.ip}`);
+  if (session.answered) return;
+  if (session.id) void reply.header('mcp-session-id', session.id);
   // A client that disconnects cancels its request (and a running task run with it).
   const abort = new AbortController();
   reply.raw.on('close', () => {
@@ -102,7 +107,7 @@ export interface McpEndpoint {
 export function createMcpEndpoint(app: Ratchet, log?: (m: string) => void): McpEndpoint {
   const handler = createRatchetMcpHandler(app, log);
   return {
-    serve: (request, reply) => serve(handler, request, reply, valueLimits(app.config).maxDepth),
+    serve: (request, reply) => serve(app, handler, request, reply, valueLimits(app.config).maxDepth),
     async close() {
       await drainMcpTaskRuns(5000);
       await handler.close();

@@ -7,6 +7,7 @@ import { jobSecretInput } from './004_job_secret_input.ts';
 import { scheduleSecretInput } from './005_schedule_secret_input.ts';
 import { workflows } from './006_workflows.ts';
 import { scheduleWorkflows } from './007_schedule_workflows.ts';
+import { mcpSessions } from './008_mcp_sessions.ts';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001_initial': initial,
@@ -16,4 +17,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '005_schedule_secret_input': scheduleSecretInput,
   '006_workflows': workflows,
   '007_schedule_workflows': scheduleWorkflows,
+  '008_mcp_sessions': mcpSessions,
 };

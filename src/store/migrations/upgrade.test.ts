@@ -54,7 +54,7 @@ for (const dialect of DIALECTS) {
         })
         .execute();
 
-      assert.deepEqual(await migrateToLatest(store), ['007_schedule_workflows']);
+      assert.deepEqual(await migrateToLatest(store), ['007_schedule_workflows', '008_mcp_sessions']);
       const s = await db.selectFrom('schedules').selectAll().executeTakeFirstOrThrow();
       assert.deepEqual([s.name, s.run_count, s.input, s.workflow_id], ['old', 3, '{"n":1}', null]);
       const job = await db.selectFrom('jobs').select('schedule_id').executeTakeFirstOrThrow();
