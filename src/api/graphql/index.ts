@@ -22,6 +22,7 @@ import { queryResolvers } from './queries.ts';
 import { mutationResolvers } from './mutations.ts';
 import { subscriptionResolvers } from './subscriptions.ts';
 import { loaders, typeResolvers } from './loaders.ts';
+import { workflowTypeResolvers } from './workflows.ts';
 import { assertCost, depthRule } from './limits.ts';
 import { playgroundPlugin } from './playground.ts';
 
@@ -131,6 +132,7 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
       Mutation: mutationResolvers(app),
       Subscription: subscriptionResolvers(app, server.log),
       ...typeResolvers(app),
+      ...workflowTypeResolvers(app),
     } as never,
     loaders: loaders(app),
     path: GRAPHQL_PATH,

@@ -16,9 +16,18 @@ import { DEFAULT_LIMIT } from '../../store/list-query.ts';
 import { gqlError } from './errors.ts';
 
 /** Fields returning a page (`items` inside multiplies by the page size). */
-const PAGED = new Set(['tasks', 'jobs', 'executions', 'schedules', 'workers']);
+const PAGED = new Set(['tasks', 'jobs', 'executions', 'schedules', 'workers', 'workflows', 'workflowRuns']);
 /** Plain lists whose length we cannot know in advance: counted as this many. */
-const LIST_GUESS: Record<string, number> = { versions: 10, logs: 10, http: 10, syncRepositories: 10 };
+const LIST_GUESS: Record<string, number> = {
+  versions: 10,
+  logs: 10,
+  http: 10,
+  syncRepositories: 10,
+  workflowVersions: 10,
+  steps: 10,
+  transitions: 30,
+  problems: 10,
+};
 
 type Fragments = Record<string, FragmentDefinitionNode>;
 
