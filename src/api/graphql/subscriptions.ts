@@ -21,6 +21,15 @@ interface JobFilterArg {
 function executionPayload(e: ExecutionEvent) {
   if (e.type === 'progress')
     return { type: 'PROGRESS', executionId: e.executionId, status: null, final: false, progress: e.progress };
+  if (e.type === 'log')
+    return {
+      type: 'LOG',
+      executionId: e.executionId,
+      status: null,
+      final: false,
+      lines: e.entries,
+      droppedLines: e.dropped,
+    };
   return {
     type: 'STATUS',
     executionId: e.executionId,
