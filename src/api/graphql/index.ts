@@ -84,6 +84,13 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
   const cfg = app.config.graphql;
   const required = authRequired(app.config, bindAddress);
   const names = new Set<string>();
+  // A repeated query arrives as the same parsed document (Mercurius's cache): read its name once.
+  const operations = new WeakMap<DocumentNode, ReturnType<typeof operationOf>>();
+  const operationOfCached = (doc: DocumentNode): ReturnType<typeof operationOf> => {
+    let op = operations.get(doc);
+    if (!op) operations.set(doc, (op = operationOf(doc, names)));
+    return op;
+  };
   const bodyLimit = cfg.body_limit_bytes;
 
   /** connection_init: a key in the payload (as a header map or `apiKey`) names the principal. */
@@ -173,7 +180,7 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
 
   server.graphql.addHook('preExecution', async (_schema, document, context, variables) => {
     const c = context as unknown as GqlContext;
-    c.operation = operationOf(document, names);
+    c.operation = operationOfCached(document);
     try {
       if (c.operation.type === 'subscription')
         throw badInput(

@@ -131,13 +131,24 @@ export function queryCost(
   return op ? costOf(op.selectionSet, fragments, variables, 1, new Set()) : 0;
 }
 
+/**
+ * Costs of documents sent without variables. Mercurius hands a repeated query the same parsed
+ * document (its query cache), so the walk is done once per query text, not once per request.
+ */
+const costs = new WeakMap<DocumentNode, number>();
+
 /** Throws QUERY_TOO_COSTLY when the operation's cost is above `max`. */
 export function assertCost(
   doc: DocumentNode,
   variables: Record<string, unknown> | undefined,
   max: number,
 ): void {
-  const cost = queryCost(doc, variables ?? {});
+  const plain = variables === undefined || variables === null || Object.keys(variables).length === 0;
+  let cost = plain ? costs.get(doc) : undefined;
+  if (cost === undefined) {
+    cost = queryCost(doc, variables ?? {});
+    if (plain) costs.set(doc, cost);
+  }
   if (cost > max) {
     throw gqlError(
       'QUERY_TOO_COSTLY',
