@@ -11,6 +11,7 @@ import { DispatcherSlot } from './queue/direct-dispatch.ts';
 import { QueueCaches } from './queue/caches.ts';
 import { SourceLocks } from './registry/lock.ts';
 import type { Ratchet } from './services/context.ts';
+import { JobWatchSlot } from './services/job-watch.ts';
 import { enableOutputDelivery } from './services/delivery.ts';
 import { enableWorkflows } from './services/workflows/index.ts';
 import { createExecutionBus, publishFinishedJobs } from './services/execution-events.ts';
@@ -80,6 +81,7 @@ export async function createRatchet(
     enqueueTargets: new Map(),
     sourceLocks: new SourceLocks(),
     threads: new Map(),
+    jobWatch: new JobWatchSlot(),
     listeningPorts: [],
   };
   let background: Background | undefined;
@@ -115,6 +117,7 @@ export async function createRatchet(
     close() {
       closing ??= (async () => {
         await app.stop();
+        context.jobWatch.close();
         await context.queue.notifier.close();
         await store.close();
       })();

@@ -1,5 +1,6 @@
 // Every example in docs/graphql.md runs here against a live server with the sample `addition` task:
-// each ```graphql block must answer without errors, the ```sh curl line against the server's real
+// each ```graphql block must answer without errors (in order: the workflow examples store, start,
+// read and cancel one run), the ```sh curl line against the server's real
 // address, and the ```js subscription snippet as a Node program that prints a finished job.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startWorkers } from '../src/app.ts';
-import { gql, withApi } from '../src/api/graphql/test-helpers.ts';
+import { gql, withApi, type GqlAnswer } from '../src/api/graphql/test-helpers.ts';
 import { ROOT } from './helpers/cli.ts';
 
 const DOC = readFileSync(join(ROOT, 'docs/graphql.md'), 'utf8');
@@ -20,10 +21,26 @@ void test('docs/graphql.md: every example runs', () =>
   withApi('sqlite', async (api) => {
     const queries = blocks('graphql');
     assert.ok(queries.length >= 6, `graphql examples found: ${queries.length}`);
+    const answers = new Map<string, GqlAnswer>();
     for (const query of queries) {
       const r = await gql(api, query);
       assert.equal(r.errors, undefined, `${query}\n→ ${JSON.stringify(r.errors)}`);
+      answers.set(query, r);
     }
+    const answerTo = (word: string) => answers.get(queries.find((q) => q.includes(word))!)!.data;
+    // The workflow examples: stored, started, listed, found invalid, cancelled.
+    assert.equal(answerTo('saveWorkflow').saveWorkflow.created, true);
+    assert.equal(answerTo('startWorkflow').startWorkflow.run.id, 1);
+    assert.equal(answerTo('workflowRuns').workflowRuns.total, 1);
+    assert.deepEqual(
+      answerTo('workflowRun(id').workflowRun.steps.map((s: { name: string }) => s.name),
+      ['first', 'second'],
+    );
+    assert.match(
+      answerTo('validateWorkflow').validateWorkflow.problems[0].message,
+      /task "missing" does not exist/,
+    );
+    assert.equal(answerTo('cancelWorkflowRun').cancelWorkflowRun.status, 'CANCELLED');
     // The brief's executeTaskDirect example (the sample task's UUID) really ran the task.
     const run = await gql(
       api,

@@ -10,6 +10,7 @@ import { createRatchet, startWorkers } from '../app.ts';
 import {
   formatProblem,
   importTaskFolders,
+  itemCounts,
   readWorkflowSource,
   saveWorkflow,
   startWorkflow,
@@ -33,6 +34,12 @@ interface RunFlags {
 }
 
 /** The steps as a table (stdout). */
+/** "completed/total" of a for_each step's items. */
+function countText(items: readonly { status: string }[]): string {
+  const c = itemCounts(items);
+  return `${c.completed}/${c.total}`;
+}
+
 export function printRunStatus(s: RunStatus): void {
   process.stdout.write(`run ${s.run.uuid} (${s.run.workflow}@${s.run.version}): ${s.run.status}\n`);
   printTable(
@@ -41,7 +48,7 @@ export function printRunStatus(s: RunStatus): void {
       task: x.task,
       status: x.status,
       attempts: x.attempts,
-      items: x.items ? `${x.items.filter((i) => i.status === 'COMPLETED').length}/${x.items.length}` : null,
+      items: x.items ? countText(x.items) : null,
       ms: x.durationMs,
       error: x.error ? (x.error as { message?: string }).message : null,
     })),
@@ -50,10 +57,7 @@ export function printRunStatus(s: RunStatus): void {
 }
 
 function liveLine(s: RunStatus): string {
-  const steps = s.steps.map(
-    (x) =>
-      `${x.name}:${x.status}${x.items ? `(${x.items.filter((i) => i.status === 'COMPLETED').length}/${x.items.length})` : ''}`,
-  );
+  const steps = s.steps.map((x) => `${x.name}:${x.status}${x.items ? `(${countText(x.items)})` : ''}`);
   return `${s.run.status}  ${steps.join('  ')}`;
 }
 

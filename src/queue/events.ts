@@ -3,6 +3,7 @@
 // is stored; a listener that throws or rejects is reported and never affects the job.
 import type { JobRecord } from '../store/repos/jobs.ts';
 import type { ExecutionRecord } from '../store/repos/executions.ts';
+import type { LogEntry } from '../runtime/types.ts';
 
 export interface JobFinishedEvent {
   job: JobRecord;
@@ -11,6 +12,15 @@ export interface JobFinishedEvent {
 }
 
 export type JobFinishedListener = (e: JobFinishedEvent) => void | Promise<void>;
+
+/** Log lines a running job's task wrote, in a batch (workers/log-forwarder.ts bounds the rate). */
+export interface JobLogEvent {
+  jobId: number;
+  executionId: number;
+  entries: LogEntry[];
+  /** Lines of the burst not forwarded (all are stored with the result). */
+  dropped: number;
+}
 
 /** Where listener failures go; default one line on stderr. */
 export type ListenerErrorReporter = (err: unknown, e: JobFinishedEvent) => void;
@@ -26,6 +36,7 @@ const defaultReport: ListenerErrorReporter = (err, e) => {
  */
 export class JobEventHub {
   private readonly listeners = new Set<JobFinishedListener>();
+  private readonly logListeners = new Set<(e: JobLogEvent) => void>();
   /** Listener calls still running, so shutdown can wait for them. */
   private readonly pending = new Set<Promise<void>>();
   private report: ListenerErrorReporter = defaultReport;
@@ -36,6 +47,25 @@ export class JobEventHub {
     return () => {
       this.listeners.delete(listener);
     };
+  }
+
+  /** Calls listener with the log lines of jobs this process runs, while they run. */
+  onLogs(listener: (e: JobLogEvent) => void): () => void {
+    this.logListeners.add(listener);
+    return () => {
+      this.logListeners.delete(listener);
+    };
+  }
+
+  /** Hands a batch of log lines to the listeners, synchronously; a listener's failure is ignored. */
+  emitLogs(e: JobLogEvent): void {
+    for (const listener of this.logListeners) {
+      try {
+        listener(e);
+      } catch {
+        // Live log lines are best effort: the result stores every line.
+      }
+    }
   }
 
   /** Replaces the reporter of listener failures (e.g. with the application's logger, or a test's collector). */

@@ -15,6 +15,7 @@ import type { SourceLocks } from '../registry/lock.ts';
 import type { DeliveryOutcome } from '../delivery/deliver.ts';
 import type { DirectExecution } from './direct-execution.ts';
 import type { EnqueueTargets } from './enqueue-lookup.ts';
+import type { JobWatchSlot } from './job-watch.ts';
 
 export interface Ratchet {
   readonly config: RatchetConfig;
@@ -41,6 +42,8 @@ export interface Ratchet {
   readonly sourceLocks: SourceLocks;
   /** Threads started for one request (test runs, quality tools), ended at shutdown (app-threads.ts). */
   readonly threads: Map<Worker, (err: Error) => void>;
+  /** The shared job and worker change feed behind live views (job-watch.ts), made on first use. */
+  readonly jobWatch: JobWatchSlot;
   /** Ports this process's servers really listen on, kept from tasks by the egress policy. */
   readonly listeningPorts: number[];
 }

@@ -258,6 +258,10 @@ export async function executeNow(app: Ratchet, req: ExecuteNowRequest): Promise<
       // Nodes that follow this execution through the database see progress at a bounded write rate.
       if (Date.now() - lastWrite >= PROGRESS_WRITE_MS) writeProgress(execution.id, event);
     },
+    // Log lines go live once the execution has a row someone can follow (REST SSE, GraphQL).
+    (entries, dropped) => {
+      if (execution) publishExecutionEvent(app, { type: 'log', executionId: execution.id, entries, dropped });
+    },
   );
   const timer = setTimeout(() => void insertRunning().catch(() => undefined), RUNNING_ROW_AFTER_MS);
   let result: Awaited<typeof running>;

@@ -7,9 +7,12 @@ import type { Ratchet } from './context.ts';
 import { notFoundById } from '../store/codec.ts';
 import { getExecution, type ExecutionRecord } from '../store/repos/executions.ts';
 import type { ExecutionStatus } from '../store/schema.ts';
+import type { LogEntry } from '../runtime/types.ts';
 
 export type ExecutionEvent =
   | { type: 'progress'; executionId: number; progress: unknown }
+  /** Lines the task wrote while running (this process's runs only; `dropped`: lines of a burst not sent). */
+  | { type: 'log'; executionId: number; entries: LogEntry[]; dropped: number }
   | {
       type: 'status';
       executionId: number;
@@ -27,9 +30,20 @@ export function createExecutionBus(): EventEmitter {
   return bus;
 }
 
-/** Jobs finished by this process's workers announce their final status at once (wired by the root). */
+/**
+ * Jobs this process's workers run announce their log lines as they come and their final status at
+ * once (wired by the root).
+ */
 export function publishFinishedJobs(app: Ratchet): () => void {
-  return app.jobEvents.on((e) => {
+  const offLogs = app.jobEvents.onLogs((e) =>
+    publishExecutionEvent(app, {
+      type: 'log',
+      executionId: e.executionId,
+      entries: e.entries,
+      dropped: e.dropped,
+    }),
+  );
+  const offFinished = app.jobEvents.on((e) => {
     publishExecutionEvent(app, {
       type: 'status',
       executionId: e.execution.id,
@@ -38,6 +52,10 @@ export function publishFinishedJobs(app: Ratchet): () => void {
       execution: e.execution,
     });
   });
+  return () => {
+    offLogs();
+    offFinished();
+  };
 }
 
 export function publishExecutionEvent(app: Ratchet, e: ExecutionEvent): void {
@@ -90,6 +108,10 @@ export async function watchExecution(
   let lastProgressAt = progressTime(initial.progress);
   const deliver = (e: ExecutionEvent): void => {
     if (stopped) return;
+    if (e.type === 'log') {
+      listener(e);
+      return;
+    }
     if (e.type === 'progress') {
       const at = progressTime(e.progress);
       const text = JSON.stringify(e.progress ?? null);

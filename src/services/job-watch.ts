@@ -131,7 +131,13 @@ class Feed {
   }
 
   stopIfIdle(): void {
-    if (!this.started || this.jobListeners.size + this.workerListeners.size > 0) return;
+    if (this.jobListeners.size + this.workerListeners.size > 0) return;
+    this.stop();
+  }
+
+  /** Stops polling and listening (the application is closing, or no one listens). */
+  stop(): void {
+    if (!this.started) return;
     this.started = false;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
@@ -143,16 +149,20 @@ class Feed {
   }
 }
 
-// One feed per application (keyed by it, so two applications in one process never share one).
-const feeds = new WeakMap<Ratchet, Feed>();
+/**
+ * The application's feed, a field of its context (context.ts): made on first use, stopped when the
+ * application closes, never shared by two applications in one process.
+ */
+export class JobWatchSlot {
+  feed?: Feed;
+
+  close(): void {
+    this.feed?.stop();
+  }
+}
 
 function feedOf(app: Ratchet, opts: WatchFeedOptions): Feed {
-  let feed = feeds.get(app);
-  if (!feed) {
-    feed = new Feed(app, opts.pollMs ?? 250);
-    feeds.set(app, feed);
-  }
-  return feed;
+  return (app.jobWatch.feed ??= new Feed(app, opts.pollMs ?? 250));
 }
 
 /** Calls listener for every job change from now on; returns the function that stops it. */

@@ -9,6 +9,7 @@ import { runTask, type TaskRunResult } from '../runtime/run-task.ts';
 import { DeadlineCell } from '../runtime/watchdog.ts';
 import { loadTaskFromFiles } from '../tasks/load.ts';
 import { ProgressCoalescer } from './progress-coalescer.ts';
+import { LogForwarder } from './log-forwarder.ts';
 import type { TaskPackage } from '../tasks/types.ts';
 import {
   CONTROL,
@@ -86,6 +87,8 @@ async function run(m: RunMessage, pkg: TaskPackage): Promise<void> {
   current = m.jobId;
   // Only the latest progress crosses to the main thread, at most every 100 ms (progress-coalescer.ts).
   const progress = new ProgressCoalescer((event) => post({ type: 'progress', seq: m.seq, event }));
+  // Log lines as they happen, batched at a bounded rate (log-forwarder.ts).
+  const logs = new LogForwarder((entries, dropped) => post({ type: 'logs', seq: m.seq, entries, dropped }));
   try {
     const result = await runTask(pkg, {
       inputJson: m.inputJson,
@@ -94,10 +97,12 @@ async function run(m: RunMessage, pkg: TaskPackage): Promise<void> {
       timeoutMs: m.timeoutMs,
       context: { executionId: m.executionUuid, ...m.context },
       onProgress: (event) => progress.report(event),
-      isCancelled: () => (progress.poll(), isCancelled()),
+      onLog: (entry) => logs.report(entry),
+      isCancelled: () => (progress.poll(), logs.poll(), isCancelled()),
       onDeadline: (deadline, timeoutMs) => cell.start(deadline, timeoutMs),
     });
     progress.flush();
+    logs.flush();
     cell.clear(); // before the result leaves, so the watchdog never ends a thread that is done
     post(resultMessage(m.seq, result));
   } catch (err) {

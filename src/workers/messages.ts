@@ -2,7 +2,7 @@
 // the shared control block each thread has.
 import type { HttpClientOptions } from '../http/client.ts';
 import type { RuntimeLimits, TaskRunResult } from '../runtime/run-task.ts';
-import type { ProgressEvent } from '../runtime/types.ts';
+import type { LogEntry, ProgressEvent } from '../runtime/types.ts';
 
 /**
  * One Int32Array over a SharedArrayBuffer per thread:
@@ -58,5 +58,6 @@ export type ThreadResult = Omit<TaskRunResult, 'output'>;
 
 export type FromThread =
   | { type: 'progress'; seq: number; event: ProgressEvent }
+  | { type: 'logs'; seq: number; entries: LogEntry[]; dropped: number }
   | { type: 'result'; seq: number; result: ThreadResult }
   | { type: 'pong'; id: number };

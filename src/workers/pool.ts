@@ -11,7 +11,7 @@
 import { Worker } from 'node:worker_threads';
 import type { HttpClientOptions } from '../http/client.ts';
 import type { RuntimeLimits, TaskRunResult } from '../runtime/run-task.ts';
-import type { HostStop, ProgressEvent } from '../runtime/types.ts';
+import type { HostStop, LogEntry, ProgressEvent } from '../runtime/types.ts';
 import {
   DeadlineCell,
   onThreadLost,
@@ -183,6 +183,10 @@ export class ExecutorPool {
         slot.runs.get(m.seq)?.onProgress?.(m.event);
         return;
       }
+      if (m.type === 'logs') {
+        slot.runs.get(m.seq)?.onLogs?.(m.entries, m.dropped);
+        return;
+      }
       const run = slot.release(m.seq);
       if (!run) return;
       run.resolve(withOutput(m.result));
@@ -245,7 +249,11 @@ export class ExecutorPool {
   }
 
   /** Queues a run; it starts on the first thread with room, in order. Never throws or rejects. */
-  run(request: RunRequest, onProgress?: (e: ProgressEvent) => void): Promise<TaskRunResult> {
+  run(
+    request: RunRequest,
+    onProgress?: (e: ProgressEvent) => void,
+    onLogs?: (entries: LogEntry[], dropped: number) => void,
+  ): Promise<TaskRunResult> {
     if (this.closed) {
       return Promise.resolve(
         poolFailure('WorkerShutdown', 'the executor pool closed', request.executionUuid),
@@ -264,7 +272,7 @@ export class ExecutorPool {
       );
     }
     return new Promise((resolve) => {
-      this.waiting.push({ request, inputJson, resolve, onProgress });
+      this.waiting.push({ request, inputJson, resolve, onProgress, onLogs });
       // Runs queued in the same tick (a claimed batch) go out together, one message per thread.
       if (!this.dispatchQueued) {
         this.dispatchQueued = true;

@@ -220,6 +220,8 @@ export class QueueWorker {
         active.progress = event;
         active.progressDirty = true;
       },
+      logs: (entries, dropped) =>
+        this.o.events.emitLogs({ jobId: c.job.id, executionId: c.executionId, entries, dropped }),
     });
     this.finish(active, result);
   }

@@ -4,6 +4,7 @@
 // so every claimed attempt ends in a result the writer can store.
 import type { ClaimedJob } from '../queue/claim-jobs.ts';
 import type { TaskRunResult } from '../runtime/run-task.ts';
+import type { LogEntry } from '../runtime/types.ts';
 import type { ExecutorPool } from './pool.ts';
 import type { VersionFiles } from './version-files.ts';
 
@@ -13,6 +14,8 @@ export interface AttemptRun {
   /** Called once the files are loaded and the job is handed to a thread. */
   started: () => void;
   progress: (event: unknown) => void;
+  /** Log lines while the task runs (batched, bounded rate). */
+  logs?: (entries: LogEntry[], dropped: number) => void;
 }
 
 export async function runAttempt(c: ClaimedJob, o: AttemptRun): Promise<TaskRunResult> {
@@ -38,6 +41,7 @@ export async function runAttempt(c: ClaimedJob, o: AttemptRun): Promise<TaskRunR
         context: { taskId: v.taskUuid, taskVersion: v.version, jobId: c.job.uuid },
       },
       o.progress,
+      o.logs,
     );
   } catch (err) {
     start();

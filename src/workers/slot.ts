@@ -3,7 +3,7 @@
 import type { Worker } from 'node:worker_threads';
 import { hostStopped } from '../runtime/errors.ts';
 import type { TaskRunResult } from '../runtime/run-task.ts';
-import type { ProgressEvent } from '../runtime/types.ts';
+import type { LogEntry, ProgressEvent } from '../runtime/types.ts';
 import type { DeadlineCell } from '../runtime/watchdog.ts';
 import { CONTROL, VERSION_FILES_PER_THREAD, type RunMessage } from './messages.ts';
 
@@ -18,6 +18,8 @@ export interface PoolRun {
   inputJson: string;
   resolve: (r: TaskRunResult) => void;
   onProgress?: (e: ProgressEvent) => void;
+  /** Log lines while the run goes on, in batches (log-forwarder.ts). */
+  onLogs?: (entries: LogEntry[], dropped: number) => void;
   /** While sent to a thread: its sequence number there and its ring entry. */
   seq?: number;
   ring?: number;

@@ -22,6 +22,7 @@ import { queryResolvers } from './queries.ts';
 import { mutationResolvers } from './mutations.ts';
 import { subscriptionResolvers } from './subscriptions.ts';
 import { loaders, typeResolvers } from './loaders.ts';
+import { workflowTypeResolvers } from './workflows.ts';
 import { assertCost, depthRule } from './limits.ts';
 import { playgroundPlugin } from './playground.ts';
 
@@ -83,6 +84,13 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
   const cfg = app.config.graphql;
   const required = authRequired(app.config, bindAddress);
   const names = new Set<string>();
+  // A repeated query arrives as the same parsed document (Mercurius's cache): read its name once.
+  const operations = new WeakMap<DocumentNode, ReturnType<typeof operationOf>>();
+  const operationOfCached = (doc: DocumentNode): ReturnType<typeof operationOf> => {
+    let op = operations.get(doc);
+    if (!op) operations.set(doc, (op = operationOf(doc, names)));
+    return op;
+  };
   const bodyLimit = cfg.body_limit_bytes;
 
   /** connection_init: a key in the payload (as a header map or `apiKey`) names the principal. */
@@ -131,6 +139,7 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
       Mutation: mutationResolvers(app),
       Subscription: subscriptionResolvers(app, server.log),
       ...typeResolvers(app),
+      ...workflowTypeResolvers(app),
     } as never,
     loaders: loaders(app),
     path: GRAPHQL_PATH,
@@ -171,7 +180,7 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
 
   server.graphql.addHook('preExecution', async (_schema, document, context, variables) => {
     const c = context as unknown as GqlContext;
-    c.operation = operationOf(document, names);
+    c.operation = operationOfCached(document);
     try {
       if (c.operation.type === 'subscription')
         throw badInput(

@@ -16,9 +16,18 @@ import { DEFAULT_LIMIT } from '../../store/list-query.ts';
 import { gqlError } from './errors.ts';
 
 /** Fields returning a page (`items` inside multiplies by the page size). */
-const PAGED = new Set(['tasks', 'jobs', 'executions', 'schedules', 'workers']);
+const PAGED = new Set(['tasks', 'jobs', 'executions', 'schedules', 'workers', 'workflows', 'workflowRuns']);
 /** Plain lists whose length we cannot know in advance: counted as this many. */
-const LIST_GUESS: Record<string, number> = { versions: 10, logs: 10, http: 10, syncRepositories: 10 };
+const LIST_GUESS: Record<string, number> = {
+  versions: 10,
+  logs: 10,
+  http: 10,
+  syncRepositories: 10,
+  workflowVersions: 10,
+  steps: 10,
+  transitions: 30,
+  problems: 10,
+};
 
 type Fragments = Record<string, FragmentDefinitionNode>;
 
@@ -122,13 +131,24 @@ export function queryCost(
   return op ? costOf(op.selectionSet, fragments, variables, 1, new Set()) : 0;
 }
 
+/**
+ * Costs of documents sent without variables. Mercurius hands a repeated query the same parsed
+ * document (its query cache), so the walk is done once per query text, not once per request.
+ */
+const costs = new WeakMap<DocumentNode, number>();
+
 /** Throws QUERY_TOO_COSTLY when the operation's cost is above `max`. */
 export function assertCost(
   doc: DocumentNode,
   variables: Record<string, unknown> | undefined,
   max: number,
 ): void {
-  const cost = queryCost(doc, variables ?? {});
+  const plain = variables === undefined || variables === null || Object.keys(variables).length === 0;
+  let cost = plain ? costs.get(doc) : undefined;
+  if (cost === undefined) {
+    cost = queryCost(doc, variables ?? {});
+    if (plain) costs.set(doc, cost);
+  }
   if (cost > max) {
     throw gqlError(
       'QUERY_TOO_COSTLY',

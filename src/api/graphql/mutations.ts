@@ -23,6 +23,7 @@ import { assertMayDeliver } from '../rest/jobs.ts';
 import { guard, type GqlContext } from './context.ts';
 import { badInput } from './errors.ts';
 import { jobView, scheduleView, taskNode } from './views.ts';
+import { workflowMutations } from './workflows.ts';
 
 type Resolver = (root: unknown, args: never, ctx: GqlContext) => Promise<unknown>;
 
@@ -76,6 +77,7 @@ export function mutationResolvers(app: Ratchet): Record<string, Resolver> {
     };
   };
   return {
+    ...workflowMutations(app),
     executeTaskDirect: act<{
       taskUuid?: string;
       taskId?: string;

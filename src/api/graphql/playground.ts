@@ -24,6 +24,8 @@ function assetFiles(): Record<string, { file: string; type: string }> {
     },
     'graphiql.min.js': { file: join(graphiql, 'graphiql.min.js'), type: js },
     'graphiql.min.css': { file: join(graphiql, 'graphiql.min.css'), type: 'text/css; charset=utf-8' },
+    // The official graphql-ws client (global `graphqlWs`) for subscriptions.
+    'graphql-ws.min.js': { file: join(dirOf('graphql-ws'), 'umd/graphql-ws.min.js'), type: js },
   };
 }
 
@@ -68,9 +70,23 @@ query {
 `,
 ];
 
+// Subscriptions go over graphql-ws on the same path. The header editor's headers (the API key)
+// travel in connection_init, which is fixed per connection: one client per distinct header set.
 const START = `(function () {
   var tabs = ${JSON.stringify(EXAMPLE_TABS.map((query) => ({ query })))};
-  var fetcher = GraphiQL.createFetcher({ url: '/graphql' });
+  var wsUrl = (location.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + location.host + '/graphql';
+  var byHeaders = {};
+  function fetcherFor(headers) {
+    var key = JSON.stringify(headers || {});
+    if (!byHeaders[key]) {
+      var wsClient = graphqlWs.createClient({ url: wsUrl, connectionParams: headers || {}, lazy: true });
+      byHeaders[key] = GraphiQL.createFetcher({ url: '/graphql', wsClient: wsClient });
+    }
+    return byHeaders[key];
+  }
+  var fetcher = function (params, opts) {
+    return fetcherFor(opts && opts.headers)(params, opts);
+  };
   var root = ReactDOM.createRoot(document.getElementById('graphiql'));
   root.render(
     React.createElement(GraphiQL, {
@@ -101,6 +117,7 @@ const PAGE = `<!doctype html>
   <script src="${ASSET_PREFIX}react.production.min.js"></script>
   <script src="${ASSET_PREFIX}react-dom.production.min.js"></script>
   <script src="${ASSET_PREFIX}graphiql.min.js"></script>
+  <script src="${ASSET_PREFIX}graphql-ws.min.js"></script>
   <script src="${ASSET_PREFIX}playground.js"></script>
 </body>
 </html>

@@ -14,6 +14,7 @@ import { guard, type GqlContext } from './context.ts';
 import { badInput } from './errors.ts';
 import { listAnswer, listQuery, type ListArgs } from './list.ts';
 import { jobView, scheduleView, taskNode, versionView } from './views.ts';
+import { workflowQueries } from './workflows.ts';
 
 /** `PENDING` is the brief's word for QUEUED; enum values arrive upper-case either way. */
 export function jobStatus(value: string): string {
@@ -40,6 +41,7 @@ export function queryResolvers(app: Ratchet): Record<string, Resolver<never>> {
     };
   };
   return {
+    ...workflowQueries(app),
     tasks: read<Args>('tasks', async (args) => {
       const { query, offset, limit } = listQuery(args);
       return listAnswer(await listTaskPage(app, query), offset, limit, (t) => taskNode(t));

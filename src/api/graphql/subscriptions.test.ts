@@ -21,11 +21,24 @@ interface ExecEvent {
     final: boolean;
     progress: { fraction: number } | null;
     execution: { output: unknown; logs: { message?: string; args?: unknown[] }[] } | null;
+    lines: { level: string; message: string }[] | null;
   };
 }
 
 const JOB_SUB = `subscription($f: JobFilter) { jobUpdated(filter: $f) { job { id status } previousStatus } }`;
-const EXEC_SUB = `subscription($id: String!) { executionUpdated(id: $id) { type status final progress execution { output logs } } }`;
+const EXEC_SUB = `subscription($id: String!) { executionUpdated(id: $id) { type status final progress execution { output logs } lines { level message } } }`;
+
+/** Lines that arrived live (LOG events) before the final event; asserts they all came before it. */
+function liveLines(events: ExecEvent['executionUpdated'][]): string[] {
+  const finalAt = events.findIndex((e) => e.final);
+  assert.ok(
+    events.slice(finalAt + 1).every((e) => e.type !== 'LOG'),
+    'no log line after the final event',
+  );
+  return events
+    .filter((e) => e.type === 'LOG')
+    .flatMap((e) => e.lines!.map((l) => `${l.level}:${l.message}`));
+}
 
 async function createStepper(api: Api): Promise<void> {
   const r = await gql(
@@ -95,6 +108,10 @@ async function executionProgress(api: Api): Promise<void> {
     assert.equal(last.status, 'COMPLETED');
     assert.deepEqual(last.execution!.output, { steps: 4 });
     assert.match(JSON.stringify(last.execution!.logs), /step 1.*step 4/);
+    // Lines written after the subscription began arrived while the task ran, in order.
+    const lines = liveLines(events);
+    assert.ok(lines.length >= 2, JSON.stringify(events));
+    assert.deepEqual(lines, ['log:step 1', 'log:step 2', 'log:step 3', 'log:step 4'].slice(4 - lines.length));
     assert.equal((await pending).data.executeTaskDirect.success, true);
 
     // Unknown execution: a NOT_FOUND error on the subscription, and the socket still serves.
@@ -107,6 +124,26 @@ async function executionProgress(api: Api): Promise<void> {
     assert.equal(done[0]!.executionUpdated.final, true);
   } finally {
     await client.dispose();
+  }
+}
+
+/** A queued job's log lines reach an executionUpdated subscriber from the worker's thread. */
+async function queuedJobLogs(api: Api): Promise<void> {
+  const node = await startWorkers(api.app, { threads: 1, log: () => {} });
+  const client = wsClient(api);
+  try {
+    await gql(api, `mutation { createJob(input: { taskId: "stepper" }) { id } }`);
+    const id = await runningExecution(api);
+    const events = (await collect<ExecEvent>(client, EXEC_SUB, { id: String(id) }, () => false).done).map(
+      (e) => e.executionUpdated,
+    );
+    assert.equal(events.at(-1)!.status, 'COMPLETED');
+    const lines = liveLines(events);
+    assert.ok(lines.length >= 2, JSON.stringify(events));
+    assert.deepEqual(lines, ['log:step 1', 'log:step 2', 'log:step 3', 'log:step 4'].slice(4 - lines.length));
+  } finally {
+    await client.dispose();
+    await node.stop(2000);
   }
 }
 
@@ -133,6 +170,7 @@ forEachApi('GraphQL subscriptions: job transitions, execution progress and logs,
   await createStepper(api);
   await jobTransitions(api);
   await executionProgress(api);
+  await queuedJobLogs(api);
   await workerUpdates(api);
 });
 

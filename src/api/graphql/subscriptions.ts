@@ -9,56 +9,8 @@ import { guard, type GqlContext } from './context.ts';
 import { codedErrors } from './errors.ts';
 import { jobStatus } from './queries.ts';
 import { jobView } from './views.ts';
-
-/** An async iterator fed by pushes; `start` returns the function that stops the source. */
-export function pushIterator<T>(
-  start: (push: (v: T) => void, end: () => void) => () => void,
-): AsyncIterableIterator<T> {
-  const buffer: T[] = [];
-  const waiting: ((r: IteratorResult<T>) => void)[] = [];
-  let done = false;
-  const source: { stop?: () => void } = {};
-  const finish = (): void => {
-    if (done) return;
-    done = true;
-    source.stop?.();
-    for (const w of waiting.splice(0)) w({ value: undefined, done: true });
-  };
-  const push = (v: T): void => {
-    if (done) return;
-    const w = waiting.shift();
-    if (w) w({ value: v, done: false });
-    else buffer.push(v);
-  };
-  // Values pushed before `end` are still delivered; `end` only stops new ones.
-  let ending = false;
-  const end = (): void => {
-    ending = true;
-    if (buffer.length === 0) finish();
-  };
-  source.stop = start(push, end);
-  if (done) source.stop();
-  const it: AsyncIterableIterator<T> = {
-    next: () => {
-      const v = buffer.shift();
-      if (v !== undefined) {
-        if (ending && buffer.length === 0) queueMicrotask(finish);
-        return Promise.resolve({ value: v, done: false });
-      }
-      if (done || ending) {
-        finish();
-        return Promise.resolve({ value: undefined, done: true });
-      }
-      return new Promise((resolve) => waiting.push(resolve));
-    },
-    return: () => {
-      finish();
-      return Promise.resolve({ value: undefined, done: true });
-    },
-    [Symbol.asyncIterator]: () => it,
-  };
-  return it;
-}
+import { pushIterator } from './push-iterator.ts';
+import { workflowSubscriptions } from './workflows.ts';
 
 interface JobFilterArg {
   status?: string[] | null;
@@ -69,6 +21,15 @@ interface JobFilterArg {
 function executionPayload(e: ExecutionEvent) {
   if (e.type === 'progress')
     return { type: 'PROGRESS', executionId: e.executionId, status: null, final: false, progress: e.progress };
+  if (e.type === 'log')
+    return {
+      type: 'LOG',
+      executionId: e.executionId,
+      status: null,
+      final: false,
+      lines: e.entries,
+      droppedLines: e.dropped,
+    };
   return {
     type: 'STATUS',
     executionId: e.executionId,
@@ -100,7 +61,9 @@ function coded<A>(fn: Subscribe<A>, log: Logger): Subscribe<A> {
 }
 
 export function subscriptionResolvers(app: Ratchet, log: Logger, opts: { pollMs?: number } = {}) {
+  const workflows = workflowSubscriptions(app);
   return {
+    workflowRunUpdated: { subscribe: coded(workflows.workflowRunUpdated.subscribe, log) },
     jobUpdated: {
       subscribe: coded(async (_root: unknown, args: { filter?: JobFilterArg | null }, ctx: GqlContext) => {
         guard(ctx, 'read', 'jobUpdated');

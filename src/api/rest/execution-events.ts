@@ -11,6 +11,7 @@ import { openEventStream } from './event-stream.ts';
 
 function payload(e: ExecutionEvent): Record<string, unknown> {
   if (e.type === 'progress') return { executionId: e.executionId, progress: e.progress };
+  if (e.type === 'log') return { executionId: e.executionId, lines: e.entries, dropped: e.dropped };
   const out: Record<string, unknown> = { executionId: e.executionId, status: e.status, final: e.final };
   if (e.execution) {
     out.output = e.execution.output;
@@ -34,7 +35,7 @@ const plugin: FastifyPluginAsync<RestOptions & { heartbeatMs?: number; pollMs?: 
           tags: ['executions'],
           summary: 'Follow an execution as server-sent events (progress, status)',
           description:
-            'text/event-stream. Events: `status` `{ executionId, status, final, output?, error?, durationMs? }` and `progress` `{ executionId, progress: { fraction, message?, timestamp } }`. The stream ends after the final status.',
+            'text/event-stream. Events: `status` `{ executionId, status, final, output?, error?, durationMs? }` and `progress` `{ executionId, progress: { fraction, message?, timestamp } }` and `log` `{ executionId, lines: [{ level, message, timestamp }], dropped }` (lines the task writes while it runs in this server process, at most 50 per 100 ms; `dropped` counts the rest of a burst, all lines are stored with the result). The stream ends after the final status.',
           params: z.object({ id: z.string().min(1).max(64) }),
           response: z.string().describe('text/event-stream'),
         }),

@@ -3,13 +3,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import {
-  checkWorkflowText,
   getWorkflow,
   listWorkflowDefinitions,
   saveWorkflow,
-  storeCatalog,
+  validateWorkflow,
+  workflowSourceOf,
   workflowVersions,
-  type WorkflowSource,
 } from '../../services/workflows/index.ts';
 import { drawGraph } from '../../workflows/graph.ts';
 import type { WorkflowDefinition } from '../../workflows/types.ts';
@@ -28,13 +27,6 @@ const DefinitionBody = z.strictObject({
     .describe('workflow.yaml or workflow.json text, or the definition as a JSON object'),
 });
 type DefinitionBody = z.infer<typeof DefinitionBody>;
-
-/** The body as a workflow file: problems then point at lines of this text. */
-function sourceOf(body: DefinitionBody): WorkflowSource {
-  return typeof body.definition === 'string'
-    ? { file: 'definition', text: body.definition }
-    : { file: 'definition.json', text: JSON.stringify(body.definition, null, 2) };
-}
 
 const plugin: FastifyPluginAsync<RestOptions> = async (server, { app }) => {
   server.get(
@@ -70,7 +62,7 @@ const plugin: FastifyPluginAsync<RestOptions> = async (server, { app }) => {
       }),
     },
     async (request, reply) => {
-      const { version, created } = await saveWorkflow(app, sourceOf(request.body));
+      const { version, created } = await saveWorkflow(app, workflowSourceOf(request.body.definition));
       reply.code(created ? 201 : 200).header('Location', `/api/v1/workflows/${version.name}`);
       return { data: version };
     },
@@ -88,8 +80,7 @@ const plugin: FastifyPluginAsync<RestOptions> = async (server, { app }) => {
       }),
     },
     async (request) => {
-      const { problems } = await checkWorkflowText(sourceOf(request.body), storeCatalog(app.store.db));
-      return { data: { valid: problems.length === 0, problems } };
+      return { data: await validateWorkflow(app, workflowSourceOf(request.body.definition)) };
     },
   );
 

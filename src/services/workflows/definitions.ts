@@ -1,7 +1,7 @@
 // Workflow definitions as a service: reading a workflow file or folder, validating it against the
 // tasks this application knows, storing versions, listing them. Every face calls these.
 import type { Ratchet } from '../context.ts';
-import { WorkflowDefinitionError } from '../../workflows/types.ts';
+import { WorkflowDefinitionError, type WorkflowProblem } from '../../workflows/types.ts';
 import { checkWorkflowText, storeCatalog, type WorkflowSource } from '../../workflows/source.ts';
 import {
   getWorkflowVersion,
@@ -25,6 +25,16 @@ export {
   type WorkflowSource,
 } from '../../workflows/source.ts';
 
+/**
+ * A definition sent to an API (REST body, MCP argument, GraphQL argument) as a workflow file: YAML
+ * or JSON text as is, an object as pretty JSON, so problems point at lines of what was sent.
+ */
+export function workflowSourceOf(definition: string | Record<string, unknown>): WorkflowSource {
+  return typeof definition === 'string'
+    ? { file: 'definition', text: definition }
+    : { file: 'definition.json', text: JSON.stringify(definition, null, 2) };
+}
+
 /** Validates against this application's tasks and stores the version (refused when invalid). */
 export async function saveWorkflow(
   app: Ratchet,
@@ -38,6 +48,15 @@ export async function saveWorkflow(
     description: definition.description,
     definition,
   });
+}
+
+/** Checks a definition against this application's tasks without storing it. */
+export async function validateWorkflow(
+  app: Ratchet,
+  source: WorkflowSource,
+): Promise<{ valid: boolean; problems: WorkflowProblem[] }> {
+  const { problems } = await checkWorkflowText(source, storeCatalog(app.store.db));
+  return { valid: problems.length === 0, problems };
 }
 
 export async function getWorkflow(

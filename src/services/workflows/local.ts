@@ -6,7 +6,7 @@ import type { Ratchet } from '../context.ts';
 import { findTaskFolders } from '../../registry/scan.ts';
 import { loadTask } from '../../tasks/load.ts';
 import { savePackage } from '../../tasks/stored-versions.ts';
-import { runStatus, type RunStatus } from './runs.ts';
+import { itemCounts, runStatus, type RunStatus } from './runs.ts';
 import { storeCatalog, type TaskCatalog } from '../../workflows/source.ts';
 import type { TaskSchemas } from '../../workflows/compat.ts';
 
@@ -52,7 +52,7 @@ export async function waitForRun(
     const s = await runStatus(app, ref);
     const key = JSON.stringify([
       s.run.status,
-      s.steps.map((x) => [x.status, x.attempts, x.items?.filter((i) => i.status === 'COMPLETED').length]),
+      s.steps.map((x) => [x.status, x.attempts, x.items && itemCounts(x.items).completed]),
     ]);
     if (key !== last) {
       last = key;

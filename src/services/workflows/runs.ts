@@ -117,6 +117,19 @@ export interface StepStatus {
   items?: { index: number; status: string; attempts: number; output: unknown; error: unknown }[];
 }
 
+/** A for_each step's items counted by outcome (what status views show instead of every item). */
+export function itemCounts(items: readonly { status: string }[]): {
+  total: number;
+  completed: number;
+  failed: number;
+} {
+  return {
+    total: items.length,
+    completed: items.filter((i) => i.status === 'COMPLETED').length,
+    failed: items.filter((i) => i.status === 'FAILED').length,
+  };
+}
+
 export interface RunStatus {
   run: WorkflowRunRecord;
   steps: StepStatus[];

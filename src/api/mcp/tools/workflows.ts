@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import {
   cancelWorkflowRun,
-  checkWorkflowText,
+  itemCounts,
   resolveWorkflowStep,
   retryWorkflowStep,
   runGraph,
@@ -12,10 +12,10 @@ import {
   runTransitions,
   saveWorkflow,
   startWorkflow,
-  storeCatalog,
+  validateWorkflow,
   waitForRun,
+  workflowSourceOf,
   type RunStatus,
-  type WorkflowSource,
 } from '../../../services/workflows/index.ts';
 import type { Ratchet } from '../../../app.ts';
 import { defineTool } from '../tool.ts';
@@ -90,24 +90,10 @@ async function view(app: Ratchet, s: RunStatus) {
       duration_ms: x.durationMs,
       output: x.output,
       error: x.error,
-      ...(x.items
-        ? {
-            items: {
-              total: x.items.length,
-              completed: x.items.filter((i) => i.status === 'COMPLETED').length,
-              failed: x.items.filter((i) => i.status === 'FAILED').length,
-            },
-          }
-        : {}),
+      ...(x.items ? { items: itemCounts(x.items) } : {}),
     })),
     graph: await runGraph(app, s.run.id),
   };
-}
-
-function sourceOf(def: string | Record<string, unknown>): WorkflowSource {
-  return typeof def === 'string'
-    ? { file: 'definition', text: def }
-    : { file: 'definition.json', text: JSON.stringify(def, null, 2) };
 }
 
 const EXAMPLE = `name: add-twice
@@ -135,7 +121,7 @@ export const saveWorkflowTool = defineTool({
   access: 'write',
   example: { definition: EXAMPLE },
   async handler(args, ctx) {
-    const { version, created } = await saveWorkflow(ctx.app, sourceOf(args.definition));
+    const { version, created } = await saveWorkflow(ctx.app, workflowSourceOf(args.definition));
     return {
       workflow: { name: version.name, version: version.version, description: version.description, created },
     };
@@ -153,8 +139,7 @@ export const validateWorkflowTool = defineTool({
   access: 'read',
   example: { definition: EXAMPLE },
   async handler(args, ctx) {
-    const { problems } = await checkWorkflowText(sourceOf(args.definition), storeCatalog(ctx.app.store.db));
-    return { valid: problems.length === 0, problems };
+    return validateWorkflow(ctx.app, workflowSourceOf(args.definition));
   },
 });
 

@@ -1,0 +1,31 @@
+// The log forwarder bounds what crosses from an executor thread: the first line goes at once, a
+// burst within one interval waits for the next batch, a batch holds at most maxLines lines (the
+// rest counted as dropped), and flush delivers whatever is pending when the run ends.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LogForwarder } from './log-forwarder.ts';
+import type { LogEntry } from '../runtime/types.ts';
+
+const line = (i: number): LogEntry => ({ level: 'log', message: `line ${i}`, timestamp: '' });
+
+void test('log lines are batched at a bounded rate, a burst beyond the batch counted as dropped', async () => {
+  const sent: { lines: string[]; dropped: number }[] = [];
+  const f = new LogForwarder(
+    (entries, dropped) => sent.push({ lines: entries.map((e) => e.message), dropped }),
+    30,
+    5,
+  );
+  f.report(line(0));
+  assert.deepEqual(sent, [{ lines: ['line 0'], dropped: 0 }]);
+  for (let i = 1; i <= 12; i++) f.report(line(i));
+  f.poll();
+  assert.equal(sent.length, 1, 'nothing more within the interval');
+  await new Promise((r) => setTimeout(r, 35));
+  f.poll();
+  assert.deepEqual(sent[1], { lines: ['line 1', 'line 2', 'line 3', 'line 4', 'line 5'], dropped: 7 });
+  f.report(line(13));
+  f.flush();
+  assert.deepEqual(sent[2], { lines: ['line 13'], dropped: 0 });
+  f.flush();
+  assert.equal(sent.length, 3, 'an empty flush sends nothing');
+});
