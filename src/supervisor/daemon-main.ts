@@ -5,6 +5,7 @@
 import { Daemon } from './daemon.ts';
 
 const daemon = new Daemon();
+daemon.onStopped = () => process.exit(0);
 if (!(await daemon.start())) {
   // Another supervisor won the race: the client connects to that one.
   process.exit(0);

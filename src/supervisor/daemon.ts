@@ -61,6 +61,8 @@ export class Daemon implements Registry {
   #idleTimer: NodeJS.Timeout | null = null;
   #sampler = new CpuSampler();
   #stopping = false;
+  /** Called after a `shutdown` request has stopped everything (the daemon process exits). */
+  onStopped?: () => void;
 
   constructor(paths = supervisorPaths()) {
     this.paths = paths;
@@ -167,7 +169,7 @@ export class Daemon implements Registry {
       const method = req.method ?? '';
       if (method === 'status') return { id, ok: true, result: this.status() };
       if (method === 'shutdown') {
-        setImmediate(() => void this.shutdown(true));
+        setImmediate(() => void this.shutdown(true).then(() => this.onStopped?.()));
         return { id, ok: true, result: { stopping: true } };
       }
       const handler = HANDLERS[method];
