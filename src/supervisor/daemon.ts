@@ -3,7 +3,16 @@
 // owner may use (0600 in a 0700 folder), answers one JSON line per request, keeps its state on
 // disk after every change, and on start re-adopts the processes a killed predecessor left
 // running (or restarts them). Inactive environments past inactivity_timeout are deactivated.
-import { chmodSync, existsSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  linkSync,
+  existsSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { ensureDir, supervisorPaths, type SupervisorPaths } from './paths.ts';
 import { Environment } from './environment.ts';
@@ -33,8 +42,11 @@ function isSupervisor(pid: number): boolean {
 /** True when this process now owns the pid file; false when a live supervisor does. */
 export function claimPidFile(paths: SupervisorPaths): boolean {
   for (let attempt = 0; attempt < 3; attempt++) {
+    // link() creates the pid file with its content in one step: a rival never reads it empty.
+    const tmp = `${paths.pidFile}.${process.pid}`;
+    writeFileSync(tmp, String(process.pid), { mode: 0o600 });
     try {
-      writeFileSync(paths.pidFile, String(process.pid), { flag: 'wx', mode: 0o600 });
+      linkSync(tmp, paths.pidFile);
       return true;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -47,6 +59,8 @@ export function claimPidFile(paths: SupervisorPaths): boolean {
       } catch {
         // Someone else took it away; try again.
       }
+    } finally {
+      rmSync(tmp, { force: true });
     }
   }
   return false;
@@ -71,10 +85,14 @@ export class Daemon implements Registry {
   changed(): void {
     if (this.#saveQueued || this.#stopping) return;
     this.#saveQueued = true;
-    setImmediate(() => {
-      this.#saveQueued = false;
-      this.#save();
-    });
+    setImmediate(() => this.#flush());
+  }
+
+  /** Writes a pending change now (before a reply goes out: a SIGKILL right after must not lose it). */
+  #flush(): void {
+    if (!this.#saveQueued) return;
+    this.#saveQueued = false;
+    this.#save();
   }
 
   #save(): void {
@@ -105,7 +123,8 @@ export class Daemon implements Registry {
       try {
         const env = new Environment(await loadProject(rec.file), () => this.changed());
         this.envs.set(rec.file, env);
-        await env.activate(rec.processes);
+        // Not awaited: readiness waits must not hold up the socket; adoption itself is immediate.
+        void env.activate(rec.processes);
         log(`recovered environment ${env.name} (${rec.file})`);
       } catch (err) {
         // The project file is gone or broken: nothing may keep running without it.
@@ -121,6 +140,8 @@ export class Daemon implements Registry {
     ensureDir(this.paths);
     if (!claimPidFile(this.paths)) return false;
     rmSync(this.paths.socket, { force: true }); // left by a dead supervisor
+    // Before listening, so the first request already sees the recovered environments.
+    await this.#recover();
     const server = createServer((socket) => this.#serve(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -129,7 +150,6 @@ export class Daemon implements Registry {
     chmodSync(this.paths.socket, 0o600);
     this.#server = server;
     log(`supervisor ${process.pid} listening on ${this.paths.socket}`);
-    await this.#recover();
     this.changed();
     this.#idleTimer = setInterval(() => void this.#idleCheck(), 200);
     return true;
@@ -174,7 +194,9 @@ export class Daemon implements Registry {
       }
       const handler = HANDLERS[method];
       if (!handler) throw new SupervisorError('bad_request', `unknown method "${method}"`);
-      return { id, ok: true, result: await handler(this, req.params ?? {}) };
+      const result = await handler(this, req.params ?? {});
+      this.#flush();
+      return { id, ok: true, result };
     } catch (err) {
       const code =
         err instanceof SupervisorError

@@ -1,6 +1,6 @@
 // CPU and memory of a process from /proc (Linux), and the start time that tells a live pid from a
 // reused one: a re-adopted process must be the one we started, not whatever got its pid since.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const TICKS = 100; // USER_HZ on every Linux the project supports.
 const PAGE = 4096;
@@ -51,12 +51,25 @@ export class CpuSampler {
   }
 }
 
-/** True while any process of group `pgid` is alive (zombies of our own children included). */
+/**
+ * True while a live process of group `pgid` remains. Zombies do not count: a grandchild whose
+ * parent died waits for init to reap it, which in a container can take a second or more.
+ */
 export function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      if (Number(f[2]) === pgid && f[0] !== 'Z') return true;
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  return false;
 }
