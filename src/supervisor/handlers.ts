@@ -1,5 +1,6 @@
 // The supervisor's methods, one per verb the CLI and the MCP tools use. Each takes plain JSON
 // params and returns plain JSON; an environment is named by its project file path or its name.
+import { sep } from 'node:path';
 import { loadProject, projectFilePath } from './project.ts';
 import { Environment, type ProcessView } from './environment.ts';
 
@@ -115,6 +116,17 @@ export async function activate(reg: Registry, path: unknown): Promise<Environmen
   return envView(env);
 }
 
+/** The environments a caller may see: all, or (params.within, for remote callers) those under these folders. */
+function scoped(reg: Registry, p: Record<string, unknown>): Environment[] {
+  const all = [...reg.envs.values()];
+  const within = p['within'];
+  if (!Array.isArray(within)) return all;
+  const roots = within
+    .filter((r): r is string => typeof r === 'string')
+    .map((r) => (r.endsWith(sep) ? r : r + sep));
+  return all.filter((e) => roots.some((r) => e.project.file.startsWith(r)));
+}
+
 type Handler = (reg: Registry, p: Record<string, unknown>) => Promise<unknown> | unknown;
 
 export const HANDLERS: Record<string, Handler> = {
@@ -125,7 +137,7 @@ export const HANDLERS: Record<string, Handler> = {
     return envView(env);
   },
   env_status: (reg, p) => envView(activeEnv(reg, p['env'])),
-  list_envs: (reg) => [...reg.envs.values()].map(summary),
+  list_envs: (reg, p) => scoped(reg, p).map(summary),
   start: async (reg, p) => {
     const env = activeEnv(reg, p['env']);
     const name = processName(p);
@@ -156,9 +168,9 @@ export const HANDLERS: Record<string, Handler> = {
   },
   list_all: (reg) =>
     [...reg.envs.values()].flatMap((env) => env.views().map((v) => ({ environment: env.name, ...v }))),
-  kill_all: async (reg) => {
+  kill_all: async (reg, p) => {
     let stopped = 0;
-    for (const env of reg.envs.values()) {
+    for (const env of scoped(reg, p)) {
       stopped += [...env.processes.values()].filter((p) => p.alive).length;
       if (env.active) await env.deactivate();
     }

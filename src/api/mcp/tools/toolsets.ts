@@ -113,6 +113,24 @@ export const TOOLSETS = {
       'ratchet_system_health',
     ],
   },
+  processes: {
+    description:
+      'Supervised processes from a .runcept.toml (mock APIs, databases, workers): activate environments, start and stop processes, read their logs and health (admin only)',
+    tools: [
+      'ratchet_activate_environment',
+      'ratchet_deactivate_environment',
+      'ratchet_list_environments',
+      'ratchet_get_environment_status',
+      'ratchet_start_process',
+      'ratchet_stop_process',
+      'ratchet_restart_process',
+      'ratchet_list_processes',
+      'ratchet_get_process_logs',
+      'ratchet_get_process_status',
+      'ratchet_list_all_processes',
+      'ratchet_kill_all_processes',
+    ],
+  },
 } as const satisfies Record<string, { description: string; tools: readonly string[] }>;
 
 export type ToolsetName = keyof typeof TOOLSETS;
