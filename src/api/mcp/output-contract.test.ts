@@ -296,7 +296,7 @@ test('every tool answers inside its output schema on success and on every kind o
           await workers.stop(5000);
         }
       },
-      { http: { allowed_hosts: [http.hostPort] }, mcp: { tools: { toolsets: ['all'] } } },
+      { http: { allowed_hosts: [http.hostPort] }, mcp: { tools: { toolsets: ['all', 'processes'] } } },
       ['addition', 'http-fetch'],
       async (app) => {
         driftJob = await saveProbeTasks(app, inputs);
