@@ -5,6 +5,7 @@
 // running (or restarts them). Inactive environments past inactivity_timeout are deactivated.
 import {
   chmodSync,
+  statSync,
   linkSync,
   existsSync,
   readFileSync,
@@ -148,6 +149,7 @@ export class Daemon implements Registry {
       server.listen(this.paths.socket, () => resolve());
     });
     chmodSync(this.paths.socket, 0o600);
+    this.#socketIno = statSync(this.paths.socket).ino;
     this.#server = server;
     log(`supervisor ${process.pid} listening on ${this.paths.socket}`);
     this.changed();
@@ -156,6 +158,14 @@ export class Daemon implements Registry {
   }
 
   async #idleCheck(): Promise<void> {
+    // Our socket is gone (its folder removed, or replaced by another supervisor's): nobody can
+    // reach us any more, so stop what we run rather than leave unreachable processes behind.
+    if (!this.#stopping && !this.#ownsSocket()) {
+      log(`socket ${this.paths.socket} is gone: stopping`);
+      await this.shutdown(true);
+      this.onStopped?.();
+      return;
+    }
     for (const env of this.envs.values()) {
       if (env.timeLeftMs() === 0) {
         log(`environment ${env.name} idle for ${env.project.inactivityTimeoutMs} ms: deactivating`);
@@ -206,6 +216,16 @@ export class Daemon implements Registry {
             : 'error';
       const message = (err as Error).message;
       return { id, ok: false, error: { code: /^no process "/.test(message) ? 'not_found' : code, message } };
+    }
+  }
+
+  #socketIno: number | null = null;
+
+  #ownsSocket(): boolean {
+    try {
+      return statSync(this.paths.socket).ino === this.#socketIno;
+    } catch {
+      return false;
     }
   }
 
