@@ -116,6 +116,12 @@ export class Environment {
     await this.get(name).stop();
   }
 
+  /** Waits until `name` is ready or has given up (never rejects): answers show where it ended. */
+  async settle(name: string): Promise<void> {
+    const proc = this.get(name);
+    if (proc.alive) await waitFor(proc, proc.spec.readyTimeoutMs, name).catch(() => undefined);
+  }
+
   async restart(name: string): Promise<void> {
     await this.get(name).stop();
     await this.start(name);

@@ -144,6 +144,7 @@ export const HANDLERS: Record<string, Handler> = {
     await env.start(name).catch((err: Error) => {
       throw new SupervisorError('dependency', err.message);
     });
+    await env.settle(name);
     return withProcess(env, name);
   },
   stop: async (reg, p) => {
@@ -156,6 +157,7 @@ export const HANDLERS: Record<string, Handler> = {
     const env = activeEnv(reg, p['env']);
     const name = processName(p);
     await env.restart(name);
+    await env.settle(name);
     return withProcess(env, name);
   },
   proc_status: (reg, p) => {
