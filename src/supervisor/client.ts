@@ -60,7 +60,9 @@ export function spawnSupervisor(paths: SupervisorPaths = supervisorPaths()): voi
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   const entry = fileURLToPath(new URL(`./daemon-main${ext}`, import.meta.url));
   const out = openSync(paths.log, 'a', 0o600);
-  const child = spawn(process.execPath, [entry], {
+  // A small young generation: the daemon allocates little and long-lived, and Node's default
+  // semi-spaces (16 MB each) would be most of its RSS (bench/supervisor.ts).
+  const child = spawn(process.execPath, ['--max-semi-space-size=2', entry], {
     detached: true,
     stdio: ['ignore', out, out],
     env: { ...process.env, RATCHET_SUPERVISOR_DIR: paths.dir },
