@@ -14,13 +14,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { percentile, report, round } from './lib.ts';
+import type * as ClientTypes from '../src/supervisor/client.ts';
+
+type ClientModule = typeof ClientTypes;
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 if (!existsSync(join(DIST, 'supervisor/client.js')))
   throw new Error('build first: npx tsc -p tsconfig.build.json');
-const client = (await import(
-  join(DIST, 'supervisor/client.js')
-)) as typeof import('../src/supervisor/client.ts');
+const client = (await import(join(DIST, 'supervisor/client.js'))) as ClientModule;
 
 const root = mkdtempSync(join(tmpdir(), 'ratchet-bench-sup-'));
 process.env['RATCHET_SUPERVISOR_DIR'] = join(root, 'supervisor');
