@@ -235,6 +235,8 @@ export function registerProc(program: Command): void {
         out(opts.json ? JSON.stringify(l) : `${l.t} [${l.stream}] ${l.line}`);
       const since = opts.since === undefined ? undefined : Date.now() - parseDuration(opts.since, '--since');
       const path = logFile(project.root, name);
+      // Reading logs is activity (it keeps an idle environment up); no supervisor is started for it.
+      await request('touch', { env: project.file }, { autostart: false }).catch(() => undefined);
       for (const l of readLastLines(path, parseNonNegativeInt(opts.lines, '--lines'), since)) show(l);
       if (!opts.follow) return;
       const stop = new AbortController();

@@ -62,13 +62,14 @@ export async function supervise(
   method: string,
   params: Record<string, unknown>,
   caller: ProcessCaller,
+  opts: { autostart?: boolean } = {},
 ): Promise<unknown> {
   const within = caller.remote ? await allowedRealRoots(app) : undefined;
   // Without allowed roots an HTTP caller sees no environment: no need to start a supervisor.
   if (within?.length === 0 && method in EMPTY) return EMPTY[method];
   const scoped = within ? { ...params, within } : params;
   try {
-    return await request(method, scoped);
+    return await request(method, scoped, opts);
   } catch (err) {
     if (err instanceof SupervisorRequestError && err.code !== 'error')
       throw invalid(err.code === 'project_file' ? 'project_path' : 'name', err.message);

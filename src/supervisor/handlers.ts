@@ -137,6 +137,12 @@ export const HANDLERS: Record<string, Handler> = {
     return envView(env);
   },
   env_status: (reg, p) => envView(activeEnv(reg, p['env'])),
+  /** Reading logs (done from the files, without the supervisor) still counts as activity. */
+  touch: (reg, p) => {
+    const env = reg.envs.get(projectFilePath(String(p['env'] ?? '')));
+    env?.touch();
+    return { touched: env !== undefined };
+  },
   list_envs: (reg, p) => scoped(reg, p).map(summary),
   start: async (reg, p) => {
     const env = activeEnv(reg, p['env']);

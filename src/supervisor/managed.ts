@@ -29,6 +29,7 @@ export interface ProcessRecord {
   startTicks: number | null;
   startedAt: number | null;
   restarts: number;
+  lastHealth?: { ok: boolean; detail: string; at: number } | null;
 }
 
 const LAST_LINES = 20;
@@ -137,6 +138,7 @@ export class ManagedProcess {
     this.startTicks = rec.startTicks;
     this.startedAt = rec.startedAt;
     this.restarts = rec.restarts;
+    this.lastHealth = rec.lastHealth ?? null;
     this.log.line(
       'supervisor',
       `re-adopted pid ${rec.pid} after a supervisor restart (its later output is not captured)`,

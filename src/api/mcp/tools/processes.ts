@@ -233,6 +233,10 @@ const processLogs = defineTool({
       throw new ValidationError(message, [{ path: '$.name', message }]);
     }
     const path = logFile(project.root, args.name);
+    // Reading logs is activity (keeps an idle environment up); it never starts a supervisor.
+    await supervise(ctx.app, 'touch', { env: project.file }, remote(ctx), { autostart: false }).catch(
+      () => undefined,
+    );
     const since = args.since_seconds === undefined ? undefined : Date.now() - args.since_seconds * 1000;
     return { log_file: path, lines: readLastLines(path, args.lines, since) };
   },
