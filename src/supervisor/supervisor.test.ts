@@ -104,6 +104,9 @@ restart_window = "1m"
 name = "typo"
 command = "no-such-command-xyz --serve"
 auto_restart = true
+[[process]]
+name = "forker"
+command = "sleep 60 & echo $!; exit 0"
 `,
     async (call, dir) => {
       await call('activate', { path: dir });
@@ -120,6 +123,11 @@ auto_restart = true
       assert.equal(typo.state, 'FAILED');
       assert.equal(typo.restarts, 0);
       assert.match(typo.error!, /command cannot run \(exit code 127\): .*no-such-command-xyz.*not found/);
+      // A leader that forks and exits: CRASHED, and what it left in its group is killed.
+      await until(call, 'forker', (p) => p.state === 'CRASHED');
+      const forker = await proc(call, 'forker');
+      const orphan = Number(readLastLines(forker.log_file, 10).find((l) => l.stream === 'stdout')!.line);
+      assert.ok(orphan > 0 && !alive(orphan), `the backgrounded sleep ${orphan} is gone`);
     },
   );
 });
