@@ -64,6 +64,8 @@ export function spawnSupervisor(paths: SupervisorPaths = supervisorPaths()): voi
   // semi-spaces (16 MB each) would be most of its RSS (bench/supervisor.ts).
   const child = spawn(process.execPath, ['--max-semi-space-size=2', entry], {
     detached: true,
+    // Not the caller's folder: the daemon outlives it (clients send absolute paths).
+    cwd: paths.dir,
     stdio: ['ignore', out, out],
     env: { ...process.env, RATCHET_SUPERVISOR_DIR: paths.dir },
   });
