@@ -15,7 +15,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { ensureDir, supervisorPaths, type SupervisorPaths } from './paths.ts';
+import { supervisorPaths, type SupervisorPaths } from './paths.ts';
 import { Environment } from './environment.ts';
 import { HANDLERS, SupervisorError, type Registry } from './handlers.ts';
 import { loadProject } from './project.ts';
@@ -138,7 +138,9 @@ export class Daemon implements Registry {
   }
 
   async start(): Promise<boolean> {
-    ensureDir(this.paths);
+    // The client creates the folder before spawning us; a daemon that starts late (the loser of a
+    // race, slow to boot) after the folder was removed must not bring it back and linger.
+    if (!existsSync(this.paths.dir)) return false;
     if (!claimPidFile(this.paths)) return false;
     rmSync(this.paths.socket, { force: true }); // left by a dead supervisor
     // Before listening, so the first request already sees the recovered environments.
