@@ -33,6 +33,10 @@ export const COMMAND_MODULES: Record<string, () => Promise<Register>> = {
   db: async () => (await import('./db.ts')).registerDb,
   'mcp-serve': async () => (await import('./mcp.ts')).registerMcpServe,
   mcp: async () => (await import('./mcp.ts')).registerMcp,
+  env: async () => (await import('./processes.ts')).registerEnv,
+  proc: async () => (await import('./processes.ts')).registerProc,
+  ps: async () => (await import('./processes.ts')).registerPs,
+  supervisor: async () => (await import('./processes.ts')).registerSupervisor,
 };
 
 /** Registers the named command only, or every command when `only` is absent or unknown. */

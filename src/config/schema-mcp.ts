@@ -121,7 +121,19 @@ const tools = z
       'debugging (ratchet_analyze_execution_error, ratchet_debug_task_execution, ratchet_debug_task_step, ratchet_replay_execution, ratchet_get_execution_profile)',
     ),
     toolsets: z
-      .array(z.enum(['tasks', 'testing', 'execution', 'development', 'jobs', 'workflows', 'registry', 'all']))
+      .array(
+        z.enum([
+          'tasks',
+          'testing',
+          'execution',
+          'development',
+          'jobs',
+          'workflows',
+          'registry',
+          'processes',
+          'all',
+        ]),
+      )
       .optional()
       .describe(
         'Toolsets listed in tools/list (see docs/mcp.md; `all` for every one); the others stay callable by name and a client can list them at run time with ratchet_enable_toolset. Unset: the default toolsets. `--toolsets` on `ratchet mcp-serve` / `ratchet mcp` overrides it. The enable_* switches still remove their tools entirely',

@@ -36,7 +36,7 @@ function refused(field: string, message: string): ValidationError {
   return new ValidationError(message, [{ path: `$.${field}`, message }]);
 }
 
-function inside(root: string, path: string): boolean {
+export function inside(root: string, path: string): boolean {
   const rel = relative(root, path);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && !rel.startsWith(`..${sep}`));
 }
@@ -50,12 +50,39 @@ async function exists(path: string): Promise<boolean> {
 
 /** The absolute, real path of a task folder or zip the caller may read; ValidationError otherwise. */
 export async function locateTaskPath(app: Ratchet, ref: string, caller: PathCaller): Promise<string> {
+  return locateAllowedPath(app, ref, caller, {
+    what: 'task folders',
+    noun: 'task folder or zip',
+    byName: 'name the task by id, UUID or name, or ',
+  });
+}
+
+export interface PathKind {
+  /** What the server reads, plural ("task folders"). */
+  what: string;
+  /** What was not found ("task folder or zip"). */
+  noun: string;
+  /** The alternative offered when no roots are configured, ending in ", or " (or empty). */
+  byName: string;
+}
+
+/**
+ * The real path of `ref` for this caller: locally anything (relative to the working directory);
+ * over HTTP only under mcp.allowed_roots (relative to the first root holding it), checked on the
+ * real path so a symlink cannot lead outside. Used for task folders and .runcept.toml projects.
+ */
+export async function locateAllowedPath(
+  app: Ratchet,
+  ref: string,
+  caller: PathCaller,
+  kind: PathKind,
+): Promise<string> {
   const field = caller.field ?? 'task_id_or_path';
   const roots = app.config.mcp.allowed_roots.map((r) => resolve(r));
   if (caller.remote && roots.length === 0) {
     throw refused(
       field,
-      `"${ref}" is a path, and this server reads task folders for HTTP clients only under mcp.allowed_roots, which is empty; name the task by id, UUID or name, or ask the operator to set mcp.allowed_roots`,
+      `"${ref}" is a path, and this server reads ${kind.what} for HTTP clients only under mcp.allowed_roots, which is empty; ${kind.byName}ask the operator to set mcp.allowed_roots`,
     );
   }
   // Relative paths: the working directory locally; over HTTP the first root that holds them.
@@ -69,16 +96,21 @@ export async function locateTaskPath(app: Ratchet, ref: string, caller: PathCall
     }
   }
   if (!(await exists(target))) {
-    throw refused(field, `no task folder or zip at ${caller.remote ? ref : target}`);
+    throw refused(field, `no ${kind.noun} at ${caller.remote ? ref : target}`);
   }
   const real = await realpath(target);
   if (caller.remote) {
-    const realRoots = await Promise.all(roots.map((r) => realpath(r).catch(() => r)));
+    const realRoots = await allowedRealRoots(app);
     if (!realRoots.some((r) => inside(r, real))) {
       throw refused(field, `"${ref}" is outside mcp.allowed_roots (${roots.join(', ')})`);
     }
   }
   return real;
+}
+
+/** mcp.allowed_roots as real paths (a root that does not exist stays as written). */
+export async function allowedRealRoots(app: Ratchet): Promise<string[]> {
+  return Promise.all(app.config.mcp.allowed_roots.map((r) => realpath(resolve(r)).catch(() => resolve(r))));
 }
 
 /** The task package at a path the caller may read, loaded now (TaskLoadError lists its problems). */

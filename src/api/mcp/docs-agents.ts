@@ -4,7 +4,14 @@
 import { toolJsonSchemas } from './framework.ts';
 import type { ToolDefinition } from './tool.ts';
 import { GUIDE_TOOL_NAMES } from './tool-names.ts';
-import { ALWAYS_LISTED, DEFAULT_TOOLSETS, FOLDED, TOOLSET_NAMES, TOOLSETS } from './tools/toolsets.ts';
+import {
+  ALL_TOOLSETS,
+  ALWAYS_LISTED,
+  DEFAULT_TOOLSETS,
+  FOLDED,
+  TOOLSET_NAMES,
+  TOOLSETS,
+} from './tools/toolsets.ts';
 
 /** Budgets of what a model reads of tools/list (names, descriptions, input schemas), in characters. */
 export const LISTED_BUDGET = { default: 24_000, all: 48_000 } as const;
@@ -70,7 +77,7 @@ export function renderAgentDocs(tools: readonly ToolDefinition[]): string {
   });
   const always = sizeOf(ALWAYS_LISTED, tools);
   const defaults = DEFAULT_TOOLSETS.flatMap((n) => TOOLSETS[n].tools as readonly string[]);
-  const all = TOOLSET_NAMES.flatMap((n) => TOOLSETS[n].tools as readonly string[]);
+  const all = ALL_TOOLSETS.flatMap((n) => TOOLSETS[n].tools as readonly string[]);
   const folded = Object.entries(FOLDED).map(([name, by]) => `| \`${name}\` | ${by} |`);
   const guide = Object.entries(GUIDE_TOOL_NAMES).map(([name, to]) => `| \`${name}\` | \`${to}\` |`);
   return [
@@ -82,7 +89,7 @@ export function renderAgentDocs(tools: readonly ToolDefinition[]): string {
     '',
     'Characters are what a model reads of each tool in `tools/list` on every turn: its name,',
     `description and input schema. Budgets: the default toolsets ${sizeOf([...defaults, ...ALWAYS_LISTED], tools)}`,
-    `of ${LISTED_BUDGET.default} (about ${Math.round(LISTED_BUDGET.default / 4)} tokens; a test fails over it); every toolset`,
+    `of ${LISTED_BUDGET.default} (about ${Math.round(LISTED_BUDGET.default / 4)} tokens; a test fails over it); \`all\` (every toolset but processes, listed only when named)`,
     `${sizeOf([...all, ...ALWAYS_LISTED], tools)} of ${LISTED_BUDGET.all} (also tested). Input schemas are listed without`,
     "zod's noise (`$schema`, ±2^53 integer bounds, string length bounds, `propertyNames`, `additionalProperties`, nullable unions written as `anyOf`); output",
     'schemas without the integer bounds.',

@@ -77,6 +77,19 @@ const COVERAGE: Record<string, 'example' | ArgsFor> = {
   ratchet_get_execution_trace: byExecution,
   ratchet_list_available_tasks: 'example',
   ratchet_list_toolsets: 'example',
+  // Over HTTP without mcp.allowed_roots: path tools refuse, lists are empty (processes.test.ts runs them for real).
+  ratchet_activate_environment: 'example',
+  ratchet_deactivate_environment: 'example',
+  ratchet_list_environments: 'example',
+  ratchet_get_environment_status: 'example',
+  ratchet_start_process: 'example',
+  ratchet_stop_process: 'example',
+  ratchet_restart_process: 'example',
+  ratchet_list_processes: 'example',
+  ratchet_get_process_logs: 'example',
+  ratchet_get_process_status: 'example',
+  ratchet_list_all_processes: 'example',
+  ratchet_kill_all_processes: 'example',
   ratchet_enable_toolset: 'example',
   ratchet_get_task_metrics: onceOnFailures(probe()),
   ratchet_benchmark_task: (k, { f }) => probe({ input: f.input[k], runs: 1 }),
@@ -283,7 +296,7 @@ test('every tool answers inside its output schema on success and on every kind o
           await workers.stop(5000);
         }
       },
-      { http: { allowed_hosts: [http.hostPort] }, mcp: { tools: { toolsets: ['all'] } } },
+      { http: { allowed_hosts: [http.hostPort] }, mcp: { tools: { toolsets: ['all', 'processes'] } } },
       ['addition', 'http-fetch'],
       async (app) => {
         driftJob = await saveProbeTasks(app, inputs);

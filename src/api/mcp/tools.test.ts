@@ -11,6 +11,7 @@ import { executeNow } from '../../services/direct-execution.ts';
 import { savePackage } from '../../tasks/stored-versions.ts';
 import { loadTask } from '../../tasks/load.ts';
 import { toolJsonSchemas } from './framework.ts';
+import { processTools } from './tools/processes.ts';
 import { ALL_TOOLS } from './tools/index.ts';
 import { FOLDED } from './tools/toolsets.ts';
 import { withMcpHttp } from './test-helpers.ts';
@@ -21,6 +22,10 @@ const DESIGNED_TO_FAIL: Record<string, string> = {
   ratchet_cancel_execution: 'CONFLICT',
   // its example scans a server folder (/srv/ratchet/tasks) that does not exist here.
   ratchet_discover_tasks: 'VALIDATION_ERROR',
+  // Over HTTP without mcp.allowed_roots a project path is refused (processes.test.ts runs them).
+  ...Object.fromEntries(
+    processTools.filter((t) => 'project_path' in t.input.shape).map((t) => [t.name, 'VALIDATION_ERROR']),
+  ),
 };
 
 async function brokenTask(): Promise<string> {
@@ -75,7 +80,7 @@ test('every tool: its example call works on a prepared server', async () => {
         await workers.stop(5000);
       }
     },
-    { mcp: { tools: { toolsets: ['all'] } } },
+    { mcp: { tools: { toolsets: ['all', 'processes'] } } },
     ['addition', 'http-fetch'],
   );
   await rm(dir, { recursive: true, force: true });

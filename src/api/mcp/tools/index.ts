@@ -25,6 +25,7 @@ import { replayTools } from './replay.ts';
 import { profileTools } from './profile.ts';
 import { toolsetTools } from './toolset-tools.ts';
 import { workflowTools } from './workflows.ts';
+import { processTools } from './processes.ts';
 
 export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...toolsetTools,
@@ -52,4 +53,5 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...registryTools,
   ...docsTools,
   ...workflowTools,
+  ...processTools,
 ];

@@ -113,10 +113,37 @@ export const TOOLSETS = {
       'ratchet_system_health',
     ],
   },
+  processes: {
+    description:
+      'Supervised processes from a .runcept.toml (mock APIs, databases, workers): activate environments, start and stop processes, read their logs and health (admin only)',
+    tools: [
+      'ratchet_activate_environment',
+      'ratchet_deactivate_environment',
+      'ratchet_list_environments',
+      'ratchet_get_environment_status',
+      'ratchet_start_process',
+      'ratchet_stop_process',
+      'ratchet_restart_process',
+      'ratchet_list_processes',
+      'ratchet_get_process_logs',
+      'ratchet_get_process_status',
+      'ratchet_list_all_processes',
+      'ratchet_kill_all_processes',
+    ],
+  },
 } as const satisfies Record<string, { description: string; tools: readonly string[] }>;
 
 export type ToolsetName = keyof typeof TOOLSETS;
 export const TOOLSET_NAMES = Object.keys(TOOLSETS) as ToolsetName[];
+
+/**
+ * Listed only when named, never by `all`: the process tools run commands from project files (admin
+ * only) and would push `all` past its tools/list budget (budget.test.ts).
+ */
+export const OPT_IN_TOOLSETS: readonly ToolsetName[] = ['processes'];
+
+/** What `all` lists. */
+export const ALL_TOOLSETS: readonly ToolsetName[] = TOOLSET_NAMES.filter((n) => !OPT_IN_TOOLSETS.includes(n));
 
 /** Listed when neither --toolsets nor mcp.tools.toolsets says otherwise. */
 export const DEFAULT_TOOLSETS: readonly ToolsetName[] = ['tasks', 'testing', 'execution'];
@@ -139,7 +166,9 @@ export function parseToolsets(value: string | readonly string[]): ToolsetName[] 
   const names = (typeof value === 'string' ? value.split(',') : [...value])
     .map((s) => s.trim())
     .filter(Boolean);
-  if (names.includes('all')) return [...TOOLSET_NAMES];
+  if (names.includes('all')) {
+    return [...ALL_TOOLSETS, ...OPT_IN_TOOLSETS.filter((n) => names.includes(n))];
+  }
   const unknown = names.filter((n) => !(n in TOOLSETS));
   if (unknown.length > 0) {
     throw new Error(`unknown toolset ${unknown.join(', ')}; known: ${TOOLSET_NAMES.join(', ')}, all`);
