@@ -7,7 +7,8 @@ import { basename, resolve } from 'node:path';
 import type { RatchetConfig } from '../config/schema.ts';
 import { startServer } from '../server/serve.ts';
 import { UsageError } from './errors.ts';
-import { loadCliConfig } from './load-config.ts';
+import { configFileOption, loadCliConfig } from './load-config.ts';
+import { hostname } from 'node:os';
 import { parseNonNegativeInt } from './duration.ts';
 import { CliExit } from './errors.ts';
 import { listenForStop } from './stop-signal.ts';
@@ -41,10 +42,25 @@ export function registerServe(program: Command): void {
       }
       // The URL is told once, on stderr with the other start-up lines ("ratchet serving on URL"),
       // so stdout carries nothing but the request log (JSON lines with logging.format json).
+      const count = config.server.workers.processes;
+      const workers =
+        count > 0
+          ? (await import('../server/worker-processes.ts')).startWorkerProcesses(running.app, {
+              count,
+              configFile: configFileOption(cmd),
+              idPrefix: `${hostname()}-${process.pid}`,
+            })
+          : undefined;
+      if (workers)
+        process.stderr.write(
+          `supervising ${count} worker process(es); their logs: .runcept/logs/worker-N.log\n`,
+        );
       const signal = await stopSignal.received;
 
       process.stderr.write(`${signal} received: shutting down\n`);
       try {
+        // Worker processes drain first (their jobs finish or go back to the queue).
+        await workers?.stop();
         await running.close();
       } catch (err) {
         process.stderr.write(`error during shutdown: ${(err as Error).message}\n`);

@@ -47,11 +47,14 @@ export function registerWorker(program: Command): void {
               `${bg.scheduler ? ', with the scheduler' : ''}`,
           );
           const idle = flags.untilIdle ? untilIdle(app) : undefined;
+          const orphaned = parentGone(process.env.RATCHET_PARENT_PID);
           const reason = await Promise.race([
             stopSignal.received.then((signal) => `${signal} received`),
             ...(idle ? [idle.done.then(() => 'the queue is idle')] : []),
+            ...(orphaned ? [orphaned.done.then(() => 'the server that started it is gone')] : []),
           ]);
           idle?.cancel();
+          orphaned?.cancel();
           say(`worker ${node.id}: ${reason}, draining`);
           // Scheduler, then running jobs (shutdown_grace_seconds), then deliveries in flight.
           await app.stop();
@@ -61,6 +64,23 @@ export function registerWorker(program: Command): void {
         stopSignal.dispose();
       }
     });
+}
+
+/**
+ * A worker process `ratchet serve` supervises (server.workers.processes) gets RATCHET_PARENT_PID:
+ * if that server dies without stopping it (SIGKILL), the worker is re-parented and stops itself,
+ * so no orphan keeps claiming jobs.
+ */
+function parentGone(pid: string | undefined): { done: Promise<void>; cancel(): void } | undefined {
+  if (pid === undefined || !/^[0-9]+$/.test(pid)) return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const done = new Promise<void>((resolve) => {
+    timer = setInterval(() => {
+      if (process.ppid !== Number(pid)) resolve();
+    }, 1000);
+    timer.unref();
+  });
+  return { done, cancel: () => clearInterval(timer) };
 }
 
 /** Resolves once the queue is idle; cancel() stops looking. */

@@ -99,6 +99,15 @@ const workers = z
       .describe(
         'Executor threads of each worker (embedded in serve, or a `ratchet worker` process): each runs one job at a time; 0 means one per CPU core',
       ),
+    processes: z
+      .number()
+      .int()
+      .min(0)
+      .max(64)
+      .default(0)
+      .describe(
+        '`ratchet serve` also runs this many `ratchet worker` processes and supervises them: restarted when they exit or stop heartbeating (restart_on_crash), stopped with the server',
+      ),
     restart_on_crash: z.boolean().default(true).describe('Restart a worker process that exits unexpectedly'),
     health_check_interval_seconds: z
       .number()

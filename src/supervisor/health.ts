@@ -19,6 +19,8 @@ export async function runHealthCheck(
 ): Promise<HealthResult> {
   if (check.kind === 'http') return httpCheck(check.url, timeoutMs);
   if (check.kind === 'tcp') return tcpCheck(check.host, check.port, timeoutMs);
+  if (check.kind === 'probe')
+    return check.probe().catch((err: Error) => ({ ok: false, detail: err.message }));
   return commandCheck(check.command, timeoutMs, opts);
 }
 

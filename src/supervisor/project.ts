@@ -17,7 +17,10 @@ export const PROJECT_FILE = '.runcept.toml';
 export type HealthCheck =
   | { kind: 'http'; url: string }
   | { kind: 'tcp'; host: string; port: number }
-  | { kind: 'command'; command: string };
+  | { kind: 'command'; command: string }
+  // In-process only (never from a project file): `ratchet serve` judges its worker processes by
+  // their heartbeats in the store.
+  | { kind: 'probe'; probe: () => Promise<{ ok: boolean; detail: string }> };
 
 export interface ProcessSpec {
   name: string;
