@@ -23,9 +23,9 @@ export async function guardAdvance(
 ): Promise<number> {
   await sql`savepoint workflow_advance`.execute(trx);
   try {
-    const queued = await fn();
-    await sql`release savepoint workflow_advance`.execute(trx);
-    return queued;
+    // Not released on success: the commit releases it, and a release would cost a round trip per
+    // step. Several runs in one batch nest savepoints of one name; a rollback names the newest.
+    return await fn();
   } catch (error) {
     await sql`rollback to savepoint workflow_advance`.execute(trx);
     await sql`release savepoint workflow_advance`.execute(trx);
