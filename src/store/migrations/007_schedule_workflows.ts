@@ -38,9 +38,9 @@ async function rebuildSqliteTable(db: AnyDb, table: string, change: (create: str
   const temp = `${table}_rebuilt`;
   const renamed = change(create).replace(/^CREATE TABLE "?[A-Za-z_]+"?/i, `create table "${temp}"`);
   await sql.raw(renamed).execute(db);
-  await sql.raw(`insert into "${temp}" select * from "${table}"`).execute(db);
-  await sql.raw(`drop table "${table}"`).execute(db);
-  await sql.raw(`alter table "${temp}" rename to "${table}"`).execute(db);
+  await sql`insert into ${sql.table(temp)} select * from ${sql.table(table)}`.execute(db);
+  await sql`drop table ${sql.table(table)}`.execute(db);
+  await sql`alter table ${sql.table(temp)} rename to ${sql.table(table)}`.execute(db);
   for (const index of indexes) await sql.raw(index).execute(db);
 }
 
