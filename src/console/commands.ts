@@ -24,9 +24,9 @@ export interface Sub {
 type Row = Record<string, unknown>;
 
 const TASK_COLS = ['id', 'name', 'latestVersion', 'enabled', 'available', 'description'];
-const EXEC_COLS = ['id', 'taskName', 'status', 'attempt', 'durationMs', 'startedAt'];
-const JOB_COLS = ['id', 'taskName', 'status', 'priority', 'attempts', 'runAt'];
-const SCHEDULE_COLS = ['id', 'name', 'cronExpression', 'enabled', 'nextRunAt', 'taskName'];
+const EXEC_COLS = ['id', 'jobId', 'taskId', 'status', 'attempt', 'durationMs', 'startedAt'];
+const JOB_COLS = ['id', 'taskId', 'status', 'priority', 'attempts', 'scheduledFor'];
+const SCHEDULE_COLS = ['id', 'name', 'cronExpression', 'enabled', 'nextRunAt', 'taskId'];
 const REPO_COLS = ['name', 'kind', 'uri', 'tasks', 'available', 'lastSyncedAt', 'lastError'];
 const WORKER_COLS = ['id', 'hostname', 'status', 'capacity', 'runningJobs', 'lastHeartbeatAt'];
 
@@ -182,7 +182,9 @@ export const COMMANDS: Record<string, Record<string, Sub>> = {
       arity: 1,
       run: async (a, c) => {
         const r = await c.client.enqueueJob(a.pos[0]!, input(a));
-        show(c, a, r, () => keyValues(c.out, r, ['id', 'uuid', 'taskName', 'status', 'priority', 'runAt']));
+        show(c, a, r, () =>
+          keyValues(c.out, r, ['id', 'uuid', 'taskId', 'status', 'priority', 'scheduledFor']),
+        );
       },
     },
     cancel: action('job cancel ID', 'cancel a queued or running job', (c, id) => c.cancelJob(id)),

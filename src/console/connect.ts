@@ -34,6 +34,7 @@ export function tokenOf(config: RatchetConfig, flag: string | undefined): string
   } catch (err) {
     throw new Error(
       `cannot read console.default_connection.auth_token_file ${file}: ${(err as Error).message}`,
+      { cause: err },
     );
   }
 }
