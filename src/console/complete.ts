@@ -65,8 +65,12 @@ export class Completer {
     }
     const current = endsWithSpace ? '' : (words.pop() ?? '');
     const pick = (all: string[]) => {
-      const hits = all.filter((c) => c.startsWith(current)).sort();
-      return [hits.length > 0 ? hits : [], current] as [string[], string];
+      // A trailing space, so a completed word is followed by the next one, as in a shell.
+      const hits = all
+        .filter((c) => c.startsWith(current))
+        .sort()
+        .map((c) => `${c} `);
+      return [hits, current] as [string[], string];
     };
     const dollar = /\$\{?([A-Za-z0-9_]*)$/.exec(current);
     if (dollar) {

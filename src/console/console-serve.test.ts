@@ -37,7 +37,8 @@ void test('console --connect against ratchet serve: commands, scripts, auth erro
       .split(/\s+/)
       .find((w) => w.length > 30)!;
   const serve = await startServe(['--config', 'ratchet.yaml'], dir, env);
-  const consoleCmd = (args: string) => `${process.execPath} ${CLI_MAIN} console --connect ${serve.url} ${args}`;
+  const consoleCmd = (args: string) =>
+    `${process.execPath} ${CLI_MAIN} console --connect ${serve.url} ${args}`;
   try {
     await waitReady(serve.url);
     let r = await runShell(
