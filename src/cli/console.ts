@@ -66,7 +66,10 @@ async function runConsole(flags: ConsoleFlags, cmd: Command): Promise<void> {
     continueOnError: flags.continueOnError === true,
     connect: async (target) =>
       target === 'local' ? openLocal(config) : new HttpClient(target, token, timeoutMs),
-    promptInput: interactive ? (await import('../console/prompt-input.ts')).promptForInput : undefined,
+    // The prompt library is loaded when a task's input is first asked for, not at start.
+    promptInput: interactive
+      ? async (schema) => (await import('../console/prompt-input.ts')).promptForInput(schema)
+      : undefined,
   });
   let ok = true;
   try {

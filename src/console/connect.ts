@@ -4,10 +4,8 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { RatchetConfig } from '../config/schema.ts';
-import { createRatchet } from '../app.ts';
 import type { ConsoleClient } from './client.ts';
 import { HttpClient } from './http-client.ts';
-import { LocalClient } from './local-client.ts';
 
 /** How long start-up waits for the default server before opening the local store. */
 const PROBE_MS = 250;
@@ -48,7 +46,12 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
+/** Loaded on demand: a connected console does not pay for the store and the services. */
 export async function openLocal(config: RatchetConfig): Promise<ConsoleClient> {
+  const [{ createRatchet }, { LocalClient }] = await Promise.all([
+    import('../app.ts'),
+    import('./local-client.ts'),
+  ]);
   return new LocalClient(await createRatchet(config));
 }
 
