@@ -3,6 +3,7 @@
 import { ClientError, type ConsoleClient, type Resource } from './client.ts';
 import { ConsoleUsageError, parseArgs, parseJsonArg, type Args } from './args.ts';
 import { json, keyValues, table, type Output } from './format.ts';
+import { DB_COMMANDS } from './commands-db.ts';
 
 export interface CommandContext {
   client: ConsoleClient;
@@ -231,40 +232,7 @@ export const COMMANDS: Record<string, Record<string, Sub>> = {
       },
     },
   },
-  db: {
-    status: {
-      usage: 'db status',
-      summary: 'the database in use and each migration (local connection)',
-      arity: 0,
-      run: async (a, c) => {
-        const s = await c.client.dbStatus();
-        show(c, a, s, () => {
-          c.out.write(`database: ${s.database} (${s.dialect})\n`);
-          table(c.out, s.migrations, ['name', 'applied']);
-        });
-      },
-    },
-    migrate: {
-      usage: 'db migrate',
-      summary: 'apply pending migrations (local connection)',
-      arity: 0,
-      run: async (a, c) => {
-        const applied = await c.client.dbMigrate();
-        show(c, a, applied, () =>
-          c.out.write(applied.length === 0 ? 'up to date\n' : `applied ${applied.join(', ')}\n`),
-        );
-      },
-    },
-    stats: {
-      usage: 'db stats',
-      summary: 'row counts per table and database size (local connection)',
-      arity: 0,
-      run: async (a, c) => {
-        const s = await c.client.dbStats();
-        show(c, a, s, () => keyValues(c.out, { ...(s.tables as Row), sizeBytes: s.sizeBytes }));
-      },
-    },
-  },
+  db: DB_COMMANDS,
 };
 
 /** One-word commands. */

@@ -42,6 +42,16 @@ export async function runInteractive(session: Session, history: History, color: 
     rl.write(null, { ctrl: true, name: 'u' });
     rl.prompt();
   });
+  // Commands that prompt (task execute) need the terminal to themselves; otherwise readline keeps
+  // reading, so Ctrl-C reaches the SIGINT handler while a command runs.
+  session.holdTerminal = async (fn) => {
+    rl.pause();
+    try {
+      return await fn();
+    } finally {
+      rl.resume();
+    }
+  };
   const lines = rl[Symbol.asyncIterator]();
   rl.setPrompt(promptOf(session, up, color));
   rl.prompt();
@@ -52,13 +62,10 @@ export async function runInteractive(session: Session, history: History, color: 
     history.add(line);
     running = new AbortController();
     if (session.client instanceof HttpClient) session.client.signal = running.signal;
-    // Commands that prompt (task execute) need the terminal to themselves.
-    rl.pause();
     let failed: unknown;
     const ok = await session.runLine(line).catch((err: unknown) => ((failed = err), false));
     if (failed !== undefined) session.out.warn(`error: ${(failed as Error).message}\n`);
     running = undefined;
-    rl.resume();
     if (session.done) break;
     // The connection is down after an unreachable server; the next command tries again.
     up = ok || !(session.lastError instanceof ClientError && session.lastError.code === 'UNREACHABLE');

@@ -62,6 +62,8 @@ export class Session {
   done = false;
   /** The error of the last line that failed (the prompt shows an unreachable server). */
   lastError: unknown;
+  /** Set by the interactive loop: a typed prompt needs the terminal to itself meanwhile. */
+  holdTerminal: (<T>(fn: () => Promise<T>) => Promise<T>) | undefined;
   private readonly o: SessionOptions;
   constructor(opts: SessionOptions) {
     this.o = opts;
@@ -105,7 +107,10 @@ export class Session {
     const [name, ...rest] = words;
     if (name === undefined) return;
     if (name in COMMANDS || name in SINGLE) {
-      await runResource(words, { client: this.client, out: this.out, promptInput: this.o.promptInput });
+      const ask = this.o.promptInput;
+      const hold = this.holdTerminal ?? (<T>(fn: () => Promise<T>) => fn());
+      const promptInput = ask && ((schema: unknown) => hold(() => ask(schema)));
+      await runResource(words, { client: this.client, out: this.out, promptInput });
       return;
     }
     switch (name) {
