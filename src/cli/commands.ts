@@ -31,6 +31,7 @@ export const COMMAND_MODULES: Record<string, () => Promise<Register>> = {
   apikey: async () => (await import('./apikey.ts')).registerApiKey,
   config: async () => (await import('./config.ts')).registerConfigCommands,
   db: async () => (await import('./db.ts')).registerDb,
+  console: async () => (await import('./console.ts')).registerConsole,
   'mcp-serve': async () => (await import('./mcp.ts')).registerMcpServe,
   mcp: async () => (await import('./mcp.ts')).registerMcp,
   env: async () => (await import('./processes.ts')).registerEnv,

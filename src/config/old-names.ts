@@ -39,9 +39,7 @@ const MOVES: [string, string][] = [
  * Keys of the brief's examples that Ratchet does not have, with the reason, so the error says why
  * instead of only "unknown key".
  */
-const NOT_SUPPORTED: [string, string][] = [
-  ['console', 'belongs to `ratchet console`, which this version does not have yet'],
-];
+const NOT_SUPPORTED: [string, string][] = [];
 
 function parentOf(root: Obj, path: string[], create: boolean): Obj | undefined {
   let node = root;

@@ -9,6 +9,7 @@ import { byteSize, parseByteSize } from './bytes.ts';
 import { gitRefProblem, gitUriProblem } from './git-names.ts';
 import { server } from './schema-server.ts';
 import { mcp } from './schema-mcp.ts';
+import { consoleSection } from './schema-console.ts';
 import { graphql } from './schema-graphql.ts';
 import { hostPatternProblem } from '../http/policy.ts';
 import { DEFAULT_MAX_JSON_DEPTH, MAX_JSON_DEPTH_CEILING } from './value-limits.ts';
@@ -282,6 +283,7 @@ export const ConfigSchema = z
     mcp: mcp.prefault({}).describe('Model Context Protocol server'),
     graphql: graphql.prefault({}).describe('GraphQL API, subscriptions and playground'),
     delivery: delivery.prefault({}).describe('Where job results may be delivered'),
+    console: consoleSection.prefault({}).describe('The interactive console (`ratchet console`)'),
   })
   .strict();
 

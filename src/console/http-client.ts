@@ -1,0 +1,188 @@
+// The HTTP client: the public REST API under /api/v1 with an API key (Bearer). A server that does
+// not answer is a ClientError with status 0; the next command simply tries again (fetch reconnects).
+import {
+  ClientError,
+  type ConsoleClient,
+  type DbStatus,
+  type ListPage,
+  type Resource,
+  type StatsKind,
+} from './client.ts';
+
+type Row = Record<string, unknown>;
+
+export class HttpClient implements ConsoleClient {
+  readonly where: string;
+  private readonly base: string;
+  private readonly token: string | undefined;
+  /** Aborts the request in flight (Ctrl-C during a long command). */
+  signal: AbortSignal | undefined;
+
+  private readonly timeoutMs: number;
+
+  constructor(url: string, token?: string, timeoutMs = 30_000) {
+    this.timeoutMs = timeoutMs;
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new ClientError(
+        `invalid server URL ${JSON.stringify(url)} (expected http://host:port)`,
+        0,
+        'BAD_URL',
+      );
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw new ClientError(
+        `invalid server URL ${JSON.stringify(url)}: use http:// or https://`,
+        0,
+        'BAD_URL',
+      );
+    this.base = parsed.origin;
+    this.where = parsed.host;
+    this.token = token;
+  }
+
+  private async request(method: string, path: string, body?: unknown): Promise<unknown> {
+    const headers: Record<string, string> = {};
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: this.signal
+          ? AbortSignal.any([this.signal, AbortSignal.timeout(this.timeoutMs)])
+          : AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') throw new ClientError('cancelled', 0, 'CANCELLED');
+      if ((err as Error).name === 'TimeoutError')
+        throw new ClientError(
+          `${method} ${path} took longer than ${this.timeoutMs / 1000} s (console.default_connection.timeout)`,
+          0,
+          'TIMEOUT',
+        );
+      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+      throw new ClientError(
+        `cannot reach ${this.base} (${cause}); the next command tries again`,
+        0,
+        'UNREACHABLE',
+      );
+    }
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text === '' ? {} : JSON.parse(text);
+    } catch {
+      throw new ClientError(
+        `${method} ${path}: ${res.status} with a body that is not JSON`,
+        res.status,
+        'BAD_RESPONSE',
+      );
+    }
+    if (!res.ok) {
+      const e = (
+        json as {
+          error?: {
+            message?: string;
+            code?: string;
+            details?: { fields?: { path: string; message: string }[] };
+          };
+        }
+      ).error;
+      let message = e?.message ?? `${method} ${path} answered ${res.status}`;
+      for (const f of e?.details?.fields ?? []) message += `\n  ${f.path}: ${f.message}`;
+      if (res.status === 401)
+        message += this.token
+          ? ' (the API key given with --auth-token or RATCHET_API_KEY was refused)'
+          : ' (give an API key with --auth-token or RATCHET_API_KEY)';
+      if (res.status === 403) message += ` (the role of the API key ${this.keyPrefix()} does not allow this)`;
+      throw new ClientError(message, res.status, e?.code ?? 'HTTP_ERROR');
+    }
+    return json;
+  }
+
+  private keyPrefix(): string {
+    return this.token ? `${this.token.slice(0, 12)}…` : '(none)';
+  }
+
+  private async data<T = Row>(method: string, path: string, body?: unknown): Promise<T> {
+    return ((await this.request(method, path, body)) as { data: T }).data;
+  }
+
+  private static id(id: string): string {
+    return encodeURIComponent(id);
+  }
+
+  async list(resource: Resource, query: Record<string, string> = {}): Promise<ListPage> {
+    const qs = new URLSearchParams(query).toString();
+    return (await this.request('GET', `/api/v1/${resource}${qs ? `?${qs}` : ''}`)) as ListPage;
+  }
+  get(resource: Resource, id: string): Promise<Row> {
+    return this.data('GET', `/api/v1/${resource}/${HttpClient.id(id)}`);
+  }
+  taskVersions(id: string): Promise<Row[]> {
+    return this.data('GET', `/api/v1/tasks/${HttpClient.id(id)}/versions`);
+  }
+  setTaskEnabled(id: string, enabled: boolean): Promise<Row> {
+    return this.data('POST', `/api/v1/tasks/${HttpClient.id(id)}/${enabled ? 'enable' : 'disable'}`, {});
+  }
+  executeTask(id: string, input: unknown): Promise<Row> {
+    return this.data(
+      'POST',
+      `/api/v1/tasks/${HttpClient.id(id)}/execute`,
+      input === undefined ? {} : { input },
+    );
+  }
+  testTask(id: string): Promise<Row> {
+    return this.data('POST', `/api/v1/tasks/${HttpClient.id(id)}/test`, {});
+  }
+  executionLogs(id: string): Promise<Row> {
+    return this.data('GET', `/api/v1/executions/${HttpClient.id(id)}/logs`);
+  }
+  enqueueJob(task: string, input: unknown): Promise<Row> {
+    return this.data('POST', '/api/v1/jobs', { taskId: task, ...(input === undefined ? {} : { input }) });
+  }
+  cancelJob(id: string): Promise<Row> {
+    return this.data('POST', `/api/v1/jobs/${HttpClient.id(id)}/cancel`, {});
+  }
+  retryJob(id: string): Promise<Row> {
+    return this.data('POST', `/api/v1/jobs/${HttpClient.id(id)}/retry`, {});
+  }
+  setScheduleEnabled(id: string, enabled: boolean): Promise<Row> {
+    return this.data('POST', `/api/v1/schedules/${HttpClient.id(id)}/${enabled ? 'enable' : 'disable'}`, {});
+  }
+  triggerSchedule(id: string): Promise<Row> {
+    return this.data('POST', `/api/v1/schedules/${HttpClient.id(id)}/trigger`, {});
+  }
+  async syncRepositories(name?: string): Promise<Row[]> {
+    if (name === undefined) return this.data('POST', '/api/v1/repositories/sync', {});
+    return [await this.data('POST', `/api/v1/repositories/${HttpClient.id(name)}/sync`, {})];
+  }
+  stats(kind: StatsKind): Promise<Row> {
+    return this.data('GET', `/api/v1/${kind}/stats`);
+  }
+  async health(): Promise<Row> {
+    return (await this.request('GET', '/health/detailed')) as Row;
+  }
+  dbStatus(): Promise<DbStatus> {
+    return Promise.reject(this.localOnly());
+  }
+  dbMigrate(): Promise<string[]> {
+    return Promise.reject(this.localOnly());
+  }
+  dbStats(): Promise<Row> {
+    return Promise.reject(this.localOnly());
+  }
+  private localOnly(): ClientError {
+    return new ClientError(
+      'db commands work on a local connection only (the REST API has no database endpoints); run `ratchet console` on the server host without --connect',
+      0,
+      'LOCAL_ONLY',
+    );
+  }
+  async close(): Promise<void> {}
+}

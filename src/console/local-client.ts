@@ -1,0 +1,272 @@
+// The in-process client: the same services the REST routes call, with the REST views applied, so
+// its answers have the API's shapes. Errors are mapped the way the API maps them.
+import type { RatchetApp } from '../app.ts';
+import { mapError } from '../server/errors.ts';
+import { parseListParams, upper } from '../api/rest/list-params.ts';
+import {
+  executionSummaryView,
+  executionView,
+  jobView,
+  repositoryView,
+  scheduleView,
+  taskDetailView,
+  taskView,
+  versionView,
+} from '../api/rest/models.ts';
+import { getTaskDetail, listTaskPage, listVersions, setTaskEnabledState } from '../services/tasks.ts';
+import {
+  executionLogs,
+  executionStats,
+  getExecutionRecord,
+  listExecutionPage,
+} from '../services/executions.ts';
+import {
+  cancelJob,
+  createJob,
+  getJobRecord,
+  jobStats,
+  listJobPage,
+  retryJob,
+} from '../services/jobs/index.ts';
+import {
+  disableSchedule,
+  enableSchedule,
+  getSchedule,
+  listSchedulePage,
+  scheduleStats,
+  triggerSchedule,
+} from '../services/schedules.ts';
+import { getWorkerRecord, listWorkerPage, workerStats } from '../services/workers.ts';
+import {
+  getRepository,
+  listRepositoryPage,
+  syncAllRepositories,
+  syncRepository,
+} from '../services/sources.ts';
+import { taskCatalogStats, testStoredTask } from '../services/task-checks.ts';
+import { executeNow } from '../services/direct-execution.ts';
+import { pingDatabase } from '../services/health.ts';
+import { queueStats, workerSummary } from '../services/queue-stats.ts';
+import { sourceStatuses } from '../services/registry-service.ts';
+import { ratchetVersion } from '../version.ts';
+import type { SourceSyncResult } from '../services/registry-service.ts';
+import { migrateToLatest, migrationStatus } from '../store/migrate.ts';
+import { storeStats } from '../store/stats.ts';
+import {
+  ClientError,
+  type ConsoleClient,
+  type DbStatus,
+  type ListPage,
+  type Resource,
+  type StatsKind,
+} from './client.ts';
+
+type Row = Record<string, unknown>;
+
+function syncView(r: SourceSyncResult): Row {
+  return {
+    ...r,
+    kind: r.kind.toUpperCase(),
+    ok: r.error === undefined && (r.report?.failed.length ?? 0) === 0,
+  };
+}
+
+export class LocalClient implements ConsoleClient {
+  readonly where = 'local';
+  private readonly app: RatchetApp;
+  constructor(app: RatchetApp) {
+    this.app = app;
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      const m = mapError(err);
+      if (m === undefined) throw err;
+      const fields = (m.details?.fields as { path: string; message: string }[] | undefined) ?? [];
+      const detail = fields.map((f) => `\n  ${f.path}: ${f.message}`).join('');
+      throw new ClientError(`${m.message}${detail}`, m.status, m.code);
+    }
+  }
+
+  list(resource: Resource, query: Record<string, string> = {}): Promise<ListPage> {
+    return this.call(async () => {
+      const status = resource === 'repositories' ? {} : { values: { status: upper } };
+      const params = parseListParams(query, status);
+      const app = this.app;
+      const page = async <T>(
+        r: { rows: T[]; total: number },
+        view: (row: T) => unknown,
+      ): Promise<ListPage> => ({
+        data: r.rows.map(view) as Row[],
+        meta: {
+          total: r.total,
+          start: params.page.start,
+          end: params.page.start + r.rows.length,
+          limit: params.page.limit,
+        },
+      });
+      switch (resource) {
+        case 'tasks':
+          return page(await listTaskPage(app, params.query), taskView);
+        case 'executions':
+          return page(await listExecutionPage(app, params.query), executionSummaryView);
+        case 'jobs':
+          return page(await listJobPage(app, params.query), jobView);
+        case 'schedules':
+          return page(await listSchedulePage(app, params.query), scheduleView);
+        case 'workers':
+          return page(await listWorkerPage(app, params.query), (w) => w);
+        case 'repositories':
+          return page(await listRepositoryPage(app, params.query), repositoryView);
+      }
+    });
+  }
+
+  get(resource: Resource, id: string): Promise<Row> {
+    return this.call(async () => {
+      const app = this.app;
+      switch (resource) {
+        case 'tasks':
+          return taskDetailView(await getTaskDetail(app, id));
+        case 'executions':
+          return executionView(await getExecutionRecord(app, id)) as unknown as Row;
+        case 'jobs':
+          return jobView(await getJobRecord(app, id));
+        case 'schedules':
+          return scheduleView(await getSchedule(app, id));
+        case 'workers':
+          return (await getWorkerRecord(app, id)) as unknown as Row;
+        case 'repositories':
+          return repositoryView(await getRepository(app, id));
+      }
+    });
+  }
+
+  taskVersions(id: string): Promise<Row[]> {
+    return this.call(async () => (await listVersions(this.app, id)).map(versionView) as Row[]);
+  }
+  setTaskEnabled(id: string, enabled: boolean): Promise<Row> {
+    return this.call(
+      async () => taskView(await setTaskEnabledState(this.app, id, enabled)) as unknown as Row,
+    );
+  }
+  executeTask(id: string, input: unknown): Promise<Row> {
+    return this.call(async () => {
+      const e = await executeNow(this.app, { task: id, input });
+      return {
+        executionId: e.id,
+        uuid: e.uuid,
+        status: e.status,
+        ...(e.status === 'COMPLETED' ? { output: e.output } : { error: e.error ?? undefined }),
+        durationMs: e.durationMs,
+        logs: e.logs ?? [],
+        taskId: e.taskId,
+        taskVersionId: e.taskVersionId,
+      };
+    });
+  }
+  testTask(id: string): Promise<Row> {
+    return this.call(async () => {
+      const report = await testStoredTask(this.app, id, {});
+      return { ok: report.failed + report.errors === 0, ...report };
+    });
+  }
+  executionLogs(id: string): Promise<Row> {
+    return this.call(async () => (await executionLogs(this.app, id)) as unknown as Row);
+  }
+  enqueueJob(task: string, input: unknown): Promise<Row> {
+    return this.call(async () => jobView((await createJob(this.app, { taskId: task, input })).job) as Row);
+  }
+  cancelJob(id: string): Promise<Row> {
+    return this.call(async () => {
+      const out = await cancelJob(this.app, id);
+      return { job: jobView(out.job), stopping: out.stopping };
+    });
+  }
+  retryJob(id: string): Promise<Row> {
+    return this.call(async () => jobView(await retryJob(this.app, id)) as Row);
+  }
+  setScheduleEnabled(id: string, enabled: boolean): Promise<Row> {
+    return this.call(
+      async () =>
+        scheduleView(
+          enabled ? await enableSchedule(this.app, id) : await disableSchedule(this.app, id),
+        ) as Row,
+    );
+  }
+  triggerSchedule(id: string): Promise<Row> {
+    return this.call(async () => {
+      const { schedule, job, run } = await triggerSchedule(this.app, id);
+      return { schedule: scheduleView(schedule), job: job ? jobView(job) : null, workflowRun: run ?? null };
+    });
+  }
+  syncRepositories(name?: string): Promise<Row[]> {
+    return this.call(async () =>
+      name === undefined
+        ? (await syncAllRepositories(this.app)).map(syncView)
+        : [syncView(await syncRepository(this.app, name))],
+    );
+  }
+  stats(kind: StatsKind): Promise<Row> {
+    return this.call(async () => {
+      const app = this.app;
+      switch (kind) {
+        case 'tasks':
+          return (await taskCatalogStats(app)) as unknown as Row;
+        case 'executions':
+          return (await executionStats(app)) as unknown as Row;
+        case 'jobs':
+          return (await jobStats(app)) as unknown as Row;
+        case 'schedules':
+          return (await scheduleStats(app)) as unknown as Row;
+        case 'workers':
+          return (await workerStats(app)) as unknown as Row;
+      }
+    });
+  }
+  /** The fields of GET /health/detailed that do not depend on a running server. */
+  health(): Promise<Row> {
+    return this.call(async () => {
+      const app = this.app;
+      const database = { dialect: app.store.dialect, ...(await pingDatabase(app)) };
+      if (!database.ok) return { status: 'error', version: ratchetVersion(), database };
+      const [sources, workers, queue] = await Promise.all([
+        sourceStatuses(app),
+        workerSummary(app.store.db),
+        queueStats(app.store.db),
+      ]);
+      const registry = sources.map(({ name, kind, uri, tasks, available, lastSyncedAt, lastError }) => ({
+        name,
+        kind,
+        uri,
+        tasks,
+        available,
+        lastSyncedAt,
+        lastError,
+      }));
+      return {
+        status: registry.every((s) => s.lastError === null) ? 'ok' : 'degraded',
+        version: ratchetVersion(),
+        database,
+        registry,
+        workers,
+        queue: { depth: queue.byStatus, oldestQueuedAgeSeconds: queue.oldestQueuedAgeSeconds },
+      };
+    });
+  }
+  async dbStatus(): Promise<DbStatus> {
+    const migrations = await migrationStatus(this.app.store);
+    return { database: this.app.store.url, dialect: this.app.store.dialect, migrations };
+  }
+  dbMigrate(): Promise<string[]> {
+    return migrateToLatest(this.app.store);
+  }
+  async dbStats(): Promise<Row> {
+    return (await storeStats(this.app.store)) as unknown as Row;
+  }
+  close(): Promise<void> {
+    return this.app.close();
+  }
+}
