@@ -262,6 +262,74 @@ void test('API keys (admin): create a key, see it once, revoke it', async () => 
   await page.close();
 });
 
+void test('edit main.js in the editor, save a new version, run the tests and see the failing diff', async () => {
+  await api('/tasks', {
+    name: 'editable',
+    code: '(function (input) {\n  return { doubled: input.n * 2 };\n})\n',
+    inputSchema: { type: 'object', properties: { n: { type: 'number' } } },
+    tests: [{ name: 'doubles', content: { input: { n: 2 }, expected_output: { doubled: 4 } } }],
+  });
+  const page = await browser.newPage();
+  await page.goto(`${serve.url}/ui/`);
+  await signIn(page, keys.admin);
+  await page.goto(`${serve.url}/ui/#/tasks/editable`);
+  await page.getByRole('button', { name: 'Run tests' }).click();
+  await page.getByRole('status').filter({ hasText: '1.0.0: 1 passed, 0 failed' }).waitFor();
+
+  await page.getByRole('button', { name: 'Edit code and schemas' }).click();
+  const editor = page.getByRole('textbox', { name: 'main.js' });
+  await editor.waitFor();
+  assert.ok((await page.locator('.cm-editor .cm-line').count()) >= 3, 'CodeMirror shows the code');
+  // Broken code is refused with the server's line:column, and nothing is saved.
+  await editor.click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('(');
+  await page.getByRole('button', { name: 'Save new version' }).click();
+  await page.getByRole('alert').filter({ hasText: /code/ }).waitFor();
+  await editor.click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Backspace');
+  await page.getByRole('textbox', { name: 'Input schema (JSON)' }).click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type(',');
+  await page.getByRole('button', { name: 'Save new version' }).click();
+  await page.getByText(/The input schema is not valid JSON/).waitFor();
+  await page.getByRole('textbox', { name: 'Input schema (JSON)' }).click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Backspace');
+  await assertAccessible(page, 'task editor');
+  await shot(page, 'task-editor');
+  await editor.click();
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('End');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.type(' + 1');
+  await page.getByRole('button', { name: 'Save new version' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved version 1.0.1.' }).waitFor();
+  await page.getByRole('cell', { name: '1.0.1', exact: true }).waitFor();
+  assert.equal(
+    await page
+      .locator('tbody tr')
+      .filter({ hasText: /^1\.0\.\d/ })
+      .count(),
+    2,
+    'two versions',
+  );
+  assert.match(await page.getByLabel(/^main\.js of editable 1\.0\.1/).innerText(), /input\.n \* 2 \+ 1/);
+
+  await page.getByRole('button', { name: 'Run tests' }).click();
+  await page.getByRole('status').filter({ hasText: '1.0.1: 0 passed, 1 failed' }).waitFor();
+  const diff = await page.getByLabel('Difference (- expected, + actual)').innerText();
+  assert.match(diff, /- \$\.doubled: 4/);
+  assert.match(diff, /\+ \$\.doubled: 5/);
+  await assertAccessible(page, 'task tests with a failure');
+  await shot(page, 'task-tests');
+  await page.close();
+});
+
 void test('a viewer is offered no mutating action', async () => {
   const page = await browser.newPage();
   await page.goto(`${serve.url}/ui/`);
@@ -291,7 +359,7 @@ void test('a viewer is offered no mutating action', async () => {
     await page.locator('main h1').waitFor();
     const buttons = await page.locator('main button').allInnerTexts();
     assert.deepEqual(
-      buttons.filter((b) => /^(Run|Cancel|Retry|Save|Delete|Trigger|Enable|Disable|Create)\b/.test(b)),
+      buttons.filter((b) => /^(Run|Cancel|Retry|Save|Delete|Trigger|Enable|Disable|Create|Edit)\b/.test(b)),
       [],
       `#/${path} offers only reading`,
     );

@@ -6,12 +6,15 @@ import { useState, type ReactNode } from 'react';
 import Form from '@rjsf/core';
 import validator from '@rjsf/validator-ajv8';
 import type { RJSFSchema } from '@rjsf/utils';
-import { api, apiList, ApiError } from '../api.ts';
+import { api, apiList } from '../api.ts';
 import { ErrorBox, Json, Loading, useLoad, when } from '../components/ui.tsx';
 import { ExecutionResult, type Outcome } from '../components/ExecutionResult.tsx';
 import { useSession } from '../session.tsx';
 import { CodeView } from '../components/CodeView.tsx';
 import type { ExecutionError } from '../types.ts';
+import { Problem } from '../components/Problem.tsx';
+import { TaskEditor } from './TaskEditor.tsx';
+import { TaskTests } from './TaskTests.tsx';
 
 interface TaskDetail {
   id: number;
@@ -47,7 +50,7 @@ function RunForm({ task }: { task: TaskDetail }): ReactNode {
   const [formData, setFormData] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ExecuteResult | null>(null);
-  const [problem, setProblem] = useState<ApiError | Error | null>(null);
+  const [problem, setProblem] = useState<Error | null>(null);
   const version = task.version!;
   // The schema's own $schema draft URL is not needed by the form and would make Ajv look for a meta-schema.
   const { $schema: _draft, ...schema } = version.inputSchema;
@@ -75,20 +78,7 @@ function RunForm({ task }: { task: TaskDetail }): ReactNode {
           {busy ? 'Running…' : 'Run task'}
         </button>
       </Form>
-      {problem && (
-        <div className="error-block" role="alert">
-          <p>{problem.message}</p>
-          {problem instanceof ApiError && Array.isArray(problem.details?.fields) && (
-            <ul>
-              {(problem.details.fields as { path: string; message: string }[]).map((f) => (
-                <li key={f.path}>
-                  <code>{f.path}</code> {f.message}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+      <Problem problem={problem} />
       {result && (
         <section aria-live="polite" aria-labelledby="result-h">
           <h3 id="result-h">Result of execution #{result.executionId}</h3>
@@ -101,7 +91,9 @@ function RunForm({ task }: { task: TaskDetail }): ReactNode {
 
 export default function TaskPage({ id }: { id: string }): ReactNode {
   const { can } = useSession();
-  const { data, error } = useLoad(
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
+  const { data, error, reload } = useLoad(
     async (signal) => {
       const [task, versions] = await Promise.all([
         api<TaskDetail>(`/tasks/${encodeURIComponent(id)}`, { signal }),
@@ -123,17 +115,29 @@ export default function TaskPage({ id }: { id: string }): ReactNode {
         <dd>{task.latestVersion ?? '—'}</dd>
         <dt>State</dt>
         <dd>{!task.available ? 'gone from its source' : task.enabled ? 'enabled' : 'disabled'}</dd>
-        {v && (
-          <>
-            <dt>Test cases</dt>
-            <dd>{v.tests.length}</dd>
-          </>
-        )}
       </dl>
-      {v && can('run') && task.enabled && task.available && <RunForm task={task} />}
-      {v && (
+      {saved && <p role="status">Saved version {saved}.</p>}
+      {v && can('run') && task.enabled && task.available && <RunForm key={v.version} task={task} />}
+      {v && editing && (
+        <TaskEditor
+          taskId={task.id}
+          current={v}
+          onCancel={() => setEditing(false)}
+          onSaved={(version) => {
+            setEditing(false);
+            setSaved(version);
+            reload();
+          }}
+        />
+      )}
+      {v && !editing && (
         <>
           <h2>Code</h2>
+          {can('write') && task.available && (
+            <button type="button" onClick={() => setEditing(true)}>
+              Edit code and schemas
+            </button>
+          )}
           <CodeView code={v.code} label={`main.js of ${task.name} ${v.version}`} />
           <div className="two">
             <div>
@@ -145,6 +149,7 @@ export default function TaskPage({ id }: { id: string }): ReactNode {
               <Json value={v.outputSchema} label="Output schema" />
             </div>
           </div>
+          <TaskTests key={v.version} taskId={task.id} cases={v.tests} canRun={can('run')} />
           <h2>Metadata</h2>
           <Json value={v.metadata} label="Metadata" />
         </>
