@@ -51,6 +51,12 @@ forEachApi('tasks: create, look up by id/UUID/name, update as versions, delete s
     body: { version: '2.0.0', code: '(i) => ({ d: i.n * 2 })' },
   });
   assert.equal(major.status, 200);
+  // null removes a schema (never `false`, a schema that rejects everything).
+  const unschemed = await api.call('PUT', '/api/v1/tasks/double', {
+    body: { version: '2.0.1', outputSchema: null },
+  });
+  assert.equal(unschemed.status, 200, JSON.stringify(unschemed.body));
+  assert.equal(unschemed.body.data.version.outputSchema, null);
   const rename = await api.call('PUT', '/api/v1/tasks/double', { body: { name: 'other' } });
   assert.equal(rename.status, 422);
   assert.equal(rename.body.error.details.fields[0].path, '$.name');
@@ -58,7 +64,7 @@ forEachApi('tasks: create, look up by id/UUID/name, update as versions, delete s
   const versions = await api.call('GET', '/api/v1/tasks/double/versions');
   assert.deepEqual(
     versions.body.data.map((v: { version: string }) => v.version),
-    ['2.0.0', '1.0.1', '1.0.0'],
+    ['2.0.1', '2.0.0', '1.0.1', '1.0.0'],
   );
   const old = await api.call('GET', '/api/v1/tasks/double?version=1.0.0');
   assert.equal(old.body.data.version.description, 'doubles n');
@@ -79,7 +85,7 @@ forEachApi('tasks: create, look up by id/UUID/name, update as versions, delete s
     .select('id')
     .where('task_id', '=', t.id)
     .execute();
-  assert.equal(left.length, 3);
+  assert.equal(left.length, 4);
 });
 
 forEachApi('tasks: bad code and schemas are 422s naming the field and line:column', async (api) => {

@@ -18,7 +18,9 @@ import { Task, TaskDetail, TaskVersion, taskDetailView, taskView, versionView } 
 import { IdParams, ListQuerystring, dataOf, listOf, routeSchema } from './schema.ts';
 
 const tags = ['tasks'];
-const jsonSchemaValue = z.union([z.looseObject({}), z.boolean()]).nullable();
+// null first: the server validates with type coercion, which would turn a null into `false` (a
+// schema rejecting everything) if the boolean branch were tried before the null one.
+const jsonSchemaValue = z.union([z.null(), z.looseObject({}), z.boolean()]);
 
 const TaskFields = {
   name: z.string().min(1).max(128).describe('Unique task name'),
