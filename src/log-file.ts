@@ -5,7 +5,7 @@
 // then console.2.log once it passes max_size_mb, and so on; the highest number is the current file
 // and max_files of them are kept.
 import { Writable } from 'node:stream';
-import build from 'pino-roll';
+import type build from 'pino-roll';
 import type { RatchetConfig } from './config/schema.ts';
 
 type FileConfig = RatchetConfig['logging']['file_config'];
@@ -25,26 +25,31 @@ export function logFileStream(config: FileConfig): Writable {
   let roll: Roll | undefined;
   let fallback = false;
   const pending: string[] = [];
-  const ready = build({
-    file: config.path,
-    size: `${Math.max(1, Math.round(config.rotation.max_size_mb * 1024))}k`,
-    limit: { count: Math.max(0, config.rotation.max_files - 1) },
-    mkdir: true,
-  }).then(
-    (r) => {
-      roll = r;
-      for (const line of pending.splice(0)) r.write(line);
-      return r;
-    },
-    (err: unknown) => {
-      fallback = true;
-      process.stderr.write(
-        `error: cannot open the log file ${config.path}: ${(err as Error).message}; logging to stderr\n`,
-      );
-      for (const line of pending.splice(0)) process.stderr.write(line);
-      return undefined;
-    },
-  );
+  // Loaded here, not at start-up: most commands never log to a file (pino-roll brings date-fns).
+  const ready = import('pino-roll')
+    .then(({ default: buildRoll }) =>
+      buildRoll({
+        file: config.path,
+        size: `${Math.max(1, Math.round(config.rotation.max_size_mb * 1024))}k`,
+        limit: { count: Math.max(0, config.rotation.max_files - 1) },
+        mkdir: true,
+      }),
+    )
+    .then(
+      (r) => {
+        roll = r;
+        for (const line of pending.splice(0)) r.write(line);
+        return r;
+      },
+      (err: unknown) => {
+        fallback = true;
+        process.stderr.write(
+          `error: cannot open the log file ${config.path}: ${(err as Error).message}; logging to stderr\n`,
+        );
+        for (const line of pending.splice(0)) process.stderr.write(line);
+        return undefined;
+      },
+    );
   const stream = new Writable({
     write(chunk: Buffer | string, _enc, done) {
       const text = chunk.toString();

@@ -4,8 +4,9 @@
 // starting "error:" or "warning:" at those levels), the same shape as the request log, so a log
 // collector reads every line the process writes. logging.destination file sends them to the log file.
 import { hostname } from 'node:os';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import pino from 'pino';
+import type pinoModule from 'pino';
 import type { RatchetConfig } from './config/schema.ts';
 import { logFileStream } from './log-file.ts';
 
@@ -31,6 +32,9 @@ export function processLog(logging: RatchetConfig['logging']): Say {
     return (line) => write(`${line} (at ${callerOfSay()})`);
   }
   const base = logging.context.enabled ? { pid: process.pid, hostname: hostname() } : undefined;
+  // Required here, synchronously, only for JSON logs: pino and its ten dependencies are most of
+  // what a short command would otherwise load for nothing.
+  const pino = createRequire(import.meta.url)('pino') as typeof pinoModule;
   const logger = pino({ level: logging.level, base }, file ?? pino.destination({ fd: 2, sync: true }));
   return (line) => {
     const fields = withCaller ? { caller: callerOfSay() } : {};

@@ -5,7 +5,6 @@
 // every reload re-syncs all of them (a task edit can also make a refused workflow valid).
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { watch } from 'chokidar';
 import type { FSWatcher } from 'chokidar';
 import type { RatchetConfig } from '../config/schema.ts';
 import type { Db } from '../store/codec.ts';
@@ -84,6 +83,8 @@ class FolderWatch {
       else this.workflowFailures.push(f);
     }
     this.row = await getSource(this.db, this.source.name);
+    // Loaded when a source is really watched, not by every command that opens the application.
+    const { watch } = await import('chokidar');
     const watcher = watch(this.root, {
       ignoreInitial: true,
       ignored: (p: string) => isIgnoredPath(this.root, p),
