@@ -3,9 +3,14 @@
 // item, index }. A mapping is either one expression (a string) or an object/array whose string
 // leaves are expressions and whose other leaves are literal JSON. Compiled expressions are cached by
 // text: the same definition's expressions are evaluated for every run and every item.
-import jsonata from 'jsonata';
+import { createRequire } from 'node:module';
+import type jsonataModule from 'jsonata';
 
-type Expression = ReturnType<typeof jsonata>;
+type Expression = ReturnType<typeof jsonataModule>;
+
+// Required on the first expression, not at start-up: every command opens the application (which
+// knows workflows), few of them evaluate one.
+let jsonata: typeof jsonataModule | undefined;
 
 export interface ExpressionContext {
   workflow: unknown;
@@ -31,6 +36,7 @@ export function compileExpression(text: string): Expression {
   let compiled = cache.get(text);
   if (compiled) return compiled;
   try {
+    jsonata ??= createRequire(import.meta.url)('jsonata') as typeof jsonataModule;
     compiled = jsonata(text);
   } catch (err) {
     const e = err as { message?: string; position?: number };
