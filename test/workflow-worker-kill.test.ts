@@ -17,6 +17,16 @@ import { runStatus, runTransitions, saveWorkflow, startWorkflow } from '../src/s
 import pg from 'pg';
 import { sql } from 'kysely';
 
+/** The run's status once it is COMPLETED or FAILED (or after 30 s). */
+async function runEnded(app: Parameters<typeof runStatus>[0], uuid: string) {
+  let status = await runStatus(app, uuid);
+  for (let i = 0; i < 1500 && status.run.status !== 'COMPLETED' && status.run.status !== 'FAILED'; i++) {
+    await sleep(20);
+    status = await runStatus(app, uuid);
+  }
+  return status;
+}
+
 function startWorker(config: string, id: string): Promise<ChildProcess> {
   assertBuilt();
   const child = spawn(process.execPath, [CLI_MAIN, 'worker', '--config', config, '--id', id], {
@@ -80,11 +90,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       }
       first.kill('SIGKILL');
       children.push(await startWorker(config, 'survivor'));
-      let status = await runStatus(t.app, run.uuid);
-      for (let i = 0; i < 1500 && status.run.status !== 'COMPLETED' && status.run.status !== 'FAILED'; i++) {
-        await sleep(20);
-        status = await runStatus(t.app, run.uuid);
-      }
+      const status = await runEnded(t.app, run.uuid);
       assert.equal(status.run.status, 'COMPLETED');
       assert.deepEqual(status.run.output, { c: { n: 21 } });
       assert.deepEqual(
@@ -145,11 +151,7 @@ test('SIGKILL of a worker while it advances a run: the result and the advance va
     const a = (await runStatus(t.app, run.uuid)).steps[0]!;
     assert.equal(a.status, 'ENQUEUED');
     children.push(await startWorker(config, 'survivor'));
-    let status = await runStatus(t.app, run.uuid);
-    for (let i = 0; i < 1500 && status.run.status !== 'COMPLETED' && status.run.status !== 'FAILED'; i++) {
-      await sleep(20);
-      status = await runStatus(t.app, run.uuid);
-    }
+    const status = await runEnded(t.app, run.uuid);
     assert.equal(status.run.status, 'COMPLETED');
     assert.deepEqual(status.run.output, { b: { n: 3 } });
     const transitions = await runTransitions(t.app, run.uuid);

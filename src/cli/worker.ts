@@ -66,35 +66,23 @@ export function registerWorker(program: Command): void {
     });
 }
 
-/**
- * A worker process `ratchet serve` supervises (server.workers.processes) gets RATCHET_PARENT_PID:
- * if that server dies without stopping it (SIGKILL), the worker is re-parented and stops itself,
- * so no orphan keeps claiming jobs.
- */
-function parentGone(pid: string | undefined): { done: Promise<void>; cancel(): void } | undefined {
-  if (pid === undefined || !/^[0-9]+$/.test(pid)) return undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const done = new Promise<void>((resolve) => {
-    timer = setInterval(() => {
-      if (process.ppid !== Number(pid)) resolve();
-    }, 1000);
-    timer.unref();
-  });
-  return { done, cancel: () => clearInterval(timer) };
+interface Watch {
+  done: Promise<void>;
+  cancel(): void;
 }
 
-/** Resolves once the queue is idle; cancel() stops looking. */
-function untilIdle(app: Ratchet): { done: Promise<void>; cancel(): void } {
+/** Resolves once check() is true, asking every everyMs (the first time at once); cancel() stops. */
+function pollUntil(check: () => boolean | Promise<boolean>, everyMs: number): Watch {
   let timer: NodeJS.Timeout | undefined;
   let cancelled = false;
   const done = new Promise<void>((resolve, reject) => {
-    const check = (): void => {
-      queueIsIdle(app).then((idle) => {
-        if (idle) resolve();
-        else if (!cancelled) timer = setTimeout(check, IDLE_CHECK_MS);
+    const ask = (): void => {
+      Promise.resolve(check()).then((yes) => {
+        if (yes) resolve();
+        else if (!cancelled) timer = setTimeout(ask, everyMs).unref();
       }, reject);
     };
-    check();
+    ask();
   });
   return {
     done,
@@ -103,4 +91,19 @@ function untilIdle(app: Ratchet): { done: Promise<void>; cancel(): void } {
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * A worker process `ratchet serve` supervises (server.workers.processes) gets RATCHET_PARENT_PID:
+ * if that server dies without stopping it (SIGKILL), the worker is re-parented and stops itself,
+ * so no orphan keeps claiming jobs.
+ */
+function parentGone(pid: string | undefined): Watch | undefined {
+  if (pid === undefined || !/^[0-9]+$/.test(pid)) return undefined;
+  return pollUntil(() => process.ppid !== Number(pid), 1000);
+}
+
+/** Resolves once the queue is idle. */
+function untilIdle(app: Ratchet): Watch {
+  return pollUntil(() => queueIsIdle(app), IDLE_CHECK_MS);
 }

@@ -5,7 +5,12 @@ import { randomBytes } from 'node:crypto';
 import type { Ratchet } from './context.ts';
 import { CronError, nextCronRun, validateCron } from '../scheduler/cron.ts';
 import { MISSED_RUN_POLICIES } from './scheduling/tick.ts';
-import { fireSchedule, resolveScheduleTarget, type ScheduleTargetRef } from './scheduling/target.ts';
+import {
+  fireSchedule,
+  resolveScheduleTarget,
+  scheduleTarget,
+  type ScheduleTargetRef,
+} from './scheduling/target.ts';
 import type { WorkflowRunRecord } from '../store/repos/workflow-runs.ts';
 import type { MissedRunPolicy } from './scheduling/tick.ts';
 import { NotFoundError } from '../store/codec.ts';
@@ -19,7 +24,6 @@ import { rootViolations } from '../delivery/roots.ts';
 import { ValidationError } from './errors.ts';
 import type { Violation } from './errors.ts';
 import { resolveTaskPackage } from '../tasks/stored-versions.ts';
-import { getWorkflowName } from '../store/repos/workflows.ts';
 
 export type { ScheduleRecord } from '../store/repos/schedules.ts';
 
@@ -151,7 +155,7 @@ export async function updateSchedule(
   if (problems.length > 0) throw new ValidationError('invalid schedule', problems);
   const split =
     patch.input !== undefined
-      ? (await resolveScheduleTarget(app, await targetOf(app, current), patch.input)).split
+      ? (await resolveScheduleTarget(app, await scheduleTarget(app, current), patch.input)).split
       : undefined;
   const merged = {
     ...current,
@@ -166,13 +170,6 @@ export async function updateSchedule(
     ...(split ? { input: split.shown, secretInput: split.secret ?? null } : {}),
     ...(timing ? { nextRunAt: nextRun({ ...merged, maxRuns: merged.maxRuns ?? null }, now) } : {}),
   });
-}
-
-async function targetOf(app: Ratchet, s: ScheduleRecord): Promise<ScheduleTargetRef> {
-  if (s.taskId !== null) return { task: s.taskId };
-  const name = await getWorkflowName(app.store.db, s.workflowId!);
-  if (name === undefined) throw new NotFoundError(`the workflow of schedule ${s.name} no longer exists`);
-  return { workflow: name };
 }
 
 export interface ListSchedulesRequest {

@@ -36,7 +36,7 @@ export async function readWorkflowSource(path: string): Promise<WorkflowSource> 
 }
 
 /** Checks a step's task against the store's tasks. */
-export function storeTaskCheck(db: Db): TaskCheck {
+function storeTaskCheck(db: Db): TaskCheck {
   return async (task, version) => {
     const r = await resolveStepTask(db, { task, ...(version ? { task_version: version } : {}) });
     return 'problem' in r ? r.problem : undefined;
@@ -70,11 +70,7 @@ export interface Checked {
 }
 
 /** Parses and validates a workflow's text; never throws for a bad definition. */
-export async function checkWorkflowText(
-  source: WorkflowSource,
-  against?: TaskCheck | TaskCatalog,
-): Promise<Checked> {
-  const catalog = typeof against === 'function' ? { checkTask: against } : against;
+export async function checkWorkflowText(source: WorkflowSource, catalog?: TaskCatalog): Promise<Checked> {
   let definition: WorkflowDefinition;
   try {
     definition = parseWorkflowText(source.text, source.file);

@@ -82,6 +82,14 @@ export async function scheduleWorkflowName(app: Ratchet, workflowId: number): Pr
   return (await getWorkflowName(app.store.db, workflowId)) ?? `#${workflowId}`;
 }
 
+/** A stored schedule's target as a reference (a workflow by its name); NotFoundError when it is gone. */
+export async function scheduleTarget(app: Ratchet, s: ScheduleRecord): Promise<ScheduleTargetRef> {
+  if (s.taskId !== null) return { task: s.taskId };
+  const name = await getWorkflowName(app.store.db, s.workflowId!);
+  if (name === undefined) throw new NotFoundError(`the workflow of schedule ${s.name} no longer exists`);
+  return { workflow: name };
+}
+
 /** A schedule's target as people name it: `task adder` or `workflow order-fulfilment`. */
 export async function scheduleTargetName(app: Ratchet, s: ScheduleRecord): Promise<string> {
   if (s.workflowId !== null) return `workflow ${await scheduleWorkflowName(app, s.workflowId)}`;
@@ -96,11 +104,10 @@ export type Fired =
 /** Runs the schedule's target once: queues its task's job or starts its workflow's run. */
 export async function fireSchedule(app: Ratchet, s: ScheduleRecord, idempotencyKey?: string): Promise<Fired> {
   const input = await scheduleInputToRun(app.store.db, s);
-  if (s.workflowId !== null) {
-    const name = await getWorkflowName(app.store.db, s.workflowId);
-    if (name === undefined) throw new NotFoundError(`the workflow of schedule ${s.name} no longer exists`);
+  const target = await scheduleTarget(app, s);
+  if (target.workflow !== undefined) {
     const run = await startWorkflow(app, {
-      workflow: name,
+      workflow: target.workflow,
       input,
       idempotencyKey: idempotencyKey ?? null,
       actor: `schedule ${s.name}`,
@@ -108,7 +115,7 @@ export async function fireSchedule(app: Ratchet, s: ScheduleRecord, idempotencyK
     return { kind: 'run', run, created: run.created };
   }
   const { job, created } = await enqueueJob(app, {
-    task: s.taskId!,
+    task: target.task!,
     input,
     outputDestinations: s.outputDestinations ?? undefined,
     scheduleId: s.id,

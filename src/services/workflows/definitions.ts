@@ -20,7 +20,6 @@ export {
   checkWorkflowText,
   readWorkflowSource,
   storeCatalog,
-  storeTaskCheck,
   type Checked,
   type WorkflowSource,
 } from '../../workflows/source.ts';

@@ -3,6 +3,8 @@
 // (<field>=value) and sorting (_sort/_order).
 import type { ReactNode } from 'react';
 import { navigate, type Route } from '../router.ts';
+import { Loading } from './ui.tsx';
+import { Pager } from './Pager.tsx';
 
 export const PAGE_SIZE = 20;
 
@@ -102,5 +104,78 @@ export function Select({
         ))}
       </select>
     </span>
+  );
+}
+
+/** The State and Task filters the jobs and executions lists share. */
+export function StateTaskFilters({
+  section,
+  state,
+  states,
+  names,
+}: {
+  section: string;
+  state: ListState;
+  states: readonly string[];
+  names: Map<number, string>;
+}): ReactNode {
+  const set = (name: string, v: string) =>
+    go(section, state, { filters: { ...state.filters, [name]: v }, page: 1 });
+  return (
+    <div className="filters">
+      <Select
+        label="State"
+        value={state.filters.status ?? ''}
+        options={states.map((s) => [s, s] as const)}
+        onChange={(v) => set('status', v)}
+      />
+      <Select
+        label="Task"
+        value={state.filters.taskId ?? ''}
+        options={[...names].map(([id, name]) => [String(id), name] as const)}
+        onChange={(v) => set('taskId', v)}
+      />
+    </div>
+  );
+}
+
+/** A server-paged list's body: loading, "No <one> matches.", or the table with its pager. */
+export function PagedTable({
+  section,
+  state,
+  total,
+  plural,
+  one,
+  head,
+  children,
+}: {
+  section: string;
+  state: ListState;
+  /** undefined while the first page loads. */
+  total: number | undefined;
+  plural: string;
+  one: string;
+  head: ReactNode;
+  children: ReactNode;
+}): ReactNode {
+  if (total === undefined) return <Loading what={plural} />;
+  if (total === 0) return <p>No {one} matches.</p>;
+  return (
+    <>
+      <div className="table-wrap" tabIndex={0}>
+        <table>
+          <thead>
+            <tr>{head}</tr>
+          </thead>
+          <tbody>{children}</tbody>
+        </table>
+      </div>
+      <Pager
+        page={state.page}
+        size={PAGE_SIZE}
+        total={total}
+        onPage={(page) => go(section, state, { page })}
+      />
+    </>
   );
 }
