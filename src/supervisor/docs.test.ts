@@ -11,6 +11,8 @@ import { CLI_MAIN, assertBuilt, cleanEnv, runShell } from '../cli/test-helpers/c
 import { supervisorPaths } from './paths.ts';
 import { freePort, stopSupervisor } from './test-helpers/fixture.ts';
 import { parseProject } from './project.ts';
+import { parse as parseYaml } from 'yaml';
+import { ConfigSchema } from '../config/schema.ts';
 
 const DOC = fileURLToPath(new URL('../../docs/processes.md', import.meta.url));
 const blocks = (doc: string, lang: string): string[] =>
@@ -59,6 +61,8 @@ test('docs/processes.md documents every key the parser accepts', async () => {
   for (const k of [...keys, 'name', 'description', 'inactivity_timeout', 'working_dir']) {
     assert.ok(doc.includes(`| \`${k}\` |`), `${k} undocumented`);
   }
-  // The documented example is valid.
+  // The documented example is valid, and so is the configuration for serve's own workers.
   assert.equal(parseProject(blocks(doc, 'toml')[0]!, '/x/.runcept.toml').name, 'mock-api');
+  const workers = ConfigSchema.parse(parseYaml(blocks(doc, 'yaml')[0]!)).server.workers;
+  assert.deepEqual([workers.embedded, workers.processes, workers.restart_on_crash], [false, 2, true]);
 });
