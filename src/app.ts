@@ -13,6 +13,7 @@ import { SourceLocks } from './registry/lock.ts';
 import type { Ratchet } from './services/context.ts';
 import { JobWatchSlot } from './services/job-watch.ts';
 import { enableOutputDelivery } from './services/delivery.ts';
+import { enableRunDelivery } from './services/workflows/delivery.ts';
 import { enableWorkflows } from './services/workflows/index.ts';
 import { createExecutionBus, publishFinishedJobs } from './services/execution-events.ts';
 import { DirectExecution, closeDirectExecution } from './services/direct-execution.ts';
@@ -127,8 +128,10 @@ export async function createRatchet(
   // Jobs this process finishes have their output delivered and their final status published.
   enableOutputDelivery(app);
   publishFinishedJobs(app);
-  // Step results advance their workflow runs in the same transaction.
+  // Step results advance their workflow runs in the same transaction; a run that ends has its
+  // result delivered to the run's destinations.
   enableWorkflows(app);
+  enableRunDelivery(app);
   return app;
 }
 

@@ -6,6 +6,7 @@ import { startRefreshTimers, startWatching, syncAllSources } from './services/re
 import type { SourceSyncResult } from './services/registry-service.ts';
 import type { WatchEvent } from './registry/watch.ts';
 import { startScheduler, type SchedulerHandle } from './services/scheduling/loop.ts';
+import { startRunDeliverySweep } from './services/workflows/delivery.ts';
 import { startWorkerNode, type WorkerNode, type WorkerNodeOptions } from './workers/worker-process.ts';
 import { processLog } from './process-log.ts';
 
@@ -38,6 +39,7 @@ export async function startBackground(app: Ratchet, opts: StartOptions): Promise
   const say = opts.say ?? processLog(app.config.logging);
   let stopWatching: (() => Promise<void>) | undefined;
   let stopTimers: (() => void) | undefined;
+  let stopSweep: (() => Promise<void>) | undefined;
   let stopping: Promise<void> | undefined;
   const bg: Background = {
     workers: undefined,
@@ -48,6 +50,7 @@ export async function startBackground(app: Ratchet, opts: StartOptions): Promise
         await bg.scheduler?.stop();
         await stopWatching?.();
         stopTimers?.();
+        await stopSweep?.();
         await bg.workers?.stop(graceMs);
       })();
       return stopping;
@@ -69,6 +72,10 @@ export async function startBackground(app: Ratchet, opts: StartOptions): Promise
       // unless the process logs JSON: then every line goes through the process log.
       const log = opts.workers.log ?? (opts.say || json ? (m: string) => say(`worker: ${m}`) : undefined);
       bg.workers = await startWorkerNode(app, { ...opts.workers, log });
+      // Worker nodes finish the runs, so they also pick up run deliveries nobody claimed.
+      stopSweep = startRunDeliverySweep(app, {
+        onError: (err) => say(`workflow run delivery: ${err instanceof Error ? err.message : String(err)}`),
+      });
     }
     if (opts.scheduler) {
       bg.scheduler = startScheduler(app, {

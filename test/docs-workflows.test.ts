@@ -45,6 +45,7 @@ test('docs/workflows.md: every shell command works against the built CLI', async
     assert.equal(fan.status, 'COMPLETED');
     assert.deepEqual(fan.output, { total: { sum: 66, product: 0 } });
     assert.match(of('ratchet workflow status 1'), /COMPLETED/);
+    assert.deepEqual(JSON.parse(of('cat data/outputs/order-1.json')), { lines: 1, total: 19 });
     assert.match(of('ratchet workflow status 3'), /^run .*: FAILED\n[\s\S]*subtotal +addition +FAILED/);
     const final = JSON.parse(of('ratchet workflow status 4 --json')) as {
       run: { status: string; output: unknown };

@@ -12,6 +12,7 @@ import {
   listSchedules,
   triggerSchedule,
 } from '../services/schedules.ts';
+import { destinationsFlag } from './destinations-flag.ts';
 import { UsageError } from './errors.ts';
 import { readTaskInput } from './task-input.ts';
 import { withApp } from './with-app.ts';
@@ -27,14 +28,6 @@ function positiveInt(flag: string) {
     }
     return Number(value);
   };
-}
-
-function parseJsonFlag(flag: string, text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new UsageError(`${flag}: not valid JSON (${(err as Error).message})`);
-  }
 }
 
 /** Service validation errors are the user's to fix: exit 2 with every violation listed. */
@@ -108,13 +101,7 @@ function registerCreate(schedule: Command): void {
         if (opts.missed !== undefined && opts.missed !== 'skip' && opts.missed !== 'run_once') {
           throw new UsageError(`--missed must be skip or run_once, not "${opts.missed}"`);
         }
-        const destinations =
-          opts.destinationsJson === undefined
-            ? undefined
-            : parseJsonFlag('--destinations-json', opts.destinationsJson);
-        if (destinations !== undefined && !Array.isArray(destinations)) {
-          throw new UsageError('--destinations-json must be a JSON array of destinations');
-        }
+        const destinations = destinationsFlag(opts.destinationsJson);
         const s = await createSchedule(app, {
           ...(opts.task !== undefined
             ? { task: /^[0-9]+$/.test(opts.task) ? Number(opts.task) : opts.task }

@@ -27,6 +27,7 @@ import {
 import { drawGraph, type GraphFormat } from '../workflows/graph.ts';
 import { NotFoundError } from '../store/codec.ts';
 import { CliExit, UsageError } from './errors.ts';
+import { destinationsFlag } from './destinations-flag.ts';
 import { withApp } from './with-app.ts';
 import { loadCliConfig } from './load-config.ts';
 import { readTaskInput } from './task-input.ts';
@@ -128,6 +129,10 @@ export function registerWorkflow(program: Command): void {
     .option('--input-json <json>', 'input as JSON text')
     .option('--input-file <file>', 'input from a JSON file')
     .option('--idempotency-key <key>', 'the same key returns the same run instead of a new one')
+    .option(
+      '--destinations-json <json>',
+      "where the run's result goes when it ends, a JSON array of output destinations (docs/workflows.md)",
+    )
     .option('--wait', 'wait until the run ends and print its status (exit 1 unless it completed)')
     .option('--json', 'print the run as JSON')
     .action(
@@ -138,12 +143,14 @@ export function registerWorkflow(program: Command): void {
           inputJson?: string;
           inputFile?: string;
           idempotencyKey?: string;
+          destinationsJson?: string;
           wait?: boolean;
           json?: boolean;
         },
         cmd: Command,
       ) => {
         const input = await readTaskInput(flags, await loadCliConfig(cmd));
+        const outputDestinations = destinationsFlag(flags.destinationsJson);
         await withApp(cmd, async (app) => {
           let name = ref;
           let version = flags.version;
@@ -158,6 +165,7 @@ export function registerWorkflow(program: Command): void {
             input,
             idempotencyKey: flags.idempotencyKey ?? null,
             actor: 'cli',
+            outputDestinations,
           });
           if (!run.created)
             process.stderr.write(

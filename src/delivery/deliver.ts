@@ -1,10 +1,11 @@
-// Delivers a finished job's result to each of its destinations, one after another, recording every
-// attempt in delivery_results. Nothing here throws: a failed delivery is an outcome, never a
-// reason to fail the job (its result is already stored when delivery starts).
+// Delivers a finished job's (or workflow run's) result to each of its destinations, one after
+// another, recording every attempt in delivery_results. Nothing here throws: a failed delivery is
+// an outcome, never a reason to fail the job (its result is already stored when delivery starts).
 import type { RatchetConfig } from '../config/schema.ts';
 import type { Store } from '../store/database.ts';
 import type { ExecutionRecord } from '../store/repos/executions.ts';
 import type { JobRecord } from '../store/repos/jobs.ts';
+import type { WorkflowRunRecord } from '../store/repos/workflow-runs.ts';
 import { insertDeliveryResult } from '../store/repos/deliveries.ts';
 import type { InsertDeliveryResultInput } from '../store/repos/deliveries.ts';
 import { getTask } from '../store/repos/tasks.ts';
@@ -12,7 +13,7 @@ import { parseDestination, redactDestination } from './destinations.ts';
 import type { Destination } from './destinations.ts';
 import { deliverToFile } from './filesystem.ts';
 import { allowedRoots } from './roots.ts';
-import type { DeliveryContext, FinishedStatus } from './payload.ts';
+import type { DeliveryContext, FinishedStatus, RunDeliveryContext } from './payload.ts';
 import { deliverToStdio } from './stdio.ts';
 import { ownPorts } from '../http/own-ports.ts';
 import type { StdioStreams } from './stdio.ts';
@@ -66,10 +67,18 @@ async function record(app: DeliveryApp, row: InsertDeliveryResultInput): Promise
   try {
     await insertDeliveryResult(app.store.db, row);
   } catch (err) {
+    const of = row.workflowRunId ? `workflow run ${row.workflowRunId}` : `job ${row.jobId}`;
     process.stderr.write(
-      `warning: could not record a ${row.destinationType} delivery for job ${row.jobId}: ${message(err)}\n`,
+      `warning: could not record a ${row.destinationType} delivery for ${of}: ${message(err)}\n`,
     );
   }
+}
+
+/** What a delivery_results row is about. */
+function subjectOf(ctx: DeliveryContext) {
+  return ctx.kind === 'workflow_run'
+    ? { jobId: null, executionId: null, workflowRunId: ctx.run.id }
+    : { jobId: ctx.job.id, executionId: ctx.execution?.id ?? null, workflowRunId: null };
 }
 
 async function deliverOne(
@@ -80,8 +89,7 @@ async function deliverOne(
   opts: DeliverOptions,
 ): Promise<DeliveryOutcome> {
   const base = {
-    jobId: ctx.job.id,
-    executionId: ctx.execution?.id ?? null,
+    ...subjectOf(ctx),
     destinationType: dest.type,
     destination: redactDestination(dest),
   };
@@ -136,7 +144,7 @@ async function deliverOne(
   return { index, type: dest.type, success: error === null, attempts: 1, error, target };
 }
 
-/** Delivers to every destination in order; resolves with one outcome per destination. */
+/** Delivers a job's result to every destination in order; one outcome per destination. */
 export async function deliverResult(
   app: DeliveryApp,
   req: DeliverRequest,
@@ -151,6 +159,31 @@ export async function deliverResult(
     // The name only fills templates; the id-based fallback is still unique.
   }
   const ctx: DeliveryContext = { job: req.job, execution: req.execution, status: statusOf(req), taskName };
+  return deliverAll(app, ctx, raw, opts);
+}
+
+/** Delivers a finished workflow run's result to `destinations` (the run's own by default). */
+export async function deliverRunResult(
+  app: DeliveryApp,
+  run: WorkflowRunRecord,
+  destinations: unknown[],
+  opts: DeliverOptions = {},
+): Promise<DeliveryOutcome[]> {
+  const status: RunDeliveryContext['status'] =
+    run.status === 'COMPLETED' || run.status === 'RESOLVED_MANUALLY'
+      ? 'COMPLETED'
+      : run.status === 'CANCELLED'
+        ? 'CANCELLED'
+        : 'FAILED';
+  return deliverAll(app, { kind: 'workflow_run', run, status }, destinations, opts);
+}
+
+async function deliverAll(
+  app: DeliveryApp,
+  ctx: DeliveryContext,
+  raw: unknown[],
+  opts: DeliverOptions,
+): Promise<DeliveryOutcome[]> {
   const outcomes: DeliveryOutcome[] = [];
   for (const [index, rawDest] of raw.entries()) {
     let dest: Destination;
@@ -165,8 +198,7 @@ export async function deliverResult(
           ? (rawDest as { type: string }).type
           : 'unknown';
       await record(app, {
-        jobId: req.job.id,
-        executionId: req.execution?.id ?? null,
+        ...subjectOf(ctx),
         destinationType: type,
         destination: { type },
         success: false,

@@ -15,6 +15,9 @@ export const PATH_VARIABLES = [
   'job_uuid',
   'execution_id',
   'schedule_id',
+  'workflow_name',
+  'run_id',
+  'run_uuid',
   'status',
   'timestamp',
   'date',
@@ -30,6 +33,28 @@ export class PathTemplateError extends Error {
 /** Values of the template variables; `timestamp` has `:` replaced so it is a valid file name everywhere. */
 export function pathVariables(ctx: DeliveryContext, now: Date): Record<string, string> {
   const stamp = now.toISOString();
+  const when = {
+    status: ctx.status.toLowerCase(),
+    timestamp: stamp.replace(/:/g, '-'),
+    date: stamp.slice(0, 10),
+  };
+  if (ctx.kind === 'workflow_run') {
+    // A template written for a task schedule keeps working when the schedule starts a workflow:
+    // task_name, job_id and job_uuid name the workflow and the run.
+    const { run } = ctx;
+    return {
+      task_name: run.workflow,
+      task_id: 'none',
+      job_id: String(run.id),
+      job_uuid: run.uuid,
+      execution_id: 'none',
+      schedule_id: 'none',
+      workflow_name: run.workflow,
+      run_id: String(run.id),
+      run_uuid: run.uuid,
+      ...when,
+    };
+  }
   return {
     task_name: ctx.taskName,
     task_id: String(ctx.job.taskId),
@@ -37,9 +62,10 @@ export function pathVariables(ctx: DeliveryContext, now: Date): Record<string, s
     job_uuid: ctx.job.uuid,
     execution_id: ctx.execution ? String(ctx.execution.id) : 'none',
     schedule_id: ctx.job.scheduleId === null ? 'none' : String(ctx.job.scheduleId),
-    status: ctx.status.toLowerCase(),
-    timestamp: stamp.replace(/:/g, '-'),
-    date: stamp.slice(0, 10),
+    workflow_name: 'none',
+    run_id: 'none',
+    run_uuid: 'none',
+    ...when,
   };
 }
 

@@ -11,10 +11,10 @@ import { parseDestination, parseDestinations, redactDestination } from './destin
 import type { FilesystemDestination, StdioDestination } from './destinations.ts';
 import { deliverToFile, renderPath } from './filesystem.ts';
 import { formatCsv } from './payload.ts';
-import type { DeliveryContext } from './payload.ts';
+import type { JobDeliveryContext } from './payload.ts';
 import { deliverToStdio } from './stdio.ts';
 
-function ctx(output: unknown, over: Partial<DeliveryContext> = {}): DeliveryContext {
+function ctx(output: unknown, over: Partial<JobDeliveryContext> = {}): JobDeliveryContext {
   const job = { id: 42, uuid: 'u-1', taskId: 7, scheduleId: null, attempts: 1, lastError: null } as JobRecord;
   const execution = { id: 9, uuid: 'e-1', attempt: 1, output, error: null } as unknown as ExecutionRecord;
   return { job, execution, status: 'COMPLETED', taskName: 'report', ...over };

@@ -1,20 +1,32 @@
-// What a destination receives: the job's output alone, or the envelope describing the job and
-// execution it came from, serialised as JSON, YAML, CSV or plain text.
+// What a destination receives: the output alone, or the envelope describing the job and
+// execution (or the workflow run) it came from, serialised as JSON, YAML, CSV or plain text.
 import { stringify as toYaml } from 'yaml';
 import type { ExecutionRecord } from '../store/repos/executions.ts';
 import type { JobRecord } from '../store/repos/jobs.ts';
+import type { WorkflowRunRecord } from '../store/repos/workflow-runs.ts';
 
 export type FinishedStatus = 'COMPLETED' | 'FAILED' | 'CANCELLED';
 
 /** Everything a destination may need about one finished job. */
-export interface DeliveryContext {
+export interface JobDeliveryContext {
+  kind?: 'job';
   job: JobRecord;
   execution: ExecutionRecord | null;
   status: FinishedStatus;
   taskName: string;
 }
 
-export interface ResultEnvelope {
+/** Everything a destination may need about one finished workflow run. */
+export interface RunDeliveryContext {
+  kind: 'workflow_run';
+  run: WorkflowRunRecord;
+  /** COMPLETED for a run resolved by hand too (it has an output); the run keeps its own status. */
+  status: FinishedStatus;
+}
+
+export type DeliveryContext = JobDeliveryContext | RunDeliveryContext;
+
+export interface JobEnvelope {
   event: string;
   status: FinishedStatus;
   task: { id: number; name: string };
@@ -32,10 +44,56 @@ export interface ResultEnvelope {
   deliveredAt: string;
 }
 
+export interface RunEnvelope {
+  event: string;
+  status: FinishedStatus;
+  workflow: { name: string; version: string };
+  run: {
+    id: number;
+    uuid: string;
+    status: string;
+    createdAt: string;
+    finishedAt: string | null;
+    durationMs: number | null;
+  };
+  output: unknown;
+  error: unknown;
+  deliveredAt: string;
+}
+
+export type ResultEnvelope = JobEnvelope | RunEnvelope;
+
+/** `job.completed`, `workflow_run.failed`, …: the webhook's X-Ratchet-Event and the envelope's event. */
+export function eventOf(ctx: DeliveryContext): string {
+  return `${ctx.kind === 'workflow_run' ? 'workflow_run' : 'job'}.${ctx.status.toLowerCase()}`;
+}
+
+function runEnvelope(ctx: RunDeliveryContext, now: Date): RunEnvelope {
+  const { run } = ctx;
+  const finished = run.finishedAt === null ? null : Date.parse(run.finishedAt);
+  return {
+    event: eventOf(ctx),
+    status: ctx.status,
+    workflow: { name: run.workflow, version: run.version },
+    run: {
+      id: run.id,
+      uuid: run.uuid,
+      status: run.status,
+      createdAt: run.createdAt,
+      finishedAt: run.finishedAt,
+      durationMs: finished === null ? null : finished - Date.parse(run.createdAt),
+    },
+    output: run.output ?? null,
+    error: run.error ?? null,
+    deliveredAt: now.toISOString(),
+  };
+}
+
 export function envelopeOf(ctx: DeliveryContext, now: Date = new Date()): ResultEnvelope {
+  if (ctx.kind === 'workflow_run') return runEnvelope(ctx, now);
   const { job, execution: ex } = ctx;
   return {
-    event: `job.${ctx.status.toLowerCase()}`,
+    event: eventOf(ctx),
     status: ctx.status,
     task: { id: job.taskId, name: ctx.taskName },
     job: { id: job.id, uuid: job.uuid, scheduleId: job.scheduleId, attempts: job.attempts },
@@ -56,11 +114,12 @@ export function envelopeOf(ctx: DeliveryContext, now: Date = new Date()): Result
 }
 
 /**
- * The value a file or stream gets: the output of a completed job unless the destination asks for
+ * The value a file or stream gets: the output of a completed job or run unless the destination asks for
  * metadata; a job that did not complete has no output, so it always gets the envelope.
  */
 export function valueFor(ctx: DeliveryContext, includeMetadata: boolean): unknown {
-  if (!includeMetadata && ctx.status === 'COMPLETED') return ctx.execution?.output ?? null;
+  if (!includeMetadata && ctx.status === 'COMPLETED')
+    return (ctx.kind === 'workflow_run' ? ctx.run.output : ctx.execution?.output) ?? null;
   return envelopeOf(ctx);
 }
 

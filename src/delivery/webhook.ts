@@ -7,7 +7,7 @@ import { setTimeout as sleepMs } from 'node:timers/promises';
 import { performRequest } from '../http/client.ts';
 import type { HttpClientOptions } from '../http/client.ts';
 import type { WebhookDestination } from './destinations.ts';
-import { envelopeOf } from './payload.ts';
+import { envelopeOf, eventOf } from './payload.ts';
 import type { DeliveryContext } from './payload.ts';
 
 export const SIGNATURE_HEADER = 'X-Ratchet-Signature';
@@ -77,7 +77,7 @@ export async function deliverWebhook(
   for (let n = 1; n <= max; n++) {
     const headers: Record<string, string> = {
       'Content-Type': dest.contentType,
-      'X-Ratchet-Event': `job.${ctx.status.toLowerCase()}`,
+      'X-Ratchet-Event': eventOf(ctx),
       'X-Ratchet-Delivery': deliveryId,
       'X-Ratchet-Attempt': String(n),
       ...dest.headers,

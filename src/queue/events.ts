@@ -96,6 +96,22 @@ export class JobEventHub {
     return Promise.all(calls).then(() => undefined);
   }
 
+  /**
+   * Counts other work started after a commit (a workflow run's output delivery after a cancel)
+   * among what drain() waits for. Its failure goes to the reporter's stderr line, never further.
+   */
+  track(work: Promise<unknown>, what: string): void {
+    const call = work.then(
+      () => undefined,
+      (err: unknown) =>
+        void process.stderr.write(
+          `warning: ${what} failed: ${err instanceof Error ? err.message : String(err)}\n`,
+        ),
+    );
+    this.pending.add(call);
+    void call.finally(() => this.pending.delete(call));
+  }
+
   /** Waits for listener calls still running (graceful shutdown); resolves false on timeout. */
   async drain(timeoutMs: number): Promise<boolean> {
     if (this.pending.size === 0) return true;

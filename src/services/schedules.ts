@@ -19,8 +19,7 @@ import * as repo from '../store/repos/schedules.ts';
 import type { ScheduleRecord } from '../store/repos/schedules.ts';
 import type { ListFilter, ListQuery, ListResult } from '../store/list-query.ts';
 import { resolveTaskFilters } from './task-ref.ts';
-import { DestinationError, parseDestinations } from '../delivery/destinations.ts';
-import { rootViolations } from '../delivery/roots.ts';
+import { destinationViolations } from './jobs/enqueue.ts';
 import { ValidationError } from './errors.ts';
 import type { Violation } from './errors.ts';
 import { resolveTaskPackage } from '../tasks/stored-versions.ts';
@@ -71,18 +70,7 @@ async function check(app: Ratchet, fields: ScheduleFields): Promise<Violation[]>
       message: `must be ${MISSED_RUN_POLICIES.join(' or ')}, not ${JSON.stringify(fields.missedRunPolicy)}`,
     });
   }
-  try {
-    v.push(...(await rootViolations(app.config, parseDestinations(fields.outputDestinations))));
-  } catch (err) {
-    if (!(err instanceof DestinationError)) throw err;
-    for (const part of err.message.split('; ')) {
-      const [where, ...rest] = part.split(': ');
-      v.push({
-        path: where!.replace(/^outputDestinations/, '$.outputDestinations'),
-        message: rest.join(': '),
-      });
-    }
-  }
+  v.push(...(await destinationViolations(app, fields.outputDestinations)));
   return v;
 }
 
@@ -103,11 +91,6 @@ export async function createSchedule(
   const problems = await check(app, req);
   if (problems.length > 0) throw new ValidationError('invalid schedule', problems);
   const { taskId, workflowId, split } = await resolveScheduleTarget(app, req, req.input);
-  if (workflowId !== null && req.outputDestinations?.length) {
-    throw new ValidationError('invalid schedule', [
-      { path: '$.outputDestinations', message: 'output destinations apply to task schedules only' },
-    ]);
-  }
   const enabled = req.enabled ?? true;
   const shape = {
     ...req,

@@ -158,6 +158,7 @@ export interface DeliveryResultsTable {
   id: Generated<number>;
   job_id: number | null;
   execution_id: number | null;
+  workflow_run_id: number | null;
   destination_type: string;
   destination: JsonText;
   attempt: number;
@@ -312,6 +313,8 @@ export interface WorkflowRunsTable {
   created_at: Millis;
   updated_at: Millis;
   finished_at: Millis | null;
+  output_destinations: JsonText | null;
+  delivery_claimed_at: Millis | null;
 }
 
 export interface WorkflowStepsTable {

@@ -29,6 +29,7 @@ import type { WorkflowVersionRecord } from '../../store/repos/workflows.ts';
 import type { ListFilter } from '../../store/list-query.ts';
 import { drawGraph, type GraphFormat } from '../../workflows/graph.ts';
 import type { WorkflowDefinition } from '../../workflows/types.ts';
+import { assertMayDeliver } from '../rest/jobs.ts';
 import { guard, type GqlContext } from './context.ts';
 import { badInput } from './errors.ts';
 import { listAnswer, listQuery, type ListArgs } from './list.ts';
@@ -110,13 +111,16 @@ export function workflowMutations(app: Ratchet): Record<string, Resolver> {
       version?: string | null;
       input?: unknown;
       idempotencyKey?: string | null;
+      outputDestinations?: unknown[] | null;
     }>('run', 'startWorkflow', async (a, ctx) => {
+      assertMayDeliver(ctx.principal.role, a.outputDestinations ?? undefined);
       const { created, ...run } = await startWorkflow(app, {
         workflow: a.workflow,
         ...(a.version != null ? { version: a.version } : {}),
         input: parseInput(a.input, 'startWorkflow.input'),
         idempotencyKey: a.idempotencyKey ?? null,
         actor: actor(ctx),
+        outputDestinations: a.outputDestinations ?? null,
       });
       return { run: run as RunNode, created };
     }),

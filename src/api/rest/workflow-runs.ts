@@ -13,6 +13,7 @@ import {
   startWorkflow,
 } from '../../services/workflows/index.ts';
 import { actorOf, emptyBodyAsObject, type RestOptions } from './common.ts';
+import { assertMayDeliver } from './jobs.ts';
 import { listBody, parseListParams, upper } from './list-params.ts';
 import { ListQuerystring, dataOf, listOf, routeSchema } from './schema.ts';
 import { RunStatus, Transition, WorkflowRun } from './workflow-models.ts';
@@ -25,6 +26,11 @@ const StartBody = z.strictObject({
   version: z.string().min(1).max(64).optional().describe('Default: the latest'),
   input: z.unknown().optional(),
   idempotencyKey: z.string().min(1).max(256).optional(),
+  outputDestinations: z
+    .array(z.unknown())
+    .max(20)
+    .optional()
+    .describe('webhook, filesystem or stdio: where the run’s result goes when it ends'),
 });
 const ResolveBody = z.strictObject({
   output: z.unknown().optional().describe('What dependents see (default null)'),
@@ -67,6 +73,7 @@ const plugin: FastifyPluginAsync<RestOptions> = async (server, { app }) => {
       }),
     },
     async (request, reply) => {
+      assertMayDeliver(request.principal.role, request.body.outputDestinations);
       const { created, ...run } = await startWorkflow(app, { ...request.body, actor: actorOf(request) });
       reply.code(created ? 201 : 200).header('Location', `/api/v1/workflow-runs/${run.uuid}`);
       return { data: run };

@@ -65,6 +65,11 @@ forEachApi(
     });
     assert.equal(refused.status, 422);
     assert.match(refused.body.error.message, /\$\.n must be number/);
+    const badDestination = await api.call('POST', '/api/v1/workflow-runs', {
+      body: { workflow: 'sums', input: { n: 1 }, outputDestinations: [{ type: 'webhook', url: 'ftp://x' }] },
+    });
+    assert.equal(badDestination.status, 422);
+    assert.match(JSON.stringify(badDestination.body.error), /\$\.outputDestinations\[0\]\.url/);
 
     const node = await startWorkers(api.app, { log: () => {} });
     try {

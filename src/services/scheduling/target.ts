@@ -111,6 +111,7 @@ export async function fireSchedule(app: Ratchet, s: ScheduleRecord, idempotencyK
       input,
       idempotencyKey: idempotencyKey ?? null,
       actor: `schedule ${s.name}`,
+      outputDestinations: s.outputDestinations,
     });
     return { kind: 'run', run, created: run.created };
   }

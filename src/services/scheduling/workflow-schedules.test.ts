@@ -1,11 +1,12 @@
 // Schedules that start workflow runs: each tick starts one run of the workflow's latest version
 // (idempotent per tick), a trigger starts one now, the input is checked against the workflow's
-// input schema when the schedule is made, and a schedule names exactly one target.
+// input schema when the schedule is made, a schedule names exactly one target, and its output
+// destinations apply to the runs it starts.
 import assert from 'node:assert/strict';
 import { createSchedule, getSchedule, triggerSchedule, updateSchedule } from '../schedules.ts';
 import type { ValidationError } from '../errors.ts';
 import { saveWorkflow } from '../workflows/index.ts';
-import { getWorkflowRun } from '../../store/repos/workflow-runs.ts';
+import { getWorkflowRun, runDestinations } from '../../store/repos/workflow-runs.ts';
 import { forEachApp, seedRunnableTask } from './test-app.ts';
 import { runDueSchedules } from './tick.ts';
 import { scheduleTargetName } from './target.ts';
@@ -56,13 +57,16 @@ forEachApp('a workflow schedule starts one run per tick and one per trigger', as
     createSchedule(app, { task: 'dbl', workflow: 'nightly', cronExpression: '* * * * *' }),
     /give exactly one of task and workflow/,
   );
-  await assert.rejects(
-    createSchedule(app, {
-      workflow: 'nightly',
-      cronExpression: '* * * * *',
-      input: { n: 1 },
-      outputDestinations: [{ type: 'webhook', url: 'http://127.0.0.1:9/hook' }],
-    }),
-    /output destinations apply to task schedules only/,
-  );
+  // Its output destinations go with each run it starts (docs/workflows.md, output destinations).
+  const hooked = await createSchedule(app, {
+    workflow: 'nightly',
+    name: 'hooked',
+    cronExpression: '* * * * *',
+    input: { n: 1 },
+    outputDestinations: [{ type: 'webhook', url: 'http://127.0.0.1:9/hook' }],
+  });
+  const { run: withHook } = await triggerSchedule(app, hooked.id);
+  assert.deepEqual(await runDestinations(app.store.db, withHook!.id), [
+    { type: 'webhook', url: 'http://127.0.0.1:9/hook' },
+  ]);
 });

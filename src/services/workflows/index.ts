@@ -2,3 +2,4 @@
 export * from './definitions.ts';
 export * from './runs.ts';
 export * from './local.ts';
+export * from './delivery.ts';

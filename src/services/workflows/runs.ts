@@ -28,6 +28,9 @@ import {
   type WorkflowTransitionRecord,
 } from '../../store/repos/workflow-runs.ts';
 import { getWorkflow } from './definitions.ts';
+import { deliverFinishedRun } from './delivery.ts';
+import { destinationViolations } from '../jobs/enqueue.ts';
+import { ValidationError } from '../errors.ts';
 
 export { WorkflowInputError } from '../../workflows/engine/start.ts';
 export { IllegalWorkflowTransitionError } from '../../workflows/states.ts';
@@ -78,21 +81,33 @@ export interface StartWorkflowRequest {
   input?: unknown;
   idempotencyKey?: string | null;
   actor?: string;
+  /** Where the run's result goes when it ends (webhook, filesystem, stdio), as for a job. */
+  outputDestinations?: unknown[] | null;
 }
 
 export async function startWorkflow(
   app: Ratchet,
   req: StartWorkflowRequest,
 ): Promise<WorkflowRunRecord & { created: boolean }> {
+  const problems = await destinationViolations(app, req.outputDestinations ?? undefined);
+  if (problems.length > 0) throw new ValidationError('invalid workflow run request', problems);
   const version = await getWorkflow(app, req.workflow, req.version);
   const started = await startRun(app.store.db, {
     version,
     input: req.input ?? {},
     idempotencyKey: req.idempotencyKey ?? null,
     actor: req.actor ?? 'api',
+    outputDestinations: req.outputDestinations?.length ? req.outputDestinations : null,
   });
   await wake(app, started.enqueued);
+  // A run can end as it starts (every step skipped by its `when`).
+  afterCommit(app, started.runId);
   return { ...(await getRun(app, started.runId)), created: started.created };
+}
+
+/** Delivers the run's result in the background if the commit just made ended it. */
+function afterCommit(app: Ratchet, runId: number): void {
+  app.jobEvents.track(deliverFinishedRun(app, runId), `output delivery of workflow run ${runId}`);
 }
 
 export async function getRun(app: Ratchet, ref: string | number): Promise<WorkflowRunRecord> {
@@ -204,6 +219,7 @@ async function operate(app: Ratchet, op: Promise<OperationResult>): Promise<RunS
   const result = await op;
   await wake(app, result.enqueued);
   if (result.stopping > 0) await app.queue.notifier.notify();
+  afterCommit(app, result.runId);
   return runStatus(app, result.runId);
 }
 

@@ -8,6 +8,7 @@ export interface DeliveryResultRecord {
   id: number;
   jobId: number | null;
   executionId: number | null;
+  workflowRunId: number | null;
   destinationType: string;
   destination: unknown;
   attempt: number;
@@ -21,6 +22,7 @@ export interface DeliveryResultRecord {
 export interface InsertDeliveryResultInput {
   jobId?: number | null;
   executionId?: number | null;
+  workflowRunId?: number | null;
   destinationType: string;
   /** The destination's configuration; secrets should be redacted by the caller. */
   destination: unknown;
@@ -36,6 +38,7 @@ function toDelivery(row: Selectable<DeliveryResultsTable>): DeliveryResultRecord
     id: Number(row.id),
     jobId: row.job_id === null ? null : Number(row.job_id),
     executionId: row.execution_id === null ? null : Number(row.execution_id),
+    workflowRunId: row.workflow_run_id === null ? null : Number(row.workflow_run_id),
     destinationType: row.destination_type,
     destination: fromJson(row.destination),
     attempt: row.attempt,
@@ -56,6 +59,7 @@ export async function insertDeliveryResult(
     .values({
       job_id: input.jobId ?? null,
       execution_id: input.executionId ?? null,
+      workflow_run_id: input.workflowRunId ?? null,
       destination_type: input.destinationType,
       destination: toJson(input.destination),
       attempt: input.attempt ?? 1,
@@ -70,13 +74,18 @@ export async function insertDeliveryResult(
   return toDelivery(row);
 }
 
-/** Delivery attempts for a job or an execution, oldest first. */
+/** Delivery attempts for a job, an execution or a workflow run, oldest first. */
 export async function listDeliveryResults(
   db: Db,
-  by: { jobId: number } | { executionId: number },
+  by: { jobId: number } | { executionId: number } | { workflowRunId: number },
 ): Promise<DeliveryResultRecord[]> {
   let qb = db.selectFrom('delivery_results').selectAll();
-  qb = 'jobId' in by ? qb.where('job_id', '=', by.jobId) : qb.where('execution_id', '=', by.executionId);
+  qb =
+    'jobId' in by
+      ? qb.where('job_id', '=', by.jobId)
+      : 'executionId' in by
+        ? qb.where('execution_id', '=', by.executionId)
+        : qb.where('workflow_run_id', '=', by.workflowRunId);
   const rows = await qb.orderBy('created_at').orderBy('id').execute();
   return rows.map(toDelivery);
 }

@@ -52,7 +52,11 @@ export interface WorkflowTransitionRecord {
   at: string;
 }
 
-type RunRow = Selectable<WorkflowRunsTable> & { workflow: string; version: string };
+// Destinations stay out of the record (they hold webhook credentials): runDestinations reads them.
+type RunRow = Omit<Selectable<WorkflowRunsTable>, 'output_destinations' | 'delivery_claimed_at'> & {
+  workflow: string;
+  version: string;
+};
 
 const selectRuns = (db: Db) =>
   db
@@ -203,4 +207,63 @@ export async function countWorkflowStates(
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   };
   return { runs: await count('workflow_runs'), steps: await count('workflow_steps') };
+}
+
+/** Where a run's result goes when it ends, as stored (credentials included: never show this). */
+export async function runDestinations(db: Db, runId: number): Promise<unknown[] | null> {
+  const row = await db
+    .selectFrom('workflow_runs')
+    .select('output_destinations')
+    .where('id', '=', runId)
+    .executeTakeFirst();
+  return fromJson<unknown[]>(row?.output_destinations ?? null);
+}
+
+/**
+ * Claims the delivery of a finished run's output: true for exactly one caller (the update is
+ * guarded by delivery_claimed_at being unset), false when the run has not ended, has no
+ * destinations or was claimed already.
+ */
+export async function claimRunDelivery(db: Db, runId: number, now: number = Date.now()): Promise<boolean> {
+  const res = await db
+    .updateTable('workflow_runs')
+    .set({ delivery_claimed_at: now })
+    .where('id', '=', runId)
+    .where('finished_at', 'is not', null)
+    .where('output_destinations', 'is not', null)
+    .where('delivery_claimed_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** Finished runs with destinations whose delivery no process has claimed, oldest first. */
+export async function undeliveredRunIds(db: Db, finishedBefore: number, limit = 100): Promise<number[]> {
+  const rows = await db
+    .selectFrom('workflow_runs')
+    .select('id')
+    .where('output_destinations', 'is not', null)
+    .where('delivery_claimed_at', 'is', null)
+    .where('finished_at', '<', finishedBefore)
+    .orderBy('finished_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => Number(r.id));
+}
+
+/** claimRunDelivery for the run a step (or for_each item) belongs to; the run's id when claimed. */
+export async function claimRunDeliveryOfStep(
+  db: Db,
+  stepId: number,
+  now: number = Date.now(),
+): Promise<number | undefined> {
+  const row = await db
+    .updateTable('workflow_runs')
+    .set({ delivery_claimed_at: now })
+    .where('id', '=', (eb) => eb.selectFrom('workflow_steps').select('run_id').where('id', '=', stepId))
+    .where('finished_at', 'is not', null)
+    .where('output_destinations', 'is not', null)
+    .where('delivery_claimed_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  return row ? Number(row.id) : undefined;
 }

@@ -26,6 +26,8 @@ export interface StartRunInput {
   input: unknown;
   idempotencyKey?: string | null;
   actor?: string;
+  /** Checked by the caller (services/jobs destinationViolations); stored with the run. */
+  outputDestinations?: unknown[] | null;
 }
 
 export interface StartedRun {
@@ -107,6 +109,7 @@ export async function startRun(db: Db, req: StartRunInput): Promise<StartedRun> 
         output: null,
         error: null,
         idempotency_key: key,
+        output_destinations: req.outputDestinations ? toJson(req.outputDestinations) : null,
         created_at: now,
         updated_at: now,
         finished_at: null,

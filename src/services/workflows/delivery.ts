@@ -1,0 +1,78 @@
+// Output destinations of workflow runs: when a run ends, its result goes to the destinations it
+// was started with (a schedule's, or the start request's), exactly as a job's result does. The
+// process that sees the run end delivers it: after the commit of the step result that ended it (a
+// job-finished listener) or of the operation that ended it (cancel, resolve). An atomic claim on
+// the run row makes that exactly one process across nodes; a slow sweep on worker nodes picks up
+// runs whose deliverer died before claiming (or that a reclaimed job ended).
+import type { Ratchet } from '../context.ts';
+import { deliverRunResult, type DeliverOptions, type DeliveryOutcome } from '../../delivery/deliver.ts';
+import {
+  claimRunDelivery,
+  claimRunDeliveryOfStep,
+  getWorkflowRun,
+  runDestinations,
+  undeliveredRunIds,
+} from '../../store/repos/workflow-runs.ts';
+
+async function deliver(app: Ratchet, runId: number, opts: DeliverOptions): Promise<DeliveryOutcome[]> {
+  const run = await getWorkflowRun(app.store.db, runId);
+  const destinations = await runDestinations(app.store.db, runId);
+  if (!run || !destinations?.length) return [];
+  const outcomes = await deliverRunResult(app, run, destinations, opts);
+  for (const fn of app.deliveryObservers) fn(outcomes);
+  return outcomes;
+}
+
+/** Delivers a run's result if it has ended, has destinations and no process has claimed it yet. */
+export async function deliverFinishedRun(
+  app: Ratchet,
+  runId: number,
+  opts: DeliverOptions = {},
+): Promise<DeliveryOutcome[]> {
+  if (!(await claimRunDelivery(app.store.db, runId))) return [];
+  return deliver(app, runId, opts);
+}
+
+/**
+ * Delivers the run a finished step job ended, if it ended one. The composition root calls it
+ * once per application; returns the unsubscribe function.
+ */
+export function enableRunDelivery(app: Ratchet, opts: DeliverOptions = {}): () => void {
+  return app.jobEvents.on(async (e) => {
+    if (e.job.workflowStepId === null) return;
+    // One statement: claims the step's run when that run has ended with destinations unclaimed.
+    const runId = await claimRunDeliveryOfStep(app.store.db, e.job.workflowStepId);
+    if (runId !== undefined) await deliver(app, runId, opts);
+  });
+}
+
+/**
+ * Every `intervalMs`, delivers runs that ended more than `graceMs` ago without a claim (their
+ * finishing process died first, or a lost worker's job ended them). Returns a stop function that
+ * waits for a sweep in progress.
+ */
+export function startRunDeliverySweep(
+  app: Ratchet,
+  opts: { intervalMs?: number; graceMs?: number; onError?: (err: unknown) => void } = {},
+): () => Promise<void> {
+  const intervalMs = opts.intervalMs ?? 30_000;
+  const graceMs = opts.graceMs ?? 10_000;
+  let running: Promise<void> = Promise.resolve();
+  const sweep = async (): Promise<void> => {
+    try {
+      for (const runId of await undeliveredRunIds(app.store.db, Date.now() - graceMs)) {
+        await deliverFinishedRun(app, runId);
+      }
+    } catch (err) {
+      opts.onError?.(err);
+    }
+  };
+  const timer = setInterval(() => {
+    running = running.then(sweep);
+  }, intervalMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
