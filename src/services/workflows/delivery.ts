@@ -8,7 +8,6 @@ import type { Ratchet } from '../context.ts';
 import { deliverRunResult, type DeliverOptions, type DeliveryOutcome } from '../../delivery/deliver.ts';
 import {
   claimRunDelivery,
-  claimRunDeliveryOfStep,
   getWorkflowRun,
   runDestinations,
   undeliveredRunIds,
@@ -33,16 +32,31 @@ export async function deliverFinishedRun(
   return deliver(app, runId, opts);
 }
 
+// Step ids whose result ended a run, by application: noted inside the result's transaction,
+// taken by the job-finished listener after its commit. An entry whose transaction rolled back is
+// never taken; the cap keeps such leftovers bounded (a missed hint only defers to the sweep).
+const endedBy = new WeakMap<Ratchet, Map<number, number>>();
+const MAX_HINTS = 10_000;
+
+/** The engine ended run `runId` while applying the results of `stepIds` (services/workflows/runs.ts). */
+export function noteRunEnded(app: Ratchet, runId: number, stepIds: readonly number[]): void {
+  let hints = endedBy.get(app);
+  if (!hints) endedBy.set(app, (hints = new Map()));
+  if (hints.size >= MAX_HINTS) hints.clear();
+  for (const id of stepIds) hints.set(id, runId);
+}
+
 /**
  * Delivers the run a finished step job ended, if it ended one. The composition root calls it
  * once per application; returns the unsubscribe function.
  */
 export function enableRunDelivery(app: Ratchet, opts: DeliverOptions = {}): () => void {
   return app.jobEvents.on(async (e) => {
-    if (e.job.workflowStepId === null) return;
-    // One statement: claims the step's run when that run has ended with destinations unclaimed.
-    const runId = await claimRunDeliveryOfStep(app.store.db, e.job.workflowStepId);
-    if (runId !== undefined) await deliver(app, runId, opts);
+    const hints = e.job.workflowStepId === null ? undefined : endedBy.get(app);
+    const runId = hints?.get(e.job.workflowStepId!);
+    if (runId === undefined) return;
+    hints!.delete(e.job.workflowStepId!);
+    await deliverFinishedRun(app, runId, opts);
   });
 }
 

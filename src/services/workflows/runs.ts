@@ -28,7 +28,7 @@ import {
   type WorkflowTransitionRecord,
 } from '../../store/repos/workflow-runs.ts';
 import { getWorkflow } from './definitions.ts';
-import { deliverFinishedRun } from './delivery.ts';
+import { deliverFinishedRun, noteRunEnded } from './delivery.ts';
 import { destinationViolations } from '../jobs/enqueue.ts';
 import { ValidationError } from '../errors.ts';
 
@@ -46,10 +46,16 @@ export function enableWorkflows(app: Ratchet): () => void {
   return app.queue.finishHooks.add(async (trx, finished) => {
     const start = performance.now();
     // The run is failed and says why (its error, its transitions); stderr tells the operator.
-    const queued = await advanceFinishedSteps(trx, finished, ({ runId, error }) =>
-      process.stderr.write(
-        `warning: workflow run ${runId} failed: the engine could not advance it: ${error instanceof Error ? error.message : String(error)}\n`,
-      ),
+    const queued = await advanceFinishedSteps(
+      trx,
+      finished,
+      ({ runId, stepIds, error }) => {
+        noteRunEnded(app, runId, stepIds);
+        process.stderr.write(
+          `warning: workflow run ${runId} failed: the engine could not advance it: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
+      },
+      (runId, stepIds) => noteRunEnded(app, runId, stepIds),
     );
     const steps = finished.filter((f) => f.job.workflowStepId !== null).length;
     const seconds = (performance.now() - start) / 1000 / Math.max(1, steps);

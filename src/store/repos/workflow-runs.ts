@@ -249,21 +249,3 @@ export async function undeliveredRunIds(db: Db, finishedBefore: number, limit = 
     .execute();
   return rows.map((r) => Number(r.id));
 }
-
-/** claimRunDelivery for the run a step (or for_each item) belongs to; the run's id when claimed. */
-export async function claimRunDeliveryOfStep(
-  db: Db,
-  stepId: number,
-  now: number = Date.now(),
-): Promise<number | undefined> {
-  const row = await db
-    .updateTable('workflow_runs')
-    .set({ delivery_claimed_at: now })
-    .where('id', '=', (eb) => eb.selectFrom('workflow_steps').select('run_id').where('id', '=', stepId))
-    .where('finished_at', 'is not', null)
-    .where('output_destinations', 'is not', null)
-    .where('delivery_claimed_at', 'is', null)
-    .returning('id')
-    .executeTakeFirst();
-  return row ? Number(row.id) : undefined;
-}

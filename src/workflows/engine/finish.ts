@@ -14,14 +14,21 @@ import type { RetryPolicy } from '../types.ts';
 /** Retries after a lost worker (not the task's fault) beyond max_attempts. */
 const LOST_WORKER_RETRIES = 2;
 
+/** A run that this advance ended, and the steps whose finished jobs it applied. */
+export type RunEnded = (runId: number, stepIds: readonly number[]) => void;
+
+const ENDED = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'RESOLVED_MANUALLY']);
+
 /**
  * Advances the runs of finished step jobs; returns how many jobs it queued. A run whose advance
- * throws is failed on its own (guard.ts) and reported to onFailure; the others go on.
+ * throws is failed on its own (guard.ts) and reported to onFailure; the others go on. onEnded
+ * hears of each run the advance ended (or found ended), so the caller can act after the commit.
  */
 export async function advanceFinishedSteps(
   trx: Db,
   finished: readonly FinishedJob[],
   onFailure?: (f: EngineFailure) => void,
+  onEnded?: RunEnded,
 ): Promise<number> {
   const steps = finished.filter((f) => f.job.workflowStepId !== null);
   if (steps.length === 0) return 0;
@@ -32,7 +39,7 @@ export async function advanceFinishedSteps(
       { stepIds: stepIds(steps) },
       async () => {
         const ctx = await openRun(trx, { stepId: steps[0]!.job.workflowStepId! }, 'engine');
-        return ctx ? advance(ctx, steps) : 0;
+        return ctx ? advance(ctx, steps, onEnded) : 0;
       },
       onFailure,
     );
@@ -61,7 +68,7 @@ export async function advanceFinishedSteps(
       { runId, stepIds: stepIds(mine) },
       async () => {
         const ctx = await openRun(trx, runId, 'engine');
-        return ctx ? advance(ctx, mine) : 0;
+        return ctx ? advance(ctx, mine, onEnded) : 0;
       },
       onFailure,
     );
@@ -70,7 +77,11 @@ export async function advanceFinishedSteps(
 }
 
 /** Applies the run's finished jobs, starts what became ready, settles the run; jobs queued. */
-async function advance(ctx: RunContext, finished: readonly FinishedJob[]): Promise<number> {
+async function advance(
+  ctx: RunContext,
+  finished: readonly FinishedJob[],
+  onEnded?: RunEnded,
+): Promise<number> {
   // for_each steps whose items finished: topped up once per advance, not once per item.
   const parents = new Set<StepRow>();
   for (const f of finished) {
@@ -81,6 +92,11 @@ async function advance(ctx: RunContext, finished: readonly FinishedJob[]): Promi
   await scheduleReady(ctx);
   await settleRun(ctx, 'a step finished');
   await ctx.flush();
+  if (ENDED.has(ctx.run.status))
+    onEnded?.(
+      ctx.run.id,
+      finished.map((f) => f.job.workflowStepId!),
+    );
   return ctx.enqueued;
 }
 
