@@ -38,7 +38,12 @@ test('SIGTERM of a worker whose job spins in a builtin: the job is handed back, 
       'function main() { return Array.prototype.includes.call({ length: 2 ** 32 - 1 }, 1); }',
     );
     const job = (await enqueueJob(t.app, { task: 'spin', timeoutMs: 600_000 })).job;
-    while ((await getJob(t.app.store.db, job.id))?.status !== 'PROCESSING') await sleep(25);
+    const deadline = Date.now() + 60_000;
+    while ((await getJob(t.app.store.db, job.id))?.status !== 'PROCESSING') {
+      assert.equal(child.exitCode, null, `the worker exited before running the job:\n${stderr}`);
+      assert.ok(Date.now() < deadline, `the worker never started the job:\n${stderr}`);
+      await sleep(25);
+    }
     await sleep(300); // inside the builtin
     child.kill('SIGTERM');
     assert.equal(await exited, 0, stderr);
