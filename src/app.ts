@@ -14,6 +14,7 @@ import type { Ratchet } from './services/context.ts';
 import { JobWatchSlot } from './services/job-watch.ts';
 import { enableOutputDelivery } from './services/delivery.ts';
 import { enableRunDelivery } from './services/workflows/delivery.ts';
+import { shareLiveLogs } from './services/live-logs.ts';
 import { enableWorkflows } from './services/workflows/index.ts';
 import { createExecutionBus, publishFinishedJobs } from './services/execution-events.ts';
 import { DirectExecution, closeDirectExecution } from './services/direct-execution.ts';
@@ -118,7 +119,7 @@ export async function createRatchet(
     close() {
       closing ??= (async () => {
         await app.stop();
-        context.jobWatch.close();
+        await context.jobWatch.close();
         await context.queue.notifier.close();
         await store.close();
       })();
@@ -128,6 +129,7 @@ export async function createRatchet(
   // Jobs this process finishes have their output delivered and their final status published.
   enableOutputDelivery(app);
   publishFinishedJobs(app);
+  shareLiveLogs(app);
   // Step results advance their workflow runs in the same transaction; a run that ends has its
   // result delivered to the run's destinations.
   enableWorkflows(app);

@@ -8,10 +8,11 @@ import { notFoundById } from '../store/codec.ts';
 import { getExecution, type ExecutionRecord } from '../store/repos/executions.ts';
 import type { ExecutionStatus } from '../store/schema.ts';
 import type { LogEntry } from '../runtime/types.ts';
+import { followRemoteLogs } from './live-logs.ts';
 
 export type ExecutionEvent =
   | { type: 'progress'; executionId: number; progress: unknown }
-  /** Lines the task wrote while running (this process's runs only; `dropped`: lines of a burst not sent). */
+  /** Lines the task wrote while running (`dropped`: lines of a burst not sent); other nodes' runs too on PostgreSQL (live-logs.ts). */
   | { type: 'log'; executionId: number; entries: LogEntry[]; dropped: number }
   | {
       type: 'status';
@@ -146,6 +147,7 @@ export async function watchExecution(
     return { initial, stop };
   }
   bus.on(String(id), onEvent);
+  void followRemoteLogs(app);
   let polling = false;
   const timer: NodeJS.Timeout = setInterval(() => {
     if (polling || stopped) return;

@@ -6,6 +6,7 @@
 // retry and cancel notify every process on PostgreSQL). Adapters call watchJobs / watchWorkers and
 // never see the mechanics.
 import type { Ratchet } from './context.ts';
+import type { PgListener } from '../store/pg-listen.ts';
 import type { JobRecord } from '../store/repos/jobs.ts';
 import type { WorkerRecord } from '../store/repos/workers.ts';
 import type { JobStatus } from '../store/schema.ts';
@@ -155,9 +156,12 @@ class Feed {
  */
 export class JobWatchSlot {
   feed?: Feed;
+  /** Other nodes' live log lines (live-logs.ts), listened for from the first execution watch on. */
+  logs?: PgListener;
 
-  close(): void {
+  async close(): Promise<void> {
     this.feed?.stop();
+    await this.logs?.close();
   }
 }
 

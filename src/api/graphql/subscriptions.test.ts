@@ -1,10 +1,12 @@
 // Subscriptions over a real WebSocket with the official graphql-ws client, on SQLite and
 // PostgreSQL: a job's transitions, an execution's status, progress and logs while it runs, an
-// unknown execution, and (PostgreSQL) a job finished by another node seen on this one.
+// unknown execution, and (PostgreSQL) a job finished by another node seen on this one, its log
+// lines streamed live.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRatchet, startWorkers } from '../../app.ts';
 import { ConfigSchema } from '../../config/schema.ts';
+import { followRemoteLogs } from '../../services/live-logs.ts';
 import { collect, forEachApi, gql, triggerUntilEvent, withApi, wsClient, type Api } from './test-helpers.ts';
 
 // Four steps of ~150 ms, logging and reporting progress after each.
@@ -196,6 +198,22 @@ void test('GraphQL subscription on node A sees a job that node B runs and finish
       const event = (await sub.done).at(-1)!;
       assert.equal(event.jobUpdated.job.id, jobId);
       assert.equal(event.jobUpdated.job.status, 'COMPLETED');
+
+      // The lines a job writes on node B stream to a watcher on node A as they happen (NOTIFY on
+      // ratchet_logs), not only with the final event. A's first watch starts its LISTEN: done
+      // here first so no line is written before it listens.
+      await followRemoteLogs(api.app);
+      await gql(api, `mutation { createJob(input: { taskId: "stepper" }) { id } }`);
+      const id = await runningExecution(api);
+      const events = (await collect<ExecEvent>(client, EXEC_SUB, { id: String(id) }, () => false).done).map(
+        (e) => e.executionUpdated,
+      );
+      const lines = liveLines(events);
+      assert.ok(lines.length >= 2, JSON.stringify(events));
+      assert.deepEqual(
+        lines,
+        ['log:step 1', 'log:step 2', 'log:step 3', 'log:step 4'].slice(4 - lines.length),
+      );
     } finally {
       await client.dispose();
       await workersB.stop(2000);
