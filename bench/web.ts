@@ -2,7 +2,8 @@
 // time from navigation to the overview's first meaningful render (its queue cards) in headless
 // Chromium on loopback; time for an executions list page change; and the RSS `ratchet serve` adds
 // by serving the UI (RSS after every page's assets were served, minus RSS before, both after a
-// settle). The database holds the sample tasks and 60 finished jobs, not 100,000 executions.
+// settle). The database holds the sample tasks and 100,000 finished jobs with their executions over
+// the last day (bench/seed-history.ts; RATCHET_BENCH_EXECUTIONS changes the number).
 // Run: npx node bench/web.ts   (build first: npm run build; needs /usr/bin/chromium)
 import { mkdtempSync, readFileSync, readdirSync, rmSync, cpSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { percentile, report, round } from './lib.ts';
 import { startServeForBench } from './api.ts';
+import { seedHistory } from './seed-history.ts';
 
 const WEB = fileURLToPath(new URL('../dist/web', import.meta.url));
 const SAMPLES = fileURLToPath(new URL('../sample/tasks', import.meta.url));
@@ -42,27 +44,25 @@ const rssMb = (pid: number): number =>
   round(Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024, 1);
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const EXECUTIONS = Number(process.env.RATCHET_BENCH_EXECUTIONS ?? 100_000);
+const CONFIG = 'logging:\n  level: warn\n';
 const dir = mkdtempSync(join(tmpdir(), 'ratchet-bench-web-'));
 cpSync(SAMPLES, join(dir, 'tasks'), { recursive: true });
-const served = await startServeForBench(dir, 'logging:\n  level: warn\n');
+// A first start creates the database and registers the sample tasks; the history goes in while the
+// server is stopped, and the measured server starts on the full database.
+await (await startServeForBench(dir, CONFIG)).stop();
+const seedStart = performance.now();
+seedHistory(join(dir, 'data', 'ratchet.db'), 'addition', EXECUTIONS);
+const seedMs = round(performance.now() - seedStart, 0);
+const served = await startServeForBench(dir, CONFIG);
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
 try {
-  const post = (path: string, body: unknown) =>
-    fetch(`${served.url}/api/v1${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-  await post('/jobs/batch', {
-    taskId: 'addition',
-    jobs: Array.from({ length: 60 }, (_, i) => ({ input: { num1: i, num2: 1 } })),
-  });
-  for (;;) {
-    const stats = (await (await fetch(`${served.url}/api/v1/jobs/stats`)).json()) as {
-      data: { byStatus: Record<string, number> };
-    };
-    if (stats.data.byStatus.COMPLETED === 60) break;
-    await settle(200);
+  const statsMs: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const start = performance.now();
+    for (const path of ['/jobs/stats', '/executions/stats', '/executions/timeline'])
+      await (await fetch(`${served.url}/api/v1${path}`)).arrayBuffer();
+    if (i > 0) statsMs.push(performance.now() - start);
   }
   await settle(12_000);
   const rssBefore = rssMb(served.child.pid!);
@@ -100,7 +100,9 @@ try {
     overviewFirstRenderMs: { p50: percentile(renders, 50), max: round(Math.max(...renders)) },
     executionsPageChangeMs: { p50: percentile(changes, 50), max: round(Math.max(...changes)) },
     serveRssMb: { beforeUi: rssBefore, afterUi: rssAfter, addedByUi: round(rssAfter - rssBefore, 1) },
-    executionsInDb: 60,
+    overviewQueriesMs: { p50: percentile(statsMs, 50), max: round(Math.max(...statsMs)) },
+    executionsInDb: EXECUTIONS,
+    seedMs,
   });
 } finally {
   await browser.close();

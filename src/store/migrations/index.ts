@@ -8,6 +8,7 @@ import { scheduleSecretInput } from './005_schedule_secret_input.ts';
 import { workflows } from './006_workflows.ts';
 import { scheduleWorkflows } from './007_schedule_workflows.ts';
 import { mcpSessions } from './008_mcp_sessions.ts';
+import { executionDurationIndex } from './009_execution_duration_index.ts';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001_initial': initial,
@@ -18,4 +19,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '006_workflows': workflows,
   '007_schedule_workflows': scheduleWorkflows,
   '008_mcp_sessions': mcpSessions,
+  '009_execution_duration_index': executionDurationIndex,
 };

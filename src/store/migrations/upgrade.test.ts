@@ -54,7 +54,11 @@ for (const dialect of DIALECTS) {
         })
         .execute();
 
-      assert.deepEqual(await migrateToLatest(store), ['007_schedule_workflows', '008_mcp_sessions']);
+      assert.deepEqual(await migrateToLatest(store), [
+        '007_schedule_workflows',
+        '008_mcp_sessions',
+        '009_execution_duration_index',
+      ]);
       const s = await db.selectFrom('schedules').selectAll().executeTakeFirstOrThrow();
       assert.deepEqual([s.name, s.run_count, s.input, s.workflow_id], ['old', 3, '{"n":1}', null]);
       const job = await db.selectFrom('jobs').select('schedule_id').executeTakeFirstOrThrow();
