@@ -18,6 +18,7 @@ function Chart({
   format,
   colourVar,
   max,
+  dots = false,
 }: {
   label: string;
   x: number[];
@@ -25,6 +26,7 @@ function Chart({
   format: (v: number) => string;
   colourVar: string;
   max?: number;
+  dots?: boolean;
 }): ReactNode {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
@@ -50,7 +52,14 @@ function Chart({
           axes: [axis, { ...axis, size: 64, values: (_u, vals) => vals.map(format) }],
           series: [
             {},
-            { stroke: colour(colourVar), width: 2, fill: `${colour(colourVar)}22`, spanGaps: false },
+            {
+              stroke: colour(colourVar),
+              width: 2,
+              fill: `${colour(colourVar)}22`,
+              spanGaps: false,
+              // A minute with data between empty ones has no line to draw: show each point.
+              points: { show: dots, size: 5 },
+            },
           ],
         },
         [x, y],
@@ -71,7 +80,7 @@ function Chart({
       plot.current = null;
     };
     // Rebuilt when the data changes (each poll of the overview): cheap at 60 points.
-  }, [x, y, max, colourVar, format]);
+  }, [x, y, max, colourVar, format, dots]);
   const values = y.filter((v): v is number => v !== null);
   const summary =
     values.length === 0
@@ -93,7 +102,7 @@ export default function Charts({ timeline }: { timeline: Timeline }): ReactNode 
   return (
     <div className="charts">
       <Chart label="Jobs per second" x={s.x} y={s.perSecond} format={perSecond} colourVar="--accent" />
-      <Chart label="Success rate" x={s.x} y={s.successRate} format={percent} colourVar="--ok" max={1} />
+      <Chart label="Success rate" x={s.x} y={s.successRate} format={percent} colourVar="--ok" max={1} dots />
     </div>
   );
 }
