@@ -3,8 +3,10 @@
 // a slow task: sign-in, the run form generated from `addition`'s input schema (output, inline
 // validation, the failing line of an error), a job whose state changes without a reload and is
 // cancelled, a viewer who is offered no mutating action, and an axe-core check of every page (no
-// serious or critical violation) in light and dark. One server and one browser for the whole file.
-// Screenshots of each page go to $TMPDIR/ratchet-dashboard-shots.
+// serious or critical violation) in light and dark; schedules edited (next runs follow), their run
+// history and deletion; the workers and audit log pages; a workflow run's DAG coloured by state,
+// live. One server and one browser for the whole file. Screenshots of each page go to
+// $RATCHET_DASHBOARD_SHOTS (default $TMPDIR/ratchet-dashboard-shots).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +28,7 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--no-first-run',
 ];
-const SHOTS = join(tmpdir(), 'ratchet-dashboard-shots');
+const SHOTS = process.env.RATCHET_DASHBOARD_SHOTS ?? join(tmpdir(), 'ratchet-dashboard-shots');
 
 let dir: string;
 let serve: ServeProcess;
@@ -78,6 +80,16 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
+/** The page as it is now, in light then dark: accessible in both, a screenshot of each. */
+async function checkBothSchemes(page: Page, name: string): Promise<void> {
+  await assertAccessible(page, name);
+  await shot(page, name);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await assertAccessible(page, `${name}, dark`);
+  await shot(page, `${name}-dark`);
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
 async function signIn(page: Page, key: string): Promise<void> {
   await page.getByLabel('API key').fill(key);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -119,6 +131,10 @@ void test('admin: overview, tasks search, run addition from its form, inline val
   await signIn(page, keys.admin);
   await page.getByRole('heading', { name: 'Job queue' }).waitFor();
   assert.match(await page.getByRole('banner').innerText(), /admin-key · admin/);
+  // The charts (their own chunk): drawn, each with a text alternative.
+  await page.locator('.chart canvas').nth(1).waitFor();
+  await page.getByRole('img', { name: /^Jobs per second: / }).waitFor();
+  await page.getByRole('img', { name: /^Success rate: / }).waitFor();
   await assertAccessible(page, 'overview');
   await shot(page, 'overview');
 
@@ -228,6 +244,130 @@ void test('schedules: create one with its reading and next runs, disable it, tri
     .waitFor();
   await assertAccessible(page, 'schedules');
   await shot(page, 'schedules');
+
+  // The schedule's page: its run history holds the job the trigger queued.
+  await row.getByRole('link', { name: 'every-five' }).click();
+  await page.getByRole('heading', { name: /^Schedule every-five/ }).waitFor();
+  const history = page.getByRole('region', { name: 'Run history' });
+  await history.getByRole('link', { name: /^#\d+$/ }).waitFor();
+  // Edit: the form reads the new expression and its next five runs change with it.
+  const form = page.getByRole('form', { name: 'Edit schedule' });
+  const nextRuns = () =>
+    form.locator('.cron-preview time').evaluateAll((ts) => ts.map((t) => t.getAttribute('datetime') ?? ''));
+  const before = await nextRuns();
+  assert.equal(before.length, 5);
+  await form.getByLabel('Cron expression').fill('30 9 * * 1');
+  await form.getByText('At 09:30, only on Monday').waitFor();
+  const after = await nextRuns();
+  assert.equal(after.length, 5);
+  assert.notDeepEqual(after, before);
+  for (const iso of after) {
+    const d = new Date(iso);
+    assert.deepEqual([d.getUTCDay(), d.getUTCHours(), d.getUTCMinutes()], [1, 9, 30], iso);
+  }
+  await form.getByRole('button', { name: 'Save schedule' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved every-five.' }).waitFor();
+  // The saved schedule reads the same outside the form, and the server took the new cadence.
+  await page.locator('#sched-reading').getByText('At 09:30, only on Monday').waitFor();
+  const saved = await api('/schedules/every-five');
+  assert.equal(saved.cronExpression, '30 9 * * 1');
+  await checkBothSchemes(page, 'schedule');
+  // Delete asks first, then goes back to the list.
+  await page.getByRole('button', { name: 'Delete schedule' }).click();
+  await page.getByRole('button', { name: 'Delete every-five' }).click();
+  await page.getByText('No schedule yet.').waitFor();
+  await page.close();
+});
+
+void test('workers and audit log pages (admin)', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${serve.url}/ui/`);
+  await signIn(page, keys.admin);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Workers' }).click();
+  await page.getByRole('heading', { name: 'Workers' }).waitFor();
+  await page.getByRole('row').filter({ hasText: 'ONLINE' }).first().waitFor();
+  assert.match(await page.locator('main').innerText(), /\d+ online · \d+ of \d+ executor slots busy/);
+  await checkBothSchemes(page, 'workers');
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+  // The earlier tests' mutations: the schedule deleted a moment ago, by the admin key.
+  await page
+    .getByRole('row')
+    .filter({ hasText: 'DELETE /api/v1/schedules/:id' })
+    .filter({ hasText: 'admin-key' })
+    .first()
+    .waitFor();
+  // A refused request is logged too, and the outcome filter finds it.
+  const refused = await fetch(`${serve.url}/api/v1/schedules/1/trigger`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${keys.viewer}`, 'x-requested-with': 'test' },
+  });
+  assert.equal(refused.status, 403);
+  await page.getByLabel('Outcome').selectOption('4xx');
+  await page
+    .getByRole('row')
+    .filter({ hasText: 'viewer-key' })
+    .filter({ hasText: '4xx FORBIDDEN' })
+    .waitFor();
+  assert.equal(await page.getByRole('cell', { name: /^2xx$/ }).count(), 0, 'only refusals listed');
+  await checkBothSchemes(page, 'audit');
+  await page.close();
+});
+
+void test('workflows: the list, a workflow and its DAG, a run started from the page, coloured by state, live', async () => {
+  await api('/workflows', {
+    definition: {
+      name: 'dash-flow',
+      version: '1.0.0',
+      description: 'Adds, works a while, adds again',
+      steps: [
+        { name: 'first', task: 'addition', input: { num1: 'workflow.a', num2: 1 } },
+        { name: 'work', task: 'slow', dependencies: ['first'], input: { seconds: 'workflow.seconds' } },
+        { name: 'side', task: 'addition', dependencies: ['first'], input: { num1: 2, num2: 2 } },
+        { name: 'last', task: 'addition', dependencies: ['work', 'side'], input: { num1: 1, num2: 1 } },
+      ],
+    },
+  });
+  const page = await browser.newPage();
+  await page.goto(`${serve.url}/ui/`);
+  await signIn(page, keys.admin);
+  await page.getByRole('link', { name: 'Workflows' }).click();
+  await page.getByRole('link', { name: 'dash-flow' }).click();
+  await page.getByRole('heading', { name: /^Workflow dash-flow/ }).waitFor();
+  assert.equal(await page.locator('.dag-step').count(), 4);
+  assert.equal(await page.locator('.dag-edge').count(), 4, 'one edge per dependency');
+  await checkBothSchemes(page, 'workflow');
+  await page.getByLabel('Input (JSON)').fill('{"a": 1, "seconds": 30}');
+  await page.getByRole('button', { name: 'Start run' }).click();
+  await page.getByRole('heading', { name: /^Run #\d+ of dash-flow/ }).waitFor();
+  // A marker on the window: it would be gone after any reload.
+  await page.evaluate(() => ((globalThis as { marker?: number }).marker = 1));
+  const state = (step: string) => page.locator(`.dag-step[data-step="${step}"]`);
+  await state('first').and(page.locator('[data-state="COMPLETED"]')).waitFor();
+  // A step's state while its job works is ENQUEUED (RUNNING once its executor reports).
+  await state('work').and(page.locator('[data-state="ENQUEUED"], [data-state="RUNNING"]')).waitFor();
+  await state('last').and(page.locator('[data-state="PENDING"]')).waitFor();
+  // Coloured by state: the completed, working and pending steps' borders differ.
+  const stroke = (step: string) =>
+    page.evaluate<string>(
+      `getComputedStyle(document.querySelector('.dag-step[data-step="${step}"] rect')).stroke`,
+    );
+  assert.notEqual(await stroke('first'), await stroke('work'));
+  assert.notEqual(await stroke('work'), await stroke('last'));
+  // A step that ran is a link to its job, reachable from the keyboard.
+  await state('first')
+    .getByRole('link', { name: /first.*COMPLETED/ })
+    .focus();
+  await checkBothSchemes(page, 'workflow-run');
+  await page.getByRole('button', { name: 'Cancel run' }).click();
+  await page.getByRole('heading', { name: /^Run #\d+ of dash-flow CANCELLED/ }).waitFor();
+  await state('work').and(page.locator('[data-state="CANCELLED"]')).waitFor();
+  assert.equal(await page.evaluate(() => (globalThis as { marker?: number }).marker), 1, 'no reload');
+  // At phone width the drawing scrolls inside its own box, not the page.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+  assert.ok(overflow <= 0, `no sideways scrolling at phone width (overflow ${overflow}px)`);
+  await shot(page, 'workflow-run-phone');
   await page.close();
 });
 
@@ -354,12 +494,24 @@ void test('a viewer is offered no mutating action', async () => {
     .first()
     .click();
   await page.getByRole('heading', { name: /Execution #\d+/ }).waitFor();
-  for (const path of ['tasks/addition', 'tasks/slow', 'jobs', 'executions', 'schedules', '']) {
+  assert.equal(await page.getByRole('link', { name: 'Audit log' }).count(), 0, 'no audit log for a viewer');
+  for (const path of [
+    'tasks/addition',
+    'tasks/slow',
+    'jobs',
+    'executions',
+    'schedules',
+    'workflows/dash-flow',
+    'workers',
+    '',
+  ]) {
     await page.goto(`${serve.url}/ui/#/${path}`);
     await page.locator('main h1').waitFor();
     const buttons = await page.locator('main button').allInnerTexts();
     assert.deepEqual(
-      buttons.filter((b) => /^(Run|Cancel|Retry|Save|Delete|Trigger|Enable|Disable|Create|Edit)\b/.test(b)),
+      buttons.filter((b) =>
+        /^(Run|Cancel|Retry|Save|Delete|Trigger|Enable|Disable|Create|Edit|Start)\b/.test(b),
+      ),
       [],
       `#/${path} offers only reading`,
     );

@@ -115,6 +115,50 @@ export interface ExecutionFigures {
   lastExecutionAt: string | null;
 }
 
+type Figure = number | string | null;
+
+/**
+ * Average, minimum and maximum duration and the latest creation time. Over all executions, each
+ * is its own query so that each is answered from an index (executions_duration_idx,
+ * executions_created_idx) instead of one scan of the whole table; over one task's executions, one
+ * query through the task's index.
+ */
+async function durationFigures(
+  app: Ratchet,
+  taskId?: number,
+): Promise<{ avg: Figure; min: Figure; max: Figure; last: Figure }> {
+  const { db } = app.store;
+  const from = () => {
+    const q = db.selectFrom('executions');
+    return taskId === undefined ? q : q.where('task_id', '=', taskId);
+  };
+  if (taskId !== undefined) {
+    return from()
+      .select((eb) => [
+        eb.fn.avg<Figure>('duration_ms').as('avg'),
+        eb.fn.min<Figure>('duration_ms').as('min'),
+        eb.fn.max<Figure>('duration_ms').as('max'),
+        eb.fn.max<Figure>('created_at').as('last'),
+      ])
+      .executeTakeFirstOrThrow();
+  }
+  const [avg, min, max, last] = await Promise.all([
+    from()
+      .select((eb) => eb.fn.avg<Figure>('duration_ms').as('v'))
+      .executeTakeFirstOrThrow(),
+    from()
+      .select((eb) => eb.fn.min<Figure>('duration_ms').as('v'))
+      .executeTakeFirstOrThrow(),
+    from()
+      .select((eb) => eb.fn.max<Figure>('duration_ms').as('v'))
+      .executeTakeFirstOrThrow(),
+    from()
+      .select((eb) => eb.fn.max<Figure>('created_at').as('v'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { avg: avg.v, min: min.v, max: max.v, last: last.v };
+}
+
 /** Execution counts and durations, over all executions or one task's. */
 export async function executionFigures(app: Ratchet, taskId?: number): Promise<ExecutionFigures> {
   const { db } = app.store;
@@ -122,19 +166,8 @@ export async function executionFigures(app: Ratchet, taskId?: number): Promise<E
     .selectFrom('executions')
     .select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])
     .groupBy('status');
-  let aggQ = db
-    .selectFrom('executions')
-    .select((eb) => [
-      eb.fn.avg<number | string | null>('duration_ms').as('avg'),
-      eb.fn.min<number | string | null>('duration_ms').as('min'),
-      eb.fn.max<number | string | null>('duration_ms').as('max'),
-      eb.fn.max<number | string | null>('created_at').as('last'),
-    ]);
-  if (taskId !== undefined) {
-    byStatusQ = byStatusQ.where('task_id', '=', taskId);
-    aggQ = aggQ.where('task_id', '=', taskId);
-  }
-  const [rows, agg] = await Promise.all([byStatusQ.execute(), aggQ.executeTakeFirstOrThrow()]);
+  if (taskId !== undefined) byStatusQ = byStatusQ.where('task_id', '=', taskId);
+  const [rows, agg] = await Promise.all([byStatusQ.execute(), durationFigures(app, taskId)]);
   const byStatus: Record<ExecutionStatus, number> = {
     PENDING: 0,
     RUNNING: 0,

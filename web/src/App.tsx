@@ -11,12 +11,21 @@ import { JobPage } from './pages/JobPage.tsx';
 import { Executions } from './pages/Executions.tsx';
 import { ExecutionPage } from './pages/ExecutionPage.tsx';
 import { ApiKeys } from './pages/ApiKeys.tsx';
+import { Workers } from './pages/Workers.tsx';
+import { Audit } from './pages/Audit.tsx';
 import { ErrorBox } from './components/ui.tsx';
 
 // The task page carries the JSON-Schema form library and Ajv: loaded when first opened.
 const TaskPage = lazy(() => import('./pages/TaskPage.tsx'));
 // The schedules page carries cronstrue and croner.
 const Schedules = lazy(() => import('./pages/Schedules.tsx').then((m) => ({ default: m.Schedules })));
+const SchedulePage = lazy(() =>
+  import('./pages/SchedulePage.tsx').then((m) => ({ default: m.SchedulePage })),
+);
+// The workflow pages share the DAG drawing.
+const Workflows = lazy(() => import('./pages/Workflows.tsx').then((m) => ({ default: m.Workflows })));
+const WorkflowPage = lazy(() => import('./pages/WorkflowPage.tsx'));
+const WorkflowRunPage = lazy(() => import('./pages/WorkflowRunPage.tsx'));
 
 const NAV = [
   ['', 'Overview'],
@@ -24,6 +33,14 @@ const NAV = [
   ['jobs', 'Jobs'],
   ['executions', 'Executions'],
   ['schedules', 'Schedules'],
+  ['workflows', 'Workflows'],
+  ['workers', 'Workers'],
+] as const;
+
+// Only admins see these (the server refuses the others anyway).
+const ADMIN_NAV = [
+  ['audit', 'Audit log'],
+  ['api-keys', 'API keys'],
 ] as const;
 
 function Page({ path, can }: { path: string[]; can: Session['can'] }): ReactNode {
@@ -34,7 +51,11 @@ function Page({ path, can }: { path: string[]; can: Session['can'] }): ReactNode
   if (section === 'tasks') return id ? <TaskPage key={id} id={id} /> : <Tasks />;
   if (section === 'jobs') return id ? <JobPage key={id} id={id} /> : <Jobs />;
   if (section === 'executions') return id ? <ExecutionPage key={id} id={id} /> : <Executions />;
-  if (section === 'schedules' && !id) return <Schedules />;
+  if (section === 'schedules') return id ? <SchedulePage key={id} id={id} /> : <Schedules />;
+  if (section === 'workflows') return id ? <WorkflowPage key={id} name={id} /> : <Workflows />;
+  if (section === 'workflow-runs' && id) return <WorkflowRunPage key={id} id={id} />;
+  if (section === 'workers' && !id) return <Workers />;
+  if (section === 'audit' && !id && can('admin')) return <Audit />;
   if (section === 'api-keys' && !id && can('admin')) return <ApiKeys />;
   return <ErrorBox error={new Error(`no page at #/${path.join('/')}`)} />;
 }
@@ -119,13 +140,17 @@ export function App(): ReactNode {
           Ratchet
         </a>
         <nav aria-label="Main">
-          {[...NAV, ...(session.can('admin') ? ([['api-keys', 'API keys']] as const) : [])].map(
-            ([path, label]) => (
-              <a key={path} href={href(path)} aria-current={section === path ? 'page' : undefined}>
-                {label}
-              </a>
-            ),
-          )}
+          {[...NAV, ...(session.can('admin') ? ADMIN_NAV : [])].map(([path, label]) => (
+            <a
+              key={path}
+              href={href(path)}
+              aria-current={
+                section === path || (path === 'workflows' && section === 'workflow-runs') ? 'page' : undefined
+              }
+            >
+              {label}
+            </a>
+          ))}
         </nav>
         <div className="who">
           {session.who.authRequired || session.who.principal?.kind === 'key' ? (

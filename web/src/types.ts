@@ -47,9 +47,15 @@ export interface Job {
 
 export interface Worker {
   id: string;
+  hostname: string;
+  pid: number;
+  version: string;
   status: string;
   capacity: number;
   runningJobs: number;
+  jobsCompleted: number;
+  jobsFailed: number;
+  startedAt: string;
   lastHeartbeatAt: string | null;
 }
 

@@ -11,6 +11,7 @@ import {
   listExecutionPage,
   retryExecution,
 } from '../../services/executions.ts';
+import { executionTimeline } from '../../services/execution-timeline.ts';
 import { emptyBodyAsObject, type IdParam, type RestOptions } from './common.ts';
 import { listBody, parseListParams, upper } from './list-params.ts';
 import {
@@ -60,6 +61,25 @@ const plugin: FastifyPluginAsync<RestOptions> = async (server, { app }) => {
       schema: routeSchema({ tags, summary: 'Execution counts and durations', response: dataOf(Stats) }),
     },
     async () => ({ data: await executionStats(app) }),
+  );
+
+  server.get<{ Querystring: { minutes?: number; bucketSeconds?: number } }>(
+    '/executions/timeline',
+    {
+      config: { access: 'read' },
+      schema: routeSchema({
+        tags,
+        summary: 'Executions per time bucket over a recent window, by how they ended',
+        description:
+          'Buckets by creation time (default: the last 60 minutes in 60-second buckets, the last one in progress), each with completed, failed, cancelled and open counts; durationMs has the window’s p50 and p99.',
+        querystring: z.object({
+          minutes: z.number().int().min(1).max(1440).optional(),
+          bucketSeconds: z.number().int().min(10).max(3600).optional(),
+        }),
+        response: dataOf(Stats),
+      }),
+    },
+    async (request) => ({ data: await executionTimeline(app, request.query) }),
   );
 
   server.get<{ Params: IdParam }>(

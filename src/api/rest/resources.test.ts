@@ -83,6 +83,19 @@ forEachApi(
     assert.equal(stats.body.data.total, 3);
     assert.equal(stats.body.data.byStatus.CANCELLED, 1);
     assert.equal(stats.body.data.lastHour, 3);
+    const timeline = await api.call('GET', '/api/v1/executions/timeline?minutes=10&bucketSeconds=300');
+    assert.equal(timeline.body.data.buckets.length, 2);
+    const sum = (key: string) =>
+      (timeline.body.data.buckets as Record<string, number>[]).reduce((n, b) => n + b[key]!, 0);
+    assert.deepEqual(
+      ['completed', 'failed', 'cancelled', 'open'].map(sum).reduce((a, b) => a + b),
+      3,
+    );
+    assert.equal(sum('cancelled'), 1);
+    assert.equal(typeof timeline.body.data.durationMs.p50, 'number');
+    const badWindow = await api.call('GET', '/api/v1/executions/timeline?minutes=10&bucketSeconds=45');
+    assert.equal(badWindow.status, 422);
+    assert.match(JSON.stringify(badWindow.body), /must divide the window/);
   },
 );
 

@@ -8,6 +8,7 @@ import { scheduleSecretInput } from './005_schedule_secret_input.ts';
 import { workflows } from './006_workflows.ts';
 import { scheduleWorkflows } from './007_schedule_workflows.ts';
 import { mcpSessions } from './008_mcp_sessions.ts';
+import { executionDurationIndex } from './009_execution_duration_index.ts';
 import { workflowRunDelivery } from './010_workflow_run_delivery.ts';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -19,5 +20,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '006_workflows': workflows,
   '007_schedule_workflows': scheduleWorkflows,
   '008_mcp_sessions': mcpSessions,
+  '009_execution_duration_index': executionDurationIndex,
   '010_workflow_run_delivery': workflowRunDelivery,
 };

@@ -47,7 +47,12 @@ export function CronPreview({
         {r.next.map((d) => (
           <li key={d.getTime()}>
             <time dateTime={d.toISOString()}>
-              {d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' })}
+              {d.toLocaleString(undefined, {
+                dateStyle: 'medium',
+                timeStyle: 'medium',
+                // In the schedule's zone, as the reading above says.
+                timeZone: timezone || 'UTC',
+              })}
             </time>
           </li>
         ))}

@@ -1,10 +1,16 @@
-// Overview: queue depth by state, execution success rate and durations, workers, latest failures.
-import type { ReactNode } from 'react';
+// Overview: queue depth by state, execution success rate and durations, jobs per second and the
+// success rate over the last hour (charts, their own chunk), workers, latest failures.
+import { lazy, Suspense, type ReactNode } from 'react';
 import { api, apiList } from '../api.ts';
 import { href } from '../router.ts';
 import { duration, ErrorBox, Loading, Status, useLoad, when } from '../components/ui.tsx';
 import { useTaskNames } from '../tasks.ts';
+import { WorkersTable } from '../components/WorkersTable.tsx';
 import type { Execution, Worker } from '../types.ts';
+import type { Timeline } from '../timeline.ts';
+
+// uPlot is loaded after the figures are on screen: the first render does not wait for it.
+const Charts = lazy(() => import('../components/Charts.tsx'));
 
 interface JobStats {
   total: number;
@@ -21,6 +27,36 @@ interface ExecutionStats {
 
 const POLL_MS = 3000;
 
+/**
+ * The last hour per minute: p50/p99 duration and the two charts. Mounted once the overview's
+ * figures are on screen, so neither its request nor the chart chunk competes with them.
+ */
+function LastHour(): ReactNode {
+  const { data, error } = useLoad(
+    (signal) => api<Timeline>('/executions/timeline?minutes=60&bucketSeconds=60', { signal }),
+    [],
+    POLL_MS,
+  );
+  return (
+    <>
+      <h3>Last hour, per minute</h3>
+      <ErrorBox error={error} />
+      {!data ? (
+        <Loading what="the charts" />
+      ) : (
+        <>
+          <p>
+            Duration p50 {duration(data.durationMs.p50)}, p99 {duration(data.durationMs.p99)}.
+          </p>
+          <Suspense fallback={<Loading what="the charts" />}>
+            <Charts timeline={data} />
+          </Suspense>
+        </>
+      )}
+    </>
+  );
+}
+
 export function Overview(): ReactNode {
   const names = useTaskNames();
   const { data, error } = useLoad(
@@ -29,7 +65,8 @@ export function Overview(): ReactNode {
         api<JobStats>('/jobs/stats', { signal }),
         api<ExecutionStats>('/executions/stats', { signal }),
         apiList<Worker>('/workers?limit=100', signal),
-        apiList<Execution>('/executions?status=FAILED&_sort=id&_order=desc&limit=5', signal),
+        // Newest by creation time: the (status, created_at, id) index answers it without sorting.
+        apiList<Execution>('/executions?status=FAILED&_sort=createdAt&_order=desc&limit=5', signal),
       ]);
       return { jobs, executions, workers, failures };
     },
@@ -78,39 +115,13 @@ export function Overview(): ReactNode {
               <dt>All time</dt>
               <dd>{data.executions.total}</dd>
             </dl>
+            <LastHour />
           </section>
           <section aria-labelledby="workers-h">
-            <h2 id="workers-h">Workers</h2>
-            {data.workers.data.length === 0 ? (
-              <p>No worker is registered.</p>
-            ) : (
-              <div className="table-wrap" tabIndex={0}>
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Worker</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Running</th>
-                      <th scope="col">Capacity</th>
-                      <th scope="col">Last heartbeat</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.workers.data.map((w) => (
-                      <tr key={w.id}>
-                        <td>{w.id}</td>
-                        <td>
-                          <Status value={w.status} />
-                        </td>
-                        <td>{w.runningJobs}</td>
-                        <td>{w.capacity}</td>
-                        <td>{when(w.lastHeartbeatAt)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
+            <h2 id="workers-h">
+              <a href={href('workers')}>Workers</a>
+            </h2>
+            <WorkersTable workers={data.workers.data} />
           </section>
           <section aria-labelledby="fail-h">
             <h2 id="fail-h">Latest failures</h2>

@@ -1,17 +1,20 @@
 // Schedules: the list (cron with its human reading, next run, state, runs) with enable/disable and
-// trigger-now, and a form to create one (developers and admins).
-import { useState, type FormEvent, type ReactNode } from 'react';
+// trigger-now, and a form to create one (developers and admins). Each name opens the schedule's
+// page (SchedulePage.tsx): edit, delete, run history.
+import { useState, type ReactNode } from 'react';
 import { api, apiList } from '../api.ts';
 import { href } from '../router.ts';
 import { ErrorBox, Loading, useLoad, when } from '../components/ui.tsx';
 import { ActionButton } from '../components/actions.tsx';
-import { CronPreview, readCron } from '../components/CronPreview.tsx';
+import { readCron } from '../components/CronPreview.tsx';
+import { ScheduleForm } from '../components/ScheduleForm.tsx';
 import { useSession } from '../session.tsx';
 import { useTaskNames } from '../tasks.ts';
 
-interface Schedule {
+export interface Schedule {
   id: number;
-  taskId: number;
+  taskId: number | null;
+  workflowId: number | null;
   name: string;
   cronExpression: string;
   timezone: string | null;
@@ -19,98 +22,7 @@ interface Schedule {
   nextRunAt: string | null;
   lastRunAt: string | null;
   runCount: number;
-}
-
-function CreateForm({ names, created }: { names: Map<number, string>; created: () => void }): ReactNode {
-  const [task, setTask] = useState('');
-  const [name, setName] = useState('');
-  const [cron, setCron] = useState('');
-  const [timezone, setTimezone] = useState('');
-  const [input, setInput] = useState('{}');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = (e: FormEvent): void => {
-    e.preventDefault();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(input);
-    } catch (err) {
-      setProblem(`Input is not JSON: ${(err as Error).message}`);
-      return;
-    }
-    setBusy(true);
-    setProblem(null);
-    api('/schedules', {
-      body: {
-        taskId: Number(task),
-        name: name.trim(),
-        cronExpression: cron.trim(),
-        input: parsed,
-        ...(timezone.trim() ? { timezone: timezone.trim() } : {}),
-      },
-    })
-      .then(() => {
-        setName('');
-        setCron('');
-        created();
-      })
-      .catch((err: unknown) => setProblem((err as Error).message))
-      .finally(() => setBusy(false));
-  };
-  const cronOk = cron.trim() !== '' && !('error' in readCron(cron.trim(), timezone.trim() || undefined));
-  return (
-    <form className="create" onSubmit={submit} aria-labelledby="create-h">
-      <h2 id="create-h">New schedule</h2>
-      <span className="field">
-        <label htmlFor="s-task">Task</label>
-        <select id="s-task" required value={task} onChange={(e) => setTask(e.target.value)}>
-          <option value="">choose a task</option>
-          {[...names].map(([id, n]) => (
-            <option key={id} value={id}>
-              {n}
-            </option>
-          ))}
-        </select>
-      </span>
-      <span className="field">
-        <label htmlFor="s-name">Name</label>
-        <input id="s-name" required maxLength={128} value={name} onChange={(e) => setName(e.target.value)} />
-      </span>
-      <span className="field">
-        <label htmlFor="s-cron">Cron expression</label>
-        <input
-          id="s-cron"
-          required
-          placeholder="*/5 * * * *"
-          value={cron}
-          onChange={(e) => setCron(e.target.value)}
-          aria-describedby="s-cron-reading"
-        />
-      </span>
-      <span className="field">
-        <label htmlFor="s-tz">Time zone (IANA, default UTC)</label>
-        <input
-          id="s-tz"
-          placeholder="Europe/Paris"
-          value={timezone}
-          onChange={(e) => setTimezone(e.target.value)}
-        />
-      </span>
-      <CronPreview id="s-cron-reading" expression={cron} timezone={timezone.trim() || undefined} />
-      <span className="field">
-        <label htmlFor="s-input">Input (JSON)</label>
-        <textarea id="s-input" rows={3} value={input} onChange={(e) => setInput(e.target.value)} />
-      </span>
-      <button type="submit" disabled={busy || !cronOk}>
-        Create schedule
-      </button>
-      {problem && (
-        <p className="error" role="alert">
-          {problem}
-        </p>
-      )}
-    </form>
-  );
+  updatedAt: string;
 }
 
 export function Schedules(): ReactNode {
@@ -148,11 +60,21 @@ export function Schedules(): ReactNode {
             <tbody>
               {data.data.map((s) => {
                 const reading = readCron(s.cronExpression, s.timezone ?? undefined);
-                const task = names.get(s.taskId);
+                const task = s.taskId === null ? undefined : names.get(s.taskId);
                 return (
                   <tr key={s.id}>
-                    <td>{s.name}</td>
-                    <td>{task ? <a href={href(`tasks/${task}`)}>{task}</a> : s.taskId}</td>
+                    <td>
+                      <a href={href(`schedules/${s.id}`)}>{s.name}</a>
+                    </td>
+                    <td>
+                      {task ? (
+                        <a href={href(`tasks/${task}`)}>{task}</a>
+                      ) : s.taskId !== null ? (
+                        s.taskId
+                      ) : (
+                        `workflow ${s.workflowId}`
+                      )}
+                    </td>
                     <td>
                       <code>{s.cronExpression}</code>
                       {'text' in reading && <div className="hint">{reading.text}</div>}
@@ -191,7 +113,18 @@ export function Schedules(): ReactNode {
           </table>
         </div>
       )}
-      {can('write') && <CreateForm names={names} created={reload} />}
+      {can('write') && (
+        <ScheduleForm
+          id="s"
+          title="New schedule"
+          submitLabel="Create schedule"
+          names={names}
+          onSubmit={async ({ timezone, ...values }) => {
+            await api('/schedules', { body: { ...values, ...(timezone ? { timezone } : {}) } });
+            reload();
+          }}
+        />
+      )}
     </>
   );
 }
