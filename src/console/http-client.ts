@@ -158,6 +158,13 @@ export class HttpClient implements ConsoleClient {
   triggerSchedule(id: string): Promise<Row> {
     return this.data('POST', `/api/v1/schedules/${HttpClient.id(id)}/trigger`, {});
   }
+  addRepository(name: string, uri: string): Promise<Row> {
+    return this.data('POST', '/api/v1/repositories', { name, uri });
+  }
+  verifyRepositories(name?: string): Promise<Row[]> {
+    const path = name === undefined ? '' : `/${HttpClient.id(name)}`;
+    return this.data('POST', `/api/v1/repositories${path}/verify`, {});
+  }
   async syncRepositories(name?: string): Promise<Row[]> {
     if (name === undefined) return this.data('POST', '/api/v1/repositories/sync', {});
     return [await this.data('POST', `/api/v1/repositories/${HttpClient.id(name)}/sync`, {})];
@@ -168,21 +175,26 @@ export class HttpClient implements ConsoleClient {
   async health(): Promise<Row> {
     return (await this.request('GET', '/health/detailed')) as Row;
   }
-  dbStatus(): Promise<DbStatus> {
-    return Promise.reject(this.localOnly());
+  queue(): Promise<Row> {
+    return this.data('GET', '/api/v1/queue');
   }
-  dbMigrate(): Promise<string[]> {
-    return Promise.reject(this.localOnly());
+  setQueuePaused(paused: boolean): Promise<Row> {
+    return this.data('POST', `/api/v1/queue/${paused ? 'pause' : 'resume'}`, {});
+  }
+  clearJobs(opts: { status?: string; olderThan?: string }): Promise<Row> {
+    return this.data('POST', '/api/v1/jobs/clear', opts);
+  }
+  monitor(): Promise<Row> {
+    return this.data('GET', '/api/v1/monitor');
+  }
+  dbStatus(): Promise<DbStatus> {
+    return this.data('GET', '/api/v1/db/status');
+  }
+  async dbMigrate(): Promise<string[]> {
+    return (await this.data<{ applied: string[] }>('POST', '/api/v1/db/migrate', {})).applied;
   }
   dbStats(): Promise<Row> {
-    return Promise.reject(this.localOnly());
-  }
-  private localOnly(): ClientError {
-    return new ClientError(
-      'db commands work on a local connection only (the REST API has no database endpoints); run `ratchet console` on the server host without --connect',
-      0,
-      'LOCAL_ONLY',
-    );
+    return this.data('GET', '/api/v1/db/stats');
   }
   async close(): Promise<void> {}
 }

@@ -3,8 +3,8 @@
 // command (not the console), Ctrl-D leaving it.
 import { createInterface } from 'node:readline';
 import { ClientError } from './client.ts';
-import { HttpClient } from './http-client.ts';
 import { Completer } from './complete.ts';
+import { liveView } from './live-view.ts';
 import type { History } from './history.ts';
 import type { Session } from './session.ts';
 
@@ -52,6 +52,7 @@ export async function runInteractive(session: Session, history: History, color: 
       rl.resume();
     }
   };
+  session.live = liveView(rl, process.stdin, process.stdout);
   const lines = rl[Symbol.asyncIterator]();
   rl.setPrompt(promptOf(session, up, color));
   rl.prompt();
@@ -61,7 +62,7 @@ export async function runInteractive(session: Session, history: History, color: 
     const line = next.value;
     history.add(line);
     running = new AbortController();
-    if (session.client instanceof HttpClient) session.client.signal = running.signal;
+    session.client.signal = running.signal;
     let failed: unknown;
     const ok = await session.runLine(line).catch((err: unknown) => ((failed = err), false));
     if (failed !== undefined) session.out.warn(`error: ${(failed as Error).message}\n`);

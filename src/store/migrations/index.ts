@@ -9,6 +9,7 @@ import { workflows } from './006_workflows.ts';
 import { scheduleWorkflows } from './007_schedule_workflows.ts';
 import { mcpSessions } from './008_mcp_sessions.ts';
 import { workflowRunDelivery } from './010_workflow_run_delivery.ts';
+import { queueState } from './011_queue_state.ts';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001_initial': initial,
@@ -20,4 +21,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '007_schedule_workflows': scheduleWorkflows,
   '008_mcp_sessions': mcpSessions,
   '010_workflow_run_delivery': workflowRunDelivery,
+  '011_queue_state': queueState,
 };
