@@ -24,7 +24,10 @@ async function screenMatches(session: string, re: RegExp, ms = 8000): Promise<st
 
 void test('prompt, Tab completion with live values, history without secrets, up-arrow', async () => {
   assertBuilt();
-  const { dir, cleanup } = await tasksDir([{ name: 'greet' }]);
+  const { dir, cleanup } = await tasksDir([
+    { name: 'greet' },
+    { name: 'spin', code: 'function main() { for (;;) {} }' },
+  ]);
   await writeFile(
     join(dir, 'ratchet.yaml'),
     YAML.stringify({
@@ -73,6 +76,22 @@ void test('prompt, Tab completion with live values, history without secrets, up-
     await screenMatches(session, /ratchet@local>\s*$/m);
     tmux('send-keys', '-t', session, 'Up', 'Up');
     await screenMatches(session, /ratchet@local> task show greet$/m);
+
+    // monitor: full screen (the alternate screen) until q, then the session's screen is back.
+    tmux('send-keys', '-t', session, 'C-u', 'monitor', 'Enter');
+    let screen = await screenMatches(session, /^Ratchet monitor — local — [\s\S]*^queue\s+claiming$/m);
+    assert.doesNotMatch(screen, /ratchet@local>/, 'the monitor has the screen to itself');
+    tmux('send-keys', '-t', session, 'q');
+    screen = await screenMatches(session, /ratchet@local> monitor\n[\s\S]*ratchet@local>\s*$/m);
+    assert.doesNotMatch(screen, /Ratchet monitor/);
+
+    // Ctrl-C during a long command cancels that command (and its run), not the console.
+    tmux('send-keys', '-t', session, 'task execute spin --input {}', 'Enter');
+    await new Promise((r) => setTimeout(r, 700));
+    tmux('send-keys', '-t', session, 'C-c');
+    await screenMatches(session, /\^C \(cancelling\)\n(.*\n)*error: cancelled\n(.*\n)*ratchet@local>\s*$/m);
+    tmux('send-keys', '-t', session, 'execution list --status cancelled', 'Enter');
+    await screenMatches(session, /^\d+\s+-\s+\d+\s+CANCELLED/m);
   } finally {
     try {
       tmux('kill-session', '-t', session);
