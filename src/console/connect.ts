@@ -46,13 +46,19 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-/** Loaded on demand: a connected console does not pay for the store and the services. */
+/**
+ * Loaded on demand: a connected console does not pay for the store and the services. The task
+ * sources are synced into the store as `ratchet serve` does at start, behind the prompt: the first
+ * command waits for that sync, the prompt does not.
+ */
 export async function openLocal(config: RatchetConfig): Promise<ConsoleClient> {
-  const [{ createRatchet }, { LocalClient }] = await Promise.all([
+  const [{ createRatchet }, { LocalClient }, { syncAllSources }] = await Promise.all([
     import('../app.ts'),
     import('./local-client.ts'),
+    import('../services/registry-service.ts'),
   ]);
-  return new LocalClient(await createRatchet(config));
+  const app = await createRatchet(config);
+  return new LocalClient(app, syncAllSources(app));
 }
 
 export interface Opened {

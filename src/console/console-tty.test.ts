@@ -9,7 +9,9 @@ import YAML from 'yaml';
 import { CLI_MAIN, assertBuilt } from '../cli/test-helpers/cli-process.ts';
 import { tasksDir } from './test-helpers/session.ts';
 
-const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+// A tmux server of this test's own: other tests' sessions (and their servers exiting) stay apart.
+const SOCKET = `ratchet-console-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
 
 async function screenMatches(session: string, re: RegExp, ms = 8000): Promise<string> {
   const end = Date.now() + ms;
@@ -36,8 +38,10 @@ void test('prompt, Tab completion with live values, history without secrets, up-
       console: { history: { file: join(dir, 'hist') } },
     }),
   );
-  const session = `ratchet-console-${process.pid}`;
-  const start = () =>
+  let session = '';
+  // Each start is a new session (the previous one stays, so the server never exits in between).
+  const start = (name: string) => {
+    session = name;
     tmux(
       'new-session',
       '-d',
@@ -51,8 +55,9 @@ void test('prompt, Tab completion with live values, history without secrets, up-
       dir,
       `NO_COLOR=1 ${process.execPath} ${CLI_MAIN} console --connect local --config ratchet.yaml; sleep 30`,
     );
+  };
   try {
-    start();
+    start('first');
     await screenMatches(session, /local store, in-process[\s\S]*ratchet@local>\s*$/m);
     tmux('send-keys', '-t', session, 'repo refresh', 'Enter');
     await screenMatches(session, /local\s+FILE\s+true/);
@@ -67,12 +72,11 @@ void test('prompt, Tab completion with live values, history without secrets, up-
     tmux('send-keys', '-t', session, 'set API_TOKEN = s3cret', 'Enter');
     tmux('send-keys', '-t', session, 'exit', 'Enter');
     await screenMatches(session, /ratchet@local> exit\n/);
-    tmux('kill-session', '-t', session);
 
     const hist = await readFile(join(dir, 'hist'), 'utf8');
     assert.equal(hist, 'repo refresh\ntask show greet\nexit\n');
 
-    start();
+    start('second');
     await screenMatches(session, /ratchet@local>\s*$/m);
     tmux('send-keys', '-t', session, 'Up', 'Up');
     await screenMatches(session, /ratchet@local> task show greet$/m);
@@ -94,7 +98,7 @@ void test('prompt, Tab completion with live values, history without secrets, up-
     await screenMatches(session, /^\d+\s+-\s+\d+\s+CANCELLED/m);
   } finally {
     try {
-      tmux('kill-session', '-t', session);
+      tmux('kill-server');
     } catch {
       // already gone
     }

@@ -79,22 +79,29 @@ export class LocalClient implements ConsoleClient {
   /** Ctrl-C: the console stops waiting at once (a running task execution is cancelled too). */
   signal: AbortSignal | undefined;
   private readonly app: RatchetApp;
-  constructor(app: RatchetApp) {
+  /** Settles when the start-up sync of the task sources ended (commands wait for it). */
+  private readonly ready: Promise<void>;
+  constructor(app: RatchetApp, ready: Promise<unknown> = Promise.resolve()) {
     this.app = app;
+    this.ready = ready.then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   /** Runs fn until it settles or Ctrl-C aborts the signal (then the command ends as cancelled). */
   private async call<T>(fn: () => Promise<T>): Promise<T> {
     const signal = this.signal;
+    const run = () => this.ready.then(fn);
     try {
-      if (!signal) return await fn();
+      if (!signal) return await run();
       if (signal.aborted) throw new ClientError('cancelled', 0, 'CANCELLED');
       let onAbort!: () => void;
       const aborted = new Promise<never>((_, reject) => {
         onAbort = () => reject(new ClientError('cancelled', 0, 'CANCELLED'));
         signal.addEventListener('abort', onAbort, { once: true });
       });
-      const work = fn();
+      const work = run();
       work.catch(() => undefined);
       try {
         return await Promise.race([work, aborted]);
@@ -182,7 +189,8 @@ export class LocalClient implements ConsoleClient {
         // Ctrl-C cancels the run itself, not only the wait for it.
         onStarted: signal
           ? (row) => {
-              const stop = () => void cancelDirectExecution(this.app, row.id);
+              // Deferred: the run is handed to its thread just after this call returns.
+              const stop = () => void setImmediate(() => cancelDirectExecution(this.app, row.id));
               if (signal.aborted) stop();
               else signal.addEventListener('abort', stop, { once: true });
             }
@@ -295,7 +303,8 @@ export class LocalClient implements ConsoleClient {
   dbStats(): Promise<Row> {
     return this.call(async () => (await databaseStats(this.app)) as unknown as Row);
   }
-  close(): Promise<void> {
-    return this.app.close();
+  async close(): Promise<void> {
+    await this.ready;
+    await this.app.close();
   }
 }
