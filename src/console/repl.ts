@@ -33,6 +33,7 @@ export async function runInteractive(session: Session, history: History, color: 
   let up = true;
   let running: AbortController | undefined;
   rl.on('SIGINT', () => {
+    session.out.flush?.();
     if (running) {
       running.abort();
       process.stdout.write('\n^C (cancelling)\n');
@@ -45,6 +46,7 @@ export async function runInteractive(session: Session, history: History, color: 
   // Commands that prompt (task execute) need the terminal to themselves; otherwise readline keeps
   // reading, so Ctrl-C reaches the SIGINT handler while a command runs.
   session.holdTerminal = async (fn) => {
+    session.out.flush?.();
     rl.pause();
     try {
       return await fn();
@@ -52,8 +54,13 @@ export async function runInteractive(session: Session, history: History, color: 
       rl.resume();
     }
   };
-  session.live = liveView(rl, process.stdin, process.stdout);
+  const live = liveView(rl, process.stdin, process.stdout);
+  session.live = (draw, intervalMs) => {
+    session.out.flush?.();
+    return live(draw, intervalMs);
+  };
   const lines = rl[Symbol.asyncIterator]();
+  session.out.flush?.();
   rl.setPrompt(promptOf(session, up, color));
   rl.prompt();
   for (;;) {
@@ -70,6 +77,7 @@ export async function runInteractive(session: Session, history: History, color: 
     if (session.done) break;
     // The connection is down after an unreachable server; the next command tries again.
     up = ok || !(session.lastError instanceof ClientError && session.lastError.code === 'UNREACHABLE');
+    session.out.flush?.();
     rl.setPrompt(promptOf(session, up, color));
     rl.prompt();
   }
