@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { RatchetConfig } from '../config/schema.ts';
 import type { ConsoleClient } from './client.ts';
 import { HttpClient } from './http-client.ts';
+import { HttpTransport } from './http-request.ts';
 
 /** How long start-up waits for the default server before opening the local store. */
 const PROBE_MS = 250;
@@ -38,11 +39,14 @@ export function tokenOf(config: RatchetConfig, flag: string | undefined): string
 }
 
 async function answers(url: string): Promise<boolean> {
+  const transport = new HttpTransport(url);
   try {
-    const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(PROBE_MS) });
-    return res.ok;
+    const res = await transport.send('GET', '/health', { headers: {}, timeoutMs: PROBE_MS });
+    return res.status === 200;
   } catch {
     return false;
+  } finally {
+    transport.close();
   }
 }
 
