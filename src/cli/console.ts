@@ -59,7 +59,7 @@ async function runConsole(flags: ConsoleFlags, cmd: Command): Promise<void> {
   let opened;
   try {
     token = tokenOf(config, flags.authToken);
-    opened = await openConnection(config, { connect: flags.connect, token });
+    opened = await openConnection(config, { connect: flags.connect, token, deferLocal: interactive });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

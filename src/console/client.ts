@@ -19,6 +19,8 @@ export interface DbStatus {
 export interface ConsoleClient {
   /** `local` or `host:port`: what the prompt shows. */
   readonly where: string;
+  /** Starts connecting in the background (a client opened behind the prompt); no-op otherwise. */
+  warm?(): void;
   /** Aborted by Ctrl-C: the command in flight stops (its request, its run) and the console stays. */
   signal?: AbortSignal;
   /** Query keys are the REST list parameters (`limit`, `status`, `createdAt_gte`, …). */

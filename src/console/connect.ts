@@ -7,6 +7,7 @@ import type { RatchetConfig } from '../config/schema.ts';
 import type { ConsoleClient } from './client.ts';
 import { HttpClient } from './http-client.ts';
 import { HttpTransport } from './http-request.ts';
+import { deferredClient } from './deferred-client.ts';
 
 /** How long start-up waits for the default server before opening the local store. */
 const PROBE_MS = 250;
@@ -71,12 +72,18 @@ export interface Opened {
   note: string;
 }
 
+/**
+ * Opens the connection. With `deferLocal` (an interactive session) a local store is opened behind
+ * the prompt: the first command waits for it instead of the prompt.
+ */
 export async function openConnection(
   config: RatchetConfig,
-  opts: { connect?: string; token?: string },
+  opts: { connect?: string; token?: string; deferLocal?: boolean },
 ): Promise<Opened> {
   const timeoutMs = config.console.default_connection.timeout * 1000;
-  if (opts.connect === 'local') return { client: await openLocal(config), note: 'local store, in-process' };
+  const local = async () =>
+    opts.deferLocal ? deferredClient('local', () => openLocal(config)) : await openLocal(config);
+  if (opts.connect === 'local') return { client: await local(), note: 'local store, in-process' };
   if (opts.connect) {
     const client = new HttpClient(opts.connect, opts.token, timeoutMs);
     return { client, note: `server ${opts.connect}` };
@@ -85,7 +92,7 @@ export async function openConnection(
   if (await answers(url))
     return { client: new HttpClient(url, opts.token, timeoutMs), note: `server ${url}` };
   return {
-    client: await openLocal(config),
+    client: await local(),
     note: `no server answered at ${url}: opened the local store (${config.server.database.url}) in-process`,
   };
 }

@@ -63,6 +63,8 @@ export async function runInteractive(session: Session, history: History, color: 
   session.out.flush?.();
   rl.setPrompt(promptOf(session, up, color));
   rl.prompt();
+  // The prompt is up: now open what it did not need (a local store).
+  setImmediate(() => session.client.warm?.());
   for (;;) {
     const next = await lines.next();
     if (next.done) break;
