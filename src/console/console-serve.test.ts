@@ -71,6 +71,10 @@ void test('console --connect against ratchet serve: commands, scripts, auth erro
       data: { paused: boolean; changedBy: string };
     };
     assert.deepEqual([queue.data.paused, queue.data.changedBy], [true, 'ops']);
+    assert.match(
+      await (await fetch(`${serve.url}/metrics`, { headers: auth })).text(),
+      /^ratchet_queue_paused 1$/m,
+    );
     r = await runShell(`echo 'job resume' | ${consoleCmd(`--auth-token ${key}`)}`, { cwd: dir, env });
     assert.match(r.stdout, /^queue resumed/m);
     const audit = (await (
