@@ -31,9 +31,27 @@ async function runConsole(flags: ConsoleFlags, cmd: Command): Promise<void> {
   const config = await loadCliConfig(cmd);
   const cc = config.console;
   const interactive = flags.script === undefined && process.stdin.isTTY === true;
+  // A command's lines go out in one write (a table is one write, not one per row); warnings and
+  // the prompt flush what is pending first, so the order on the terminal stays as written.
+  let pending = '';
+  let flushing: NodeJS.Immediate | undefined;
+  const flush = (): void => {
+    if (flushing) clearImmediate(flushing);
+    flushing = undefined;
+    if (pending === '') return;
+    process.stdout.write(pending);
+    pending = '';
+  };
   const out: Output = {
-    write: (t) => void process.stdout.write(t),
-    warn: (t) => void process.stderr.write(t),
+    write: (t) => {
+      pending += t;
+      flushing ??= setImmediate(flush);
+    },
+    warn: (t) => {
+      flush();
+      process.stderr.write(t);
+    },
+    flush,
     columns: process.stdout.columns ?? 120,
     color: process.stdout.isTTY === true && !process.env.NO_COLOR,
   };
@@ -41,7 +59,7 @@ async function runConsole(flags: ConsoleFlags, cmd: Command): Promise<void> {
   let opened;
   try {
     token = tokenOf(config, flags.authToken);
-    opened = await openConnection(config, { connect: flags.connect, token });
+    opened = await openConnection(config, { connect: flags.connect, token, deferLocal: interactive });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -92,6 +110,7 @@ async function runConsole(flags: ConsoleFlags, cmd: Command): Promise<void> {
       await runInteractive(session, history, out.color);
     }
   } finally {
+    flush();
     await session.client.close();
   }
   if (!ok) throw new CliExit(1);

@@ -19,6 +19,10 @@ export interface DbStatus {
 export interface ConsoleClient {
   /** `local` or `host:port`: what the prompt shows. */
   readonly where: string;
+  /** Starts connecting in the background (a client opened behind the prompt); no-op otherwise. */
+  warm?(): void;
+  /** Aborted by Ctrl-C: the command in flight stops (its request, its run) and the console stays. */
+  signal?: AbortSignal;
   /** Query keys are the REST list parameters (`limit`, `status`, `createdAt_gte`, …). */
   list(resource: Resource, query?: Record<string, string>): Promise<ListPage>;
   get(resource: Resource, id: string): Promise<Record<string, unknown>>;
@@ -32,11 +36,23 @@ export interface ConsoleClient {
   retryJob(id: string): Promise<Record<string, unknown>>;
   setScheduleEnabled(id: string, enabled: boolean): Promise<Record<string, unknown>>;
   triggerSchedule(id: string): Promise<Record<string, unknown>>;
+  /** Adds a task source (kept in the store) and syncs it (admin). */
+  addRepository(name: string, uri: string): Promise<Record<string, unknown>>;
+  /** Checks one source, or all: reachable, every task loads. */
+  verifyRepositories(name?: string): Promise<Record<string, unknown>[]>;
   /** Sync one source by name, or every source. */
   syncRepositories(name?: string): Promise<Record<string, unknown>[]>;
   stats(kind: StatsKind): Promise<Record<string, unknown>>;
   health(): Promise<Record<string, unknown>>;
-  /** Database and migrations (local only: the REST API does not expose them). */
+  /** Whether workers claim (paused or not) and the queue depth (GET /api/v1/queue). */
+  queue(): Promise<Record<string, unknown>>;
+  /** Pauses or resumes claiming across every worker sharing the store (admin). */
+  setQueuePaused(paused: boolean): Promise<Record<string, unknown>>;
+  /** Deletes finished jobs (admin); answers how many. */
+  clearJobs(opts: { status?: string; olderThan?: string }): Promise<Record<string, unknown>>;
+  /** One snapshot for the live monitor (GET /api/v1/monitor). */
+  monitor(): Promise<Record<string, unknown>>;
+  /** Database and migrations (admin). */
   dbStatus(): Promise<DbStatus>;
   dbMigrate(): Promise<string[]>;
   dbStats(): Promise<Record<string, unknown>>;

@@ -1,5 +1,5 @@
-// `db status|migrate|stats`: the database behind a local connection (the REST API has no
-// database endpoints, so the HTTP client answers with an error saying so).
+// `db status|migrate|stats` (admin): the database behind the connection, in-process or through
+// the REST API's /db endpoints.
 import type { Args } from './args.ts';
 import type { CommandContext, Sub } from './commands.ts';
 import { json, keyValues, table } from './format.ts';
@@ -14,7 +14,7 @@ function show(c: CommandContext, a: Args, value: unknown, print: () => void): vo
 export const DB_COMMANDS: Record<string, Sub> = {
   status: {
     usage: 'db status',
-    summary: 'the database in use and each migration (local connection)',
+    summary: 'the database in use (password masked) and each migration (admin)',
     arity: 0,
     run: async (a, c) => {
       const s = await c.client.dbStatus();
@@ -26,7 +26,7 @@ export const DB_COMMANDS: Record<string, Sub> = {
   },
   migrate: {
     usage: 'db migrate',
-    summary: 'apply pending migrations (local connection)',
+    summary: 'apply pending migrations (admin)',
     arity: 0,
     run: async (a, c) => {
       const applied = await c.client.dbMigrate();
@@ -37,7 +37,7 @@ export const DB_COMMANDS: Record<string, Sub> = {
   },
   stats: {
     usage: 'db stats',
-    summary: 'row counts per table and database size (local connection)',
+    summary: 'row counts per table and database size (admin)',
     arity: 0,
     run: async (a, c) => {
       const s = await c.client.dbStats();

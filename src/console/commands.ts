@@ -4,13 +4,23 @@ import { ClientError, type ConsoleClient, type Resource } from './client.ts';
 import { ConsoleUsageError, parseArgs, parseJsonArg, type Args } from './args.ts';
 import { json, keyValues, table, type Output } from './format.ts';
 import { DB_COMMANDS } from './commands-db.ts';
+import { QUEUE_COMMANDS, printQueue } from './commands-queue.ts';
+import { MONITOR } from './monitor.ts';
+import { REPO_ADMIN } from './commands-repo.ts';
 
 export interface CommandContext {
   client: ConsoleClient;
   out: Output;
   /** Asks for a task's input field by field (interactive sessions only). */
   promptInput?: (schema: unknown) => Promise<unknown>;
+  /** Runs a full-screen view redrawn every intervalMs until q or Ctrl-C (interactive only). */
+  live?: LiveView;
 }
+
+export type LiveView = (
+  draw: (columns: number, rows: number) => Promise<string[]>,
+  intervalMs: number,
+) => Promise<void>;
 
 export interface Sub {
   usage: string;
@@ -97,6 +107,7 @@ function input(a: Args): unknown {
 export const COMMANDS: Record<string, Record<string, Sub>> = {
   repo: {
     list: list('repositories', REPO_COLS, 'task sources', []),
+    ...REPO_ADMIN,
     status: list('repositories', REPO_COLS, 'task sources with their sync state and last error', []),
     refresh: {
       usage: 'repo refresh [NAME]',
@@ -190,6 +201,7 @@ export const COMMANDS: Record<string, Record<string, Sub>> = {
     },
     cancel: action('job cancel ID', 'cancel a queued or running job', (c, id) => c.cancelJob(id)),
     retry: action('job retry ID', 'queue a failed or cancelled job again', (c, id) => c.retryJob(id)),
+    ...QUEUE_COMMANDS,
   },
   schedule: {
     list: list('schedules', SCHEDULE_COLS, 'schedules', ['limit']),
@@ -203,13 +215,13 @@ export const COMMANDS: Record<string, Record<string, Sub>> = {
   server: {
     status: {
       usage: 'server status',
-      summary: 'server health: database, registry, workers, queue depth',
+      summary: 'server health: database, registry, workers, queue (paused or claiming) and depth',
       arity: 0,
       run: async (a, c) => {
         const h = await c.client.health();
         show(c, a, h, () => {
           keyValues(c.out, h, ['status', 'version', 'database', 'workers']);
-          keyValues(c.out, ((h.queue as Row | undefined)?.depth as Row) ?? {});
+          printQueue(c, h.queue as Row | undefined);
         });
       },
     },
@@ -247,6 +259,7 @@ export const SINGLE: Record<string, Sub> = {
       if (h.status === 'error') throw new ClientError('health check failed', 503, 'UNHEALTHY');
     },
   },
+  monitor: MONITOR,
   stats: {
     usage: 'stats',
     summary: 'task, job, execution, schedule and worker totals',

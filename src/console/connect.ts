@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
 import type { RatchetConfig } from '../config/schema.ts';
 import type { ConsoleClient } from './client.ts';
 import { HttpClient } from './http-client.ts';
+import { HttpTransport } from './http-request.ts';
+import { deferredClient } from './deferred-client.ts';
 
 /** How long start-up waits for the default server before opening the local store. */
 const PROBE_MS = 250;
@@ -38,21 +40,30 @@ export function tokenOf(config: RatchetConfig, flag: string | undefined): string
 }
 
 async function answers(url: string): Promise<boolean> {
+  const transport = new HttpTransport(url);
   try {
-    const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(PROBE_MS) });
-    return res.ok;
+    const res = await transport.send('GET', '/health', { headers: {}, timeoutMs: PROBE_MS });
+    return res.status === 200;
   } catch {
     return false;
+  } finally {
+    transport.close();
   }
 }
 
-/** Loaded on demand: a connected console does not pay for the store and the services. */
+/**
+ * Loaded on demand: a connected console does not pay for the store and the services. The task
+ * sources are synced into the store as `ratchet serve` does at start, behind the prompt: the first
+ * command waits for that sync, the prompt does not.
+ */
 export async function openLocal(config: RatchetConfig): Promise<ConsoleClient> {
-  const [{ createRatchet }, { LocalClient }] = await Promise.all([
+  const [{ createRatchet }, { LocalClient }, { syncAllSources }] = await Promise.all([
     import('../app.ts'),
     import('./local-client.ts'),
+    import('../services/registry-service.ts'),
   ]);
-  return new LocalClient(await createRatchet(config));
+  const app = await createRatchet(config);
+  return new LocalClient(app, syncAllSources(app));
 }
 
 export interface Opened {
@@ -61,12 +72,18 @@ export interface Opened {
   note: string;
 }
 
+/**
+ * Opens the connection. With `deferLocal` (an interactive session) a local store is opened behind
+ * the prompt: the first command waits for it instead of the prompt.
+ */
 export async function openConnection(
   config: RatchetConfig,
-  opts: { connect?: string; token?: string },
+  opts: { connect?: string; token?: string; deferLocal?: boolean },
 ): Promise<Opened> {
   const timeoutMs = config.console.default_connection.timeout * 1000;
-  if (opts.connect === 'local') return { client: await openLocal(config), note: 'local store, in-process' };
+  const local = async () =>
+    opts.deferLocal ? deferredClient('local', () => openLocal(config)) : await openLocal(config);
+  if (opts.connect === 'local') return { client: await local(), note: 'local store, in-process' };
   if (opts.connect) {
     const client = new HttpClient(opts.connect, opts.token, timeoutMs);
     return { client, note: `server ${opts.connect}` };
@@ -75,7 +92,7 @@ export async function openConnection(
   if (await answers(url))
     return { client: new HttpClient(url, opts.token, timeoutMs), note: `server ${url}` };
   return {
-    client: await openLocal(config),
+    client: await local(),
     note: `no server answered at ${url}: opened the local store (${config.server.database.url}) in-process`,
   };
 }

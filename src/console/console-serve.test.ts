@@ -51,6 +51,40 @@ void test('console --connect against ratchet serve: commands, scripts, auth erro
     assert.match(r.stdout, /"name": "greet"/);
     assert.match(r.stdout, new RegExp(`ok \\(${new URL(serve.url).host}\\)`));
 
+    // Admin commands over HTTP: pause/resume (seen by server status and GET /api/v1/queue, and
+    // audited), clear, monitor, the database.
+    r = await runShell(
+      `${consoleCmd(`--auth-token ${key}`)} <<'EOF'\njob pause\nserver status\njob clear --status FAILED\nmonitor\ndb status\ndb stats\nrepo verify\nEOF`,
+      { cwd: dir, env },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^queue:\s+PAUSED/m);
+    assert.match(r.stdout, /^removed 0 FAILED job\(s\)$/m);
+    assert.match(r.stdout, /^Ratchet monitor — 127\.0\.0\.1:\d+ — /m);
+    assert.match(r.stdout, /^queue\s+PAUSED/m);
+    assert.match(r.stdout, /^database: sqlite:.*r\.db \(sqlite\)$/m);
+    assert.match(r.stdout, /^011_queue_state\s+true$/m);
+    assert.match(r.stdout, /^queue_state:\s+1$/m);
+    assert.match(r.stdout, /^local\s+file\s+true\s+1/m);
+    const auth = { authorization: `Bearer ${key}` };
+    const queue = (await (await fetch(`${serve.url}/api/v1/queue`, { headers: auth })).json()) as {
+      data: { paused: boolean; changedBy: string };
+    };
+    assert.deepEqual([queue.data.paused, queue.data.changedBy], [true, 'ops']);
+    assert.match(
+      await (await fetch(`${serve.url}/metrics`, { headers: auth })).text(),
+      /^ratchet_queue_paused 1$/m,
+    );
+    r = await runShell(`echo 'job resume' | ${consoleCmd(`--auth-token ${key}`)}`, { cwd: dir, env });
+    assert.match(r.stdout, /^queue resumed/m);
+    const audit = (await (
+      await fetch(`${serve.url}/api/v1/audit?action=POST%20%2Fapi%2Fv1%2Fqueue%2Fpause`, { headers: auth })
+    ).json()) as { data: { actor: string; outcome: string }[] };
+    assert.deepEqual(
+      audit.data.map((e) => [e.actor, e.outcome]),
+      [['ops', '2xx']],
+    );
+
     // RATCHET_API_KEY works as well; a failing line stops the script with its file and line.
     await writeFile(join(dir, 'ops.rsh'), '# nightly check\ntask list\njob show 999\nhealth\n');
     r = await runCli(['console', '--connect', serve.url, '--script', 'ops.rsh'], {

@@ -9,7 +9,9 @@ import YAML from 'yaml';
 import { CLI_MAIN, assertBuilt } from '../cli/test-helpers/cli-process.ts';
 import { tasksDir } from './test-helpers/session.ts';
 
-const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+// A tmux server of this test's own: other tests' sessions (and their servers exiting) stay apart.
+const SOCKET = `ratchet-console-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
 
 async function screenMatches(session: string, re: RegExp, ms = 8000): Promise<string> {
   const end = Date.now() + ms;
@@ -24,7 +26,10 @@ async function screenMatches(session: string, re: RegExp, ms = 8000): Promise<st
 
 void test('prompt, Tab completion with live values, history without secrets, up-arrow', async () => {
   assertBuilt();
-  const { dir, cleanup } = await tasksDir([{ name: 'greet' }]);
+  const { dir, cleanup } = await tasksDir([
+    { name: 'greet' },
+    { name: 'spin', code: 'function main() { for (;;) {} }' },
+  ]);
   await writeFile(
     join(dir, 'ratchet.yaml'),
     YAML.stringify({
@@ -33,8 +38,10 @@ void test('prompt, Tab completion with live values, history without secrets, up-
       console: { history: { file: join(dir, 'hist') } },
     }),
   );
-  const session = `ratchet-console-${process.pid}`;
-  const start = () =>
+  let session = '';
+  // Each start is a new session (the previous one stays, so the server never exits in between).
+  const start = (name: string) => {
+    session = name;
     tmux(
       'new-session',
       '-d',
@@ -48,8 +55,9 @@ void test('prompt, Tab completion with live values, history without secrets, up-
       dir,
       `NO_COLOR=1 ${process.execPath} ${CLI_MAIN} console --connect local --config ratchet.yaml; sleep 30`,
     );
+  };
   try {
-    start();
+    start('first');
     await screenMatches(session, /local store, in-process[\s\S]*ratchet@local>\s*$/m);
     tmux('send-keys', '-t', session, 'repo refresh', 'Enter');
     await screenMatches(session, /local\s+FILE\s+true/);
@@ -64,18 +72,41 @@ void test('prompt, Tab completion with live values, history without secrets, up-
     tmux('send-keys', '-t', session, 'set API_TOKEN = s3cret', 'Enter');
     tmux('send-keys', '-t', session, 'exit', 'Enter');
     await screenMatches(session, /ratchet@local> exit\n/);
-    tmux('kill-session', '-t', session);
 
     const hist = await readFile(join(dir, 'hist'), 'utf8');
     assert.equal(hist, 'repo refresh\ntask show greet\nexit\n');
 
-    start();
+    start('second');
     await screenMatches(session, /ratchet@local>\s*$/m);
     tmux('send-keys', '-t', session, 'Up', 'Up');
     await screenMatches(session, /ratchet@local> task show greet$/m);
+
+    // monitor: full screen (the alternate screen) until q, then the session's screen is back.
+    tmux('send-keys', '-t', session, 'C-u', 'monitor', 'Enter');
+    let screen = await screenMatches(session, /^Ratchet monitor — local — [\s\S]*^queue\s+claiming$/m);
+    assert.doesNotMatch(screen, /ratchet@local>/, 'the monitor has the screen to itself');
+    tmux('send-keys', '-t', session, 'q');
+    screen = await screenMatches(session, /ratchet@local> monitor\n[\s\S]*ratchet@local>\s*$/m);
+    assert.doesNotMatch(screen, /Ratchet monitor/);
+
+    // Ctrl-C during a long command cancels that command (and its run), not the console.
+    tmux('send-keys', '-t', session, 'task execute spin --input {}', 'Enter');
+    await new Promise((r) => setTimeout(r, 700));
+    tmux('send-keys', '-t', session, 'C-c');
+    await screenMatches(session, /\^C \(cancelling\)\n(.*\n)*error: cancelled\n(.*\n)*ratchet@local>\s*$/m);
+    // The run ends CANCELLED once its thread let go (a busy loop: up to the watchdog's grace).
+    for (let i = 0; ; i++) {
+      tmux('send-keys', '-t', session, 'C-l', 'execution list --status cancelled', 'Enter');
+      try {
+        await screenMatches(session, /^\d+\s+-\s+\d+\s+CANCELLED/m, 1500);
+        break;
+      } catch (err) {
+        if (i === 5) throw err;
+      }
+    }
   } finally {
     try {
-      tmux('kill-session', '-t', session);
+      tmux('kill-server');
     } catch {
       // already gone
     }

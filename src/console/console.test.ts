@@ -2,6 +2,8 @@
 // store with a folder source: tables, --json, variables, errors with file:line, help suggestions.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { join } from 'node:path';
+import { writeTask } from '../registry/test-helpers/tasks.ts';
 import { localSession } from './test-helpers/session.ts';
 
 const TASKS = [
@@ -61,10 +63,45 @@ void test('repo, task, execution, job, server, db and stats commands in local mo
 
     r = await t.run('server status\nserver workers\nhealth\nstats --json\ndb status\ndb stats');
     assert.ok(r.ok, r.err);
+    assert.match(r.out, /queue:\s+claiming/);
     assert.match(r.out, /status:\s+ok/);
     assert.match(r.out, /ok \(local\)/);
     assert.match(r.out, /database: sqlite:.*r\.db \(sqlite\)/);
     assert.match(r.out, /"tasks": \{/);
+
+    // The queue as a whole: pause (shown by server status), resume, clear finished jobs, monitor.
+    r = await t.run('job pause\nserver status\njob pause\njob resume\njob resume');
+    assert.ok(r.ok, r.err);
+    assert.match(r.out, /^queue paused: workers stop claiming within 0\.5 s$/m);
+    assert.match(r.out, /^queue:\s+PAUSED/m);
+    assert.match(r.out, /^queue already paused \(since .*, by console \(local\)\)$/m);
+    assert.match(r.out, /^queue resumed/m);
+    assert.match(r.out, /^queue already running/m);
+    r = await t.run(`job clear --status cancelled\njob clear --status FAILED --older-than 7d\njob clear`);
+    assert.ok(r.ok, r.err);
+    assert.match(r.out, /^removed 0 CANCELLED job\(s\)$/m, 'the cancelled job was retried');
+    assert.match(r.out, /^removed 0 FAILED job\(s\) finished before \d{4}-/m);
+    r = await t.run('job clear --status queued');
+    assert.match(r.err, /QUEUED jobs are not finished and cannot be cleared \(cancel them first\)/);
+    r = await t.run('job clear --older-than soon');
+    assert.match(r.err, /olderThan: "soon" is not a duration/);
+    r = await t.run('monitor\nmonitor --json');
+    assert.ok(r.ok, r.err);
+    assert.match(r.out, /^depth\s+QUEUED 1 /m);
+    assert.match(r.out, /^last 60 s\s+[\d.]+ jobs\/s\s+success 100\.0%\s+p50 \d+ ms\s+p99 \d+ ms$/m);
+    assert.match(r.out, /"jobsPerSecond": /);
+
+    // Sources: add a folder at run time (kept in the store, synced at once), verify them all.
+    await writeTask(join(t.dir, 'more', 'hello'), { name: 'hello' });
+    r = await t.run(`repo add more file://${join(t.dir, 'more')}\nrepo verify\ntask show hello`);
+    assert.ok(r.ok, r.err);
+    assert.match(r.out, /^more\s+FILE\s+true/m);
+    assert.match(r.out, /^local\s+file\s+true\s+2/m);
+    assert.match(r.out, /^more\s+file\s+true\s+1/m);
+    r = await t.run(`repo add more file://${t.dir}\nrepo add gone file:///nonexistent/x`);
+    assert.match(r.err, /a task source named "more" already exists/);
+    r = await t.run('repo add gone file:///nonexistent/x');
+    assert.match(r.err, /uri: \/nonexistent\/x is not a folder/);
   } finally {
     await t.close();
   }

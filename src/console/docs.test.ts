@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { ConfigSchema } from '../config/schema.ts';
 import { CLI_MAIN, cleanEnv, runShell } from '../cli/test-helpers/cli-process.ts';
+import { writeTask } from '../registry/test-helpers/tasks.ts';
 import { localSession } from './test-helpers/session.ts';
 
 const DOC = fileURLToPath(new URL('../../docs/console.md', import.meta.url));
@@ -20,15 +21,22 @@ function blocks(doc: string, lang: string): string[] {
 void test('docs/console.md: rsh blocks, sh lines and the YAML all work as written', async () => {
   const doc = await readFile(DOC, 'utf8');
   const rsh = blocks(doc, 'rsh');
-  assert.equal(rsh.length, 2);
+  assert.equal(rsh.length, 3);
   const t = await localSession([GREET]);
+  const cwd = process.cwd();
   try {
+    // `repo add extra file://./more-tasks` names a folder relative to the working directory.
+    await writeTask(join(t.dir, 'more-tasks', 'hello'), { name: 'hello' });
+    process.chdir(t.dir);
     for (const block of rsh) {
       const r = await t.run(block);
       assert.ok(r.ok, r.err);
       assert.equal(r.err, '', 'no warnings');
     }
+    process.chdir(cwd);
     assert.match(t.stdout(), /hello Ada/);
+    assert.match(t.stdout(), /^queue:\s+PAUSED/m);
+    assert.match(t.stdout(), /^extra\s+file\s+true\s+1/m);
 
     await writeFile(join(t.dir, 'nightly.rsh'), rsh[0]!);
     await writeFile(
@@ -49,6 +57,7 @@ void test('docs/console.md: rsh blocks, sh lines and the YAML all work as writte
     const yaml = YAML.parse(blocks(doc, 'yaml')[0]!) as Record<string, unknown>;
     assert.equal(ConfigSchema.parse(yaml).console.variables.predefined.WHO, 'Ada');
   } finally {
+    process.chdir(cwd);
     await t.close();
   }
 });

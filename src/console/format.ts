@@ -5,6 +5,8 @@ export interface Output {
   write(text: string): void;
   /** Warnings and errors (stderr). */
   warn(text: string): void;
+  /** Writes out what write() holds back, if it buffers (before a prompt or a full-screen view). */
+  flush?(): void;
   /** Terminal width; tables shrink their widest columns to fit. */
   columns: number;
   color: boolean;

@@ -8,6 +8,7 @@ import {
   type Resource,
   type StatsKind,
 } from './client.ts';
+import { HttpTransport, TransportError, type HttpAnswer } from './http-request.ts';
 
 type Row = Record<string, unknown>;
 
@@ -19,6 +20,7 @@ export class HttpClient implements ConsoleClient {
   signal: AbortSignal | undefined;
 
   private readonly timeoutMs: number;
+  private readonly transport: HttpTransport;
 
   constructor(url: string, token?: string, timeoutMs = 30_000) {
     this.timeoutMs = timeoutMs;
@@ -40,6 +42,7 @@ export class HttpClient implements ConsoleClient {
       );
     this.base = parsed.origin;
     this.where = parsed.host;
+    this.transport = new HttpTransport(parsed.origin);
     this.token = token;
   }
 
@@ -47,32 +50,30 @@ export class HttpClient implements ConsoleClient {
     const headers: Record<string, string> = {};
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    let res: Response;
+    let res: HttpAnswer;
     try {
-      res = await fetch(`${this.base}${path}`, {
-        method,
+      res = await this.transport.send(method, path, {
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: this.signal
-          ? AbortSignal.any([this.signal, AbortSignal.timeout(this.timeoutMs)])
-          : AbortSignal.timeout(this.timeoutMs),
+        timeoutMs: this.timeoutMs,
+        signal: this.signal,
       });
     } catch (err) {
-      if ((err as Error).name === 'AbortError') throw new ClientError('cancelled', 0, 'CANCELLED');
-      if ((err as Error).name === 'TimeoutError')
+      const code = err instanceof TransportError ? err.code : 'ERROR';
+      if (code === 'CANCELLED') throw new ClientError('cancelled', 0, 'CANCELLED');
+      if (code === 'TIMEOUT')
         throw new ClientError(
           `${method} ${path} took longer than ${this.timeoutMs / 1000} s (console.default_connection.timeout)`,
           0,
           'TIMEOUT',
         );
-      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
       throw new ClientError(
-        `cannot reach ${this.base} (${cause}); the next command tries again`,
+        `cannot reach ${this.base} (${code === 'ERROR' ? (err as Error).message : code}); the next command tries again`,
         0,
         'UNREACHABLE',
       );
     }
-    const text = await res.text();
+    const text = res.text;
     let json: unknown;
     try {
       json = text === '' ? {} : JSON.parse(text);
@@ -83,7 +84,7 @@ export class HttpClient implements ConsoleClient {
         'BAD_RESPONSE',
       );
     }
-    if (!res.ok) {
+    if (res.status < 200 || res.status > 299) {
       const e = (
         json as {
           error?: {
@@ -158,6 +159,13 @@ export class HttpClient implements ConsoleClient {
   triggerSchedule(id: string): Promise<Row> {
     return this.data('POST', `/api/v1/schedules/${HttpClient.id(id)}/trigger`, {});
   }
+  addRepository(name: string, uri: string): Promise<Row> {
+    return this.data('POST', '/api/v1/repositories', { name, uri });
+  }
+  verifyRepositories(name?: string): Promise<Row[]> {
+    const path = name === undefined ? '' : `/${HttpClient.id(name)}`;
+    return this.data('POST', `/api/v1/repositories${path}/verify`, {});
+  }
   async syncRepositories(name?: string): Promise<Row[]> {
     if (name === undefined) return this.data('POST', '/api/v1/repositories/sync', {});
     return [await this.data('POST', `/api/v1/repositories/${HttpClient.id(name)}/sync`, {})];
@@ -168,21 +176,28 @@ export class HttpClient implements ConsoleClient {
   async health(): Promise<Row> {
     return (await this.request('GET', '/health/detailed')) as Row;
   }
-  dbStatus(): Promise<DbStatus> {
-    return Promise.reject(this.localOnly());
+  queue(): Promise<Row> {
+    return this.data('GET', '/api/v1/queue');
   }
-  dbMigrate(): Promise<string[]> {
-    return Promise.reject(this.localOnly());
+  setQueuePaused(paused: boolean): Promise<Row> {
+    return this.data('POST', `/api/v1/queue/${paused ? 'pause' : 'resume'}`, {});
+  }
+  clearJobs(opts: { status?: string; olderThan?: string }): Promise<Row> {
+    return this.data('POST', '/api/v1/jobs/clear', opts);
+  }
+  monitor(): Promise<Row> {
+    return this.data('GET', '/api/v1/monitor');
+  }
+  dbStatus(): Promise<DbStatus> {
+    return this.data('GET', '/api/v1/db/status');
+  }
+  async dbMigrate(): Promise<string[]> {
+    return (await this.data<{ applied: string[] }>('POST', '/api/v1/db/migrate', {})).applied;
   }
   dbStats(): Promise<Row> {
-    return Promise.reject(this.localOnly());
+    return this.data('GET', '/api/v1/db/stats');
   }
-  private localOnly(): ClientError {
-    return new ClientError(
-      'db commands work on a local connection only (the REST API has no database endpoints); run `ratchet console` on the server host without --connect',
-      0,
-      'LOCAL_ONLY',
-    );
+  async close(): Promise<void> {
+    this.transport.close();
   }
-  async close(): Promise<void> {}
 }

@@ -44,14 +44,14 @@ import {
   syncRepository,
 } from '../services/sources.ts';
 import { taskCatalogStats, testStoredTask } from '../services/task-checks.ts';
-import { executeNow } from '../services/direct-execution.ts';
-import { pingDatabase } from '../services/health.ts';
-import { queueStats, workerSummary } from '../services/queue-stats.ts';
-import { sourceStatuses } from '../services/registry-service.ts';
-import { ratchetVersion } from '../version.ts';
+import { cancelDirectExecution, executeNow } from '../services/direct-execution.ts';
 import type { SourceSyncResult } from '../services/registry-service.ts';
-import { migrateToLatest, migrationStatus } from '../store/migrate.ts';
-import { storeStats } from '../store/stats.ts';
+import { databaseStats, databaseStatus, migrateDatabase } from '../services/database.ts';
+import { clearJobs, pauseQueue, queueState, resumeQueue } from '../services/queue-control.ts';
+import { queueStats } from '../services/queue-stats.ts';
+import { localHealth } from './local-health.ts';
+import { monitorSnapshot } from '../services/monitor.ts';
+import { addRepository, verifyRepositories } from '../services/repository-admin.ts';
 import {
   ClientError,
   type ConsoleClient,
@@ -63,6 +63,9 @@ import {
 
 type Row = Record<string, unknown>;
 
+/** Who paused or resumed the queue, as the audit trail and `server status` show it. */
+const CONSOLE_ACTOR = 'console (local)';
+
 function syncView(r: SourceSyncResult): Row {
   return {
     ...r,
@@ -73,15 +76,40 @@ function syncView(r: SourceSyncResult): Row {
 
 export class LocalClient implements ConsoleClient {
   readonly where = 'local';
+  /** Ctrl-C: the console stops waiting at once (a running task execution is cancelled too). */
+  signal: AbortSignal | undefined;
   private readonly app: RatchetApp;
-  constructor(app: RatchetApp) {
+  /** Settles when the start-up sync of the task sources ended (commands wait for it). */
+  private readonly ready: Promise<void>;
+  constructor(app: RatchetApp, ready: Promise<unknown> = Promise.resolve()) {
     this.app = app;
+    this.ready = ready.then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
+  /** Runs fn until it settles or Ctrl-C aborts the signal (then the command ends as cancelled). */
   private async call<T>(fn: () => Promise<T>): Promise<T> {
+    const signal = this.signal;
+    const run = () => this.ready.then(fn);
     try {
-      return await fn();
+      if (!signal) return await run();
+      if (signal.aborted) throw new ClientError('cancelled', 0, 'CANCELLED');
+      let onAbort!: () => void;
+      const aborted = new Promise<never>((_, reject) => {
+        onAbort = () => reject(new ClientError('cancelled', 0, 'CANCELLED'));
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
+      const work = run();
+      work.catch(() => undefined);
+      try {
+        return await Promise.race([work, aborted]);
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+      }
     } catch (err) {
+      if (err instanceof ClientError) throw err;
       const m = mapError(err);
       if (m === undefined) throw err;
       const fields = (m.details?.fields as { path: string; message: string }[] | undefined) ?? [];
@@ -154,7 +182,20 @@ export class LocalClient implements ConsoleClient {
   }
   executeTask(id: string, input: unknown): Promise<Row> {
     return this.call(async () => {
-      const e = await executeNow(this.app, { task: id, input });
+      const signal = this.signal;
+      const e = await executeNow(this.app, {
+        task: id,
+        input,
+        // Ctrl-C cancels the run itself, not only the wait for it.
+        onStarted: signal
+          ? (row) => {
+              // Deferred: the run is handed to its thread just after this call returns.
+              const stop = () => void setImmediate(() => cancelDirectExecution(this.app, row.id));
+              if (signal.aborted) stop();
+              else signal.addEventListener('abort', stop, { once: true });
+            }
+          : undefined,
+      });
       return {
         executionId: e.id,
         uuid: e.uuid,
@@ -202,6 +243,12 @@ export class LocalClient implements ConsoleClient {
       return { schedule: scheduleView(schedule), job: job ? jobView(job) : null, workflowRun: run ?? null };
     });
   }
+  addRepository(name: string, uri: string): Promise<Row> {
+    return this.call(async () => syncView(await addRepository(this.app, { name, uri })));
+  }
+  verifyRepositories(name?: string): Promise<Row[]> {
+    return this.call(async () => (await verifyRepositories(this.app, name)) as unknown as Row[]);
+  }
   syncRepositories(name?: string): Promise<Row[]> {
     return this.call(async () =>
       name === undefined
@@ -228,45 +275,36 @@ export class LocalClient implements ConsoleClient {
   }
   /** The fields of GET /health/detailed that do not depend on a running server. */
   health(): Promise<Row> {
+    return this.call(() => localHealth(this.app));
+  }
+  queue(): Promise<Row> {
     return this.call(async () => {
-      const app = this.app;
-      const database = { dialect: app.store.dialect, ...(await pingDatabase(app)) };
-      if (!database.ok) return { status: 'error', version: ratchetVersion(), database };
-      const [sources, workers, queue] = await Promise.all([
-        sourceStatuses(app),
-        workerSummary(app.store.db),
-        queueStats(app.store.db),
-      ]);
-      const registry = sources.map(({ name, kind, uri, tasks, available, lastSyncedAt, lastError }) => ({
-        name,
-        kind,
-        uri,
-        tasks,
-        available,
-        lastSyncedAt,
-        lastError,
-      }));
-      return {
-        status: registry.every((s) => s.lastError === null) ? 'ok' : 'degraded',
-        version: ratchetVersion(),
-        database,
-        registry,
-        workers,
-        queue: { depth: queue.byStatus, oldestQueuedAgeSeconds: queue.oldestQueuedAgeSeconds },
-      };
+      const [state, stats] = await Promise.all([queueState(this.app), queueStats(this.app.store.db)]);
+      return { ...state, depth: stats.byStatus, oldestQueuedAgeSeconds: stats.oldestQueuedAgeSeconds };
     });
   }
-  async dbStatus(): Promise<DbStatus> {
-    const migrations = await migrationStatus(this.app.store);
-    return { database: this.app.store.url, dialect: this.app.store.dialect, migrations };
+  setQueuePaused(paused: boolean): Promise<Row> {
+    return this.call(
+      async () => (await (paused ? pauseQueue : resumeQueue)(this.app, CONSOLE_ACTOR)) as unknown as Row,
+    );
+  }
+  clearJobs(opts: { status?: string; olderThan?: string }): Promise<Row> {
+    return this.call(async () => (await clearJobs(this.app, opts)) as unknown as Row);
+  }
+  monitor(): Promise<Row> {
+    return this.call(async () => (await monitorSnapshot(this.app)) as unknown as Row);
+  }
+  dbStatus(): Promise<DbStatus> {
+    return this.call(() => databaseStatus(this.app));
   }
   dbMigrate(): Promise<string[]> {
-    return migrateToLatest(this.app.store);
+    return this.call(() => migrateDatabase(this.app));
   }
-  async dbStats(): Promise<Row> {
-    return (await storeStats(this.app.store)) as unknown as Row;
+  dbStats(): Promise<Row> {
+    return this.call(async () => (await databaseStats(this.app)) as unknown as Row);
   }
-  close(): Promise<void> {
-    return this.app.close();
+  async close(): Promise<void> {
+    await this.ready;
+    await this.app.close();
   }
 }

@@ -3,8 +3,8 @@
 // command (not the console), Ctrl-D leaving it.
 import { createInterface } from 'node:readline';
 import { ClientError } from './client.ts';
-import { HttpClient } from './http-client.ts';
 import { Completer } from './complete.ts';
+import { liveView } from './live-view.ts';
 import type { History } from './history.ts';
 import type { Session } from './session.ts';
 
@@ -33,6 +33,7 @@ export async function runInteractive(session: Session, history: History, color: 
   let up = true;
   let running: AbortController | undefined;
   rl.on('SIGINT', () => {
+    session.out.flush?.();
     if (running) {
       running.abort();
       process.stdout.write('\n^C (cancelling)\n');
@@ -45,6 +46,7 @@ export async function runInteractive(session: Session, history: History, color: 
   // Commands that prompt (task execute) need the terminal to themselves; otherwise readline keeps
   // reading, so Ctrl-C reaches the SIGINT handler while a command runs.
   session.holdTerminal = async (fn) => {
+    session.out.flush?.();
     rl.pause();
     try {
       return await fn();
@@ -52,16 +54,24 @@ export async function runInteractive(session: Session, history: History, color: 
       rl.resume();
     }
   };
+  const live = liveView(rl, process.stdin, process.stdout);
+  session.live = (draw, intervalMs) => {
+    session.out.flush?.();
+    return live(draw, intervalMs);
+  };
   const lines = rl[Symbol.asyncIterator]();
+  session.out.flush?.();
   rl.setPrompt(promptOf(session, up, color));
   rl.prompt();
+  // The prompt is up: now open what it did not need (a local store).
+  setImmediate(() => session.client.warm?.());
   for (;;) {
     const next = await lines.next();
     if (next.done) break;
     const line = next.value;
     history.add(line);
     running = new AbortController();
-    if (session.client instanceof HttpClient) session.client.signal = running.signal;
+    session.client.signal = running.signal;
     let failed: unknown;
     const ok = await session.runLine(line).catch((err: unknown) => ((failed = err), false));
     if (failed !== undefined) session.out.warn(`error: ${(failed as Error).message}\n`);
@@ -69,6 +79,7 @@ export async function runInteractive(session: Session, history: History, color: 
     if (session.done) break;
     // The connection is down after an unreachable server; the next command tries again.
     up = ok || !(session.lastError instanceof ClientError && session.lastError.code === 'UNREACHABLE');
+    session.out.flush?.();
     rl.setPrompt(promptOf(session, up, color));
     rl.prompt();
   }

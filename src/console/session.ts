@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { closest } from '../config/errors.ts';
 import type { ConsoleClient } from './client.ts';
 import { ConsoleUsageError } from './args.ts';
-import { COMMANDS, SINGLE, runResource } from './commands.ts';
+import { COMMANDS, SINGLE, runResource, type LiveView } from './commands.ts';
 import { json, type Output } from './format.ts';
 import type { Variables } from './variables.ts';
 import { splitWords } from './words.ts';
@@ -64,6 +64,8 @@ export class Session {
   lastError: unknown;
   /** Set by the interactive loop: a typed prompt needs the terminal to itself meanwhile. */
   holdTerminal: (<T>(fn: () => Promise<T>) => Promise<T>) | undefined;
+  /** Set by the interactive loop: full-screen views (monitor). */
+  live: LiveView | undefined;
   private readonly o: SessionOptions;
   constructor(opts: SessionOptions) {
     this.o = opts;
@@ -110,7 +112,7 @@ export class Session {
       const ask = this.o.promptInput;
       const hold = this.holdTerminal ?? (<T>(fn: () => Promise<T>) => fn());
       const promptInput = ask && ((schema: unknown) => hold(() => ask(schema)));
-      await runResource(words, { client: this.client, out: this.out, promptInput });
+      await runResource(words, { client: this.client, out: this.out, promptInput, live: this.live });
       return;
     }
     switch (name) {

@@ -24,6 +24,8 @@ export interface ResolvedSource {
   refreshIntervalSeconds: number | null;
   /** True for the `./tasks` folder used when no source is configured. */
   implicit: boolean;
+  /** Added at run time (`repo add`), kept in the store rather than the configuration. */
+  added?: boolean;
 }
 
 export const DEFAULT_SOURCE_NAME = 'tasks';
@@ -128,11 +130,29 @@ export function persistSource(db: Db, source: ResolvedSource): Promise<SourceRec
     ref: source.ref,
     config: {
       watch: source.watch,
+      ...(source.added ? { added: true } : {}),
       ...(source.refreshIntervalSeconds !== null
         ? { refresh_interval_seconds: source.refreshIntervalSeconds }
         : {}),
     },
   });
+}
+
+/** A source row `repo add` made (config.added), as a resolved source; undefined for the others. */
+export function addedSourceOf(row: SourceRecord): ResolvedSource | undefined {
+  if (row.config.added !== true) return undefined;
+  return {
+    name: row.name,
+    uri: row.uri,
+    kind: row.kind,
+    ...(row.kind === 'file' ? { path: localPathOf(row.uri)! } : {}),
+    branch: row.branch,
+    ref: row.ref,
+    watch: false,
+    refreshIntervalSeconds: null,
+    implicit: false,
+    added: true,
+  };
 }
 
 /** Finds a resolved source by name, or throws naming the ones that exist. */

@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Ratchet } from '../app.ts';
 import { sourceStatuses } from '../services/registry-service.ts';
+import { queueState } from '../services/queue-control.ts';
 import { queueStats, workerSummary } from '../services/queue-stats.ts';
 import { pingDatabase } from '../services/health.ts';
 import { rootPlugin } from './root-plugin.ts';
@@ -73,10 +74,11 @@ export const healthPlugin = rootPlugin<{ app: Ratchet; readiness: Readiness }>(
         if (!database.ok) {
           return reply.code(503).send({ status: 'error', version, uptime: uptime(), database });
         }
-        const [sources, workers, queue] = await Promise.all([
+        const [sources, workers, queue, state] = await Promise.all([
           sourceStatuses(app),
           workerSummary(app.store.db),
           queueStats(app.store.db),
+          queueState(app),
         ]);
         const registryOk = sources.every((s) => s.lastError === null);
         return {
@@ -95,7 +97,11 @@ export const healthPlugin = rootPlugin<{ app: Ratchet; readiness: Readiness }>(
             lastError: s.lastError,
           })),
           workers,
-          queue: { depth: queue.byStatus, oldestQueuedAgeSeconds: queue.oldestQueuedAgeSeconds },
+          queue: {
+            paused: state.paused,
+            depth: queue.byStatus,
+            oldestQueuedAgeSeconds: queue.oldestQueuedAgeSeconds,
+          },
         };
       },
     );

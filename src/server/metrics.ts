@@ -9,6 +9,7 @@ import type { Counter, Histogram, Registry } from 'prom-client';
 import type { Ratchet } from '../app.ts';
 import { onDeliveryOutcomes } from '../services/delivery.ts';
 import { getTask } from '../store/repos/tasks.ts';
+import { queueState } from '../services/queue-control.ts';
 import { queueStats, workerSummary } from '../services/queue-stats.ts';
 import { rootPlugin } from './root-plugin.ts';
 import { onWorkflowAdvance, workflowStateCounts } from '../services/workflows/index.ts';
@@ -189,6 +190,14 @@ function serverMetrics(app: Ratchet, { Counter, Gauge, Histogram, Registry }: Pr
     name: 'ratchet_queue_oldest_age_seconds',
     help: 'How long the longest-waiting runnable queued job has waited',
     registers: [registry],
+  });
+  new Gauge({
+    name: 'ratchet_queue_paused',
+    help: '1 while claiming is paused on every worker (job pause), else 0',
+    registers: [registry],
+    async collect() {
+      this.set((await queueState(app)).paused ? 1 : 0);
+    },
   });
   const utilisation = new Gauge({
     name: 'ratchet_worker_utilisation_ratio',

@@ -1,10 +1,10 @@
 // The registry as the adapters use it: sync every source (start-up of `serve` and `worker`, and
 // `ratchet repo sync`), sync one by name, refresh git sources on their interval, report status.
 import type { Ratchet } from './context.ts';
-import { getSource } from '../store/repos/sources.ts';
+import { getSource, listSources } from '../store/repos/sources.ts';
 import { listTasks, listTasksBySource } from '../store/repos/tasks.ts';
 import { SourceSyncError, syncResolvedSource } from '../registry/sync-source.ts';
-import { pickSource, resolveSources } from '../registry/sources.ts';
+import { addedSourceOf, pickSource, resolveSources } from '../registry/sources.ts';
 import type { ResolvedSource } from '../registry/sources.ts';
 import type { SyncReport } from '../registry/sync.ts';
 
@@ -28,6 +28,20 @@ export interface SyncOptions {
   cwd?: string;
 }
 
+/**
+ * The configured sources (or the implicit ./tasks), then those added at run time with `repo add`
+ * (kept in the store, so every node sees them), skipping an added one a configured one shadows.
+ */
+export async function allSources(app: AppLike, cwd?: string): Promise<ResolvedSource[]> {
+  const configured = resolveSources(app.config, cwd);
+  const names = new Set(configured.map((s) => s.name));
+  const added = (await listSources(app.store.db)).flatMap((r) => {
+    const s = addedSourceOf(r);
+    return s && !names.has(s.name) ? [s] : [];
+  });
+  return [...configured, ...added];
+}
+
 async function syncOne(app: AppLike, source: ResolvedSource): Promise<SourceSyncResult> {
   try {
     const report = await syncResolvedSource(
@@ -46,7 +60,7 @@ async function syncOne(app: AppLike, source: ResolvedSource): Promise<SourceSync
 /** Syncs every source in configuration order; one failing source does not stop the others. */
 export async function syncAllSources(app: AppLike, opts: SyncOptions = {}): Promise<SourceSyncResult[]> {
   const results: SourceSyncResult[] = [];
-  for (const source of resolveSources(app.config, opts.cwd)) results.push(await syncOne(app, source));
+  for (const source of await allSources(app, opts.cwd)) results.push(await syncOne(app, source));
   return results;
 }
 
@@ -56,7 +70,7 @@ export async function syncSourceByName(
   name: string,
   opts: SyncOptions = {},
 ): Promise<SourceSyncResult> {
-  return syncOne(app, pickSource(resolveSources(app.config, opts.cwd), name));
+  return syncOne(app, pickSource(await allSources(app, opts.cwd), name));
 }
 
 /** True when a result has a source-level error or any task that failed to load. */
@@ -123,7 +137,7 @@ export async function sourceStatuses(
   opts: SyncOptions & { detailed?: boolean } = {},
 ): Promise<SourceStatus[]> {
   const out: SourceStatus[] = [];
-  for (const s of resolveSources(app.config, opts.cwd)) {
+  for (const s of await allSources(app, opts.cwd)) {
     const row = await getSource(app.store.db, s.name);
     let tasks = 0;
     let available = 0;

@@ -274,6 +274,16 @@ export interface DatabaseSchema {
   workflow_runs: WorkflowRunsTable;
   workflow_steps: WorkflowStepsTable;
   workflow_transitions: WorkflowTransitionsTable;
+  queue_state: QueueStateTable;
+}
+
+/** One row (id 1): switches every worker sharing the store honours. */
+export interface QueueStateTable {
+  id: number;
+  /** 1 while claiming is paused (`job pause`). */
+  paused: number;
+  changed_at: Millis | null;
+  changed_by: string | null;
 }
 
 export interface McpSessionsTable {
@@ -367,4 +377,5 @@ export const TABLES = [
   'workflow_runs',
   'workflow_steps',
   'workflow_transitions',
+  'queue_state',
 ] as const satisfies readonly (keyof DatabaseSchema)[];

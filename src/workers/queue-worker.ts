@@ -24,6 +24,7 @@ import { pendingResult } from './pending-result.ts';
 import { DirectReservations, type DispatcherSlot } from '../queue/direct-dispatch.ts';
 import { VersionFiles } from './version-files.ts';
 import { runAttempt } from './run-attempt.ts';
+import type { PauseGate } from '../queue/pause-gate.ts';
 import { CANCEL_CHECK_MS, PROGRESS_WRITE_MS, Upkeep, type Active } from './upkeep.ts';
 
 /** How long past the grace period a stopping worker keeps trying to store its last results. */
@@ -51,6 +52,8 @@ export interface QueueWorkerOptions {
   log?: (message: string) => void;
   /** execution.max_result_bytes (queue/fit-result.ts); no cap when absent. */
   maxResultBytes?: number;
+  /** `job pause` across every worker sharing the store; never paused when absent. */
+  pause?: PauseGate;
 }
 
 export class QueueWorker {
@@ -101,6 +104,7 @@ export class QueueWorker {
       available: (pending) =>
         !this.draining &&
         this.drained &&
+        o.pause?.last !== true &&
         o.queue.insertClaimed !== undefined &&
         pending + this.starting < o.pool.freeSlots(),
       begin: (claimed) => void this.begin(claimed),
@@ -149,6 +153,10 @@ export class QueueWorker {
     }
     this.filling = true;
     try {
+      if (this.o.pause && (await this.o.pause.paused())) {
+        this.drained = false;
+        return;
+      }
       do {
         this.again = false;
         this.drained = false;

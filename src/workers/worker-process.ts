@@ -17,6 +17,7 @@ import type { QueueClock } from '../queue/clock.ts';
 import { httpOptionsFromConfig, runtimeLimitsFromConfig } from '../runtime/settings.ts';
 import { ExecutorPool } from './pool.ts';
 import { QueueWorker } from './queue-worker.ts';
+import { PauseGate } from '../queue/pause-gate.ts';
 
 /** What a worker node needs of the application (the services' context satisfies it). */
 export interface WorkerApp {
@@ -92,6 +93,7 @@ export async function startWorkerNode(app: WorkerApp, opts: WorkerNodeOptions = 
     clock: opts.clock,
     log,
     maxResultBytes: parseByteSize(app.config.execution.max_result_bytes),
+    pause: new PauseGate(store.db),
   });
 
   const beat = async (status?: 'ONLINE' | 'DRAINING' | 'OFFLINE'): Promise<void> => {

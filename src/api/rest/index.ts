@@ -10,9 +10,13 @@ import executions from './executions.ts';
 import executionEvents from './execution-events.ts';
 import jobs from './jobs.ts';
 import jobsBatch from './jobs-batch.ts';
+import queue from './queue.ts';
+import database from './database.ts';
+import monitor from './monitor.ts';
 import schedules from './schedules.ts';
 import workers from './workers.ts';
 import repositories from './repositories.ts';
+import repositoryAdmin from './repository-admin.ts';
 import admin from './admin.ts';
 import workflows from './workflows.ts';
 import workflowRuns from './workflow-runs.ts';
@@ -42,12 +46,16 @@ const rest: FastifyPluginAsync<{ app: Ratchet }> = async (server, opts) => {
     executions,
     jobs,
     jobsBatch,
+    queue,
     schedules,
     workers,
     repositories,
+    repositoryAdmin,
     workflows,
     workflowRuns,
     admin,
+    database,
+    monitor,
     whoami,
   ]) {
     await server.register(plugin, { app });

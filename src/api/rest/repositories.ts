@@ -17,7 +17,7 @@ import { ListQuerystring, dataOf, listOf, routeSchema } from './schema.ts';
 const tags = ['repositories'];
 const RepoParams = z.object({ id: z.string().min(1).max(100).describe('Store id or source name') });
 
-const SyncResult = z.looseObject({
+export const SyncResult = z.looseObject({
   source: z.string(),
   kind: z.enum(['FILE', 'GIT']),
   ok: z.boolean().describe('False when the source could not be read or a task failed to load'),
@@ -25,7 +25,7 @@ const SyncResult = z.looseObject({
   error: z.string().optional(),
 });
 
-function syncView(r: SourceSyncResult) {
+export function syncView(r: SourceSyncResult) {
   return {
     ...r,
     kind: r.kind.toUpperCase() as 'FILE',

@@ -10,6 +10,7 @@ import { scheduleWorkflows } from './007_schedule_workflows.ts';
 import { mcpSessions } from './008_mcp_sessions.ts';
 import { executionDurationIndex } from './009_execution_duration_index.ts';
 import { workflowRunDelivery } from './010_workflow_run_delivery.ts';
+import { queueState } from './011_queue_state.ts';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001_initial': initial,
@@ -22,4 +23,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '008_mcp_sessions': mcpSessions,
   '009_execution_duration_index': executionDurationIndex,
   '010_workflow_run_delivery': workflowRunDelivery,
+  '011_queue_state': queueState,
 };
