@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { percentile, report, round } from './lib.ts';
 import { startServeForBench } from './api.ts';
 import { seedHistory } from './seed-history.ts';
@@ -66,8 +66,9 @@ const seedStart = performance.now();
 seedHistory(join(dir, 'data', 'ratchet.db'), 'addition', EXECUTIONS);
 const seedMs = round(performance.now() - seedStart, 0);
 const served = await startServeForBench(dir, CONFIG);
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+let browser: Browser | undefined;
 try {
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
   const statsMs: number[] = [];
   for (let i = 0; i < 6; i++) {
     const start = performance.now();
@@ -164,7 +165,8 @@ try {
     loadAverage: loadBefore,
   });
 } finally {
-  await browser.close();
+  // Also when Chromium failed to start: the server must not outlive the bench.
+  await browser?.close();
   await served.stop();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -274,6 +274,8 @@ void test('schedules: create one with its reading and next runs, disable it, tri
   await checkBothSchemes(page, 'schedule');
   // Delete asks first, then goes back to the list.
   await page.getByRole('button', { name: 'Delete schedule' }).click();
+  // Keyboard users land on the safe answer.
+  assert.equal(await page.evaluate<string>('document.activeElement.textContent'), 'Keep it');
   await page.getByRole('button', { name: 'Delete every-five' }).click();
   await page.getByText('No schedule yet.').waitFor();
   await page.close();

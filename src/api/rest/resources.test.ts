@@ -83,6 +83,10 @@ forEachApi(
     assert.equal(stats.body.data.total, 3);
     assert.equal(stats.body.data.byStatus.CANCELLED, 1);
     assert.equal(stats.body.data.lastHour, 3);
+    // Durations over all executions, each figure from its own indexed query.
+    const { minDurationMs, maxDurationMs, averageDurationMs, lastExecutionAt } = stats.body.data;
+    assert.ok(minDurationMs <= averageDurationMs && averageDurationMs <= maxDurationMs);
+    assert.ok(Date.parse(lastExecutionAt) > Date.now() - 60_000);
     const timeline = await api.call('GET', '/api/v1/executions/timeline?minutes=10&bucketSeconds=300');
     assert.equal(timeline.body.data.buckets.length, 2);
     const sum = (key: string) =>

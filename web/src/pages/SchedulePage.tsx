@@ -96,7 +96,8 @@ function DeleteButton({ s }: { s: ScheduleDetail }): ReactNode {
         run={() => api(`/schedules/${s.id}`, { method: 'DELETE' })}
         done={() => navigate('schedules')}
       />
-      <button type="button" onClick={() => setAsking(false)}>
+      {/* The button that asked is gone: focus moves to the safe answer, not to the page's start. */}
+      <button type="button" autoFocus onClick={() => setAsking(false)}>
         Keep it
       </button>
     </span>
