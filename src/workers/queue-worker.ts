@@ -104,9 +104,9 @@ export class QueueWorker {
       available: (pending) =>
         !this.draining &&
         this.drained &&
-        o.pause?.last !== true &&
         o.queue.insertClaimed !== undefined &&
-        pending + this.starting < o.pool.freeSlots(),
+        pending + this.starting < o.pool.freeSlots() &&
+        o.pause?.peek() !== true,
       begin: (claimed) => void this.begin(claimed),
     });
     o.pool.onFree = () => {
