@@ -153,7 +153,9 @@ export class QueueWorker {
     }
     this.filling = true;
     try {
-      if (this.o.pause && (await this.o.pause.paused())) {
+      // Cached between reads (no await then): pausing costs no query and no tick per claim.
+      const paused = this.o.pause?.paused();
+      if (paused === true || (typeof paused === 'object' && (await paused))) {
         this.drained = false;
         return;
       }
