@@ -1,7 +1,9 @@
 // The console's HTTP transport: node:http (node:https loaded only for https URLs) with one
 // keep-alive agent per connection. Cheaper per request than fetch (undici), which a 100-command
 // script against a local server felt; the console needs no more than a request and its text.
-import { Agent, request as plainRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+// Types only: the modules come from process.getBuiltinModule, because an ESM import of node:http
+// reads every export, and its WebSocket getter loads undici (30–50 ms before the first prompt).
+import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 
 export interface HttpAnswer {
   status: number;
@@ -18,11 +20,7 @@ export class TransportError extends Error {
   }
 }
 
-type RequestFn = (
-  url: URL,
-  opts: RequestOptions,
-  cb: (res: IncomingMessage) => void,
-) => ReturnType<typeof plainRequest>;
+type RequestFn = (url: URL, opts: RequestOptions, cb: (res: IncomingMessage) => void) => ClientRequest;
 
 export class HttpTransport {
   private readonly url: URL;
@@ -33,16 +31,11 @@ export class HttpTransport {
     this.url = new URL(origin);
   }
 
-  private async ready(): Promise<{ agent: Agent; request: RequestFn }> {
+  private ready(): { agent: Agent; request: RequestFn } {
     if (!this.agent || !this.requestFn) {
-      if (this.url.protocol === 'https:') {
-        const https = await import('node:https');
-        this.agent = new https.Agent({ keepAlive: true });
-        this.requestFn = https.request;
-      } else {
-        this.agent = new Agent({ keepAlive: true });
-        this.requestFn = plainRequest;
-      }
+      const mod = process.getBuiltinModule(this.url.protocol === 'https:' ? 'node:https' : 'node:http');
+      this.agent = new mod.Agent({ keepAlive: true });
+      this.requestFn = mod.request;
     }
     return { agent: this.agent, request: this.requestFn };
   }
@@ -52,7 +45,7 @@ export class HttpTransport {
     path: string,
     opts: { headers: Record<string, string>; body?: string; timeoutMs: number; signal?: AbortSignal },
   ): Promise<HttpAnswer> {
-    const { agent, request } = await this.ready();
+    const { agent, request } = this.ready();
     if (opts.signal?.aborted) throw new TransportError('CANCELLED', 'cancelled');
     return new Promise((resolve, reject) => {
       let settled = false;

@@ -8,7 +8,7 @@ import { isQueuePaused } from '../store/repos/queue-state.ts';
 export const PAUSE_READ_MS = 500;
 
 export class PauseGate {
-  /** The last value read: what direct dispatch (synchronous) goes by. */
+  /** The last value read. */
   last = false;
   private readAt = -Infinity;
   private reading: Promise<boolean> | undefined;
@@ -20,6 +20,15 @@ export class PauseGate {
     this.read = () => isQueuePaused(db);
     this.maxAgeMs = opts.maxAgeMs ?? PAUSE_READ_MS;
     this.now = opts.now ?? Date.now;
+  }
+
+  /**
+   * The last value read, at once (direct dispatch decides synchronously); when it is older than
+   * maxAgeMs a read starts behind it, so a stale answer is given at most until that read ends.
+   */
+  peek(): boolean {
+    if (this.now() - this.readAt >= this.maxAgeMs) void Promise.resolve(this.paused()).catch(() => undefined);
+    return this.last;
   }
 
   /** Whether claiming is paused; from the store when the last read is older than maxAgeMs. */
