@@ -45,7 +45,11 @@ export function sqliteQueueBackend(store: Store): QueueBackend {
       if (results.some((r) => r.created)) await notifier.notify();
       return results;
     },
-    claim: (opts) => claimInTransaction(db, CLAIM, opts),
+    claim: (opts) => {
+      // A worker commits claims and results many times a second: keep checkpoints off its thread.
+      store.offloadCheckpoints?.();
+      return claimInTransaction(db, CLAIM, opts);
+    },
     complete: (results, trx) => completeJobsSqlite(trx ?? db, results),
     renew: (workerId, jobIds, leaseMs, now) => renewLeases(db, workerId, jobIds, leaseMs, now),
     reclaim: (now, limit) => reclaimExpiredJobs(db, RECLAIM, now, limit, finishHooks),
