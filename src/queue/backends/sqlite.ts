@@ -23,6 +23,9 @@ const CLAIM: ClaimDialect = {
   // The write lock taken by BEGIN IMMEDIATE already serialises every claim.
   lockTask: () => Promise.resolve(),
   begin: () => Promise.resolve(),
+  jsonRows: (json) => sql`json_each(${json})`,
+  // Not knowing json_each's row count, the planner would scan the status index and probe the batch.
+  byIdOnly: sql`not indexed`,
 };
 
 const RECLAIM: ReclaimDialect = { leaseIndex: sql`indexed by jobs_lease_idx`, lockExpired: sql`` };
