@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { maskUrl, openDatabase, parseDatabaseUrl } from './database.ts';
-import { BACKSTOP_PAGES } from './dialect/wal-checkpointer.ts';
+import { BACKSTOP_PAGES, WalCheckpointer } from './dialect/wal-checkpointer.ts';
+import { DatabaseSync } from 'node:sqlite';
 import { migrateToLatest, migrationStatus } from './migrate.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import { storeStats } from './stats.ts';
@@ -173,5 +174,45 @@ void test('concurrent migrateToLatest on two pooled PostgreSQL connections in on
     }
   } finally {
     await temp.drop();
+  }
+});
+
+void test('SQLite: the checkpoint thread ends once writes stop and starts again with the next work', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'ratchet-db-'));
+  try {
+    const store = await openDatabase({ url: 'sqlite://r.db', baseDir: dir });
+    const raw = new DatabaseSync(store.file!);
+    try {
+      const autocheckpoint = () =>
+        (raw.prepare('pragma wal_autocheckpoint').get() as { wal_autocheckpoint: number }).wal_autocheckpoint;
+      await sql`create table t (x text)`.execute(store.db);
+      // Short ticks stand in for the 200 ms × 25 of the real thread.
+      const checkpointer = new WalCheckpointer(raw, store.file!, { everyMs: 10, idleTicks: 5 });
+      checkpointer.start();
+      assert.equal(checkpointer.running, true);
+      assert.equal(autocheckpoint(), BACKSTOP_PAGES);
+      const until = async (done: () => boolean) => {
+        const deadline = Date.now() + 5000;
+        while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      };
+      await until(() => !checkpointer.running);
+      assert.equal(checkpointer.running, false, 'an idle thread ends');
+      assert.equal(autocheckpoint(), 1000, 'the connection checkpoints inline again');
+      checkpointer.start();
+      assert.equal(checkpointer.running, true);
+      // Commits keep it alive past its idle ticks.
+      for (let i = 0; i < 20; i++) {
+        await sql`insert into t values ('x')`.execute(store.db);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      assert.equal(checkpointer.running, true);
+      await checkpointer.stop();
+      assert.equal(checkpointer.running, false);
+    } finally {
+      raw.close();
+      await store.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });

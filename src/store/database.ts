@@ -21,7 +21,8 @@ export interface Store {
   close(): Promise<void>;
   /**
    * SQLite file: from now on, WAL checkpoints run on a thread of their own instead of inside the
-   * commit that crosses the threshold (dialect/wal-checkpointer.ts). The queue worker calls it.
+   * commit that crosses the threshold (dialect/wal-checkpointer.ts), until the thread finds nothing
+   * to do for a while. The queue worker calls it when a claim returns jobs.
    */
   offloadCheckpoints?: () => void;
   /**

@@ -48,10 +48,11 @@ export function sqliteQueueBackend(store: Store): QueueBackend {
       if (results.some((r) => r.created)) await notifier.notify();
       return results;
     },
-    claim: (opts) => {
-      // A worker commits claims and results many times a second: keep checkpoints off its thread.
-      store.offloadCheckpoints?.();
-      return claimInTransaction(db, CLAIM, opts);
+    async claim(opts) {
+      const claimed = await claimInTransaction(db, CLAIM, opts);
+      // A busy worker commits claims and results many times a second: keep checkpoints off its thread.
+      if (claimed.length > 0) store.offloadCheckpoints?.();
+      return claimed;
     },
     complete: (results, trx) => completeJobsSqlite(trx ?? db, results),
     renew: (workerId, jobIds, leaseMs, now) => renewLeases(db, workerId, jobIds, leaseMs, now),
