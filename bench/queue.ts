@@ -1,6 +1,8 @@
 // Queue benchmark, per backend (SQLite temp file, fresh PostgreSQL database), with the default
 // executor pool (one thread per core):
 // - throughput: 5,000 queued no-op jobs run end to end (claim → sandbox → execution stored);
+// - the same with a task that has input and output schemas, 1 KB of input and 1 KB of output per
+//   job (`throughputSchemas1k`), so the cost of validation and of the bigger rows shows;
 // - enqueue-to-start latency on an idle queue: 200 jobs, one at a time, enqueue call → dispatch to
 //   an executor thread;
 // - the "40 lightweight tasks" chain: 40 sequential fib(10) jobs, each enqueued after the previous
@@ -16,6 +18,14 @@ import { createTestApp, saveTask } from '../src/workers/test-helpers.ts';
 import { percentile, report, round } from './lib.ts';
 
 const BACKLOG = 5000;
+// The 1 KB task: a string of 1,000 characters in and out, both sides checked against a schema.
+const KB_SCHEMA = {
+  type: 'object',
+  required: ['s', 'n'],
+  properties: { s: { type: 'string', maxLength: 2000 }, n: { type: 'integer' } },
+  additionalProperties: false,
+};
+const KB_STRING = 'x'.repeat(1000);
 const LATENCY_JOBS = 200;
 const CHAIN = 40;
 
@@ -31,7 +41,14 @@ async function benchBackend(dialect: Dialect) {
       'fib',
       'function main(i) { const f = (n) => (n < 2 ? n : f(n - 1) + f(n - 2)); return { v: f(i.n) }; }',
     );
-    const task = (await getTask(t.app.store.db, 'noop'))!;
+    await saveTask(
+      t.app,
+      'kb',
+      'function main(i) { return { s: i.s, n: i.n + 1 }; }',
+      {},
+      KB_SCHEMA,
+      KB_SCHEMA,
+    );
     const waiters = new Map<number, () => void>();
     // A job may finish before enqueueJob returns (the worker is in this process): remember it.
     const finishedIds = new Set<number>();
@@ -40,34 +57,52 @@ async function benchBackend(dialect: Dialect) {
       else waiters.set(id, fn);
     };
     let finished = 0;
+    let target = BACKLOG;
     let allDone: (() => void) | undefined;
+    let notCompleted = 0;
     t.app.jobEvents.on((e) => {
       finished++;
+      if (e.status !== 'COMPLETED') notCompleted++;
       finishedIds.add(e.job.id);
       waiters.get(e.job.id)?.();
-      if (finished === BACKLOG) allDone?.();
+      if (finished === target) allDone?.();
     });
 
-    // Throughput from a backlog.
-    for (let i = 0; i < BACKLOG; i += 500) {
-      await t.app.store.db.transaction().execute(async (trx) => {
-        for (let j = i; j < Math.min(BACKLOG, i + 500); j++)
-          await insertJob(trx, { taskId: task.id, input: { j } });
+    // Throughput from a backlog: `BACKLOG` jobs queued, then a worker node started; the node is
+    // returned still running.
+    const throughput = async (name: string, input: (j: number) => unknown) => {
+      const task = (await getTask(t.app.store.db, name))!;
+      for (let i = 0; i < BACKLOG; i += 500) {
+        await t.app.store.db.transaction().execute(async (trx) => {
+          for (let j = i; j < Math.min(BACKLOG, i + 500); j++)
+            await insertJob(trx, { taskId: task.id, input: input(j) });
+        });
+      }
+      target = finished + BACKLOG;
+      const done = new Promise<void>((resolve) => (allDone = resolve));
+      const start = performance.now();
+      const cpu0 = process.cpuUsage();
+      const elu = performance.eventLoopUtilization();
+      const node = await startWorkers(t.app, {
+        log: process.env.BENCH_LOG ? (m) => console.error(m) : () => {},
       });
-    }
-    const done = new Promise<void>((resolve) => (allDone = resolve));
-    const start = performance.now();
-    const cpu0 = process.cpuUsage();
-    const elu = performance.eventLoopUtilization();
-    const node = await startWorkers(t.app, {
-      log: process.env.BENCH_LOG ? (m) => console.error(m) : () => {},
-    });
-    await done;
-    const seconds = (performance.now() - start) / 1000;
-    // CPU of every thread of the process (main, executors, SQLite, PostgreSQL client) per job.
-    const cpu = process.cpuUsage(cpu0);
-    // Main-thread busy time per job: claims, result writes and dispatch, the part threads cannot share.
-    const mainMsPerJob = performance.eventLoopUtilization(elu).active / BACKLOG;
+      await done;
+      const seconds = (performance.now() - start) / 1000;
+      if (notCompleted > 0) throw new Error(`${notCompleted} ${name} job(s) did not complete`);
+      // CPU of every thread of the process (main, executors, SQLite, PostgreSQL client) per job.
+      const cpu = process.cpuUsage(cpu0);
+      // Main-thread busy time per job: claims, result writes and dispatch, the part threads cannot share.
+      const mainMsPerJob = performance.eventLoopUtilization(elu).active / BACKLOG;
+      const figures = {
+        jobs: BACKLOG,
+        seconds: round(seconds),
+        jobsPerSecond: Math.round(BACKLOG / seconds),
+        mainThreadMsPerJob: round(mainMsPerJob),
+        processCpuMsPerJob: round((cpu.user + cpu.system) / 1000 / BACKLOG),
+      };
+      return { node, figures };
+    };
+    const { node, figures: noop } = await throughput('noop', (j) => ({ j }));
     const threads = node.pool.size;
 
     // Enqueue-to-start on an idle queue.
@@ -99,15 +134,14 @@ async function benchBackend(dialect: Dialect) {
     }
     const chainSeconds = (performance.now() - chainStart) / 1000;
     await node.stop(1000);
+
+    // Throughput of the 1 KB task with both schemas, on a fresh worker node.
+    const kb = await throughput('kb', (n) => ({ s: KB_STRING, n }));
+    await kb.node.stop(1000);
     return {
       threads,
-      throughput: {
-        jobs: BACKLOG,
-        seconds: round(seconds),
-        jobsPerSecond: Math.round(BACKLOG / seconds),
-        mainThreadMsPerJob: round(mainMsPerJob),
-        processCpuMsPerJob: round((cpu.user + cpu.system) / 1000 / BACKLOG),
-      },
+      throughput: noop,
+      throughputSchemas1k: kb.figures,
       enqueueToStartMs: {
         p50: percentile(latencies, 50),
         p99: percentile(latencies, 99),

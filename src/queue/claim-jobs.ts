@@ -6,7 +6,8 @@
 // IMMEDIATE's write lock. (PostgreSQL claims in one statement when no limit can apply:
 // backends/pg-claim.ts.)
 import { randomUUID } from 'node:crypto';
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
+import type { JobsTable } from '../store/schema.ts';
 import { inTransaction, toJson, type Db } from '../store/codec.ts';
 import { runInputOf, toJob, type JobRecord } from '../store/repos/jobs.ts';
 import { effectiveLimit, taskConcurrencyLimit } from './task-limits.ts';
@@ -22,6 +23,14 @@ export interface ClaimDialect {
   lockTask(trx: Db, taskId: number): Promise<void>;
   /** First statement of the claim's transaction. */
   begin(trx: Db): Promise<void>;
+  /**
+   * A table function over a JSON array parameter with one column `value` per element (SQLite
+   * json_each, PostgreSQL json_array_elements): the claim's rows travel as one parameter, so its
+   * statements keep one text whatever the batch size and nothing per-row is built or compiled.
+   */
+  jsonRows(json: string): RawBuilder<unknown>;
+  /** After the claim UPDATE's table: look the claimed rows up by id only (SQLite's NOT INDEXED). */
+  byIdOnly: RawBuilder<unknown>;
 }
 
 export interface ClaimOptions {
@@ -139,43 +148,27 @@ export async function claimInTransaction(
     const runnable = candidates.filter((c) => c.version_id !== null);
     if (runnable.length === 0) return [];
     const versionOf = new Map(runnable.map((c) => [c.id, c.version_id!]));
-    const rows = await trx
-      .updateTable('jobs')
-      .set({
-        status: 'PROCESSING',
-        attempts: sql<number>`attempts + 1`,
-        lease_owner: opts.workerId,
-        lease_expires_at: opts.now + opts.leaseMs,
-        started_at: sql<number>`coalesce(started_at, ${opts.now})`,
-        updated_at: opts.now,
-      })
-      .where(
-        'id',
-        'in',
-        runnable.map((c) => c.id),
-      )
-      .where(sql<boolean>`status in ('QUEUED', 'RETRYING')`)
-      .returningAll()
-      .execute();
+    const { rows } = await sql<Selectable<JobsTable>>`
+      update jobs ${dialect.byIdOnly} set status = 'PROCESSING', attempts = attempts + 1, lease_owner = ${opts.workerId},
+        lease_expires_at = ${opts.now + opts.leaseMs}, started_at = coalesce(started_at, ${opts.now}),
+        updated_at = ${opts.now}
+      where id in (select cast(value ->> 0 as bigint)
+        from ${dialect.jsonRows(JSON.stringify(runnable.map((c) => [c.id])))})
+        and status in ('QUEUED', 'RETRYING')
+      returning *`.execute(trx);
     if (rows.length === 0) return [];
-    const executions = await trx
-      .insertInto('executions')
-      .values(
-        rows.map((r) => ({
-          uuid: randomUUID(),
-          job_id: r.id,
-          task_id: r.task_id,
-          task_version_id: versionOf.get(Number(r.id))!,
-          attempt: r.attempts,
-          status: 'RUNNING' as const,
-          input: r.input,
-          worker_id: opts.workerId,
-          started_at: opts.now,
-          created_at: opts.now,
-        })),
-      )
-      .returning(['id', 'job_id', 'uuid'])
-      .execute();
+    // One element per execution: uuid, job id, task id, version id, attempt, input (JSON text).
+    const opened = JSON.stringify(
+      rows.map((r) => [randomUUID(), r.id, r.task_id, versionOf.get(Number(r.id))!, r.attempts, r.input]),
+    );
+    const { rows: executions } = await sql<{ id: number; job_id: number; uuid: string }>`
+      insert into executions
+        (uuid, job_id, task_id, task_version_id, attempt, status, input, worker_id, started_at, created_at)
+      select value ->> 0, cast(value ->> 1 as bigint), cast(value ->> 2 as bigint), cast(value ->> 3 as bigint),
+        cast(value ->> 4 as integer), 'RUNNING', value ->> 5, cast(${opts.workerId} as text),
+        cast(${opts.now} as bigint), cast(${opts.now} as bigint)
+      from ${dialect.jsonRows(opened)}
+      returning id, job_id, uuid`.execute(trx);
     const executionOf = new Map(executions.map((e) => [Number(e.job_id), e]));
     // Keep the claim order (priority, run_at, id); RETURNING order is not guaranteed.
     const order = new Map(runnable.map((c, i) => [c.id, i]));

@@ -18,8 +18,22 @@ export function toMs(value: TimeInput, what = 'time'): number {
 export function iso(ms: number): string;
 export function iso(ms: number | null): string | null;
 export function iso(ms: number | null): string | null {
-  return ms === null ? null : new Date(Number(ms)).toISOString();
+  if (ms === null) return null;
+  const n = Number(ms);
+  const hit = recentIso.get(n);
+  if (hit !== undefined) return hit;
+  const text = new Date(n).toISOString();
+  if (recentIso.size >= RECENT_ISO) recentIso.clear();
+  recentIso.set(n, text);
+  return text;
 }
+
+/**
+ * Recently formatted times. A batch of jobs shares most of its timestamps (claimed, leased, updated,
+ * finished at the same millisecond), and toISOString was a visible share of a worker's main thread.
+ */
+const recentIso = new Map<number, string>();
+const RECENT_ISO = 256;
 
 export function bool(value: boolean | number): boolean {
   return value === true || value === 1;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,8 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { maskUrl, openDatabase, parseDatabaseUrl } from './database.ts';
+import { BACKSTOP_PAGES, WalCheckpointer } from './dialect/wal-checkpointer.ts';
+import { DatabaseSync } from 'node:sqlite';
 import { migrateToLatest, migrationStatus } from './migrate.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import { storeStats } from './stats.ts';
@@ -59,6 +61,23 @@ void test('SQLite: parent folders created, WAL, busy timeout, foreign keys, sync
       assert.equal(await pragma('busy_timeout'), 5000);
       assert.equal(await pragma('foreign_keys'), 1);
       assert.equal(await pragma('synchronous'), 1);
+      assert.equal(await pragma('wal_autocheckpoint'), 1000);
+      // A queue worker moves checkpoints to a thread of its own (dialect/wal-checkpointer.ts): the
+      // connection keeps only a backstop, and the thread empties the WAL behind the writes.
+      store.offloadCheckpoints!();
+      assert.equal(await pragma('wal_autocheckpoint'), BACKSTOP_PAGES);
+      await sql`create table t (x text)`.execute(store.db);
+      for (let i = 0; i < 200; i++) await sql`insert into t values (${'x'.repeat(2000)})`.execute(store.db);
+      // The WAL header's salts (bytes 16-23) change when a writer restarts a fully checkpointed WAL;
+      // the connection's own backstop is far off, so only the thread can have checkpointed it.
+      const salts = () => readFileSync(`${store.file}-wal`).subarray(16, 24).toString('hex');
+      const before = salts();
+      const deadline = Date.now() + 5000;
+      while (salts() === before && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await sql`insert into t values ('y')`.execute(store.db);
+      }
+      assert.notEqual(salts(), before, 'the checkpoint thread checkpointed the WAL');
     } finally {
       await store.close();
     }
@@ -155,5 +174,45 @@ void test('concurrent migrateToLatest on two pooled PostgreSQL connections in on
     }
   } finally {
     await temp.drop();
+  }
+});
+
+void test('SQLite: the checkpoint thread ends once writes stop and starts again with the next work', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'ratchet-db-'));
+  try {
+    const store = await openDatabase({ url: 'sqlite://r.db', baseDir: dir });
+    const raw = new DatabaseSync(store.file!);
+    try {
+      const autocheckpoint = () =>
+        (raw.prepare('pragma wal_autocheckpoint').get() as { wal_autocheckpoint: number }).wal_autocheckpoint;
+      await sql`create table t (x text)`.execute(store.db);
+      // Short ticks stand in for the 200 ms × 25 of the real thread.
+      const checkpointer = new WalCheckpointer(raw, store.file!, { everyMs: 10, idleTicks: 5 });
+      checkpointer.start();
+      assert.equal(checkpointer.running, true);
+      assert.equal(autocheckpoint(), BACKSTOP_PAGES);
+      const until = async (done: () => boolean) => {
+        const deadline = Date.now() + 5000;
+        while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      };
+      await until(() => !checkpointer.running);
+      assert.equal(checkpointer.running, false, 'an idle thread ends');
+      assert.equal(autocheckpoint(), 1000, 'the connection checkpoints inline again');
+      checkpointer.start();
+      assert.equal(checkpointer.running, true);
+      // Commits keep it alive past its idle ticks.
+      for (let i = 0; i < 20; i++) {
+        await sql`insert into t values ('x')`.execute(store.db);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      assert.equal(checkpointer.running, true);
+      await checkpointer.stop();
+      assert.equal(checkpointer.running, false);
+    } finally {
+      raw.close();
+      await store.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });

@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import type pg from 'pg';
 import type { DatabaseSchema } from './schema.ts';
 import { NodeSqliteDialect, openNodeSqlite } from './dialect/node-sqlite.ts';
+import { WalCheckpointer } from './dialect/wal-checkpointer.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -18,6 +19,12 @@ export interface Store {
   /** SQLite: the database file, or `:memory:`. PostgreSQL: undefined. */
   file?: string;
   close(): Promise<void>;
+  /**
+   * SQLite file: from now on, WAL checkpoints run on a thread of their own instead of inside the
+   * commit that crosses the threshold (dialect/wal-checkpointer.ts), until the thread finds nothing
+   * to do for a while. The queue worker calls it when a claim returns jobs.
+   */
+  offloadCheckpoints?: () => void;
   /**
    * PostgreSQL: the pool under `db`, for hot statements worth preparing once per connection
    * (named statements; Kysely sends every query unnamed, so it is planned again each time).
@@ -88,12 +95,17 @@ function openSqlite(url: string, file: string): Store {
     throw new Error(`cannot open SQLite database ${file}: ${(err as Error).message}`, { cause: err });
   }
   const db = new Kysely<DatabaseSchema>({ dialect: new NodeSqliteDialect(database) });
+  const checkpointer = file === ':memory:' ? undefined : new WalCheckpointer(database.raw, file);
   return {
     db,
     dialect: 'sqlite',
     url: maskUrl(url),
     file,
-    close: () => db.destroy(),
+    ...(checkpointer ? { offloadCheckpoints: () => checkpointer.start() } : {}),
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
   };
 }
 

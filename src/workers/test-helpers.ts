@@ -56,19 +56,21 @@ export async function createTestApp(dialect: Dialect, over: Record<string, unkno
   };
 }
 
-/** Saves a task with the given main.js (and metadata fields); returns its name. */
+/** Saves a task with the given main.js (metadata fields, schemas); returns its name. */
 export async function saveTask(
   app: Ratchet,
   name: string,
   code: string,
   meta: Record<string, unknown> = {},
   inputSchema?: unknown,
+  outputSchema?: unknown,
 ): Promise<string> {
   const files: Record<string, string> = {
     'metadata.json': JSON.stringify({ name, version: '1.0.0', ...meta }),
     'main.js': code,
   };
   if (inputSchema !== undefined) files['input.schema.json'] = JSON.stringify(inputSchema);
+  if (outputSchema !== undefined) files['output.schema.json'] = JSON.stringify(outputSchema);
   await savePackage(app.store.db, loadTaskFromFiles(files, { kind: 'store' }), { changeSource: 'cli' });
   return name;
 }

@@ -41,6 +41,8 @@ const CLAIM: ClaimDialect = {
   begin: async (trx) => {
     await ASYNC_COMMIT.execute(trx);
   },
+  jsonRows: (json) => sql`json_array_elements(cast(${json} as json)) as rows(value)`,
+  byIdOnly: sql``,
 };
 
 // Two workers reclaiming at once take different rows.

@@ -23,6 +23,9 @@ const CLAIM: ClaimDialect = {
   // The write lock taken by BEGIN IMMEDIATE already serialises every claim.
   lockTask: () => Promise.resolve(),
   begin: () => Promise.resolve(),
+  jsonRows: (json) => sql`json_each(${json})`,
+  // Not knowing json_each's row count, the planner would scan the status index and probe the batch.
+  byIdOnly: sql`not indexed`,
 };
 
 const RECLAIM: ReclaimDialect = { leaseIndex: sql`indexed by jobs_lease_idx`, lockExpired: sql`` };
@@ -45,7 +48,12 @@ export function sqliteQueueBackend(store: Store): QueueBackend {
       if (results.some((r) => r.created)) await notifier.notify();
       return results;
     },
-    claim: (opts) => claimInTransaction(db, CLAIM, opts),
+    async claim(opts) {
+      const claimed = await claimInTransaction(db, CLAIM, opts);
+      // A busy worker commits claims and results many times a second: keep checkpoints off its thread.
+      if (claimed.length > 0) store.offloadCheckpoints?.();
+      return claimed;
+    },
     complete: (results, trx) => completeJobsSqlite(trx ?? db, results),
     renew: (workerId, jobIds, leaseMs, now) => renewLeases(db, workerId, jobIds, leaseMs, now),
     reclaim: (now, limit) => reclaimExpiredJobs(db, RECLAIM, now, limit, finishHooks),
