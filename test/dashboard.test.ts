@@ -40,7 +40,12 @@ before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   cpSync(join(ROOT, 'sample', 'tasks'), join(dir, 'tasks'), { recursive: true });
   cpSync(join(ROOT, 'test', 'fixtures', 'dashboard-tasks'), join(dir, 'tasks'), { recursive: true });
-  writeFileSync(join(dir, 'ratchet.yaml'), 'server:\n  auth:\n    required: true\n');
+  // The steps click through pages faster than a person and poll meanwhile: the default rate limit
+  // (100 requests per 10 s per address) would refuse some of them, which is not what is tested here.
+  writeFileSync(
+    join(dir, 'ratchet.yaml'),
+    'server:\n  auth:\n    required: true\n  rate_limit:\n    requests_per_minute: 60000\n    burst_size: 10000\n',
+  );
   for (const role of ['admin', 'viewer'] as const) {
     const made = await runCli(
       ['apikey', 'create', '--name', `${role}-key`, '--role', role, '--config', 'ratchet.yaml'],

@@ -153,8 +153,11 @@ void test('exceeding the rate limit is 429 RATE_LIMITED with Retry-After and Rat
       const retry = Number(res.headers.get('retry-after'));
       assert.ok(retry >= 1 && retry <= 3, `Retry-After ${retry}`);
       assert.equal(res.headers.get('ratelimit-remaining'), '0');
-      // Probes are never throttled.
+      // Probes are never throttled, nor are the dashboard's static files.
       assert.equal((await fetch(`${url}/health`)).status, 200);
+      const page = await fetch(`${url}/ui/`);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /<html/i);
       // CORS exposes the headers to browsers when an origin is allowed (checked in the CORS test).
     },
   ));

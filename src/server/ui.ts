@@ -54,7 +54,9 @@ export function uiPlugin(dir: string) {
   return async (server: FastifyInstance): Promise<void> => {
     const assetsDir = join(dir, 'assets');
     const assets = new Set(existsSync(assetsDir) ? readdirSync(assetsDir) : []);
-    const opts = { config: { access: 'public' as const }, schema: { hide: true } };
+    // Not counted against server.rate_limit: a fixed set of files read from disk costs little, and a
+    // person opening a few pages in a fresh browser would otherwise spend the API budget on them.
+    const opts = { config: { access: 'public' as const, rateLimit: false as const }, schema: { hide: true } };
     server.get('/ui', opts, async (_request, reply) => reply.redirect(UI_PATH, 301));
     server.get(UI_PATH, opts, async (_request, reply) =>
       send(reply.header('content-security-policy', UI_CSP), join(dir, 'index.html'), 'no-cache'),

@@ -3,6 +3,7 @@
 // submit button stays disabled while the expression is not valid cron.
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { CronPreview, readCron } from './CronPreview.tsx';
+import { parseJsonField } from './ui.tsx';
 
 export interface ScheduleValues {
   taskId?: number;
@@ -40,11 +41,9 @@ export function ScheduleForm({
   const tz = timezone.trim() || undefined;
   const submit = (e: FormEvent): void => {
     e.preventDefault();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(input);
-    } catch (err) {
-      setProblem(`Input is not JSON: ${(err as Error).message}`);
+    const parsed = parseJsonField(input);
+    if ('problem' in parsed) {
+      setProblem(parsed.problem);
       return;
     }
     setBusy(true);
@@ -54,7 +53,7 @@ export function ScheduleForm({
       name: name.trim(),
       cronExpression: cron.trim(),
       timezone: tz ?? null,
-      input: parsed,
+      input: parsed.value,
     })
       .then(() => {
         if (!initial) {

@@ -79,3 +79,12 @@ export function duration(ms: number | null | undefined): string {
 export function Loading({ what }: { what: string }): ReactNode {
   return <p className="loading">Loading {what}…</p>;
 }
+
+/** The JSON a form's text field holds, or the problem to show (forms that take an input as JSON). */
+export function parseJsonField(text: string, what = 'Input'): { value: unknown } | { problem: string } {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch (err) {
+    return { problem: `${what} is not JSON: ${(err as Error).message}` };
+  }
+}

@@ -4,7 +4,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, apiList } from '../api.ts';
 import { href, navigate } from '../router.ts';
-import { ErrorBox, Json, Loading, useLoad, when } from '../components/ui.tsx';
+import { ErrorBox, Json, Loading, parseJsonField, useLoad, when } from '../components/ui.tsx';
 import { DagView, type DagViewStep } from '../components/DagView.tsx';
 import { RunsTable, type WorkflowRun } from '../components/RunsTable.tsx';
 import { Pager } from '../components/Pager.tsx';
@@ -27,16 +27,14 @@ function StartRun({ name }: { name: string }): ReactNode {
   const [busy, setBusy] = useState(false);
   const submit = (e: FormEvent): void => {
     e.preventDefault();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(input);
-    } catch (err) {
-      setProblem(`Input is not JSON: ${(err as Error).message}`);
+    const parsed = parseJsonField(input);
+    if ('problem' in parsed) {
+      setProblem(parsed.problem);
       return;
     }
     setBusy(true);
     setProblem(null);
-    api<WorkflowRun>('/workflow-runs', { body: { workflow: name, input: parsed } })
+    api<WorkflowRun>('/workflow-runs', { body: { workflow: name, input: parsed.value } })
       .then((run) => navigate(`workflow-runs/${run.id}`))
       .catch((err: unknown) => setProblem((err as Error).message))
       .finally(() => setBusy(false));
