@@ -44,6 +44,8 @@ export function startWorkerProcesses(
       // The worker ends itself if this server dies without stopping it (cli/worker.ts).
       env: { RATCHET_PARENT_PID: String(process.pid) },
       autoRestart: w.restart_on_crash,
+      // serve keeps N workers: one that ends on its own while the server runs is replaced.
+      restartAlways: w.restart_on_crash,
       healthCheck: {
         kind: 'probe',
         probe: async () => {

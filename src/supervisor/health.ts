@@ -1,8 +1,6 @@
 // One health check, bounded by its timeout: HTTP answers 2xx, TCP accepts a connection, or a
 // command exits 0 (run in its own process group, killed whole on timeout).
 import { spawn } from 'node:child_process';
-import { get as httpGet } from 'node:http';
-import { get as httpsGet } from 'node:https';
 import { connect } from 'node:net';
 import type { HealthCheck } from './project.ts';
 
@@ -15,20 +13,25 @@ export interface HealthResult {
 export async function runHealthCheck(
   check: HealthCheck,
   timeoutMs: number,
-  opts: { cwd: string; env: NodeJS.ProcessEnv },
+  /** Only a command check uses it (a function: building the environment is not free). */
+  opts: () => { cwd: string; env: NodeJS.ProcessEnv },
 ): Promise<HealthResult> {
   if (check.kind === 'http') return httpCheck(check.url, timeoutMs);
   if (check.kind === 'tcp') return tcpCheck(check.host, check.port, timeoutMs);
   if (check.kind === 'probe')
     return check.probe().catch((err: Error) => ({ ok: false, detail: err.message }));
-  return commandCheck(check.command, timeoutMs, opts);
+  return commandCheck(check.command, timeoutMs, opts());
 }
 
 // node:http rather than fetch: a check is one small GET, and undici's fetch costs the daemon
-// tens of MB and measurably more CPU with twenty checks a second (bench/supervisor.ts).
+// tens of MB and measurably more CPU with twenty checks a second (bench/supervisor.ts). Loaded on
+// the first HTTP check with getBuiltinModule, not `import`: an ES import of node:http builds its
+// whole namespace, whose WebSocket / EventSource getters load undici (~15 MB of RSS).
 function httpCheck(url: string, timeoutMs: number): Promise<HealthResult> {
   return new Promise((resolve) => {
-    const get = url.startsWith('https:') ? httpsGet : httpGet;
+    const get = url.startsWith('https:')
+      ? process.getBuiltinModule('node:https').get
+      : process.getBuiltinModule('node:http').get;
     const req = get(url, { timeout: timeoutMs, agent: false }, (res) => {
       res.resume();
       const status = res.statusCode ?? 0;

@@ -2,9 +2,12 @@
 // health-checked on its interval, restarted after a crash with exponential backoff until it
 // crashes more than max_restarts times within restart_window (then FAILED, with its last lines).
 // Stop sends stop_signal to the whole group, waits stop_timeout, then SIGKILLs the group, so no
-// grandchild survives. A process adopted from a previous supervisor (no pipe, no exit event) is
-// watched by polling its pid.
+// grandchild survives. Output goes through FIFOs that outlive the supervisor (output.ts), so a
+// process adopted from a previous supervisor (no exit event: it is watched by polling its pid)
+// still has its output captured.
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+import { captureForAdopted, captureForSpawn, type Stream } from './output.ts';
 import type { ProcessSpec } from './project.ts';
 import { runHealthCheck } from './health.ts';
 import { LogWriter, logFile } from './logs.ts';
@@ -53,11 +56,15 @@ export class ManagedProcess {
   #healthFailures = 0;
   #timers = new Set<NodeJS.Timeout>();
   #exitWaiters: (() => void)[] = [];
+  #readers = new Set<NodeJS.ReadableStream | Socket>();
+  #drainWaiters: (() => void)[] = [];
+  readonly #root: string;
   readonly #onChange: () => void;
 
   constructor(spec: ProcessSpec, projectRoot: string, onChange: () => void) {
     this.spec = spec;
     this.log = new LogWriter(logFile(projectRoot, spec.name));
+    this.#root = projectRoot;
     this.#onChange = onChange;
   }
 
@@ -95,13 +102,20 @@ export class ManagedProcess {
     this.#clearTimers();
     this.error = null;
     this.#healthFailures = 0;
-    const child = spawn('/bin/sh', ['-c', this.spec.command], {
-      cwd: this.spec.workingDir,
-      env: { ...process.env, ...this.spec.env },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const capture = captureForSpawn(this.#root, this.spec.name);
+    let child: ChildProcess;
+    try {
+      child = spawn('/bin/sh', ['-c', this.spec.command], {
+        cwd: this.spec.workingDir,
+        env: { ...process.env, ...this.spec.env },
+        detached: true,
+        stdio: ['ignore', ...capture.stdio],
+      });
+    } finally {
+      capture.spawned();
+    }
     if (child.pid === undefined) {
+      for (const r of Object.values(capture.readers)) r.destroy();
       // spawn failed synchronously (e.g. the working directory is missing): the 'error' event says why.
       child.once('error', (err) => this.#fail(`cannot start: ${err.message}`));
       return;
@@ -112,15 +126,14 @@ export class ManagedProcess {
     this.startedAt = Date.now();
     this.log.line('supervisor', `started pid ${child.pid}: ${this.spec.command}`);
     for (const stream of ['stdout', 'stderr'] as const) {
-      child[stream].setEncoding('utf8');
-      child[stream].on('data', (data: string) => {
-        for (const line of this.log.chunk(stream, data)) {
-          this.lastLines.push(line);
-          if (this.lastLines.length > LAST_LINES) this.lastLines.shift();
-        }
-      });
+      const source = capture.readers[stream] ?? child[stream];
+      if (source) this.#read(stream, source);
     }
-    child.once('exit', (code, signal) => this.#exited(code, signal));
+    // Its last words first (the readers end when its group closes them), within a moment.
+    child.once(
+      'exit',
+      (code, signal) => void this.#outputDrained(100).then(() => this.#exited(code, signal)),
+    );
     this.#set(this.spec.healthCheck ? 'STARTING' : 'RUNNING');
     if (this.spec.healthCheck) {
       this.#scheduleHealth(0);
@@ -131,6 +144,43 @@ export class ManagedProcess {
     }
   }
 
+  #read(stream: Stream, source: NodeJS.ReadableStream | Socket): void {
+    source.setEncoding('utf8');
+    this.#readers.add(source);
+    const done = (): void => {
+      this.#readers.delete(source);
+      for (const w of this.#drainWaiters.splice(0)) w();
+    };
+    source.on('data', (data: string) => {
+      for (const line of this.log.chunk(stream, data)) {
+        this.lastLines.push(line);
+        if (this.lastLines.length > LAST_LINES) this.lastLines.shift();
+      }
+    });
+    source.once('end', done);
+    source.once('close', done);
+    source.on('error', () => undefined);
+  }
+
+  /** Resolves once every output reader has ended, or after `ms`. */
+  #outputDrained(ms: number): Promise<void> {
+    if (this.#readers.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      const check = (): void => {
+        if (this.#readers.size > 0) return void this.#drainWaiters.push(check);
+        clearTimeout(timer);
+        resolve();
+      };
+      check();
+    });
+  }
+
+  #closeReaders(): void {
+    for (const r of this.#readers) (r as Socket).destroy?.();
+    this.#readers.clear();
+  }
+
   /** Takes over a process a previous supervisor started; false when it is gone (or its pid reused). */
   adopt(rec: ProcessRecord): boolean {
     if (rec.pid === null || !isSameProcess(rec.pid, rec.startTicks ?? undefined)) return false;
@@ -139,9 +189,11 @@ export class ManagedProcess {
     this.startedAt = rec.startedAt;
     this.restarts = rec.restarts;
     this.lastHealth = rec.lastHealth ?? null;
+    const readers = captureForAdopted(this.#root, this.spec.name);
+    for (const [stream, reader] of Object.entries(readers)) this.#read(stream as Stream, reader);
     this.log.line(
       'supervisor',
-      `re-adopted pid ${rec.pid} after a supervisor restart (its later output is not captured)`,
+      `re-adopted pid ${rec.pid} after a supervisor restart${Object.keys(readers).length === 2 ? '' : ' (its output is not captured: no output pipes)'}`,
     );
     this.#set(
       rec.state === 'HEALTHY' || rec.state === 'UNHEALTHY'
@@ -154,7 +206,7 @@ export class ManagedProcess {
     const poll = (): void => {
       if (this.pid !== pid) return;
       if (isSameProcess(pid, rec.startTicks ?? undefined)) this.#after(200, poll);
-      else this.#exited(null, null);
+      else void this.#outputDrained(100).then(() => this.pid === pid && this.#exited(null, null));
     };
     poll();
     if (this.spec.healthCheck) this.#scheduleHealth(0);
@@ -179,10 +231,10 @@ export class ManagedProcess {
     const check = this.spec.healthCheck;
     const pid = this.pid;
     if (!check || pid === null || this.state === 'STOPPING') return;
-    const r = await runHealthCheck(check, this.spec.healthCheckTimeoutMs, {
+    const r = await runHealthCheck(check, this.spec.healthCheckTimeoutMs, () => ({
       cwd: this.spec.workingDir,
       env: { ...process.env, ...this.spec.env },
-    });
+    }));
     if (this.pid !== pid || (this.state as ProcessState) === 'STOPPING') return;
     this.lastHealth = { ...r, at: Date.now() };
     if (r.ok) {
@@ -217,6 +269,7 @@ export class ManagedProcess {
 
   #exited(code: number | null, signal: NodeJS.Signals | null): void {
     const pgid = this.pid;
+    this.#closeReaders();
     this.log.flush();
     this.#child = null;
     this.pid = null;
@@ -230,6 +283,13 @@ export class ManagedProcess {
     // sh says 127 / 126 for a command it cannot find or run: restarting would only repeat that.
     if (code === 127 || code === 126) {
       this.#fail(`command cannot run (${this.lastExit}): ${this.lastLines.at(-1) ?? this.spec.command}`);
+      return;
+    }
+    // A clean exit is the process finishing its work (compose's restart: on-failure, not a crash):
+    // STOPPED, and restarted only with auto_restart = "always".
+    if (code === 0 && !signal) {
+      this.#set('STOPPED');
+      if (this.spec.restartAlways) this.#scheduleRestart('exited cleanly (restart "always")');
       return;
     }
     this.#set('CRASHED');
@@ -308,6 +368,7 @@ export class ManagedProcess {
   /** Forgets the process without stopping it (supervisor shutting down for a restart). */
   detach(): void {
     this.#clearTimers();
+    this.#closeReaders();
   }
 }
 

@@ -1,0 +1,91 @@
+// Where a supervised process writes its stdout and stderr: a named pipe (FIFO) per stream under
+// <project>/.runcept/pipes/, not a pipe the supervisor owns. The process gets the FIFO opened
+// read-write, so it always holds a reader itself: when the supervisor dies its writes never hit a
+// broken pipe (they wait in the pipe's 64 KB buffer, and block once it is full), and the next
+// supervisor, re-adopting the process, opens the same FIFO and goes on capturing its output from
+// where the old one stopped. Where a FIFO cannot be made, an ordinary pipe is used (output is then
+// lost, and the process sees a broken pipe, if the supervisor dies).
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { join } from 'node:path';
+
+export type Stream = 'stdout' | 'stderr';
+export const STREAMS: readonly Stream[] = ['stdout', 'stderr'];
+
+export function pipePath(projectRoot: string, process: string, stream: Stream): string {
+  return join(projectRoot, '.runcept', 'pipes', `${process}.${stream}`);
+}
+
+/** The FIFO at `path`, made (once) when missing; null when the file system cannot hold one. */
+function ensureFifo(path: string): string | null {
+  try {
+    if (statSync(path).isFIFO()) return path;
+    rmSync(path, { force: true });
+  } catch {
+    // Not there yet.
+  }
+  try {
+    mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
+    execFileSync('mkfifo', ['-m', '600', path], { stdio: 'ignore' });
+    return path;
+  } catch {
+    return null;
+  }
+}
+
+/** Reads one FIFO without blocking the event loop (a pipe handle, as for a child's stdout). */
+function openReader(path: string): Socket | null {
+  try {
+    const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    return new Socket({ fd, readable: true, writable: false });
+  } catch {
+    return null;
+  }
+}
+
+export interface Capture {
+  /** spawn's stdio entries for stdout and stderr (FIFO write ends, or 'pipe'). */
+  stdio: (number | 'pipe')[];
+  /** Call once spawned: closes our copies of the write ends (so the readers see EOF at exit). */
+  spawned(): void;
+  readers: Partial<Record<Stream, Socket>>;
+}
+
+/** Opens the readers first, then the write ends the new process inherits. */
+export function captureForSpawn(projectRoot: string, process: string): Capture {
+  const readers: Partial<Record<Stream, Socket>> = {};
+  const writeFds: number[] = [];
+  const stdio = STREAMS.map((stream) => {
+    const fifo = ensureFifo(pipePath(projectRoot, process, stream));
+    const reader = fifo && openReader(fifo);
+    if (!fifo || !reader) return 'pipe' as const;
+    readers[stream] = reader;
+    const fd = openSync(fifo, constants.O_RDWR);
+    writeFds.push(fd);
+    return fd;
+  });
+  return {
+    stdio,
+    readers,
+    spawned: () => {
+      for (const fd of writeFds) closeSync(fd);
+    },
+  };
+}
+
+/** Readers for a re-adopted process's FIFOs (those that exist). */
+export function captureForAdopted(projectRoot: string, process: string): Partial<Record<Stream, Socket>> {
+  const readers: Partial<Record<Stream, Socket>> = {};
+  for (const stream of STREAMS) {
+    const path = pipePath(projectRoot, process, stream);
+    try {
+      if (!statSync(path).isFIFO()) continue;
+    } catch {
+      continue;
+    }
+    const reader = openReader(path);
+    if (reader) readers[stream] = reader;
+  }
+  return readers;
+}
