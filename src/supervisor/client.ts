@@ -62,7 +62,7 @@ export function spawnSupervisor(paths: SupervisorPaths = supervisorPaths()): voi
   const out = openSync(paths.log, 'a', 0o600);
   // A small young generation: the daemon allocates little and long-lived, and Node's default
   // semi-spaces (16 MB each) would be most of its RSS (bench/supervisor.ts).
-  const child = spawn(process.execPath, ['--max-semi-space-size=2', entry], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=1', entry], {
     detached: true,
     // Not the caller's folder: the daemon outlives it (clients send absolute paths).
     cwd: paths.dir,
