@@ -7,7 +7,7 @@
 // still has its output captured.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
-import { captureForAdopted, captureForSpawn, type Stream } from './output.ts';
+import { captureForAdopted, captureForSpawn, drainFifo, STREAMS, type Stream } from './output.ts';
 import type { ProcessSpec } from './project.ts';
 import { runHealthCheck } from './health.ts';
 import { LogWriter, logFile } from './logs.ts';
@@ -57,7 +57,6 @@ export class ManagedProcess {
   #timers = new Set<NodeJS.Timeout>();
   #exitWaiters: (() => void)[] = [];
   #readers = new Set<NodeJS.ReadableStream | Socket>();
-  #drainWaiters: (() => void)[] = [];
   readonly #root: string;
   readonly #onChange: () => void;
 
@@ -129,11 +128,7 @@ export class ManagedProcess {
       const source = capture.readers[stream] ?? child[stream];
       if (source) this.#read(stream, source);
     }
-    // Its last words first (the readers end when its group closes them), within a moment.
-    child.once(
-      'exit',
-      (code, signal) => void this.#outputDrained(100).then(() => this.#exited(code, signal)),
-    );
+    child.once('exit', (code, signal) => this.#exited(code, signal));
     this.#set(this.spec.healthCheck ? 'STARTING' : 'RUNNING');
     if (this.spec.healthCheck) {
       this.#scheduleHealth(0);
@@ -144,41 +139,33 @@ export class ManagedProcess {
     }
   }
 
+  #lines(stream: Stream, data: string): void {
+    for (const line of this.log.chunk(stream, data)) {
+      this.lastLines.push(line);
+      if (this.lastLines.length > LAST_LINES) this.lastLines.shift();
+    }
+  }
+
   #read(stream: Stream, source: NodeJS.ReadableStream | Socket): void {
     source.setEncoding('utf8');
     this.#readers.add(source);
-    const done = (): void => {
-      this.#readers.delete(source);
-      for (const w of this.#drainWaiters.splice(0)) w();
-    };
-    source.on('data', (data: string) => {
-      for (const line of this.log.chunk(stream, data)) {
-        this.lastLines.push(line);
-        if (this.lastLines.length > LAST_LINES) this.lastLines.shift();
-      }
-    });
+    const done = (): void => void this.#readers.delete(source);
+    source.on('data', (data: string) => this.#lines(stream, data));
     source.once('end', done);
     source.once('close', done);
     source.on('error', () => undefined);
   }
 
-  /** Resolves once every output reader has ended, or after `ms`. */
-  #outputDrained(ms: number): Promise<void> {
-    if (this.#readers.size === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      const check = (): void => {
-        if (this.#readers.size > 0) return void this.#drainWaiters.push(check);
-        clearTimeout(timer);
-        resolve();
-      };
-      check();
-    });
-  }
-
+  /** Logs what is still in its output FIFOs (a grandchild may hold them open), then stops reading. */
   #closeReaders(): void {
+    const fifo = [...this.#readers].some((r) => r !== this.#child?.stdout && r !== this.#child?.stderr);
     for (const r of this.#readers) (r as Socket).destroy?.();
     this.#readers.clear();
+    if (!fifo) return;
+    for (const stream of STREAMS) {
+      const rest = drainFifo(this.#root, this.spec.name, stream);
+      if (rest) this.#lines(stream, rest);
+    }
   }
 
   /** Takes over a process a previous supervisor started; false when it is gone (or its pid reused). */
@@ -206,7 +193,7 @@ export class ManagedProcess {
     const poll = (): void => {
       if (this.pid !== pid) return;
       if (isSameProcess(pid, rec.startTicks ?? undefined)) this.#after(200, poll);
-      else void this.#outputDrained(100).then(() => this.pid === pid && this.#exited(null, null));
+      else this.#exited(null, null);
     };
     poll();
     if (this.spec.healthCheck) this.#scheduleHealth(0);

@@ -6,7 +6,7 @@
 // where the old one stopped. Where a FIFO cannot be made, an ordinary pipe is used (output is then
 // lost, and the process sees a broken pipe, if the supervisor dies).
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
 
@@ -88,4 +88,32 @@ export function captureForAdopted(projectRoot: string, process: string): Partial
     if (reader) readers[stream] = reader;
   }
   return readers;
+}
+
+/**
+ * What is still waiting in a process's FIFO, read at once. At its exit the leader's FIFO may stay
+ * open (a grandchild holds it until the group is killed), so its last lines are taken from the
+ * pipe now rather than waiting for an end that may not come.
+ */
+export function drainFifo(projectRoot: string, process: string, stream: Stream): string {
+  let fd: number;
+  try {
+    fd = openSync(pipePath(projectRoot, process, stream), constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return '';
+  }
+  const chunks: Buffer[] = [];
+  const buf = Buffer.alloc(65536);
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n <= 0) break;
+      chunks.push(Buffer.from(buf.subarray(0, n)));
+    }
+  } catch {
+    // EAGAIN: the pipe is empty.
+  } finally {
+    closeSync(fd);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
