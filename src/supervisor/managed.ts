@@ -6,8 +6,7 @@
 // process adopted from a previous supervisor (no exit event: it is watched by polling its pid)
 // still has its output captured.
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Socket } from 'node:net';
-import { captureForAdopted, captureForSpawn, drainFifo, STREAMS, type Stream } from './output.ts';
+import { captureForSpawn, OutputReaders } from './output.ts';
 import type { ProcessSpec } from './project.ts';
 import { runHealthCheck } from './health.ts';
 import { LogWriter, logFile } from './logs.ts';
@@ -35,7 +34,6 @@ export interface ProcessRecord {
   lastHealth?: { ok: boolean; detail: string; at: number } | null;
 }
 
-const LAST_LINES = 20;
 /** Polling interval for adopted processes, and while waiting for a stopped group to go. */
 const POLL_MS = 20;
 
@@ -50,21 +48,26 @@ export class ManagedProcess {
   lastExit: string | null = null;
   lastHealth: { ok: boolean; detail: string; at: number } | null = null;
   error: string | null = null;
-  readonly lastLines: string[] = [];
   #child: ChildProcess | null = null;
   #recentRestarts: number[] = [];
   #healthFailures = 0;
   #timers = new Set<NodeJS.Timeout>();
   #exitWaiters: (() => void)[] = [];
-  #readers = new Set<NodeJS.ReadableStream | Socket>();
   readonly #root: string;
+  readonly #output: OutputReaders;
   readonly #onChange: () => void;
 
   constructor(spec: ProcessSpec, projectRoot: string, onChange: () => void) {
     this.spec = spec;
     this.log = new LogWriter(logFile(projectRoot, spec.name));
     this.#root = projectRoot;
+    this.#output = new OutputReaders(projectRoot, spec.name, this.log);
     this.#onChange = onChange;
+  }
+
+  /** Its last output lines (shown with a crash or a failure). */
+  get lastLines(): readonly string[] {
+    return this.#output.lastLines;
   }
 
   get alive(): boolean {
@@ -124,10 +127,7 @@ export class ManagedProcess {
     this.startTicks = readStat(child.pid)?.startTicks ?? null;
     this.startedAt = Date.now();
     this.log.line('supervisor', `started pid ${child.pid}: ${this.spec.command}`);
-    for (const stream of ['stdout', 'stderr'] as const) {
-      const source = capture.readers[stream] ?? child[stream];
-      if (source) this.#read(stream, source);
-    }
+    this.#output.attach(capture, child);
     child.once('exit', (code, signal) => this.#exited(code, signal));
     this.#set(this.spec.healthCheck ? 'STARTING' : 'RUNNING');
     if (this.spec.healthCheck) {
@@ -139,35 +139,6 @@ export class ManagedProcess {
     }
   }
 
-  #lines(stream: Stream, data: string): void {
-    for (const line of this.log.chunk(stream, data)) {
-      this.lastLines.push(line);
-      if (this.lastLines.length > LAST_LINES) this.lastLines.shift();
-    }
-  }
-
-  #read(stream: Stream, source: NodeJS.ReadableStream | Socket): void {
-    source.setEncoding('utf8');
-    this.#readers.add(source);
-    const done = (): void => void this.#readers.delete(source);
-    source.on('data', (data: string) => this.#lines(stream, data));
-    source.once('end', done);
-    source.once('close', done);
-    source.on('error', () => undefined);
-  }
-
-  /** Logs what is still in its output FIFOs (a grandchild may hold them open), then stops reading. */
-  #closeReaders(): void {
-    const fifo = [...this.#readers].some((r) => r !== this.#child?.stdout && r !== this.#child?.stderr);
-    for (const r of this.#readers) (r as Socket).destroy?.();
-    this.#readers.clear();
-    if (!fifo) return;
-    for (const stream of STREAMS) {
-      const rest = drainFifo(this.#root, this.spec.name, stream);
-      if (rest) this.#lines(stream, rest);
-    }
-  }
-
   /** Takes over a process a previous supervisor started; false when it is gone (or its pid reused). */
   adopt(rec: ProcessRecord): boolean {
     if (rec.pid === null || !isSameProcess(rec.pid, rec.startTicks ?? undefined)) return false;
@@ -176,11 +147,10 @@ export class ManagedProcess {
     this.startedAt = rec.startedAt;
     this.restarts = rec.restarts;
     this.lastHealth = rec.lastHealth ?? null;
-    const readers = captureForAdopted(this.#root, this.spec.name);
-    for (const [stream, reader] of Object.entries(readers)) this.#read(stream as Stream, reader);
+    const captured = this.#output.adopt();
     this.log.line(
       'supervisor',
-      `re-adopted pid ${rec.pid} after a supervisor restart${Object.keys(readers).length === 2 ? '' : ' (its output is not captured: no output pipes)'}`,
+      `re-adopted pid ${rec.pid} after a supervisor restart${captured ? '' : ' (its output is not captured: no output pipes)'}`,
     );
     this.#set(
       rec.state === 'HEALTHY' || rec.state === 'UNHEALTHY'
@@ -254,8 +224,7 @@ export class ManagedProcess {
 
   #exited(code: number | null, signal: NodeJS.Signals | null): void {
     const pgid = this.pid;
-    this.#closeReaders();
-    this.log.flush();
+    this.#output.close();
     this.#child = null;
     this.pid = null;
     this.lastExit = signal ? `killed by ${signal}` : code === null ? 'exited' : `exit code ${code}`;
@@ -353,7 +322,7 @@ export class ManagedProcess {
   /** Forgets the process without stopping it (supervisor shutting down for a restart). */
   detach(): void {
     this.#clearTimers();
-    this.#closeReaders();
+    this.#output.close();
   }
 }
 

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, constants, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
+import type { LogWriter } from './logs.ts';
 
 export type Stream = 'stdout' | 'stderr';
 export const STREAMS: readonly Stream[] = ['stdout', 'stderr'];
@@ -116,4 +117,71 @@ export function drainFifo(projectRoot: string, process: string, stream: Stream):
     closeSync(fd);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+const LAST_LINES = 20;
+
+/** One process's output readers: lines go to its log, the last few are kept for errors. */
+export class OutputReaders {
+  readonly lastLines: string[] = [];
+  #readers = new Set<NodeJS.ReadableStream>();
+  #fifo = false;
+  readonly #root: string;
+  readonly #name: string;
+  readonly #log: LogWriter;
+
+  constructor(projectRoot: string, process: string, log: LogWriter) {
+    this.#root = projectRoot;
+    this.#name = process;
+    this.#log = log;
+  }
+
+  /** Reads a freshly spawned process: its FIFOs, or the child's own pipes where there are none. */
+  attach(capture: Capture, child: Partial<Record<Stream, NodeJS.ReadableStream | null>>): void {
+    for (const stream of STREAMS) {
+      const fifo = capture.readers[stream];
+      if (fifo) this.#fifo = true;
+      const source = fifo ?? child[stream];
+      if (source) this.#read(stream, source);
+    }
+  }
+
+  /** Reads a re-adopted process's FIFOs; false when it has none (its output is not captured). */
+  adopt(): boolean {
+    const readers = captureForAdopted(this.#root, this.#name);
+    for (const [stream, reader] of Object.entries(readers)) this.#read(stream as Stream, reader);
+    this.#fifo = Object.keys(readers).length > 0;
+    return Object.keys(readers).length === STREAMS.length;
+  }
+
+  #lines(stream: Stream, data: string): void {
+    for (const line of this.#log.chunk(stream, data)) {
+      this.lastLines.push(line);
+      if (this.lastLines.length > LAST_LINES) this.lastLines.shift();
+    }
+  }
+
+  #read(stream: Stream, source: NodeJS.ReadableStream): void {
+    source.setEncoding('utf8');
+    this.#readers.add(source);
+    const done = (): void => void this.#readers.delete(source);
+    source.on('data', (data: string) => this.#lines(stream, data));
+    source.once('end', done);
+    source.once('close', done);
+    source.on('error', () => undefined);
+  }
+
+  /** Logs what is still in the FIFOs (a grandchild may hold them open: no end to wait for), then stops. */
+  close(): void {
+    for (const r of this.#readers) (r as Socket).destroy?.();
+    this.#readers.clear();
+    if (this.#fifo) {
+      for (const stream of STREAMS) {
+        const rest = drainFifo(this.#root, this.#name, stream);
+        if (rest) this.#lines(stream, rest);
+      }
+    }
+    this.#fifo = false;
+    this.#log.flush();
+  }
 }
