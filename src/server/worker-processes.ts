@@ -73,7 +73,7 @@ export function startWorkerProcesses(
       restartWindowMs: 60_000,
       readyTimeoutMs: 60_000,
     };
-    const proc = new ManagedProcess(spec, cwd, () => registry.changed());
+    const proc = new ManagedProcess(spec, cwd, () => registry.changed(), { fifos: false });
     proc.start();
     return proc;
   });

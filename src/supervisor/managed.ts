@@ -56,8 +56,14 @@ export class ManagedProcess {
   readonly #root: string;
   readonly #output: OutputReaders;
   readonly #onChange: () => void;
+  readonly #fifos: boolean;
 
-  constructor(spec: ProcessSpec, projectRoot: string, onChange: () => void) {
+  /**
+   * `fifos: false` gives it ordinary pipes: for a process that never outlives its supervisor
+   * (`ratchet serve`'s workers), where two servers in one folder must not share named pipes.
+   */
+  constructor(spec: ProcessSpec, projectRoot: string, onChange: () => void, opts: { fifos?: boolean } = {}) {
+    this.#fifos = opts.fifos ?? true;
     this.spec = spec;
     this.log = new LogWriter(logFile(projectRoot, spec.name));
     this.#root = projectRoot;
@@ -104,7 +110,7 @@ export class ManagedProcess {
     this.#clearTimers();
     this.error = null;
     this.#healthFailures = 0;
-    const capture = captureForSpawn(this.#root, this.spec.name);
+    const capture = captureForSpawn(this.#root, this.spec.name, this.#fifos);
     let child: ChildProcess;
     try {
       child = spawn('/bin/sh', ['-c', this.spec.command], {

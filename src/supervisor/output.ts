@@ -54,11 +54,11 @@ export interface Capture {
 }
 
 /** Opens the readers first, then the write ends the new process inherits. */
-export function captureForSpawn(projectRoot: string, process: string): Capture {
+export function captureForSpawn(projectRoot: string, process: string, fifos = true): Capture {
   const readers: Partial<Record<Stream, Socket>> = {};
   const writeFds: number[] = [];
   const stdio = STREAMS.map((stream) => {
-    const fifo = ensureFifo(pipePath(projectRoot, process, stream));
+    const fifo = fifos && ensureFifo(pipePath(projectRoot, process, stream));
     const reader = fifo && openReader(fifo);
     if (!fifo || !reader) return 'pipe' as const;
     readers[stream] = reader;
