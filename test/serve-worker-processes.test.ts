@@ -1,10 +1,17 @@
 // `server.workers.processes: 2`: `ratchet serve` (the built CLI) runs two `ratchet worker`
 // processes and supervises them. Both register in /api/v1/workers; one SIGKILLed is replaced
-// while jobs keep completing; SIGTERM stops the server and its workers, and a server SIGKILLed
-// itself leaves no worker behind (they notice and stop).
+// while jobs keep completing; `ratchet ps` lists them (published by serve in the supervisor
+// folder); SIGTERM stops the server and its workers, and a server SIGKILLed itself leaves no
+// worker behind (they notice and stop) and drops out of `ps`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { supervisorPaths } from '../src/supervisor/paths.ts';
+import { listServeProcesses } from '../src/supervisor/serve-registry.ts';
+import { stopSupervisor } from '../src/supervisor/test-helpers/fixture.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -40,6 +47,10 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 
 test('serve supervises its worker processes: listed, replaced after SIGKILL, stopped with it', async () => {
   assertBuilt();
   const dir = await mkdtemp(join(tmpdir(), 'ratchet-serve-workers-'));
+  const paths = supervisorPaths({ RATCHET_SUPERVISOR_DIR: join(dir, 'supervisor') });
+  const env = cleanEnv({ RATCHET_SUPERVISOR_DIR: paths.dir });
+  const serverPidOf = async (workerPid: number): Promise<number> =>
+    Number((await readFile(`/proc/${workerPid}/stat`, 'utf8')).split(') ')[1]!.split(' ')[1]);
   try {
     await cp(join(SAMPLES, 'addition'), join(dir, 'tasks', 'addition'), { recursive: true });
     await writeFile(
@@ -48,10 +59,7 @@ test('serve supervises its worker processes: listed, replaced after SIGKILL, sto
     );
     const server = await startServerCommand(
       `"${process.execPath}" "${CLI_MAIN}" serve --port 0 --config ratchet.yaml`,
-      {
-        cwd: dir,
-        env: cleanEnv(),
-      },
+      { cwd: dir, env },
     );
     let stopped = false;
     try {
@@ -67,6 +75,18 @@ test('serve supervises its worker processes: listed, replaced after SIGKILL, sto
       });
       assert.deepEqual(first.map((w) => w.id.replace(/^.*-(w\d)$/, '$1')).sort(), ['w1', 'w2']);
       assert.match(server.output(), /supervising 2 worker process\(es\)/);
+      // `ratchet ps` shows them, under the server's pid.
+      const { stdout } = await promisify(execFile)(process.execPath, [CLI_MAIN, 'ps', '--json'], {
+        cwd: dir,
+        env,
+      });
+      const serverPid = await serverPidOf(first[0]!.pid);
+      const rows = (JSON.parse(stdout) as { environment: string; name: string; pid: number; state: string }[])
+        .filter((r) => r.environment === `serve ${serverPid}`)
+        .map((r) => `${r.name} ${r.pid}`)
+        .sort();
+      const byId = (n: string) => first.find((w) => w.id.endsWith(`-w${n}`))!.pid;
+      assert.deepEqual(rows, [`worker-1 ${byId('1')}`, `worker-2 ${byId('2')}`]);
 
       const victim = first[0]!;
       process.kill(victim.pid, 'SIGKILL');
@@ -97,6 +117,7 @@ test('serve supervises its worker processes: listed, replaced after SIGKILL, sto
       const pids = (await online()).map((w) => w.pid);
       assert.equal(await server.stop(), 0);
       stopped = true;
+      assert.deepEqual(listServeProcesses(paths), [], 'a stopped server is no longer listed');
       for (const pid of pids)
         await until(`worker ${pid} to exit`, async () => (alive(pid) ? undefined : true), 15_000);
     } finally {
@@ -106,10 +127,7 @@ test('serve supervises its worker processes: listed, replaced after SIGKILL, sto
     // A server killed outright: its workers notice they lost their parent and stop.
     const again = await startServerCommand(
       `"${process.execPath}" "${CLI_MAIN}" serve --port 0 --config ratchet.yaml`,
-      {
-        cwd: dir,
-        env: cleanEnv(),
-      },
+      { cwd: dir, env },
     );
     const workers = await until('two worker processes again', async () => {
       const res = await fetch(`${again.url}/api/v1/workers?limit=50&status=ONLINE`);
@@ -118,14 +136,18 @@ test('serve supervises its worker processes: listed, replaced after SIGKILL, sto
       );
       return list.length === 2 ? list : undefined;
     });
-    const serverPid = Number(
-      (await readFile(`/proc/${workers[0]!.pid}/stat`, 'utf8')).split(') ')[1]!.split(' ')[1],
-    );
+    const serverPid = await serverPidOf(workers[0]!.pid);
+    assert.equal(listServeProcesses(paths).length, 2);
     process.kill(serverPid, 'SIGKILL');
     await again.stop();
+    // Its file stays behind; the reader sees the server is gone and removes it.
+    assert.ok(existsSync(join(paths.dir, `serve-${serverPid}.json`)));
+    assert.deepEqual(listServeProcesses(paths), []);
+    assert.ok(!existsSync(join(paths.dir, `serve-${serverPid}.json`)));
     for (const w of workers)
       await until(`orphaned worker ${w.pid} to exit`, async () => (alive(w.pid) ? undefined : true), 15_000);
   } finally {
+    await stopSupervisor(paths);
     await rm(dir, { recursive: true, force: true });
   }
 });

@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { request, SupervisorRequestError, SupervisorUnavailable } from '../supervisor/client.ts';
 import { supervisorPaths } from '../supervisor/paths.ts';
+import { listServeProcesses } from '../supervisor/serve-registry.ts';
 import { loadProject, PROJECT_FILE } from '../supervisor/project.ts';
 import { followLog, logFile, readLastLines, type LogLine } from '../supervisor/logs.ts';
 import type { EnvironmentSummary, EnvironmentView } from '../supervisor/handlers.ts';
@@ -256,10 +257,12 @@ export function registerProc(program: Command): void {
 export function registerPs(program: Command): void {
   program
     .command('ps')
-    .description('Every supervised process of every environment')
+    .description(
+      "Every supervised process of every environment, and each running `ratchet serve`'s worker processes",
+    )
     .option('--json', 'print JSON')
     .action(async (opts: Json) => {
-      const rows = (await call('list_all')) as Proc[];
+      const rows = [...((await call('list_all')) as Proc[]), ...listServeProcesses()];
       if (opts.json) return out(JSON.stringify(rows, null, 2));
       out(processTable(rows, true));
     });

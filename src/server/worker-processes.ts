@@ -4,12 +4,14 @@
 // by its heartbeat in the store (a worker that stops beating while its process lives is hung, and
 // is restarted like a crash), and stopped with the server after their jobs drain. The workers are
 // ordinary worker nodes: /api/v1/workers lists them (ids `<serve id>-w1` …), their logs are JSON
-// lines in .runcept/logs/worker-N.log under the server's working folder.
+// lines in .runcept/logs/worker-N.log under the server's working folder. They are published for
+// `ratchet ps` in the per-user supervisor folder (supervisor/serve-registry.ts).
 import { fileURLToPath } from 'node:url';
 import type { Ratchet } from '../app.ts';
 import { getWorker } from '../store/repos/workers.ts';
 import { ManagedProcess } from '../supervisor/managed.ts';
 import type { ProcessSpec } from '../supervisor/project.ts';
+import { ServeRegistry } from '../supervisor/serve-registry.ts';
 
 // dist/server/ → dist/cli/main.js; run from the sources (tests), the built one all the same.
 const CLI_MAIN = fileURLToPath(
@@ -33,6 +35,7 @@ export function startWorkerProcesses(
 ): WorkerProcesses {
   const w = app.config.server.workers;
   const cwd = opts.cwd ?? process.cwd();
+  const registry = new ServeRegistry(cwd);
   const processes = Array.from({ length: opts.count }, (_, i) => {
     const id = `${opts.idPrefix}-w${i + 1}`;
     const args = [process.execPath, CLI_MAIN, 'worker', '--id', id];
@@ -44,6 +47,8 @@ export function startWorkerProcesses(
       // The worker ends itself if this server dies without stopping it (cli/worker.ts).
       env: { RATCHET_PARENT_PID: String(process.pid) },
       autoRestart: w.restart_on_crash,
+      // serve keeps N workers: one that ends on its own while the server runs is replaced.
+      restartAlways: w.restart_on_crash,
       healthCheck: {
         kind: 'probe',
         probe: async () => {
@@ -68,14 +73,16 @@ export function startWorkerProcesses(
       restartWindowMs: 60_000,
       readyTimeoutMs: 60_000,
     };
-    const proc = new ManagedProcess(spec, cwd, () => {});
+    const proc = new ManagedProcess(spec, cwd, () => registry.changed(), { fifos: false });
     proc.start();
     return proc;
   });
+  registry.track(processes);
   return {
     processes,
     async stop() {
       await Promise.all(processes.map((p) => p.stop()));
+      registry.close();
     },
   };
 }

@@ -60,9 +60,11 @@ export function spawnSupervisor(paths: SupervisorPaths = supervisorPaths()): voi
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   const entry = fileURLToPath(new URL(`./daemon-main${ext}`, import.meta.url));
   const out = openSync(paths.log, 'a', 0o600);
-  // A small young generation: the daemon allocates little and long-lived, and Node's default
-  // semi-spaces (16 MB each) would be most of its RSS (bench/supervisor.ts).
-  const child = spawn(process.execPath, ['--max-semi-space-size=2', entry], {
+  // Memory flags (bench/supervisor.ts): a small young generation (Node's default semi-spaces would
+  // be most of its RSS), and no optimizing compilers (Maglev, TurboFan): the daemon's hot paths
+  // are a few small functions whose interpreted / baseline code is fast enough, and what the
+  // optimizers allocate on their threads stays in the process (~10 MB after a few hundred requests).
+  const child = spawn(process.execPath, ['--max-semi-space-size=1', '--no-opt', '--no-maglev', entry], {
     detached: true,
     // Not the caller's folder: the daemon outlives it (clients send absolute paths).
     cwd: paths.dir,

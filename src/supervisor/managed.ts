@@ -2,9 +2,11 @@
 // health-checked on its interval, restarted after a crash with exponential backoff until it
 // crashes more than max_restarts times within restart_window (then FAILED, with its last lines).
 // Stop sends stop_signal to the whole group, waits stop_timeout, then SIGKILLs the group, so no
-// grandchild survives. A process adopted from a previous supervisor (no pipe, no exit event) is
-// watched by polling its pid.
+// grandchild survives. Output goes through FIFOs that outlive the supervisor (output.ts), so a
+// process adopted from a previous supervisor (no exit event: it is watched by polling its pid)
+// still has its output captured.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { captureForSpawn, OutputReaders } from './output.ts';
 import type { ProcessSpec } from './project.ts';
 import { runHealthCheck } from './health.ts';
 import { LogWriter, logFile } from './logs.ts';
@@ -32,7 +34,6 @@ export interface ProcessRecord {
   lastHealth?: { ok: boolean; detail: string; at: number } | null;
 }
 
-const LAST_LINES = 20;
 /** Polling interval for adopted processes, and while waiting for a stopped group to go. */
 const POLL_MS = 20;
 
@@ -47,18 +48,32 @@ export class ManagedProcess {
   lastExit: string | null = null;
   lastHealth: { ok: boolean; detail: string; at: number } | null = null;
   error: string | null = null;
-  readonly lastLines: string[] = [];
   #child: ChildProcess | null = null;
   #recentRestarts: number[] = [];
   #healthFailures = 0;
   #timers = new Set<NodeJS.Timeout>();
   #exitWaiters: (() => void)[] = [];
+  readonly #root: string;
+  readonly #output: OutputReaders;
   readonly #onChange: () => void;
+  readonly #fifos: boolean;
 
-  constructor(spec: ProcessSpec, projectRoot: string, onChange: () => void) {
+  /**
+   * `fifos: false` gives it ordinary pipes: for a process that never outlives its supervisor
+   * (`ratchet serve`'s workers), where two servers in one folder must not share named pipes.
+   */
+  constructor(spec: ProcessSpec, projectRoot: string, onChange: () => void, opts: { fifos?: boolean } = {}) {
+    this.#fifos = opts.fifos ?? true;
     this.spec = spec;
     this.log = new LogWriter(logFile(projectRoot, spec.name));
+    this.#root = projectRoot;
+    this.#output = new OutputReaders(projectRoot, spec.name, this.log);
     this.#onChange = onChange;
+  }
+
+  /** Its last output lines (shown with a crash or a failure). */
+  get lastLines(): readonly string[] {
+    return this.#output.lastLines;
   }
 
   get alive(): boolean {
@@ -95,13 +110,20 @@ export class ManagedProcess {
     this.#clearTimers();
     this.error = null;
     this.#healthFailures = 0;
-    const child = spawn('/bin/sh', ['-c', this.spec.command], {
-      cwd: this.spec.workingDir,
-      env: { ...process.env, ...this.spec.env },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const capture = captureForSpawn(this.#root, this.spec.name, this.#fifos);
+    let child: ChildProcess;
+    try {
+      child = spawn('/bin/sh', ['-c', this.spec.command], {
+        cwd: this.spec.workingDir,
+        env: { ...process.env, ...this.spec.env },
+        detached: true,
+        stdio: ['ignore', ...capture.stdio],
+      });
+    } finally {
+      capture.spawned();
+    }
     if (child.pid === undefined) {
+      for (const r of Object.values(capture.readers)) r.destroy();
       // spawn failed synchronously (e.g. the working directory is missing): the 'error' event says why.
       child.once('error', (err) => this.#fail(`cannot start: ${err.message}`));
       return;
@@ -111,15 +133,7 @@ export class ManagedProcess {
     this.startTicks = readStat(child.pid)?.startTicks ?? null;
     this.startedAt = Date.now();
     this.log.line('supervisor', `started pid ${child.pid}: ${this.spec.command}`);
-    for (const stream of ['stdout', 'stderr'] as const) {
-      child[stream].setEncoding('utf8');
-      child[stream].on('data', (data: string) => {
-        for (const line of this.log.chunk(stream, data)) {
-          this.lastLines.push(line);
-          if (this.lastLines.length > LAST_LINES) this.lastLines.shift();
-        }
-      });
-    }
+    this.#output.attach(capture, child);
     child.once('exit', (code, signal) => this.#exited(code, signal));
     this.#set(this.spec.healthCheck ? 'STARTING' : 'RUNNING');
     if (this.spec.healthCheck) {
@@ -139,9 +153,10 @@ export class ManagedProcess {
     this.startedAt = rec.startedAt;
     this.restarts = rec.restarts;
     this.lastHealth = rec.lastHealth ?? null;
+    const captured = this.#output.adopt();
     this.log.line(
       'supervisor',
-      `re-adopted pid ${rec.pid} after a supervisor restart (its later output is not captured)`,
+      `re-adopted pid ${rec.pid} after a supervisor restart${captured ? '' : ' (its output is not captured: no output pipes)'}`,
     );
     this.#set(
       rec.state === 'HEALTHY' || rec.state === 'UNHEALTHY'
@@ -179,10 +194,10 @@ export class ManagedProcess {
     const check = this.spec.healthCheck;
     const pid = this.pid;
     if (!check || pid === null || this.state === 'STOPPING') return;
-    const r = await runHealthCheck(check, this.spec.healthCheckTimeoutMs, {
+    const r = await runHealthCheck(check, this.spec.healthCheckTimeoutMs, () => ({
       cwd: this.spec.workingDir,
       env: { ...process.env, ...this.spec.env },
-    });
+    }));
     if (this.pid !== pid || (this.state as ProcessState) === 'STOPPING') return;
     this.lastHealth = { ...r, at: Date.now() };
     if (r.ok) {
@@ -195,12 +210,10 @@ export class ManagedProcess {
         if (this.pid !== pid) return;
       }
     }
-    // While starting, poll quickly so dependents start as soon as it is up.
-    const interval =
-      this.state === 'STARTING'
-        ? Math.min(this.spec.healthCheckIntervalMs, 100)
-        : this.spec.healthCheckIntervalMs;
-    this.#scheduleHealth(interval);
+    // While starting, poll quickly so dependents start as soon as it is up. Then on a grid of the
+    // interval, so checks with the same interval share one timer wake-up (bench/supervisor.ts).
+    if (this.state === 'STARTING') this.#scheduleHealth(Math.min(this.spec.healthCheckIntervalMs, 100));
+    else this.#scheduleHealth(alignedDelay(this.spec.healthCheckIntervalMs));
   }
 
   #unhealthy(why: string): void {
@@ -217,7 +230,7 @@ export class ManagedProcess {
 
   #exited(code: number | null, signal: NodeJS.Signals | null): void {
     const pgid = this.pid;
-    this.log.flush();
+    this.#output.close();
     this.#child = null;
     this.pid = null;
     this.lastExit = signal ? `killed by ${signal}` : code === null ? 'exited' : `exit code ${code}`;
@@ -230,6 +243,13 @@ export class ManagedProcess {
     // sh says 127 / 126 for a command it cannot find or run: restarting would only repeat that.
     if (code === 127 || code === 126) {
       this.#fail(`command cannot run (${this.lastExit}): ${this.lastLines.at(-1) ?? this.spec.command}`);
+      return;
+    }
+    // A clean exit is the process finishing its work (compose's restart: on-failure, not a crash):
+    // STOPPED, and restarted only with auto_restart = "always".
+    if (code === 0 && !signal) {
+      this.#set('STOPPED');
+      if (this.spec.restartAlways) this.#scheduleRestart('exited cleanly (restart "always")');
       return;
     }
     this.#set('CRASHED');
@@ -308,7 +328,14 @@ export class ManagedProcess {
   /** Forgets the process without stopping it (supervisor shutting down for a restart). */
   detach(): void {
     this.#clearTimers();
+    this.#output.close();
   }
+}
+
+/** Time to the next multiple of `interval` (wall clock), at least half an interval away. */
+export function alignedDelay(interval: number, now = Date.now()): number {
+  const delay = interval - (now % interval);
+  return delay < interval / 2 ? delay + interval : delay;
 }
 
 export function killGroup(pgid: number, signal: NodeJS.Signals): void {

@@ -84,7 +84,7 @@ test('mistakes name file:line:column and key, with a suggestion for unknown keys
   );
   assert.match(
     issueOf(BRIEF.replace('auto_restart = true', 'auto_restart = "yes"')),
-    /:12:1: process\[0\]\.auto_restart: expected true or false/,
+    /:12:1: process\[0\]\.auto_restart: expected true, false or "always", got "yes"/,
   );
   assert.match(issueOf(`${BRIEF}\nbroken = [`), /^\/srv\/app\/\.runcept\.toml:38:10: unfinished array/);
   assert.match(issueOf(BRIEF.replace('name = "redis"\n', '')), /:24:1: process\[2\]\.name: is required/);

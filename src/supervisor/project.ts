@@ -28,7 +28,10 @@ export interface ProcessSpec {
   /** Absolute. */
   workingDir: string;
   env: Record<string, string>;
+  /** Restart after a failure: a non-zero exit, a signal, or failing health checks. */
   autoRestart: boolean;
+  /** Restart after a clean exit (code 0) too (`auto_restart = "always"`); otherwise it is STOPPED. */
+  restartAlways: boolean;
   healthCheck: HealthCheck | null;
   healthCheckIntervalMs: number;
   healthCheckTimeoutMs: number;
@@ -259,8 +262,8 @@ class Reader {
     if (!Array.isArray(deps) || deps.some((d) => typeof d !== 'string'))
       this.fail(t, 'depends_on', 'expected a list of process names');
     const autoRestart = o['auto_restart'] ?? false;
-    if (typeof autoRestart !== 'boolean')
-      this.fail(t, 'auto_restart', `expected true or false, got ${show(autoRestart)}`);
+    if (typeof autoRestart !== 'boolean' && autoRestart !== 'always')
+      this.fail(t, 'auto_restart', `expected true, false or "always", got ${show(autoRestart)}`);
     const stopSignal = this.str(t, o, 'stop_signal', 'SIGTERM').toUpperCase();
     const signal = stopSignal.startsWith('SIG') ? stopSignal : `SIG${stopSignal}`;
     if (!(signal in osConstants.signals)) this.fail(t, 'stop_signal', `unknown signal "${stopSignal}"`);
@@ -269,7 +272,8 @@ class Reader {
       command: this.str(t, o, 'command'),
       workingDir: resolve(base, this.str(t, o, 'working_dir', '.')),
       env,
-      autoRestart: autoRestart === true,
+      autoRestart: autoRestart === true || autoRestart === 'always',
+      restartAlways: autoRestart === 'always',
       healthCheck: this.healthCheck(t, o),
       healthCheckIntervalMs: this.duration(t, o, 'health_check_interval', 30_000),
       healthCheckTimeoutMs: this.duration(t, o, 'health_check_timeout', 5_000),

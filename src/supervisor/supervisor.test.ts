@@ -107,6 +107,13 @@ auto_restart = true
 [[process]]
 name = "forker"
 command = "sleep 60 & echo $!; exit 0"
+auto_restart = true
+[[process]]
+name = "again"
+command = "echo done"
+auto_restart = "always"
+restart_backoff = "20ms"
+max_restarts = 100
 `,
     async (call, dir) => {
       await call('activate', { path: dir });
@@ -123,9 +130,13 @@ command = "sleep 60 & echo $!; exit 0"
       assert.equal(typo.state, 'FAILED');
       assert.equal(typo.restarts, 0);
       assert.match(typo.error!, /command cannot run \(exit code 127\): .*no-such-command-xyz.*not found/);
-      // A leader that forks and exits: CRASHED, and what it left in its group is killed.
-      await until(call, 'forker', (p) => p.state === 'CRASHED');
+      // A leader that forks and exits 0: STOPPED (a clean exit is no crash: not restarted with
+      // auto_restart = true), and what it left in its group is killed.
+      await until(call, 'forker', (p) => p.state === 'STOPPED' && p.last_exit === 'exit code 0');
       const forker = await proc(call, 'forker');
+      assert.equal(forker.restarts, 0);
+      // auto_restart = "always" restarts after a clean exit too.
+      await until(call, 'again', (p) => p.restarts >= 2);
       const orphan = Number(readLastLines(forker.log_file, 10).find((l) => l.stream === 'stdout')!.line);
       assert.ok(orphan > 0 && !alive(orphan), `the backgrounded sleep ${orphan} is gone`);
     },
