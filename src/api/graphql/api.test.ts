@@ -277,8 +277,34 @@ async function everyQueryAndMutation(api: Api): Promise<void> {
   assert.equal(health.health.database.ok, true);
 }
 
+/** createJobs: all or none with every bad index named, partial, an idempotency key repeated in the batch. */
+async function bulkJobs(api: Api): Promise<void> {
+  const CREATE = `mutation($in: CreateJobsInput!) { createJobs(input: $in) { created jobs { index id uuid created } rejected { index violations { path message } } } }`;
+  const jobs = [
+    { input: { num1: 1, num2: 2 }, delayMs: LATER, idempotencyKey: 'bulk-a' },
+    { input: { num1: 'x', num2: 2 }, delayMs: LATER },
+    { input: { num1: 3, num2: 4 }, delayMs: LATER, priority: 'HIGH', idempotencyKey: 'bulk-a' },
+  ];
+  const refused = await gql(api, CREATE, { in: { taskId: 'addition', jobs } });
+  assert.match(refused.errors?.[0]?.message ?? '', /1 of 3 jobs are invalid; none was queued/);
+  assert.match(JSON.stringify(refused.errors?.[0]?.extensions), /\$\.jobs\[1\]\.input\.num1/);
+  const partial = (await ok(api, CREATE, { in: { taskId: 'addition', jobs, partial: true } })).createJobs;
+  assert.equal(partial.created, 1);
+  assert.deepEqual(
+    partial.jobs.map((j: { index: number; created: boolean }) => [j.index, j.created]),
+    [
+      [0, true],
+      [2, false],
+    ],
+  );
+  assert.equal(partial.jobs[0].id, partial.jobs[1].id, 'one key, one job');
+  assert.equal(partial.rejected[0].index, 1);
+  assert.match(partial.rejected[0].violations[0].path, /^\$\.jobs\[1\]\.input\.num1/);
+}
+
 forEachApi('GraphQL: the brief’s examples, every query and mutation, list parity with REST', async (api) => {
   await briefExamples(api);
   await parity(api);
   await everyQueryAndMutation(api);
+  await bulkJobs(api);
 });

@@ -4,7 +4,14 @@ import type { Ratchet } from '../../app.ts';
 import type { Access } from '../../services/roles.ts';
 import { executeNow } from '../../services/direct-execution.ts';
 import { cancelExecution } from '../../services/executions.ts';
-import { cancelJob, createJob, retryJob, type CreateJobRequest } from '../../services/jobs/index.ts';
+import {
+  cancelJob,
+  createJob,
+  enqueueMany,
+  retryJob,
+  type BatchJobItem,
+  type CreateJobRequest,
+} from '../../services/jobs/index.ts';
 import {
   createSchedule,
   deleteSchedule,
@@ -107,6 +114,28 @@ export function mutationResolvers(app: Ratchet): Record<string, Resolver> {
       const req = given(input) as unknown as CreateJobRequest;
       assertMayDeliver(ctx.principal.role, req.outputDestinations);
       return jobView((await createJob(app, req)).job);
+    }),
+    createJobs: act<{
+      input: {
+        taskId: string;
+        version?: string | null;
+        jobs: Record<string, unknown>[];
+        partial?: boolean | null;
+      };
+    }>('run', 'createJobs', async ({ input }, ctx) => {
+      const jobs = input.jobs.map((j) => given(j) as BatchJobItem);
+      for (const j of jobs) assertMayDeliver(ctx.principal.role, j.outputDestinations);
+      const result = await enqueueMany(app, {
+        task: input.taskId,
+        ...(input.version != null ? { version: input.version } : {}),
+        jobs,
+        partial: input.partial ?? false,
+      });
+      return {
+        created: result.created,
+        jobs: result.jobs.map(({ index, job, created }) => ({ index, id: job.id, uuid: job.uuid, created })),
+        rejected: result.rejected,
+      };
     }),
     cancelJob: act<{ id: string }>('run', 'cancelJob', async ({ id }) => {
       const out = await cancelJob(app, id);
