@@ -302,9 +302,29 @@ async function bulkJobs(api: Api): Promise<void> {
   assert.match(partial.rejected[0].violations[0].path, /^\$\.jobs\[1\]\.input\.num1/);
 }
 
+/** The queue's switch and clean-up, through the same service as REST's /queue and /jobs/clear. */
+async function queueAdmin(api: Api): Promise<void> {
+  assert.equal((await ok(api, `query { queue { paused } }`)).queue.paused, false);
+  const paused = (await ok(api, `mutation { pauseQueue { paused changed takesEffectWithinMs changedBy } }`))
+    .pauseQueue;
+  assert.deepEqual([paused.paused, paused.changed], [true, true]);
+  assert.ok(paused.takesEffectWithinMs > 0);
+  assert.equal((await api.call('GET', '/api/v1/queue')).body.data.paused, true, 'REST sees the same switch');
+  assert.equal((await ok(api, `mutation { pauseQueue { changed } }`)).pauseQueue.changed, false);
+  assert.equal((await ok(api, `mutation { resumeQueue { paused } }`)).resumeQueue.paused, false);
+  const refused = await gql(api, `mutation { clearJobs(status: QUEUED) { removed } }`);
+  assert.match(refused.errors?.[0]?.message ?? '', /QUEUED/);
+  const cleared = (
+    await ok(api, `mutation { clearJobs(status: FAILED, olderThan: "1d") { status removed finishedBefore } }`)
+  ).clearJobs;
+  assert.deepEqual([cleared.status, cleared.removed], ['FAILED', 0]);
+  assert.ok(Date.parse(cleared.finishedBefore) < Date.now());
+}
+
 forEachApi('GraphQL: the brief’s examples, every query and mutation, list parity with REST', async (api) => {
   await briefExamples(api);
   await parity(api);
   await everyQueryAndMutation(api);
   await bulkJobs(api);
+  await queueAdmin(api);
 });

@@ -35,3 +35,22 @@ export function guard(ctx: GqlContext, access: Access, what: string): void {
     );
   }
 }
+
+/** A resolver that checks `access` first (the adapters' one shape for a guarded field). */
+export type Resolver = (root: unknown, args: never, ctx: GqlContext) => Promise<unknown>;
+
+export function guarded<A>(
+  access: Access,
+  what: string,
+  fn: (args: A, ctx: GqlContext) => Promise<unknown>,
+): Resolver {
+  return async (_root: unknown, args: A, ctx: GqlContext) => {
+    guard(ctx, access, what);
+    return fn(args, ctx);
+  };
+}
+
+/** Who the audit trail and the services name as the actor. */
+export function actorOf(ctx: GqlContext): string {
+  return 'name' in ctx.principal ? ctx.principal.name : 'anonymous';
+}

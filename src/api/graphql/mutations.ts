@@ -31,6 +31,7 @@ import { guard, type GqlContext } from './context.ts';
 import { badInput } from './errors.ts';
 import { jobView, scheduleView, taskNode } from './views.ts';
 import { workflowMutations } from './workflows.ts';
+import { queueMutations } from './queue-admin.ts';
 
 type Resolver = (root: unknown, args: never, ctx: GqlContext) => Promise<unknown>;
 
@@ -85,6 +86,7 @@ export function mutationResolvers(app: Ratchet): Record<string, Resolver> {
   };
   return {
     ...workflowMutations(app),
+    ...queueMutations(app),
     executeTaskDirect: act<{
       taskUuid?: string;
       taskId?: string;

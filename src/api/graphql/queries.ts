@@ -15,6 +15,7 @@ import { badInput } from './errors.ts';
 import { listAnswer, listQuery, type ListArgs } from './list.ts';
 import { jobView, scheduleView, taskNode, versionView } from './views.ts';
 import { workflowQueries } from './workflows.ts';
+import { queueQueries } from './queue-admin.ts';
 
 /** `PENDING` is the brief's word for QUEUED; enum values arrive upper-case either way. */
 export function jobStatus(value: string): string {
@@ -42,6 +43,7 @@ export function queryResolvers(app: Ratchet): Record<string, Resolver<never>> {
   };
   return {
     ...workflowQueries(app),
+    ...queueQueries(app),
     tasks: read<Args>('tasks', async (args) => {
       const { query, offset, limit } = listQuery(args);
       return listAnswer(await listTaskPage(app, query), offset, limit, (t) => taskNode(t));

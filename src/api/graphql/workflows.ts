@@ -3,7 +3,6 @@
 // resolver is one call into services/workflows with the access REST gives the same action
 // (read: definitions, runs, validate; write: save a definition; run: start, cancel, retry, resolve).
 import type { Ratchet } from '../../app.ts';
-import type { Access } from '../../services/roles.ts';
 import {
   cancelWorkflowRun,
   getWorkflow,
@@ -30,7 +29,7 @@ import type { ListFilter } from '../../store/list-query.ts';
 import { drawGraph, type GraphFormat } from '../../workflows/graph.ts';
 import type { WorkflowDefinition } from '../../workflows/types.ts';
 import { assertMayDeliver } from '../rest/jobs.ts';
-import { guard, type GqlContext } from './context.ts';
+import { actorOf, guard, guarded, type GqlContext, type Resolver } from './context.ts';
 import { badInput } from './errors.ts';
 import { listAnswer, listQuery, type ListArgs } from './list.ts';
 import { parseInput } from './mutations.ts';
@@ -42,10 +41,6 @@ export type RunNode = WorkflowRunRecord & { steps?: StepStatus[] };
 const runNode = (s: RunStatus): RunNode => ({ ...s.run, steps: s.steps });
 const ENDED = ['COMPLETED', 'FAILED', 'CANCELLED', 'RESOLVED_MANUALLY'];
 
-function actor(ctx: GqlContext): string {
-  return 'name' in ctx.principal ? ctx.principal.name : 'anonymous';
-}
-
 const format = (f: string | null | undefined): GraphFormat => (f === 'DOT' ? 'dot' : 'mermaid');
 
 /** A definition argument: YAML/JSON text or an object (the JSON scalar). */
@@ -56,15 +51,6 @@ function definitionArg(value: unknown): string | Record<string, unknown> {
   throw badInput('definition must be workflow.yaml or workflow.json text, or the definition as an object', {
     field: 'definition',
   });
-}
-
-type Resolver = (root: unknown, args: never, ctx: GqlContext) => Promise<unknown>;
-
-function guarded<A>(access: Access, what: string, fn: (args: A, ctx: GqlContext) => Promise<unknown>) {
-  return (async (_root: unknown, args: A, ctx: GqlContext) => {
-    guard(ctx, access, what);
-    return fn(args, ctx);
-  }) as Resolver;
 }
 
 export function workflowQueries(app: Ratchet): Record<string, Resolver> {
@@ -119,21 +105,21 @@ export function workflowMutations(app: Ratchet): Record<string, Resolver> {
         ...(a.version != null ? { version: a.version } : {}),
         input: parseInput(a.input, 'startWorkflow.input'),
         idempotencyKey: a.idempotencyKey ?? null,
-        actor: actor(ctx),
+        actor: actorOf(ctx),
         outputDestinations: a.outputDestinations ?? null,
       });
       return { run: run as RunNode, created };
     }),
     cancelWorkflowRun: guarded<{ id: string }>('run', 'cancelWorkflowRun', async (a, ctx) =>
-      runNode(await cancelWorkflowRun(app, a.id, actor(ctx))),
+      runNode(await cancelWorkflowRun(app, a.id, actorOf(ctx))),
     ),
     retryWorkflowStep: guarded<{ id: string; step: string }>('run', 'retryWorkflowStep', async (a, ctx) =>
-      runNode(await retryWorkflowStep(app, a.id, a.step, actor(ctx))),
+      runNode(await retryWorkflowStep(app, a.id, a.step, actorOf(ctx))),
     ),
     resolveWorkflowStep: guarded<{ id: string; step: string; output?: unknown }>(
       'run',
       'resolveWorkflowStep',
-      async (a, ctx) => runNode(await resolveWorkflowStep(app, a.id, a.step, a.output ?? null, actor(ctx))),
+      async (a, ctx) => runNode(await resolveWorkflowStep(app, a.id, a.step, a.output ?? null, actorOf(ctx))),
     ),
   };
 }
