@@ -1,7 +1,6 @@
 // Mutation resolvers: one service call each, guarded by the access level REST gives the same action
 // (run: execute, queue, cancel, retry, trigger; write: tasks, schedules, sync).
 import type { Ratchet } from '../../app.ts';
-import type { Access } from '../../services/roles.ts';
 import { executeNow } from '../../services/direct-execution.ts';
 import { cancelExecution } from '../../services/executions.ts';
 import {
@@ -27,18 +26,11 @@ import {
 } from '../../services/tasks.ts';
 import { syncAllRepositories } from '../../services/sources.ts';
 import { assertMayDeliver } from '../rest/jobs.ts';
-import { guard, type GqlContext } from './context.ts';
+import { actorOf, guarded, type Resolver } from './context.ts';
 import { badInput } from './errors.ts';
 import { jobView, scheduleView, taskNode } from './views.ts';
 import { workflowMutations } from './workflows.ts';
 import { queueMutations } from './queue-admin.ts';
-
-type Resolver = (root: unknown, args: never, ctx: GqlContext) => Promise<unknown>;
-
-/** Who made the change, for a version's changedBy: the API key's name, or "anonymous". */
-function actor(ctx: GqlContext): string {
-  return 'name' in ctx.principal ? ctx.principal.name : 'anonymous';
-}
 
 /** `input` of executeTaskDirect: a JSON value, or a string holding JSON (the brief's form). */
 export function parseInput(value: unknown, where: string): unknown {
@@ -74,20 +66,10 @@ function taskBody(input: Record<string, unknown>): TaskBody {
 }
 
 export function mutationResolvers(app: Ratchet): Record<string, Resolver> {
-  const act = <A>(
-    access: Access,
-    what: string,
-    fn: (args: A, ctx: GqlContext) => Promise<unknown>,
-  ): Resolver => {
-    return async (_root, args: A, ctx) => {
-      guard(ctx, access, what);
-      return fn(args, ctx);
-    };
-  };
   return {
     ...workflowMutations(app),
     ...queueMutations(app),
-    executeTaskDirect: act<{
+    executeTaskDirect: guarded<{
       taskUuid?: string;
       taskId?: string;
       input?: unknown;
@@ -112,12 +94,12 @@ export function mutationResolvers(app: Ratchet): Record<string, Resolver> {
         logs: e.logs ?? [],
       };
     }),
-    createJob: act<{ input: Record<string, unknown> }>('run', 'createJob', async ({ input }, ctx) => {
+    createJob: guarded<{ input: Record<string, unknown> }>('run', 'createJob', async ({ input }, ctx) => {
       const req = given(input) as unknown as CreateJobRequest;
       assertMayDeliver(ctx.principal.role, req.outputDestinations);
       return jobView((await createJob(app, req)).job);
     }),
-    createJobs: act<{
+    createJobs: guarded<{
       input: {
         taskId: string;
         version?: string | null;
@@ -139,33 +121,39 @@ export function mutationResolvers(app: Ratchet): Record<string, Resolver> {
         rejected: result.rejected,
       };
     }),
-    cancelJob: act<{ id: string }>('run', 'cancelJob', async ({ id }) => {
+    cancelJob: guarded<{ id: string }>('run', 'cancelJob', async ({ id }) => {
       const out = await cancelJob(app, id);
       return { job: jobView(out.job), stopping: out.stopping };
     }),
-    retryJob: act<{ id: string }>('run', 'retryJob', async ({ id }) => jobView(await retryJob(app, id))),
-    cancelExecution: act<{ id: string }>('run', 'cancelExecution', async ({ id }) => {
+    retryJob: guarded<{ id: string }>('run', 'retryJob', async ({ id }) => jobView(await retryJob(app, id))),
+    cancelExecution: guarded<{ id: string }>('run', 'cancelExecution', async ({ id }) => {
       const out = await cancelExecution(app, id);
       return { execution: out.execution, job: out.job ? jobView(out.job) : null, stopping: out.stopping };
     }),
-    createSchedule: act<{ input: Record<string, unknown> }>('write', 'createSchedule', async ({ input }) => {
-      const { taskId, workflow, cronExpression, ...rest } = input as {
-        taskId?: string;
-        workflow?: string;
-        cronExpression: string;
-      };
-      const target = taskId != null ? { task: taskId } : workflow != null ? { workflow } : {};
-      return scheduleView(await createSchedule(app, { ...scheduleFields(rest), ...target, cronExpression }));
-    }),
-    updateSchedule: act<{ id: string; input: Record<string, unknown> }>(
+    createSchedule: guarded<{ input: Record<string, unknown> }>(
+      'write',
+      'createSchedule',
+      async ({ input }) => {
+        const { taskId, workflow, cronExpression, ...rest } = input as {
+          taskId?: string;
+          workflow?: string;
+          cronExpression: string;
+        };
+        const target = taskId != null ? { task: taskId } : workflow != null ? { workflow } : {};
+        return scheduleView(
+          await createSchedule(app, { ...scheduleFields(rest), ...target, cronExpression }),
+        );
+      },
+    ),
+    updateSchedule: guarded<{ id: string; input: Record<string, unknown> }>(
       'write',
       'updateSchedule',
       async (a) => scheduleView(await updateSchedule(app, a.id, scheduleFields(a.input))),
     ),
-    deleteSchedule: act<{ id: string }>('write', 'deleteSchedule', async ({ id }) =>
+    deleteSchedule: guarded<{ id: string }>('write', 'deleteSchedule', async ({ id }) =>
       scheduleView(await deleteSchedule(app, id)),
     ),
-    triggerSchedule: act<{ id: string }>('run', 'triggerSchedule', async ({ id }) => {
+    triggerSchedule: guarded<{ id: string }>('run', 'triggerSchedule', async ({ id }) => {
       const { schedule, job, run } = await triggerSchedule(app, id);
       return {
         schedule: scheduleView(schedule),
@@ -173,27 +161,31 @@ export function mutationResolvers(app: Ratchet): Record<string, Resolver> {
         workflowRunId: run?.id ?? null,
       };
     }),
-    enableTask: act<{ id: string }>('write', 'enableTask', async ({ id }) =>
+    enableTask: guarded<{ id: string }>('write', 'enableTask', async ({ id }) =>
       taskNode(await setTaskEnabledState(app, id, true)),
     ),
-    disableTask: act<{ id: string }>('write', 'disableTask', async ({ id }) =>
+    disableTask: guarded<{ id: string }>('write', 'disableTask', async ({ id }) =>
       taskNode(await setTaskEnabledState(app, id, false)),
     ),
-    createTask: act<{ input: Record<string, unknown> }>('write', 'createTask', async ({ input }, ctx) => {
+    createTask: guarded<{ input: Record<string, unknown> }>('write', 'createTask', async ({ input }, ctx) => {
       const t = await createTaskFromBody(app, taskBody(input), {
         changeSource: 'api',
-        changedBy: actor(ctx),
+        changedBy: actorOf(ctx),
       });
       return taskNode(t, t.version);
     }),
-    updateTask: act<{ id: string; input: Record<string, unknown> }>('write', 'updateTask', async (a, ctx) => {
-      const t = await updateTaskFromBody(app, a.id, taskBody(a.input), {
-        changeSource: 'api',
-        changedBy: actor(ctx),
-      });
-      return taskNode(t, t.version);
-    }),
-    syncRepositories: act('write', 'syncRepositories', async () =>
+    updateTask: guarded<{ id: string; input: Record<string, unknown> }>(
+      'write',
+      'updateTask',
+      async (a, ctx) => {
+        const t = await updateTaskFromBody(app, a.id, taskBody(a.input), {
+          changeSource: 'api',
+          changedBy: actorOf(ctx),
+        });
+        return taskNode(t, t.version);
+      },
+    ),
+    syncRepositories: guarded('write', 'syncRepositories', async () =>
       (await syncAllRepositories(app)).map((r) => ({
         ...r,
         kind: r.kind.toUpperCase(),
