@@ -319,6 +319,22 @@ async function queueAdmin(api: Api): Promise<void> {
   ).clearJobs;
   assert.deepEqual([cleared.status, cleared.removed], ['FAILED', 0]);
   assert.ok(Date.parse(cleared.finishedBefore) < Date.now());
+
+  const timeline = (
+    await ok(
+      api,
+      `query { executionTimeline(minutes: 10, bucketSeconds: 60) { bucketSeconds buckets { at completed failed } durationMs { p50 } } }`,
+    )
+  ).executionTimeline;
+  const rest = (await api.call('GET', '/api/v1/executions/timeline?minutes=10&bucketSeconds=60')).body.data;
+  assert.equal(timeline.buckets.length, 10);
+  assert.deepEqual(
+    timeline.buckets.map((b: { completed: number }) => b.completed),
+    rest.buckets.map((b: { completed: number }) => b.completed),
+  );
+  assert.ok(timeline.buckets.reduce((n: number, b: { completed: number }) => n + b.completed, 0) >= 1);
+  const bad = await gql(api, `query { executionTimeline(minutes: 10, bucketSeconds: 7) { since } }`);
+  assert.match(JSON.stringify(bad.errors), /bucketSeconds/);
 }
 
 forEachApi('GraphQL: the brief’s examples, every query and mutation, list parity with REST', async (api) => {

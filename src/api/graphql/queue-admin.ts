@@ -1,12 +1,25 @@
 // The queue's switch and clean-up over GraphQL, as REST's /queue and /jobs/clear and the console's
 // `job pause|resume|clear` (services/queue-control.ts): reading the switch needs read access,
-// flipping it or deleting finished jobs needs admin.
+// flipping it or deleting finished jobs needs admin. Also the executions timeline the dashboard's
+// overview charts (REST /executions/timeline).
 import type { Ratchet } from '../../app.ts';
 import { clearJobs, pauseQueue, queueState, resumeQueue } from '../../services/queue-control.ts';
+import { executionTimeline } from '../../services/execution-timeline.ts';
 import { actorOf, guarded, type Resolver } from './context.ts';
 
 export function queueQueries(app: Ratchet): Record<string, Resolver> {
-  return { queue: guarded('read', 'queue', () => queueState(app)) };
+  return {
+    queue: guarded('read', 'queue', () => queueState(app)),
+    executionTimeline: guarded<{ minutes?: number | null; bucketSeconds?: number | null }>(
+      'read',
+      'executionTimeline',
+      (a) =>
+        executionTimeline(app, {
+          ...(a.minutes != null ? { minutes: a.minutes } : {}),
+          ...(a.bucketSeconds != null ? { bucketSeconds: a.bucketSeconds } : {}),
+        }),
+    ),
+  };
 }
 
 export function queueMutations(app: Ratchet): Record<string, Resolver> {
