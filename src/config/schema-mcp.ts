@@ -131,6 +131,7 @@ const tools = z
           'workflows',
           'registry',
           'processes',
+          'operations',
           'all',
         ]),
       )

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { createKey } from '../../services/api-keys.ts';
 import { ok, withMcpHttp } from './test-helpers.ts';
 import { ALL_TOOLS } from './tools/index.ts';
+import { OPT_IN_TOOLSETS, TOOLSETS } from './tools/toolsets.ts';
 
 async function localServer(
   handler: Parameters<typeof createServer>[1],
@@ -55,7 +56,9 @@ test('auth on HTTP: no key → 401; viewer sees read-only tools only; operator m
       const v = await connect({ token: viewer.key });
       const vt = (await v.listTools()).tools;
       assert.ok(vt.length > 0);
-      const readTools = ALL_TOOLS.filter((t) => t.access === 'read').map((t) => t.name);
+      // `all` leaves out the opt-in toolsets (processes, operations).
+      const optIn = new Set(OPT_IN_TOOLSETS.flatMap((n) => TOOLSETS[n].tools as readonly string[]));
+      const readTools = ALL_TOOLS.filter((t) => t.access === 'read' && !optIn.has(t.name)).map((t) => t.name);
       assert.deepEqual(vt.map((t) => t.name).sort(), readTools.sort());
       assert.ok(!vt.some((t) => t.name === 'ratchet_execute_task'));
       // Not offered to a viewer, so calling it anyway is a protocol error (unknown tool).

@@ -89,6 +89,9 @@ const COVERAGE: Record<string, 'example' | ArgsFor> = {
   ratchet_get_process_logs: 'example',
   ratchet_get_process_status: 'example',
   ratchet_list_all_processes: 'example',
+  ratchet_get_queue_state: 'example',
+  ratchet_set_queue_paused: 'example',
+  ratchet_clear_jobs: 'example',
   ratchet_kill_all_processes: 'example',
   ratchet_enable_toolset: 'example',
   ratchet_get_task_metrics: onceOnFailures(probe()),
@@ -296,7 +299,10 @@ test('every tool answers inside its output schema on success and on every kind o
           await workers.stop(5000);
         }
       },
-      { http: { allowed_hosts: [http.hostPort] }, mcp: { tools: { toolsets: ['all', 'processes'] } } },
+      {
+        http: { allowed_hosts: [http.hostPort] },
+        mcp: { tools: { toolsets: ['all', 'processes', 'operations'] } },
+      },
       ['addition', 'http-fetch'],
       async (app) => {
         driftJob = await saveProbeTasks(app, inputs);

@@ -14,6 +14,7 @@ import { toolJsonSchemas } from './framework.ts';
 import { processTools } from './tools/processes.ts';
 import { ALL_TOOLS } from './tools/index.ts';
 import { FOLDED } from './tools/toolsets.ts';
+import { queueState } from '../../services/queue-control.ts';
 import { withMcpHttp } from './test-helpers.ts';
 
 /** Examples whose tool is designed to refuse them on this fixture, with the error code. */
@@ -76,11 +77,18 @@ test('every tool: its example call works on a prepared server', async () => {
           }
         }
         assert.deepEqual(problems, []);
+        // The operations toolset acts on the same switch as REST and the console.
+        const call = async (name: string, args: Record<string, unknown>) =>
+          (await client.callTool({ name, arguments: args })).structuredContent as Record<string, unknown>;
+        assert.equal((await call('ratchet_set_queue_paused', { paused: true })).changed, true);
+        assert.equal((await call('ratchet_get_queue_state', {})).paused, true);
+        assert.equal((await queueState(app)).paused, true);
+        assert.equal((await call('ratchet_set_queue_paused', { paused: false })).paused, false);
       } finally {
         await workers.stop(5000);
       }
     },
-    { mcp: { tools: { toolsets: ['all', 'processes'] } } },
+    { mcp: { tools: { toolsets: ['all', 'processes', 'operations'] } } },
     ['addition', 'http-fetch'],
   );
   await rm(dir, { recursive: true, force: true });

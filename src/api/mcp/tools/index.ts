@@ -26,6 +26,7 @@ import { profileTools } from './profile.ts';
 import { toolsetTools } from './toolset-tools.ts';
 import { workflowTools } from './workflows.ts';
 import { processTools } from './processes.ts';
+import { queueAdminTools } from './queue-admin.ts';
 
 export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...toolsetTools,
@@ -54,4 +55,5 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...docsTools,
   ...workflowTools,
   ...processTools,
+  ...queueAdminTools,
 ];

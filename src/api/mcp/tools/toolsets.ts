@@ -131,6 +131,11 @@ export const TOOLSETS = {
       'ratchet_kill_all_processes',
     ],
   },
+  operations: {
+    description:
+      'Server operations: pause and resume the job queue on every worker, delete finished jobs (admin only)',
+    tools: ['ratchet_get_queue_state', 'ratchet_set_queue_paused', 'ratchet_clear_jobs'],
+  },
 } as const satisfies Record<string, { description: string; tools: readonly string[] }>;
 
 export type ToolsetName = keyof typeof TOOLSETS;
@@ -138,9 +143,10 @@ export const TOOLSET_NAMES = Object.keys(TOOLSETS) as ToolsetName[];
 
 /**
  * Listed only when named, never by `all`: the process tools run commands from project files (admin
- * only) and would push `all` past its tools/list budget (budget.test.ts).
+ * only), the operations tools stop or empty the queue for every worker (admin only), and either
+ * would push `all` past its tools/list budget (budget.test.ts).
  */
-export const OPT_IN_TOOLSETS: readonly ToolsetName[] = ['processes'];
+export const OPT_IN_TOOLSETS: readonly ToolsetName[] = ['processes', 'operations'];
 
 /** What `all` lists. */
 export const ALL_TOOLSETS: readonly ToolsetName[] = TOOLSET_NAMES.filter((n) => !OPT_IN_TOOLSETS.includes(n));
