@@ -15,6 +15,9 @@ export interface GqlContext {
   startedAt?: number;
   operation?: { name: string; type: string; fields: string[] };
   recorded?: boolean;
+  /** Set by the error formatter: the operation answered errors (and the first one's code). */
+  hadErrors?: boolean;
+  errorCode?: string;
 }
 
 export const KEY_HINT =

@@ -131,6 +131,29 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
       throw new ApiError(400, 'BAD_REQUEST', 'query must be GraphQL source text, not JSON');
   });
 
+  // Each HTTP request's GraphQL context, for the onResponse hook that records the operation.
+  const contexts = new WeakMap<object, GqlContext>();
+  const recordOperation = (c: GqlContext, request: { ip: string; id: string }): void => {
+    if (c.recorded || !c.operation) return;
+    c.recorded = true;
+    const ms = c.startedAt === undefined ? undefined : performance.now() - c.startedAt;
+    recordGraphqlOperation(c.operation.name, c.operation.type, c.hadErrors ? 'error' : 'success', ms);
+    // Mutations join the audit trail as REST's do: one row per operation, naming its fields.
+    if (c.operation.type === 'mutation') {
+      const p = c.principal;
+      server.ratchetAudit({
+        at: Date.now(),
+        actor: 'name' in p ? p.name : 'anonymous',
+        action: `GRAPHQL ${c.operation.fields.join(',')}`,
+        targetType: 'graphql',
+        targetId: null,
+        sourceIp: request.ip,
+        outcome: c.errorCode ? `2xx ${c.errorCode}` : '2xx',
+        details: { operation: c.operation.name, requestId: request.id },
+      });
+    }
+  };
+
   await server.register(mercurius, {
     schema: schemaSource(),
     resolvers: {
@@ -155,12 +178,15 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
       depthRule(cfg.max_depth),
       ...(cfg.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
     ],
-    context: (request) =>
-      ({
+    context: (request) => {
+      const c: GqlContext = {
         principal: request.principal,
         authRequired: required,
         startedAt: performance.now(),
-      }) satisfies GqlContext,
+      };
+      contexts.set(request, c);
+      return c;
+    },
     subscription: {
       // The upgrade request went through the auth hook like any other (a key in its headers counts).
       context: (_socket, request) => ({ principal: request.principal, authRequired: required }) as GqlContext,
@@ -168,6 +194,13 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
     },
     errorFormatter: (execution, ctx) => {
       const c = ctx as unknown as GqlContext;
+      // What onResponse (below) records: the operation had errors, and the first one's code.
+      if (c) {
+        c.hadErrors = true;
+        const code = (execution.errors?.[0] as { extensions?: { code?: unknown } } | undefined)?.extensions
+          ?.code;
+        if (typeof code === 'string') c.errorCode = code;
+      }
       if (!c.recorded && c.operation === undefined) {
         c.recorded = true;
         recordGraphqlOperation('unknown', 'unknown', 'rejected');
@@ -175,7 +208,16 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
       return formatExecution(execution, bodyLimit, server.log) as never;
     },
     // The route is public: a missing or refused key is a GraphQL error (UNAUTHENTICATED) per field.
-    additionalRouteOptions: { config: { access: 'public' }, bodyLimit },
+    // Metrics and the audit row are written once the answer is sent (onResponse), not on the way to
+    // it as a Mercurius onResolution hook would: a request waits for neither.
+    additionalRouteOptions: {
+      config: { access: 'public' },
+      bodyLimit,
+      onResponse: async (request) => {
+        const c = contexts.get(request);
+        if (c) recordOperation(c, request);
+      },
+    },
   });
 
   server.graphql.addHook('preExecution', async (_schema, document, context, variables) => {
@@ -191,32 +233,6 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
       c.recorded = true;
       recordGraphqlOperation(c.operation.name, c.operation.type, 'rejected');
       throw err;
-    }
-  });
-  server.graphql.addHook('onResolution', async (execution, context) => {
-    const c = context as unknown as GqlContext;
-    if (c.recorded || !c.operation) return;
-    c.recorded = true;
-    const outcome = execution.errors && execution.errors.length > 0 ? 'error' : 'success';
-    const ms = c.startedAt === undefined ? undefined : performance.now() - c.startedAt;
-    recordGraphqlOperation(c.operation.name, c.operation.type, outcome, ms);
-    // Mutations join the audit trail as REST's do: one row per operation, naming its fields.
-    if (c.operation.type === 'mutation') {
-      const p = c.principal;
-      const code = (execution.errors?.[0] as { extensions?: { code?: unknown } } | undefined)?.extensions
-        ?.code;
-      const request = (context as unknown as { reply?: { request?: { ip: string; id: string } } }).reply
-        ?.request;
-      server.ratchetAudit({
-        at: Date.now(),
-        actor: 'name' in p ? p.name : 'anonymous',
-        action: `GRAPHQL ${c.operation.fields.join(',')}`,
-        targetType: 'graphql',
-        targetId: null,
-        sourceIp: request?.ip ?? null,
-        outcome: typeof code === 'string' ? `2xx ${code}` : '2xx',
-        details: { operation: c.operation.name, ...(request ? { requestId: request.id } : {}) },
-      });
     }
   });
   server.graphql.addHook('preSubscriptionExecution', async (_schema, document, context) => {
