@@ -45,7 +45,7 @@ import {
 } from '../services/sources.ts';
 import { taskCatalogStats, testStoredTask } from '../services/task-checks.ts';
 import { cancelDirectExecution, executeNow } from '../services/direct-execution.ts';
-import type { SourceSyncResult } from '../services/registry-service.ts';
+import { syncOutcome } from '../services/registry-service.ts';
 import { databaseStats, databaseStatus, migrateDatabase } from '../services/database.ts';
 import { clearJobs, pauseQueue, queueState, resumeQueue } from '../services/queue-control.ts';
 import { queueStats } from '../services/queue-stats.ts';
@@ -65,14 +65,6 @@ type Row = Record<string, unknown>;
 
 /** Who paused or resumed the queue, as the audit trail and `server status` show it. */
 const CONSOLE_ACTOR = 'console (local)';
-
-function syncView(r: SourceSyncResult): Row {
-  return {
-    ...r,
-    kind: r.kind.toUpperCase(),
-    ok: r.error === undefined && (r.report?.failed.length ?? 0) === 0,
-  };
-}
 
 export class LocalClient implements ConsoleClient {
   readonly where = 'local';
@@ -244,7 +236,7 @@ export class LocalClient implements ConsoleClient {
     });
   }
   addRepository(name: string, uri: string): Promise<Row> {
-    return this.call(async () => syncView(await addRepository(this.app, { name, uri })));
+    return this.call(async () => syncOutcome(await addRepository(this.app, { name, uri })));
   }
   verifyRepositories(name?: string): Promise<Row[]> {
     return this.call(async () => (await verifyRepositories(this.app, name)) as unknown as Row[]);
@@ -252,8 +244,8 @@ export class LocalClient implements ConsoleClient {
   syncRepositories(name?: string): Promise<Row[]> {
     return this.call(async () =>
       name === undefined
-        ? (await syncAllRepositories(this.app)).map(syncView)
-        : [syncView(await syncRepository(this.app, name))],
+        ? (await syncAllRepositories(this.app)).map(syncOutcome)
+        : [syncOutcome(await syncRepository(this.app, name))],
     );
   }
   stats(kind: StatsKind): Promise<Row> {

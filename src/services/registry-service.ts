@@ -73,9 +73,19 @@ export async function syncSourceByName(
   return syncOne(app, pickSource(await allSources(app, opts.cwd), name));
 }
 
+/** Whether a source synced whole: it could be read and every task in it loaded. */
+export function syncSucceeded(r: SourceSyncResult): boolean {
+  return r.error === undefined && (r.report?.failed.length ?? 0) === 0;
+}
+
+/** A sync result as every face shows it: the kind upper-case (FILE, GIT) and `ok`. */
+export function syncOutcome(r: SourceSyncResult) {
+  return { ...r, kind: r.kind.toUpperCase() as Uppercase<SourceSyncResult['kind']>, ok: syncSucceeded(r) };
+}
+
 /** True when a result has a source-level error or any task that failed to load. */
 export function hasFailures(results: SourceSyncResult[]): boolean {
-  return results.some((r) => r.error !== undefined || (r.report?.failed.length ?? 0) > 0);
+  return results.some((r) => !syncSucceeded(r));
 }
 
 /**

@@ -78,15 +78,12 @@ export function pgListen(
   };
 
   const first = connect();
+  // A failed first attempt rejects `ready`; retrying starts once `connecting` is cleared.
   connecting = first
-    .catch(() => scheduleReconnectLater())
+    .catch(() => void setImmediate(scheduleReconnect))
     .finally(() => {
       connecting = undefined;
     });
-  // The first attempt failed: its rejection goes to `ready`, and retrying starts once it settled.
-  function scheduleReconnectLater(): void {
-    setImmediate(scheduleReconnect);
-  }
   return {
     ready: first,
     async close() {

@@ -81,6 +81,12 @@ export const STEP_DONE: readonly StepState[] = [
 /** Steps with a job in the queue (or about to get one back). */
 export const STEP_ACTIVE: readonly StepState[] = ['ENQUEUED', 'RUNNING', 'WAITING_FOR_RETRY'];
 export const RUN_FINAL: readonly RunState[] = ['COMPLETED', 'CANCELLED', 'RESOLVED_MANUALLY'];
+/** Runs that have ended: the final states and FAILED (which a retry can still reopen). */
+export const RUN_ENDED: readonly RunState[] = [...RUN_FINAL, 'FAILED'];
+
+export function runEnded(status: string): boolean {
+  return (RUN_ENDED as readonly string[]).includes(status);
+}
 
 export class IllegalWorkflowTransitionError extends Error {
   constructor(what: string, from: string, to: string, allowed: readonly string[]) {

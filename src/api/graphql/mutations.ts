@@ -25,6 +25,7 @@ import {
   type TaskBody,
 } from '../../services/tasks.ts';
 import { syncAllRepositories } from '../../services/sources.ts';
+import { syncOutcome } from '../../services/registry-service.ts';
 import { assertMayDeliver } from '../rest/jobs.ts';
 import { actorOf, guarded, type Resolver } from './context.ts';
 import { badInput } from './errors.ts';
@@ -186,11 +187,7 @@ export function mutationResolvers(app: Ratchet): Record<string, Resolver> {
       },
     ),
     syncRepositories: guarded('write', 'syncRepositories', async () =>
-      (await syncAllRepositories(app)).map((r) => ({
-        ...r,
-        kind: r.kind.toUpperCase(),
-        ok: r.error === undefined && (r.report?.failed.length ?? 0) === 0,
-      })),
+      (await syncAllRepositories(app)).map(syncOutcome),
     ),
   };
 }

@@ -34,12 +34,12 @@ import { badInput } from './errors.ts';
 import { listAnswer, listQuery, type ListArgs } from './list.ts';
 import { parseInput } from './mutations.ts';
 import { pushIterator } from './push-iterator.ts';
+import { runEnded } from '../../workflows/states.ts';
 
 /** A run as the WorkflowRun type reads it; `steps` is there when the status was already read. */
 export type RunNode = WorkflowRunRecord & { steps?: StepStatus[] };
 
 const runNode = (s: RunStatus): RunNode => ({ ...s.run, steps: s.steps });
-const ENDED = ['COMPLETED', 'FAILED', 'CANCELLED', 'RESOLVED_MANUALLY'];
 
 const format = (f: string | null | undefined): GraphFormat => (f === 'DOT' ? 'dot' : 'mermaid');
 
@@ -136,8 +136,7 @@ export function workflowSubscriptions(app: Ratchet, opts: { pollMs?: number } = 
           waitForRun(app, first.run.id, {
             pollMs: opts.pollMs ?? 50,
             signal: stop.signal,
-            onChange: (s) =>
-              push({ workflowRunUpdated: { run: runNode(s), final: ENDED.includes(s.run.status) } }),
+            onChange: (s) => push({ workflowRunUpdated: { run: runNode(s), final: runEnded(s.run.status) } }),
           })
             .catch(() => undefined)
             .finally(end);

@@ -8,7 +8,7 @@ import {
   syncAllRepositories,
   syncRepository,
 } from '../../services/sources.ts';
-import type { SourceSyncResult } from '../../services/registry-service.ts';
+import { syncOutcome } from '../../services/registry-service.ts';
 import { emptyBodyAsObject, type IdParam, type RestOptions } from './common.ts';
 import { listBody, parseListParams } from './list-params.ts';
 import { Repository, repositoryView } from './models.ts';
@@ -24,14 +24,6 @@ export const SyncResult = z.looseObject({
   report: z.looseObject({}).optional(),
   error: z.string().optional(),
 });
-
-export function syncView(r: SourceSyncResult) {
-  return {
-    ...r,
-    kind: r.kind.toUpperCase() as 'FILE',
-    ok: r.error === undefined && (r.report?.failed.length ?? 0) === 0,
-  };
-}
 
 /** `kind=git` filters the stored lower-case value. */
 const lower = (v: string): string => v.toLowerCase();
@@ -73,7 +65,7 @@ const plugin: FastifyPluginAsync<RestOptions> = async (server, { app }) => {
         response: z.object({ data: z.array(SyncResult) }),
       }),
     },
-    async () => ({ data: (await syncAllRepositories(app)).map(syncView) }),
+    async () => ({ data: (await syncAllRepositories(app)).map(syncOutcome) }),
   );
 
   server.get<{ Params: IdParam }>(
@@ -103,7 +95,7 @@ const plugin: FastifyPluginAsync<RestOptions> = async (server, { app }) => {
         response: dataOf(SyncResult),
       }),
     },
-    async (request) => ({ data: syncView(await syncRepository(app, request.params.id)) }),
+    async (request) => ({ data: syncOutcome(await syncRepository(app, request.params.id)) }),
   );
 };
 

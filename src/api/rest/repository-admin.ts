@@ -4,7 +4,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { addRepository, verifyRepositories } from '../../services/repository-admin.ts';
 import { emptyBodyAsObject, type IdParam, type RestOptions } from './common.ts';
-import { SyncResult, syncView } from './repositories.ts';
+import { SyncResult } from './repositories.ts';
+import { syncOutcome } from '../../services/registry-service.ts';
 import { dataOf, routeSchema } from './schema.ts';
 
 const tags = ['repositories'];
@@ -41,7 +42,7 @@ const plugin: FastifyPluginAsync<RestOptions> = async (server, { app }) => {
     async (request, reply) => {
       const r = await addRepository(app, request.body);
       reply.code(201);
-      return { data: syncView(r) };
+      return { data: syncOutcome(r) };
     },
   );
 

@@ -8,8 +8,7 @@ import { runStatus, waitForRun } from '../../services/workflows/index.ts';
 import type { RestOptions } from './common.ts';
 import { routeSchema } from './schema.ts';
 import { openEventStream } from './event-stream.ts';
-
-const ENDED = ['COMPLETED', 'FAILED', 'CANCELLED', 'RESOLVED_MANUALLY'];
+import { runEnded } from '../../workflows/states.ts';
 
 const plugin: FastifyPluginAsync<RestOptions> = async (server, { app }) => {
   server.get<{ Params: { id: string } }>(
@@ -35,7 +34,7 @@ const plugin: FastifyPluginAsync<RestOptions> = async (server, { app }) => {
         await waitForRun(app, first.run.id, {
           pollMs: 50,
           signal: stop.signal,
-          onChange: (s) => stream.send('status', { ...s, final: ENDED.includes(s.run.status) }),
+          onChange: (s) => stream.send('status', { ...s, final: runEnded(s.run.status) }),
         });
       } finally {
         stream.close();

@@ -9,6 +9,7 @@ import { savePackage } from '../../tasks/stored-versions.ts';
 import { itemCounts, runStatus, type RunStatus } from './runs.ts';
 import { storeCatalog, type TaskCatalog } from '../../workflows/source.ts';
 import type { TaskSchemas } from '../../workflows/compat.ts';
+import { runEnded } from '../../workflows/states.ts';
 
 /**
  * Where tasks beside a workflow live: the folder holding the workflow's folder and, when that is
@@ -36,8 +37,6 @@ export async function importTaskFolders(app: Ratchet, roots: readonly string[]):
   return names;
 }
 
-const ENDED = ['COMPLETED', 'FAILED', 'CANCELLED', 'RESOLVED_MANUALLY'];
-
 /**
  * Waits until the run ends (FAILED counts: nothing runs any more) or `signal` aborts, calling
  * onChange on each change; returns the last status read.
@@ -58,7 +57,7 @@ export async function waitForRun(
       last = key;
       opts.onChange?.(s);
     }
-    if (ENDED.includes(s.run.status) || opts.signal?.aborted) return s;
+    if (runEnded(s.run.status) || opts.signal?.aborted) return s;
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 20));
   }
 }

@@ -31,6 +31,7 @@ import { getWorkflow } from './definitions.ts';
 import { deliverFinishedRun, noteRunEnded } from './delivery.ts';
 import { destinationViolations } from '../jobs/enqueue.ts';
 import { ValidationError } from '../errors.ts';
+import { runEnded } from '../../workflows/states.ts';
 
 export { WorkflowInputError } from '../../workflows/engine/start.ts';
 export { IllegalWorkflowTransitionError } from '../../workflows/states.ts';
@@ -106,14 +107,19 @@ export async function startWorkflow(
     outputDestinations: req.outputDestinations?.length ? req.outputDestinations : null,
   });
   await wake(app, started.enqueued);
+  const run = await getRun(app, started.runId);
   // A run can end as it starts (every step skipped by its `when`).
-  afterCommit(app, started.runId);
-  return { ...(await getRun(app, started.runId)), created: started.created };
+  afterCommit(app, run);
+  return { ...run, created: started.created };
 }
 
-/** Delivers the run's result in the background if the commit just made ended it. */
-function afterCommit(app: Ratchet, runId: number): void {
-  app.jobEvents.track(deliverFinishedRun(app, runId), `output delivery of workflow run ${runId}`);
+/**
+ * Delivers the run's result in the background when the commit just made ended it (the status read
+ * after the commit says so; a run still going costs nothing here).
+ */
+function afterCommit(app: Ratchet, run: WorkflowRunRecord): void {
+  if (!runEnded(run.status)) return;
+  app.jobEvents.track(deliverFinishedRun(app, run.id), `output delivery of workflow run ${run.id}`);
 }
 
 export async function getRun(app: Ratchet, ref: string | number): Promise<WorkflowRunRecord> {
@@ -225,8 +231,9 @@ async function operate(app: Ratchet, op: Promise<OperationResult>): Promise<RunS
   const result = await op;
   await wake(app, result.enqueued);
   if (result.stopping > 0) await app.queue.notifier.notify();
-  afterCommit(app, result.runId);
-  return runStatus(app, result.runId);
+  const status = await runStatus(app, result.runId);
+  afterCommit(app, status.run);
+  return status;
 }
 
 export async function cancelWorkflowRun(

@@ -9,7 +9,13 @@ import { insertJobs } from '../../store/repos/jobs-bulk.ts';
 import { valuesTable } from '../../queue/values-table.ts';
 import type { WorkflowStepsTable, WorkflowTransitionsTable } from '../../store/schema.ts';
 import type { Insertable, Selectable } from 'kysely';
-import { assertRunTransition, assertStepTransition, type RunState, type StepState } from '../states.ts';
+import {
+  assertRunTransition,
+  assertStepTransition,
+  runEnded,
+  type RunState,
+  type StepState,
+} from '../states.ts';
 import type { StepDefinition, WorkflowDefinition } from '../types.ts';
 
 export type StepRow = Selectable<WorkflowStepsTable>;
@@ -92,7 +98,7 @@ export class RunContext {
     const from = this.run.status;
     if (from === to) return;
     assertRunTransition(`workflow run ${this.run.id}`, from, to);
-    const ends = to === 'COMPLETED' || to === 'FAILED' || to === 'CANCELLED' || to === 'RESOLVED_MANUALLY';
+    const ends = runEnded(to);
     await this.trx
       .updateTable('workflow_runs')
       .set({

@@ -10,14 +10,13 @@ import { openRun, type RunContext, type StepRow } from './context.ts';
 import { scheduleReady, settleRun, topUpItems } from './schedule.ts';
 import { guardAdvance, type EngineFailure } from './guard.ts';
 import type { RetryPolicy } from '../types.ts';
+import { runEnded } from '../states.ts';
 
 /** Retries after a lost worker (not the task's fault) beyond max_attempts. */
 const LOST_WORKER_RETRIES = 2;
 
 /** A run that this advance ended, and the steps whose finished jobs it applied. */
 export type RunEnded = (runId: number, stepIds: readonly number[]) => void;
-
-const ENDED = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'RESOLVED_MANUALLY']);
 
 /**
  * Advances the runs of finished step jobs; returns how many jobs it queued. A run whose advance
@@ -92,7 +91,7 @@ async function advance(
   await scheduleReady(ctx);
   await settleRun(ctx, 'a step finished');
   await ctx.flush();
-  if (ENDED.has(ctx.run.status))
+  if (runEnded(ctx.run.status))
     onEnded?.(
       ctx.run.id,
       finished.map((f) => f.job.workflowStepId!),

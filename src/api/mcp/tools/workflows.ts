@@ -20,6 +20,7 @@ import {
 import type { Ratchet } from '../../../app.ts';
 import { defineTool } from '../tool.ts';
 import { CHANGES_STATE, READ_ONLY, RUNS_TASKS } from './common.ts';
+import { runEnded } from '../../../workflows/states.ts';
 
 const definition = z
   .union([z.string().min(1).max(1_000_000), z.record(z.string(), z.unknown())])
@@ -184,7 +185,7 @@ export const startWorkflowTool = defineTool({
         },
       });
     }
-    const ended = ['COMPLETED', 'FAILED', 'CANCELLED', 'RESOLVED_MANUALLY'].includes(s.run.status);
+    const ended = runEnded(s.run.status);
     return { run: await view(ctx.app, s), created: started.created, ended };
   },
 });
