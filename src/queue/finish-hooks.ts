@@ -14,7 +14,25 @@ export interface FinishedJob {
   jobStatus: JobStatus;
 }
 
-export type FinishHook = (trx: Db, finished: readonly FinishedJob[]) => Promise<number>;
+/**
+ * `guarded: false` is the fast first try: a hook may skip its own protection (savepoints, a round
+ * trip each) and throw GuardNeeded on any failure; the caller then rolls back and runs the whole
+ * transaction again with `guarded: true`, where a hook deals with its failures itself.
+ */
+export interface HookOptions {
+  guarded: boolean;
+}
+
+export type FinishHook = (trx: Db, finished: readonly FinishedJob[], opts: HookOptions) => Promise<number>;
+
+/** A hook failed in an unguarded try: roll back and run the transaction again, guarded. */
+export class GuardNeeded extends Error {
+  constructor(cause: unknown) {
+    super(`a finish hook failed unguarded: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+  }
+}
 
 export class FinishHooks {
   private readonly hooks = new Set<FinishHook>();
@@ -30,11 +48,15 @@ export class FinishHooks {
   }
 
   /** Runs every hook; the number of jobs they queued. */
-  async run(trx: Db, finished: readonly FinishedJob[]): Promise<number> {
+  async run(
+    trx: Db,
+    finished: readonly FinishedJob[],
+    opts: HookOptions = { guarded: true },
+  ): Promise<number> {
     const relevant = finished.filter((f) => this.wants(f.job));
     if (relevant.length === 0) return 0;
     let queued = 0;
-    for (const hook of this.hooks) queued += await hook(trx, relevant);
+    for (const hook of this.hooks) queued += await hook(trx, relevant, opts);
     return queued;
   }
 }

@@ -8,6 +8,7 @@ import type pg from 'pg';
 import type { DatabaseSchema } from './schema.ts';
 import { NodeSqliteDialect, openNodeSqlite } from './dialect/node-sqlite.ts';
 import { WalCheckpointer } from './dialect/wal-checkpointer.ts';
+import { prepareMarkedStatements } from './pg-named.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -142,7 +143,10 @@ async function openPostgres(
   // A checked-out client has no pool listener: if its connection drops between two statements
   // (a transaction awaiting other work) pg emits 'error' on it, which would end the process during
   // a database outage. Its queries still fail on their own, and the pool discards the dead client.
-  pool.on('connect', (client) => client.on('error', () => {}));
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    prepareMarkedStatements(client);
+  });
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
   const masked = maskUrl(url);
   try {

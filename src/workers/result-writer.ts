@@ -9,6 +9,7 @@ import type { AttemptResult, FinishedAttempt } from '../queue/attempt.ts';
 import type { QueueBackend } from '../queue/backend.ts';
 import { fitResult, RESULT_STORE_ERROR, unstorable } from '../queue/fit-result.ts';
 import { failJob } from '../queue/fail-job.ts';
+import { GuardNeeded } from '../queue/finish-hooks.ts';
 import { cancelRunningJob, handBackJob } from '../queue/stop-job.ts';
 import type { QueueClock, RetryPolicy } from '../queue/clock.ts';
 
@@ -107,8 +108,12 @@ export class ResultWriter {
     await this.writing;
   }
 
-  /** Completions (the common case) in one or two statements for the whole batch; the rest one by one. */
-  private async writeBatch(batch: PendingResult[]): Promise<Written[]> {
+  /**
+   * Completions (the common case) in one or two statements for the whole batch; the rest one by
+   * one. Finish hooks first run unguarded (queue/finish-hooks.ts): when one fails, the batch is
+   * written again with them guarded.
+   */
+  private async writeBatch(batch: PendingResult[], guarded = false): Promise<Written[]> {
     const completes = batch.filter((p) => !p.handBack && p.result.status === 'COMPLETED');
     const results = completes.map((p) => p.result);
     if (completes.length === batch.length && !batch.some((p) => p.hooked)) {
@@ -117,7 +122,7 @@ export class ResultWriter {
       return batch.map((pending, i) => ({ pending, finished: finished[i] }));
     }
     let queued = 0;
-    const result = await inTransaction(this.store.db, async (trx) => {
+    const transaction = inTransaction(this.store.db, async (trx) => {
       const completed = await this.queue.complete(results, trx);
       const finishedOf = new Map(completes.map((p, i) => [p, completed[i]]));
       for (const p of batch) {
@@ -136,9 +141,16 @@ export class ResultWriter {
       }
       const written = batch.map((p) => ({ pending: p, finished: finishedOf.get(p) }));
       const ended = written.flatMap((w) => (w.finished ? [w.finished] : []));
-      queued += await this.queue.finishHooks.run(trx, ended);
+      queued += await this.queue.finishHooks.run(trx, ended, { guarded });
       return written;
     });
+    let result: Written[];
+    try {
+      result = await transaction;
+    } catch (err) {
+      if (err instanceof GuardNeeded && !guarded) return this.writeBatch(batch, true);
+      throw err;
+    }
     // Jobs the hooks queued (a workflow's next steps) are visible now.
     if (queued > 0) await this.queue.notifier.notify();
     return result;

@@ -44,7 +44,7 @@ const observers = new WeakMap<Ratchet, Set<AdvanceObserver>>();
  * Observers (metrics) learn how long each advance took per finished step.
  */
 export function enableWorkflows(app: Ratchet): () => void {
-  return app.queue.finishHooks.add(async (trx, finished) => {
+  return app.queue.finishHooks.add(async (trx, finished, opts) => {
     const start = performance.now();
     // The run is failed and says why (its error, its transitions); stderr tells the operator.
     const queued = await advanceFinishedSteps(
@@ -57,6 +57,7 @@ export function enableWorkflows(app: Ratchet): () => void {
         );
       },
       (runId, stepIds) => noteRunEnded(app, runId, stepIds),
+      opts,
     );
     const steps = finished.filter((f) => f.job.workflowStepId !== null).length;
     const seconds = (performance.now() - start) / 1000 / Math.max(1, steps);

@@ -33,7 +33,8 @@ const COLUMN_SET: Record<keyof NewRow, true> = {
   updated_at: true,
   workflow_step_id: true,
 };
-const COLUMNS = Object.keys(COLUMN_SET) as (keyof NewRow)[];
+/** The columns a new job's row fills (the workflow engine inserts step jobs with them too). */
+export const COLUMNS = Object.keys(COLUMN_SET) as (keyof NewRow)[];
 
 const columnList = sql.raw(COLUMNS.join(', '));
 

@@ -1,12 +1,11 @@
 // One advance of one run, inside the caller's transaction: the run row is locked first (an UPDATE,
 // so two nodes finishing two steps of one run take turns and the second sees the first's result),
-// its top-level steps are loaded, and every change goes through moveStep / moveRun, which check
-// the state machine, write the row (guarded by its previous state) and buffer the transition.
-// flush() writes the buffered transitions and the new attempts' jobs.
+// its top-level steps are loaded, and every change goes through moveStep / moveRun / queueAttempt,
+// which check the state machine and change the rows in memory. flush() writes them all at once
+// (write.ts): each changed step row guarded by the state it was read in, the run row, the new
+// attempts' jobs and the transitions.
 import { sql } from 'kysely';
 import { fromJson, toJson, toJsonOrNull, type Db } from '../../store/codec.ts';
-import { insertJobs } from '../../store/repos/jobs-bulk.ts';
-import { valuesTable } from '../../queue/values-table.ts';
 import type { WorkflowStepsTable, WorkflowTransitionsTable } from '../../store/schema.ts';
 import type { Insertable, Selectable } from 'kysely';
 import {
@@ -17,6 +16,8 @@ import {
   type StepState,
 } from '../states.ts';
 import type { StepDefinition, WorkflowDefinition } from '../types.ts';
+import { writeAdvance, type RunWrite } from './write.ts';
+import { named } from '../../store/pg-named.ts';
 
 export type StepRow = Selectable<WorkflowStepsTable>;
 
@@ -45,8 +46,11 @@ export class RunContext {
   readonly def: WorkflowDefinition;
   /** Top-level steps by name (for_each items are loaded when needed). */
   readonly steps: Map<string, StepRow>;
-  private readonly transitions: Insertable<WorkflowTransitionsTable>[] = [];
-  private readonly attempts: Attempt[] = [];
+  private transitions: Insertable<WorkflowTransitionsTable>[] = [];
+  private attempts: Attempt[] = [];
+  /** Step rows changed since the last flush, with the state each had when read. */
+  private changed = new Map<StepRow, string>();
+  private runWrite?: RunWrite;
   /** Jobs queued by this advance: the caller wakes the workers after commit. */
   enqueued = 0;
 
@@ -69,8 +73,8 @@ export class RunContext {
     return `step ${row.name}${row.item_index === null ? '' : `[${row.item_index}]`} of workflow run ${this.run.id}`;
   }
 
-  /** Moves a step along `path` (each hop checked) with one guarded UPDATE. */
-  async moveStep(row: StepRow, path: StepState[], reason: string, set: Partial<StepRow> = {}): Promise<void> {
+  /** Moves a step along `path` (each hop checked); written by the next flush. */
+  moveStep(row: StepRow, path: StepState[], reason: string, set: Partial<StepRow> = {}): void {
     let from = row.status as StepState;
     const hops: { from: StepState; to: StepState }[] = [];
     for (const to of path) {
@@ -78,38 +82,32 @@ export class RunContext {
       hops.push({ from, to });
       from = to;
     }
-    const res = await this.trx
-      .updateTable('workflow_steps')
-      .set({ ...set, status: from })
-      .where('id', '=', row.id)
-      .where('status', '=', row.status)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1)
-      throw new Error(`${this.what(row)} changed while it was being advanced`);
+    this.touch(row);
     Object.assign(row, set, { status: from });
     for (const h of hops) this.transition(row.id, h.from, h.to, reason);
   }
 
-  async moveRun(
-    to: RunState,
-    reason: string,
-    set: { output?: unknown; error?: unknown } = {},
-  ): Promise<void> {
+  /** Marks a row changed, remembering the state it was read in (the first time only). */
+  private touch(row: StepRow): void {
+    if (!this.changed.has(row)) this.changed.set(row, row.status);
+  }
+
+  /** Moves the run; written by the next flush. */
+  moveRun(to: RunState, reason: string, set: { output?: unknown; error?: unknown } = {}): void {
     const from = this.run.status;
     if (from === to) return;
     assertRunTransition(`workflow run ${this.run.id}`, from, to);
     const ends = runEnded(to);
-    await this.trx
-      .updateTable('workflow_runs')
-      .set({
-        status: to,
-        updated_at: this.now,
-        finished_at: ends ? this.now : null,
-        ...('output' in set ? { output: toJsonOrNull(set.output) } : {}),
-        ...('error' in set ? { error: toJsonOrNull(set.error) } : to === 'RUNNING' ? { error: null } : {}),
-      })
-      .where('id', '=', this.run.id)
-      .execute();
+    const write: RunWrite = {
+      ...this.runWrite,
+      status: to,
+      updated_at: this.now,
+      finished_at: ends ? this.now : null,
+    };
+    if ('output' in set) write.output = toJsonOrNull(set.output);
+    if ('error' in set) write.error = toJsonOrNull(set.error);
+    else if (to === 'RUNNING') write.error = null;
+    this.runWrite = write;
     this.run.status = to;
     this.transition(null, from, to, reason);
   }
@@ -137,18 +135,25 @@ export class RunContext {
   ): void {
     const from = row.status as StepState;
     assertStepTransition(this.what(row), from, to);
-    // In memory at once, so this advance never queues the same step twice; the row is written by
-    // flush(), together with its job.
-    row.status = to;
+    // In memory at once, so this advance never queues the same step twice.
+    this.touch(row);
+    Object.assign(row, { status: to, attempts: row.attempts + 1, input: toJson(input) });
     this.attempts.push({ row, def, input, runAt: this.now + delayMs, from, to, reason });
   }
 
+  /** Writes what changed since the last flush; throws when a step row changed under the advance. */
   async flush(): Promise<void> {
-    if (this.attempts.length > 0) {
-      const attempts = this.attempts.splice(0);
-      const jobs = await insertJobs(
-        this.trx,
-        attempts.map((a) => ({
+    if (this.changed.size === 0 && this.runWrite === undefined && this.transitions.length === 0) return;
+    const attempts = this.attempts;
+    // The attempts' transitions follow the moves made before them, as they always have.
+    for (const a of attempts) this.transition(Number(a.row.id), a.from, a.to, a.reason);
+    const steps = [...this.changed].map(([row, expected]) => ({ row, expected }));
+    const outcome = await writeAdvance(this.trx, {
+      runId: this.run.id,
+      steps,
+      jobs: attempts.map((a) => ({
+        stepId: Number(a.row.id),
+        input: {
           taskId: Number(a.row.task_id),
           taskVersionId: a.row.task_version_id === null ? null : Number(a.row.task_version_id),
           input: a.input,
@@ -157,39 +162,19 @@ export class RunContext {
           maxRetries: 0,
           timeoutMs: a.def.timeout_ms ?? null,
           workflowStepId: Number(a.row.id),
-        })),
-      );
-      // Every attempt's step row in one statement (a for_each top-up queues dozens at once).
-      for (let at = 0; at < attempts.length; at += 500) {
-        const rows = attempts
-          .slice(at, at + 500)
-          .map((a, i) => [Number(a.row.id), a.to, jobs[at + i]!.job.id, toJson(a.input)]);
-        await sql`
-          update workflow_steps set status = v.column2, job_id = v.column3,
-            attempts = workflow_steps.attempts + 1, input = v.column4
-          from ${valuesTable(rows, ['bigint', 'text', 'bigint', 'text'])}
-          where workflow_steps.id = v.column1`.execute(this.trx);
-      }
-      for (const [i, a] of attempts.entries()) {
-        Object.assign(a.row, {
-          status: a.to,
-          job_id: jobs[i]!.job.id,
-          attempts: a.row.attempts + 1,
-          input: toJson(a.input),
-        });
-        this.transition(Number(a.row.id), a.from, a.to, a.reason);
-      }
-      this.enqueued += attempts.length;
-    }
-    if (this.transitions.length > 0) {
-      const rows = this.transitions.splice(0);
-      for (let at = 0; at < rows.length; at += 500) {
-        await this.trx
-          .insertInto('workflow_transitions')
-          .values(rows.slice(at, at + 500))
-          .execute();
-      }
-    }
+        },
+      })),
+      ...(this.runWrite ? { run: this.runWrite } : {}),
+      transitions: this.transitions,
+    });
+    if (outcome.unmoved.length > 0)
+      throw new Error(`${this.what(outcome.unmoved[0]!)} changed while it was being advanced`);
+    for (const a of attempts) a.row.job_id = outcome.jobIds.get(Number(a.row.id)) ?? null;
+    this.enqueued += attempts.length;
+    this.attempts = [];
+    this.changed = new Map();
+    this.runWrite = undefined;
+    this.transitions = [];
   }
 }
 
@@ -213,7 +198,7 @@ export async function openRun(
   actor: string,
 ): Promise<RunContext | undefined> {
   // By step: the run is found and locked in one statement (one round trip less per step).
-  const run = await trx
+  const lock = trx
     .updateTable('workflow_runs')
     .set({ updated_at: Date.now() })
     .where((eb) =>
@@ -231,16 +216,21 @@ export async function openRun(
         'definition',
       ),
     ])
-    .executeTakeFirst();
+    .compile();
+  // Both run on every step: prepared once per connection on PostgreSQL (store/pg-named.ts).
+  const lockName =
+    typeof ref === 'number' ? 'ratchet_workflow_lock_run_v1' : 'ratchet_workflow_lock_step_run_v1';
+  const [run] = (await trx.executeQuery(named(lockName, lock))).rows;
   if (!run) return undefined;
   const runId = Number(run.id);
-  const steps = await trx
+  const load = trx
     .selectFrom('workflow_steps')
     .selectAll()
     .where('run_id', '=', runId)
     .where('parent_id', 'is', null)
     .orderBy('id')
-    .execute();
+    .compile();
+  const steps = (await trx.executeQuery(named('ratchet_workflow_steps_v1', load))).rows;
   const def = definitionOf(run.definition);
   return new RunContext(
     trx,

@@ -3,7 +3,7 @@
 // after its backoff, FAILED, CANCELLED) and the run advances, all committed with the result, so a
 // crash can never leave a finished step whose dependents were not queued.
 import { toJson, toMs, type Db } from '../../store/codec.ts';
-import type { FinishedJob } from '../../queue/finish-hooks.ts';
+import { GuardNeeded, type FinishedJob, type HookOptions } from '../../queue/finish-hooks.ts';
 import { isRetryableError } from '../../queue/clock.ts';
 import { backoffDelay } from '../../backoff.ts';
 import { openRun, type RunContext, type StepRow } from './context.ts';
@@ -22,26 +22,45 @@ export type RunEnded = (runId: number, stepIds: readonly number[]) => void;
  * Advances the runs of finished step jobs; returns how many jobs it queued. A run whose advance
  * throws is failed on its own (guard.ts) and reported to onFailure; the others go on. onEnded
  * hears of each run the advance ended (or found ended), so the caller can act after the commit.
+ * Unguarded (the first try, queue/finish-hooks.ts), no savepoints are taken and any failure
+ * throws GuardNeeded: the caller runs the transaction again guarded.
  */
 export async function advanceFinishedSteps(
   trx: Db,
   finished: readonly FinishedJob[],
   onFailure?: (f: EngineFailure) => void,
   onEnded?: RunEnded,
+  opts: HookOptions = { guarded: true },
 ): Promise<number> {
   const steps = finished.filter((f) => f.job.workflowStepId !== null);
   if (steps.length === 0) return 0;
+  if (!opts.guarded) {
+    try {
+      return await advanceAll(trx, steps, (_target, fn) => fn(), onEnded);
+    } catch (err) {
+      throw new GuardNeeded(err);
+    }
+  }
+  return advanceAll(trx, steps, (target, fn) => guardAdvance(trx, target, fn, onFailure), onEnded);
+}
+
+type Guard = (
+  target: { runId?: number; stepIds: readonly number[] },
+  fn: () => Promise<number>,
+) => Promise<number>;
+
+async function advanceAll(
+  trx: Db,
+  steps: readonly FinishedJob[],
+  guard: Guard,
+  onEnded?: RunEnded,
+): Promise<number> {
   const stepIds = (list: readonly FinishedJob[]) => list.map((f) => f.job.workflowStepId!);
   if (steps.length === 1) {
-    return guardAdvance(
-      trx,
-      { stepIds: stepIds(steps) },
-      async () => {
-        const ctx = await openRun(trx, { stepId: steps[0]!.job.workflowStepId! }, 'engine');
-        return ctx ? advance(ctx, steps, onEnded) : 0;
-      },
-      onFailure,
-    );
+    return guard({ stepIds: stepIds(steps) }, async () => {
+      const ctx = await openRun(trx, { stepId: steps[0]!.job.workflowStepId! }, 'engine');
+      return ctx ? advance(ctx, steps, onEnded) : 0;
+    });
   }
   const rows = await trx
     .selectFrom('workflow_steps')
@@ -62,15 +81,10 @@ export async function advanceFinishedSteps(
   let enqueued = 0;
   for (const runId of [...byRun.keys()].sort((a, b) => a - b)) {
     const mine = byRun.get(runId)!;
-    enqueued += await guardAdvance(
-      trx,
-      { runId, stepIds: stepIds(mine) },
-      async () => {
-        const ctx = await openRun(trx, runId, 'engine');
-        return ctx ? advance(ctx, mine, onEnded) : 0;
-      },
-      onFailure,
-    );
+    enqueued += await guard({ runId, stepIds: stepIds(mine) }, async () => {
+      const ctx = await openRun(trx, runId, 'engine');
+      return ctx ? advance(ctx, mine, onEnded) : 0;
+    });
   }
   return enqueued;
 }
@@ -116,7 +130,7 @@ async function applyResult(ctx: RunContext, f: FinishedJob): Promise<StepRow | u
   const startedAt = f.execution?.startedAt ? toMs(f.execution.startedAt) : ctx.now;
   const times = { started_at: row.started_at ?? startedAt, finished_at: ctx.now };
   if (f.jobStatus === 'COMPLETED') {
-    await ctx.moveStep(row, ['RUNNING', 'COMPLETED'], `attempt ${row.attempts} succeeded`, {
+    ctx.moveStep(row, ['RUNNING', 'COMPLETED'], `attempt ${row.attempts} succeeded`, {
       ...times,
       output: toJson(f.execution?.output ?? null),
       error: null,
@@ -129,7 +143,7 @@ async function applyResult(ctx: RunContext, f: FinishedJob): Promise<StepRow | u
     };
     const delay = retryDelay(def.retry, row.attempts, error);
     if (delay !== undefined) {
-      await ctx.moveStep(row, ['RUNNING'], `attempt ${row.attempts} started`, {
+      ctx.moveStep(row, ['RUNNING'], `attempt ${row.attempts} started`, {
         started_at: times.started_at,
         error: toJson(error),
       });
@@ -142,7 +156,7 @@ async function applyResult(ctx: RunContext, f: FinishedJob): Promise<StepRow | u
         delay,
       );
     } else {
-      await ctx.moveStep(
+      ctx.moveStep(
         row,
         ['RUNNING', 'FAILED'],
         `attempt ${row.attempts} failed (${error.type ?? 'Error'}: ${error.message ?? ''})`,
@@ -153,7 +167,7 @@ async function applyResult(ctx: RunContext, f: FinishedJob): Promise<StepRow | u
       );
     }
   } else if (f.jobStatus === 'CANCELLED') {
-    await ctx.moveStep(row, ['RUNNING', 'CANCELLED'], 'its job was cancelled', times);
+    ctx.moveStep(row, ['RUNNING', 'CANCELLED'], 'its job was cancelled', times);
   } else {
     return undefined; // handed back to the queue: the same attempt runs again
   }

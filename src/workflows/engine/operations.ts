@@ -48,7 +48,7 @@ export function cancelRun(db: Db, runId: number, actor: string): Promise<Operati
       .execute();
     const fresh = new Map([...ctx.steps.values()].map((r) => [Number(r.id), r]));
     for (const row of open) {
-      await ctx.moveStep(fresh.get(Number(row.id)) ?? row, ['CANCELLED'], 'the run was cancelled', {
+      ctx.moveStep(fresh.get(Number(row.id)) ?? row, ['CANCELLED'], 'the run was cancelled', {
         finished_at: ctx.now,
       });
     }
@@ -77,7 +77,7 @@ export function cancelRun(db: Db, runId: number, actor: string): Promise<Operati
         .executeTakeFirst();
       stopping = Number(running.numUpdatedRows);
     }
-    await ctx.moveRun('CANCELLED', 'cancelled', {
+    ctx.moveRun('CANCELLED', 'cancelled', {
       error: { type: 'CancelledError', message: `cancelled by ${actor}` },
     });
     return stopping;
@@ -102,9 +102,9 @@ export function retryStep(db: Db, runId: number, name: string, actor: string): P
     }
     if (ctx.run.status === 'CANCELLED')
       throw new IllegalWorkflowTransitionError(`workflow run ${runId}`, 'CANCELLED', 'RUNNING', []);
-    await ctx.moveRun('RUNNING', `step ${name} retried by ${actor}`);
+    ctx.moveRun('RUNNING', `step ${name} retried by ${actor}`);
     if (def.for_each !== undefined && row.started_at !== null && (await hasItems(ctx, row))) {
-      await ctx.moveStep(row, ['RUNNING'], `retried by ${actor}`, { error: null, finished_at: null });
+      ctx.moveStep(row, ['RUNNING'], `retried by ${actor}`, { error: null, finished_at: null });
       const failed = await ctx.trx
         .selectFrom('workflow_steps')
         .selectAll()
@@ -112,7 +112,7 @@ export function retryStep(db: Db, runId: number, name: string, actor: string): P
         .where('status', '=', 'FAILED')
         .execute();
       for (const item of failed) {
-        await ctx.trx.updateTable('workflow_steps').set({ attempts: 0 }).where('id', '=', item.id).execute();
+        // A fresh attempt budget (written with the attempt by flush()).
         item.attempts = 0;
         ctx.queueAttempt(item, def, JSON.parse(item.input ?? '{}'), 'ENQUEUED', `retried by ${actor}`);
       }
@@ -120,17 +120,13 @@ export function retryStep(db: Db, runId: number, name: string, actor: string): P
       await topUpItems(ctx, row, def);
     } else if (row.input === null) {
       // Its input never computed (an expression failed): compute it again.
-      await ctx.moveStep(row, ['PENDING'], `retried by ${actor}; its input is computed again`, {
+      ctx.moveStep(row, ['PENDING'], `retried by ${actor}; its input is computed again`, {
         error: null,
         finished_at: null,
       });
     } else {
-      await ctx.trx
-        .updateTable('workflow_steps')
-        .set({ attempts: 0, error: null, finished_at: null })
-        .where('id', '=', row.id)
-        .execute();
-      row.attempts = 0;
+      // A fresh attempt budget (written with the attempt by flush()).
+      Object.assign(row, { attempts: 0, error: null, finished_at: null });
       ctx.queueAttempt(row, def, JSON.parse(row.input), 'ENQUEUED', `retried by ${actor}`);
     }
     await scheduleReady(ctx);
@@ -177,8 +173,8 @@ export function resolveStep(
         .where('status', 'in', ['QUEUED', 'RETRYING'])
         .execute();
     }
-    if (ctx.run.status === 'FAILED') await ctx.moveRun('RUNNING', `step ${name} resolved by ${actor}`);
-    await ctx.moveStep(row, ['RESOLVED_MANUALLY'], `resolved by ${actor}`, {
+    if (ctx.run.status === 'FAILED') ctx.moveRun('RUNNING', `step ${name} resolved by ${actor}`);
+    ctx.moveStep(row, ['RESOLVED_MANUALLY'], `resolved by ${actor}`, {
       output: toJson(output ?? null),
       finished_at: ctx.now,
     });

@@ -52,7 +52,7 @@ async function startStep(ctx: RunContext, row: StepRow, def: StepDefinition): Pr
   const scope = contextOf(ctx);
   try {
     if (def.when !== undefined && !(await condition(def.when, scope))) {
-      await ctx.moveStep(row, ['SKIPPED'], `when "${def.when}" is false`, { finished_at: ctx.now });
+      ctx.moveStep(row, ['SKIPPED'], `when "${def.when}" is false`, { finished_at: ctx.now });
       return true;
     }
     if (def.for_each !== undefined) return await fanOut(ctx, row, def, scope);
@@ -61,7 +61,7 @@ async function startStep(ctx: RunContext, row: StepRow, def: StepDefinition): Pr
     ctx.queueAttempt(row, def, input ?? {}, 'ENQUEUED', 'dependencies satisfied');
     return false;
   } catch (err) {
-    await ctx.moveStep(row, ['RUNNING', 'FAILED'], 'its input could not be computed', {
+    ctx.moveStep(row, ['RUNNING', 'FAILED'], 'its input could not be computed', {
       error: toJson(failure(err)),
       started_at: ctx.now,
       finished_at: ctx.now,
@@ -96,9 +96,9 @@ async function fanOut(
         : await evaluateMapping(def.input, itemScope),
     );
   }
-  await ctx.moveStep(row, ['RUNNING'], `for_each over ${list.length} item(s)`, { started_at: ctx.now });
+  ctx.moveStep(row, ['RUNNING'], `for_each over ${list.length} item(s)`, { started_at: ctx.now });
   if (list.length === 0) {
-    await ctx.moveStep(row, ['COMPLETED'], 'for_each over no items', { output: '[]', finished_at: ctx.now });
+    ctx.moveStep(row, ['COMPLETED'], 'for_each over no items', { output: '[]', finished_at: ctx.now });
     return true;
   }
   for (let at = 0; at < inputs.length; at += 500) {
@@ -136,7 +136,7 @@ export async function topUpItems(ctx: RunContext, parent: StepRow, def: StepDefi
   const pending = count('PENDING');
   if (count('FAILED') > 0) {
     if (active === 0) {
-      await ctx.moveStep(parent, ['FAILED'], 'an item failed', {
+      ctx.moveStep(parent, ['FAILED'], 'an item failed', {
         finished_at: ctx.now,
         error: toJson(await firstItemError(ctx, parent)),
       });
@@ -167,7 +167,7 @@ export async function topUpItems(ctx: RunContext, parent: StepRow, def: StepDefi
     const output = outputs.map((o) =>
       o.status === 'COMPLETED' || o.status === 'RESOLVED_MANUALLY' ? fromJson(o.output) : null,
     );
-    await ctx.moveStep(parent, ['COMPLETED'], 'every item is over', {
+    ctx.moveStep(parent, ['COMPLETED'], 'every item is over', {
       output: toJson(output),
       finished_at: ctx.now,
     });
@@ -198,7 +198,8 @@ export async function settleRun(ctx: RunContext, reason: string): Promise<void> 
     ctx.run.status === 'RESOLVED_MANUALLY'
   )
     return;
-  await ctx.flush();
+  // From the rows in memory: what this advance changed is written by the caller's flush, with
+  // the run's own move, in one go.
   const steps = [...ctx.steps.values()].map((row) => ({
     state: row.status as StepState,
     blocking: row.status === 'CANCELLED' || ctx.stepDef(row.name).on_failure === 'fail',
@@ -211,16 +212,16 @@ export async function settleRun(ctx: RunContext, reason: string): Promise<void> 
         ctx.def.output === undefined
           ? Object.fromEntries(leaves(ctx.def.steps).map((name) => [name, scope.steps[name] ?? null]))
           : await evaluateMapping(ctx.def.output, scope);
-      await ctx.moveRun(next, reason, { output: output ?? null });
+      ctx.moveRun(next, reason, { output: output ?? null });
     } catch (err) {
-      await ctx.moveRun('FAILED', 'the output mapping failed', { error: failure(err) });
+      ctx.moveRun('FAILED', 'the output mapping failed', { error: failure(err) });
     }
     return;
   }
   if (next === 'FAILED') {
     const failed = [...ctx.steps.values()].find((r) => r.status === 'FAILED' || r.status === 'CANCELLED');
     const error = fromJson<{ message?: string }>(failed?.error ?? null);
-    await ctx.moveRun('FAILED', reason, {
+    ctx.moveRun('FAILED', reason, {
       error: {
         type: 'StepFailed',
         step: failed?.name,
@@ -229,5 +230,5 @@ export async function settleRun(ctx: RunContext, reason: string): Promise<void> 
     });
     return;
   }
-  await ctx.moveRun(next, reason);
+  ctx.moveRun(next, reason);
 }

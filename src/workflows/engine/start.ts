@@ -143,7 +143,7 @@ export async function startRun(db: Db, req: StartRunInput): Promise<StartedRun> 
     const ctx = (await openRun(trx, runId, req.actor ?? 'engine'))!;
     ctx.transition(null, null, 'PENDING', 'run created');
     for (const row of ctx.steps.values()) ctx.transition(Number(row.id), null, 'PENDING', 'run created');
-    await ctx.moveRun('RUNNING', 'run started');
+    ctx.moveRun('RUNNING', 'run started');
     await scheduleReady(ctx);
     await settleRun(ctx, 'run started');
     await ctx.flush();
