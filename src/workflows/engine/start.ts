@@ -3,12 +3,12 @@
 // transaction the run, its steps and the first steps' jobs are written. An idempotency key
 // already used returns that run instead.
 import { randomUUID } from 'node:crypto';
-import { inTransaction, toJson, type Db } from '../../store/codec.ts';
+import { fromJson, inTransaction, toJson, type Db } from '../../store/codec.ts';
 import { getTask, getTaskVersion, getLatestTaskVersion } from '../../store/repos/tasks.ts';
 import { compileSchema, validateWith } from '../../tasks/schema.ts';
 import type { WorkflowVersionRecord } from '../../store/repos/workflows.ts';
 import type { StepDefinition, WorkflowDefinition } from '../types.ts';
-import { openRun } from './context.ts';
+import { RunContext } from './context.ts';
 import { scheduleReady, settleRun } from './schedule.ts';
 
 export class WorkflowInputError extends Error {
@@ -98,6 +98,7 @@ export async function startRun(db: Db, req: StartRunInput): Promise<StartedRun> 
   return inTransaction(db, async (trx) => {
     const now = Date.now();
     const key = req.idempotencyKey ?? null;
+    const inputText = toJson(req.input ?? {});
     const inserted = await trx
       .insertInto('workflow_runs')
       .values({
@@ -105,7 +106,7 @@ export async function startRun(db: Db, req: StartRunInput): Promise<StartedRun> 
         workflow_id: req.version.workflowId,
         workflow_version_id: req.version.id,
         status: 'PENDING',
-        input: toJson(req.input ?? {}),
+        input: inputText,
         output: null,
         error: null,
         idempotency_key: key,
@@ -126,7 +127,7 @@ export async function startRun(db: Db, req: StartRunInput): Promise<StartedRun> 
       return { runId: Number(existing.id), uuid: existing.uuid, created: false, enqueued: 0 };
     }
     const runId = Number(inserted.id);
-    await trx
+    const steps = await trx
       .insertInto('workflow_steps')
       .values(
         def.steps.map((s, i) => ({
@@ -139,8 +140,17 @@ export async function startRun(db: Db, req: StartRunInput): Promise<StartedRun> 
           task_version_id: tasks[i]!.taskVersionId,
         })),
       )
+      .returningAll()
       .execute();
-    const ctx = (await openRun(trx, runId, req.actor ?? 'engine'))!;
+    // The run is this transaction's own (no other can see it yet): no lock, no reload.
+    const ctx = new RunContext(
+      trx,
+      req.actor ?? 'engine',
+      // The input as stored (and as every later advance reads it back).
+      { id: runId, status: 'PENDING', input: fromJson(inputText), workflowVersionId: req.version.id },
+      def,
+      steps.sort((a, b) => Number(a.id) - Number(b.id)),
+    );
     ctx.transition(null, null, 'PENDING', 'run created');
     for (const row of ctx.steps.values()) ctx.transition(Number(row.id), null, 'PENDING', 'run created');
     ctx.moveRun('RUNNING', 'run started');
