@@ -21,6 +21,8 @@ export interface FinishedJob {
  */
 export interface HookOptions {
   guarded: boolean;
+  /** Runs fn once the transaction ended: committed, or rolled back (false). */
+  afterCommit?: (fn: (committed: boolean) => void) => void;
 }
 
 export type FinishHook = (trx: Db, finished: readonly FinishedJob[], opts: HookOptions) => Promise<number>;

@@ -122,6 +122,7 @@ export class ResultWriter {
       return batch.map((pending, i) => ({ pending, finished: finished[i] }));
     }
     let queued = 0;
+    const after: ((committed: boolean) => void)[] = [];
     const transaction = inTransaction(this.store.db, async (trx) => {
       const completed = await this.queue.complete(results, trx);
       const finishedOf = new Map(completes.map((p, i) => [p, completed[i]]));
@@ -141,16 +142,21 @@ export class ResultWriter {
       }
       const written = batch.map((p) => ({ pending: p, finished: finishedOf.get(p) }));
       const ended = written.flatMap((w) => (w.finished ? [w.finished] : []));
-      queued += await this.queue.finishHooks.run(trx, ended, { guarded });
+      queued += await this.queue.finishHooks.run(trx, ended, {
+        guarded,
+        afterCommit: (fn) => after.push(fn),
+      });
       return written;
     });
     let result: Written[];
     try {
       result = await transaction;
     } catch (err) {
+      for (const fn of after) fn(false);
       if (err instanceof GuardNeeded && !guarded) return this.writeBatch(batch, true);
       throw err;
     }
+    for (const fn of after) fn(true);
     // Jobs the hooks queued (a workflow's next steps) are visible now.
     if (queued > 0) await this.queue.notifier.notify();
     return result;

@@ -57,7 +57,8 @@ export function enableWorkflows(app: Ratchet): () => void {
         );
       },
       (runId, stepIds) => noteRunEnded(app, runId, stepIds),
-      opts,
+      // Backends with direct dispatch (PostgreSQL): a next step may go straight to an idle thread.
+      { ...opts, dispatcher: app.queue.insertClaimed ? app.dispatch.current : undefined },
     );
     const steps = finished.filter((f) => f.job.workflowStepId !== null).length;
     const seconds = (performance.now() - start) / 1000 / Math.max(1, steps);

@@ -18,8 +18,15 @@ import {
 import type { StepDefinition, WorkflowDefinition } from '../types.ts';
 import { writeAdvance, type RunWrite } from './write.ts';
 import { named } from '../../store/pg-named.ts';
+import type { DirectClaim } from '../../queue/direct-dispatch.ts';
 
 export type StepRow = Selectable<WorkflowStepsTable>;
+
+/** Direct dispatch for step jobs (queue/direct-dispatch.ts), with the transaction's end to settle on. */
+export interface DirectOffer {
+  reserve(): DirectClaim | undefined;
+  afterCommit(fn: (committed: boolean) => void): void;
+}
 
 export interface RunRow {
   id: number;
@@ -53,6 +60,8 @@ export class RunContext {
   private runWrite?: RunWrite;
   /** Jobs queued by this advance: the caller wakes the workers after commit. */
   enqueued = 0;
+  /** Where a due attempt may go straight to an idle local thread (finish.ts sets it). */
+  direct?: DirectOffer;
 
   constructor(trx: Db, actor: string, run: RunRow, def: WorkflowDefinition, steps: StepRow[]) {
     this.trx = trx;
@@ -141,6 +150,25 @@ export class RunContext {
     this.attempts.push({ row, def, input, runAt: this.now + delayMs, from, to, reason });
   }
 
+  /**
+   * Reservations for the due attempts while the local worker has idle threads (one per attempt,
+   * undefined for the rest). Each is settled once the transaction ends: with its job after a
+   * commit, empty after a rollback.
+   */
+  private reserve(attempts: readonly Attempt[]): (DirectClaim | undefined)[] {
+    const out: (DirectClaim | undefined)[] = [];
+    let open = this.direct !== undefined;
+    for (const a of attempts) {
+      const due = a.runAt <= this.now;
+      const claim = open && due ? this.direct!.reserve() : undefined;
+      // No idle thread left: the rest go through the queue.
+      if (due && !claim) open = false;
+      if (claim) this.direct!.afterCommit((committed) => committed || claim.settle());
+      out.push(claim);
+    }
+    return out;
+  }
+
   /** Writes what changed since the last flush; throws when a step row changed under the advance. */
   async flush(): Promise<void> {
     if (this.changed.size === 0 && this.runWrite === undefined && this.transitions.length === 0) return;
@@ -148,11 +176,13 @@ export class RunContext {
     // The attempts' transitions follow the moves made before them, as they always have.
     for (const a of attempts) this.transition(Number(a.row.id), a.from, a.to, a.reason);
     const steps = [...this.changed].map(([row, expected]) => ({ row, expected }));
+    const claims = this.reserve(attempts);
     const outcome = await writeAdvance(this.trx, {
       runId: this.run.id,
       steps,
-      jobs: attempts.map((a) => ({
+      jobs: attempts.map((a, i) => ({
         stepId: Number(a.row.id),
+        ...(claims[i] ? { claim: claims[i] } : {}),
         input: {
           taskId: Number(a.row.task_id),
           taskVersionId: a.row.task_version_id === null ? null : Number(a.row.task_version_id),
@@ -170,7 +200,15 @@ export class RunContext {
     if (outcome.unmoved.length > 0)
       throw new Error(`${this.what(outcome.unmoved[0]!)} changed while it was being advanced`);
     for (const a of attempts) a.row.job_id = outcome.jobIds.get(Number(a.row.id)) ?? null;
-    this.enqueued += attempts.length;
+    for (const [i, claim] of claims.entries()) {
+      if (!claim) continue;
+      const claimed = outcome.claimed.get(Number(attempts[i]!.row.id));
+      // Not inserted claimed (its task has no version to run): the caller rolls back and writes
+      // again guarded, where nothing is claimed and the queue decides.
+      if (!claimed) throw new Error(`${this.what(attempts[i]!.row)}: its job could not be claimed directly`);
+      this.direct!.afterCommit((committed) => claim.settle(committed ? claimed : undefined));
+    }
+    this.enqueued += claims.filter((c) => !c).length;
     this.attempts = [];
     this.changed = new Map();
     this.runWrite = undefined;

@@ -6,7 +6,8 @@ import { toJson, toMs, type Db } from '../../store/codec.ts';
 import { GuardNeeded, type FinishedJob, type HookOptions } from '../../queue/finish-hooks.ts';
 import { isRetryableError } from '../../queue/clock.ts';
 import { backoffDelay } from '../../backoff.ts';
-import { openRun, type RunContext, type StepRow } from './context.ts';
+import { openRun, type DirectOffer, type RunContext, type StepRow } from './context.ts';
+import type { DirectDispatcher } from '../../queue/direct-dispatch.ts';
 import { scheduleReady, settleRun, topUpItems } from './schedule.ts';
 import { guardAdvance, type EngineFailure } from './guard.ts';
 import type { RetryPolicy } from '../types.ts';
@@ -30,13 +31,17 @@ export async function advanceFinishedSteps(
   finished: readonly FinishedJob[],
   onFailure?: (f: EngineFailure) => void,
   onEnded?: RunEnded,
-  opts: HookOptions = { guarded: true },
+  opts: HookOptions & { dispatcher?: DirectDispatcher } = { guarded: true },
 ): Promise<number> {
   const steps = finished.filter((f) => f.job.workflowStepId !== null);
   if (steps.length === 0) return 0;
   if (!opts.guarded) {
+    // Only here may a next step's job go straight to an idle local thread: a guarded retry (after
+    // any failure) takes the plain path.
+    const { dispatcher, afterCommit } = opts;
+    const direct = dispatcher && afterCommit && { reserve: () => dispatcher.reserve(), afterCommit };
     try {
-      return await advanceAll(trx, steps, (_target, fn) => fn(), onEnded);
+      return await advanceAll(trx, steps, (_target, fn) => fn(), onEnded, direct);
     } catch (err) {
       throw new GuardNeeded(err);
     }
@@ -54,11 +59,13 @@ async function advanceAll(
   steps: readonly FinishedJob[],
   guard: Guard,
   onEnded?: RunEnded,
+  direct?: DirectOffer,
 ): Promise<number> {
   const stepIds = (list: readonly FinishedJob[]) => list.map((f) => f.job.workflowStepId!);
   if (steps.length === 1) {
     return guard({ stepIds: stepIds(steps) }, async () => {
       const ctx = await openRun(trx, { stepId: steps[0]!.job.workflowStepId! }, 'engine');
+      if (ctx) ctx.direct = direct;
       return ctx ? advance(ctx, steps, onEnded) : 0;
     });
   }
@@ -83,6 +90,7 @@ async function advanceAll(
     const mine = byRun.get(runId)!;
     enqueued += await guard({ runId, stepIds: stepIds(mine) }, async () => {
       const ctx = await openRun(trx, runId, 'engine');
+      if (ctx) ctx.direct = direct;
       return ctx ? advance(ctx, mine, onEnded) : 0;
     });
   }

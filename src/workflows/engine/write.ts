@@ -1,14 +1,25 @@
 // The writes one advance of a run buffered (context.ts), sent in as few round trips as the engine
 // allows. On PostgreSQL that is one statement: data-modifying CTEs insert the new attempts' jobs,
 // write every changed step row (guarded by the state it was read in, and given its new job's id),
-// the run row and the transitions. A step of a 4-step chain used to cost four writes, each a round
-// trip. On SQLite (in process, where a statement costs microseconds) each write is its own
-// statement.
-import { CompiledQuery, PostgresAdapter, sql, type Insertable, type RawBuilder } from 'kysely';
+// the run row and the transitions; a next step's job may be inserted already claimed by an idle
+// local thread, with its execution row (direct dispatch). A step of a chain used to cost four
+// writes and a claim, each a round trip. On SQLite (in process, where a statement costs
+// microseconds) each write is its own statement.
+import { randomUUID } from 'node:crypto';
+import {
+  CompiledQuery,
+  PostgresAdapter,
+  sql,
+  type Insertable,
+  type RawBuilder,
+  type Selectable,
+} from 'kysely';
 import type { Db } from '../../store/codec.ts';
 import { COLUMNS as JOB_COLUMNS, insertJobs } from '../../store/repos/jobs-bulk.ts';
-import { newJobRow, type InsertJobInput } from '../../store/repos/jobs.ts';
-import type { WorkflowTransitionsTable } from '../../store/schema.ts';
+import { newJobRow, runInputOf, toJob, type InsertJobInput } from '../../store/repos/jobs.ts';
+import type { ClaimedJob } from '../../queue/claim-jobs.ts';
+import type { DirectClaim } from '../../queue/direct-dispatch.ts';
+import type { JobsTable, WorkflowTransitionsTable } from '../../store/schema.ts';
 import type { StepRow } from './context.ts';
 
 /** A step row changed in memory, with the state it had when read (the guard of its UPDATE). */
@@ -29,8 +40,8 @@ export interface RunWrite {
 export interface AdvanceWrites {
   runId: number;
   steps: StepWrite[];
-  /** New attempts: a job per step (its row is among `steps`). */
-  jobs: { stepId: number; input: InsertJobInput }[];
+  /** New attempts: a job per step (its row is among `steps`); `claim`: inserted claimed (PostgreSQL). */
+  jobs: { stepId: number; input: InsertJobInput; claim?: Pick<DirectClaim, 'workerId' | 'leaseMs'> }[];
   run?: RunWrite;
   transitions: Insertable<WorkflowTransitionsTable>[];
 }
@@ -38,6 +49,8 @@ export interface AdvanceWrites {
 export interface WriteOutcome {
   /** The new jobs' ids by step id. */
   jobIds: Map<number, number>;
+  /** The jobs inserted claimed, by step id. */
+  claimed: Map<number, ClaimedJob>;
   /** Step rows whose guard failed: changed by someone else since they were read. */
   unmoved: StepRow[];
 }
@@ -82,11 +95,30 @@ function runSets(run: RunWrite): RawBuilder<unknown> {
 // One text for every advance (the parts with nothing to write get empty JSON), so it is prepared
 // once per connection. $1 new jobs, $2 changed step rows with the state each was read in, $3 the
 // run's new state or null, $4 transitions.
-const PG_ADVANCE = `/* ratchet:ratchet_workflow_advance_v1 */
+// Claimed jobs (direct dispatch, queue/direct-dispatch.ts) are inserted PROCESSING with a lease
+// and an execution row, as a claim would leave them; one whose task has no version to run is left
+// out, and the caller finds it missing and takes the normal path.
+const PG_JOB_COLUMNS = [...JOB_COLUMNS, 'lease_owner', 'lease_expires_at', 'started_at'].join(', ');
+
+// One text for every advance (the parts with nothing to write get empty JSON), so it is prepared
+// once per connection. $1 new jobs, $2 changed step rows with the state each was read in, $3 the
+// run's new state or null, $4 transitions, $5 the execution UUIDs of claimed jobs.
+const PG_ADVANCE = `/* ratchet:ratchet_workflow_advance_v2 */
   with new_jobs as (
-    insert into jobs (${JOB_COLUMNS.join(', ')})
-    select ${JOB_COLUMNS.join(', ')} from json_populate_recordset(null::jobs, $1::json)
-    returning id, workflow_step_id
+    insert into jobs (${PG_JOB_COLUMNS})
+    select ${PG_JOB_COLUMNS} from json_populate_recordset(null::jobs, $1::json) as p
+    where p.status <> 'PROCESSING' or exists (select 1 from tasks t
+      where t.id = p.task_id and coalesce(p.task_version_id, t.latest_version_id) is not null)
+    returning *
+  ), new_executions as (
+    insert into executions (uuid, job_id, task_id, task_version_id, attempt, status, input, worker_id,
+      started_at, created_at)
+    select x.execution_uuid, j.id, j.task_id, coalesce(j.task_version_id, t.latest_version_id), 1, 'RUNNING',
+      j.input, j.lease_owner, j.started_at, j.started_at
+    from new_jobs j join tasks t on t.id = j.task_id
+      join json_to_recordset($5::json) as x(uuid text, execution_uuid text) on x.uuid = j.uuid
+    where j.status = 'PROCESSING'
+    returning id, uuid, job_id, task_version_id
   ), step_rows as (
     select p.*, x ->> 'expected' as expected
     from json_array_elements($2::json) as x, lateral json_populate_record(null::workflow_steps, x) as p
@@ -110,9 +142,17 @@ const PG_ADVANCE = `/* ratchet:ratchet_workflow_advance_v1 */
     from json_populate_recordset(null::workflow_transitions, $4::json)
   )
   select (select json_agg(id) from moved) as moved,
-    (select json_agg(json_build_array(id, workflow_step_id)) from new_jobs) as jobs`;
+    (select json_agg(json_build_array(id, workflow_step_id)) from new_jobs) as jobs,
+    (select json_agg(json_build_object('job', row_to_json(j), 'execution_id', e.id,
+      'execution_uuid', e.uuid, 'version_id', e.task_version_id))
+      from new_jobs j join new_executions e on e.job_id = j.id) as claimed`;
 
-type AdvanceRow = { moved: (string | number)[] | null; jobs: [string | number, string | number][] | null };
+type Id = string | number;
+type AdvanceRow = {
+  moved: Id[] | null;
+  jobs: [Id, Id][] | null;
+  claimed: { job: Selectable<JobsTable>; execution_id: Id; execution_uuid: string; version_id: Id }[] | null;
+};
 
 async function writePostgres(trx: Db, w: AdvanceWrites): Promise<WriteOutcome> {
   const now = Date.now();
@@ -122,17 +162,43 @@ async function writePostgres(trx: Db, w: AdvanceWrites): Promise<WriteOutcome> {
     set_output: 'output' in w.run,
     set_error: 'error' in w.run,
   };
+  const executionUuids: { uuid: string; execution_uuid: string }[] = [];
+  const jobs = w.jobs.map(({ input, claim }) => {
+    const row = newJobRow(input, now);
+    if (!claim) return row;
+    executionUuids.push({ uuid: row.uuid, execution_uuid: randomUUID() });
+    return {
+      ...row,
+      status: 'PROCESSING',
+      attempts: 1,
+      lease_owner: claim.workerId,
+      lease_expires_at: now + claim.leaseMs,
+      started_at: now,
+    };
+  });
   const { rows } = await trx.executeQuery<AdvanceRow>(
     CompiledQuery.raw(PG_ADVANCE, [
-      JSON.stringify(w.jobs.map((j) => newJobRow(j.input, now))),
+      JSON.stringify(jobs),
       stepJson(w),
       run ? JSON.stringify(run) : null,
       JSON.stringify(w.transitions),
+      JSON.stringify(executionUuids),
     ]),
   );
   const moved = new Set((rows[0]?.moved ?? []).map(Number));
+  const claimed = new Map<number, ClaimedJob>();
+  for (const c of rows[0]?.claimed ?? []) {
+    claimed.set(Number(c.job.workflow_step_id), {
+      job: toJob(c.job),
+      runInput: runInputOf(c.job),
+      executionId: Number(c.execution_id),
+      executionUuid: c.execution_uuid,
+      taskVersionId: Number(c.version_id),
+    });
+  }
   return {
     jobIds: new Map((rows[0]?.jobs ?? []).map(([id, stepId]) => [Number(stepId), Number(id)])),
+    claimed,
     unmoved: w.steps.filter((s) => !moved.has(Number(s.row.id))).map((s) => s.row),
   };
 }
@@ -164,5 +230,5 @@ async function writeSqlite(trx: Db, w: AdvanceWrites): Promise<WriteOutcome> {
       .values(w.transitions.slice(at, at + 500))
       .execute();
   }
-  return { jobIds, unmoved };
+  return { jobIds, claimed: new Map(), unmoved };
 }
