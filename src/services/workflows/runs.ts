@@ -107,6 +107,7 @@ export async function startWorkflow(
     idempotencyKey: req.idempotencyKey ?? null,
     actor: req.actor ?? 'api',
     outputDestinations: req.outputDestinations?.length ? req.outputDestinations : null,
+    dispatcher: app.queue.insertClaimed ? app.dispatch.current : undefined,
   });
   await wake(app, started.enqueued);
   const run = await getRun(app, started.runId);

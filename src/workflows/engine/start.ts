@@ -8,7 +8,8 @@ import { getTask, getTaskVersion, getLatestTaskVersion } from '../../store/repos
 import { compileSchema, validateWith } from '../../tasks/schema.ts';
 import type { WorkflowVersionRecord } from '../../store/repos/workflows.ts';
 import type { StepDefinition, WorkflowDefinition } from '../types.ts';
-import { RunContext } from './context.ts';
+import { RunContext, type DirectOffer } from './context.ts';
+import type { DirectDispatcher } from '../../queue/direct-dispatch.ts';
 import { scheduleReady, settleRun } from './schedule.ts';
 
 export class WorkflowInputError extends Error {
@@ -28,6 +29,8 @@ export interface StartRunInput {
   actor?: string;
   /** Checked by the caller (services/jobs destinationViolations); stored with the run. */
   outputDestinations?: unknown[] | null;
+  /** Direct dispatch (PostgreSQL): the local worker's offer of idle threads. */
+  dispatcher?: DirectDispatcher;
 }
 
 export interface StartedRun {
@@ -95,6 +98,35 @@ export async function startRun(db: Db, req: StartRunInput): Promise<StartedRun> 
       throw new WorkflowInputError(`workflow ${def.name}: step "${step.name}": ${resolved.problem}`);
     tasks.push(resolved);
   }
+  const dispatcher = req.dispatcher;
+  if (!dispatcher) return insertRun(db, req, def, tasks);
+  // The first steps may go straight to idle local threads (queue/direct-dispatch.ts), each handed
+  // over once the transaction commits.
+  const after: ((committed: boolean) => void)[] = [];
+  const direct = {
+    reserve: () => dispatcher.reserve(),
+    afterCommit: (fn: (c: boolean) => void) => after.push(fn),
+  };
+  try {
+    const started = await insertRun(db, req, def, tasks, direct);
+    for (const fn of after) fn(true);
+    return started;
+  } catch (err) {
+    for (const fn of after) fn(false);
+    // Nothing was claimed: the failure is the start's own. Otherwise once more through the queue
+    // (a job that could not be inserted claimed); a real problem fails that try too.
+    if (after.length === 0) throw err;
+    return insertRun(db, req, def, tasks);
+  }
+}
+
+async function insertRun(
+  db: Db,
+  req: StartRunInput,
+  def: WorkflowDefinition,
+  tasks: readonly { taskId: number; taskVersionId: number | null }[],
+  direct?: DirectOffer,
+): Promise<StartedRun> {
   return inTransaction(db, async (trx) => {
     const now = Date.now();
     const key = req.idempotencyKey ?? null;
@@ -154,6 +186,7 @@ export async function startRun(db: Db, req: StartRunInput): Promise<StartedRun> 
     ctx.transition(null, null, 'PENDING', 'run created');
     for (const row of ctx.steps.values()) ctx.transition(Number(row.id), null, 'PENDING', 'run created');
     ctx.moveRun('RUNNING', 'run started');
+    ctx.direct = direct;
     await scheduleReady(ctx);
     await settleRun(ctx, 'run started');
     await ctx.flush();
