@@ -12,6 +12,7 @@ import { inTransaction, toJson, type Db } from '../store/codec.ts';
 import { runInputOf, toJob, type JobRecord } from '../store/repos/jobs.ts';
 import { effectiveLimit, taskConcurrencyLimit } from './task-limits.ts';
 import type { QueueCaches } from './caches.ts';
+import type { FinishHooks } from './finish-hooks.ts';
 
 /** The engine-specific parts of the transactional claim. */
 export interface ClaimDialect {
@@ -114,11 +115,40 @@ async function applyConcurrencyLimits(
   });
 }
 
-/** The transactional claim (with the engine's fragments). */
+export const NO_VERSION = toJson({ type: 'TaskNotFound', message: 'the task has no enabled version to run' });
+
+/**
+ * Fails jobs whose task has no enabled version: they can never run, and a claim must not spin on
+ * them. The finish hooks run in the same transaction, so a workflow step failed here moves its run
+ * on like any other failed step.
+ */
+export async function failVersionless(
+  trx: Db,
+  ids: readonly number[],
+  now: number,
+  hooks?: FinishHooks,
+): Promise<void> {
+  const rows = await trx
+    .updateTable('jobs')
+    .set({ status: 'FAILED', finished_at: now, updated_at: now, last_error: NO_VERSION })
+    .where('id', 'in', ids)
+    .where('status', 'in', ['QUEUED', 'RETRYING'])
+    .returningAll()
+    .execute();
+  if (hooks && rows.length > 0) {
+    await hooks.run(
+      trx,
+      rows.map((r) => ({ job: toJob(r), execution: undefined, jobStatus: 'FAILED' as const })),
+    );
+  }
+}
+
+/** The transactional claim (with the engine's fragments); `hooks` hear of jobs failed for want of a version. */
 export async function claimInTransaction(
   db: Db,
   dialect: ClaimDialect,
   opts: ClaimOptions,
+  hooks?: FinishHooks,
 ): Promise<ClaimedJob[]> {
   if (opts.limit <= 0) return [];
   const configured = opts.taskLimits ?? {};
@@ -132,19 +162,7 @@ export async function claimInTransaction(
     );
     if (candidates.length === 0) return [];
     const orphans = candidates.filter((c) => c.version_id === null).map((c) => c.id);
-    if (orphans.length > 0) {
-      // A job whose task has no enabled version can never run; fail it instead of spinning on it.
-      await trx
-        .updateTable('jobs')
-        .set({
-          status: 'FAILED',
-          finished_at: opts.now,
-          updated_at: opts.now,
-          last_error: toJson({ type: 'TaskNotFound', message: 'the task has no enabled version to run' }),
-        })
-        .where('id', 'in', orphans)
-        .execute();
-    }
+    if (orphans.length > 0) await failVersionless(trx, orphans, opts.now, hooks);
     const runnable = candidates.filter((c) => c.version_id !== null);
     if (runnable.length === 0) return [];
     const versionOf = new Map(runnable.map((c) => [c.id, c.version_id!]));

@@ -5,15 +5,20 @@
 // which only the transactional claim (claim-jobs.ts) does; the backend uses this path only when no
 // limit can apply (a version saved since its last check is caught here).
 import { sql, type Selectable } from 'kysely';
-import { toJson, type Db } from '../../store/codec.ts';
+import { inTransaction, type Db } from '../../store/codec.ts';
 import { runInputOf, toJob } from '../../store/repos/jobs.ts';
 import type { JobsTable } from '../../store/schema.ts';
-import type { ClaimedJob, ClaimOptions } from '../claim-jobs.ts';
+import { failVersionless, NO_VERSION, type ClaimedJob, type ClaimOptions } from '../claim-jobs.ts';
+import type { FinishHooks } from '../finish-hooks.ts';
 import type { RunPrepared } from './pg-prepared.ts';
 
-type Row = Selectable<JobsTable> & { claim_version_id: number; execution_id: number; execution_uuid: string };
-
-const NO_VERSION = toJson({ type: 'TaskNotFound', message: 'the task has no enabled version to run' });
+type Row = Selectable<JobsTable> & {
+  claim_version_id: number;
+  execution_id: number;
+  execution_uuid: string;
+  /** A workflow step's job whose task has no version to run: failed afterwards, with the hooks. */
+  orphan_step: boolean;
+};
 
 /**
  * Runs the claim as one autocommitted statement: one round trip, no BEGIN/COMMIT. Its commit does
@@ -24,8 +29,14 @@ export async function claimInOneStatement(
   db: Db,
   run: RunPrepared,
   opts: ClaimOptions,
+  hooks?: FinishHooks,
 ): Promise<ClaimedJob[]> {
-  const rows = await run('ratchet_claim_v2', claimQuery(opts).compile(db));
+  const all = await run('ratchet_claim_v3', claimQuery(opts).compile(db));
+  // A step's job needs its run advanced in the transaction that fails it (claim-jobs.ts): a
+  // crash before that leaves it queued for the next claim, never a run waiting forever.
+  const orphans = all.filter((r) => r.orphan_step).map((r) => Number(r.id));
+  if (orphans.length > 0) await inTransaction(db, (trx) => failVersionless(trx, orphans, opts.now, hooks));
+  const rows = all.filter((r) => !r.orphan_step);
   return rows.map((r) => ({
     job: toJob(r),
     runInput: runInputOf(r),
@@ -40,7 +51,7 @@ function claimQuery(opts: ClaimOptions) {
     with cand as (
       -- One table in index order (jobs_claim_idx) under LIMIT, so only the first rows are read;
       -- the task's latest version and the version's metadata are per-row lookups.
-      select jobs.id, v.vid,
+      select jobs.id, v.vid, jobs.workflow_step_id is not null as step,
         (select tv.metadata like '%max_concurrency%' from task_versions tv where tv.id = v.vid) as limited
       from jobs
       cross join lateral (
@@ -56,7 +67,7 @@ function claimQuery(opts: ClaimOptions) {
     ), orphans as (
       update jobs set status = 'FAILED', finished_at = ${opts.now}, updated_at = ${opts.now},
         last_error = ${NO_VERSION}
-      from cand where jobs.id = cand.id and cand.vid is null
+      from cand where jobs.id = cand.id and cand.vid is null and not cand.step
       returning jobs.id
     ), claimed as (
       update jobs set status = 'PROCESSING', attempts = jobs.attempts + 1,
@@ -72,7 +83,10 @@ function claimQuery(opts: ClaimOptions) {
       from claimed c
       returning id, job_id, uuid
     )
-    select claimed.*, execs.id as execution_id, execs.uuid as execution_uuid
+    select claimed.*, execs.id as execution_id, execs.uuid as execution_uuid, false as orphan_step
     from claimed join execs on execs.job_id = claimed.id
-    order by claimed.priority desc, claimed.run_at, claimed.id`;
+    union all
+    select jobs.*, null::bigint, null::bigint, null::text, true
+    from jobs join cand on cand.id = jobs.id where cand.vid is null and cand.step
+    order by priority desc, run_at, id`;
 }

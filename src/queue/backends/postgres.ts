@@ -87,8 +87,8 @@ export function postgresQueueBackend(
       const limited =
         Object.keys(claimOpts.taskLimits ?? {}).length > 0 ||
         (await anyMetadataLimit(store, claimOpts.caches ?? opts.caches));
-      if (!limited) return claimInOneStatement(db, run, claimOpts);
-      return claimInTransaction(db, CLAIM, claimOpts);
+      if (!limited) return claimInOneStatement(db, run, claimOpts, finishHooks);
+      return claimInTransaction(db, CLAIM, claimOpts, finishHooks);
     },
     complete: (results, trx) => completeJobsPostgres(trx ?? db, run, results),
     renew: (workerId, jobIds, leaseMs, now) => renewLeases(db, workerId, jobIds, leaseMs, now),

@@ -49,7 +49,7 @@ export function sqliteQueueBackend(store: Store): QueueBackend {
       return results;
     },
     async claim(opts) {
-      const claimed = await claimInTransaction(db, CLAIM, opts);
+      const claimed = await claimInTransaction(db, CLAIM, opts, finishHooks);
       // A busy worker commits claims and results many times a second: keep checkpoints off its thread.
       if (claimed.length > 0) store.offloadCheckpoints?.();
       return claimed;

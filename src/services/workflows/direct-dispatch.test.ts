@@ -1,7 +1,7 @@
 // PostgreSQL: when a step's job finishes on an idle worker, the next step's job is inserted already
 // claimed by that worker in the same transaction (queue/direct-dispatch.ts) and starts after the
-// commit without a claim. A step whose job cannot be inserted claimed (its task has no version to
-// run) makes the advance run again guarded, where the queue decides as before.
+// commit without a claim. A step whose task has no version to run is queued the normal way and
+// failed by the claim, which advances its run like any other failure (both engines).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWorkers, type Ratchet } from '../../app.ts';
@@ -57,52 +57,55 @@ void test('PostgreSQL: the next step of a run goes straight to the idle thread',
   }
 });
 
-void test('PostgreSQL: a next step whose task has no version to run takes the queue path', async () => {
-  const t = await createTestApp('postgres', { workers: { worker_count: 2 } });
-  try {
-    await saveTask(t.app, 'first', 'function main() { return { ok: true }; }');
-    await saveTask(t.app, 'second', 'function main() { return { ok: true }; }');
-    await saveWorkflow(t.app, { file: 'workflow.yaml', text: chain('two', ['first', 'second']) });
-    const run = await startWorkflow(t.app, { workflow: 'two', input: {} });
-    // Before any worker runs: the second task loses its only version.
-    await t.app.store.db
-      .updateTable('task_versions')
-      .set({ enabled: false })
-      .where('task_id', '=', (eb) => eb.selectFrom('tasks').select('id').where('name', '=', 'second'))
-      .execute();
-    await t.app.store.db
-      .updateTable('tasks')
-      .set({ latest_version_id: null })
-      .where('name', '=', 'second')
-      .execute();
-    const node = await startWorkers(t.app, { log: () => {} });
+// On PostgreSQL the reservation for the second step cannot be used (no version), so the advance
+// runs again guarded and queues it; the claim then fails it (on either engine), and the run moves
+// on from that failure instead of waiting for a step that will never run.
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  void test(`a next step whose task has no version to run fails and ends the run [${dialect}]`, async () => {
+    const t = await createTestApp(dialect, { workers: { worker_count: 2 } });
     try {
-      // Queued the normal way, once, and failed by the queue's claim: never claimed, never run.
-      const jobsOf = () =>
-        t.app.store.db
+      await saveTask(t.app, 'first', 'function main() { return { ok: true }; }');
+      await saveTask(t.app, 'second', 'function main() { return { ok: true }; }');
+      await saveWorkflow(t.app, { file: 'workflow.yaml', text: chain('two', ['first', 'second']) });
+      const run = await startWorkflow(t.app, { workflow: 'two', input: {} });
+      // Before any worker runs: the second task loses its only version.
+      await t.app.store.db
+        .updateTable('task_versions')
+        .set({ enabled: false })
+        .where('task_id', '=', (eb) => eb.selectFrom('tasks').select('id').where('name', '=', 'second'))
+        .execute();
+      await t.app.store.db
+        .updateTable('tasks')
+        .set({ latest_version_id: null })
+        .where('name', '=', 'second')
+        .execute();
+      const node = await startWorkers(t.app, { log: () => {} });
+      try {
+        const s = await ended(t.app, run.id);
+        assert.equal(s.run.status, 'FAILED');
+        assert.equal(s.steps[0]!.status, 'COMPLETED');
+        assert.equal(s.steps[1]!.status, 'FAILED');
+        assert.match(JSON.stringify(s.run.error), /no enabled version/);
+        // Queued the normal way, once, and failed by the claim: never claimed, never run.
+        const jobs = await t.app.store.db
           .selectFrom('jobs')
-          .select(['status', 'attempts', 'last_error'])
+          .select(['status', 'attempts'])
           .where('workflow_step_id', 'is not', null)
           .orderBy('id')
           .execute();
-      for (let i = 0; i < 1000 && (await jobsOf()).at(-1)?.status !== 'FAILED'; i++) {
-        await new Promise((r) => setTimeout(r, 10));
+        assert.deepEqual(
+          jobs.map((j) => [j.status, j.attempts]),
+          [
+            ['COMPLETED', 1],
+            ['FAILED', 0],
+          ],
+        );
+        assert.equal(node.queue.directClaims, 0);
+      } finally {
+        await node.stop(1000);
       }
-      const jobs = await jobsOf();
-      assert.deepEqual(
-        jobs.map((j) => [j.status, j.attempts]),
-        [
-          ['COMPLETED', 1],
-          ['FAILED', 0],
-        ],
-      );
-      assert.match(jobs[1]!.last_error ?? '', /no enabled version/);
-      assert.equal((await runStatus(t.app, String(run.id))).steps[0]!.status, 'COMPLETED');
-      assert.equal(node.queue.directClaims, 0);
     } finally {
-      await node.stop(1000);
+      await t.close();
     }
-  } finally {
-    await t.close();
-  }
-});
+  });
+}
