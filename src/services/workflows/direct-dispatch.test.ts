@@ -101,6 +101,11 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           ],
         );
         assert.equal(node.queue.directClaims, 0);
+        // A new run is refused at the start, naming the step.
+        await assert.rejects(
+          startWorkflow(t.app, { workflow: 'two', input: {} }),
+          /step "s1": task "second" has no enabled version/,
+        );
       } finally {
         await node.stop(1000);
       }

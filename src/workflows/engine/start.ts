@@ -4,7 +4,7 @@
 // already used returns that run instead.
 import { randomUUID } from 'node:crypto';
 import { fromJson, inTransaction, toJson, type Db } from '../../store/codec.ts';
-import { getTask, getTaskVersion, getLatestTaskVersion } from '../../store/repos/tasks.ts';
+import { getTask, getTaskVersion } from '../../store/repos/tasks.ts';
 import { compileSchema, validateWith } from '../../tasks/schema.ts';
 import type { WorkflowVersionRecord } from '../../store/repos/workflows.ts';
 import type { StepDefinition, WorkflowDefinition } from '../types.ts';
@@ -73,8 +73,9 @@ export async function resolveStepTask(
   if (!task) return { problem: `task "${step.task}" does not exist` };
   if (!task.enabled) return { problem: `task "${step.task}" is disabled` };
   if (step.task_version === undefined) {
-    const latest = await getLatestTaskVersion(db, task.id);
-    return latest
+    // tasks.latest_version_id is the highest enabled version, kept current by every change
+    // (task-versions.ts), and the claim runs it: no second query.
+    return task.latestVersionId !== null
       ? { taskId: task.id, taskVersionId: null }
       : { problem: `task "${step.task}" has no enabled version` };
   }
