@@ -33,6 +33,8 @@ export interface RunRow {
   status: RunState;
   input: unknown;
   workflowVersionId: number;
+  /** The run has output destinations to deliver to when it ends. */
+  delivers: boolean;
 }
 
 interface Attempt {
@@ -253,11 +255,12 @@ export async function openRun(
       sql<string>`(select definition from workflow_versions where workflow_versions.id = workflow_runs.workflow_version_id)`.as(
         'definition',
       ),
+      sql<boolean>`output_destinations is not null`.as('delivers'),
     ])
     .compile();
   // Both run on every step: prepared once per connection on PostgreSQL (store/pg-named.ts).
   const lockName =
-    typeof ref === 'number' ? 'ratchet_workflow_lock_run_v1' : 'ratchet_workflow_lock_step_run_v1';
+    typeof ref === 'number' ? 'ratchet_workflow_lock_run_v2' : 'ratchet_workflow_lock_step_run_v2';
   const [run] = (await trx.executeQuery(named(lockName, lock))).rows;
   if (!run) return undefined;
   const runId = Number(run.id);
@@ -278,6 +281,7 @@ export async function openRun(
       status: run.status as RunState,
       input: fromJson(run.input),
       workflowVersionId: Number(run.workflow_version_id),
+      delivers: Boolean(run.delivers),
     },
     def,
     steps,

@@ -16,13 +16,14 @@ import { runEnded } from '../states.ts';
 /** Retries after a lost worker (not the task's fault) beyond max_attempts. */
 const LOST_WORKER_RETRIES = 2;
 
-/** A run that this advance ended, and the steps whose finished jobs it applied. */
+/** A run with output destinations that this advance ended, and the steps whose finished jobs it applied. */
 export type RunEnded = (runId: number, stepIds: readonly number[]) => void;
 
 /**
  * Advances the runs of finished step jobs; returns how many jobs it queued. A run whose advance
  * throws is failed on its own (guard.ts) and reported to onFailure; the others go on. onEnded
- * hears of each run the advance ended (or found ended), so the caller can act after the commit.
+ * hears of each run with output destinations the advance ended (or found ended), so the caller
+ * can deliver after the commit.
  * Unguarded (the first try, queue/finish-hooks.ts), no savepoints are taken and any failure
  * throws GuardNeeded: the caller runs the transaction again guarded.
  */
@@ -113,7 +114,8 @@ async function advance(
   await scheduleReady(ctx);
   await settleRun(ctx, 'a step finished');
   await ctx.flush();
-  if (runEnded(ctx.run.status))
+  // Only a run with output destinations has anything to do after the commit.
+  if (runEnded(ctx.run.status) && ctx.run.delivers)
     onEnded?.(
       ctx.run.id,
       finished.map((f) => f.job.workflowStepId!),

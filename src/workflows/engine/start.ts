@@ -180,7 +180,13 @@ async function insertRun(
       trx,
       req.actor ?? 'engine',
       // The input as stored (and as every later advance reads it back).
-      { id: runId, status: 'PENDING', input: fromJson(inputText), workflowVersionId: req.version.id },
+      {
+        id: runId,
+        status: 'PENDING',
+        input: fromJson(inputText),
+        workflowVersionId: req.version.id,
+        delivers: Boolean(req.outputDestinations),
+      },
       def,
       steps.sort((a, b) => Number(a.id) - Number(b.id)),
     );
