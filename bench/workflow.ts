@@ -15,43 +15,42 @@ import { percentile, report, round } from './lib.ts';
 
 const ENDED = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'RESOLVED_MANUALLY']);
 
-/** Resolves when a run ends: checked after each step job this process finishes. */
+/**
+ * Resolves when a run ends: checked after each step job this process finishes (one status read
+ * per job). A run that ends before its start call returns is remembered, so no extra read is
+ * needed to catch it.
+ */
 function runWatcher(app: Ratchet) {
-  const waiting = new Map<number, () => void>();
+  const waiting = new Map<number, (status: string) => void>();
+  const endedEarly = new Map<number, string>();
   app.jobEvents.on(async (e) => {
-    if (e.job.workflowStepId === null || waiting.size === 0) return;
+    if (e.job.workflowStepId === null) return;
     const row = await app.store.db
       .selectFrom('workflow_steps as s')
       .innerJoin('workflow_runs as r', 'r.id', 's.run_id')
       .select(['r.id', 'r.status'])
       .where('s.id', '=', e.job.workflowStepId)
       .executeTakeFirst();
-    if (row && ENDED.has(row.status)) {
-      waiting.get(Number(row.id))?.();
-      waiting.delete(Number(row.id));
-    }
+    if (!row || !ENDED.has(row.status)) return;
+    const id = Number(row.id);
+    const resolve = waiting.get(id);
+    if (resolve) {
+      waiting.delete(id);
+      resolve(row.status);
+    } else endedEarly.set(id, row.status);
   });
   const last = { runId: 0 };
   const run = async (workflow: string, input: unknown = {}): Promise<number> => {
     const start = performance.now();
-    let resolveDone!: () => void;
-    const done = new Promise<void>((r) => (resolveDone = r));
-    const run = await startWorkflow(app, { workflow, input });
-    last.runId = run.id;
-    waiting.set(run.id, resolveDone);
-    const now = await app.store.db
-      .selectFrom('workflow_runs')
-      .select('status')
-      .where('id', '=', run.id)
-      .executeTakeFirstOrThrow();
-    if (ENDED.has(now.status)) waiting.delete(run.id);
-    else await done;
-    const final = await app.store.db
-      .selectFrom('workflow_runs')
-      .select('status')
-      .where('id', '=', run.id)
-      .executeTakeFirstOrThrow();
-    if (final.status !== 'COMPLETED') throw new Error(`run ${run.id} of ${workflow} ended ${final.status}`);
+    const started = await startWorkflow(app, { workflow, input });
+    last.runId = started.id;
+    const status =
+      endedEarly.get(started.id) ??
+      (ENDED.has(started.status)
+        ? started.status
+        : await new Promise<string>((resolve) => waiting.set(started.id, resolve)));
+    endedEarly.delete(started.id);
+    if (status !== 'COMPLETED') throw new Error(`run ${started.id} of ${workflow} ended ${status}`);
     return performance.now() - start;
   };
   return { run, last };
