@@ -1,5 +1,5 @@
 // enqueueMany stores what it was given, character for character, on both backends: PostgreSQL
-// copies a batch in COPY's text format (store/repos/jobs-copy.ts), where backslash, tab and line
+// copies a batch in COPY's text format (queue/backends/pg-copy-jobs.ts), where backslash, tab and line
 // breaks are special. Its own file: compiled input schemas are cached by version id for the whole
 // process (services/enqueue-lookup.ts), so a task with a different schema under an id an earlier
 // test's database used would be checked against that test's schema.

@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import type { Store } from '../../store/database.ts';
 import { insertJob } from '../../store/repos/jobs.ts';
 import { insertJobs } from '../../store/repos/jobs-bulk.ts';
-import { copyJobs } from '../../store/repos/jobs-copy.ts';
+import { copyJobs } from './pg-copy-jobs.ts';
 import { inTransaction } from '../../store/codec.ts';
 import type { QueueBackend } from '../backend.ts';
 import { FinishHooks } from '../finish-hooks.ts';
@@ -73,7 +73,7 @@ export function postgresQueueBackend(
     },
     async enqueueMany(inputs) {
       if (store.pgPool && !inputs.some((i) => i.idempotencyKey != null)) {
-        // Keyless batches, the common case, are COPYed (jobs-copy.ts); their NOTIFY too is sent at commit.
+        // Keyless batches, the common case, are COPYed (pg-copy-jobs.ts); their NOTIFY too is sent at commit.
         const copied = await copyJobs(store.pgPool, inputs, {
           channel: JOBS_CHANNEL,
           payload: notifier.origin,

@@ -2,8 +2,9 @@
 // single enqueue checks it (fields, destinations, input limits, the input schema, writeOnly split),
 // with every problem named by the item's index (`$.jobs[3].input.num2`). All or nothing by
 // default; with `partial` the valid items are queued and the others reported. The schema is
-// compiled once for the batch; the queue backend stores the rows in one transaction (PostgreSQL: COPY,
-// store/repos/jobs-copy.ts, or with idempotency keys INSERT … ON CONFLICT, store/repos/jobs-bulk.ts).
+// compiled once for the batch; the queue backend stores the rows in one transaction (PostgreSQL:
+// COPY, queue/backends/pg-copy-jobs.ts, or with idempotency keys INSERT … ON CONFLICT,
+// store/repos/jobs-bulk.ts).
 import type { Ratchet } from '../context.ts';
 import type { InsertJobInput, JobRecord } from '../../store/repos/jobs.ts';
 import { ConflictError } from '../../store/codec.ts';

@@ -1,7 +1,7 @@
-// Many jobs in one transaction: the workflow engine's attempts, and queue batches that carry
-// idempotency keys (a PostgreSQL queue batch without keys is COPYed instead, jobs-copy.ts, which has
-// no ON CONFLICT). A 500-row multi-row INSERT through the query builder
-// spent most of a 5,000-job batch compiling and binding 8,500 parameters a statement. Now, on
+// Many jobs in one transaction: the workflow engine's attempts, SQLite's batches and PostgreSQL's
+// batches that carry idempotency keys (a PostgreSQL queue batch without keys is COPYed instead,
+// queue/backends/pg-copy-jobs.ts: COPY has no ON CONFLICT). A 500-row multi-row INSERT through the
+// query builder spent most of a 5,000-job batch compiling and binding 8,500 parameters a statement. Now, on
 // PostgreSQL the rows travel as one JSON text parameter that json_populate_recordset unpacks (one
 // round trip per chunk); on SQLite, in-process, one cached prepared single-row INSERT runs per row,
 // which measured twice as fast as json_each (whose `->>` re-parses the row for every column).

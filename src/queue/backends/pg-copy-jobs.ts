@@ -10,8 +10,8 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { newJobRow, type InsertJobInput, type JobRecord } from './jobs.ts';
-import { COLUMNS, insertedJob } from './jobs-bulk.ts';
+import { newJobRow, type InsertJobInput, type JobRecord } from '../../store/repos/jobs.ts';
+import { COLUMNS, insertedJob } from '../../store/repos/jobs-bulk.ts';
 
 const COPY_SQL = `copy jobs (id, ${COLUMNS.join(', ')}) from stdin`;
 // One text value back instead of n rows (parsing n result rows cost more than drawing the ids). The
