@@ -1,8 +1,8 @@
 // Bulk enqueue on PostgreSQL through COPY: a batch without idempotency keys goes into `jobs` as one
 // COPY … FROM STDIN on one pooled connection, in its own transaction. Against the INSERT … SELECT
-// from one JSON parameter (jobs-bulk.ts) this saves about a third of the server's CPU for 5,000
-// jobs: COPY inserts the heap tuples in multi-row batches and parses tab-separated text instead
-// of JSON. The indexes and foreign keys are checked exactly as for an INSERT.
+// from one JSON parameter (store/repos/jobs-bulk.ts) this saves about a third of the server's CPU
+// for 5,000 jobs: COPY inserts the heap tuples in multi-row batches and parses tab-separated text
+// instead of JSON. The indexes and foreign keys are checked exactly as for an INSERT.
 // COPY has no ON CONFLICT and no RETURNING, hence the limits of this path: rows with an idempotency
 // key take the INSERT path (the caller decides), and the ids come first, drawn from the table's own
 // sequence in input order in one statement, so the batch's ids ascend in input order as before.
