@@ -5,17 +5,27 @@ import { sql } from 'kysely';
 import type { Store } from '../store/database.ts';
 import type { QueueCaches } from './caches.ts';
 
-export async function countClaimable(store: Store, caches: QueueCaches, maxAgeMs = 0): Promise<number> {
+/**
+ * The jobs waiting now, before the caller adds `adding` more: the cached figure counts them in at
+ * once, so a caller that then stores fewer (a batch refused, idempotency keys that matched) corrects
+ * or drops it.
+ */
+export async function countClaimable(
+  store: Store,
+  caches: QueueCaches,
+  maxAgeMs = 0,
+  adding = 1,
+): Promise<number> {
   const hit = caches.claimable;
   const now = Date.now();
   if (hit && now - hit.at <= maxAgeMs) {
-    hit.count++;
-    return hit.count - 1;
+    hit.count += adding;
+    return hit.count - adding;
   }
   // The literal IN list lets SQLite use the partial claim index.
   const { rows } = await sql<{ n: number }>`
     select count(*) as n from jobs where status in ('QUEUED', 'RETRYING')`.execute(store.db);
   const count = Number(rows[0]?.n ?? 0);
-  caches.claimable = { at: now, count: count + 1 };
+  caches.claimable = { at: now, count: count + adding };
   return count;
 }

@@ -102,6 +102,37 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     }
   });
 
+  test(`the queue-size guard counts what batches stored, not what they sent [${dialect}]`, async () => {
+    const t = await createTestApp(dialect, {
+      workers: { worker_count: 0 },
+      job_queue: { max_queue_size: 10 },
+    });
+    try {
+      await saveTask(t.app, 'typed', 'function main(i) { return i; }', {}, schema);
+      const keyed = Array.from({ length: 5 }, (_, n) => ({ input: { n }, idempotencyKey: `k${n}` }));
+      assert.equal((await enqueueMany(t.app, { task: 'typed', jobs: keyed })).created, 5);
+      // Every key matches a stored job: nothing added, so the room is still 5.
+      assert.equal((await enqueueMany(t.app, { task: 'typed', jobs: keyed })).created, 0);
+      const five = Array.from({ length: 5 }, (_, n) => ({ input: { n } }));
+      assert.equal((await enqueueMany(t.app, { task: 'typed', jobs: five })).created, 5);
+      await assert.rejects(
+        enqueueMany(t.app, { task: 'typed', jobs: [{ input: { n: 1 } }] }),
+        (e: Error) => e instanceof QueueFullError,
+      );
+      assert.equal(await countJobs(t), 10);
+      await t.app.store.db.deleteFrom('jobs').where('idempotency_key', 'is not', null).execute();
+      t.app.queueCaches.claimable = undefined; // as one second later: 5 wait
+      // A refused batch takes no room: after it, 5 more still fit.
+      await assert.rejects(
+        enqueueMany(t.app, { task: 'typed', jobs: [...five, ...five] }),
+        (e: Error) => e instanceof QueueFullError,
+      );
+      assert.equal((await enqueueMany(t.app, { task: 'typed', jobs: five })).created, 5);
+    } finally {
+      await t.close();
+    }
+  });
+
   test(`enqueueMany stores 10,000 jobs in one call, in order; a full queue refuses the batch [${dialect}]`, async () => {
     const t = await createTestApp(dialect, { job_queue: { max_queue_size: 10_050 } });
     try {

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import type { Store } from '../../store/database.ts';
 import { insertJob } from '../../store/repos/jobs.ts';
 import { insertJobs } from '../../store/repos/jobs-bulk.ts';
+import { copyJobs } from './pg-copy-jobs.ts';
 import { inTransaction } from '../../store/codec.ts';
 import type { QueueBackend } from '../backend.ts';
 import { FinishHooks } from '../finish-hooks.ts';
@@ -71,6 +72,15 @@ export function postgresQueueBackend(
       return result;
     },
     async enqueueMany(inputs) {
+      if (store.pgPool && !inputs.some((i) => i.idempotencyKey != null)) {
+        // Keyless batches, the common case, are COPYed (pg-copy-jobs.ts); their NOTIFY too is sent at commit.
+        const copied = await copyJobs(store.pgPool, inputs, {
+          channel: JOBS_CHANNEL,
+          payload: notifier.origin,
+        });
+        notifier.wakeHere();
+        return copied;
+      }
       const results = await inTransaction(db, async (trx) => {
         const inserted = await insertJobs(trx, inputs);
         // Delivered at commit, so other processes never wake for a batch that rolled back.

@@ -2,7 +2,9 @@
 // single enqueue checks it (fields, destinations, input limits, the input schema, writeOnly split),
 // with every problem named by the item's index (`$.jobs[3].input.num2`). All or nothing by
 // default; with `partial` the valid items are queued and the others reported. The schema is
-// compiled once for the batch, and the rows go in as multi-row INSERTs (store/repos/jobs-bulk.ts).
+// compiled once for the batch; the queue backend stores the rows in one transaction (PostgreSQL:
+// COPY, queue/backends/pg-copy-jobs.ts, or with idempotency keys INSERT … ON CONFLICT,
+// store/repos/jobs-bulk.ts).
 import type { Ratchet } from '../context.ts';
 import type { InsertJobInput, JobRecord } from '../../store/repos/jobs.ts';
 import { ConflictError } from '../../store/codec.ts';
@@ -98,11 +100,21 @@ export async function enqueueMany(app: Ratchet, req: EnqueueManyRequest): Promis
   }
   if (rows.length === 0) return { jobs: [], rejected, created: 0 };
   await checkQueueRoom(app, rows.length);
-  const stored = await app.queue.enqueueMany(rows.map((r) => r.row));
-  // The cached count of waiting jobs is stale by the batch: count again on the next enqueue.
-  app.queueCaches.claimable = undefined;
+  let stored: Awaited<ReturnType<typeof app.queue.enqueueMany>>;
+  try {
+    stored = await app.queue.enqueueMany(rows.map((r) => r.row));
+  } catch (err) {
+    // The cached count of waiting jobs took the batch in: count again on the next enqueue.
+    app.queueCaches.claimable = undefined;
+    throw err;
+  }
   const jobs = stored.map((s, i) => ({ index: rows[i]!.index, ...s }));
-  return { jobs, rejected, created: jobs.filter((j) => j.created).length };
+  const created = jobs.filter((j) => j.created).length;
+  // The cached count took in every row; keys that matched stored jobs added none. Kept up to date
+  // instead of dropped, so back-to-back batches do not each count the whole backlog (a scan that
+  // grows with it: 2–5 ms at 25,000 waiting jobs).
+  if (app.queueCaches.claimable) app.queueCaches.claimable.count -= rows.length - created;
+  return { jobs, rejected, created };
 }
 
 /** The item's violations under `$.jobs[index]`; a valid item's row is pushed to `rows`. */

@@ -153,8 +153,10 @@ export function jobRow(app: Ratchet, target: EnqueueTarget, req: EnqueueRequest)
 /** QueueFullError when `adding` more jobs would pass server.job_queue.max_queue_size. */
 export async function checkQueueRoom(app: Ratchet, adding: number): Promise<void> {
   const max = app.config.server.job_queue.max_queue_size;
-  const waiting = await countClaimable(app.store, app.queueCaches, 1000);
+  const waiting = await countClaimable(app.store, app.queueCaches, 1000, adding);
   if (waiting + adding > max) {
+    // Refused: the cached count must not keep the jobs it took in.
+    if (app.queueCaches.claimable) app.queueCaches.claimable.count -= adding;
     throw new QueueFullError(
       adding === 1
         ? `the queue holds ${max} waiting jobs (server.job_queue.max_queue_size); try again later`

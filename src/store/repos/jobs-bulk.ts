@@ -1,5 +1,7 @@
-// Many jobs in one transaction (bulk enqueue). A 500-row multi-row INSERT through the query builder
-// spent most of a 5,000-job batch compiling and binding 8,500 parameters a statement. Now, on
+// Many jobs in one transaction: the workflow engine's attempts, SQLite's batches and PostgreSQL's
+// batches that carry idempotency keys (a PostgreSQL queue batch without keys is COPYed instead,
+// queue/backends/pg-copy-jobs.ts: COPY has no ON CONFLICT). A 500-row multi-row INSERT through the
+// query builder spent most of a 5,000-job batch compiling and binding 8,500 parameters a statement. Now, on
 // PostgreSQL the rows travel as one JSON text parameter that json_populate_recordset unpacks (one
 // round trip per chunk); on SQLite, in-process, one cached prepared single-row INSERT runs per row,
 // which measured twice as fast as json_each (whose `->>` re-parses the row for every column).
@@ -33,7 +35,7 @@ const COLUMN_SET: Record<keyof NewRow, true> = {
   updated_at: true,
   workflow_step_id: true,
 };
-/** The columns a new job's row fills (the workflow engine inserts step jobs with them too). */
+/** The columns a new job's row fills (the workflow engine's step jobs and COPY use them too). */
 export const COLUMNS = Object.keys(COLUMN_SET) as (keyof NewRow)[];
 
 const columnList = sql.raw(COLUMNS.join(', '));
@@ -61,7 +63,7 @@ async function insertOneSqlite(trx: Db, row: NewRow): Promise<number | undefined
 }
 
 /** The record of a row inserted just now: what the database would return for it. */
-function insertedJob(row: NewRow, id: number | string): JobRecord {
+export function insertedJob(row: NewRow, id: number | string): JobRecord {
   return toJob({
     ...row,
     id: Number(id),
