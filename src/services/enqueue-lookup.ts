@@ -3,7 +3,7 @@
 // package for ENQUEUE_LOOKUP_TTL_MS: a version saved or a task disabled meanwhile is seen within
 // that time. Jobs of "latest" store no version and resolve it again when claimed, so the cache only
 // affects input validation and defaults. Packages and compiled input schemas belong to immutable
-// versions and are cached by version id.
+// versions and are cached with them.
 import type { Ratchet } from './context.ts';
 import { compileSchema, type SchemaValidator } from '../tasks/schema.ts';
 import type { TaskPackage } from '../tasks/types.ts';
@@ -12,7 +12,6 @@ import { resolveTaskPackage } from '../tasks/stored-versions.ts';
 
 export const ENQUEUE_LOOKUP_TTL_MS = 1000;
 const MAX_REFS = 1000;
-const MAX_VALIDATORS = 500;
 
 export interface EnqueueTarget {
   version: TaskVersionRecord;
@@ -24,15 +23,17 @@ export interface EnqueueTarget {
 /** An application's cache of resolved enqueue targets (a field of the context, see context.ts). */
 export type EnqueueTargets = Map<string, { at: number; target: Promise<EnqueueTarget> }>;
 
-const validators = new Map<number, SchemaValidator>();
+// By package object, not version id: packages are cached per version and task UUID
+// (tasks/stored-versions.ts), so two databases in one process (tests, benchmarks) whose versions
+// share an id never share a validator; a package dropped from that cache takes its validator along.
+const validators = new WeakMap<TaskPackage, SchemaValidator>();
 
-function validatorOf(versionId: number, pkg: TaskPackage): SchemaValidator | undefined {
+function validatorOf(pkg: TaskPackage): SchemaValidator | undefined {
   if (pkg.inputSchema === undefined) return undefined;
-  let v = validators.get(versionId);
+  let v = validators.get(pkg);
   if (!v) {
     v = compileSchema(pkg.inputSchema, 'input.schema.json');
-    if (validators.size >= MAX_VALIDATORS) validators.delete(validators.keys().next().value!);
-    validators.set(versionId, v);
+    validators.set(pkg, v);
   }
   return v;
 }
@@ -50,7 +51,7 @@ export function enqueueTarget(
   const target = resolveTaskPackage(app.store.db, task, version).then(({ version: v, pkg }) => ({
     version: v,
     pkg,
-    validator: validatorOf(v.id, pkg),
+    validator: validatorOf(pkg),
   }));
   // Failures (unknown task, …) are not cached: the next call asks the database again.
   target.catch(() => {

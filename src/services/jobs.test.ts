@@ -81,3 +81,20 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     }
   });
 }
+
+void test("two databases in one process: each enqueue checks its own task version's input schema", async () => {
+  const a = await createTestApp('sqlite');
+  const b = await createTestApp('sqlite');
+  try {
+    const schema = (type: string) => ({ type: 'object', required: ['x'], properties: { x: { type } } });
+    // The same name and version id in each store, with different input schemas.
+    await saveTask(a.app, 'shape', 'function main(i) { return i; }', {}, schema('string'));
+    await saveTask(b.app, 'shape', 'function main(i) { return i; }', {}, schema('integer'));
+    assert.equal((await enqueueJob(a.app, { task: 'shape', input: { x: 'text' } })).created, true);
+    assert.equal((await enqueueJob(b.app, { task: 'shape', input: { x: 7 } })).created, true);
+    await assert.rejects(enqueueJob(b.app, { task: 'shape', input: { x: 'text' } }), /input schema/);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});

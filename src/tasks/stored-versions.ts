@@ -37,19 +37,21 @@ export function filesOfVersion(task: TaskRecord, v: TaskVersionRecord): Record<s
   return files;
 }
 
-// Loading re-checks syntax and compiles schemas; stored versions never change, so cache by id.
-const cache = new Map<number, TaskPackage>();
+// Loading re-checks syntax and compiles schemas; stored versions never change, so cache by id. The
+// checksum and task UUID must match too: two databases in one process (tests, benchmarks) can hold
+// different versions under one id, even of tasks with the same UUID.
+const cache = new Map<number, { checksum: string; pkg: TaskPackage }>();
 const CACHE_SIZE = 500;
 
 export function packageOfVersion(task: TaskRecord, v: TaskVersionRecord): TaskPackage {
   const hit = cache.get(v.id);
-  if (hit && hit.metadata.uuid === task.uuid) return hit;
+  if (hit && hit.checksum === v.checksum && hit.pkg.metadata.uuid === task.uuid) return hit.pkg;
   const pkg = loadTaskFromFiles(filesOfVersion(task, v), {
     kind: 'store',
     path: `${task.name}@${v.version}`,
   });
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
-  cache.set(v.id, pkg);
+  cache.set(v.id, { checksum: v.checksum, pkg });
   return pkg;
 }
 
