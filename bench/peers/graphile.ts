@@ -4,6 +4,7 @@
 // Its per-job "Completed task" info lines are dropped (errors and warnings go to stderr): printing
 // 5,000 lines would measure the terminal, not the queue.
 import { EventEmitter } from 'node:events';
+import pg from 'pg';
 import { Logger, makeWorkerUtils, run, type Runner, type WorkerEvents } from 'graphile-worker';
 import { packageVersion } from './resources.ts';
 import type { Contestant, Hooks, OpenContestant } from './scenarios.ts';
@@ -22,11 +23,18 @@ function fib(n: number): number {
 
 export function graphile(batched: boolean): OpenContestant {
   return async (url: string, _redisPrefix: string, hooks: Hooks) => {
-    const utils = await makeWorkerUtils({ connectionString: url, logger });
+    // One pool of our own for the utils and the runner, ended at close: the pool run() makes for a
+    // connection string could still hold idle clients when the scenario's database is dropped, and
+    // their "terminating connection" error, with no listener on that pool, ended the process.
+    const pgPool = new pg.Pool({ connectionString: url });
+    pgPool.on('error', () => {});
+    pgPool.on('connect', (client) => client.on('error', () => {}));
+    const utils = await makeWorkerUtils({ pgPool, logger });
     try {
       await utils.migrate(); // schema set-up stays out of the timed part, as Ratchet's migrations do
     } catch (err) {
       await utils.release();
+      await pgPool.end();
       throw err;
     }
     const batching = batched
@@ -56,7 +64,7 @@ export function graphile(batched: boolean): OpenContestant {
           hooks.finished(job.id, error !== undefined && error !== null),
         );
         runner = await run({
-          connectionString: url,
+          pgPool,
           concurrency,
           logger,
           events,
@@ -84,6 +92,7 @@ export function graphile(batched: boolean): OpenContestant {
           await runner?.stop();
         } finally {
           await utils.release();
+          await pgPool.end();
         }
       },
     };
