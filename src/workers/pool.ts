@@ -26,7 +26,7 @@ import { Supervisor, type SupervisorOptions } from './supervisor.ts';
 export { Slot, poolFailure, type PoolRun, type RunRequest } from './slot.ts';
 
 const THREAD_URL = new URL(
-  `./executor-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
+  `./executor-thread-entry${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
   import.meta.url,
 );
 

@@ -1,0 +1,9 @@
+// The executor thread's entry point. A worker thread does not inherit the main thread's V8 compile
+// cache (the CLI enables it for its own thread only), so the thread enables it before it loads its
+// modules: compiling them is most of a thread's start-up after the first, and every pool start, a
+// thread replaced after a timeout or crash, and a dormant slot waking up pays that start-up.
+// (NODE_DISABLE_COMPILE_CACHE turns it off, as for the CLI.)
+import nodeModule from 'node:module';
+
+nodeModule.enableCompileCache?.();
+await import(`./executor-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`);
