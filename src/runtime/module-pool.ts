@@ -10,6 +10,8 @@ import {
 } from 'quickjs-emscripten-core';
 import releaseSyncPackage from '@jitl/quickjs-wasmfile-release-sync';
 import { NEAR_CEILING, type PreparedContext } from './prepared-context.ts';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { readWasmLayout, type WasmLayout } from './wasm-layout.ts';
 import { requireInternal } from './quickjs-internals.ts';
 
@@ -23,6 +25,7 @@ interface WasmMemory {
 interface WasmApi {
   Memory: new (d: { initial: number; maximum: number }) => WasmMemory;
   compile(bytes: Uint8Array): Promise<unknown>;
+  Module: new (bytes: Uint8Array) => unknown;
 }
 const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
@@ -47,26 +50,55 @@ export interface PooledModule {
 }
 
 const idle = new Map<number, PooledModule[]>();
-let wasmModule: Promise<{ compiled: unknown; layout: WasmLayout }> | undefined;
+let wasmModule: Promise<CompiledWasm> | undefined;
 
 function ceilingFor(memoryBytes: number): number {
   return Math.ceil((memoryBytes + OVERHEAD_BYTES) / PAGE) * PAGE;
 }
 
+export interface CompiledWasm {
+  /** A WebAssembly.Module: it can be posted to other threads, which then share its code. */
+  compiled: unknown;
+  layout: WasmLayout;
+}
+
+function layoutOf(bytes: Uint8Array): WasmLayout {
+  return requireInternal(
+    readWasmLayout(bytes),
+    'its WebAssembly binary has no recognisable stack pointer and data segments',
+  );
+}
+
 /** The compiled WebAssembly code is shared; only instances (and their memories) are per sandbox. */
-async function compiledWasm(): Promise<{ compiled: unknown; layout: WasmLayout }> {
+async function compiledWasm(): Promise<CompiledWasm> {
   wasmModule ??= (async () => {
     const { readFile } = await import('node:fs/promises');
     const { createRequire } = await import('node:module');
     const require = createRequire(import.meta.url);
     const bytes = await readFile(require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'));
-    const layout = requireInternal(
-      readWasmLayout(bytes),
-      'its WebAssembly binary has no recognisable stack pointer and data segments',
-    );
-    return { compiled: await Wasm.compile(bytes), layout };
+    return { compiled: await Wasm.compile(bytes), layout: layoutOf(bytes) };
   })();
   return wasmModule;
+}
+
+/**
+ * The module compiled in this thread, at once (V8 compiles a function when it first runs, so this
+ * is cheap), for executor threads: a thread given it shares the code the others already compiled
+ * instead of compiling every function again as it first runs it.
+ */
+export function compiledWasmForThreads(): CompiledWasm {
+  if (!sharedForThreads) {
+    const require = createRequire(import.meta.url);
+    const bytes = readFileSync(require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'));
+    sharedForThreads = { compiled: new Wasm.Module(bytes), layout: layoutOf(bytes) };
+  }
+  return sharedForThreads;
+}
+let sharedForThreads: CompiledWasm | undefined;
+
+/** In an executor thread: use the module the pool compiled (see compiledWasmForThreads). */
+export function useCompiledWasm(wasm: CompiledWasm): void {
+  wasmModule = Promise.resolve(wasm);
 }
 
 /** The build's memory layout; for tests. */

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createSyncFetcher } from '../http/sync-fetch.ts';
 import { runTask, type TaskRunResult } from '../runtime/run-task.ts';
 import { DeadlineCell } from '../runtime/watchdog.ts';
+import { useCompiledWasm } from '../runtime/module-pool.ts';
 import { loadTaskFromFiles } from '../tasks/load.ts';
 import { ProgressCoalescer } from './progress-coalescer.ts';
 import { LogForwarder } from './log-forwarder.ts';
@@ -21,6 +22,7 @@ import {
 } from './messages.ts';
 
 const data = workerData as ExecutorThreadData;
+if (data.wasm) useCompiledWasm(data.wasm);
 const port = parentPort!;
 const control = new Int32Array(data.control);
 const cell = new DeadlineCell(data.deadline);

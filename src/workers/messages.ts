@@ -3,6 +3,7 @@
 import type { HttpClientOptions } from '../http/client.ts';
 import type { RuntimeLimits, TaskRunResult } from '../runtime/run-task.ts';
 import type { LogEntry, ProgressEvent } from '../runtime/types.ts';
+import type { CompiledWasm } from '../runtime/module-pool.ts';
 
 /**
  * One Int32Array over a SharedArrayBuffer per thread:
@@ -26,6 +27,8 @@ export interface ExecutorThreadData {
   control: SharedArrayBuffer;
   /** The thread's DeadlineCell (runtime/watchdog.ts), read by the pool's watchdog. */
   deadline: SharedArrayBuffer;
+  /** The sandbox's WebAssembly module, compiled once for every thread of the process. */
+  wasm?: CompiledWasm;
 }
 
 export interface RunMessage {

@@ -21,6 +21,7 @@ import {
 } from '../runtime/watchdog.ts';
 import type { ExecutorThreadData, FromThread, RunMessage, ThreadResult } from './messages.ts';
 import { Slot, notStarted, poolFailure, type PoolRun, type RunRequest } from './slot.ts';
+import { compiledWasmForThreads } from '../runtime/module-pool.ts';
 import { Supervisor, type SupervisorOptions } from './supervisor.ts';
 
 export { Slot, poolFailure, type PoolRun, type RunRequest } from './slot.ts';
@@ -152,6 +153,7 @@ export class ExecutorPool {
       limits: this.opts.limits,
       control,
       deadline: cell.buffer,
+      wasm: compiledWasmForThreads(),
     };
     const worker = new Worker(THREAD_URL, { workerData: data, resourceLimits: SANDBOX_THREAD_LIMITS });
     const slot = new Slot(index, worker, new Int32Array(control), cell, this.depth);
