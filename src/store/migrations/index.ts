@@ -11,6 +11,7 @@ import { mcpSessions } from './008_mcp_sessions.ts';
 import { executionDurationIndex } from './009_execution_duration_index.ts';
 import { workflowRunDelivery } from './010_workflow_run_delivery.ts';
 import { queueState } from './011_queue_state.ts';
+import { workflowRunSteps } from './012_workflow_run_steps.ts';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001_initial': initial,
@@ -24,4 +25,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '009_execution_duration_index': executionDurationIndex,
   '010_workflow_run_delivery': workflowRunDelivery,
   '011_queue_state': queueState,
+  '012_workflow_run_steps': workflowRunSteps,
 };

@@ -4,7 +4,7 @@
 // which check the state machine and change the rows in memory. flush() writes them all at once
 // (write.ts): each changed step row guarded by the state it was read in, the run row, the new
 // attempts' jobs and the transitions.
-import { sql } from 'kysely';
+import { PostgresAdapter, sql } from 'kysely';
 import { fromJson, toJson, toJsonOrNull, type Db } from '../../store/codec.ts';
 import type { WorkflowStepsTable, WorkflowTransitionsTable } from '../../store/schema.ts';
 import type { Insertable, Selectable } from 'kysely';
@@ -237,6 +237,7 @@ export async function openRun(
   ref: number | { stepId: number },
   actor: string,
 ): Promise<RunContext | undefined> {
+  const postgres = trx.getExecutor().adapter instanceof PostgresAdapter;
   // By step: the run is found and locked in one statement (one round trip less per step).
   const lock = trx
     .updateTable('workflow_runs')
@@ -256,22 +257,17 @@ export async function openRun(
         'definition',
       ),
       sql<boolean>`output_destinations is not null`.as('delivers'),
+      // PostgreSQL: the steps too, read by a VOLATILE function with a snapshot taken after the row
+      // lock was granted (migration 012 says why a subquery here would be wrong).
+      sql<StepRow[] | null>`${postgres ? sql`ratchet_run_steps(workflow_runs.id)` : sql`null`}`.as('steps'),
     ])
     .compile();
-  // Both run on every step: prepared once per connection on PostgreSQL (store/pg-named.ts).
+  // Run on every step: prepared once per connection on PostgreSQL (store/pg-named.ts).
   const lockName =
-    typeof ref === 'number' ? 'ratchet_workflow_lock_run_v2' : 'ratchet_workflow_lock_step_run_v2';
+    typeof ref === 'number' ? 'ratchet_workflow_lock_run_v3' : 'ratchet_workflow_lock_step_run_v3';
   const [run] = (await trx.executeQuery(named(lockName, lock))).rows;
   if (!run) return undefined;
-  const runId = Number(run.id);
-  const load = trx
-    .selectFrom('workflow_steps')
-    .selectAll()
-    .where('run_id', '=', runId)
-    .where('parent_id', 'is', null)
-    .orderBy('id')
-    .compile();
-  const steps = (await trx.executeQuery(named('ratchet_workflow_steps_v1', load))).rows;
+  const steps = run.steps ?? (await loadSteps(trx, Number(run.id)));
   const def = definitionOf(run.definition);
   return new RunContext(
     trx,
@@ -286,4 +282,15 @@ export async function openRun(
     def,
     steps,
   );
+}
+
+/** SQLite: the run's top-level steps, a statement of their own (in process, microseconds). */
+async function loadSteps(trx: Db, runId: number): Promise<StepRow[]> {
+  return trx
+    .selectFrom('workflow_steps')
+    .selectAll()
+    .where('run_id', '=', runId)
+    .where('parent_id', 'is', null)
+    .orderBy('id')
+    .execute();
 }
