@@ -26,6 +26,13 @@ import { workflowTypeResolvers } from './workflows.ts';
 import { assertCost, depthRule } from './limits.ts';
 import { playgroundPlugin } from './playground.ts';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The GraphQL context of a /graphql request, for the onResponse hook that records it. */
+    graphqlContext: GqlContext | null;
+  }
+}
+
 export const GRAPHQL_PATH = '/graphql';
 /** Queries kept for automatic persisted queries (an LRU, so a flood of hashes cannot grow it). */
 const PERSISTED_QUERIES = 1024;
@@ -131,8 +138,12 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
       throw new ApiError(400, 'BAD_REQUEST', 'query must be GraphQL source text, not JSON');
   });
 
-  // Each HTTP request's GraphQL context, for the onResponse hook that records the operation.
-  const contexts = new WeakMap<object, GqlContext>();
+  // Each HTTP request's GraphQL context, for the onResponse hook that records the operation. It is
+  // a request property, not a WeakMap keyed by the request: the context reaches the reply and so
+  // the request, and with the WeakMap every request's objects survived young-generation GCs until
+  // a full one (measured with --trace-gc: the heap grew about 5 KB per request, scavenges took ten
+  // times longer, 12-23 µs of GC per request at 32 connections instead of 2-3).
+  server.decorateRequest('graphqlContext', null);
   const recordOperation = (c: GqlContext, request: { ip: string; id: string }): void => {
     if (c.recorded || !c.operation) return;
     c.recorded = true;
@@ -184,7 +195,7 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
         authRequired: required,
         startedAt: performance.now(),
       };
-      contexts.set(request, c);
+      request.graphqlContext = c;
       return c;
     },
     subscription: {
@@ -214,7 +225,7 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
       config: { access: 'public' },
       bodyLimit,
       onResponse: async (request) => {
-        const c = contexts.get(request);
+        const c = request.graphqlContext;
         if (c) recordOperation(c, request);
       },
     },
