@@ -2,6 +2,7 @@
 // off, the sample tasks) driven by the same load generator, GraphQL next to REST in one run:
 // - the tasks list (page of 25, the data of api.ts's list figure) at 1 and 32 connections;
 // - executeTaskDirect of `addition` vs POST /api/v1/tasks/addition/execute at 32 connections;
+//   each pair in alternating rounds (see pair());
 // - subscription delivery: a job finishes (its finishedAt) → jobUpdated received by a graphql-ws
 //   client, p50/p99, with 1 and with 100 subscribers, on SQLite and on PostgreSQL (when
 //   RATCHET_TEST_PG_URL's server answers).
@@ -30,65 +31,109 @@ const EXECUTE_QUERY = JSON.stringify({
     'mutation { executeTaskDirect(taskId: "addition", input: { num1: 2, num2: 3 }) { success output executionId } }',
 });
 
-function ratio(graphql: LoadResult, rest: LoadResult): number {
-  return round(graphql.reqPerSec / rest.reqPerSec, 2);
-}
-
 function config(database?: string): string {
   const db = database ? `  database:\n    url: ${database}\n` : '';
   return `server:\n${db}  rate_limit:\n    enabled: false\n  workers:\n    embedded: true\n    worker_count: 1\nlogging:\n  level: warn\n`;
 }
 
+/** Rounds per pair: REST and GraphQL alternate, so a drift in the machine's speed hits both. */
+const ROUNDS = 5;
+const ROUND_MS = 2000;
+
+type LoadOptions = Parameters<typeof measureLoad>[0];
+
+interface Pair {
+  rest: LoadResult;
+  graphql: LoadResult;
+  /** GraphQL req/s over REST's, the median of the rounds' ratios. */
+  ratio: number;
+  rounds: { rest: number; graphql: number }[];
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The round whose req/s is the median one (its latencies are reported with it). */
+function medianRound(results: LoadResult[]): LoadResult {
+  return [...results].sort((a, b) => a.reqPerSec - b.reqPerSec)[results.length >> 1]!;
+}
+
+/**
+ * REST and GraphQL measured in alternating rounds on the same server after one warm-up round of
+ * each: on a shared 2-core VM the speed of the whole machine drifts by tens of percent within a
+ * minute, and back-to-back 5 s runs compared one phase of that drift with another.
+ */
+async function pair(rest: LoadOptions, graphql: LoadOptions): Promise<Pair> {
+  await measureLoad({ ...rest, durationMs: 1000 });
+  await measureLoad({ ...graphql, durationMs: 1000 });
+  const r: LoadResult[] = [];
+  const g: LoadResult[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    r.push(await measureLoad({ ...rest, durationMs: ROUND_MS }));
+    g.push(await measureLoad({ ...graphql, durationMs: ROUND_MS }));
+  }
+  const refused = [...r, ...g].filter((x) => x.non2xx > 0 || x.errors > 0);
+  if (refused.length > 0)
+    throw new Error(`responses outside 2xx: ${refused.map((x) => `${x.non2xx}/${x.errors}`).join('; ')}`);
+  return {
+    rest: medianRound(r),
+    graphql: medianRound(g),
+    ratio: round(median(r.map((x, i) => g[i]!.reqPerSec / x.reqPerSec)), 2),
+    rounds: r.map((x, i) => ({ rest: x.reqPerSec, graphql: g[i]!.reqPerSec })),
+  };
+}
+
 async function throughput(url: string): Promise<Record<string, unknown>> {
-  const load: Record<string, LoadResult> = {};
-  for (const connections of [1, 32]) {
-    load[`REST GET /api/v1/tasks?_start=0&_end=25 c${connections}`] = await measureLoad({
-      url: `${url}/api/v1/tasks?_start=0&_end=25`,
-      connections,
-      durationMs: 5000,
-    });
-    load[`GraphQL tasks(limit 25) c${connections}`] = await measureLoad({
+  const list = (connections: number): Promise<Pair> =>
+    pair(
+      { url: `${url}/api/v1/tasks?_start=0&_end=25`, connections, durationMs: ROUND_MS },
+      {
+        url: `${url}/graphql`,
+        method: 'POST',
+        body: LIST_QUERY,
+        headers: JSON_HEADERS,
+        connections,
+        durationMs: ROUND_MS,
+      },
+    );
+  const listC1 = await list(1);
+  const listC32 = await list(32);
+  const executeC32 = await pair(
+    {
+      url: `${url}/api/v1/tasks/addition/execute`,
+      method: 'POST',
+      body: JSON.stringify({ input: { num1: 2, num2: 3 } }),
+      headers: JSON_HEADERS,
+      connections: 32,
+      durationMs: ROUND_MS,
+    },
+    {
       url: `${url}/graphql`,
       method: 'POST',
-      body: LIST_QUERY,
+      body: EXECUTE_QUERY,
       headers: JSON_HEADERS,
-      connections,
-      durationMs: 5000,
-    });
-  }
-  load['REST POST /api/v1/tasks/addition/execute c32'] = await measureLoad({
-    url: `${url}/api/v1/tasks/addition/execute`,
-    method: 'POST',
-    body: JSON.stringify({ input: { num1: 2, num2: 3 } }),
-    headers: JSON_HEADERS,
-    connections: 32,
-    durationMs: 5000,
-  });
-  load['GraphQL executeTaskDirect c32'] = await measureLoad({
-    url: `${url}/graphql`,
-    method: 'POST',
-    body: EXECUTE_QUERY,
-    headers: JSON_HEADERS,
-    connections: 32,
-    durationMs: 5000,
-  });
-  const refused = Object.entries(load).filter(([, r]) => r.non2xx > 0 || r.errors > 0);
-  if (refused.length > 0)
-    throw new Error(
-      `responses outside 2xx: ${refused.map(([k, r]) => `${k}: ${r.non2xx}/${r.errors}`).join('; ')}`,
-    );
+      connections: 32,
+      durationMs: ROUND_MS,
+    },
+  );
   return {
-    load,
+    method: `${ROUNDS} alternating rounds of ${ROUND_MS} ms per pair; figures are the median round, the share is the median of the rounds' ratios`,
+    load: {
+      'REST GET /api/v1/tasks?_start=0&_end=25 c1': listC1.rest,
+      'GraphQL tasks(limit 25) c1': listC1.graphql,
+      'REST GET /api/v1/tasks?_start=0&_end=25 c32': listC32.rest,
+      'GraphQL tasks(limit 25) c32': listC32.graphql,
+      'REST POST /api/v1/tasks/addition/execute c32': executeC32.rest,
+      'GraphQL executeTaskDirect c32': executeC32.graphql,
+    },
+    rounds: { listC1: listC1.rounds, listC32: listC32.rounds, executeC32: executeC32.rounds },
     graphqlShareOfRest: {
-      listC1: ratio(load['GraphQL tasks(limit 25) c1']!, load['REST GET /api/v1/tasks?_start=0&_end=25 c1']!),
-      listC32: ratio(
-        load['GraphQL tasks(limit 25) c32']!,
-        load['REST GET /api/v1/tasks?_start=0&_end=25 c32']!,
-      ),
-      executeC32: ratio(
-        load['GraphQL executeTaskDirect c32'],
-        load['REST POST /api/v1/tasks/addition/execute c32'],
-      ),
+      listC1: listC1.ratio,
+      listC32: listC32.ratio,
+      executeC32: executeC32.ratio,
       target: 0.8,
     },
   };
