@@ -5,7 +5,7 @@
 // limited tasks with an advisory lock; SQLite names its partial index and relies on BEGIN
 // IMMEDIATE's write lock. (PostgreSQL claims in one statement when no limit can apply:
 // backends/pg-claim.ts.)
-import { randomUUID } from 'node:crypto';
+import { orderedUuid } from '../store/ordered-uuid.ts';
 import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { JobsTable } from '../store/schema.ts';
 import { inTransaction, toJson, type Db } from '../store/codec.ts';
@@ -177,7 +177,14 @@ export async function claimInTransaction(
     if (rows.length === 0) return [];
     // One element per execution: uuid, job id, task id, version id, attempt, input (JSON text).
     const opened = JSON.stringify(
-      rows.map((r) => [randomUUID(), r.id, r.task_id, versionOf.get(Number(r.id))!, r.attempts, r.input]),
+      rows.map((r) => [
+        orderedUuid(opts.now),
+        r.id,
+        r.task_id,
+        versionOf.get(Number(r.id))!,
+        r.attempts,
+        r.input,
+      ]),
     );
     const { rows: executions } = await sql<{ id: number; job_id: number; uuid: string }>`
       insert into executions

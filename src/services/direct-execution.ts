@@ -10,7 +10,6 @@
 import { hostname, availableParallelism } from 'node:os';
 import type { Ratchet } from './context.ts';
 import { ConflictError } from '../store/codec.ts';
-import { randomUUID } from 'node:crypto';
 import { taskGeneration } from '../store/repos/task-generation.ts';
 import {
   finishExecution,
@@ -31,6 +30,7 @@ import { checkInputLimits, maxResultBytes } from './limits.ts';
 import { publishExecutionEvent } from './execution-events.ts';
 import { httpOptionsFromConfig, runtimeLimitsFromConfig } from '../runtime/settings.ts';
 import { filesOfVersion, resolveTaskPackage } from '../tasks/stored-versions.ts';
+import { orderedUuid } from '../store/ordered-uuid.ts';
 
 export interface ExecuteNowRequest {
   /** Task id, UUID or name. */
@@ -204,9 +204,9 @@ export async function executeNow(app: Ratchet, req: ExecuteNowRequest): Promise<
 
   const ex = executorOf(app);
   await ex.acquire();
-  const uuid = randomUUID();
-  const key = ex.nextKey();
   const startedAt = Date.now();
+  const uuid = orderedUuid(startedAt);
+  const key = ex.nextKey();
   const base = { uuid, taskId: task.id, taskVersionId: version.id, input: shown, workerId: NODE, startedAt };
 
   // The RUNNING row, written once the run outlives RUNNING_ROW_AFTER_MS (at once when the caller

@@ -6,6 +6,7 @@
 // limit can apply (a version saved since its last check is caught here).
 import { sql, type Selectable } from 'kysely';
 import { inTransaction, type Db } from '../../store/codec.ts';
+import { orderedUuidSql } from '../../store/ordered-uuid.ts';
 import { runInputOf, toJob } from '../../store/repos/jobs.ts';
 import type { JobsTable } from '../../store/schema.ts';
 import { failVersionless, NO_VERSION, type ClaimedJob, type ClaimOptions } from '../claim-jobs.ts';
@@ -78,7 +79,7 @@ function claimQuery(opts: ClaimOptions) {
     ), execs as (
       insert into executions
         (uuid, job_id, task_id, task_version_id, attempt, status, input, worker_id, started_at, created_at)
-      select gen_random_uuid()::text, c.id, c.task_id, c.claim_version_id, c.attempts, 'RUNNING', c.input,
+      select ${orderedUuidSql(opts.now)}, c.id, c.task_id, c.claim_version_id, c.attempts, 'RUNNING', c.input,
         cast(${opts.workerId} as text), cast(${opts.now} as bigint), cast(${opts.now} as bigint)
       from claimed c
       returning id, job_id, uuid

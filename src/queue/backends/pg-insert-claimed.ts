@@ -1,6 +1,5 @@
 // Direct dispatch on PostgreSQL (queue/direct-dispatch.ts says when it is offered): the job is
 // inserted already claimed by the reserving worker, with its execution row, in one statement.
-import { randomUUID } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import { toJson, toJsonOrNull, type Db } from '../../store/codec.ts';
 import type { JobsTable } from '../../store/schema.ts';
@@ -8,6 +7,7 @@ import { JOB_PRIORITY, runInputOf, toJob, type InsertJobInput } from '../../stor
 import type { ClaimedJob } from '../claim-jobs.ts';
 import type { DirectClaim } from '../direct-dispatch.ts';
 import type { RunPrepared } from './pg-prepared.ts';
+import { orderedUuid } from '../../store/ordered-uuid.ts';
 
 type Row = Selectable<JobsTable> & {
   execution_id: string | number;
@@ -58,7 +58,7 @@ function insertClaimedQuery(input: InsertJobInput, claim: Pick<DirectClaim, 'wor
       insert into jobs (uuid, task_id, task_version_id, input, secret_input, status, priority, run_at, attempts,
         max_retries, timeout_ms, idempotency_key, output_destinations, schedule_id, cancel_requested,
         lease_owner, lease_expires_at, started_at, created_at, updated_at)
-      values (${randomUUID()}, ${input.taskId}, ${version}, ${toJson(input.input ?? {})},
+      values (${orderedUuid(now)}, ${input.taskId}, ${version}, ${toJson(input.input ?? {})},
         ${input.secretInput === undefined ? null : toJson(input.secretInput)}, 'PROCESSING',
         ${input.priority ?? JOB_PRIORITY.NORMAL}, ${now}, 1, ${input.maxRetries ?? 3}, ${input.timeoutMs ?? null},
         ${input.idempotencyKey ?? null}, ${toJsonOrNull(input.outputDestinations)}, ${input.scheduleId ?? null},
@@ -68,7 +68,7 @@ function insertClaimedQuery(input: InsertJobInput, claim: Pick<DirectClaim, 'wor
     ), execution as (
       insert into executions (uuid, job_id, task_id, task_version_id, attempt, status, input, worker_id,
         started_at, created_at)
-      select ${randomUUID()}, inserted.id, inserted.task_id, version.id, 1, 'RUNNING', inserted.input,
+      select ${orderedUuid(now)}, inserted.id, inserted.task_id, version.id, 1, 'RUNNING', inserted.input,
         ${claim.workerId}, ${now}, ${now}
       from inserted, version
       returning id, uuid, task_version_id

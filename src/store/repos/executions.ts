@@ -1,11 +1,11 @@
 // Executions: one attempt at running a task version, with everything it produced.
-import { randomUUID } from 'node:crypto';
 import type { Insertable, Selectable } from 'kysely';
 import type { ExecutionStatus, ExecutionsTable } from '../schema.ts';
 import { NotFoundError, fromJson, iso, toJson, toJsonOrNull, toMs } from '../codec.ts';
 import type { Db, TimeInput } from '../codec.ts';
 import { runListQuery } from '../list-query.ts';
 import type { ListQuery, ListResult, ListSpec } from '../list-query.ts';
+import { orderedUuid } from '../ordered-uuid.ts';
 
 export interface ExecutionError {
   type: string;
@@ -94,7 +94,7 @@ export function toExecution(row: Selectable<ExecutionsTable>): ExecutionRecord {
 function toRow(input: InsertExecutionInput, now: number): Insertable<ExecutionsTable> {
   const startedAt = input.startedAt == null ? null : toMs(input.startedAt, 'execution startedAt');
   return {
-    uuid: input.uuid ?? randomUUID(),
+    uuid: input.uuid ?? orderedUuid(now),
     job_id: input.jobId ?? null,
     task_id: input.taskId,
     task_version_id: input.taskVersionId,

@@ -1,12 +1,12 @@
 // Jobs: requests to run a task version with an input. This module stores and reads them; the
 // queue issue adds claim/complete/fail next to it, served by the indexes made in 001_initial.
-import { randomUUID } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import type { JobStatus, JobsTable } from '../schema.ts';
 import { bool, fromJson, iso, toJson, toJsonOrNull, toMs } from '../codec.ts';
 import type { Db, TimeInput } from '../codec.ts';
 import { runListQuery } from '../list-query.ts';
 import type { ListQuery, ListResult, ListSpec } from '../list-query.ts';
+import { orderedUuid } from '../ordered-uuid.ts';
 
 /** Priorities are numbers, higher = more urgent; the API's names map onto them. */
 export const JOB_PRIORITY = { LOW: 0, NORMAL: 5, HIGH: 10, CRITICAL: 20 } as const;
@@ -112,7 +112,7 @@ export function newJobRow(input: InsertJobInput, now: number) {
   const priority = input.priority ?? JOB_PRIORITY.NORMAL;
   if (!Number.isInteger(priority)) throw new RangeError(`job priority ${priority} must be an integer`);
   return {
-    uuid: randomUUID(),
+    uuid: orderedUuid(now),
     task_id: input.taskId,
     task_version_id: input.taskVersionId ?? null,
     input: toJson(input.input ?? {}),

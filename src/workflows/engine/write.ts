@@ -5,7 +5,6 @@
 // local thread, with its execution row (direct dispatch). A step of a chain used to cost four
 // writes and a claim, each a round trip. On SQLite (in process, where a statement costs
 // microseconds) each write is its own statement.
-import { randomUUID } from 'node:crypto';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -21,6 +20,7 @@ import type { ClaimedJob } from '../../queue/claim-jobs.ts';
 import type { DirectClaim } from '../../queue/direct-dispatch.ts';
 import type { JobsTable, WorkflowTransitionsTable } from '../../store/schema.ts';
 import type { StepRow } from './context.ts';
+import { orderedUuid } from '../../store/ordered-uuid.ts';
 
 /** A step row changed in memory, with the state it had when read (the guard of its UPDATE). */
 export interface StepWrite {
@@ -166,7 +166,7 @@ async function writePostgres(trx: Db, w: AdvanceWrites): Promise<WriteOutcome> {
   const jobs = w.jobs.map(({ input, claim }) => {
     const row = newJobRow(input, now);
     if (!claim) return row;
-    executionUuids.push({ uuid: row.uuid, execution_uuid: randomUUID() });
+    executionUuids.push({ uuid: row.uuid, execution_uuid: orderedUuid(now) });
     return {
       ...row,
       status: 'PROCESSING',
