@@ -126,9 +126,9 @@ const workers = z
       .int()
       .min(1)
       .max(1024)
-      .default(16)
+      .default(32)
       .describe(
-        'Claimed jobs queued ahead in each executor thread, so threads never wait for the next claim (1: claim only for idle threads)',
+        'Most claimed jobs held by each executor thread, so threads never wait for the next claim; a worker holds about 100 ms of runs per thread up to this (1: claim only for idle threads)',
       ),
     idle_thread_seconds: z
       .number()

@@ -12,6 +12,7 @@
 import type { Store } from '../store/database.ts';
 import type { QueueBackend } from '../queue/backend.ts';
 import type { FinishedAttempt } from '../queue/attempt.ts';
+import { PrefetchDepth } from './prefetch.ts';
 import type { ClaimedJob } from '../queue/claim-jobs.ts';
 import { anyMetadataLimit } from '../queue/task-limits.ts';
 import type { JobEventHub } from '../queue/events.ts';
@@ -85,11 +86,13 @@ export class QueueWorker {
   private filling = false;
   private again = false;
   private draining = false;
+  private readonly prefetch: PrefetchDepth;
 
   constructor(o: QueueWorkerOptions) {
     this.o = o;
     this.clock = o.clock ?? systemClock;
     this.versions = new VersionFiles(o.store.db);
+    this.prefetch = new PrefetchDepth(o.pool.depth);
     this.writer = new ResultWriter(o.store, o.queue, {
       policy: o.policy,
       clock: this.clock,
@@ -196,11 +199,12 @@ export class QueueWorker {
     return !(await anyMetadataLimit(this.o.store, this.o.caches));
   }
 
-  /** How many jobs to claim now (0: not yet). */
+  /** How many jobs to claim now (0: not yet), holding about `prefetch.depth()` per thread. */
   private wanted(): number {
     const { pool } = this.o;
-    const free = pool.freeCapacity() - this.starting;
-    const lowWater = Math.min(this.o.batchSize, Math.ceil((pool.size * pool.depth) / 2));
+    const depth = this.prefetch.depth();
+    const free = Math.min(pool.freeCapacity(), pool.size * depth - pool.outstanding()) - this.starting;
+    const lowWater = Math.min(this.o.batchSize, Math.ceil((pool.size * depth) / 2));
     if (free <= 0 || (free < lowWater && !pool.hasIdleThread())) return 0;
     return Math.min(free, this.o.batchSize);
   }
@@ -238,6 +242,7 @@ export class QueueWorker {
 
   private finish(active: Active, result: TaskRunResult): void {
     active.done = true;
+    this.prefetch.observe(result.durationMs);
     this.runningCount--;
     this.writer.push(pendingResult(active, result, this.o.workerId, this.clock.now()));
   }

@@ -1,0 +1,67 @@
+// Prefetch follows run time: short jobs fill each thread's queue up to prefetch_per_thread, long
+// ones leave about QUEUED_WORK_MS of work per thread, so a worker does not hold what another could run.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWorkers } from '../app.ts';
+import { insertJob } from '../store/repos/jobs.ts';
+import { getTask } from '../store/repos/tasks.ts';
+import { PrefetchDepth, QUEUED_WORK_MS } from './prefetch.ts';
+import { createTestApp, saveTask } from './test-helpers.ts';
+
+void test('PrefetchDepth: the maximum until a run is seen, then about QUEUED_WORK_MS of runs', () => {
+  const d = new PrefetchDepth(32);
+  assert.equal(d.depth(), 32);
+  d.observe(0.2);
+  assert.equal(d.depth(), 32, 'short runs: the maximum');
+  const slow = new PrefetchDepth(32);
+  slow.observe(QUEUED_WORK_MS / 4);
+  assert.equal(slow.depth(), 4);
+  slow.observe(Number.NaN);
+  assert.equal(slow.depth(), 4, 'a run without a duration changes nothing');
+  for (let i = 0; i < 200; i++) slow.observe(QUEUED_WORK_MS * 5);
+  assert.equal(slow.depth(), 1, 'long runs: only the one running');
+  assert.equal(new PrefetchDepth(0).depth(), 1);
+});
+
+void test('a worker running 60 ms jobs holds about two per thread, not prefetch_per_thread', async () => {
+  const t = await createTestApp('sqlite', {
+    workers: { worker_count: 1, prefetch_per_thread: 32 },
+    job_queue: { poll_interval_ms: 50 },
+  });
+  try {
+    await saveTask(
+      t.app,
+      'slow',
+      'function main(i) { const end = Date.now() + 60; while (Date.now() < end) {} return i; }',
+    );
+    const task = (await getTask(t.app.store.db, 'slow'))!;
+    let finished = 0;
+    t.app.jobEvents.on(() => void finished++);
+    const enqueue = async (n: number) => {
+      for (let j = 0; j < n; j++) await insertJob(t.app.store.db, { taskId: task.id, input: { j } });
+    };
+    const node = await startWorkers(t.app, { log: () => {} });
+    try {
+      await enqueue(3);
+      while (finished < 3) await new Promise((r) => setTimeout(r, 10));
+      await enqueue(20);
+      let most = 0;
+      while (finished < 23) {
+        const row = await t.app.store.db
+          .selectFrom('jobs')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('status', '=', 'PROCESSING')
+          .executeTakeFirstOrThrow();
+        most = Math.max(most, Number(row.n));
+        await new Promise((r) => setTimeout(r, 15));
+      }
+      // Two held (100 ms of 60 ms runs), plus one whose result is being written.
+      assert.ok(most <= 3, `at most 3 jobs claimed at once, saw ${most}`);
+      assert.ok(most >= 1);
+    } finally {
+      await node.stop(1000);
+    }
+  } finally {
+    await t.close();
+  }
+});
