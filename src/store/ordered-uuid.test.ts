@@ -21,6 +21,8 @@ void test('orderedUuid: version 7, the time in its head, ordered across millisec
     'a later millisecond sorts after every earlier id',
   );
   assert.match(orderedUuid(), V7);
+  assert.match(orderedUuid(1234.5), V7, 'a fractional clock');
+  assert.equal(timeOf(orderedUuid(1234.5)), 1234);
 });
 
 void test('orderedUuidSql: PostgreSQL draws a version 7 UUID per row with the given time', async () => {
