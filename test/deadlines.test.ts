@@ -80,7 +80,8 @@ test('ratchet fuzz ends a builtin loop at each run deadline and reports it as a 
   });
   try {
     for (const parallel of ['1', '2']) {
-      const r = await runCli(['fuzz', task.dir, '--duration', '4s', '--parallel', parallel, '--json'], {
+      // 8 s: under a full suite's load a lane once started so late that it made one run in 4 s.
+      const r = await runCli(['fuzz', task.dir, '--duration', '8s', '--parallel', parallel, '--json'], {
         timeoutMs: 60_000,
       });
       const report = JSON.parse(r.stdout) as { failures: { kind: string; message: string }[] };
