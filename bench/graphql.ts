@@ -50,12 +50,6 @@ interface Pair {
   rounds: { rest: number; graphql: number }[];
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 /** The round whose req/s is the median one (its latencies are reported with it). */
 function medianRound(results: LoadResult[]): LoadResult {
   return [...results].sort((a, b) => a.reqPerSec - b.reqPerSec)[results.length >> 1]!;
@@ -81,7 +75,13 @@ async function pair(rest: LoadOptions, graphql: LoadOptions): Promise<Pair> {
   return {
     rest: medianRound(r),
     graphql: medianRound(g),
-    ratio: round(median(r.map((x, i) => g[i]!.reqPerSec / x.reqPerSec)), 2),
+    ratio: round(
+      percentile(
+        r.map((x, i) => g[i]!.reqPerSec / x.reqPerSec),
+        50,
+      ),
+      2,
+    ),
     rounds: r.map((x, i) => ({ rest: x.reqPerSec, graphql: g[i]!.reqPerSec })),
   };
 }

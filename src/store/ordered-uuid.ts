@@ -5,24 +5,25 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
 
-/** 12 hex digits of whole milliseconds (a test clock may give fractions; 48 bits last until 10889). */
-function timeHex(now: number): string {
-  return Math.min(Math.max(0, Math.floor(now)), 2 ** 48 - 1)
+/**
+ * The head a version 7 UUID shares with every other of its millisecond: `tttttttt-tttt-7`, the
+ * whole milliseconds in 12 hex digits (a test clock may give fractions; 48 bits last until 10889)
+ * and the version digit. What follows it is a version 4 UUID's text from its 16th character on
+ * (`xxx-yxxx-xxxxxxxxxxxx`): its variant bits and 74 of its random bits.
+ */
+function head(now: number): string {
+  const time = Math.min(Math.max(0, Math.floor(now)), 2 ** 48 - 1)
     .toString(16)
     .padStart(12, '0');
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7`;
 }
 
 /** A version 7 UUID: Node's pooled random version 4 UUID with the time written over its head. */
 export function orderedUuid(now: number = Date.now()): string {
-  const random = randomUUID();
-  const time = timeHex(now);
-  // xxxxxxxx-xxxx-4xxx-…: the first 12 hex digits become the time, the version digit 7; the
-  // variant bits and the remaining 74 random bits stay as randomUUID drew them.
-  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${random.slice(15)}`;
+  return head(now) + randomUUID().slice(15);
 }
 
 /** The same in PostgreSQL, drawn per row (for INSERT … SELECT): the time `now` over gen_random_uuid(). */
 export function orderedUuidSql(now: number): RawBuilder<string> {
-  const time = timeHex(now);
-  return sql<string>`(cast(${`${time.slice(0, 8)}-${time.slice(8, 12)}-7`} as text) || substr(gen_random_uuid()::text, 16))`;
+  return sql<string>`(cast(${head(now)} as text) || substr(gen_random_uuid()::text, 16))`;
 }
