@@ -134,7 +134,7 @@ export class QueueWorker {
       const t = setInterval(() => void fn(), ms);
       this.timers.push(t);
     };
-    every(this.o.pollMs, () => this.wake());
+    every(this.o.pollMs, () => this.poll());
     const upkeep = new Upkeep(this.o, this.clock, this.active);
     every(Math.max(200, Math.floor(this.o.leaseMs / 3)), () => upkeep.renew());
     every(CANCEL_CHECK_MS, () => upkeep.checkCancels());
@@ -149,7 +149,7 @@ export class QueueWorker {
    * thread's queue it waits until half the capacity is free, so claims come in batches; an idle
    * thread (or an idle queue) claims at once, whatever is due.
    */
-  async fill(): Promise<void> {
+  async fill(keepDrained = false): Promise<void> {
     if (this.filling) {
       this.again = true;
       return;
@@ -162,14 +162,17 @@ export class QueueWorker {
         this.drained = false;
         return;
       }
+      let first = true;
       do {
         this.again = false;
-        this.drained = false;
+        if (!(first && keepDrained)) this.drained = false;
+        first = false;
         if (this.draining) return;
         const want = this.wanted();
         if (want === 0) break;
         this.claims++;
         const claimed = await this.o.queue.claim(this.claimOptions(want));
+        if (claimed.length > 0) this.drained = false;
         for (const c of claimed) void this.begin(c);
         if (claimed.length === want) this.again = true;
         else if (!this.again) {
@@ -188,6 +191,15 @@ export class QueueWorker {
   private wake(): void {
     this.drained = false;
     void this.fill();
+  }
+
+  /**
+   * The poll is a safety net (delayed jobs coming due, a missed notification), not news of work:
+   * a drained worker stays drained while the poll's claim is in flight, so a workflow's next step
+   * enqueued meanwhile still goes straight to an idle thread; what the claim finds decides.
+   */
+  private poll(): void {
+    void this.fill(this.drained);
   }
 
   /**
