@@ -8,6 +8,9 @@ import { toJsonOrNull } from '../store/codec.ts';
 import { toExecution, type ExecutionError, type ExecutionRecord } from '../store/repos/executions.ts';
 import type { JobRecord } from '../store/repos/jobs.ts';
 import type { ExecutionStatus, JobStatus } from '../store/schema.ts';
+import { statusIs, statusIsSql } from './status-guard.ts';
+
+const JOB_PROCESSING = sql.raw(statusIsSql('status', 'PROCESSING'));
 
 export interface AttemptResult {
   jobId: number;
@@ -33,9 +36,12 @@ export interface FinishedAttempt {
   jobStatus: JobStatus;
 }
 
-/** The guard that makes a result count only for the attempt that currently holds the lease. */
+/**
+ * The guard that makes a result count only for the attempt that currently holds the lease (the
+ * job is found by id, never through a status index: status-guard.ts).
+ */
 export function ownedAttempt(r: Pick<AttemptResult, 'jobId' | 'attempt' | 'workerId'>) {
-  return sql<boolean>`id = ${r.jobId} and lease_owner = ${r.workerId} and attempts = ${r.attempt} and status = 'PROCESSING'`;
+  return sql<boolean>`id = ${r.jobId} and lease_owner = ${r.workerId} and attempts = ${r.attempt} and ${JOB_PROCESSING}`;
 }
 
 /** Stores the attempt's outcome on its execution row (only while it is still RUNNING). */
@@ -57,7 +63,7 @@ export async function writeExecution(
       duration_ms: sql<number>`${r.finishedAt} - started_at`,
     })
     .where('id', '=', r.executionId)
-    .where('status', '=', 'RUNNING')
+    .where(statusIs('status', 'RUNNING'))
     .returningAll()
     .executeTakeFirst();
   return row ? toExecution(row) : undefined;

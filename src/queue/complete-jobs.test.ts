@@ -68,3 +68,16 @@ forEachBackend(
     assert.deepEqual(await openQueueBackend(store).complete([resultOf(b)]), [undefined]);
   },
 );
+
+forEachBackend(
+  'an owned job whose execution is no longer RUNNING makes the batch an error',
+  async (store) => {
+    const { db } = store;
+    const { taskId } = await seedTask(db, 'odd');
+    await insertJob(db, { taskId, input: {} });
+    const [c] = await openQueueBackend(store).claim({ workerId: 'w1', limit: 1, leaseMs: 30_000, now: T0 });
+    assert.ok(c);
+    await db.updateTable('executions').set({ status: 'FAILED' }).where('id', '=', c.executionId).execute();
+    await assert.rejects(openQueueBackend(store).complete([resultOf(c)]), /RUNNING/);
+  },
+);

@@ -13,6 +13,7 @@ import { toJob } from '../store/repos/jobs.ts';
 import { toExecution } from '../store/repos/executions.ts';
 import type { ExecutionsTable, JobsTable } from '../store/schema.ts';
 import type { AttemptResult, FinishedAttempt } from './attempt.ts';
+import { statusIsSql } from './status-guard.ts';
 
 export type JobRow = Selectable<JobsTable>;
 export type ExecutionRow = Selectable<ExecutionsTable>;
@@ -48,8 +49,11 @@ const OWNED_BY = `jobs.id = v.column1 and jobs.lease_owner = v.column2 and jobs.
 const SET_EXECUTION_SQL = `status = 'COMPLETED', output = v.column6, error = v.column7, logs = v.column8,
   http = v.column9, progress = v.column10, finished_at = v.column4,
   duration_ms = v.column4 - executions.started_at`;
+const OWNED_SQL = `${OWNED_BY} and ${statusIsSql('jobs.status', 'PROCESSING')}`;
+const EXECUTION_RUNNING_SQL = statusIsSql('executions.status', 'RUNNING');
 export const SET_JOB = sql.raw(SET_JOB_SQL);
-export const OWNED = sql.raw(`${OWNED_BY} and jobs.status = 'PROCESSING'`);
+export const OWNED = sql.raw(OWNED_SQL);
+export const EXECUTION_RUNNING = sql.raw(EXECUTION_RUNNING_SQL);
 export const SET_EXECUTION = sql.raw(SET_EXECUTION_SQL);
 
 /** The finished attempts, one entry per result (undefined: the attempt no longer owns its job). */
@@ -79,14 +83,14 @@ export async function completeJobsSqlite(
   return finishedCompletions(results, jobs, executions);
 }
 
-// SQLite's RETURNING may not name a table (it returns the updated table's columns only). The
-// unary + keeps the status indexes out of the plan: without row counts for json_each the planner
-// would scan every PROCESSING job (RUNNING execution) and probe the batch for each, instead of
-// looking each row of the batch up by its id.
+// SQLite's RETURNING may not name a table (it returns the updated table's columns only). The rows
+// are looked up by id, never through a status index (status-guard.ts): without row counts for
+// json_each the planner would scan every PROCESSING job (RUNNING execution) and probe the batch
+// for each.
 const COMPLETE_JOBS = `update jobs set ${SET_JOB_SQL} from ${JSON_VALUES}
-  where ${OWNED_BY} and +jobs.status = 'PROCESSING' returning *`;
+  where ${OWNED_SQL} returning *`;
 const COMPLETE_EXECUTIONS = `update executions set ${SET_EXECUTION_SQL} from ${JSON_VALUES}
-  where executions.id = v.column5 and +executions.status = 'RUNNING' returning *`;
+  where executions.id = v.column5 and ${EXECUTION_RUNNING_SQL} returning *`;
 
 async function completeSqlite(db: Db, results: readonly AttemptResult[]) {
   const { rows: jobs } = await db.executeQuery<JobRow>(

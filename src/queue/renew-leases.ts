@@ -2,6 +2,7 @@
 // lease expired and another worker took the job over): the worker should stop those runs, since
 // their results will be discarded anyway.
 import type { Db } from '../store/codec.ts';
+import { statusIs } from './status-guard.ts';
 
 export async function renewLeases(
   db: Db,
@@ -16,7 +17,7 @@ export async function renewLeases(
     .set({ lease_expires_at: now + leaseMs })
     .where('id', 'in', [...jobIds])
     .where('lease_owner', '=', workerId)
-    .where('status', '=', 'PROCESSING')
+    .where(statusIs('status', 'PROCESSING'))
     .returning('id')
     .execute();
   const kept = new Set(renewed.map((r) => Number(r.id)));

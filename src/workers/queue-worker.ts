@@ -135,7 +135,7 @@ export class QueueWorker {
       this.timers.push(t);
     };
     every(this.o.pollMs, () => this.poll());
-    const upkeep = new Upkeep(this.o, this.clock, this.active);
+    const upkeep = new Upkeep(this.o, this.clock, this.active, (fn) => this.writer.between(fn));
     every(Math.max(200, Math.floor(this.o.leaseMs / 3)), () => upkeep.renew());
     every(CANCEL_CHECK_MS, () => upkeep.checkCancels());
     every(Math.max(500, Math.floor(this.o.leaseMs / 2)), () => upkeep.reclaim());

@@ -27,23 +27,41 @@ export class Upkeep {
   private readonly clock: QueueClock;
   private readonly active: Map<number, Active>;
   private checking = false;
+  private renewing = false;
+  /** Runs the renewal between two result writes (ResultWriter.between). */
+  private readonly betweenWrites: <T>(fn: () => Promise<T>) => Promise<T>;
 
-  constructor(o: QueueWorkerOptions, clock: QueueClock, active: Map<number, Active>) {
+  constructor(
+    o: QueueWorkerOptions,
+    clock: QueueClock,
+    active: Map<number, Active>,
+    betweenWrites: <T>(fn: () => Promise<T>) => Promise<T>,
+  ) {
     this.o = o;
     this.clock = clock;
     this.active = active;
+    this.betweenWrites = betweenWrites;
   }
 
+  /** One renewal at a time: a slow one (a big backlog of results) must not pile up others. */
   async renew(): Promise<void> {
-    const ids = [...this.active.keys()];
-    if (ids.length === 0) return;
+    if (this.renewing || this.active.size === 0) return;
+    this.renewing = true;
     try {
-      const lost = await this.o.queue.renew(this.o.workerId, ids, this.o.leaseMs, this.clock.now());
+      const lost = await this.betweenWrites(() => {
+        // The ids are read once the writes in flight are stored: those jobs are done with.
+        const ids = [...this.active.keys()];
+        return ids.length === 0
+          ? Promise.resolve([])
+          : this.o.queue.renew(this.o.workerId, ids, this.o.leaseMs, this.clock.now());
+      });
       for (const id of lost) {
         if (this.active.get(id)?.done === false) this.o.pool.cancel(id);
       }
     } catch (err) {
       this.o.log?.(`renewing leases failed: ${(err as Error).message}`);
+    } finally {
+      this.renewing = false;
     }
   }
 

@@ -1,0 +1,90 @@
+// The plan PostgreSQL reuses for the prepared completion statement (a generic plan: the batch's
+// size is unknown to it) must stay linear in the batch whatever the statistics say. Statistics
+// gathered while every job was QUEUED say no job is PROCESSING and no execution RUNNING; with them
+// the earlier statement scanned the status indexes for each row of the batch and joined its two
+// CTEs in a nested loop, which took seconds per batch from a backlog of thousands of jobs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CompiledQuery } from 'kysely';
+import { withStore } from '../../store/test-helpers/backends.ts';
+import { seedTask } from '../../store/test-helpers/fixtures.ts';
+import { insertJob } from '../../store/repos/jobs.ts';
+import { openQueueBackend } from '../open-backend.ts';
+import { completeJobsPostgres } from './pg-complete.ts';
+
+interface PlanNode {
+  'Node Type': string;
+  'Index Name'?: string;
+  /** Outer, Inner, or how a CTE or subplan hangs off its parent. */
+  'Parent Relationship'?: string;
+  Plans?: PlanNode[];
+}
+
+function nodes(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+}
+
+void test('PostgreSQL: the completion generic plan looks rows up by id, even with idle-queue statistics', () =>
+  withStore('postgres', async (store) => {
+    const { db } = store;
+    const { taskId } = await seedTask(db, 'plan');
+    for (let i = 0; i < 300; i++) await insertJob(db, { taskId, input: { i } });
+    await store.pgPool!.query('analyze jobs; analyze executions');
+    const claimed = await openQueueBackend(store).claim({
+      workerId: 'w1',
+      limit: 300,
+      leaseMs: 30_000,
+      now: Date.now(),
+    });
+    assert.equal(claimed.length, 300);
+
+    // The statement exactly as the backend prepares it, for two of the results.
+    let statement: CompiledQuery | undefined;
+    const capture = async <R>(_name: string, query: CompiledQuery<R>): Promise<R[]> => {
+      statement = query;
+      return [];
+    };
+    const results = claimed.slice(0, 2).map((c) => ({
+      jobId: c.job.id,
+      attempt: c.job.attempts,
+      executionId: c.executionId,
+      workerId: 'w1',
+      status: 'COMPLETED' as const,
+      output: { ok: true },
+      finishedAt: Date.now(),
+    }));
+    await completeJobsPostgres(db, capture, results);
+    assert.ok(statement);
+
+    const client = await store.pgPool!.connect();
+    try {
+      await client.query(`prepare completion as ${statement.sql}`);
+      await client.query('set plan_cache_mode = force_generic_plan');
+      const args = statement.parameters.map((p) =>
+        p === null
+          ? 'null'
+          : client.escapeLiteral(`{${(p as unknown[]).map((v) => JSON.stringify(v ?? null)).join(',')}}`),
+      );
+      const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+        `explain (format json) execute completion(${args.join(', ')})`,
+      );
+      const all = nodes(rows[0]!['QUERY PLAN'][0].Plan);
+      const indexes = all.flatMap((n) => (n['Index Name'] ? [n['Index Name']] : []));
+      assert.deepEqual(
+        indexes.filter((name) => !name.endsWith('_pkey')),
+        [],
+        `only primary keys may be used: ${indexes.join(', ')}`,
+      );
+      const quadratic = all.filter(
+        (n) =>
+          n['Node Type'] === 'Nested Loop' &&
+          (n.Plans ?? [])
+            .filter((c) => c['Parent Relationship'] === 'Outer' || c['Parent Relationship'] === 'Inner')
+            .every((c) => c['Node Type'] === 'CTE Scan'),
+      );
+      assert.equal(quadratic.length, 0, 'no nested loop of one CTE over another');
+    } finally {
+      await client.query('deallocate all').catch(() => {});
+      client.release();
+    }
+  }));

@@ -1,0 +1,91 @@
+// ResultWriter.between: the lease renewal runs between two result writes, never beside one (on
+// PostgreSQL the two statements lock the same job rows in different orders and deadlocked). A real
+// SQLite store and queue backend, with the backend's completion held at a gate to make the
+// overlap certain.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { withStore } from '../store/test-helpers/backends.ts';
+import { seedTask } from '../store/test-helpers/fixtures.ts';
+import { insertJob } from '../store/repos/jobs.ts';
+import { openQueueBackend } from '../queue/open-backend.ts';
+import type { QueueBackend } from '../queue/backend.ts';
+import { systemClock } from '../queue/clock.ts';
+import { ResultWriter } from './result-writer.ts';
+
+function gate(): { open: () => void; opened: Promise<void> } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { open, opened };
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+void test('between() waits for the write in flight, and a write waits for between()', () =>
+  withStore('sqlite', async (store) => {
+    const { taskId } = await seedTask(store.db, 'between');
+    for (let i = 0; i < 2; i++) await insertJob(store.db, { taskId, input: { i } });
+    const backend = openQueueBackend(store);
+    const [a, b] = await backend.claim({ workerId: 'w1', limit: 2, leaseMs: 30_000, now: Date.now() });
+    assert.ok(a && b);
+
+    const events: string[] = [];
+    let completion = gate();
+    const queue: QueueBackend = {
+      ...backend,
+      complete: async (results, db) => {
+        events.push('write starts');
+        await completion.opened;
+        events.push('write ends');
+        return backend.complete(results, db);
+      },
+    };
+    const writer = new ResultWriter(store, queue, {
+      policy: { baseDelayMs: 1000, maxDelayMs: 60_000 },
+      clock: systemClock,
+      onWritten: () => {},
+      flushNow: () => true,
+    });
+    const result = (c: typeof a) => ({
+      maxRetries: 0,
+      result: {
+        jobId: c.job.id,
+        attempt: c.job.attempts,
+        executionId: c.executionId,
+        workerId: 'w1',
+        status: 'COMPLETED' as const,
+        output: {},
+        finishedAt: Date.now(),
+      },
+    });
+
+    // A write in flight: between() runs only after it.
+    writer.push(result(a));
+    await tick();
+    const renewal = writer.between(async () => {
+      events.push('renewal');
+      return 7;
+    });
+    await tick();
+    assert.deepEqual(events, ['write starts']);
+    completion.open();
+    assert.equal(await renewal, 7);
+    assert.deepEqual(events, ['write starts', 'write ends', 'renewal']);
+
+    // A renewal in flight: the next write starts only after it.
+    events.length = 0;
+    completion = gate();
+    completion.open();
+    const renewing = gate();
+    const second = writer.between(async () => {
+      events.push('renewal');
+      await renewing.opened;
+      events.push('renewal ends');
+    });
+    writer.push(result(b));
+    await tick();
+    assert.deepEqual(events, ['renewal']);
+    renewing.open();
+    await second;
+    await writer.flush();
+    assert.deepEqual(events, ['renewal', 'renewal ends', 'write starts', 'write ends']);
+  }));
