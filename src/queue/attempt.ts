@@ -8,9 +8,9 @@ import { toJsonOrNull } from '../store/codec.ts';
 import { toExecution, type ExecutionError, type ExecutionRecord } from '../store/repos/executions.ts';
 import type { JobRecord } from '../store/repos/jobs.ts';
 import type { ExecutionStatus, JobStatus } from '../store/schema.ts';
-import { statusIs, statusIsSql } from './status-guard.ts';
+import { statusIs } from './status-guard.ts';
 
-const JOB_PROCESSING = sql.raw(statusIsSql('status', 'PROCESSING'));
+const JOB_PROCESSING = statusIs('status', 'PROCESSING');
 
 export interface AttemptResult {
   jobId: number;

@@ -19,5 +19,5 @@ export function statusIsSql(column: string, status: JobStatus | ExecutionStatus)
 
 /** The same test for Kysely's builders: `.where(statusIs('status', 'PROCESSING'))`. */
 export function statusIs(column: string, status: JobStatus | ExecutionStatus): RawBuilder<boolean> {
-  return sql<boolean>`${sql.ref(column)} || '' = ${sql.lit(status)}`;
+  return sql.raw<boolean>(statusIsSql(column, status));
 }

@@ -71,7 +71,8 @@ export class QueueWorker {
   /**
    * The last claim came back short with no wake-up since: nothing else is due, so a thread
    * freeing up need not ask again (that empty claim cost a round trip per job in a chain of jobs).
-   * Wake-ups (enqueue, retry, hand-back, reclaim, other processes) and the poll clear it.
+   * Wake-ups (enqueue, retry, hand-back, reclaim, other processes) clear it; the poll only when its
+   * claim finds jobs (poll()).
    */
   private drained = false;
   /** Claims made (for tests and diagnostics). */
@@ -162,11 +163,9 @@ export class QueueWorker {
         this.drained = false;
         return;
       }
-      let first = true;
+      if (!keepDrained) this.drained = false;
       do {
         this.again = false;
-        if (!(first && keepDrained)) this.drained = false;
-        first = false;
         if (this.draining) return;
         const want = this.wanted();
         if (want === 0) break;

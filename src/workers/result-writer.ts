@@ -103,15 +103,16 @@ export class ResultWriter {
   async between<T>(fn: () => Promise<T>): Promise<T> {
     while (this.writing) await this.writing;
     const run = fn();
-    this.writing = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    try {
-      return await run;
-    } finally {
-      this.writing = undefined;
-    }
+    const slot: Promise<void> = run
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => {
+        if (this.writing === slot) this.writing = undefined;
+      });
+    this.writing = slot;
+    return run;
   }
 
   /** Writes everything buffered; resolves once it is committed (or failed and re-buffered). */
@@ -119,14 +120,13 @@ export class ResultWriter {
     if (this.closed) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    while (this.writing) await this.writing;
-    if (this.buffer.length === 0) return;
-    const batch = this.buffer;
-    this.buffer = [];
-    this.writing = this.write(batch).finally(() => {
-      this.writing = undefined;
+    // A write is itself a section between two others: it takes the buffer once its turn comes.
+    await this.between(async () => {
+      if (this.buffer.length === 0) return;
+      const batch = this.buffer;
+      this.buffer = [];
+      await this.write(batch);
     });
-    await this.writing;
   }
 
   /**
