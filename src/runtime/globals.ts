@@ -56,7 +56,11 @@ export function installGlobals(ctx: QuickJSContext, run: () => RunState): GuestG
         const state = run();
         if (state.halted()) return stopped(ctx);
         // Past the log caps nothing is kept, so nothing is converted either (only counted).
-        state.rec.log(level, state.rec.acceptsLogs() ? text.logLine(args, MAX_LOG_LINE) : '');
+        const line = state.rec.acceptsLogs() ? text.logLine(args, MAX_LOG_LINE) : '';
+        // Formatting runs in the guest and may be what the deadline (or a cancel) interrupted: then
+        // the line is not what the task logged, and the run is over anyway.
+        if (state.halted()) return stopped(ctx);
+        state.rec.log(level, line);
         return undefined;
       })
       .consume((f) => ctx.setProp(console, level, f));
@@ -81,6 +85,9 @@ export function installGlobals(ctx: QuickJSContext, run: () => RunState): GuestG
       message === undefined || ctx.typeof(message) === 'undefined'
         ? ''
         : text.text(message, MAX_PROGRESS_MESSAGE);
+    // An interrupted formatter returns '' (inspect.ts): recording that would make the run's last
+    // progress a message the task never sent.
+    if (state.halted()) return stopped(ctx);
     state.rec.progress(f, said);
     return undefined;
   });

@@ -70,6 +70,38 @@ test('context carries the ids and reportProgress', async () => {
   assert.equal(r.progress[0]!.message, 'half');
 });
 
+test('a progress message or log line whose formatting the deadline interrupts is not recorded', async () => {
+  // The message's toJSON spins until the deadline interrupts the host's formatter: the run ends
+  // TimeoutError and its last progress is the one the task really sent, not an empty message.
+  const r = await run(
+    `function main(input, context) {
+      context.reportProgress(0.25, 'started');
+      context.reportProgress(0.5, { toJSON() { for (;;) {} } });
+    }`,
+    {},
+    { timeoutMs: 300 },
+  );
+  assert.equal(r.error?.type, 'TimeoutError');
+  assert.deepEqual(
+    r.progress.map((e) => [e.fraction, e.message]),
+    [[0.25, 'started']],
+  );
+  const logged = await run(
+    `function main(input) {
+      console.log('before');
+      console.log({ toJSON() { for (;;) {} } });
+    }`,
+    {},
+    { timeoutMs: 300 },
+  );
+  assert.equal(logged.error?.type, 'TimeoutError');
+  assert.deepEqual(
+    logged.logs.map((l) => l.message),
+    ['before'],
+  );
+  await assertStillWorks();
+});
+
 test('escape attempts find no host objects', async () => {
   const probes = [
     'typeof process',
