@@ -11,18 +11,7 @@ import { seedTask } from '../../store/test-helpers/fixtures.ts';
 import { insertJob } from '../../store/repos/jobs.ts';
 import { openQueueBackend } from '../open-backend.ts';
 import { completeJobsPostgres } from './pg-complete.ts';
-
-interface PlanNode {
-  'Node Type': string;
-  'Index Name'?: string;
-  /** Outer, Inner, or how a CTE or subplan hangs off its parent. */
-  'Parent Relationship'?: string;
-  Plans?: PlanNode[];
-}
-
-function nodes(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
-}
+import { cteNestedLoops, explainExecute } from '../../store/test-helpers/pg-plan.ts';
 
 void test('PostgreSQL: the completion generic plan looks rows up by id, even with idle-queue statistics', () =>
   withStore('postgres', async (store) => {
@@ -60,28 +49,14 @@ void test('PostgreSQL: the completion generic plan looks rows up by id, even wit
     try {
       await client.query(`prepare completion as ${statement.sql}`);
       await client.query('set plan_cache_mode = force_generic_plan');
-      const args = statement.parameters.map((p) =>
-        p === null
-          ? 'null'
-          : client.escapeLiteral(`{${(p as unknown[]).map((v) => JSON.stringify(v ?? null)).join(',')}}`),
-      );
-      const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-        `explain (format json) execute completion(${args.join(', ')})`,
-      );
-      const all = nodes(rows[0]!['QUERY PLAN'][0].Plan);
+      const all = await explainExecute(client, 'completion', statement.parameters);
       const indexes = all.flatMap((n) => (n['Index Name'] ? [n['Index Name']] : []));
       assert.deepEqual(
         indexes.filter((name) => !name.endsWith('_pkey')),
         [],
         `only primary keys may be used: ${indexes.join(', ')}`,
       );
-      const quadratic = all.filter(
-        (n) =>
-          n['Node Type'] === 'Nested Loop' &&
-          (n.Plans ?? [])
-            .filter((c) => c['Parent Relationship'] === 'Outer' || c['Parent Relationship'] === 'Inner')
-            .every((c) => c['Node Type'] === 'CTE Scan'),
-      );
+      const quadratic = cteNestedLoops(all);
       assert.equal(quadratic.length, 0, 'no nested loop of one CTE over another');
     } finally {
       await client.query('deallocate all').catch(() => {});

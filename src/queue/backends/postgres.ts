@@ -23,6 +23,7 @@ import { completeJobsPostgres } from './pg-complete.ts';
 import { insertClaimedJob } from './pg-insert-claimed.ts';
 import { pgNotifier } from './pg-notifier.ts';
 import { preparedRunner } from './pg-prepared.ts';
+import { QueueStatistics } from './pg-statistics.ts';
 
 /**
  * A claim does not wait for its WAL flush (the fsync dominates a small claim). Safe: a claim lost
@@ -57,6 +58,11 @@ export function postgresQueueBackend(
   const run = preparedRunner(db, store.pgPool);
   const notifier = pgNotifier(db, opts.url);
   const finishHooks = new FinishHooks();
+  const statistics = new QueueStatistics(store);
+  const created = <T extends { created: boolean }>(results: T[]): T[] => {
+    statistics.note(results.filter((r) => r.created).length);
+    return results;
+  };
   return {
     dialect: 'postgres',
     notifier,
@@ -69,6 +75,7 @@ export function postgresQueueBackend(
         notifyPayload: notifier.origin,
       });
       if (result.created) notifier.wakeHere();
+      created([result]);
       return result;
     },
     async enqueueMany(inputs) {
@@ -79,7 +86,7 @@ export function postgresQueueBackend(
           payload: notifier.origin,
         });
         notifier.wakeHere();
-        return copied;
+        return created(copied);
       }
       const results = await inTransaction(db, async (trx) => {
         const inserted = await insertJobs(trx, inputs);
@@ -89,34 +96,27 @@ export function postgresQueueBackend(
         return inserted;
       });
       if (results.some((r) => r.created)) notifier.wakeHere();
-      return results;
+      return created(results);
     },
-    insertClaimed: (input, claim) => insertClaimedJob(db, run, input, claim),
+    async insertClaimed(input, claim) {
+      const inserted = await insertClaimedJob(db, run, input, claim);
+      if (inserted) statistics.note(1);
+      return inserted;
+    },
     async claim(claimOpts) {
       if (claimOpts.limit <= 0) return [];
       const limited =
         Object.keys(claimOpts.taskLimits ?? {}).length > 0 ||
         (await anyMetadataLimit(store, claimOpts.caches ?? opts.caches));
-      if (!limited) return claimInOneStatement(db, run, claimOpts, finishHooks);
-      return claimInTransaction(db, CLAIM, claimOpts, finishHooks);
+      const claimed = limited
+        ? await claimInTransaction(db, CLAIM, claimOpts, finishHooks)
+        : await claimInOneStatement(db, run, claimOpts, finishHooks);
+      statistics.note(claimed.length);
+      return claimed;
     },
     complete: (results, trx) => completeJobsPostgres(trx ?? db, run, results),
     renew: (workerId, jobIds, leaseMs, now) => renewLeases(db, workerId, jobIds, leaseMs, now),
     reclaim: (now, limit) => reclaimExpiredJobs(db, RECLAIM, now, limit, finishHooks),
-    prepare: () => analyzeJobsIfNeverAnalyzed(store),
+    prepare: () => statistics.prepare(),
   };
-}
-
-/**
- * PostgreSQL plans the claim from table statistics. A jobs table that was never analysed (a fresh
- * database that just received a backlog, before autovacuum's first pass) is estimated at a handful
- * of rows, and the planner then sorts every claimable row on each claim instead of reading the
- * claim index in order: a few milliseconds per claim that grow with the backlog. A worker starting
- * on such a table analyses it once; afterwards autovacuum keeps the statistics current.
- */
-async function analyzeJobsIfNeverAnalyzed(store: Store): Promise<void> {
-  const { rows } = await sql<{ never: boolean }>`
-    select (last_analyze is null and last_autoanalyze is null) as never
-    from pg_stat_user_tables where relid = 'jobs'::regclass`.execute(store.db);
-  if (rows[0]?.never) await sql`analyze jobs`.execute(store.db);
 }

@@ -1,0 +1,49 @@
+// Reading PostgreSQL plans in tests: EXPLAIN (FORMAT JSON) of a prepared statement, flattened, and
+// the shapes the queue's statements must never take.
+import type pg from 'pg';
+
+export interface PlanNode {
+  'Node Type': string;
+  'Index Name'?: string;
+  'Relation Name'?: string;
+  /** Outer, Inner, or how a CTE or subplan hangs off its parent. */
+  'Parent Relationship'?: string;
+  Plans?: PlanNode[];
+}
+
+/** Every node of the plan, the root first. */
+export function planNodes(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(planNodes)];
+}
+
+/** The statement's parameters as SQL literals for `EXECUTE name(…)`: arrays as '{…}' text. */
+export function executeArgs(client: pg.PoolClient, parameters: readonly unknown[]): string {
+  return parameters
+    .map((p) => {
+      if (p === null || p === undefined) return 'null';
+      if (typeof p === 'number' || typeof p === 'bigint') return String(p);
+      if (Array.isArray(p))
+        return client.escapeLiteral(`{${p.map((v) => JSON.stringify(v ?? null)).join(',')}}`);
+      return client.escapeLiteral(String(p));
+    })
+    .join(', ');
+}
+
+/** The plan EXECUTE would use now for a statement prepared on `client` (its cached plan, if any). */
+export async function explainExecute(client: pg.PoolClient, name: string, parameters: readonly unknown[]) {
+  const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+    `explain (format json) execute ${name}(${executeArgs(client, parameters)})`,
+  );
+  return planNodes(rows[0]!['QUERY PLAN'][0].Plan);
+}
+
+/** Nested loops whose two sides are both CTE scans: quadratic in the rows of a batch. */
+export function cteNestedLoops(nodes: readonly PlanNode[]): PlanNode[] {
+  return nodes.filter(
+    (n) =>
+      n['Node Type'] === 'Nested Loop' &&
+      (n.Plans ?? [])
+        .filter((c) => c['Parent Relationship'] === 'Outer' || c['Parent Relationship'] === 'Inner')
+        .every((c) => c['Node Type'] === 'CTE Scan'),
+  );
+}
