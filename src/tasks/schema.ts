@@ -1,10 +1,10 @@
 // User JSON Schemas (input.schema.json / output.schema.json) compiled with Ajv: draft-07 by default,
 // 2020-12 when `$schema` says so. Compiled validators are cached by the schema's JSON text because
 // every execution validates its input and output against them.
-import { Ajv } from 'ajv';
-import type { ErrorObject, Options, ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import type addFormatsModule from 'ajv-formats';
 import { TaskLoadError } from './types.ts';
 import type { JsonSchema, Problem } from './types.ts';
 import { toViolations } from './violations.ts';
@@ -13,8 +13,24 @@ import type { SchemaViolation } from './violations.ts';
 export type { SchemaViolation } from './violations.ts';
 export { formatViolations } from './violations.ts';
 
-// ajv-formats is CommonJS with a default export; under NodeNext the callable sits on `.default`.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+// Ajv and its formats load on the first compile, not with this module: every executor thread and
+// CLI command imports this module, and loading Ajv cost each of them about 20 ms even when no task
+// they ran had a schema. They are CommonJS, so require() loads them synchronously where needed.
+const require = createRequire(import.meta.url);
+interface AjvModules {
+  Ajv: typeof Ajv;
+  Ajv2020: typeof Ajv2020;
+  addFormats: typeof addFormatsModule.default;
+}
+let ajvModules: AjvModules | undefined;
+function loadAjv(): AjvModules {
+  return (ajvModules ??= {
+    Ajv: (require('ajv') as { Ajv: typeof Ajv }).Ajv,
+    Ajv2020: (require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 }).Ajv2020,
+    // ajv-formats is CommonJS with a default export; the callable sits on `.default`.
+    addFormats: (require('ajv-formats') as { default: typeof addFormatsModule.default }).default,
+  });
+}
 
 export type SchemaDialect = 'draft-07' | '2020-12';
 
@@ -46,8 +62,9 @@ function remember(args: unknown[]): void {
 const OPTIONS: Options = { allErrors: true, strict: false, logger };
 
 function newAjv(dialect: SchemaDialect): Ajv {
-  const ajv = dialect === '2020-12' ? new Ajv2020(OPTIONS) : new Ajv(OPTIONS);
-  addFormats(ajv);
+  const m = loadAjv();
+  const ajv = dialect === '2020-12' ? new m.Ajv2020(OPTIONS) : new m.Ajv(OPTIONS);
+  m.addFormats(ajv);
   return ajv;
 }
 
