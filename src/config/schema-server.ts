@@ -74,7 +74,7 @@ const jobQueue = z
       .number()
       .int()
       .min(1)
-      .default(32)
+      .default(128)
       .describe('Jobs a worker claims in one query (at most its free executor-thread queue entries)'),
     task_concurrency: z
       .record(z.string().min(1), z.number().int().min(1))
@@ -126,9 +126,9 @@ const workers = z
       .int()
       .min(1)
       .max(1024)
-      .default(32)
+      .default(128)
       .describe(
-        'Most claimed jobs held by each executor thread, so threads never wait for the next claim; a worker holds about 100 ms of runs per thread up to this (1: claim only for idle threads)',
+        'Most claimed jobs held by each executor thread, so threads never wait for the next claim; a worker holds about 100 ms of runs per thread up to this, and at most 32 before it has timed a run (1: claim only for idle threads)',
       ),
     idle_thread_seconds: z
       .number()

@@ -5,14 +5,15 @@ import assert from 'node:assert/strict';
 import { startWorkers } from '../app.ts';
 import { insertJob } from '../store/repos/jobs.ts';
 import { getTask } from '../store/repos/tasks.ts';
-import { PrefetchDepth, QUEUED_WORK_MS } from './prefetch.ts';
+import { PrefetchDepth, QUEUED_WORK_MS, UNTIMED_DEPTH } from './prefetch.ts';
 import { createTestApp, saveTask } from './test-helpers.ts';
 
-void test('PrefetchDepth: the maximum until a run is seen, then about QUEUED_WORK_MS of runs', () => {
-  const d = new PrefetchDepth(32);
-  assert.equal(d.depth(), 32);
+void test('PrefetchDepth: at most UNTIMED_DEPTH until a run is seen, then about QUEUED_WORK_MS of runs', () => {
+  const d = new PrefetchDepth(128);
+  assert.equal(d.depth(), UNTIMED_DEPTH, 'nothing timed yet: no deeper than UNTIMED_DEPTH');
   d.observe(0.2);
-  assert.equal(d.depth(), 32, 'short runs: the maximum');
+  assert.equal(d.depth(), 128, 'short runs: the maximum');
+  assert.equal(new PrefetchDepth(8).depth(), 8, 'a smaller maximum holds from the start');
   const slow = new PrefetchDepth(32);
   slow.observe(QUEUED_WORK_MS / 4);
   assert.equal(slow.depth(), 4);
