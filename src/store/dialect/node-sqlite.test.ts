@@ -28,6 +28,29 @@ void test('the adapter binds booleans, undefined, Dates, bigints and bytes; reje
   }
 });
 
+void test('rows are plain objects keyed by column name, whatever the names', () => {
+  const db = openNodeSqlite(':memory:');
+  try {
+    const select = db.prepare(
+      `select 1 as "__proto__", 2 as "a""b", 3 as "constructor", 4 as x, 5 as x, 6 as "", 7 as "1"`,
+    );
+    const [row] = select.all([]) as Record<string, unknown>[];
+    assert.equal(Object.getPrototypeOf(row), Object.prototype);
+    assert.deepEqual(
+      Object.getOwnPropertyDescriptor(row, '__proto__')?.value,
+      1,
+      '__proto__ stays an own column',
+    );
+    assert.deepEqual(
+      { quote: row!['a"b'], ctor: row!['constructor'], x: row!['x'], empty: row![''], digit: row!['1'] },
+      { quote: 2, ctor: 3, x: 5, empty: 6, digit: 7 },
+      'a repeated name keeps its last value',
+    );
+  } finally {
+    db.close();
+  }
+});
+
 void test('transactions begin immediate and roll back on error', async () => {
   const db = new Kysely<{ t: { v: number } }>({ dialect: new NodeSqliteDialect(openNodeSqlite(':memory:')) });
   try {

@@ -31,11 +31,15 @@ function toBindValues(params: readonly unknown[]): BindValue[] {
  * Builds a plain object from a row array with the statement's column names as literal keys: one
  * object shape per statement, so V8 keeps property access fast. node:sqlite's own row objects have a
  * null prototype and are built key by key (dictionary mode), and copying them into plain objects
- * (what pg and better-sqlite3 return) cost about half of a small list query. Computed keys keep a
- * column named `__proto__` an own property, and a repeated name keeps its last value, as before.
+ * (what pg and better-sqlite3 return) cost about half of a small list query. The keys are string
+ * literals, so V8 builds each row from the literal's boilerplate (computed keys, `["id"]: …`, are
+ * defined one by one at run time: 230-500 ns per 22-column row against 40-65); only a column named
+ * `__proto__` takes a computed key, which keeps it an own property. A repeated name keeps its last
+ * value either way.
  */
 function rowBuilder(names: readonly string[]): (row: readonly unknown[]) => Record<string, unknown> {
-  const fields = names.map((n, i) => `[${JSON.stringify(n)}]: r[${i}]`).join(', ');
+  const key = (n: string): string => (n === '__proto__' ? `[${JSON.stringify(n)}]` : JSON.stringify(n));
+  const fields = names.map((n, i) => `${key(n)}: r[${i}]`).join(', ');
   return new Function('r', `return { ${fields} };`) as (row: readonly unknown[]) => Record<string, unknown>;
 }
 
