@@ -3,7 +3,13 @@
 import { sql, type Selectable } from 'kysely';
 import { toJson, toJsonOrNull, type Db } from '../../store/codec.ts';
 import type { JobsTable } from '../../store/schema.ts';
-import { JOB_PRIORITY, runInputOf, toJob, type InsertJobInput } from '../../store/repos/jobs.ts';
+import {
+  JOB_PRIORITY,
+  ON_KEY_CONFLICT,
+  runInputOf,
+  toJob,
+  type InsertJobInput,
+} from '../../store/repos/jobs.ts';
 import type { ClaimedJob } from '../claim-jobs.ts';
 import type { DirectClaim } from '../direct-dispatch.ts';
 import type { RunPrepared } from './pg-prepared.ts';
@@ -63,7 +69,7 @@ function insertClaimedQuery(input: InsertJobInput, claim: Pick<DirectClaim, 'wor
         ${input.priority ?? JOB_PRIORITY.NORMAL}, ${now}, 1, ${input.maxRetries ?? 3}, ${input.timeoutMs ?? null},
         ${input.idempotencyKey ?? null}, ${toJsonOrNull(input.outputDestinations)}, ${input.scheduleId ?? null},
         false, ${claim.workerId}, ${now + claim.leaseMs}, ${now}, ${now}, ${now})
-      on conflict (idempotency_key) do nothing
+      ${sql.raw(ON_KEY_CONFLICT)}
       returning *
     ), execution as (
       insert into executions (uuid, job_id, task_id, task_version_id, attempt, status, input, worker_id,

@@ -12,6 +12,7 @@ import { executionDurationIndex } from './009_execution_duration_index.ts';
 import { workflowRunDelivery } from './010_workflow_run_delivery.ts';
 import { queueState } from './011_queue_state.ts';
 import { workflowRunSteps } from './012_workflow_run_steps.ts';
+import { partialJobIndexes } from './013_partial_job_indexes.ts';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001_initial': initial,
@@ -26,4 +27,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '010_workflow_run_delivery': workflowRunDelivery,
   '011_queue_state': queueState,
   '012_workflow_run_steps': workflowRunSteps,
+  '013_partial_job_indexes': partialJobIndexes,
 };

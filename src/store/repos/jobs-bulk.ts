@@ -8,7 +8,7 @@
 // Idempotency keys are honoured across the database and within the batch (a key seen twice returns the first job); results come in the order of inputs.
 import { CompiledQuery, PostgresAdapter, sql } from 'kysely';
 import type { Db } from '../codec.ts';
-import { newJobRow, toJob, type InsertJobInput, type JobRecord } from './jobs.ts';
+import { newJobRow, ON_KEY_CONFLICT, toJob, type InsertJobInput, type JobRecord } from './jobs.ts';
 
 /** A statement carries at most this much JSON (or one row, when a single row is larger). */
 const BYTES_PER_INSERT = 8 * 1024 * 1024;
@@ -45,11 +45,11 @@ function insertFromJson(rows: string) {
   return sql<{ id: number | string; uuid: string }>`
     insert into jobs (${columnList})
     select ${columnList} from json_populate_recordset(null::jobs, ${rows}::json)
-    on conflict (idempotency_key) do nothing
+    ${sql.raw(ON_KEY_CONFLICT)}
     returning id, uuid`;
 }
 
-const SQLITE_INSERT = `insert into jobs (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')}) on conflict (idempotency_key) do nothing`;
+const SQLITE_INSERT = `insert into jobs (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')}) ${ON_KEY_CONFLICT}`;
 
 /** SQLite: one row; its id, or undefined when its idempotency key already had a job. */
 async function insertOneSqlite(trx: Db, row: NewRow): Promise<number | undefined> {

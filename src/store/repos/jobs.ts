@@ -101,12 +101,12 @@ export function toJob(row: Selectable<JobsTable>): JobRecord {
 }
 
 /**
- * Queues a job. With an idempotency key already used, nothing is inserted and the existing job is
- * returned with `created: false` (ON CONFLICT DO NOTHING, so a caller's transaction survives).
- * `notifyChannel` (PostgreSQL only: the queue's backend passes it): NOTIFY that channel in the same
- * statement when a job was inserted, so enqueue plus wake-up is one round trip; `notifyPayload` is
- * the notification's payload.
+ * The conflict clause of every job INSERT. On PostgreSQL the key's unique index is partial (only
+ * rows with a key: migration 013), and ON CONFLICT must name its predicate to infer it; SQLite's
+ * full UNIQUE constraint satisfies the same clause.
  */
+export const ON_KEY_CONFLICT = 'on conflict (idempotency_key) where idempotency_key is not null do nothing';
+
 /** The row a new job is stored as (QUEUED, no attempts yet). */
 export function newJobRow(input: InsertJobInput, now: number) {
   const priority = input.priority ?? JOB_PRIORITY.NORMAL;
@@ -133,6 +133,13 @@ export function newJobRow(input: InsertJobInput, now: number) {
   };
 }
 
+/**
+ * Queues a job. With an idempotency key already used, nothing is inserted and the existing job is
+ * returned with `created: false` (ON CONFLICT DO NOTHING, so a caller's transaction survives).
+ * `notifyChannel` (PostgreSQL only: the queue's backend passes it): NOTIFY that channel in the same
+ * statement when a job was inserted, so enqueue plus wake-up is one round trip; `notifyPayload` is
+ * the notification's payload.
+ */
 export async function insertJob(
   db: Db,
   input: InsertJobInput,
@@ -143,7 +150,7 @@ export async function insertJob(
     qc
       .insertInto('jobs')
       .values(values)
-      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .onConflict((oc) => oc.column('idempotency_key').where('idempotency_key', 'is not', null).doNothing())
       .returningAll();
   const channel = opts.notifyChannel;
   const row =
