@@ -4,13 +4,11 @@
 // with a scheduled job through it and deletes the schedule).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Migrator, sql, type Kysely } from 'kysely';
-import { openDatabase } from '../database.ts';
+import { sql, type Kysely } from 'kysely';
 import { migrateToLatest } from '../migrate.ts';
 import { insertJob } from '../repos/jobs.ts';
-import { DIALECTS, createTempDatabase } from '../test-helpers/backends.ts';
+import { DIALECTS, withStoreAt } from '../test-helpers/backends.ts';
 import { seedTask } from '../test-helpers/fixtures.ts';
-import { MIGRATIONS } from './index.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows and catalogs of any schema version
 type AnyDb = Kysely<any>;
@@ -26,16 +24,9 @@ async function jobIndexes(db: AnyDb, postgres: boolean): Promise<Record<string, 
 }
 
 for (const dialect of DIALECTS) {
-  void test(`013: jobs keep their keys and schedule links across the partial indexes [${dialect}]`, async () => {
-    const postgres = dialect === 'postgres';
-    const temp = await createTempDatabase(dialect);
-    const store = await openDatabase({ url: temp.url, maxConnections: 2 });
-    try {
-      const migrator = new Migrator({
-        db: store.db,
-        provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
-      });
-      assert.equal((await migrator.migrateTo('012_workflow_run_steps')).error, undefined);
+  void test(`013: a key used before the partial indexes still holds after them [${dialect}]`, () =>
+    withStoreAt(dialect, '012_workflow_run_steps', async (store, migrator) => {
+      const postgres = dialect === 'postgres';
       const { taskId } = await seedTask(store.db, 'keys');
       const before = await insertJob(store.db, { taskId, input: { n: 1 }, idempotencyKey: 'order-1' });
 
@@ -43,7 +34,10 @@ for (const dialect of DIALECTS) {
       const indexes = await jobIndexes(store.db as AnyDb, postgres);
       assert.match(indexes['jobs_schedule_idx'] ?? '', /where.*schedule_id"? is not null/);
       if (postgres)
-        assert.match(indexes['jobs_idempotency_key_key'] ?? '', /unique.*where.*idempotency_key"? is not null/);
+        assert.match(
+          indexes['jobs_idempotency_key_key'] ?? '',
+          /unique.*where.*idempotency_key"? is not null/,
+        );
 
       const again = await insertJob(store.db, { taskId, input: { n: 2 }, idempotencyKey: 'order-1' });
       assert.deepEqual([again.created, again.job.id], [false, before.job.id], 'the old key still holds');
@@ -62,9 +56,5 @@ for (const dialect of DIALECTS) {
       assert.doesNotMatch(restored['jobs_schedule_idx'] ?? 'missing', /where|missing/);
       const down = await insertJob(store.db, { taskId, input: { n: 3 }, idempotencyKey: 'order-1' });
       assert.equal(down.created, false);
-    } finally {
-      await store.close();
-      await temp.drop();
-    }
-  });
+    }));
 }

@@ -3,24 +3,14 @@
 // all come through.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Migrator, sql, type Kysely } from 'kysely';
-import { openDatabase } from '../database.ts';
+import { sql, type Kysely } from 'kysely';
 import { migrateToLatest } from '../migrate.ts';
-import { DIALECTS, createTempDatabase } from '../test-helpers/backends.ts';
+import { DIALECTS, withStoreAt } from '../test-helpers/backends.ts';
 import { seedTask } from '../test-helpers/fixtures.ts';
-import { MIGRATIONS } from './index.ts';
 
 for (const dialect of DIALECTS) {
   void test(`a 006 database migrates to the latest with its schedules and jobs [${dialect}]`, async () => {
-    const temp = await createTempDatabase(dialect);
-    const store = await openDatabase({ url: temp.url, maxConnections: 2 });
-    try {
-      const migrator = new Migrator({
-        db: store.db,
-        provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
-      });
-      const to006 = await migrator.migrateTo('006_workflows');
-      assert.equal(to006.error, undefined);
+    await withStoreAt(dialect, '006_workflows', async (store) => {
       const task = await seedTask(store.db, 'old-task');
       const now = Date.now();
       // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of an older schema
@@ -81,9 +71,6 @@ for (const dialect of DIALECTS) {
           'indexes are rebuilt',
         );
       }
-    } finally {
-      await store.close();
-      await temp.drop();
-    }
+    });
   });
 }

@@ -4,7 +4,9 @@
 import { test } from 'node:test';
 import { openDatabase } from '../database.ts';
 import type { Dialect, Store } from '../database.ts';
+import { Migrator } from 'kysely';
 import { migrateToLatest } from '../migrate.ts';
+import { MIGRATIONS } from '../migrations/index.ts';
 import { createTempDatabase } from './temp-db.ts';
 
 export * from './temp-db.ts';
@@ -17,6 +19,34 @@ export async function withStore(dialect: Dialect, fn: (store: Store) => Promise<
     try {
       await migrateToLatest(store);
       await fn(store);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await temp.drop();
+  }
+}
+
+/**
+ * Opens a store on a fresh database migrated up to `migration` only (an earlier release's schema),
+ * runs fn with the migrator (for migrateToLatest or migrateDown), then closes and drops it.
+ */
+export async function withStoreAt(
+  dialect: Dialect,
+  migration: string,
+  fn: (store: Store, migrator: Migrator) => Promise<void>,
+): Promise<void> {
+  const temp = await createTempDatabase(dialect);
+  try {
+    const store = await openDatabase({ url: temp.url, maxConnections: 2 });
+    try {
+      const migrator = new Migrator({
+        db: store.db,
+        provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
+      });
+      const { error } = await migrator.migrateTo(migration);
+      if (error) throw error;
+      await fn(store, migrator);
     } finally {
       await store.close();
     }
