@@ -25,6 +25,8 @@ export interface JobLogEvent {
 /** Where listener failures go; default one line on stderr. */
 export type ListenerErrorReporter = (err: unknown, e: JobFinishedEvent) => void;
 
+const SETTLED: Promise<void> = Promise.resolve();
+
 const defaultReport: ListenerErrorReporter = (err, e) => {
   const why = err instanceof Error ? err.message : String(err);
   process.stderr.write(`warning: a job-finished listener failed for job ${e.job.id}: ${why}\n`);
@@ -73,27 +75,39 @@ export class JobEventHub {
     this.report = report;
   }
 
-  /** Runs every listener; never throws. The returned promise settles when all listeners did. */
+  /**
+   * Runs every listener; never throws. The returned promise settles when all listeners did. A
+   * listener that returns nothing costs no promise (most are synchronous, and this runs once per
+   * finished job on the worker's main thread); one that returns a promise is tracked for drain().
+   */
   emit(e: JobFinishedEvent): Promise<void> {
-    if (this.listeners.size === 0) return Promise.resolve();
-    const calls: Promise<void>[] = [];
+    let calls: Promise<void>[] | undefined;
     for (const listener of this.listeners) {
-      const call = (async () => {
-        try {
-          await listener(e);
-        } catch (err) {
-          try {
-            this.report(err, e);
-          } catch {
-            // A broken reporter must not break the queue either.
-          }
-        }
-      })();
+      let returned: void | Promise<void>;
+      try {
+        returned = listener(e);
+      } catch (err) {
+        this.reportSafely(err, e);
+        continue;
+      }
+      if (returned === undefined) continue;
+      const call = Promise.resolve(returned).then(
+        () => undefined,
+        (err: unknown) => this.reportSafely(err, e),
+      );
       this.pending.add(call);
       void call.finally(() => this.pending.delete(call));
-      calls.push(call);
+      (calls ??= []).push(call);
     }
-    return Promise.all(calls).then(() => undefined);
+    return calls ? Promise.all(calls).then(() => undefined) : SETTLED;
+  }
+
+  private reportSafely(err: unknown, e: JobFinishedEvent): void {
+    try {
+      this.report(err, e);
+    } catch {
+      // A broken reporter must not break the queue either.
+    }
   }
 
   /**
