@@ -2,6 +2,7 @@
 // lease expired and another worker took the job over): the worker should stop those runs, since
 // their results will be discarded anyway.
 import type { Db } from '../store/codec.ts';
+import { inIds } from '../store/id-list.ts';
 import { statusIs } from './status-guard.ts';
 
 export async function renewLeases(
@@ -15,7 +16,7 @@ export async function renewLeases(
   const renewed = await db
     .updateTable('jobs')
     .set({ lease_expires_at: now + leaseMs })
-    .where('id', 'in', [...jobIds])
+    .where(inIds(db, 'id', jobIds))
     .where('lease_owner', '=', workerId)
     .where(statusIs('status', 'PROCESSING'))
     .returning('id')
@@ -30,7 +31,7 @@ export async function cancelRequestedAmong(db: Db, jobIds: readonly number[]): P
   const rows = await db
     .selectFrom('jobs')
     .select('id')
-    .where('id', 'in', [...jobIds])
+    .where(inIds(db, 'id', jobIds))
     .where('cancel_requested', '=', true)
     .execute();
   return rows.map((r) => Number(r.id));
