@@ -10,7 +10,7 @@ import { insertJob } from '../store/repos/jobs.ts';
 import { openQueueBackend } from '../queue/open-backend.ts';
 import type { QueueBackend } from '../queue/backend.ts';
 import { systemClock } from '../queue/clock.ts';
-import { ResultWriter } from './result-writer.ts';
+import { MAX_WRITE, ResultWriter } from './result-writer.ts';
 
 function gate(): { open: () => void; opened: Promise<void> } {
   let open!: () => void;
@@ -88,4 +88,56 @@ void test('between() waits for the write in flight, and a write waits for betwee
     await second;
     await writer.flush();
     assert.deepEqual(events, ['renewal', 'renewal ends', 'write starts', 'write ends']);
+  }));
+
+void test('a backlog of results is written MAX_WRITE at a time, with a renewal between two writes', () =>
+  withStore('sqlite', async (store) => {
+    const { taskId } = await seedTask(store.db, 'backlog');
+    const backend = openQueueBackend(store);
+    const total = MAX_WRITE * 2 + 100;
+    await backend.enqueueMany(Array.from({ length: total }, (_, i) => ({ taskId, input: { i } })));
+    const claimed = await backend.claim({ workerId: 'w1', limit: total, leaseMs: 30_000, now: Date.now() });
+    assert.equal(claimed.length, total);
+
+    const events: string[] = [];
+    const first = gate();
+    let writes = 0;
+    const queue: QueueBackend = {
+      ...backend,
+      complete: async (results, db) => {
+        events.push(`write ${results.length}`);
+        if (writes++ === 0) await first.opened;
+        return backend.complete(results, db);
+      },
+    };
+    let stored = 0;
+    const writer = new ResultWriter(store, queue, {
+      policy: { baseDelayMs: 1000, maxDelayMs: 60_000 },
+      clock: systemClock,
+      onWritten: (written) => void (stored += written.filter((w) => w.finished).length),
+      flushNow: () => true,
+    });
+    const push = (c: (typeof claimed)[number]) =>
+      writer.push({
+        maxRetries: 0,
+        result: {
+          jobId: c.job.id,
+          attempt: c.job.attempts,
+          executionId: c.executionId,
+          workerId: 'w1',
+          status: 'COMPLETED' as const,
+          output: {},
+          finishedAt: Date.now(),
+        },
+      });
+    // The first result's write is held: the rest pile up behind it and a renewal asks for a turn.
+    // The backlog goes in chunks, and the renewal does not wait for all of them.
+    push(claimed[0]!);
+    await tick();
+    for (const c of claimed.slice(1)) push(c);
+    const renewal = writer.between(async () => void events.push('renewal'));
+    first.open();
+    await renewal;
+    while (stored < total) await tick();
+    assert.deepEqual(events, ['write 1', 'renewal', `write ${MAX_WRITE}`, `write ${MAX_WRITE}`, 'write 99']);
   }));

@@ -44,13 +44,24 @@ export interface ResultWriterOptions {
   maxResultBytes?: number;
 }
 
+/**
+ * Results one write stores at most. Results pile up while a write waits (a database that stalls on
+ * its disk for a few seconds): taken whole, the backlog became one statement of 14,356 results that
+ * ran for seconds while no lease could be renewed (renewals wait between writes), the leases
+ * expired, and the batch then failed and was written again result by result: 30 s without a
+ * stored result. In chunks, each write stays short and renewals get their turn between them.
+ */
+export const MAX_WRITE = 512;
+
 export class ResultWriter {
   private readonly store: Store;
   private readonly queue: QueueBackend;
   private readonly opts: ResultWriterOptions;
   private buffer: PendingResult[] = [];
   private timer?: NodeJS.Timeout;
-  private writing?: Promise<void>;
+  /** The last section queued by between(); each starts when the one before it has settled. */
+  private sections: Promise<void> = Promise.resolve();
+  private draining?: Promise<void>;
   private failures = 0;
   private closed = false;
 
@@ -100,33 +111,38 @@ export class ResultWriter {
    * from a 10,000-job backlog: a deadlock error after the detector's second, the batch written
    * again row by row, seconds without a stored result).
    */
-  async between<T>(fn: () => Promise<T>): Promise<T> {
-    while (this.writing) await this.writing;
-    const run = fn();
-    const slot: Promise<void> = run
-      .then(
-        () => undefined,
-        () => undefined,
-      )
-      .finally(() => {
-        if (this.writing === slot) this.writing = undefined;
-      });
-    this.writing = slot;
+  between<T>(fn: () => Promise<T>): Promise<T> {
+    // A queue in call order: a renewal asked for during a write runs right after it, before the
+    // next chunk of a backlog (waiters racing for a free slot let the backlog's writes win).
+    const run = this.sections.then(fn);
+    this.sections = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   }
 
-  /** Writes everything buffered; resolves once it is committed (or failed and re-buffered). */
-  async flush(): Promise<void> {
-    if (this.closed) return;
+  /**
+   * Writes what is buffered, MAX_WRITE results per write; resolves once the buffer is empty (or a
+   * failed write was put back for a retry later). One drain at a time: every push past maxBatch
+   * calls flush(), and queued calls of their own would each take a turn before a lease renewal
+   * waiting between writes; they join the drain in progress, which picks up their results.
+   */
+  flush(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    // A write is itself a section between two others: it takes the buffer once its turn comes.
-    await this.between(async () => {
-      if (this.buffer.length === 0) return;
-      const batch = this.buffer;
-      this.buffer = [];
-      await this.write(batch);
-    });
+    return (this.draining ??= this.drain().finally(() => (this.draining = undefined)));
+  }
+
+  private async drain(): Promise<void> {
+    // A timer set meanwhile (a retry's backoff, or a push's short wait) takes over from there.
+    while (!this.closed && this.buffer.length > 0 && !this.timer) {
+      // A write is itself a section between two others: it takes its chunk once its turn comes.
+      await this.between(async () => {
+        if (this.buffer.length > 0) await this.write(this.buffer.splice(0, MAX_WRITE));
+      });
+    }
   }
 
   /**
