@@ -9,6 +9,7 @@ import { seedTask } from '../store/test-helpers/fixtures.ts';
 import { insertJob } from '../store/repos/jobs.ts';
 import { openQueueBackend } from '../queue/open-backend.ts';
 import type { QueueBackend } from '../queue/backend.ts';
+import type { ClaimedJob } from '../queue/claim-jobs.ts';
 import { systemClock } from '../queue/clock.ts';
 import { MAX_WRITE, ResultWriter } from './result-writer.ts';
 
@@ -19,6 +20,22 @@ function gate(): { open: () => void; opened: Promise<void> } {
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+/** A successful attempt's pending result for a job claimed by worker w1. */
+function completed(c: ClaimedJob) {
+  return {
+    maxRetries: 0,
+    result: {
+      jobId: c.job.id,
+      attempt: c.job.attempts,
+      executionId: c.executionId,
+      workerId: 'w1',
+      status: 'COMPLETED' as const,
+      output: {},
+      finishedAt: Date.now(),
+    },
+  };
+}
 
 void test('between() waits for the write in flight, and a write waits for between()', () =>
   withStore('sqlite', async (store) => {
@@ -45,18 +62,7 @@ void test('between() waits for the write in flight, and a write waits for betwee
       onWritten: () => {},
       flushNow: () => true,
     });
-    const result = (c: typeof a) => ({
-      maxRetries: 0,
-      result: {
-        jobId: c.job.id,
-        attempt: c.job.attempts,
-        executionId: c.executionId,
-        workerId: 'w1',
-        status: 'COMPLETED' as const,
-        output: {},
-        finishedAt: Date.now(),
-      },
-    });
+    const result = completed;
 
     // A write in flight: between() runs only after it.
     writer.push(result(a));
@@ -117,19 +123,7 @@ void test('a backlog of results is written MAX_WRITE at a time, with a renewal b
       onWritten: (written) => void (stored += written.filter((w) => w.finished).length),
       flushNow: () => true,
     });
-    const push = (c: (typeof claimed)[number]) =>
-      writer.push({
-        maxRetries: 0,
-        result: {
-          jobId: c.job.id,
-          attempt: c.job.attempts,
-          executionId: c.executionId,
-          workerId: 'w1',
-          status: 'COMPLETED' as const,
-          output: {},
-          finishedAt: Date.now(),
-        },
-      });
+    const push = (c: ClaimedJob) => writer.push(completed(c));
     // The first result's write is held: the rest pile up behind it and a renewal asks for a turn.
     // The backlog goes in chunks, and the renewal does not wait for all of them.
     push(claimed[0]!);
