@@ -1,6 +1,6 @@
 // Conversions between what the tables hold (epoch ms, JSON text, 0/1 booleans) and what the
 // repositories return (ISO strings, objects, booleans). Kept in one place so every repo agrees.
-import type { Kysely, Transaction } from 'kysely';
+import { PostgresAdapter, type Kysely, type Transaction } from 'kysely';
 import type { DatabaseSchema } from './schema.ts';
 
 export type Db = Kysely<DatabaseSchema>;
@@ -91,4 +91,9 @@ const NUMERIC_OR_UUID = /^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[
 export function notFoundById(kind: string, ref: string | number): NotFoundError {
   const hint = NUMERIC_OR_UUID.test(String(ref)) ? '' : ' (give a numeric id or a UUID)';
   return new NotFoundError(`no ${kind} ${ref}${hint}`);
+}
+
+/** True when `db` (or a transaction of it) runs on PostgreSQL; SQLite otherwise. */
+export function isPostgres(db: { getExecutor(): { readonly adapter: unknown } }): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
 }

@@ -1,7 +1,8 @@
 // Runs and reports the versioned migrations. Concurrent nodes are safe: on PostgreSQL Kysely's
 // Migrator holds an advisory lock for the run; on SQLite the run is one `begin immediate`
 // transaction (see dialect/node-sqlite.ts), so a second process waits and then finds nothing to do.
-import { Migrator, PostgresAdapter, sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
+import { isPostgres } from './codec.ts';
 import type { MigrationProvider, Migration } from 'kysely';
 import type { Store } from './database.ts';
 import { MIGRATIONS } from './migrations/index.ts';
@@ -39,7 +40,7 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
  * so it is turned off around the whole run, and the keys are checked before it is turned back on.
  */
 async function withoutSqliteForeignKeys<T>(store: Store, run: () => Promise<T>): Promise<T> {
-  if (store.db.getExecutor().adapter instanceof PostgresAdapter) return run();
+  if (isPostgres(store.db)) return run();
   await sql`pragma foreign_keys = off`.execute(store.db);
   try {
     const result = await run();

@@ -1,5 +1,6 @@
 // Column types that differ between the dialects, chosen once so every migration agrees.
-import { PostgresAdapter, sql } from 'kysely';
+import { sql } from 'kysely';
+import { isPostgres } from '../codec.ts';
 import type { ColumnDefinitionBuilder, CreateTableBuilder, Kysely } from 'kysely';
 
 export interface ColumnTypes {
@@ -15,7 +16,7 @@ export interface ColumnTypes {
 // Migrations receive Kysely<any>: they run against whatever schema version the database is at.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function columnTypes(db: Kysely<any>): ColumnTypes {
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const postgres = isPostgres(db);
   return {
     postgres,
     id: (table) =>

@@ -6,8 +6,8 @@
 // round trip per chunk); on SQLite, in-process, one cached prepared single-row INSERT runs per row,
 // which measured twice as fast as json_each (whose `->>` re-parses the row for every column).
 // Idempotency keys are honoured across the database and within the batch (a key seen twice returns the first job); results come in the order of inputs.
-import { CompiledQuery, PostgresAdapter, sql } from 'kysely';
-import type { Db } from '../codec.ts';
+import { CompiledQuery, sql } from 'kysely';
+import { isPostgres, type Db } from '../codec.ts';
 import { newJobRow, ON_KEY_CONFLICT, toJob, type InsertJobInput, type JobRecord } from './jobs.ts';
 
 /** A statement carries at most this much JSON (or one row, when a single row is larger). */
@@ -103,7 +103,7 @@ export async function insertJobs(
   inputs: readonly InsertJobInput[],
 ): Promise<{ job: JobRecord; created: boolean }[]> {
   // The engine decides the statement shape; callers (the queue backends, the workflow engine) need not say it.
-  const postgres = trx.getExecutor().adapter instanceof PostgresAdapter;
+  const postgres = isPostgres(trx);
   const now = Date.now();
   const results: ({ job: JobRecord; created: boolean } | undefined)[] = new Array(inputs.length);
   // Within the batch, the first item with a key inserts; later ones with that key reuse its job.

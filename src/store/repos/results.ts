@@ -1,10 +1,10 @@
 // Named result blobs (what an agent keeps for later analysis) and task backups (a full copy of one
 // version's files). Both are append-only: storing again under a name adds a newer entry.
 import { randomUUID } from 'node:crypto';
-import { PostgresAdapter, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
 import type { ResultsTable, TaskBackupsTable } from '../schema.ts';
-import { NotFoundError, fromJson, iso, toJson } from '../codec.ts';
+import { NotFoundError, fromJson, isPostgres, iso, toJson } from '../codec.ts';
 import type { Db } from '../codec.ts';
 
 export interface ResultRecord {
@@ -95,7 +95,7 @@ export async function listResults(
     // Tags are a JSON array of strings: the quoted tag found in the text is an exact element match
     // (a quote inside a tag is escaped, so a match cannot span two elements).
     const needle = JSON.stringify(q.tag);
-    const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+    const postgres = isPostgres(db);
     base = base.where(
       postgres ? sql<number>`strpos(tags, ${needle})` : sql<number>`instr(tags, ${needle})`,
       '>',

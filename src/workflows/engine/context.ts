@@ -4,8 +4,8 @@
 // which check the state machine and change the rows in memory. flush() writes them all at once
 // (write.ts): each changed step row guarded by the state it was read in, the run row, the new
 // attempts' jobs and the transitions.
-import { PostgresAdapter, sql } from 'kysely';
-import { fromJson, toJson, toJsonOrNull, type Db } from '../../store/codec.ts';
+import { sql } from 'kysely';
+import { fromJson, isPostgres, toJson, toJsonOrNull, type Db } from '../../store/codec.ts';
 import type { WorkflowStepsTable, WorkflowTransitionsTable } from '../../store/schema.ts';
 import type { Insertable, Selectable } from 'kysely';
 import {
@@ -237,7 +237,7 @@ export async function openRun(
   ref: number | { stepId: number },
   actor: string,
 ): Promise<RunContext | undefined> {
-  const postgres = trx.getExecutor().adapter instanceof PostgresAdapter;
+  const postgres = isPostgres(trx);
   // By step: the run is found and locked in one statement (one round trip less per step).
   const lock = trx
     .updateTable('workflow_runs')

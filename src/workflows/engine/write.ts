@@ -5,15 +5,8 @@
 // local thread, with its execution row (direct dispatch). A step of a chain used to cost four
 // writes and a claim, each a round trip. On SQLite (in process, where a statement costs
 // microseconds) each write is its own statement.
-import {
-  CompiledQuery,
-  PostgresAdapter,
-  sql,
-  type Insertable,
-  type RawBuilder,
-  type Selectable,
-} from 'kysely';
-import type { Db } from '../../store/codec.ts';
+import { CompiledQuery, sql, type Insertable, type RawBuilder, type Selectable } from 'kysely';
+import { isPostgres, type Db } from '../../store/codec.ts';
 import { COLUMNS as JOB_COLUMNS, insertJobs } from '../../store/repos/jobs-bulk.ts';
 import { newJobRow, runInputOf, toJob, type InsertJobInput } from '../../store/repos/jobs.ts';
 import type { ClaimedJob } from '../../queue/claim-jobs.ts';
@@ -67,7 +60,7 @@ const STEP_FIELDS = [
 ] as const;
 
 export async function writeAdvance(trx: Db, w: AdvanceWrites): Promise<WriteOutcome> {
-  const postgres = trx.getExecutor().adapter instanceof PostgresAdapter;
+  const postgres = isPostgres(trx);
   return postgres ? writePostgres(trx, w) : writeSqlite(trx, w);
 }
 
