@@ -36,9 +36,13 @@ function config(database?: string): string {
   return `server:\n${db}  rate_limit:\n    enabled: false\n  workers:\n    embedded: true\n    worker_count: 1\nlogging:\n  level: warn\n`;
 }
 
-/** Rounds per pair: REST and GraphQL alternate, so a drift in the machine's speed hits both. */
-const ROUNDS = 5;
-const ROUND_MS = 2000;
+/**
+ * Rounds per pair: REST and GraphQL alternate, so a drift in the machine's speed hits both. Ten
+ * short rounds pair better than five long ones (the machine drifts within seconds), and the order
+ * swaps every round (REST first, then GraphQL first) so a steady drift favours neither side.
+ */
+const ROUNDS = 10;
+const ROUND_MS = 1000;
 
 type LoadOptions = Parameters<typeof measureLoad>[0];
 
@@ -66,8 +70,13 @@ async function pair(rest: LoadOptions, graphql: LoadOptions): Promise<Pair> {
   const r: LoadResult[] = [];
   const g: LoadResult[] = [];
   for (let i = 0; i < ROUNDS; i++) {
-    r.push(await measureLoad({ ...rest, durationMs: ROUND_MS }));
-    g.push(await measureLoad({ ...graphql, durationMs: ROUND_MS }));
+    if (i % 2 === 0) {
+      r.push(await measureLoad({ ...rest, durationMs: ROUND_MS }));
+      g.push(await measureLoad({ ...graphql, durationMs: ROUND_MS }));
+    } else {
+      g.push(await measureLoad({ ...graphql, durationMs: ROUND_MS }));
+      r.push(await measureLoad({ ...rest, durationMs: ROUND_MS }));
+    }
   }
   const refused = [...r, ...g].filter((x) => x.non2xx > 0 || x.errors > 0);
   if (refused.length > 0)

@@ -4,7 +4,7 @@
 // the auth hook, which has already verified any key the request presented.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import mercurius from 'mercurius';
 import {
   NoSchemaIntrospectionCustomRule,
@@ -123,8 +123,10 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
   }
 
   // Mercurius also takes `query` as a ready-made AST (an object, or JSON text that does not parse
-  // as GraphQL); ours is a public endpoint, so only GraphQL source text is accepted.
-  server.addHook('preValidation', async (request) => {
+  // as GraphQL); ours is a public endpoint, so only GraphQL source text is accepted. A hook, so the
+  // refusal is the server's 400 envelope rather than an error inside Mercurius's handler; callback
+  // style, since an async hook costs a promise per request for nothing it awaits.
+  const assertQueryText = (request: FastifyRequest): void => {
     const carrier = (request.method === 'GET' ? request.query : request.body) as { query?: unknown } | null;
     const query = carrier !== null && typeof carrier === 'object' ? carrier.query : undefined;
     if (query === undefined) return;
@@ -136,6 +138,15 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
       );
     if (/^\s*(\[|"|\{\s*["}])/.test(query) && isJson(query))
       throw new ApiError(400, 'BAD_REQUEST', 'query must be GraphQL source text, not JSON');
+  };
+  server.addHook('preValidation', (request, _reply, done) => {
+    try {
+      assertQueryText(request);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    done();
   });
 
   // Each HTTP request's GraphQL context, for the onResponse hook that records the operation. It is
@@ -224,14 +235,18 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
     additionalRouteOptions: {
       config: { access: 'public' },
       bodyLimit,
-      onResponse: async (request) => {
+      // Callback style: an async hook costs a promise per request for nothing it awaits.
+      onResponse: (request, _reply, done) => {
         const c = request.graphqlContext;
         if (c) recordOperation(c, request);
+        done();
       },
     },
   });
 
-  server.graphql.addHook('preExecution', async (_schema, document, context, variables) => {
+  // Not async: Mercurius awaits whatever a hook returns, and an async function adds a promise of
+  // its own per request; a throw here still rejects the hooks' run.
+  server.graphql.addHook('preExecution', (_schema, document, context, variables) => {
     const c = context as unknown as GqlContext;
     c.operation = operationOfCached(document);
     try {
