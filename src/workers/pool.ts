@@ -19,10 +19,12 @@ import {
   Watchdog,
   type Watched,
 } from '../runtime/watchdog.ts';
-import type { ExecutorThreadData, FromThread, RunMessage, ThreadResult } from './messages.ts';
+import type { ExecutorThreadData, FromThread } from './messages.ts';
 import { Slot, notStarted, poolFailure, type PoolRun, type RunRequest } from './slot.ts';
+import { placeWaiting, postBatches, readThreadResult, stealFor, withdrawQueued } from './pool-placement.ts';
 import { compiledWasmForThreads } from '../runtime/module-pool.ts';
 import { Supervisor, type SupervisorOptions } from './supervisor.ts';
+import { DormantSlots } from './dormant-slots.ts';
 
 export { Slot, poolFailure, type PoolRun, type RunRequest } from './slot.ts';
 
@@ -55,8 +57,7 @@ export class ExecutorPool {
   private dispatchQueued = false;
   private closed = false;
   /** Slots with no thread until work needs one (on-demand pools: not started yet, or retired). */
-  private readonly dormant: boolean[] = [];
-  private idleTimer?: NodeJS.Timeout;
+  private readonly dormant: DormantSlots;
   /** Called whenever a run leaves a thread (the queue worker claims more). */
   onFree: () => void = () => {};
 
@@ -65,20 +66,14 @@ export class ExecutorPool {
     this.depth = Math.max(1, opts.depth ?? 1);
     this.supervisor = new Supervisor(this, opts);
     this.watchdog = new Watchdog(() => this.live().map((slot) => this.watched(slot)));
-    const idleMs = opts.idleThreadMs ?? 0;
-    for (let i = 0; i < opts.size; i++) {
-      this.dormant.push(idleMs > 0);
-      this.slots.push(idleMs > 0 ? undefined : this.startThread(i));
-    }
-    if (idleMs > 0) {
-      this.idleTimer = setInterval(() => this.retireIdle(idleMs), Math.max(10, Math.min(5000, idleMs / 4)));
-      this.idleTimer.unref();
-    }
+    this.dormant = new DormantSlots(opts.size, opts.idleThreadMs ?? 0);
+    for (let i = 0; i < opts.size; i++)
+      this.slots.push(this.dormant.idleMs > 0 ? undefined : this.startThread(i));
+    this.dormant.retireIdleThreads(
+      () => this.live(),
+      (slot) => (this.slots[slot.index] = undefined),
+    );
     this.supervisor.start();
-  }
-
-  private dormantCount(): number {
-    return this.dormant.filter(Boolean).length;
   }
 
   /** Threads running now (on-demand pools start them with work and retire them when idle). */
@@ -88,24 +83,12 @@ export class ExecutorPool {
 
   /** Starts a thread in a dormant slot; undefined when every slot has one (or is restarting). */
   private wake(): Slot | undefined {
-    const index = this.dormant.indexOf(true);
-    if (index < 0 || this.closed) return undefined;
-    this.dormant[index] = false;
+    if (this.closed) return undefined;
+    const index = this.dormant.take();
+    if (index < 0) return undefined;
     const slot = this.startThread(index);
     this.slots[index] = slot;
     return slot;
-  }
-
-  /** Ends the threads that had nothing to do for idleMs; their slots start a new thread on demand. */
-  private retireIdle(idleMs: number): void {
-    const now = Date.now();
-    for (const slot of this.live()) {
-      if (slot.runs.size > 0 || now - slot.lastUsed < idleMs) continue;
-      slot.exiting = true;
-      this.slots[slot.index] = undefined;
-      this.dormant[slot.index] = true;
-      void slot.worker.terminate();
-    }
   }
 
   get size(): number {
@@ -118,13 +101,13 @@ export class ExecutorPool {
 
   /** Threads with nothing sent to them (a dormant slot counts: it starts a thread on demand). */
   freeSlots(): number {
-    const idle = this.live().filter((s) => s.runs.size === 0).length + this.dormantCount();
+    const idle = this.live().filter((s) => s.runs.size === 0).length + this.dormant.count();
     return Math.max(0, idle - this.waiting.length);
   }
 
   /** Runs the threads can still take (free local-queue entries, less runs already waiting). */
   freeCapacity(): number {
-    let room = this.dormantCount() * this.depth;
+    let room = this.dormant.count() * this.depth;
     for (const s of this.live()) room += s.room;
     return room - this.waiting.length;
   }
@@ -142,7 +125,7 @@ export class ExecutorPool {
 
   /** True when some thread has nothing to do (or a dormant slot could start one). */
   hasIdleThread(): boolean {
-    return this.dormant.includes(true) || this.live().some((s) => s.runs.size === 0);
+    return this.dormant.any() || this.live().some((s) => s.runs.size === 0);
   }
 
   startThread(index: number): Slot {
@@ -191,28 +174,14 @@ export class ExecutorPool {
       }
       const run = slot.release(m.seq);
       if (!run) return;
-      run.resolve(withOutput(m.result));
-      if (slot.runs.size === 0 && this.waiting.length === 0) this.steal(slot);
+      run.resolve(readThreadResult(m.result));
+      if (slot.runs.size === 0 && this.waiting.length === 0)
+        this.waiting.unshift(...stealFor(slot, this.live()));
       if (this.waiting.length > 0) this.dispatch();
       this.onFree();
     } catch (err) {
       this.opts.log?.(`executor pool: handling a message of thread ${slot.index} failed: ${String(err)}`);
     }
-  }
-
-  /** An idle thread takes the unstarted tail of the longest other queue. */
-  private steal(idle: Slot): void {
-    let donor: Slot | undefined;
-    for (const s of this.live()) if (s !== idle && s.runs.size > (donor?.runs.size ?? 1)) donor = s;
-    if (!donor || idle.exiting) return;
-    const tail = [...donor.runs.values()].slice(1).reverse();
-    const take = Math.ceil(tail.length / 2);
-    const taken: PoolRun[] = [];
-    for (const run of tail) {
-      if (taken.length >= take || !donor.withdraw(run)) break;
-      taken.push(run);
-    }
-    this.waiting.unshift(...taken.reverse());
   }
 
   /** A thread died or was terminated: its unstarted runs go back to the queue, the running one fails. */
@@ -296,58 +265,8 @@ export class ExecutorPool {
   }
 
   private sendWaiting(): void {
-    const batches = new Map<Slot, RunMessage[]>();
-    const live = this.live();
-    while (this.waiting.length > 0) {
-      // The thread with the shortest queue (an idle one first) takes the next run.
-      let best: Slot | undefined;
-      for (const s of live) if (s.room > 0 && (!best || s.runs.size < best.runs.size)) best = s;
-      // No idle thread: a dormant slot starts one (its messages wait until the thread is up).
-      if (!best || best.runs.size > 0) {
-        const woken = this.wake();
-        if (woken) {
-          live.push(woken);
-          best = woken;
-        }
-      }
-      if (!best) break;
-      const run = this.waiting.shift()!;
-      let message: RunMessage;
-      try {
-        message = best.prepare(run);
-      } catch (err) {
-        if (run.seq !== undefined && best.runs.get(run.seq) === run) best.withdraw(run);
-        run.resolve(
-          poolFailure(
-            'InternalError',
-            `the run could not be prepared: ${String(err)}`,
-            run.request.executionUuid,
-          ),
-        );
-        continue;
-      }
-      const batch = batches.get(best);
-      if (batch) batch.push(message);
-      else batches.set(best, [message]);
-    }
-    for (const [slot, runs] of batches) {
-      try {
-        slot.worker.postMessage({ type: 'runs', runs });
-      } catch (err) {
-        // The thread never got them: take each back and fail it with the reason.
-        for (const m of runs) {
-          const run = slot.runs.get(m.seq);
-          if (!run || !slot.withdraw(run)) continue;
-          run.resolve(
-            poolFailure(
-              'InternalError',
-              `the run could not be sent to its thread: ${String(err)}`,
-              m.executionUuid,
-            ),
-          );
-        }
-      }
-    }
+    const batches = placeWaiting(this.waiting, this.live(), () => this.wake());
+    postBatches(batches);
     if (batches.size > 0) this.watchdog.arm();
   }
 
@@ -369,11 +288,8 @@ export class ExecutorPool {
    * running or about to); the withdrawn runs resolve as CancelledError. Returns their job ids.
    */
   withdrawBacklog(): number[] {
-    const taken = this.waiting;
+    const taken = [...this.waiting, ...withdrawQueued(this.slots)];
     this.waiting = [];
-    for (const slot of this.slots) {
-      for (const run of [...(slot?.runs.values() ?? [])].slice(1)) if (slot!.withdraw(run)) taken.push(run);
-    }
     for (const run of taken) run.resolve(notStarted(run));
     return taken.map((r) => r.request.jobId);
   }
@@ -409,7 +325,7 @@ export class ExecutorPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    clearInterval(this.idleTimer);
+    this.dormant.stop();
     this.supervisor.stop();
     this.watchdog.disarm();
     const slots = this.slots.filter((s): s is Slot => s !== undefined);
@@ -420,20 +336,5 @@ export class ExecutorPool {
       run.resolve(poolFailure('WorkerShutdown', 'the executor pool closed', run.request.executionUuid));
     }
     await Promise.all(slots.map((s) => s.worker.terminate()));
-  }
-}
-
-/** A thread's result with its output parsed from the JSON text it crossed as (RunMessage). */
-function withOutput(result: ThreadResult): TaskRunResult {
-  const { outputJson, ...rest } = result;
-  if (outputJson === undefined) return rest;
-  try {
-    return { ...rest, output: JSON.parse(outputJson) as unknown };
-  } catch (err) {
-    return {
-      ...rest,
-      status: 'FAILED',
-      error: { type: 'InternalError', message: `the task's output could not be read: ${String(err)}` },
-    };
   }
 }
