@@ -4,40 +4,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ExecutorPool } from './pool.ts';
-import { DEFAULT_RUNTIME_LIMITS } from '../runtime/run-task.ts';
-import { defaultHttpOptions } from '../http/client.ts';
+import type { ExecutorPool } from './pool.ts';
+import { inlineTask, poolRequest, testPool } from './test-helpers/pool.ts';
 
-const FILES = {
-  'metadata.json': JSON.stringify({ name: 'wait', version: '1.0.0' }),
-  'main.js':
-    'function main(i) { const end = Date.now() + (i.ms || 0); while (Date.now() < end) {} return { ok: i.n }; }',
-};
-
-function request(jobId: number, input: unknown) {
-  return {
-    jobId,
-    executionId: jobId,
-    executionUuid: `exec-${jobId}`,
-    versionId: 1,
-    files: () => FILES,
-    label: 'wait@1.0.0',
-    input,
-    timeoutMs: 60_000,
-    context: { taskId: 't', taskVersion: '1.0.0', jobId: String(jobId) },
-  };
-}
+const WAIT = inlineTask(
+  'wait',
+  'function main(i) { const end = Date.now() + (i.ms || 0); while (Date.now() < end) {} return { ok: i.n }; }',
+);
+const request = (jobId: number, input: unknown) => poolRequest(WAIT, jobId, input);
 
 function pool(idleThreadMs: number, size = 2, depth = 4): ExecutorPool {
-  return new ExecutorPool({
-    size,
-    depth,
-    idleThreadMs,
-    http: { ...defaultHttpOptions },
-    limits: DEFAULT_RUNTIME_LIMITS,
-    restartOnCrash: true,
-    healthCheckIntervalMs: 1000,
-  });
+  return testPool({ size, depth, idleThreadMs });
 }
 
 test('an on-demand pool starts no thread until work arrives, yet reports its full capacity', async () => {

@@ -4,40 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ExecutorPool } from './pool.ts';
-import { DEFAULT_RUNTIME_LIMITS } from '../runtime/run-task.ts';
-import { defaultHttpOptions } from '../http/client.ts';
+import { inlineTask, poolRequest, testPool } from './test-helpers/pool.ts';
 
-const FILES = {
-  'metadata.json': JSON.stringify({ name: 'wait', version: '1.0.0' }),
-  'main.js':
-    'function main(i) { const end = Date.now() + (i.ms || 0); while (Date.now() < end) {} return { ok: i.n }; }',
-};
-
-function request(jobId: number, ms: number) {
-  return {
-    jobId,
-    executionId: jobId,
-    executionUuid: `exec-${jobId}`,
-    versionId: 1,
-    files: () => FILES,
-    label: 'wait@1.0.0',
-    input: { n: jobId, ms },
-    timeoutMs: 60_000,
-    context: { taskId: 't', taskVersion: '1.0.0', jobId: String(jobId) },
-  };
-}
-
-function pool(size: number): ExecutorPool {
-  return new ExecutorPool({
-    size,
-    depth: 4,
-    http: { ...defaultHttpOptions },
-    limits: DEFAULT_RUNTIME_LIMITS,
-    restartOnCrash: true,
-    healthCheckIntervalMs: 1000,
-  });
-}
+const WAIT = inlineTask(
+  'wait',
+  'function main(i) { const end = Date.now() + (i.ms || 0); while (Date.now() < end) {} return { ok: i.n }; }',
+);
+const request = (jobId: number, ms: number) => poolRequest(WAIT, jobId, { n: jobId, ms });
+const pool = (size: number) => testPool({ size, depth: 4 });
 
 test('runs queued behind a long run move to a thread that has gone idle', async () => {
   const p = pool(2);

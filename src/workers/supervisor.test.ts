@@ -3,36 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ExecutorPool } from './pool.ts';
-import { DEFAULT_RUNTIME_LIMITS } from '../runtime/run-task.ts';
-import { defaultHttpOptions } from '../http/client.ts';
+import { inlineTask, poolRequest, testPool } from './test-helpers/pool.ts';
 
-const FILES = {
-  'metadata.json': JSON.stringify({ name: 'spin', version: '1.0.0' }),
-  'main.js': 'function main(i) { if (i.spin) { while (true) {} } return { ok: i.n }; }',
-};
-
-function request(jobId: number, input: unknown) {
-  return {
-    jobId,
-    executionId: jobId,
-    executionUuid: `exec-${jobId}`,
-    versionId: 1,
-    files: () => FILES,
-    label: 'spin@1.0.0',
-    input,
-    timeoutMs: 60_000,
-    context: { taskId: 't', taskVersion: '1.0.0', jobId: String(jobId) },
-  };
-}
+const SPIN = inlineTask('spin', 'function main(i) { if (i.spin) { while (true) {} } return { ok: i.n }; }');
+const request = (jobId: number, input: unknown) => poolRequest(SPIN, jobId, input);
 
 test('a crashed executor thread fails its run and is restarted with backoff', async () => {
   const logs: string[] = [];
-  const pool = new ExecutorPool({
-    size: 1,
-    http: { ...defaultHttpOptions },
-    limits: DEFAULT_RUNTIME_LIMITS,
-    restartOnCrash: true,
+  const pool = testPool({
     healthCheckIntervalMs: 200,
     log: (m) => logs.push(m),
   });
@@ -55,13 +33,7 @@ test('a crashed executor thread fails its run and is restarted with backoff', as
 });
 
 test('cancel stops a running loop through the shared flag', async () => {
-  const pool = new ExecutorPool({
-    size: 1,
-    http: { ...defaultHttpOptions },
-    limits: DEFAULT_RUNTIME_LIMITS,
-    restartOnCrash: true,
-    healthCheckIntervalMs: 1000,
-  });
+  const pool = testPool();
   try {
     const running = pool.run(request(5, { spin: true }));
     await sleep(150);

@@ -6,47 +6,27 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ExecutorPool } from './pool.ts';
+import type { ExecutorPool } from './pool.ts';
+import { inlineTask, poolRequest, testPool } from './test-helpers/pool.ts';
 import { DEFAULT_RUNTIME_LIMITS, type RuntimeLimits } from '../runtime/run-task.ts';
 import { DEFAULT_VALUE_LIMITS } from '../tasks/value-limits.ts';
-import { defaultHttpOptions } from '../http/client.ts';
 import { onThreadLost } from '../runtime/watchdog.ts';
 
-const FILES = {
-  'metadata.json': JSON.stringify({ name: 'stuck', version: '1.0.0' }),
-  'main.js': `function main(i) {
+const FILES = inlineTask(
+  'stuck',
+  `function main(i) {
     if (i.builtin) return Array.prototype.includes.call({ length: 2 ** 32 - 1 }, 1);
     if (i.deep) { let v = 0; for (let d = 0; d < i.deep; d++) v = [v]; return v; }
     if (i.nested) return 'received';
     return { ok: i.n };
   }`,
-};
+);
 
 let nextId = 1;
-function request(input: unknown, timeoutMs = 60_000) {
-  const jobId = nextId++;
-  return {
-    jobId,
-    executionId: jobId,
-    executionUuid: `exec-${jobId}`,
-    versionId: 1,
-    files: () => FILES,
-    label: 'stuck@1.0.0',
-    input,
-    timeoutMs,
-    context: { taskId: 't', taskVersion: '1.0.0', jobId: String(jobId) },
-  };
-}
+const request = (input: unknown, timeoutMs = 60_000) => poolRequest(FILES, nextId++, input, timeoutMs);
 
 function newPool(logs: string[] = [], limits: RuntimeLimits = DEFAULT_RUNTIME_LIMITS): ExecutorPool {
-  return new ExecutorPool({
-    size: 1,
-    http: { ...defaultHttpOptions },
-    limits,
-    restartOnCrash: true,
-    healthCheckIntervalMs: 60_000,
-    log: (m) => logs.push(m),
-  });
+  return testPool({ limits, healthCheckIntervalMs: 60_000, log: (m) => logs.push(m) });
 }
 
 function nest(depth: number): unknown {
