@@ -126,28 +126,21 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
   // as GraphQL); ours is a public endpoint, so only GraphQL source text is accepted. A hook, so the
   // refusal is the server's 400 envelope rather than an error inside Mercurius's handler; callback
   // style, since an async hook costs a promise per request for nothing it awaits.
-  const assertQueryText = (request: FastifyRequest): void => {
+  const queryTextProblem = (request: FastifyRequest): ApiError | undefined => {
     const carrier = (request.method === 'GET' ? request.query : request.body) as { query?: unknown } | null;
     const query = carrier !== null && typeof carrier === 'object' ? carrier.query : undefined;
-    if (query === undefined) return;
+    if (query === undefined) return undefined;
     if (typeof query !== 'string')
-      throw new ApiError(
+      return new ApiError(
         400,
         'BAD_REQUEST',
         `query must be a string of GraphQL source text, not ${typeof query}`,
       );
     if (/^\s*(\[|"|\{\s*["}])/.test(query) && isJson(query))
-      throw new ApiError(400, 'BAD_REQUEST', 'query must be GraphQL source text, not JSON');
+      return new ApiError(400, 'BAD_REQUEST', 'query must be GraphQL source text, not JSON');
+    return undefined;
   };
-  server.addHook('preValidation', (request, _reply, done) => {
-    try {
-      assertQueryText(request);
-    } catch (err) {
-      done(err as Error);
-      return;
-    }
-    done();
-  });
+  server.addHook('preValidation', (request, _reply, done) => done(queryTextProblem(request)));
 
   // Each HTTP request's GraphQL context, for the onResponse hook that records the operation. It is
   // a request property, not a WeakMap keyed by the request: the context reaches the reply and so
