@@ -22,7 +22,7 @@ export class MemorySnapshot {
     this.layout = layout;
     const bytes = new Uint8Array(memory);
     this.low = bytes.slice(0, Math.min(layout.heapStart, layout.staticEnd + MARGIN));
-    this.heap = bytes.slice(layout.heapStart, heapEnd(memory, layout.heapStart));
+    this.heap = bytes.slice(layout.heapStart, heapEnd(memory, layout.heapStart, heapCeiling(memory, layout)));
   }
 
   get size(): number {
@@ -37,18 +37,33 @@ export class MemorySnapshot {
   }
 }
 
+/**
+ * Where the scan for the heap's end starts: sbrk's break when the layout located it (nothing above
+ * the break was ever handed out, so nothing there belongs to the context; bytes an allocator trim
+ * left there are garbage, like those a run leaves), else the top of memory. Pages above the break
+ * were never touched, and reading them is what made the scan slow: the kernel maps each on first
+ * read (25-55 ms for the 11 MB above a fresh context on this VM, per thread start and per
+ * one-shot run).
+ */
+function heapCeiling(memory: ArrayBuffer, layout: WasmLayout): number {
+  if (layout.breakAddress === undefined) return memory.byteLength;
+  const brk = new DataView(memory).getUint32(layout.breakAddress, true);
+  // A break outside the heap means the word is not sbrk's after all: scan the whole memory.
+  if (brk < layout.heapStart || brk > memory.byteLength) return memory.byteLength;
+  return Math.min(memory.byteLength, Math.ceil(brk / CHUNK) * CHUNK);
+}
+
 const CHUNK = 64 * 1024;
 const ZERO_CHUNK = Buffer.alloc(CHUNK);
 
 /**
- * The page boundary above the highest non-zero byte of the heap (fresh memory is all zero).
- * Memory is tens of MB of mostly zeros, so 64 KiB chunks are first compared with a zero chunk
- * natively (memcmp): a word-by-word scan in cold JavaScript took ~70 ms of a one-shot
- * `run-once`, this ~55 ms, nearly all of it the kernel mapping the never-touched pages on first
- * read (16 MB here), which no scan that must prove the memory zero can avoid.
+ * The page boundary above the highest non-zero byte of the heap below `ceiling` (fresh memory is
+ * all zero).
+ * Without a known break that is tens of MB of mostly zeros, so 64 KiB chunks are first compared
+ * with a zero chunk natively (memcmp); below the break it is a chunk or two.
  */
-function heapEnd(memory: ArrayBuffer, heapStart: number): number {
-  let top = memory.byteLength;
+function heapEnd(memory: ArrayBuffer, heapStart: number, ceiling: number): number {
+  let top = ceiling;
   while (top - CHUNK >= heapStart) {
     const chunk = Buffer.from(memory, top - CHUNK, CHUNK);
     if (Buffer.compare(chunk, ZERO_CHUNK) !== 0) break;

@@ -49,6 +49,37 @@ test('the bundled QuickJS build is understood, so runs use the snapshot', async 
   assert.ok(pooled.prepared.snapshotBytes < 1024 * 1024, String(pooled.prepared.snapshotBytes));
 });
 
+/** The address just above the highest non-zero byte of `memory` at or above `from`. */
+function highestWritten(memory: ArrayBuffer, from: number): number {
+  const bytes = new Uint8Array(memory);
+  let i = bytes.length - 1;
+  while (i >= from && bytes[i] === 0) i--;
+  return i + 1;
+}
+
+test("the snapshot finds the heap end from sbrk's break, and nothing is ever written above it", async () => {
+  const layout = await wasmLayout();
+  assert.ok(layout.breakAddress !== undefined, "the static word holding sbrk's break was not located");
+  assert.ok(layout.breakAddress < layout.staticEnd);
+  const pooled = await acquireModule(64 * 1024 * 1024);
+  const brk = () => new DataView(pooled.memory.buffer).getUint32(layout.breakAddress!, true);
+  output(runIn(pooled, 'function main() { return 1; }'));
+  const prepared = brk();
+  assert.ok(prepared > layout.heapStart, `the break (${prepared}) moved above the heap start`);
+  assert.ok(highestWritten(pooled.memory.buffer, layout.heapStart) <= prepared);
+  // A run that needs more heap than the prepared context had moves the break up (growing the
+  // memory past its initial 16 MB); every byte written is still below it.
+  output(
+    runIn(
+      pooled,
+      'function main() { const a = []; for (let i = 0; i < 300000; i++) a.push({ i, s: "x" + i }); return a.length; }',
+    ),
+  );
+  const grown = brk();
+  assert.ok(grown > prepared + 16 * 1024 * 1024, `the break grew (${prepared} → ${grown})`);
+  assert.ok(highestWritten(pooled.memory.buffer, layout.heapStart) <= grown);
+});
+
 test('quickjs-emscripten is pinned exactly, and a changed layout fails with what to do', () => {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
     dependencies: Record<string, string>;

@@ -4,6 +4,11 @@
 // below it is STACK_BYTES long (quickjs-emscripten builds with STACK_SIZE=5MB). Between two runs
 // no WebAssembly frame is live, so everything that matters is static data + bss and the heap;
 // memory-snapshot.ts copies exactly those.
+//
+// The heap grows only through sbrk, whose break emscripten keeps in one static word initialised
+// to the heap's start (`sbrk_val = &__heap_base`): the one word of the data segments holding the
+// stack top. Reading it tells the snapshot where the heap ends without reading the never-touched
+// pages above it (see memory-snapshot.ts).
 
 /** quickjs-emscripten's STACK_SIZE. */
 const STACK_BYTES = 5 * 1024 * 1024;
@@ -13,6 +18,8 @@ export interface WasmLayout {
   staticEnd: number;
   /** Top of the stack, where the heap starts. */
   heapStart: number;
+  /** Address of the static word holding sbrk's break, when the binary has exactly one candidate. */
+  breakAddress?: number;
 }
 
 class Reader {
@@ -66,6 +73,7 @@ export function readWasmLayout(bytes: Uint8Array): WasmLayout | undefined {
   let stackTop: number | undefined;
   let globals = 0;
   let dataEnd = 0;
+  const segments: { offset: number; bytes: Uint8Array }[] = [];
   while (r.pos < bytes.length) {
     const id = r.byte();
     const size = r.u32();
@@ -84,6 +92,7 @@ export function readWasmLayout(bytes: Uint8Array): WasmLayout | undefined {
         if (r.byte() !== END) return undefined;
         const length = r.u32();
         dataEnd = Math.max(dataEnd, offset + length);
+        segments.push({ offset, bytes: bytes.subarray(r.pos, r.pos + length) });
         r.pos += length;
       }
     }
@@ -93,5 +102,25 @@ export function readWasmLayout(bytes: Uint8Array): WasmLayout | undefined {
   if (globals !== 1 || stackTop === undefined) return undefined;
   const staticEnd = stackTop - STACK_BYTES;
   if (staticEnd < dataEnd) return undefined;
-  return { staticEnd, heapStart: stackTop };
+  const breakAddress = wordHolding(segments, stackTop >>> 0);
+  return { staticEnd, heapStart: stackTop, ...(breakAddress === undefined ? {} : { breakAddress }) };
+}
+
+/**
+ * The address of the only aligned 32-bit word of static data equal to `value`, or undefined when
+ * there are none or several. Read from the data as it is laid out in memory: the linker drops a
+ * segment's trailing zero bytes, so a word may end in the zeros between two segments.
+ */
+function wordHolding(segments: { offset: number; bytes: Uint8Array }[], value: number): number | undefined {
+  const end = Math.max(0, ...segments.map((g) => g.offset + g.bytes.length));
+  const image = new Uint8Array(end + 4);
+  for (const { offset, bytes } of segments) image.set(bytes, offset);
+  const view = new DataView(image.buffer);
+  let found: number | undefined;
+  for (let at = 0; at + 4 <= image.length; at += 4) {
+    if (view.getUint32(at, true) !== value) continue;
+    if (found !== undefined) return undefined;
+    found = at;
+  }
+  return found;
 }
