@@ -2,8 +2,11 @@
 // cache (the CLI enables it for its own thread only), so the thread enables it before it loads its
 // modules: compiling them is most of a thread's start-up after the first, and every pool start, a
 // thread replaced after a timeout or crash, and a dormant slot waking up pays that start-up.
-// (NODE_DISABLE_COMPILE_CACHE turns it off, as for the CLI.)
+// (NODE_DISABLE_COMPILE_CACHE turns it off, as for the CLI.) It also steps its priority below the
+// main thread's first (thread-priority.ts).
 import nodeModule from 'node:module';
+import { lowerThreadPriority } from './thread-priority.ts';
 
+lowerThreadPriority();
 nodeModule.enableCompileCache?.();
 await import(`./executor-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`);
