@@ -4,8 +4,10 @@
 // than cores it became the bottleneck: on 2 cores, 8 threads ran a no-op backlog at ~4,600 jobs/s
 // once started, against ~6,500 with the threads at nice 5 (bench/peers, `throughput` c8).
 // Linux schedules threads as tasks, and a task may lower its own priority: setpriority on the
-// thread's kernel id (read from /proc/thread-self) affects that thread only. Elsewhere, or when the
-// kernel refuses, the thread keeps the process's priority.
+// thread's kernel id (read from /proc/thread-self) affects that thread only, and threads it starts
+// later (its fetch helper) inherit it. The process-wide pools (libuv's, V8's) are started by the
+// main thread before any executor thread exists and keep its priority (seen in /proc on a running
+// `ratchet serve`). Elsewhere, or when the kernel refuses, the thread keeps the process's priority.
 import { readlinkSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 
