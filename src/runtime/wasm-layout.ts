@@ -102,7 +102,7 @@ export function readWasmLayout(bytes: Uint8Array): WasmLayout | undefined {
   if (globals !== 1 || stackTop === undefined) return undefined;
   const staticEnd = stackTop - STACK_BYTES;
   if (staticEnd < dataEnd) return undefined;
-  const breakAddress = wordHolding(segments, stackTop >>> 0);
+  const breakAddress = wordHolding(segments, dataEnd, stackTop >>> 0);
   return { staticEnd, heapStart: stackTop, ...(breakAddress === undefined ? {} : { breakAddress }) };
 }
 
@@ -111,9 +111,12 @@ export function readWasmLayout(bytes: Uint8Array): WasmLayout | undefined {
  * there are none or several. Read from the data as it is laid out in memory: the linker drops a
  * segment's trailing zero bytes, so a word may end in the zeros between two segments.
  */
-function wordHolding(segments: { offset: number; bytes: Uint8Array }[], value: number): number | undefined {
-  const end = Math.max(0, ...segments.map((g) => g.offset + g.bytes.length));
-  const image = new Uint8Array(end + 4);
+function wordHolding(
+  segments: { offset: number; bytes: Uint8Array }[],
+  dataEnd: number,
+  value: number,
+): number | undefined {
+  const image = new Uint8Array(dataEnd + 4);
   for (const { offset, bytes } of segments) image.set(bytes, offset);
   const view = new DataView(image.buffer);
   let found: number | undefined;

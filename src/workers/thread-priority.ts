@@ -1,8 +1,9 @@
 // Executor threads yield the CPU to the main thread. The main thread claims jobs, hands them to
 // the threads, writes their results and serves the API and heartbeats; with as many busy threads
 // as the pool has and equal priorities, it gets one share in threads + 1, and with more threads
-// than cores it became the bottleneck: on 2 cores, 8 threads ran a no-op backlog at ~4,600 jobs/s
-// once started, against ~6,500 with the threads at nice 5 (bench/peers, `throughput` c8).
+// than cores it became the bottleneck: on 2 cores with 8 threads spinning, the tasks list at one
+// connection answered 88 req/s at equal priority and ~300 with the threads at nice 5
+// (bench/api-under-load.ts).
 // Linux schedules threads as tasks, and a task may lower its own priority: setpriority on the
 // thread's kernel id (read from /proc/thread-self) affects that thread only, and threads it starts
 // later (its fetch helper) inherit it. The process-wide pools (libuv's, V8's) are started by the
@@ -24,15 +25,13 @@ export function kernelThreadId(): number | undefined {
   }
 }
 
-/** Lowers the calling thread's priority by `steps`; returns the nice value set, or undefined. */
-export function lowerThreadPriority(steps = EXECUTOR_NICE_STEPS): number | undefined {
+/** Lowers the calling thread's priority by EXECUTOR_NICE_STEPS (best effort). */
+export function lowerThreadPriority(): void {
   const tid = kernelThreadId();
-  if (tid === undefined) return undefined;
+  if (tid === undefined) return;
   try {
-    const nice = Math.min(19, getPriority(tid) + steps);
-    setPriority(tid, nice);
-    return nice;
+    setPriority(tid, Math.min(19, getPriority(tid) + EXECUTOR_NICE_STEPS));
   } catch {
-    return undefined;
+    // Refused: the thread keeps the process's priority.
   }
 }
