@@ -156,3 +156,4 @@ port.on('message', (m: ToThread) => {
   }
   if (!draining) void drain();
 });
+post({ type: 'ready' });

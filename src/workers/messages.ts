@@ -63,4 +63,6 @@ export type FromThread =
   | { type: 'progress'; seq: number; event: ProgressEvent }
   | { type: 'logs'; seq: number; entries: LogEntry[]; dropped: number }
   | { type: 'result'; seq: number; result: ThreadResult }
-  | { type: 'pong'; id: number };
+  | { type: 'pong'; id: number }
+  /** The thread loaded its modules and listens for runs (the pool's start-up cap, pool.ts). */
+  | { type: 'ready' };

@@ -25,6 +25,7 @@ import { placeWaiting, postBatches, readThreadResult, stealFor, withdrawQueued }
 import { compiledWasmForThreads } from '../runtime/module-pool.ts';
 import { Supervisor, type SupervisorOptions } from './supervisor.ts';
 import { DormantSlots } from './dormant-slots.ts';
+import { STALL_MS, ThreadGrowth } from './thread-growth.ts';
 
 export { Slot, poolFailure, type PoolRun, type RunRequest } from './slot.ts';
 
@@ -44,6 +45,10 @@ export interface PoolOptions extends SupervisorOptions {
    * (server.workers.idle_thread_seconds); 0 or absent: every thread runs from construction on.
    */
   idleThreadMs?: number;
+  /** On-demand pools: threads starting at once at most (default: the cores but one, at least 1). */
+  maxStarting?: number;
+  /** On-demand pools: a typical run shorter than this starts no further thread (thread-growth.ts). */
+  minRunMs?: number;
 }
 
 export class ExecutorPool {
@@ -58,6 +63,9 @@ export class ExecutorPool {
   private closed = false;
   /** Slots with no thread until work needs one (on-demand pools: not started yet, or retired). */
   private readonly dormant: DormantSlots;
+  /** When dormant slots may start threads (thread-growth.ts). */
+  private readonly growth: ThreadGrowth;
+  private stallTimer?: NodeJS.Timeout;
   /** Called whenever a run leaves a thread (the queue worker claims more). */
   onFree: () => void = () => {};
 
@@ -67,6 +75,7 @@ export class ExecutorPool {
     this.supervisor = new Supervisor(this, opts);
     this.watchdog = new Watchdog(() => this.live().map((slot) => this.watched(slot)));
     this.dormant = new DormantSlots(opts.size, opts.idleThreadMs ?? 0);
+    this.growth = new ThreadGrowth(opts.maxStarting, opts.minRunMs);
     for (let i = 0; i < opts.size; i++)
       this.slots.push(this.dormant.idleMs > 0 ? undefined : this.startThread(i));
     this.dormant.retireIdleThreads(
@@ -83,12 +92,26 @@ export class ExecutorPool {
 
   /** Starts a thread in a dormant slot; undefined when every slot has one (or is restarting). */
   private wake(): Slot | undefined {
-    if (this.closed) return undefined;
+    if (this.closed || !this.dormant.any()) return undefined;
+    const live = this.live();
+    const verdict = this.growth.mayStart(live.length, live.filter((s) => !s.ready).length);
+    if (verdict === 'short') this.retryWhenStalled();
+    if (verdict !== 'yes') return undefined;
     const index = this.dormant.take();
     if (index < 0) return undefined;
     const slot = this.startThread(index);
     this.slots[index] = slot;
     return slot;
+  }
+
+  /** Runs are short, so no thread started: should they stop finishing (a long run), start one then. */
+  private retryWhenStalled(): void {
+    if (this.stallTimer) return;
+    this.stallTimer = setTimeout(() => {
+      this.stallTimer = undefined;
+      if (this.outstanding() > this.busyCount() && this.wake()) this.dispatch();
+    }, STALL_MS);
+    this.stallTimer.unref();
   }
 
   get size(): number {
@@ -99,16 +122,18 @@ export class ExecutorPool {
     return this.slots.filter((s): s is Slot => s !== undefined && !s.exiting);
   }
 
-  /** Threads with nothing sent to them (a dormant slot counts: it starts a thread on demand). */
+  /** Threads with nothing sent to them (a dormant slot counts while it may start a thread). */
   freeSlots(): number {
-    const idle = this.live().filter((s) => s.runs.size === 0).length + this.dormant.count();
+    const live = this.live();
+    const idle = live.filter((s) => s.runs.size === 0).length + this.wakeable(live);
     return Math.max(0, idle - this.waiting.length);
   }
 
   /** Runs the threads can still take (free local-queue entries, less runs already waiting). */
   freeCapacity(): number {
-    let room = this.dormant.count() * this.depth;
-    for (const s of this.live()) room += s.room;
+    const live = this.live();
+    let room = this.wakeable(live) * this.depth;
+    for (const s of live) room += s.room;
     return room - this.waiting.length;
   }
 
@@ -123,9 +148,15 @@ export class ExecutorPool {
     return this.slots.filter((s) => s && s.runs.size > 0).length;
   }
 
+  /** Dormant slots that may start a thread beside these live threads (thread-growth.ts). */
+  private wakeable(live: Slot[]): number {
+    return this.growth.wakeable(this.dormant.count(), live.length);
+  }
+
   /** True when some thread has nothing to do (or a dormant slot could start one). */
   hasIdleThread(): boolean {
-    return this.dormant.any() || this.live().some((s) => s.runs.size === 0);
+    const live = this.live();
+    return this.wakeable(live) > 0 || live.some((s) => s.runs.size === 0);
   }
 
   startThread(index: number): Slot {
@@ -160,6 +191,10 @@ export class ExecutorPool {
 
   private onMessage(slot: Slot, m: FromThread): void {
     try {
+      if (m.type === 'ready') {
+        this.threadUp(slot);
+        return;
+      }
       if (m.type === 'pong') {
         if (slot.ping?.id === m.id) slot.ping = undefined;
         return;
@@ -174,6 +209,7 @@ export class ExecutorPool {
       }
       const run = slot.release(m.seq);
       if (!run) return;
+      if (slot.finished++ > 0) this.growth.observe(m.result.durationMs);
       run.resolve(readThreadResult(m.result));
       if (slot.runs.size === 0 && this.waiting.length === 0)
         this.waiting.unshift(...stealFor(slot, this.live()));
@@ -182,6 +218,15 @@ export class ExecutorPool {
     } catch (err) {
       this.opts.log?.(`executor pool: handling a message of thread ${slot.index} failed: ${String(err)}`);
     }
+  }
+
+  /** A thread is up: start the one a wake was refused for meanwhile; an empty one takes queued runs. */
+  private threadUp(slot: Slot): void {
+    slot.ready = true;
+    if (this.growth.owed) this.wake();
+    if (slot.runs.size === 0 && this.waiting.length === 0)
+      this.waiting.unshift(...stealFor(slot, this.live()));
+    this.dispatch();
   }
 
   /** A thread died or was terminated: its unstarted runs go back to the queue, the running one fails. */
@@ -326,6 +371,7 @@ export class ExecutorPool {
   async close(): Promise<void> {
     this.closed = true;
     this.dormant.stop();
+    clearTimeout(this.stallTimer);
     this.supervisor.stop();
     this.watchdog.disarm();
     const slots = this.slots.filter((s): s is Slot => s !== undefined);

@@ -41,6 +41,10 @@ export class Slot {
   /** Pending health ping id and when it was sent. */
   ping?: { id: number; at: number };
   exiting?: boolean;
+  /** The thread has loaded its modules and listens (its 'ready' message); until then it is starting. */
+  ready = false;
+  /** Runs the thread finished (its first one also creates the sandbox, so it is not timed). */
+  finished = 0;
   private readonly freeRing: number[] = [];
   private readonly seen = new Map<number, true>();
   private nextSeq = 1;

@@ -1,0 +1,82 @@
+// How fast an on-demand executor pool grows. A thread's start (Node's bootstrap, its modules, the
+// first sandbox) costs some 100 ms of CPU, so starts are paced:
+// - At most `maxStarting` threads start at a time (the cores but one). Eight at once on two cores
+//   kept every one from running a job for ~430 ms (bench/peers, concurrency 8); one at a time, the
+//   first runs jobs after ~110 ms. A start refused at this cap is owed: the pool asks again when a
+//   starting thread is up.
+// - No thread starts while the typical run is shorter than MIN_RUN_MS: such a run costs less than
+//   the main thread's own share of each job (claim, dispatch, store: ~0.1 ms), so the main thread
+//   is the limit and more threads only take CPU from it. Eight threads on a backlog of no-op runs
+//   made 4,800 jobs/s; two made 7,300. Dormant slots then count as no capacity (`wakeable`), so
+//   claims are sized for the threads that run. When no run has finished for STALL_MS (a long run
+//   holds the thread, with short ones queued behind it), threads start again.
+import { availableParallelism } from 'node:os';
+
+/** A typical run shorter than this (ms) starts no further thread. */
+export const MIN_RUN_MS = 0.25;
+/** With no run finished for this long (ms), short runs no longer hold growth back. */
+export const STALL_MS = 100;
+/**
+ * The typical run is the median of this many recent runs: a GC pause or a preempted thread makes
+ * a single no-op run last 2-5 ms, and an average followed those.
+ */
+const RECENT_RUNS = 31;
+/** Runs timed before the typical run decides anything. */
+const FIRST_VERDICT = 7;
+
+/** One core stays with the main thread; the others may each start a thread at once. */
+export const defaultMaxStarting = (): number => Math.max(1, availableParallelism() - 1);
+
+export class ThreadGrowth {
+  /** A start was refused at the cap since the last start. */
+  owed = false;
+  private readonly maxStarting: number;
+  /** Durations (ms) of the latest runs, a ring; `timed` counts every run seen. */
+  private readonly recent = new Float64Array(RECENT_RUNS);
+  private timed = 0;
+  /** The median of `recent`, worked out when asked for after a change. */
+  private typical?: number;
+  private lastFinished = 0;
+  private readonly minRunMs: number;
+
+  constructor(maxStarting = defaultMaxStarting(), minRunMs = MIN_RUN_MS) {
+    this.maxStarting = Math.max(1, maxStarting);
+    this.minRunMs = minRunMs;
+  }
+
+  /** A run took this long in its thread (a thread's first run, which builds its sandbox, is left out). */
+  observe(durationMs: number): void {
+    this.recent[this.timed++ % RECENT_RUNS] = durationMs;
+    this.typical = undefined;
+    this.lastFinished = performance.now();
+  }
+
+  /** True while runs are too short for another thread to help and they keep finishing. */
+  holdsBack(): boolean {
+    if (this.timed < FIRST_VERDICT || performance.now() - this.lastFinished >= STALL_MS) return false;
+    const seen = Math.min(this.timed, RECENT_RUNS);
+    this.typical ??= [...this.recent.subarray(0, seen)].sort((a, b) => a - b)[seen >> 1]!;
+    return this.typical < this.minRunMs;
+  }
+
+  /** Of `dormant` slots, how many may start a thread beside `live` threads (with none, one may). */
+  wakeable(dormant: number, live: number): number {
+    if (!this.holdsBack()) return dormant;
+    return live === 0 ? Math.min(1, dormant) : 0;
+  }
+
+  /**
+   * Whether a thread may start beside `live` threads of which `starting` are still starting:
+   * 'cap' (refused, owed) or 'short' (refused while runs are short) or 'yes'.
+   */
+  mayStart(live: number, starting: number): 'yes' | 'cap' | 'short' {
+    if (live === 0) return 'yes';
+    if (this.holdsBack()) return 'short';
+    if (starting >= this.maxStarting) {
+      this.owed = true;
+      return 'cap';
+    }
+    this.owed = false;
+    return 'yes';
+  }
+}
