@@ -1,4 +1,4 @@
-// What dist/ was built from: a hash of every source the build reads (src/, web/, the TypeScript
+// What dist/ was built from: a hash of every source the build reads (src/, web/, tools/, the TypeScript
 // and Vite configuration, the lockfile), written to dist/.build-stamp at the end of `npm run
 // build`. checks.ts compares it to skip a second build right after `npm ci` built the same tree.
 // Run as a script (`node test/helpers/build-stamp.ts write`) by the build itself.
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const STAMP = join(ROOT, 'dist', '.build-stamp');
 const FILES = ['package-lock.json', 'package.json', 'tsconfig.json', 'tsconfig.build.json'];
-const TREES = ['src', 'web'];
+const TREES = ['src', 'web', 'tools'];
 
 function walk(dir: string, out: string[]): void {
   for (const e of readdirSync(dir, { withFileTypes: true })) {

@@ -1,0 +1,55 @@
+// The built package's executor threads load one bundled file (tools/bundle-executor-thread.ts),
+// built by `npm test` before this runs. Through dist/'s own pool: a task runs in it, and a task's
+// fetch() reaches a server on 127.0.0.1, which needs the fetch helper's worker file, found from
+// sync-fetch's rewritten import.meta.url; a unit that lost its own URL in the bundle fails here.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type * as PoolModule from '../src/workers/pool.ts';
+import { inlineTask, poolRequest } from '../src/workers/test-helpers/pool.ts';
+import { DEFAULT_RUNTIME_LIMITS } from '../src/runtime/run-task.ts';
+import { defaultHttpOptions } from '../src/http/client.ts';
+
+const BUNDLE = fileURLToPath(new URL('../dist/workers/executor-thread.bundle.js', import.meta.url));
+const DIST_POOL = new URL('../dist/workers/pool.js', import.meta.url).href;
+
+void test('the bundled executor thread imports only Node built-ins', () => {
+  assert.ok(existsSync(BUNDLE), 'npm run build writes dist/workers/executor-thread.bundle.js');
+  const imports = [...readFileSync(BUNDLE, 'utf8').matchAll(/^import .* from "([^"]+)";$/gm)].map(
+    (m) => m[1],
+  );
+  assert.ok(imports.length > 0);
+  assert.deepEqual(
+    imports.filter((name) => !name!.startsWith('node:')),
+    [],
+  );
+});
+
+void test("dist/'s pool runs tasks, fetch() included, in bundled executor threads", async () => {
+  const server = createServer((req, res) => res.end(JSON.stringify({ path: req.url })));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const { ExecutorPool } = (await import(DIST_POOL)) as typeof PoolModule;
+  const pool = new ExecutorPool({
+    size: 1,
+    http: { ...defaultHttpOptions, allowedHosts: [`127.0.0.1:${port}`] },
+    limits: DEFAULT_RUNTIME_LIMITS,
+    restartOnCrash: false,
+    healthCheckIntervalMs: 1000,
+  });
+  try {
+    const files = inlineTask(
+      'probe',
+      'function main(i) { const r = fetch(i.url); return { status: r.status, body: r.body, sum: i.a + i.b }; }',
+    );
+    const result = await pool.run(poolRequest(files, 1, { url: `http://127.0.0.1:${port}/x`, a: 2, b: 3 }));
+    assert.equal(result.status, 'COMPLETED', JSON.stringify(result.error));
+    assert.deepEqual(result.output, { status: 200, body: { path: '/x' }, sum: 5 });
+  } finally {
+    await pool.close();
+    server.close();
+  }
+});
