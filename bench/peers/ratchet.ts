@@ -1,15 +1,32 @@
-// Ratchet as a contestant, through the code paths bench/queue.ts and bench/bulk-enqueue.ts use: an
-// application from the test configuration, tasks saved from inline code, a worker node started in
-// this process (startWorkers), jobs queued with enqueueJob / enqueueMany. Every job runs in the
-// QuickJS sandbox and stores an execution record; the peers' handlers do nothing.
+// Ratchet as a contestant, as `ratchet worker` runs it: the built package (dist/, which `npm ci`
+// builds; a dist/ older than the sources is refused), through the code paths bench/queue.ts and
+// bench/bulk-enqueue.ts use: an application on the given store, tasks saved from inline code, a
+// worker node started in this process (startWorkers), jobs queued with enqueueJob / enqueueMany.
+// Every job runs in the QuickJS sandbox and stores an execution record; the peers' handlers do
+// nothing. From src/ instead, every executor thread would also strip TypeScript as it loads
+// (~30 ms more per thread start), which no user's worker does.
 // Concurrency = executor threads of the worker node (startWorkers' `threads`, which is what
 // server.workers.worker_count sets for `ratchet worker`); claims stay at the configured batch size
 // and per-thread prefetch.
-import { createRatchet, startWorkers } from '../../src/app.ts';
-import { enqueueJob, enqueueMany } from '../../src/services/jobs/index.ts';
-import { ratchetVersion } from '../../src/version.ts';
-import { saveTask, testConfig } from '../../src/workers/test-helpers.ts';
+import { buildIsCurrent } from '../../test/helpers/build-stamp.ts';
+import type * as App from '../../src/app.ts';
+import type * as Jobs from '../../src/services/jobs/index.ts';
+import type * as Version from '../../src/version.ts';
+import type * as Config from '../../src/config/schema.ts';
+import type * as StoredVersions from '../../src/tasks/stored-versions.ts';
+import type * as Load from '../../src/tasks/load.ts';
 import type { Contestant, Hooks, OpenContestant } from './scenarios.ts';
+
+if (!buildIsCurrent()) {
+  throw new Error('dist/ was not built from these sources: run `npm run build` first (npm ci does it)');
+}
+const built = <T>(path: string): Promise<T> => import(new URL(`../../dist/${path}`, import.meta.url).href);
+const { createRatchet, startWorkers } = await built<typeof App>('app.js');
+const { enqueueJob, enqueueMany } = await built<typeof Jobs>('services/jobs/index.js');
+const { ratchetVersion } = await built<typeof Version>('version.js');
+const { ConfigSchema } = await built<typeof Config>('config/schema.js');
+const { savePackage } = await built<typeof StoredVersions>('tasks/stored-versions.js');
+const { loadTaskFromFiles } = await built<typeof Load>('tasks/load.js');
 
 // The schema bench/bulk-enqueue.ts validates each bulk item against.
 const BULK_SCHEMA = {
@@ -18,11 +35,31 @@ const BULK_SCHEMA = {
   properties: { n: { type: 'integer' }, name: { type: 'string' } },
 };
 
+type Ratchet = Awaited<ReturnType<typeof createRatchet>>;
+
+async function saveTask(app: Ratchet, name: string, code: string, inputSchema?: unknown): Promise<void> {
+  const files: Record<string, string> = {
+    'metadata.json': JSON.stringify({ name, version: '1.0.0' }),
+    'main.js': code,
+  };
+  if (inputSchema !== undefined) files['input.schema.json'] = JSON.stringify(inputSchema);
+  await savePackage(app.store.db, loadTaskFromFiles(files, { kind: 'store' }), { changeSource: 'cli' });
+}
+
 export const openRatchet: OpenContestant = async (url: string, _redisPrefix: string, hooks: Hooks) => {
+  // As the worker tests' configuration (workers/test-helpers.ts testConfig), with no embedded workers.
   const app = await createRatchet(
-    testConfig(url, {
-      workers: { worker_count: 0 },
-      job_queue: { poll_interval_ms: 1000, max_queue_size: 1_000_000 },
+    ConfigSchema.parse({
+      server: {
+        database: { url },
+        job_queue: {
+          poll_interval_ms: 1000,
+          lease_seconds: 5,
+          default_retry_delay: 1,
+          max_queue_size: 1_000_000,
+        },
+        workers: { worker_count: 0, health_check_interval_seconds: 1 },
+      },
     }),
   );
   let node: Awaited<ReturnType<typeof startWorkers>> | undefined;
@@ -34,7 +71,7 @@ export const openRatchet: OpenContestant = async (url: string, _redisPrefix: str
       'fib',
       'function main(i) { const f = (n) => (n < 2 ? n : f(n - 1) + f(n - 2)); return { v: f(i.n) }; }',
     );
-    await saveTask(app, 'bulk', 'function main(i) { return i; }', {}, BULK_SCHEMA);
+    await saveTask(app, 'bulk', 'function main(i) { return i; }', BULK_SCHEMA);
   } catch (err) {
     await app.close();
     throw err;

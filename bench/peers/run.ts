@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { report } from '../lib.ts';
+import { buildIsCurrent } from '../../test/helpers/build-stamp.ts';
 import { CONTESTANTS, RATCHET_NAMES } from './contestants.ts';
 import { deleteRedisKeys, dropPgDatabases, PG_ADMIN_URL, REDIS_URL } from './resources.ts';
 import { BACKLOG, BULK_JOBS, BULK_RUNS, CHAIN, LATENCY_JOBS, THROUGHPUT_CAP_SECONDS } from './scenarios.ts';
@@ -49,6 +50,8 @@ function options(): { runs: number; names: string[] } {
   const unknown = names.filter((n) => !(n in CONTESTANTS));
   if (unknown.length > 0 || names.length === 0)
     usage(`--only: unknown contestant(s) ${unknown.join(', ') || '(none given)'}`);
+  if (names.some((n) => RATCHET_NAMES.includes(n)) && !buildIsCurrent())
+    usage('Ratchet runs from dist/, which was not built from these sources: run `npm run build` first');
   return { runs, names: [...new Set(names)] };
 }
 
