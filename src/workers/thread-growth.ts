@@ -21,8 +21,10 @@ export const STALL_MS = 100;
  * a single no-op run last 2-5 ms, and an average followed those.
  */
 const RECENT_RUNS = 31;
-/** Runs timed before the typical run decides anything. */
+/** Runs timed before the typical run decides anything, and between two reckonings of it (the
+ * capacity questions that consult it come with nearly every job). */
 const FIRST_VERDICT = 7;
+const RECKON_EVERY = 8;
 
 /** One core stays with the main thread; the others may each start a thread at once. */
 export const defaultMaxStarting = (): number => Math.max(1, availableParallelism() - 1);
@@ -34,8 +36,9 @@ export class ThreadGrowth {
   /** Durations (ms) of the latest runs, a ring; `timed` counts every run seen. */
   private readonly recent = new Float64Array(RECENT_RUNS);
   private timed = 0;
-  /** The median of `recent`, worked out when asked for after a change. */
-  private typical?: number;
+  /** The median of `recent` as last reckoned, and `timed` then. */
+  private typical = 0;
+  private reckonedAt = 0;
   private lastFinished = 0;
   private readonly minRunMs: number;
 
@@ -47,21 +50,23 @@ export class ThreadGrowth {
   /** A run took this long in its thread (a thread's first run, which builds its sandbox, is left out). */
   observe(durationMs: number): void {
     this.recent[this.timed++ % RECENT_RUNS] = durationMs;
-    this.typical = undefined;
     this.lastFinished = performance.now();
   }
 
   /** True while runs are too short for another thread to help and they keep finishing. */
   holdsBack(): boolean {
-    if (this.timed < FIRST_VERDICT || performance.now() - this.lastFinished >= STALL_MS) return false;
-    const seen = Math.min(this.timed, RECENT_RUNS);
-    this.typical ??= [...this.recent.subarray(0, seen)].sort((a, b) => a - b)[seen >> 1]!;
-    return this.typical < this.minRunMs;
+    if (this.timed < FIRST_VERDICT) return false;
+    if (this.reckonedAt === 0 || this.timed - this.reckonedAt >= RECKON_EVERY) {
+      const seen = Math.min(this.timed, RECENT_RUNS);
+      this.typical = this.recent.slice(0, seen).sort()[seen >> 1]!;
+      this.reckonedAt = this.timed;
+    }
+    return this.typical < this.minRunMs && performance.now() - this.lastFinished < STALL_MS;
   }
 
   /** Of `dormant` slots, how many may start a thread beside `live` threads (with none, one may). */
   wakeable(dormant: number, live: number): number {
-    if (!this.holdsBack()) return dormant;
+    if (dormant === 0 || !this.holdsBack()) return dormant;
     return live === 0 ? Math.min(1, dormant) : 0;
   }
 
