@@ -1,13 +1,13 @@
 // How fast an on-demand executor pool grows. A thread's start (Node's bootstrap, its modules, the
 // first sandbox) costs some 100 ms of CPU, so starts are paced:
 // - At most `maxStarting` threads start at a time (the cores but one). Eight at once on two cores
-//   kept every one from running a job for ~430 ms (bench/peers, concurrency 8); one at a time, the
-//   first runs jobs after ~110 ms. A start refused at this cap is owed: the pool asks again when a
-//   starting thread is up.
+//   held the first result back ~430 ms (bench/peers' scenario: a 5,000 no-op backlog at
+//   concurrency 8); one at a time, it came after ~150 ms. A start refused at this cap is owed: the
+//   pool asks again when a starting thread is up.
 // - No thread starts while the typical run is shorter than MIN_RUN_MS: such a run costs less than
 //   the main thread's own share of each job (claim, dispatch, store: ~0.1 ms), so the main thread
-//   is the limit and more threads only take CPU from it. Eight threads on a backlog of no-op runs
-//   made 4,800 jobs/s; two made 7,300. Dormant slots then count as no capacity (`wakeable`), so
+//   is the limit and more threads only take CPU from it. In the same scenario eight threads made
+//   ~4,800 jobs/s, and two (started before the first runs were timed) ~7,400. Dormant slots then count as no capacity (`wakeable`), so
 //   claims are sized for the threads that run. When no run has finished for STALL_MS (a long run
 //   holds the thread, with short ones queued behind it), threads start again.
 import { availableParallelism } from 'node:os';
