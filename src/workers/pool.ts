@@ -90,7 +90,7 @@ export class ExecutorPool {
     return this.slots.filter((s) => s !== undefined).length;
   }
 
-  /** Starts a thread in a dormant slot; undefined when every slot has one (or is restarting). */
+  /** Starts a thread in a dormant slot; undefined when none is dormant or growth waits (thread-growth.ts). */
   private wake(): Slot | undefined {
     if (this.closed || !this.dormant.any()) return undefined;
     const live = this.live();
