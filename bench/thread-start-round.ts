@@ -1,8 +1,6 @@
 // One round of bench/thread-start.ts in a fresh process: prints [first, next] in milliseconds.
 import type * as PoolModule from '../src/workers/pool.ts';
-import { inlineTask, poolRequest } from '../src/workers/test-helpers/pool.ts';
-import { DEFAULT_RUNTIME_LIMITS } from '../src/runtime/run-task.ts';
-import { defaultHttpOptions } from '../src/http/client.ts';
+import { inlineTask, poolRequest, testPool } from '../src/workers/test-helpers/pool.ts';
 
 const { ExecutorPool } = (await import(
   new URL('../dist/workers/pool.js', import.meta.url).href
@@ -10,14 +8,7 @@ const { ExecutorPool } = (await import(
 const NOOP = inlineTask('noop', 'function main(i) { return i; }');
 
 async function timeFirstRun(): Promise<number> {
-  const pool = new ExecutorPool({
-    size: 1,
-    idleThreadMs: 60_000,
-    http: { ...defaultHttpOptions },
-    limits: DEFAULT_RUNTIME_LIMITS,
-    restartOnCrash: false,
-    healthCheckIntervalMs: 1000,
-  });
+  const pool = testPool({ idleThreadMs: 60_000 }, ExecutorPool);
   try {
     const start = performance.now();
     const r = await pool.run(poolRequest(NOOP, 1, { n: 1 }));

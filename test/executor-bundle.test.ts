@@ -9,8 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type * as PoolModule from '../src/workers/pool.ts';
-import { inlineTask, poolRequest } from '../src/workers/test-helpers/pool.ts';
-import { DEFAULT_RUNTIME_LIMITS } from '../src/runtime/run-task.ts';
+import { inlineTask, poolRequest, testPool } from '../src/workers/test-helpers/pool.ts';
 import { defaultHttpOptions } from '../src/http/client.ts';
 
 const BUNDLE = fileURLToPath(new URL('../dist/workers/executor-thread.bundle.js', import.meta.url));
@@ -33,13 +32,10 @@ void test("dist/'s pool runs tasks, fetch() included, in bundled executor thread
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const { ExecutorPool } = (await import(DIST_POOL)) as typeof PoolModule;
-  const pool = new ExecutorPool({
-    size: 1,
-    http: { ...defaultHttpOptions, allowedHosts: [`127.0.0.1:${port}`] },
-    limits: DEFAULT_RUNTIME_LIMITS,
-    restartOnCrash: false,
-    healthCheckIntervalMs: 1000,
-  });
+  const pool = testPool(
+    { http: { ...defaultHttpOptions, allowedHosts: [`127.0.0.1:${port}`] } },
+    ExecutorPool,
+  );
   try {
     const files = inlineTask(
       'probe',

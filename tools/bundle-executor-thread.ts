@@ -17,7 +17,7 @@ import { build } from 'rolldown';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const ENTRY = `${DIST}workers${sep}executor-thread.js`;
-export const BUNDLE = `${DIST}workers${sep}executor-thread.bundle.js`;
+const BUNDLE = `${DIST}workers${sep}executor-thread.bundle.js`;
 
 /** `import.meta.url` of a dist module, as an expression valid inside the bundle. */
 function originalUrl(id: string): string {

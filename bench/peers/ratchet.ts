@@ -1,5 +1,5 @@
 // Ratchet as a contestant, as `ratchet worker` runs it: the built package (dist/, which `npm ci`
-// builds; a dist/ older than the sources is refused), through the code paths bench/queue.ts and
+// builds; run.ts refuses a dist/ older than the sources before any child starts), through the code paths bench/queue.ts and
 // bench/bulk-enqueue.ts use: an application on the given store, tasks saved from inline code, a
 // worker node started in this process (startWorkers), jobs queued with enqueueJob / enqueueMany.
 // Every job runs in the QuickJS sandbox and stores an execution record; the peers' handlers do
@@ -8,7 +8,6 @@
 // Concurrency = executor threads of the worker node (startWorkers' `threads`, which is what
 // server.workers.worker_count sets for `ratchet worker`); claims stay at the configured batch size
 // and per-thread prefetch.
-import { buildIsCurrent } from '../../test/helpers/build-stamp.ts';
 import type * as App from '../../src/app.ts';
 import type * as Jobs from '../../src/services/jobs/index.ts';
 import type * as Version from '../../src/version.ts';
@@ -17,9 +16,6 @@ import type * as StoredVersions from '../../src/tasks/stored-versions.ts';
 import type * as Load from '../../src/tasks/load.ts';
 import type { Contestant, Hooks, OpenContestant } from './scenarios.ts';
 
-if (!buildIsCurrent()) {
-  throw new Error('dist/ was not built from these sources: run `npm run build` first (npm ci does it)');
-}
 const built = <T>(path: string): Promise<T> => import(new URL(`../../dist/${path}`, import.meta.url).href);
 const { createRatchet, startWorkers } = await built<typeof App>('app.js');
 const { enqueueJob, enqueueMany } = await built<typeof Jobs>('services/jobs/index.js');

@@ -211,8 +211,7 @@ export class ExecutorPool {
       if (!run) return;
       if (slot.finished++ > 0) this.growth.observe(m.result.durationMs);
       run.resolve(readThreadResult(m.result));
-      if (slot.runs.size === 0 && this.waiting.length === 0)
-        this.waiting.unshift(...stealFor(slot, this.live()));
+      this.stealIfIdle(slot);
       if (this.waiting.length > 0) this.dispatch();
       this.onFree();
     } catch (err) {
@@ -224,9 +223,14 @@ export class ExecutorPool {
   private threadUp(slot: Slot): void {
     slot.ready = true;
     if (this.growth.owed) this.wake();
+    this.stealIfIdle(slot);
+    this.dispatch();
+  }
+
+  /** With nothing queued anywhere else, a thread left without runs takes some of a busier one's. */
+  private stealIfIdle(slot: Slot): void {
     if (slot.runs.size === 0 && this.waiting.length === 0)
       this.waiting.unshift(...stealFor(slot, this.live()));
-    this.dispatch();
   }
 
   /** A thread died or was terminated: its unstarted runs go back to the queue, the running one fails. */

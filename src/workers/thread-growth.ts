@@ -7,9 +7,10 @@
 // - No thread starts while the typical run is shorter than MIN_RUN_MS: such a run costs less than
 //   the main thread's own share of each job (claim, dispatch, store: ~0.1 ms), so the main thread
 //   is the limit and more threads only take CPU from it. In the same scenario eight threads made
-//   ~4,800 jobs/s, and two (started before the first runs were timed) ~7,400. Dormant slots then count as no capacity (`wakeable`), so
-//   claims are sized for the threads that run. When no run has finished for STALL_MS (a long run
-//   holds the thread, with short ones queued behind it), threads start again.
+//   ~4,800 jobs/s, and two (started before the first runs were timed) ~7,400. Dormant slots then
+//   count as no capacity (`wakeable`), so claims are sized for the threads that run. When no run
+//   has finished for STALL_MS (a long run holds the thread, with short ones queued behind it),
+//   threads start again.
 import { availableParallelism } from 'node:os';
 
 /** A typical run shorter than this (ms) starts no further thread. */
@@ -21,9 +22,9 @@ export const STALL_MS = 100;
  * a single no-op run last 2-5 ms, and an average followed those.
  */
 const RECENT_RUNS = 31;
-/** Runs timed before the typical run decides anything, and between two reckonings of it (the
- * capacity questions that consult it come with nearly every job). */
+/** Runs timed before the typical run decides anything. */
 const FIRST_VERDICT = 7;
+/** Runs between two reckonings of the typical run (capacity questions come with nearly every job). */
 const RECKON_EVERY = 8;
 
 /** One core stays with the main thread; the others may each start a thread at once. */

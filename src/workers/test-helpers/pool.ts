@@ -29,8 +29,9 @@ export function poolRequest(
   };
 }
 
-export function testPool(over: Partial<PoolOptions> = {}): ExecutorPool {
-  return new ExecutorPool({
+/** `Pool`: another build of the class (the built package's, dist/workers/pool.js). */
+export function testPool(over: Partial<PoolOptions> = {}, Pool = ExecutorPool): ExecutorPool {
+  return new Pool({
     size: 1,
     http: { ...defaultHttpOptions },
     limits: DEFAULT_RUNTIME_LIMITS,
