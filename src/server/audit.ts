@@ -9,12 +9,18 @@ import { rootPlugin } from './root-plugin.ts';
 import type { Principal } from './auth.ts';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-const AUDITED_PREFIXES = ['/api/v1/', '/mcp'];
+/** Paths under a prefix are audited, and the prefix's own path (`/api/v1` too). */
+const AUDITED = [
+  { prefix: '/api/v1/', path: '/api/v1' },
+  { prefix: '/mcp', path: '/mcp' },
+];
 
+// Asked twice of every request (onSend, onResponse): no split, no regular expression.
 export function isAudited(method: string, url: string): boolean {
   if (READ_METHODS.has(method)) return false;
-  const path = url.split('?')[0] ?? url;
-  return AUDITED_PREFIXES.some((p) => path === p.replace(/\/$/, '') || path.startsWith(p));
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  return AUDITED.some((a) => path.startsWith(a.prefix) || path === a.path);
 }
 
 /** `2xx`, or the error code for failures (`4xx FORBIDDEN`), read from the envelope we sent. */
@@ -66,16 +72,21 @@ export const auditPlugin = rootPlugin<{ app: Ratchet }>('ratchet-audit', async (
   server.addHook('onClose', async () => flush());
   // Faces whose mutations are not one request each (GraphQL) record their own rows.
   server.decorate('ratchetAudit', enqueue);
+  // Both hooks run for every request, so they are callback style: an async hook costs a promise
+  // per request. A throw still reaches Fastify (its hook runner catches it).
   // Remember the envelope's code on its way out; onResponse no longer sees the payload.
-  server.addHook('onSend', async (request, reply, payload) => {
+  server.addHook('onSend', (request, reply, payload, done) => {
     if (reply.statusCode >= 400 && typeof payload === 'string' && isAudited(request.method, request.url)) {
       const m = /"code":"([A-Z_]+)"/.exec(payload.slice(0, 200));
       if (m) (request as Tagged)[ERROR_CODE] = m[1];
     }
-    return payload;
+    done(null, payload);
   });
-  server.addHook('onResponse', async (request, reply) => {
-    if (!isAudited(request.method, request.url)) return;
+  server.addHook('onResponse', (request, reply, done) => {
+    if (isAudited(request.method, request.url)) auditRequest(request, reply);
+    done();
+  });
+  function auditRequest(request: FastifyRequest, reply: FastifyReply): void {
     const pattern = request.routeOptions.url ?? request.url.split('?')[0] ?? request.url;
     const params = request.params as Record<string, unknown> | undefined;
     const target = params && Object.keys(params).length > 0 ? params : undefined;
@@ -92,5 +103,5 @@ export const auditPlugin = rootPlugin<{ app: Ratchet }>('ratchet-audit', async (
       outcome: outcomeOf(reply, (request as Tagged)[ERROR_CODE]),
       details: { requestId: request.id, ...(target ? { params: target } : {}) },
     });
-  });
+  }
 });

@@ -130,6 +130,17 @@ void test('GraphQL limits: depth, cost, body size, introspection off; operation 
       const costly = await gql(api, COSTLY, { n: 300 });
       assert.equal(costly.errors?.[0]?.extensions.code, 'QUERY_TOO_COSTLY');
       assert.match(costly.errors[0].message, /exceeds the limit of 500 \(graphql.max_cost/);
+      // A cheap first operation does not let a costly second one through.
+      const pair = `query Cheap { tasks { total } } query Costly { jobs(pagination: { limit: 300 }) { items { id task { id } } } }`;
+      for (const operationName of ['Cheap', 'Costly']) {
+        const res = await fetch(`${url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: pair, operationName }),
+        });
+        const body = (await res.json()) as { errors?: { extensions: { code: string } }[] };
+        assert.equal(body.errors?.[0]?.extensions.code, 'QUERY_TOO_COSTLY', operationName);
+      }
 
       const intro = await gql(api, '{ __schema { types { name } } }');
       assert.equal(intro.errors?.[0]?.extensions.code, 'GRAPHQL_VALIDATION_FAILED');

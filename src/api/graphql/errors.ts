@@ -85,6 +85,16 @@ function graphqlCode(e: GraphQLError): string {
 }
 
 /** One error (or the several a validation failure carries) as coded GraphQL errors. */
+/**
+ * graphql-jit's errors (a repeated query's) carry their `locations` but no AST nodes to compute
+ * them from: without this, the same failing query answered with locations once, then without.
+ */
+function keepLocations(rebuilt: GraphQLError, from: GraphQLError | undefined): GraphQLError {
+  if (rebuilt.locations === undefined && from?.locations !== undefined)
+    (rebuilt as { locations?: GraphQLError['locations'] }).locations = from.locations;
+  return rebuilt;
+}
+
 export function codedErrors(
   error: unknown,
   bodyLimit: number,
@@ -111,13 +121,16 @@ export function codedErrors(
     if (g.extensions?.code !== undefined) return { errors: [g] };
     return {
       errors: [
-        new GraphQLError(g.message, {
-          nodes: g.nodes,
-          source: g.source,
-          positions: g.positions,
-          path: g.path,
-          extensions: { ...g.extensions, code: graphqlCode(g) },
-        }),
+        keepLocations(
+          new GraphQLError(g.message, {
+            nodes: g.nodes,
+            source: g.source,
+            positions: g.positions,
+            path: g.path,
+            extensions: { ...g.extensions, code: graphqlCode(g) },
+          }),
+          g,
+        ),
       ],
       status: g.path ? undefined : 400,
     };
@@ -127,13 +140,16 @@ export function codedErrors(
   if (coded.code === 'INTERNAL_SERVER_ERROR') log.error({ err }, 'GraphQL resolver failed');
   return {
     errors: [
-      new GraphQLError(coded.message, {
-        nodes: e?.nodes,
-        source: e?.source,
-        positions: e?.positions,
-        path: e?.path,
-        extensions: { ...coded.extensions, code: coded.code },
-      }),
+      keepLocations(
+        new GraphQLError(coded.message, {
+          nodes: e?.nodes,
+          source: e?.source,
+          positions: e?.positions,
+          path: e?.path,
+          extensions: { ...coded.extensions, code: coded.code },
+        }),
+        e,
+      ),
     ],
     ...(coded.status !== undefined ? { status: coded.status } : {}),
   };

@@ -4,7 +4,7 @@
 // the auth hook, which has already verified any key the request presented.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import mercurius from 'mercurius';
 import {
   NoSchemaIntrospectionCustomRule,
@@ -25,6 +25,7 @@ import { loaders, typeResolvers } from './loaders.ts';
 import { workflowTypeResolvers } from './workflows.ts';
 import { assertCost, depthRule } from './limits.ts';
 import { playgroundPlugin } from './playground.ts';
+import { ResponseSerializers } from './response-serializer.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -55,11 +56,11 @@ const JSONScalar = {
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const MAX_NAMES = 200;
 
-function operationOf(
-  doc: DocumentNode,
-  names: Set<string>,
-): { name: string; type: string; fields: string[] } {
-  const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
+type Operation = NonNullable<GqlContext['operation']> & { several: boolean };
+
+function operationOf(doc: DocumentNode, names: Set<string>): Operation {
+  const ops = doc.definitions.filter((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
+  const op = ops[0];
   const fields = (op?.selectionSet.selections ?? []).flatMap((s) =>
     s.kind === 'Field' ? [s.name.value] : [],
   );
@@ -69,7 +70,7 @@ function operationOf(
     if (names.size >= MAX_NAMES) name = 'other';
     else names.add(name);
   }
-  return { name, type: op?.operation ?? 'unknown', fields };
+  return { name, type: op?.operation ?? 'unknown', fields, several: ops.length > 1 };
 }
 
 function isJson(text: string): boolean {
@@ -92,8 +93,8 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
   const required = authRequired(app.config, bindAddress);
   const names = new Set<string>();
   // A repeated query arrives as the same parsed document (Mercurius's cache): read its name once.
-  const operations = new WeakMap<DocumentNode, ReturnType<typeof operationOf>>();
-  const operationOfCached = (doc: DocumentNode): ReturnType<typeof operationOf> => {
+  const operations = new WeakMap<DocumentNode, Operation>();
+  const operationOfCached = (doc: DocumentNode): Operation => {
     let op = operations.get(doc);
     if (!op) operations.set(doc, (op = operationOf(doc, names)));
     return op;
@@ -239,9 +240,10 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
 
   // Not async: Mercurius awaits whatever a hook returns, and an async function adds a promise of
   // its own per request; a throw here still rejects the hooks' run.
-  server.graphql.addHook('preExecution', (_schema, document, context, variables) => {
-    const c = context as unknown as GqlContext;
-    c.operation = operationOfCached(document);
+  const serializers = new ResponseSerializers();
+  server.graphql.addHook('preExecution', (schema, document, context, variables) => {
+    const c = context as unknown as GqlContext & { reply?: FastifyReply };
+    const operation = (c.operation = operationOfCached(document));
     try {
       if (c.operation.type === 'subscription')
         throw badInput(
@@ -253,6 +255,14 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
       recordGraphqlOperation(c.operation.name, c.operation.type, 'rejected');
       throw err;
     }
+    // Mercurius compiles a repeated document with graphql-jit for the operation named on its
+    // compiled run, then runs that one whatever operationName later requests give (seen: `query B`
+    // answered A's data). Handed back as "modified", a document of several operations stays on
+    // graphql-js's executor, which honours operationName.
+    if (operation.several) return { document };
+    // An HTTP request's reply (an operation over the WebSocket has none to serialize).
+    if (typeof c.reply?.serializer === 'function') serializers.use(c.reply, schema, document);
+    return undefined;
   });
   server.graphql.addHook('preSubscriptionExecution', async (_schema, document, context) => {
     const op = operationOf(document, names);

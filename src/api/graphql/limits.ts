@@ -119,7 +119,11 @@ function costOf(
   return total;
 }
 
-/** The cost of the operation that will run. */
+/**
+ * The cost of the operation that will run; without its name, that of the costliest operation in
+ * the document (the execution hooks are not told which one runs, so a cheap first operation must
+ * not let a costly second one through).
+ */
 export function queryCost(
   doc: DocumentNode,
   variables: Record<string, unknown> = {},
@@ -127,8 +131,8 @@ export function queryCost(
 ): number {
   const fragments = fragmentsOf(doc);
   const ops = doc.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
-  const op = operationName ? ops.find((o) => o.name?.value === operationName) : ops[0];
-  return op ? costOf(op.selectionSet, fragments, variables, 1, new Set()) : 0;
+  const chosen = operationName ? ops.filter((o) => o.name?.value === operationName) : ops;
+  return Math.max(0, ...chosen.map((op) => costOf(op.selectionSet, fragments, variables, 1, new Set())));
 }
 
 /**
