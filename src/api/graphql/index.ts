@@ -255,14 +255,13 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
       recordGraphqlOperation(c.operation.name, c.operation.type, 'rejected');
       throw err;
     }
+    // An HTTP request's reply (an operation over the WebSocket has none to serialize).
+    if (typeof c.reply?.serializer === 'function') serializers.use(c.reply, schema, document);
     // Mercurius compiles a repeated document with graphql-jit for the operation named on its
     // compiled run, then runs that one whatever operationName later requests give (seen: `query B`
     // answered A's data). Handed back as "modified", a document of several operations stays on
     // graphql-js's executor, which honours operationName.
-    if (operation.several) return { document };
-    // An HTTP request's reply (an operation over the WebSocket has none to serialize).
-    if (typeof c.reply?.serializer === 'function') serializers.use(c.reply, schema, document);
-    return undefined;
+    return operation.several ? { document } : undefined;
   });
   server.graphql.addHook('preSubscriptionExecution', async (_schema, document, context) => {
     const op = operationOf(document, names);
