@@ -1,6 +1,7 @@
 // GraphQL benchmark: the built `ratchet serve` (as bench/api.ts starts it: loopback, rate limits
 // off, the sample tasks) driven by the same load generator, GraphQL next to REST in one run:
-// - the tasks list (page of 25, the data of api.ts's list figure) at 1 and 32 connections;
+// - the tasks list (page of 25, the data of api.ts's list figure) POSTed at 1 and 32 connections,
+//   and at 1 connection also as a GET, the method of REST's list;
 // - executeTaskDirect of `addition` vs POST /api/v1/tasks/addition/execute at 32 connections;
 //   each pair in alternating rounds (see pair());
 // - subscription delivery: a job finishes (its finishedAt) → jobUpdated received by a graphql-ws
@@ -23,9 +24,8 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 
 const TASK_FIELDS =
   'id uuid name description enabled available sourceId latestVersion latestVersionId createdAt updatedAt deletedAt';
-const LIST_QUERY = JSON.stringify({
-  query: `{ tasks(pagination: { limit: 25 }) { total items { ${TASK_FIELDS} } } }`,
-});
+const LIST_SOURCE = `{ tasks(pagination: { limit: 25 }) { total items { ${TASK_FIELDS} } } }`;
+const LIST_QUERY = JSON.stringify({ query: LIST_SOURCE });
 const EXECUTE_QUERY = JSON.stringify({
   query:
     'mutation { executeTaskDirect(taskId: "addition", input: { num1: 2, num2: 3 }) { success output executionId } }',
@@ -110,6 +110,12 @@ async function throughput(url: string): Promise<Record<string, unknown>> {
     );
   const listC1 = await list(1);
   const listC32 = await list(32);
+  // The same query as a GET (GraphQL over HTTP allows it for queries): REST's list is a GET too,
+  // so this pair differs only by the face, not by a request body to read and parse.
+  const listGetC1 = await pair(
+    { url: `${url}/api/v1/tasks?_start=0&_end=25`, connections: 1, durationMs: ROUND_MS },
+    { url: `${url}/graphql?query=${encodeURIComponent(LIST_SOURCE)}`, connections: 1, durationMs: ROUND_MS },
+  );
   const executeC32 = await pair(
     {
       url: `${url}/api/v1/tasks/addition/execute`,
@@ -135,13 +141,21 @@ async function throughput(url: string): Promise<Record<string, unknown>> {
       'GraphQL tasks(limit 25) c1': listC1.graphql,
       'REST GET /api/v1/tasks?_start=0&_end=25 c32': listC32.rest,
       'GraphQL tasks(limit 25) c32': listC32.graphql,
+      'REST GET /api/v1/tasks?_start=0&_end=25 c1 (beside GraphQL GET)': listGetC1.rest,
+      'GraphQL GET tasks(limit 25) c1': listGetC1.graphql,
       'REST POST /api/v1/tasks/addition/execute c32': executeC32.rest,
       'GraphQL executeTaskDirect c32': executeC32.graphql,
     },
-    rounds: { listC1: listC1.rounds, listC32: listC32.rounds, executeC32: executeC32.rounds },
+    rounds: {
+      listC1: listC1.rounds,
+      listC32: listC32.rounds,
+      listGetC1: listGetC1.rounds,
+      executeC32: executeC32.rounds,
+    },
     graphqlShareOfRest: {
       listC1: listC1.ratio,
       listC32: listC32.ratio,
+      listGetC1: listGetC1.ratio,
       executeC32: executeC32.ratio,
       target: 0.8,
     },
