@@ -84,7 +84,6 @@ function graphqlCode(e: GraphQLError): string {
   return 'GRAPHQL_VALIDATION_FAILED';
 }
 
-/** One error (or the several a validation failure carries) as coded GraphQL errors. */
 /**
  * graphql-jit's errors (a repeated query's) carry their `locations` but no AST nodes to compute
  * them from: without this, the same failing query answered with locations once, then without.
@@ -95,6 +94,7 @@ function keepLocations(rebuilt: GraphQLError, from: GraphQLError | undefined): G
   return rebuilt;
 }
 
+/** One error (or the several a validation failure carries) as coded GraphQL errors. */
 export function codedErrors(
   error: unknown,
   bodyLimit: number,
