@@ -245,14 +245,14 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (server, { app, 
     const c = context as unknown as GqlContext & { reply?: FastifyReply };
     const operation = (c.operation = operationOfCached(document));
     try {
-      if (c.operation.type === 'subscription')
+      if (operation.type === 'subscription')
         throw badInput(
           `subscriptions run over a WebSocket (graphql-ws protocol) on ${GRAPHQL_PATH}, not over HTTP`,
         );
       assertCost(document, variables as Record<string, unknown> | undefined, cfg.max_cost);
     } catch (err) {
       c.recorded = true;
-      recordGraphqlOperation(c.operation.name, c.operation.type, 'rejected');
+      recordGraphqlOperation(operation.name, operation.type, 'rejected');
       throw err;
     }
     // An HTTP request's reply (an operation over the WebSocket has none to serialize).
