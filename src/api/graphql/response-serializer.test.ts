@@ -48,8 +48,11 @@ void test('typed from the second run for error-free 200 answers, plain JSON othe
     },
   );
   try {
-    const send = async (body: Record<string, unknown>) =>
-      (await server.inject({ method: 'POST', url: '/', payload: body })).body;
+    const send = async (body: Record<string, unknown>) => {
+      const res = await server.inject({ method: 'POST', url: '/', payload: body });
+      assert.equal(res.headers['content-type'], 'application/json; charset=utf-8', res.body);
+      return res.body;
+    };
     const untyped = '{"data":{"items":[{"id":1,"name":"a","secret":"s"}],"blob":{"any":["shape"]}}}';
     assert.equal(await send({ doc: 'items' }), untyped, 'a first run is not compiled for');
     assert.equal(await send({ doc: 'items' }), '{"data":{"items":[{"id":1,"name":"a"}]}}');
@@ -75,11 +78,12 @@ forEachApi('repeated queries answer the same bytes as their first run', async (a
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query, operationName }),
     });
-    return { status: res.status, text: await res.text() };
+    return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
   };
   const list = '{ tasks { total items { id uuid name enabled latestVersion createdAt deletedAt } } }';
   const first = await raw(list);
   assert.equal(first.status, 200);
+  assert.equal(first.type, 'application/json; charset=utf-8');
   for (let i = 0; i < 3; i++) assert.deepEqual(await raw(list), first);
   const run = await gql(
     api,

@@ -19,6 +19,8 @@ interface Answer {
   extensions?: unknown;
 }
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 /** A document seen once is only remembered: compiling for a one-off query costs more than it saves. */
 const SEEN_ONCE = 'seen-once';
 
@@ -46,6 +48,8 @@ export class ResponseSerializers {
   /** Makes `reply` serialize the answer of this operation (see the top of the file). */
   use(reply: FastifyReply, schema: GraphQLSchema, document: DocumentNode): void {
     const typed = this.typedFor(schema, document);
+    // Fastify names JSON itself only when its own serializer runs; with ours it would name nothing.
+    reply.type(JSON_TYPE);
     reply.serializer((payload: unknown) => {
       const a = payload as Answer;
       return typed && reply.statusCode === 200 && a.errors === undefined && a.extensions === undefined
