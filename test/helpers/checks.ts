@@ -6,7 +6,6 @@
 // spend much of their time waiting on servers and child processes, so the checks fill idle cores
 // instead of adding a minute before the first test. Tests start once the build (if any) is done.
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { buildIsCurrent } from './build-stamp.ts';
 
 interface Check {
@@ -35,22 +34,10 @@ function run(check: Check): Promise<{ check: Check; code: number; output: string
   });
 }
 
-/**
- * Where the test processes keep Node's compile cache. Each test file is a process that type-strips
- * and compiles most of src/ again: cached, importing the server's modules takes about half the CPU
- * (1.15 → 0.61 s measured), which on a 2-core machine is time the other test files get. Node keys
- * each entry by the file's content, so an edited source is compiled afresh.
- */
-const COMPILE_CACHE = fileURLToPath(new URL('../../node_modules/.cache/node-compile-cache', import.meta.url));
-
 /** The test suite with its output streamed as it comes; resolves with its exit code. */
 function runTests(): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn('npm run -s test:only', {
-      shell: true,
-      stdio: 'inherit',
-      env: { ...process.env, NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? COMPILE_CACHE },
-    });
+    const child = spawn('npm run -s test:only', { shell: true, stdio: 'inherit' });
     child.on('close', (code) => resolve(code ?? 1));
   });
 }
