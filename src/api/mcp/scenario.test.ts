@@ -113,18 +113,22 @@ test('agent scenario: create → validate → test → execute → logs/trace �
           name: 'user-9',
         });
         let seen: { status: string; execution_id: number } | undefined;
+        let answer: unknown;
         for (let i = 0; i < 200 && !seen; i++) {
           const jobs = await call('ratchet_list_jobs', { schedule_id: schedule.schedule_id });
           if (jobs.jobs.length > 0) {
+            // The schedule's first run (the list is newest first): a run queued every second can
+            // wait behind the earlier ones on a loaded machine, the first is next in line.
             const status = await call('ratchet_get_job_status', {
-              job_id: jobs.jobs[0].job_id,
-              wait_seconds: 10,
+              job_id: jobs.jobs[jobs.jobs.length - 1].job_id,
+              wait_seconds: 30,
             });
+            answer = status;
             seen = status.executions[0];
           } else await new Promise((r) => setTimeout(r, 100));
         }
         assert.ok(seen, 'the schedule queued a run');
-        assert.equal(seen.status, 'COMPLETED');
+        assert.equal(seen.status, 'COMPLETED', JSON.stringify(answer));
         const e = await call('ratchet_get_execution_status', { execution_id: seen.execution_id });
         assert.deepEqual(e.output, { id: 9, name: 'USER-9' });
         await call('ratchet_update_schedule', { schedule_id: 'user-9', enabled: false });
