@@ -6,6 +6,9 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { DB_RETRY_AFTER_SECONDS } from '../store/outage.ts';
 import { classifyError, ERROR_FACES, type ErrorCode } from '../services/error-codes.ts';
 
+/** What every JSON answer says it is (Fastify's own wording for JSON it serializes). */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 export type { ErrorCode } from '../services/error-codes.ts';
 
 export interface ErrorBody {
@@ -164,14 +167,14 @@ export function installErrorHandling(server: FastifyInstance, opts: ErrorHandlin
         reply.header('retry-after', String(DB_RETRY_AFTER_SECONDS));
       return reply
         .code(mapped.status)
-        .type('application/json; charset=utf-8')
+        .type(JSON_CONTENT_TYPE)
         .send(envelope(mapped.status, mapped.code, mapped.message, mapped.details));
     }
     // Unexpected: log everything, show nothing internal.
     request.log.error({ err }, 'unhandled error');
     return reply
       .code(500)
-      .type('application/json; charset=utf-8')
+      .type(JSON_CONTENT_TYPE)
       .send(envelope(500, 'INTERNAL_ERROR', `internal error (request id ${request.id})`));
   });
   server.setNotFoundHandler((request, reply) => {

@@ -10,6 +10,7 @@
 import type { FastifyReply } from 'fastify';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
+import { JSON_CONTENT_TYPE } from '../../server/errors.ts';
 
 type Serialize = (payload: unknown) => string;
 
@@ -18,8 +19,6 @@ interface Answer {
   errors?: unknown;
   extensions?: unknown;
 }
-
-const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** A document seen once is only remembered: compiling for a one-off query costs more than it saves. */
 const SEEN_ONCE = 'seen-once';
@@ -49,7 +48,7 @@ export class ResponseSerializers {
   use(reply: FastifyReply, schema: GraphQLSchema, document: DocumentNode): void {
     const typed = this.typedFor(schema, document);
     // Fastify names JSON itself only when its own serializer runs; with ours it would name nothing.
-    reply.type(JSON_TYPE);
+    reply.type(JSON_CONTENT_TYPE);
     reply.serializer((payload: unknown) => {
       const a = payload as Answer;
       return typed && reply.statusCode === 200 && a.errors === undefined && a.extensions === undefined
