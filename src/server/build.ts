@@ -19,6 +19,7 @@ import { metricsPlugin } from './metrics.ts';
 import { indexPlugin } from './index-route.ts';
 import { findUiDir, uiPlugin, UI_PATH } from './ui.ts';
 import { accessLogPlugin } from './access-log.ts';
+import { lazySchemaCompilers, rememberCompilers } from './lazy-schema-compilers.ts';
 import { securityHeadersPlugin } from './security-headers.ts';
 import { requestGuardPlugin } from './request-guard.ts';
 import { prettyStream } from './log-format.ts';
@@ -85,6 +86,7 @@ export async function buildServer(app: Ratchet, opts: BuildServerOptions = {}): 
   const cfg = app.config.server;
   const bindAddress = opts.bindAddress ?? cfg.bind_address;
   await assertKeysExist(app, bindAddress);
+  const compilers = lazySchemaCompilers();
   const server = Fastify({
     logger: loggerOptions(app, opts.logger),
     bodyLimit: cfg.body_limit_bytes,
@@ -97,8 +99,10 @@ export async function buildServer(app: Ratchet, opts: BuildServerOptions = {}): 
     // Our access-log plugin writes one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+    schemaController: { compilersFactory: compilers.compilersFactory },
     ...(opts.https ? { https: opts.https } : {}),
   }) as unknown as FastifyInstance;
+  rememberCompilers(server, compilers);
 
   await server.register(routePolicy);
   await server.register(accessLogPlugin, {
