@@ -42,8 +42,10 @@ function deferred(compile: Compile, route: Parameters<Compile>[0], pending: Set<
     return compiled;
   };
   pending.add(get);
-  const stand = function (this: unknown, ...args: unknown[]) {
-    return get().apply(this, args);
+  // Two parameters, the most either kind takes (a validator: data and Ajv's data context; a
+  // serializer: data): no rest array per request on the hot path.
+  const stand = function (this: unknown, data: unknown, context: unknown) {
+    return (compiled ?? get()).call(this, data, context);
   } as Fn;
   for (const key of ['schemaEnv', 'errors'])
     Object.defineProperty(stand, key, { get: () => get()[key], configurable: true });
