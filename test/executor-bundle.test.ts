@@ -1,4 +1,4 @@
-// The built package's executor threads load one bundled file (tools/bundle-executor-thread.ts),
+// The built package's executor threads load one bundled file (tools/bundle.ts),
 // built by `npm test` before this runs. Through dist/'s own pool: a task runs in it, and a task's
 // fetch() reaches a server on 127.0.0.1, which needs the fetch helper's worker file, found from
 // sync-fetch's rewritten import.meta.url; a unit that lost its own URL in the bundle fails here.

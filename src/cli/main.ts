@@ -2,6 +2,7 @@
 // The `ratchet` binary: builds the commander program from the command modules and maps
 // failures onto exit codes (0 ok, 1 the task or check failed, 2 usage or loading error).
 import * as nodeModule from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { invokedCommand, nestedHelpTarget, registerCommands } from './commands.ts';
 import { LONG_RUNNING_COMMANDS, listenForStop } from './stop-signal.ts';
@@ -112,7 +113,8 @@ export async function runCli(): Promise<void> {
   process.exitCode = await main(process.argv.slice(2));
 }
 
-const invokedDirectly = process.argv[1] && import.meta.filename === (await realPath(process.argv[1]));
+const invokedDirectly =
+  process.argv[1] && fileURLToPath(import.meta.url) === (await realPath(process.argv[1]));
 if (invokedDirectly) await runCli();
 
 async function realPath(p: string): Promise<string> {

@@ -2,7 +2,6 @@
 // request ids → access log → helmet → CORS → rate limit → auth → Host/Origin/CSRF guard → audit/metrics → routes.
 // buildServer only composes; it opens nothing and listens nowhere (startServer does).
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import cors from '@fastify/cors';
 import type { Ratchet } from '../app.ts';
@@ -61,25 +60,6 @@ function loggerOptions(app: Ratchet, opt: BuildServerOptions['logger']): boolean
   // logging.context.enabled false: no pid/hostname on request lines either (pino adds them by default).
   if (app.config.logging.context.enabled === false) base.base = null;
   return typeof opt === 'object' ? { ...base, ...opt } : base;
-}
-
-/**
- * An API face's plugin (api/rest, api/graphql), when that module exists in this build. Loaded by
- * URL rather than imported: the faces import server/ (errors, auth), and imports point one way.
- */
-async function loadApi<O extends Record<string, unknown>>(
-  folder: string,
-): Promise<FastifyPluginAsync<O> | undefined> {
-  const candidates = [`../api/${folder}/index.ts`, `../api/${folder}/index.js`];
-  for (const rel of candidates) {
-    const url = new URL(rel, import.meta.url);
-    if (!existsSync(url)) continue;
-    const mod = (await import(url.href)) as { default?: FastifyPluginAsync<O> };
-    if (typeof mod.default !== 'function')
-      throw new Error(`${url.pathname} has no default-exported Fastify plugin`);
-    return mod.default;
-  }
-  return undefined;
 }
 
 export async function buildServer(app: Ratchet, opts: BuildServerOptions = {}): Promise<FastifyInstance> {
@@ -162,12 +142,17 @@ export async function buildServer(app: Ratchet, opts: BuildServerOptions = {}): 
   const uiDir = findUiDir();
   await server.register(indexPlugin, uiDir === undefined ? {} : { ui: UI_PATH });
   if (uiDir !== undefined) await server.register(uiPlugin(uiDir));
-  const rest = await loadApi<{ app: Ratchet }>('rest');
-  if (rest) await server.register(rest, { prefix: '/api/v1', app });
+  // The API faces (api/rest, api/graphql) are imported here, not at the top: they import server/
+  // (errors, auth), and static imports point one way (test/layers.test.ts). Named literally so the
+  // CLI's bundle (tools/bundle.ts) holds them: a face loaded from its own file beside the bundle
+  // would bring a second copy of the modules it shares with the server (error classes among them,
+  // which `instanceof` would tell apart).
+  const { default: rest } = await import('../api/rest/index.ts');
+  await server.register(rest, { prefix: '/api/v1', app });
   // GraphQL at /graphql (+ the playground): the same services, keys and roles as REST.
   if (app.config.graphql.enabled) {
-    const graphql = await loadApi<{ app: Ratchet; bindAddress: string }>('graphql');
-    if (graphql) await server.register(graphql, { app, bindAddress });
+    const { default: graphql } = await import('../api/graphql/index.ts');
+    await server.register(graphql, { app, bindAddress });
   }
   // MCP at /mcp: the route needs read access; each tool's own access level is enforced inside.
   if (app.config.mcp.enabled) await server.register(mcpPlugin, { app });

@@ -4,7 +4,7 @@
 // thread replaced after a timeout or crash, and a dormant slot waking up pays that start-up.
 // (NODE_DISABLE_COMPILE_CACHE turns it off, as for the CLI.) It also steps its priority below the
 // main thread's first (thread-priority.ts). Built (dist/), it loads the executor thread as one
-// bundled file (tools/bundle-executor-thread.ts: ~8 ms against ~21 ms for its modules one by one);
+// bundled file (tools/bundle.ts: ~8 ms against ~21 ms for its modules one by one);
 // from src/ it loads the TypeScript modules themselves.
 import nodeModule from 'node:module';
 import { lowerThreadPriority } from './thread-priority.ts';
