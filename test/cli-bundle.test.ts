@@ -3,6 +3,8 @@
 // it, with its own error classes and state, so the main thread of a command, `serve` with its API
 // faces included, must load our code from the bundle only. (Worker threads load their own entry
 // files from dist/ on purpose.) Every module load is recorded by a hook given with --import.
+// The root help is printed from the build's command index (src/cli/command-index.ts): it must be
+// the help the real command modules print.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -10,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI_MAIN, cleanEnv, runCli } from '../src/cli/test-helpers/cli-process.ts';
 import { startServe, waitReady } from '../src/cli/test-helpers/serve-process.ts';
+import { buildProgram } from '../src/cli/main.ts';
 
 const DIST = new URL('../dist/', import.meta.url).href;
 
@@ -85,4 +88,24 @@ void test('serve: REST and GraphQL errors keep their codes, and our code comes f
       server.child.kill('SIGTERM');
       await server.exit;
     }
+  }));
+
+void test('the root help comes from the command index, as the real commands print it, without loading them', () =>
+  withRecorder(async (dir, env, ours) => {
+    // From src/ there is no index: every command module is loaded, as the build did to write it.
+    const program = await buildProgram([]);
+    let expected = '';
+    program.configureOutput({ writeOut: (text) => (expected += text) });
+    program.outputHelp();
+    for (const args of [['--help'], ['help']]) {
+      const r = await runCli(args, { cwd: dir, env });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, expected, `ratchet ${args.join(' ')}`);
+    }
+    const unknown = await runCli(['serv'], { cwd: dir, env });
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown command 'serv'[\s\S]*Did you mean serve\?/);
+    const files = await ours();
+    assert.deepEqual(outsideBundle(files), []);
+    assert.ok(files.length < 40, `the root help loaded ${files.length} of our files`);
   }));

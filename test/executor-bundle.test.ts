@@ -1,10 +1,11 @@
-// The built package's executor threads load one bundled file (tools/bundle.ts),
+// The built package's threads each load one bundled file (tools/bundle.ts),
 // built by `npm test` before this runs. Through dist/'s own pool: a task runs in it, and a task's
 // fetch() reaches a server on 127.0.0.1, which needs the fetch helper's worker file, found from
 // sync-fetch's rewritten import.meta.url; a unit that lost its own URL in the bundle fails here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -15,16 +16,31 @@ import { defaultHttpOptions } from '../src/http/client.ts';
 const BUNDLE = fileURLToPath(new URL('../dist/workers/executor-thread.bundle.js', import.meta.url));
 const DIST_POOL = new URL('../dist/workers/pool.js', import.meta.url).href;
 
-void test('the bundled executor thread imports only Node built-ins', () => {
+// Every thread's code is one file: the executor thread's bundle, and the other threads' entry
+// files, each replaced by a bundle of itself.
+const THREAD_FILES = [
+  'workers/executor-thread.bundle.js',
+  'testing/case-worker.js',
+  'quality/fuzz-worker.js',
+  'services/quality-thread.js',
+  'services/task-test-thread.js',
+  'tasks/unzip-worker.js',
+  'http/fetch-worker.js',
+];
+
+void test('each bundled thread file imports only Node built-ins', () => {
   assert.ok(existsSync(BUNDLE), 'npm run build writes dist/workers/executor-thread.bundle.js');
-  const imports = [...readFileSync(BUNDLE, 'utf8').matchAll(/^import .* from "([^"]+)";$/gm)].map(
-    (m) => m[1],
-  );
-  assert.ok(imports.length > 0);
-  assert.deepEqual(
-    imports.filter((name) => !name!.startsWith('node:')),
-    [],
-  );
+  for (const file of THREAD_FILES) {
+    const text = readFileSync(fileURLToPath(new URL(`../dist/${file}`, import.meta.url)), 'utf8');
+    const imports = [...text.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+    assert.ok(imports.length > 0, `${file} imports Node built-ins`);
+    assert.deepEqual(
+      imports.filter((name) => !name!.startsWith('node:') && !builtinModules.includes(name!)),
+      [],
+      file,
+    );
+    assert.doesNotMatch(text, /^import .* from "\.{1,2}\//m, `${file} imports none of our files`);
+  }
 });
 
 void test("dist/'s pool runs tasks, fetch() included, in bundled executor threads", async () => {

@@ -1,4 +1,4 @@
-// Bundles two compiled module graphs of dist/ with rolldown. Run by `npm run build` after tsc.
+// Bundles compiled module graphs of dist/ with rolldown. Run by `npm run build` after tsc.
 //
 // 1. The executor thread (dist/workers/executor-thread.js and all it imports, packages included)
 //    into one file, dist/workers/executor-thread.bundle.js, which executor-thread-entry.js loads.
@@ -8,9 +8,11 @@
 // 2. The CLI (dist/cli/main.js and all it imports, with the pure-JavaScript packages below) into
 //    dist/cli/main.js and a chunk per lazily imported part in dist/cli/chunks/: a command loads a
 //    few dozen files instead of hundreds (`task list`: ~750 modules, ~0.48 s to run, bundled
-//    ~0.26 s). Each command loads only its own chunks. Packages not listed stay external, imported
+//    ~95 files, ~0.35 s). Each command loads only its own chunks. Packages not listed stay external, imported
 //    from node_modules as before: some find files beside their own (static assets, worker
 //    scripts, WebAssembly), which a bundle would move away from them.
+// 3. The other worker threads' entry files (test cases, fuzzing, quality checks, …), each replaced
+//    by a bundle of itself, packages included: threads are started by the URL of that file.
 //
 // Our modules keep their own import.meta.url: each is rewritten to the URL of the compiled file
 // it came from, which dist/ still holds, so URLs built from it (worker files, the dashboard's
@@ -21,6 +23,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'rolldown';
+import type * as CommandIndex from '../src/cli/command-index.ts';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const MARK = '__RATCHET_DIST_FILE__/';
@@ -81,6 +84,33 @@ async function bundleExecutorThread(): Promise<void> {
   });
 }
 
+/**
+ * The other worker threads' entry files, each replaced by a bundle of itself: a thread is started
+ * by the URL of its compiled file, which stays the same, so nothing that starts one changes.
+ */
+const THREAD_ENTRIES = [
+  'testing/case-worker.js',
+  'quality/fuzz-worker.js',
+  'services/quality-thread.js',
+  'services/task-test-thread.js',
+  'tasks/unzip-worker.js',
+  'http/fetch-worker.js',
+];
+
+async function bundleThreadInPlace(entry: string): Promise<void> {
+  const file = `${DIST}${entry}`;
+  if (readFileSync(file, 'utf8').includes(BANNER))
+    throw new Error(`${file} is bundled already: run tsc first`);
+  await build({
+    input: file,
+    platform: 'node',
+    external: [/^node:/],
+    logLevel: 'warn',
+    plugins: [keepImportMetaUrl(dirname(file))],
+    output: { file, banner: BANNER, codeSplitting: false },
+  });
+}
+
 async function bundleCli(): Promise<void> {
   const entry = `${DIST}cli/main.js`;
   // The bundle replaces the compiled main.js: bundling it again would start from the bundle.
@@ -106,4 +136,8 @@ async function bundleCli(): Promise<void> {
 }
 
 await bundleExecutorThread();
+for (const entry of THREAD_ENTRIES) await bundleThreadInPlace(entry);
 await bundleCli();
+// The root help's list of commands (src/cli/command-index.ts), from the compiled command modules.
+const commandIndex = (await import(`${DIST}cli/command-index.js`)) as typeof CommandIndex;
+await commandIndex.writeCommandIndex();

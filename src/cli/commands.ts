@@ -1,6 +1,7 @@
 // Every CLI command module, by the command name it registers. Modules are imported only when
-// their command runs (help and unknown commands load them all), so `ratchet run-once` does not
-// pay for loading the HTTP server, the database drivers or the MCP SDK.
+// their command runs, so `ratchet run-once` does not pay for loading the HTTP server, the database
+// drivers or the MCP SDK. The root help and unknown commands load them all, except in the built
+// CLI, which lists them from the index the build wrote (command-index.ts).
 import type { Command } from 'commander';
 import { UsageError } from './errors.ts';
 

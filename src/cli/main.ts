@@ -4,7 +4,8 @@
 import * as nodeModule from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { invokedCommand, nestedHelpTarget, registerCommands } from './commands.ts';
+import { COMMAND_MODULES, invokedCommand, nestedHelpTarget, registerCommands } from './commands.ts';
+import { readCommandIndex, registerIndexedCommands } from './command-index.ts';
 import { LONG_RUNNING_COMMANDS, listenForStop } from './stop-signal.ts';
 import { CliExit, UsageError } from './errors.ts';
 import { ratchetVersion } from '../version.ts';
@@ -22,7 +23,14 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
   // --version is handled in main() and only as the first argument: declared on the root command,
   // commander would take it from anywhere, stealing e.g. `generate task x --version 2.1.0`.
   program.addHelpText('after', '\nRun `ratchet --version` (or -V) to print the version.');
-  await registerCommands(program, invokedCommand(argv));
+  const command = invokedCommand(argv);
+  // No command, or one that does not exist: the root help or commander's "unknown command" only
+  // need each command's name and usage, which the built CLI has indexed (command-index.ts).
+  // (An alias of a command is known to the index but not to COMMAND_MODULES: load them all.)
+  const index = command !== undefined && command in COMMAND_MODULES ? undefined : readCommandIndex();
+  const aliased = index?.some((c) => command !== undefined && c.aliases.includes(command)) === true;
+  if (index !== undefined && !aliased) registerIndexedCommands(program, index);
+  else await registerCommands(program, command);
   applyRecursively(program, (cmd) => {
     cmd.exitOverride();
     cmd.showHelpAfterError(`(run \`ratchet help ${commandPath(cmd)}\` for usage)`);
