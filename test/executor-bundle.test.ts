@@ -12,21 +12,14 @@ import { fileURLToPath } from 'node:url';
 import type * as PoolModule from '../src/workers/pool.ts';
 import { inlineTask, poolRequest, testPool } from '../src/workers/test-helpers/pool.ts';
 import { defaultHttpOptions } from '../src/http/client.ts';
+import { THREAD_ENTRIES } from '../tools/thread-entries.ts';
 
 const BUNDLE = fileURLToPath(new URL('../dist/workers/executor-thread.bundle.js', import.meta.url));
 const DIST_POOL = new URL('../dist/workers/pool.js', import.meta.url).href;
 
 // Every thread's code is one file: the executor thread's bundle, and the other threads' entry
 // files, each replaced by a bundle of itself.
-const THREAD_FILES = [
-  'workers/executor-thread.bundle.js',
-  'testing/case-worker.js',
-  'quality/fuzz-worker.js',
-  'services/quality-thread.js',
-  'services/task-test-thread.js',
-  'tasks/unzip-worker.js',
-  'http/fetch-worker.js',
-];
+const THREAD_FILES = ['workers/executor-thread.bundle.js', ...THREAD_ENTRIES];
 
 void test('each bundled thread file imports only Node built-ins', () => {
   assert.ok(existsSync(BUNDLE), 'npm run build writes dist/workers/executor-thread.bundle.js');

@@ -24,6 +24,7 @@ import { dirname, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'rolldown';
 import type * as CommandIndex from '../src/cli/command-index.ts';
+import { THREAD_ENTRIES } from './thread-entries.ts';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const MARK = '__RATCHET_DIST_FILE__/';
@@ -83,19 +84,6 @@ async function bundleExecutorThread(): Promise<void> {
     output: { dir: `${DIST}workers`, entryFileNames: 'executor-thread.bundle.js', codeSplitting: false },
   });
 }
-
-/**
- * The other worker threads' entry files, each replaced by a bundle of itself: a thread is started
- * by the URL of its compiled file, which stays the same, so nothing that starts one changes.
- */
-const THREAD_ENTRIES = [
-  'testing/case-worker.js',
-  'quality/fuzz-worker.js',
-  'services/quality-thread.js',
-  'services/task-test-thread.js',
-  'tasks/unzip-worker.js',
-  'http/fetch-worker.js',
-];
 
 async function bundleThreadInPlace(entry: string): Promise<void> {
   const file = `${DIST}${entry}`;
