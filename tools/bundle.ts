@@ -8,9 +8,9 @@
 // 2. The CLI (dist/cli/main.js and all it imports, with the pure-JavaScript packages below) into
 //    dist/cli/main.js and a chunk per lazily imported part in dist/cli/chunks/: a command loads a
 //    few dozen files instead of hundreds (`task list`: ~750 modules, ~0.48 s to run, bundled
-//    ~95 files, ~0.35 s). Each command loads only its own chunks. Packages not listed stay external, imported
-//    from node_modules as before: some find files beside their own (static assets, worker
-//    scripts, WebAssembly), which a bundle would move away from them.
+//    ~95 files, ~0.35 s). Each command loads only its own chunks. Packages not listed stay
+//    external, imported from node_modules as before: some find files beside their own (static
+//    assets, worker scripts, WebAssembly), which a bundle would move away from them.
 // 3. The other worker threads' entry files (test cases, fuzzing, quality checks, …), each replaced
 //    by a bundle of itself, packages included: threads are started by the URL of that file.
 //
@@ -74,6 +74,12 @@ const keepImportMetaUrl = (outDir: string): Plugin => ({
   },
 });
 
+/** A bundle replaces its compiled entry file: bundling it again would start from the bundle. */
+function refuseBundled(file: string): void {
+  if (readFileSync(file, 'utf8').includes(BANNER))
+    throw new Error(`${file} is bundled already: run tsc first`);
+}
+
 async function bundleExecutorThread(): Promise<void> {
   await build({
     input: `${DIST}workers/executor-thread.js`,
@@ -87,8 +93,7 @@ async function bundleExecutorThread(): Promise<void> {
 
 async function bundleThreadInPlace(entry: string): Promise<void> {
   const file = `${DIST}${entry}`;
-  if (readFileSync(file, 'utf8').includes(BANNER))
-    throw new Error(`${file} is bundled already: run tsc first`);
+  refuseBundled(file);
   await build({
     input: file,
     platform: 'node',
@@ -101,9 +106,7 @@ async function bundleThreadInPlace(entry: string): Promise<void> {
 
 async function bundleCli(): Promise<void> {
   const entry = `${DIST}cli/main.js`;
-  // The bundle replaces the compiled main.js: bundling it again would start from the bundle.
-  if (readFileSync(entry, 'utf8').includes(BANNER))
-    throw new Error(`${entry} is bundled already: run tsc first`);
+  refuseBundled(entry);
   await build({
     input: entry,
     platform: 'node',
