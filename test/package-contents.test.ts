@@ -7,8 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'acorn';
-import { simple } from 'acorn-walk';
+import { importsOf } from './helpers/imports-of.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DIST = join(ROOT, 'dist');
@@ -21,39 +20,6 @@ function jsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? jsFiles(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : [],
   );
-}
-
-/**
- * The modules a compiled file imports, read from its syntax tree: the CLI's bundle holds packages
- * whose comments and strings show imports of their own (`from 'person'` in kysely's docs).
- */
-function importsOf(file: string): string[] {
-  const found: string[] = [];
-  const source = (node: { source?: object | null }) => {
-    const value = (node.source as { value?: unknown } | null | undefined)?.value;
-    if (typeof value === 'string') found.push(value);
-  };
-  simple(
-    parse(readFileSync(file, 'utf8'), { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: true }),
-    {
-      ImportDeclaration: source,
-      ExportNamedDeclaration: source,
-      ExportAllDeclaration: source,
-      ImportExpression: source,
-      CallExpression(node) {
-        // A bundled CommonJS package requires what it does not hold through require/__require.
-        const [arg] = node.arguments;
-        const callee = node.callee.type === 'Identifier' ? node.callee.name : '';
-        if (
-          (callee === 'require' || callee === '__require') &&
-          arg?.type === 'Literal' &&
-          typeof arg.value === 'string'
-        )
-          found.push(arg.value);
-      },
-    },
-  );
-  return found;
 }
 
 void test('the package ships dist, README and docs only, and dist holds no test code', () => {
