@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type * as PoolModule from '../src/workers/pool.ts';
 import { inlineTask, poolRequest, testPool } from '../src/workers/test-helpers/pool.ts';
 import { defaultHttpOptions } from '../src/http/client.ts';
+import { packageOf } from '../tools/package-name.ts';
 import { THREAD_ENTRIES } from '../tools/thread-entries.ts';
 import { importsOf } from './helpers/imports-of.ts';
 
@@ -23,11 +24,6 @@ const DIST_POOL = new URL('../dist/workers/pool.js', import.meta.url).href;
 const THREAD_FILES = ['workers/executor-thread.bundle.js', ...THREAD_ENTRIES];
 
 const isBuiltin = (name: string): boolean => name.startsWith('node:') || builtinModules.includes(name);
-const packageOf = (name: string): string =>
-  name
-    .split('/')
-    .slice(0, name.startsWith('@') ? 2 : 1)
-    .join('/');
 const DEPENDENCIES = Object.keys(
   (
     JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as {

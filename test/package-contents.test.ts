@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageOf } from '../tools/package-name.ts';
 import { importsOf } from './helpers/imports-of.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -45,8 +46,7 @@ void test('every package dist/ imports is a runtime dependency', () => {
   for (const file of jsFiles(DIST).filter((f) => !relative(DIST, f).startsWith('web/'))) {
     for (const spec of importsOf(file)) {
       if (spec.startsWith('.') || spec.startsWith('node:') || builtinModules.includes(spec)) continue;
-      const parts = spec.split('/');
-      const name = spec.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
+      const name = packageOf(spec);
       if (!Object.hasOwn(pkg.dependencies, name)) missing.add(`${name} (${relative(DIST, file)})`);
     }
   }

@@ -24,6 +24,7 @@ import { dirname, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'rolldown';
 import type * as CommandIndex from '../src/cli/command-index.ts';
+import { packageOf } from './package-name.ts';
 import { THREAD_ENTRIES } from './thread-entries.ts';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
@@ -45,11 +46,6 @@ const CLI_PACKAGES = new Set([
   'acorn-walk',
   'jsonata',
 ]);
-
-function packageOf(specifier: string): string {
-  const parts = specifier.split('/');
-  return (specifier.startsWith('@') ? parts.slice(0, 2) : parts.slice(0, 1)).join('/');
-}
 
 /** Each dist module's import.meta.url, as the URL of its compiled file, relative to its chunk in outDir. */
 const keepImportMetaUrl = (outDir: string): Plugin => ({
