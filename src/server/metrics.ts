@@ -9,6 +9,7 @@ import type { Counter, Histogram, Registry } from 'prom-client';
 import type { Ratchet } from '../app.ts';
 import { onDeliveryOutcomes } from '../services/delivery.ts';
 import { getTask } from '../store/repos/tasks.ts';
+import type { JobFinishedEvent } from '../queue/events.ts';
 import { queueState } from '../services/queue-control.ts';
 import { queueStats, workerSummary } from '../services/queue-stats.ts';
 import { rootPlugin } from './root-plugin.ts';
@@ -122,14 +123,19 @@ export function hookJobMetrics(app: Ratchet): () => void {
   if (hooked.has(app)) return () => undefined;
   hooked.add(app);
   const names = new Map<number, string>();
-  const off = app.jobEvents.on(async (e) => {
-    let name = names.get(e.job.taskId);
-    if (name === undefined) {
-      name = (await getTask(app.store.db, e.job.taskId))?.name ?? `task-${e.job.taskId}`;
-      names.set(e.job.taskId, name);
-    }
+  const record = (e: JobFinishedEvent, name: string): void => {
     recordExecution(name, e.status, e.execution.durationMs ?? 0);
     recordRetries(name, e.job.attempts - 1);
+  };
+  // Synchronous once the task's name is known: no promise per finished job.
+  const off = app.jobEvents.on((e) => {
+    const name = names.get(e.job.taskId);
+    if (name !== undefined) return record(e, name);
+    return getTask(app.store.db, e.job.taskId).then((task) => {
+      const looked = task?.name ?? `task-${e.job.taskId}`;
+      names.set(e.job.taskId, looked);
+      record(e, looked);
+    });
   });
   const offDelivery = onDeliveryOutcomes(app, (outcomes) => {
     for (const o of outcomes) recordDelivery(o.type, o.success);

@@ -3,6 +3,7 @@
 import type { Ratchet } from './context.ts';
 import { deliverResult } from '../delivery/deliver.ts';
 import type { DeliverOptions, DeliveryOutcome } from '../delivery/deliver.ts';
+import type { JobFinishedEvent } from '../queue/events.ts';
 
 export { parseDestinations, DestinationError } from '../delivery/destinations.ts';
 
@@ -21,10 +22,11 @@ export function enableOutputDelivery(
   app: Ratchet,
   opts: DeliverOptions & { onDelivered?: (outcomes: DeliveryOutcome[]) => void } = {},
 ): () => void {
-  return app.jobEvents.on(async (e) => {
-    if (!e.job.outputDestinations || e.job.outputDestinations.length === 0) return;
+  const deliver = async (e: JobFinishedEvent): Promise<void> => {
     const outcomes = await deliverResult(app, { job: e.job, execution: e.execution, status: e.status }, opts);
     opts.onDelivered?.(outcomes);
     for (const fn of app.deliveryObservers) fn(outcomes);
-  });
+  };
+  // Synchronous for a job without destinations (nearly all): no promise per finished job.
+  return app.jobEvents.on((e) => (e.job.outputDestinations?.length ? deliver(e) : undefined));
 }

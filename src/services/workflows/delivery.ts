@@ -51,12 +51,13 @@ export function noteRunEnded(app: Ratchet, runId: number, stepIds: readonly numb
  * once per application; returns the unsubscribe function.
  */
 export function enableRunDelivery(app: Ratchet, opts: DeliverOptions = {}): () => void {
-  return app.jobEvents.on(async (e) => {
+  // Synchronous unless the job ended a run: no promise per finished job.
+  return app.jobEvents.on((e) => {
     const hints = e.job.workflowStepId === null ? undefined : endedBy.get(app);
     const runId = hints?.get(e.job.workflowStepId!);
-    if (runId === undefined) return;
+    if (runId === undefined) return undefined;
     hints!.delete(e.job.workflowStepId!);
-    await deliverFinishedRun(app, runId, opts);
+    return deliverFinishedRun(app, runId, opts).then(() => undefined);
   });
 }
 
