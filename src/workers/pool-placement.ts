@@ -100,6 +100,21 @@ export function withdrawQueued(slots: readonly (Slot | undefined)[]): PoolRun[] 
   return taken;
 }
 
+/** The run of jobId: waiting for a thread (no slot), or sent to `slot` (started or not). */
+export function findRun(
+  waiting: readonly PoolRun[],
+  slots: readonly (Slot | undefined)[],
+  jobId: number,
+): { run: PoolRun; slot?: Slot } | undefined {
+  const queued = waiting.find((r) => r.request.jobId === jobId);
+  if (queued) return { run: queued };
+  for (const slot of slots) {
+    if (!slot) continue;
+    for (const run of slot.runs.values()) if (run.request.jobId === jobId) return { run, slot };
+  }
+  return undefined;
+}
+
 /** A thread's result with its output parsed from the JSON text it crossed as (RunMessage). */
 export function readThreadResult(result: ThreadResult): TaskRunResult {
   const { outputJson, ...rest } = result;

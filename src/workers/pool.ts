@@ -6,33 +6,29 @@
 // threads that die; the watchdog (runtime/watchdog.ts) replaces a thread whose run outlives its
 // deadline or a cancel, so both always end; unstarted runs of a lost thread go to other threads.
 // Nothing thrown here may escape into a microtask or an event handler: that would end the process.
+// Starting a thread and routing its messages is executor-threads.ts; placing runs, pool-placement.ts.
 // With idleThreadMs, threads start only when work needs them and exit after idling that long: an
 // idle server keeps no executor thread (each holds its own V8 heap and WebAssembly instances).
-import { Worker } from 'node:worker_threads';
 import type { HttpClientOptions } from '../http/client.ts';
 import type { RuntimeLimits, TaskRunResult } from '../runtime/run-task.ts';
-import type { HostStop, LogEntry, ProgressEvent } from '../runtime/types.ts';
+import type { LogEntry, ProgressEvent } from '../runtime/types.ts';
+import { Watchdog } from '../runtime/watchdog.ts';
+import type { ThreadResult } from './messages.ts';
+import { inputJsonOf, notStarted, poolFailure, type PoolRun, type RunRequest, type Slot } from './slot.ts';
 import {
-  DeadlineCell,
-  onThreadLost,
-  SANDBOX_THREAD_LIMITS,
-  Watchdog,
-  type Watched,
-} from '../runtime/watchdog.ts';
-import type { ExecutorThreadData, FromThread } from './messages.ts';
-import { Slot, notStarted, poolFailure, type PoolRun, type RunRequest } from './slot.ts';
-import { placeWaiting, postBatches, readThreadResult, stealFor, withdrawQueued } from './pool-placement.ts';
-import { compiledWasmForThreads } from '../runtime/module-pool.ts';
+  findRun,
+  placeWaiting,
+  postBatches,
+  readThreadResult,
+  stealFor,
+  withdrawQueued,
+} from './pool-placement.ts';
+import { startExecutorThread, watchedThread } from './executor-threads.ts';
 import { Supervisor, type SupervisorOptions } from './supervisor.ts';
 import { DormantSlots } from './dormant-slots.ts';
 import { STALL_MS, ThreadGrowth } from './thread-growth.ts';
 
 export { Slot, poolFailure, type PoolRun, type RunRequest } from './slot.ts';
-
-const THREAD_URL = new URL(
-  `./executor-thread-entry${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
-  import.meta.url,
-);
 
 export interface PoolOptions extends SupervisorOptions {
   size: number;
@@ -73,7 +69,9 @@ export class ExecutorPool {
     this.opts = opts;
     this.depth = Math.max(1, opts.depth ?? 1);
     this.supervisor = new Supervisor(this, opts);
-    this.watchdog = new Watchdog(() => this.live().map((slot) => this.watched(slot)));
+    this.watchdog = new Watchdog(() =>
+      this.live().map((slot) => watchedThread(slot, (type, why) => this.replace(slot, type, why))),
+    );
     this.dormant = new DormantSlots(opts.size, opts.idleThreadMs ?? 0);
     this.growth = new ThreadGrowth(opts.maxStarting, opts.minRunMs);
     for (let i = 0; i < opts.size; i++)
@@ -160,63 +158,28 @@ export class ExecutorPool {
   }
 
   startThread(index: number): Slot {
-    const control = Slot.controlBuffer(this.depth);
-    const cell = new DeadlineCell();
-    const data: ExecutorThreadData = {
-      http: this.opts.http,
-      limits: this.opts.limits,
-      control,
-      deadline: cell.buffer,
-      wasm: compiledWasmForThreads(),
-    };
-    const worker = new Worker(THREAD_URL, { workerData: data, resourceLimits: SANDBOX_THREAD_LIMITS });
-    const slot = new Slot(index, worker, new Int32Array(control), cell, this.depth);
-    worker.on('message', (m: FromThread) => this.onMessage(slot, m));
-    onThreadLost(worker, `executor thread ${index}`, (why, crashed) =>
-      crashed ? this.lost(slot, why) : this.replace(slot, 'InternalError', why),
+    const { http, limits, log } = this.opts;
+    return startExecutorThread(
+      { index, depth: this.depth, http, limits },
+      {
+        up: (slot) => this.threadUp(slot),
+        result: (slot, seq, result) => this.settled(slot, seq, result),
+        lost: (slot, why, crashed) =>
+          crashed ? this.lost(slot, why) : this.replace(slot, 'InternalError', why),
+        log,
+      },
     );
-    return slot;
   }
 
-  /** A thread as the watchdog sees it. */
-  private watched(slot: Slot): Watched {
-    return {
-      busy: () => slot.runs.size > 0,
-      cell: slot.cell,
-      cancelledAt: () => slot.running()?.cancelledAt,
-      stop: (verdict: HostStop, message: string) =>
-        this.replace(slot, verdict === 'cancelled' ? 'CancelledError' : 'TimeoutError', message),
-    };
-  }
-
-  private onMessage(slot: Slot, m: FromThread): void {
-    try {
-      if (m.type === 'ready') {
-        this.threadUp(slot);
-        return;
-      }
-      if (m.type === 'pong') {
-        if (slot.ping?.id === m.id) slot.ping = undefined;
-        return;
-      }
-      if (m.type === 'progress') {
-        slot.runs.get(m.seq)?.onProgress?.(m.event);
-        return;
-      }
-      if (m.type === 'logs') {
-        slot.runs.get(m.seq)?.onLogs?.(m.entries, m.dropped);
-        return;
-      }
-      const run = slot.release(m.seq);
-      if (!run) return;
-      if (slot.finished++ > 0) this.growth.observe(m.result.durationMs);
-      run.resolve(readThreadResult(m.result));
-      this.stealIfIdle(slot);
-      if (this.waiting.length > 0) this.dispatch();
-      this.onFree();
-    } catch (err) {
-      this.opts.log?.(`executor pool: handling a message of thread ${slot.index} failed: ${String(err)}`);
-    }
+  /** A run's result came back: resolve it, then give its thread more work and the worker room. */
+  private settled(slot: Slot, seq: number, result: ThreadResult): void {
+    const run = slot.release(seq);
+    if (!run) return;
+    if (slot.finished++ > 0) this.growth.observe(result.durationMs);
+    run.resolve(readThreadResult(result));
+    this.stealIfIdle(slot);
+    if (this.waiting.length > 0) this.dispatch();
+    this.onFree();
   }
 
   /** A thread is up: start the one a wake was refused for meanwhile; an empty one takes queued runs. */
@@ -279,18 +242,8 @@ export class ExecutorPool {
         poolFailure('WorkerShutdown', 'the executor pool closed', request.executionUuid),
       );
     }
-    let inputJson: string;
-    try {
-      inputJson = JSON.stringify(request.input ?? null);
-    } catch (err) {
-      return Promise.resolve(
-        poolFailure(
-          'ValidationError',
-          `the input cannot be sent to the sandbox as JSON: ${(err as Error).message}`,
-          request.executionUuid,
-        ),
-      );
-    }
+    const inputJson = inputJsonOf(request);
+    if (typeof inputJson !== 'string') return Promise.resolve(inputJson);
     return new Promise((resolve) => {
       this.waiting.push({ request, inputJson, resolve, onProgress, onLogs });
       // Runs queued in the same tick (a claimed batch) go out together, one message per thread.
@@ -344,32 +297,25 @@ export class ExecutorPool {
   }
 
   private takeBack(jobId: number, interrupt: boolean): 'withdrawn' | 'interrupted' | 'absent' {
-    const waitingAt = this.waiting.findIndex((r) => r.request.jobId === jobId);
-    if (waitingAt >= 0) {
-      const [run] = this.waiting.splice(waitingAt, 1);
-      run!.resolve(notStarted(run!));
+    const found = findRun(this.waiting, this.slots, jobId);
+    if (!found) return 'absent';
+    const { run, slot } = found;
+    if (!slot || slot.withdraw(run)) {
+      if (!slot) this.waiting.splice(this.waiting.indexOf(run), 1);
+      run.resolve(notStarted(run));
+      if (slot) {
+        this.dispatch();
+        this.onFree();
+      }
       return 'withdrawn';
     }
-    for (const slot of this.slots) {
-      if (!slot) continue;
-      for (const run of slot.runs.values()) {
-        if (run.request.jobId !== jobId) continue;
-        if (slot.withdraw(run)) {
-          run.resolve(notStarted(run));
-          this.dispatch();
-          this.onFree();
-          return 'withdrawn';
-        }
-        if (interrupt) {
-          slot.interrupt(jobId);
-          // The sandbox stops at its next interrupt check; the watchdog ends it if it never comes.
-          run.cancelledAt ??= Date.now();
-          this.watchdog.arm();
-        }
-        return 'interrupted';
-      }
+    if (interrupt) {
+      slot.interrupt(jobId);
+      // The sandbox stops at its next interrupt check; the watchdog ends it if it never comes.
+      run.cancelledAt ??= Date.now();
+      this.watchdog.arm();
     }
-    return 'absent';
+    return 'interrupted';
   }
 
   async close(): Promise<void> {

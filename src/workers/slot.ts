@@ -140,3 +140,19 @@ export function poolFailure(type: string, message: string, executionId: string):
 export function notStarted(run: PoolRun): TaskRunResult {
   return poolFailure('CancelledError', 'the job was cancelled before it started', run.request.executionUuid);
 }
+
+/**
+ * The input as the JSON text it crosses to a thread as (RunMessage), or the failure of a run whose
+ * input cannot be written as JSON (a cycle, a BigInt).
+ */
+export function inputJsonOf(request: RunRequest): string | TaskRunResult {
+  try {
+    return JSON.stringify(request.input ?? null);
+  } catch (err) {
+    return poolFailure(
+      'ValidationError',
+      `the input cannot be sent to the sandbox as JSON: ${(err as Error).message}`,
+      request.executionUuid,
+    );
+  }
+}
