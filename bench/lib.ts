@@ -24,7 +24,27 @@ export async function sample(n: number, warmup: number, fn: () => unknown): Prom
   return times;
 }
 
+/**
+ * Milliseconds this process takes for a fixed CPU-bound loop (10^8 integer steps on one core). The
+ * virtual machine's speed drifts by up to three times over hours, for every program alike: a figure
+ * is only comparable with figures taken beside the same reference time.
+ */
+export function referenceLoopMs(): number {
+  const start = performance.now();
+  let x = 0;
+  for (let i = 0; i < 1e8; i++) x = (x + i) % 1000003;
+  const ms = performance.now() - start;
+  // The result is used, so the loop cannot be optimised away.
+  return x < 0 ? -1 : Math.round(ms);
+}
+
+/** Prints the one JSON object, with the machine and its speed at the end of the run (referenceLoopMs). */
 export function report(bench: string, figures: Record<string, unknown>): void {
-  const machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' };
+  const machine = {
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    referenceLoopMs: referenceLoopMs(),
+  };
   console.log(JSON.stringify({ bench, ...machine, ...figures }));
 }

@@ -12,7 +12,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { report } from '../lib.ts';
+import { referenceLoopMs, report } from '../lib.ts';
 import { buildIsCurrent } from '../../test/helpers/build-stamp.ts';
 import { CONTESTANTS, RATCHET_NAMES } from './contestants.ts';
 import { deleteRedisKeys, dropPgDatabases, PG_ADMIN_URL, REDIS_URL } from './resources.ts';
@@ -112,6 +112,7 @@ async function contestantRun(name: string, run: number): Promise<RunResult> {
 
 const { runs, names } = options();
 const loadStart = loadavg().map((v) => Math.round(v * 100) / 100);
+const referenceAtStart = referenceLoopMs();
 const raw: Record<string, RunResult[]> = Object.fromEntries(names.map((n) => [n, []]));
 const order: string[][] = [];
 let stop = false;
@@ -148,6 +149,8 @@ report('peers', {
   runs,
   order,
   loadAverage: { start: loadStart, end: loadavg().map((v) => Math.round(v * 100) / 100) },
+  // The end's is the top-level referenceLoopMs (report()).
+  referenceLoopMsAtStart: referenceAtStart,
   stores: { postgres: PG_ADMIN_URL.replace(/\/[^/]*$/, '/…'), redis: REDIS_URL },
   scenarios: {
     throughput: `${BACKLOG} queued no-op jobs run at concurrency 1 and 8, clock from starting the workers to the last finished (capped at ${THROUGHPUT_CAP_SECONDS} s)`,
