@@ -27,6 +27,12 @@ export interface AttemptResult {
   /** The last progress report. */
   progress?: unknown;
   finishedAt: number;
+  /**
+   * When the run began in its executor thread. A claimed job can wait in its thread's queue behind
+   * other runs; the execution's started_at (its claim until then) and duration are taken from
+   * here. Absent when the run never started or the pool ended it from outside: the claim time stays.
+   */
+  startedAt?: number;
 }
 
 export interface FinishedAttempt {
@@ -44,6 +50,17 @@ export function ownedAttempt(r: Pick<AttemptResult, 'jobId' | 'attempt' | 'worke
   return sql<boolean>`id = ${r.jobId} and lease_owner = ${r.workerId} and attempts = ${r.attempt} and ${JOB_PROCESSING}`;
 }
 
+/**
+ * The execution's start once its run is over (SQL text over two column expressions): the run's own
+ * start when known and later than the claim (a run never starts before its claim, whatever two
+ * clocks say), else the claim time.
+ */
+export const runStartSql = (ranFrom: string, claimed: string): string =>
+  `case when ${ranFrom} > ${claimed} then ${ranFrom} else ${claimed} end`;
+// runStartSql's rule with the run's start as a parameter (one statement text for every value).
+const STARTED_AT = (ranFrom: number | null) =>
+  sql<number>`case when ${ranFrom} > started_at then ${ranFrom} else started_at end`;
+
 /** Stores the attempt's outcome on its execution row (only while it is still RUNNING). */
 export async function writeExecution(
   db: Db,
@@ -59,8 +76,9 @@ export async function writeExecution(
       logs: toJsonOrNull(r.logs),
       http: toJsonOrNull(r.http),
       progress: toJsonOrNull(r.progress),
+      started_at: sql<number>`${STARTED_AT(r.startedAt ?? null)}`,
+      duration_ms: sql<number>`${r.finishedAt} - ${STARTED_AT(r.startedAt ?? null)}`,
       finished_at: r.finishedAt,
-      duration_ms: sql<number>`${r.finishedAt} - started_at`,
     })
     .where('id', '=', r.executionId)
     .where(statusIs('status', 'RUNNING'))

@@ -12,14 +12,15 @@ import { inTransaction, toJsonOrNull, type Db } from '../store/codec.ts';
 import { toJob } from '../store/repos/jobs.ts';
 import { toExecution } from '../store/repos/executions.ts';
 import type { ExecutionsTable, JobsTable } from '../store/schema.ts';
-import type { AttemptResult, FinishedAttempt } from './attempt.ts';
+import { runStartSql, type AttemptResult, type FinishedAttempt } from './attempt.ts';
 import { statusIsSql } from './status-guard.ts';
 
 export type JobRow = Selectable<JobsTable>;
 export type ExecutionRow = Selectable<ExecutionsTable>;
 
 // v.column1..4: job id, worker, attempt, finished at; v.column5..10: execution id, output, error,
-// logs, http, progress. One JSON array per result; the JSON values are text (or null) already.
+// logs, http, progress; v.column11: the run's start in its thread (or null). One JSON array per
+// result; the JSON values are text (or null) already.
 function valuesJson(results: readonly AttemptResult[]): string {
   return JSON.stringify(
     results.map((r) => [
@@ -33,22 +34,25 @@ function valuesJson(results: readonly AttemptResult[]): string {
       toJsonOrNull(r.logs),
       toJsonOrNull(r.http),
       toJsonOrNull(r.progress),
+      r.startedAt ?? null,
     ]),
   );
 }
 
 const JSON_VALUES = `(select value ->> 0 as column1, value ->> 1 as column2, value ->> 2 as column3,
   value ->> 3 as column4, value ->> 4 as column5, value ->> 5 as column6, value ->> 6 as column7,
-  value ->> 7 as column8, value ->> 8 as column9, value ->> 9 as column10 from json_each(?)) as v`;
+  value ->> 7 as column8, value ->> 8 as column9, value ->> 9 as column10, value ->> 10 as column11
+  from json_each(?)) as v`;
 
 // A completed job cannot run again, so the real input of its writeOnly fields goes (004 migration).
 // Plain SQL text without parameters, so both engines' statements can embed them.
 const SET_JOB_SQL = `status = 'COMPLETED', finished_at = v.column4, updated_at = v.column4,
   lease_owner = null, lease_expires_at = null, last_error = null, secret_input = null`;
 const OWNED_BY = `jobs.id = v.column1 and jobs.lease_owner = v.column2 and jobs.attempts = v.column3`;
+const RUN_START_SQL = runStartSql('v.column11', 'executions.started_at');
 const SET_EXECUTION_SQL = `status = 'COMPLETED', output = v.column6, error = v.column7, logs = v.column8,
-  http = v.column9, progress = v.column10, finished_at = v.column4,
-  duration_ms = v.column4 - executions.started_at`;
+  http = v.column9, progress = v.column10, finished_at = v.column4, started_at = ${RUN_START_SQL},
+  duration_ms = v.column4 - ${RUN_START_SQL}`;
 const OWNED_SQL = `${OWNED_BY} and ${statusIsSql('jobs.status', 'PROCESSING')}`;
 const EXECUTION_RUNNING_SQL = statusIsSql('executions.status', 'RUNNING');
 export const SET_JOB = sql.raw(SET_JOB_SQL);

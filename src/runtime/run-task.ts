@@ -85,6 +85,11 @@ export interface TaskRunResult {
   progress: ProgressEvent[];
   http: HttpExchange[];
   durationMs: number;
+  /**
+   * When the run began (epoch ms), set by the executor thread that ran it: a queued attempt's
+   * execution takes its start and duration from here, not from its claim (pending-result.ts).
+   */
+  startedAt?: number;
   /** See SandboxResult.collected. */
   collected?: string;
   /** Phase timings and heap samples, when the run was profiled. */

@@ -87,6 +87,7 @@ function resultMessage(seq: number, result: TaskRunResult): FromThread {
 
 async function run(m: RunMessage, pkg: TaskPackage): Promise<void> {
   current = m.jobId;
+  const startedAt = Date.now();
   // Only the latest progress crosses to the main thread, at most every 100 ms (progress-coalescer.ts).
   const progress = new ProgressCoalescer((event) => post({ type: 'progress', seq: m.seq, event }));
   // Log lines as they happen, batched at a bounded rate (log-forwarder.ts).
@@ -106,7 +107,7 @@ async function run(m: RunMessage, pkg: TaskPackage): Promise<void> {
     progress.flush();
     logs.flush();
     cell.clear(); // before the result leaves, so the watchdog never ends a thread that is done
-    post(resultMessage(m.seq, result));
+    post(resultMessage(m.seq, { ...result, startedAt }));
   } catch (err) {
     post(failure(m, err));
   } finally {

@@ -35,6 +35,9 @@ export function pendingResult(
       http: result.http,
       progress: result.progress.at(-1) ?? active.progress ?? null,
       finishedAt,
+      // A job claimed ahead waited in its thread's queue before its run began. A run the pool
+      // never started, or ended from outside (crash, watchdog), has no start of its own.
+      ...(result.startedAt !== undefined ? { startedAt: result.startedAt } : {}),
     },
   };
 }

@@ -121,7 +121,8 @@ export class Slot {
 
 /**
  * A failure the pool itself reports for a run (thread crashed or was replaced, run withdrawn).
- * These are host verdicts, so a CancelledError or TimeoutError here carries the host's `stop`.
+ * These are host verdicts, so a CancelledError or TimeoutError here carries the host's `stop`. It
+ * has no `startedAt`: the execution keeps its claim time as its start (pending-result.ts).
  */
 export function poolFailure(type: string, message: string, executionId: string): TaskRunResult {
   const stop = type === 'CancelledError' ? 'cancelled' : type === 'TimeoutError' ? 'timeout' : undefined;

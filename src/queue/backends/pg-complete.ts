@@ -17,7 +17,7 @@ import {
 } from '../complete-jobs.ts';
 import type { RunPrepared } from './pg-prepared.ts';
 
-/** v.column1..10 as in values(), one array per column. */
+/** v.column1..11 as in complete-jobs.ts, one array per column. */
 function unnestTable(results: readonly AttemptResult[]): RawBuilder<unknown> {
   const column = <T>(f: (r: AttemptResult) => T): T[] => results.map(f);
   return sql`unnest(
@@ -25,8 +25,9 @@ function unnestTable(results: readonly AttemptResult[]): RawBuilder<unknown> {
     cast(${column((r) => r.attempt)} as integer[]), cast(${column((r) => r.finishedAt)} as bigint[]),
     cast(${column((r) => r.executionId)} as bigint[]), cast(${column((r) => toJsonOrNull(r.output))} as text[]),
     cast(${column((r) => toJsonOrNull(r.error))} as text[]), cast(${column((r) => toJsonOrNull(r.logs))} as text[]),
-    cast(${column((r) => toJsonOrNull(r.http))} as text[]), cast(${column((r) => toJsonOrNull(r.progress))} as text[])
-  ) as v(column1, column2, column3, column4, column5, column6, column7, column8, column9, column10)`;
+    cast(${column((r) => toJsonOrNull(r.http))} as text[]), cast(${column((r) => toJsonOrNull(r.progress))} as text[]),
+    cast(${column((r) => r.startedAt ?? null)} as bigint[])
+  ) as v(column1, column2, column3, column4, column5, column6, column7, column8, column9, column10, column11)`;
 }
 
 type CompletedRow = JobRow & { execution_row: ExecutionRow | null };
@@ -51,7 +52,7 @@ export async function completeJobsPostgres(
       returning j.*, row_to_json(executions.*) as execution_row
     )
     select e.*, c.owned from (select count(*)::int as owned from j) c left join e on true`.compile(db);
-  const answer = await run('ratchet_complete_v2', query, db);
+  const answer = await run('ratchet_complete_v3', query, db);
   const rows = answer.filter((row) => row.id !== null);
   if ((answer[0]?.owned ?? 0) > rows.length)
     throw new Error(

@@ -1,0 +1,65 @@
+// An execution's duration is its run's, not the time its job spent claimed: jobs claimed together
+// wait in their executor thread's queue, one behind the other, and each execution's started_at and
+// duration_ms come from its own run (the claim time stood in for both before).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWorkers } from '../app.ts';
+import { insertJob } from '../store/repos/jobs.ts';
+import { getTask } from '../store/repos/tasks.ts';
+import { createTestApp, saveTask } from './test-helpers.ts';
+
+const RUN_MS = 150;
+const JOBS = 4;
+
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  void test(`jobs claimed together: each execution's duration is its own run's [${dialect}]`, async () => {
+    const t = await createTestApp(dialect, { workers: { worker_count: 1 } });
+    try {
+      await saveTask(
+        t.app,
+        'busy',
+        `function main(i) { const end = Date.now() + ${RUN_MS}; while (Date.now() < end) {} return i; }`,
+      );
+      const task = (await getTask(t.app.store.db, 'busy'))!;
+      // Queued before the worker starts, so its first claim takes them all for its one thread.
+      for (let j = 0; j < JOBS; j++) await insertJob(t.app.store.db, { taskId: task.id, input: { j } });
+      let finished = 0;
+      t.app.jobEvents.on(() => void finished++);
+      const node = await startWorkers(t.app, { log: () => {} });
+      try {
+        while (finished < JOBS) await new Promise((r) => setTimeout(r, 20));
+      } finally {
+        await node.stop(1000);
+      }
+      const rows = await t.app.store.db
+        .selectFrom('executions')
+        .select(['status', 'started_at', 'finished_at', 'duration_ms', 'worker_id'])
+        .orderBy('started_at')
+        .execute();
+      assert.equal(rows.length, JOBS);
+      assert.equal(new Set(rows.map((r) => r.worker_id)).size, 1, 'one worker ran them');
+      const durations = rows.map((r) => Number(r.duration_ms));
+      for (const [i, r] of rows.entries()) {
+        assert.equal(r.status, 'COMPLETED');
+        assert.equal(durations[i], Number(r.finished_at) - Number(r.started_at));
+        assert.ok(durations[i] >= RUN_MS - 5, `a run lasts its ${RUN_MS} ms, got ${durations[i]}`);
+      }
+      // Counted from the claim, the k-th run's duration would hold the k-1 runs before it (about
+      // 1, 2, 3, 4 × RUN_MS, 10 × in all); its own run is about 1 × each, 4 × in all. The bounds
+      // leave room for a loaded machine stretching every run.
+      const total = durations.reduce((a, b) => a + b, 0);
+      assert.ok(
+        total < RUN_MS * 7,
+        `no time spent waiting for the thread counts: ${durations.join(', ')} ms`,
+      );
+      assert.ok(Math.max(...durations) < RUN_MS * 3.5, `durations ${durations.join(', ')} ms`);
+      // One thread: each run starts about when the one before it ended.
+      for (let i = 1; i < rows.length; i++) {
+        const gap = Number(rows[i]!.started_at) - Number(rows[i - 1]!.started_at);
+        assert.ok(gap >= RUN_MS - 5, `runs ${i - 1} and ${i} overlap: started ${gap} ms apart`);
+      }
+    } finally {
+      await t.close();
+    }
+  });
+}
