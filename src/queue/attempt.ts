@@ -76,7 +76,7 @@ export async function writeExecution(
       logs: toJsonOrNull(r.logs),
       http: toJsonOrNull(r.http),
       progress: toJsonOrNull(r.progress),
-      started_at: sql<number>`${STARTED_AT(r.startedAt ?? null)}`,
+      started_at: STARTED_AT(r.startedAt ?? null),
       duration_ms: sql<number>`${r.finishedAt} - ${STARTED_AT(r.startedAt ?? null)}`,
       finished_at: r.finishedAt,
     })
