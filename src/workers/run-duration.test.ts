@@ -44,15 +44,16 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         assert.equal(durations[i], Number(r.finished_at) - Number(r.started_at));
         assert.ok(durations[i] >= RUN_MS - 5, `a run lasts its ${RUN_MS} ms, got ${durations[i]}`);
       }
-      // Counted from the claim, the k-th run's duration would hold the k-1 runs before it (about
-      // 1, 2, 3, 4 × RUN_MS, 10 × in all); its own run is about 1 × each, 4 × in all. The bounds
-      // leave room for a loaded machine stretching every run.
-      const total = durations.reduce((a, b) => a + b, 0);
-      assert.ok(
-        total < RUN_MS * 7,
-        `no time spent waiting for the thread counts: ${durations.join(', ')} ms`,
-      );
-      assert.ok(Math.max(...durations) < RUN_MS * 3.5, `durations ${durations.join(', ')} ms`);
+      // Counted from the claim, the k-th run's duration would hold the runs before it (the old
+      // figures: 475, 626, 777, 928 ms). The first run also builds the thread's sandbox (hundreds of
+      // ms on a loaded machine), so it is left out; each later one is about RUN_MS, with room for a
+      // loaded machine stretching it.
+      for (const d of durations.slice(1)) {
+        assert.ok(
+          d < RUN_MS * 2.5,
+          `no time spent waiting for the thread counts: ${durations.join(', ')} ms`,
+        );
+      }
       // One thread: each run starts about when the one before it ended.
       for (let i = 1; i < rows.length; i++) {
         const gap = Number(rows[i]!.started_at) - Number(rows[i - 1]!.started_at);
