@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { isBuiltin } from 'node:module';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +23,6 @@ const DIST_POOL = new URL('../dist/workers/pool.js', import.meta.url).href;
 // files, each replaced by a bundle of itself.
 const THREAD_FILES = ['workers/executor-thread.bundle.js', ...THREAD_ENTRIES];
 
-const isBuiltin = (name: string): boolean => name.startsWith('node:') || builtinModules.includes(name);
 const DEPENDENCIES = Object.keys(
   (
     JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as {

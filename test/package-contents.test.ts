@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { isBuiltin } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageOf } from '../tools/package-name.ts';
@@ -45,7 +45,7 @@ void test('every package dist/ imports is a runtime dependency', () => {
   // even contain import snippets, such as the code editor's completions).
   for (const file of jsFiles(DIST).filter((f) => !relative(DIST, f).startsWith('web/'))) {
     for (const spec of importsOf(file)) {
-      if (spec.startsWith('.') || spec.startsWith('node:') || builtinModules.includes(spec)) continue;
+      if (spec.startsWith('.') || isBuiltin(spec)) continue;
       const name = packageOf(spec);
       if (!Object.hasOwn(pkg.dependencies, name)) missing.add(`${name} (${relative(DIST, file)})`);
     }

@@ -300,13 +300,15 @@ export class ExecutorPool {
     const found = findRun(this.waiting, this.slots, jobId);
     if (!found) return 'absent';
     const { run, slot } = found;
-    if (!slot || slot.withdraw(run)) {
-      if (!slot) this.waiting.splice(this.waiting.indexOf(run), 1);
+    if (!slot) {
+      this.waiting.splice(this.waiting.indexOf(run), 1);
       run.resolve(notStarted(run));
-      if (slot) {
-        this.dispatch();
-        this.onFree();
-      }
+      return 'withdrawn';
+    }
+    if (slot.withdraw(run)) {
+      run.resolve(notStarted(run));
+      this.dispatch();
+      this.onFree();
       return 'withdrawn';
     }
     if (interrupt) {
