@@ -1,7 +1,9 @@
 // How many jobs wait to be claimed (QUEUED or RETRYING), for the max_queue_size check. Counting on
 // every enqueue would cost a scan per job, so the figure is cached per application for a short while:
-// the limit is a back-pressure guard, not an exact quota.
+// the limit is a back-pressure guard, not an exact quota. And whether any of them is due now, for a
+// worker starting up (workers/worker-process.ts).
 import { sql } from 'kysely';
+import type { Db } from '../store/codec.ts';
 import type { Store } from '../store/database.ts';
 import type { QueueCaches } from './caches.ts';
 
@@ -28,4 +30,13 @@ export async function countClaimable(
   const count = Number(rows[0]?.n ?? 0);
   caches.claimable = { at: now, count: count + adding };
   return count;
+}
+
+/** Whether some job waits to be claimed now (delayed ones do not count); reads one row at most. */
+export async function anyJobDue(db: Db, now: number): Promise<boolean> {
+  const { rows } = await sql<{ one: number }>`
+    select 1 as one from jobs where status in ('QUEUED', 'RETRYING') and run_at <= ${now} limit 1`.execute(
+    db,
+  );
+  return rows.length > 0;
 }

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createSyncFetcher } from '../http/sync-fetch.ts';
 import { runTask, type TaskRunResult } from '../runtime/run-task.ts';
+import { warmSandbox } from '../runtime/sandbox.ts';
 import { DeadlineCell } from '../runtime/watchdog.ts';
 import { useCompiledWasm } from '../runtime/module-pool.ts';
 import { loadTaskFromFiles } from '../tasks/load.ts';
@@ -123,12 +124,21 @@ function claim(m: RunMessage): boolean {
   return Atomics.compareExchange(control, CONTROL.RING + m.ring, m.seq, 0) === m.seq;
 }
 
+// The first sandbox (an instance and its snapshotted context) is built before the thread is ready,
+// so a thread started ahead of its work (pool.startForWaitingWork) builds it while the worker still
+// claims, and a first run is timed as a run. Runs arriving meanwhile wait for it (drain), so they
+// do not build a second one. Should it fail, the first run meets the same failure and reports it.
+const warmed = warmSandbox(Math.min(data.limits.defaultMemoryBytes, data.limits.maxMemoryBytes)).catch(
+  () => {},
+);
+
 const queue: RunMessage[] = [];
 let draining = false;
 
 async function drain(): Promise<void> {
   draining = true;
   try {
+    await warmed;
     for (let m = queue.shift(); m !== undefined; m = queue.shift()) {
       if (!claim(m)) continue;
       let pkg: TaskPackage;
@@ -157,4 +167,5 @@ port.on('message', (m: ToThread) => {
   }
   if (!draining) void drain();
 });
+await warmed;
 post({ type: 'ready' });

@@ -102,6 +102,15 @@ export class ExecutorPool {
     return slot;
   }
 
+  /**
+   * Work is waiting (a worker starting on a backlog): start the first thread now, not when the
+   * first claimed run reaches the pool, so its start overlaps the worker's start-up and first claim.
+   * Nothing when a thread runs already (or every thread started with the pool).
+   */
+  startForWaitingWork(): void {
+    if (this.live().length === 0) this.wake();
+  }
+
   /** Runs are short, so no thread started: should they stop finishing (a long run), start one then. */
   private retryWhenStalled(): void {
     if (this.stallTimer) return;

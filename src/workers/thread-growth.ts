@@ -1,4 +1,4 @@
-// How fast an on-demand executor pool grows. A thread's start (Node's bootstrap, its modules, the
+// How fast an on-demand executor pool grows. A thread's start (Node's bootstrap, its modules, its
 // first sandbox) costs some 100 ms of CPU, so starts are paced:
 // - At most `maxStarting` threads start at a time (the cores but one). Eight at once on two cores
 //   held the first result back ~430 ms (bench/peers' scenario: a 5,000 no-op backlog at
@@ -48,7 +48,7 @@ export class ThreadGrowth {
     this.minRunMs = minRunMs;
   }
 
-  /** A run took this long in its thread (a thread's first run, which builds its sandbox, is left out). */
+  /** A run took this long in its thread (a first run, slower while the thread is cold, is left out). */
   observe(durationMs: number): void {
     this.recent[this.timed++ % RECENT_RUNS] = durationMs;
     this.lastFinished = performance.now();

@@ -18,6 +18,7 @@ import { httpOptionsFromConfig, runtimeLimitsFromConfig } from '../runtime/setti
 import { ExecutorPool } from './pool.ts';
 import { QueueWorker } from './queue-worker.ts';
 import { PauseGate } from '../queue/pause-gate.ts';
+import { anyJobDue } from '../queue/count-claimable.ts';
 
 /** What a worker node needs of the application (the services' context satisfies it). */
 export interface WorkerApp {
@@ -59,6 +60,11 @@ export async function startWorkerNode(app: WorkerApp, opts: WorkerNodeOptions = 
   const log = opts.log ?? ((m: string) => process.stderr.write(`[worker ${id}] ${m}\n`));
   const heartbeatMs = opts.heartbeatMs ?? 5000;
 
+  // With jobs already due, the first executor thread starts as soon as the pool exists: its start
+  // (Node's bootstrap, its modules, its first sandbox: some 40-60 ms, more on a busy machine) then
+  // overlaps registering, preparing and the first claim instead of following them. The check runs
+  // beside the registration; a failed check only forgoes the head start.
+  const due = anyJobDue(store.db, Date.now()).catch(() => false);
   await registerWorker(store.db, {
     id,
     hostname: hostname(),
@@ -77,6 +83,7 @@ export async function startWorkerNode(app: WorkerApp, opts: WorkerNodeOptions = 
     healthCheckIntervalMs: w.health_check_interval_seconds * 1000,
     log,
   });
+  void due.then((yes) => yes && pool.startForWaitingWork());
   const queue = new QueueWorker({
     store,
     queue: app.queue,

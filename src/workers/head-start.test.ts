@@ -1,0 +1,63 @@
+// A worker that starts with jobs already due starts its first executor thread before it claims, so
+// the thread's start overlaps the worker's own (registering, preparing, the first claim) instead of
+// following it. One that starts on a queue with nothing due keeps no thread: delayed jobs are no
+// reason to start one.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWorkers } from '../app.ts';
+import { insertJob } from '../store/repos/jobs.ts';
+import { getTask } from '../store/repos/tasks.ts';
+import { createTestApp, saveTask } from './test-helpers.ts';
+
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  void test(`jobs due at start: the first executor thread starts before the first claim [${dialect}]`, async () => {
+    const t = await createTestApp(dialect, { workers: { worker_count: 2 } });
+    try {
+      await saveTask(t.app, 'echo', 'function main(i) { return i; }');
+      const task = (await getTask(t.app.store.db, 'echo'))!;
+      for (let j = 0; j < 3; j++) await insertJob(t.app.store.db, { taskId: task.id, input: { j } });
+      let firstClaimAt: number | undefined;
+      const claim = t.app.queue.claim.bind(t.app.queue);
+      t.app.queue.claim = (opts) => {
+        firstClaimAt ??= Date.now();
+        return claim(opts);
+      };
+      let finished = 0;
+      t.app.jobEvents.on(() => void finished++);
+      const node = await startWorkers(t.app, { log: () => {} });
+      try {
+        while (finished < 3) await new Promise((r) => setTimeout(r, 20));
+        assert.ok(firstClaimAt !== undefined);
+        const firstThreadAt = Math.min(...node.pool.slots.flatMap((s) => (s ? [s.startedAt] : [])));
+        assert.ok(
+          firstThreadAt < firstClaimAt,
+          `the first thread started ${firstThreadAt - firstClaimAt} ms after the first claim`,
+        );
+      } finally {
+        await node.stop(1000);
+      }
+    } finally {
+      await t.close();
+    }
+  });
+
+  void test(`only delayed jobs at start: no executor thread starts [${dialect}]`, async () => {
+    const t = await createTestApp(dialect);
+    try {
+      await saveTask(t.app, 'echo', 'function main(i) { return i; }');
+      const task = (await getTask(t.app.store.db, 'echo'))!;
+      await insertJob(t.app.store.db, { taskId: task.id, input: {}, runAt: Date.now() + 60_000 });
+      const node = await startWorkers(t.app, { log: () => {} });
+      try {
+        // Two polls (poll_interval_ms 200 in the tests' configuration) find nothing due either.
+        await new Promise((r) => setTimeout(r, 500));
+        assert.equal(node.pool.threadCount(), 0);
+        assert.equal(node.queue.running, 0);
+      } finally {
+        await node.stop(1000);
+      }
+    } finally {
+      await t.close();
+    }
+  });
+}
