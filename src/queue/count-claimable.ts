@@ -32,11 +32,14 @@ export async function countClaimable(
   return count;
 }
 
-/** Whether some job waits to be claimed now (delayed ones do not count); reads one row at most. */
+/**
+ * Whether some job waits to be claimed now and the queue is not paused (`job pause`): delayed jobs
+ * do not count. Reads one job row at most.
+ */
 export async function anyJobDue(db: Db, now: number): Promise<boolean> {
   const { rows } = await sql<{ one: number }>`
-    select 1 as one from jobs where status in ('QUEUED', 'RETRYING') and run_at <= ${now} limit 1`.execute(
-    db,
-  );
+    select 1 as one from jobs where status in ('QUEUED', 'RETRYING') and run_at <= ${now}
+      and not exists (select 1 from queue_state where id = 1 and paused = 1)
+    limit 1`.execute(db);
   return rows.length > 0;
 }

@@ -1,12 +1,13 @@
 // A worker that starts with jobs already due starts its first executor thread before it claims, so
 // the thread's start overlaps the worker's own (registering, preparing, the first claim) instead of
-// following it. One that starts on a queue with nothing due keeps no thread: delayed jobs are no
-// reason to start one.
+// following it. One that starts on a queue with nothing due keeps no thread: delayed jobs, and due
+// ones while the queue is paused, are no reason to start one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWorkers } from '../app.ts';
 import { insertJob } from '../store/repos/jobs.ts';
 import { getTask } from '../store/repos/tasks.ts';
+import { pauseQueue } from '../services/queue-control.ts';
 import { createTestApp, saveTask } from './test-helpers.ts';
 
 for (const dialect of ['sqlite', 'postgres'] as const) {
@@ -53,6 +54,31 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         await new Promise((r) => setTimeout(r, 500));
         assert.equal(node.pool.threadCount(), 0);
         assert.equal(node.queue.running, 0);
+      } finally {
+        await node.stop(1000);
+      }
+    } finally {
+      await t.close();
+    }
+  });
+
+  void test(`jobs due but the queue paused: no executor thread starts [${dialect}]`, async () => {
+    const t = await createTestApp(dialect);
+    try {
+      await saveTask(t.app, 'echo', 'function main(i) { return i; }');
+      const task = (await getTask(t.app.store.db, 'echo'))!;
+      const { job } = await insertJob(t.app.store.db, { taskId: task.id, input: {} });
+      await pauseQueue(t.app, 'test');
+      const node = await startWorkers(t.app, { log: () => {} });
+      try {
+        await new Promise((r) => setTimeout(r, 500));
+        assert.equal(node.pool.threadCount(), 0);
+        const row = await t.app.store.db
+          .selectFrom('jobs')
+          .select('status')
+          .where('id', '=', job.id)
+          .executeTakeFirstOrThrow();
+        assert.equal(row.status, 'QUEUED');
       } finally {
         await node.stop(1000);
       }
