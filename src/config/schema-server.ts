@@ -128,7 +128,7 @@ const workers = z
       .max(1024)
       .default(128)
       .describe(
-        'Most claimed jobs held by each executor thread, so threads never wait for the next claim; a worker holds about 100 ms of runs per thread up to this, and at most 32 before it has timed a run (1: claim only for idle threads)',
+        'Most claimed jobs held by each executor thread, so threads never wait for the next claim; a worker holds about 100 ms of runs per thread up to this, and at most 4 before it has timed a run (1: claim only for idle threads)',
       ),
     idle_thread_seconds: z
       .number()

@@ -66,9 +66,11 @@ void test('PostgreSQL: an idle worker takes jobs enqueued in its process without
 
     // A delayed job waits in the queue until it is due.
     const before = node.queue.directClaims;
+    // Read before the enqueue: the job is due 300 ms after the enqueue's own clock reading, which
+    // a loaded machine can put well after the call began.
+    const started = Date.now();
     const delayed = await enqueueJob(t.app, { task: 'echo', input: { j: 3 }, delayMs: 300 });
     assert.equal(delayed.job.status, 'QUEUED');
-    const started = Date.now();
     await finished(delayed.job.id);
     assert.ok(Date.now() - started >= 250);
     assert.equal(node.queue.directClaims, before);

@@ -13,7 +13,7 @@ void test('PrefetchDepth: at most UNTIMED_DEPTH until a run is seen, then about 
   assert.equal(d.depth(), UNTIMED_DEPTH, 'nothing timed yet: no deeper than UNTIMED_DEPTH');
   d.observe(0.2);
   assert.equal(d.depth(), 128, 'short runs: the maximum');
-  assert.equal(new PrefetchDepth(8).depth(), 8, 'a smaller maximum holds from the start');
+  assert.equal(new PrefetchDepth(2).depth(), 2, 'a smaller maximum holds from the start');
   const slow = new PrefetchDepth(32);
   slow.observe(QUEUED_WORK_MS / 4);
   assert.equal(slow.depth(), 4);
@@ -62,6 +62,46 @@ void test('a worker running 60 ms jobs holds about two per thread, not prefetch_
     } finally {
       await node.stop(1000);
     }
+  } finally {
+    await t.close();
+  }
+});
+
+void test('two workers starting on a backlog of long jobs share it: the first holds UNTIMED_DEPTH, not the backlog', async () => {
+  const t = await createTestApp('sqlite', { workers: { worker_count: 1 } });
+  try {
+    await saveTask(
+      t.app,
+      'slow',
+      'function main(i) { const end = Date.now() + 200; while (Date.now() < end) {} return i; }',
+    );
+    const task = (await getTask(t.app.store.db, 'slow'))!;
+    const JOBS = 12;
+    for (let j = 0; j < JOBS; j++) await insertJob(t.app.store.db, { taskId: task.id, input: { j } });
+    let finished = 0;
+    t.app.jobEvents.on(() => void finished++);
+    const first = await startWorkers(t.app, { log: () => {} });
+    const second = await startWorkers(t.app, { log: () => {} });
+    try {
+      while (finished < JOBS) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      await first.stop(1000);
+      await second.stop(1000);
+    }
+    const rows = await t.app.store.db
+      .selectFrom('executions')
+      .select(['worker_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('worker_id')
+      .execute();
+    const ran = new Map(rows.map((r) => [r.worker_id, Number(r.n)]));
+    // The first claims UNTIMED_DEPTH (4) jobs, the second as many as soon as it starts; once runs
+    // are timed each holds about one, so the rest goes to whichever is free. At a depth of 32 the
+    // first took all twelve.
+    assert.equal(UNTIMED_DEPTH, 4);
+    assert.ok(
+      (ran.get(second.id) ?? 0) >= 4,
+      `the second worker ran ${ran.get(second.id) ?? 0} of ${JOBS} jobs (the first ${ran.get(first.id) ?? 0})`,
+    );
   } finally {
     await t.close();
   }

@@ -5,12 +5,15 @@
 // 20,000-job backlog). Long jobs need almost none, and a deep queue of them only holds work another
 // worker could start. So the depth covers about QUEUED_WORK_MS of runs per thread, between 1 and
 // server.workers.prefetch_per_thread; before any run was timed it is at most UNTIMED_DEPTH, so a
-// worker starting on a backlog of long jobs takes no more of them than that.
+// worker starting on a backlog of long jobs takes no more of them than that, and other workers
+// starting beside it get the rest (at 32, the first of two one-thread workers took all of a
+// 12-job backlog of 200 ms jobs and the second ran none). Short runs cost little for it: a thread
+// builds its sandbox before it takes runs, so the first run is timed milliseconds after the start.
 
 /** Work (in run time) a thread should have queued behind its current run. */
 export const QUEUED_WORK_MS = 100;
 /** Jobs per thread held before any run was timed (the most a first claim takes per thread). */
-export const UNTIMED_DEPTH = 32;
+export const UNTIMED_DEPTH = 4;
 /** Weight of the newest run in the moving average (about the last 20 runs count). */
 const WEIGHT = 0.05;
 
