@@ -96,11 +96,13 @@ export interface TaskRunResult {
   timings?: RunTimings;
 }
 
+/** A task's sandbox memory: what its metadata asks for (else the default), never above the maximum. */
+export function sandboxMemoryBytes(limits: RuntimeLimits, requested?: number): number {
+  return Math.min(requested ?? limits.defaultMemoryBytes, limits.maxMemoryBytes);
+}
+
 export function resolveLimits(pkg: TaskPackage, limits: RuntimeLimits, timeoutMs?: number): SandboxLimits {
-  const memoryBytes = Math.min(
-    pkg.metadata.memoryLimitBytes ?? limits.defaultMemoryBytes,
-    limits.maxMemoryBytes,
-  );
+  const memoryBytes = sandboxMemoryBytes(limits, pkg.metadata.memoryLimitBytes);
   const ratio = limits.hostBudgetRatio ?? DEFAULT_HOST_BUDGET_RATIO;
   return {
     timeoutMs: timeoutMs ?? pkg.metadata.timeoutMs ?? limits.defaultTimeoutMs,

@@ -5,7 +5,7 @@
 // cancellation is the CANCEL word the pool sets to the job id, polled by isCancelled.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createSyncFetcher } from '../http/sync-fetch.ts';
-import { runTask, type TaskRunResult } from '../runtime/run-task.ts';
+import { runTask, sandboxMemoryBytes, type TaskRunResult } from '../runtime/run-task.ts';
 import { warmSandbox } from '../runtime/sandbox.ts';
 import { DeadlineCell } from '../runtime/watchdog.ts';
 import { useCompiledWasm } from '../runtime/module-pool.ts';
@@ -128,9 +128,7 @@ function claim(m: RunMessage): boolean {
 // so a thread started ahead of its work (pool.startForWaitingWork) builds it while the worker still
 // claims, and a first run is timed as a run. Runs arriving meanwhile wait for it (drain), so they
 // do not build a second one. Should it fail, the first run meets the same failure and reports it.
-const warmed = warmSandbox(Math.min(data.limits.defaultMemoryBytes, data.limits.maxMemoryBytes)).catch(
-  () => {},
-);
+const warmed = warmSandbox(sandboxMemoryBytes(data.limits)).catch(() => {});
 
 const queue: RunMessage[] = [];
 let draining = false;

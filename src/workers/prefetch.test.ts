@@ -6,7 +6,7 @@ import { startWorkers } from '../app.ts';
 import { insertJob } from '../store/repos/jobs.ts';
 import { getTask } from '../store/repos/tasks.ts';
 import { PrefetchDepth, QUEUED_WORK_MS, UNTIMED_DEPTH } from './prefetch.ts';
-import { createTestApp, saveTask } from './test-helpers.ts';
+import { busyEchoCode, createTestApp, saveTask } from './test-helpers.ts';
 
 void test('PrefetchDepth: at most UNTIMED_DEPTH until a run is seen, then about QUEUED_WORK_MS of runs', () => {
   const d = new PrefetchDepth(128);
@@ -30,11 +30,7 @@ void test('a worker running 60 ms jobs holds about two per thread, not prefetch_
     job_queue: { poll_interval_ms: 50 },
   });
   try {
-    await saveTask(
-      t.app,
-      'slow',
-      'function main(i) { const end = Date.now() + 60; while (Date.now() < end) {} return i; }',
-    );
+    await saveTask(t.app, 'slow', busyEchoCode(60));
     const task = (await getTask(t.app.store.db, 'slow'))!;
     let finished = 0;
     t.app.jobEvents.on(() => void finished++);
@@ -70,11 +66,7 @@ void test('a worker running 60 ms jobs holds about two per thread, not prefetch_
 void test('two workers starting on a backlog of long jobs share it: the first holds UNTIMED_DEPTH, not the backlog', async () => {
   const t = await createTestApp('sqlite', { workers: { worker_count: 1 } });
   try {
-    await saveTask(
-      t.app,
-      'slow',
-      'function main(i) { const end = Date.now() + 200; while (Date.now() < end) {} return i; }',
-    );
+    await saveTask(t.app, 'slow', busyEchoCode(200));
     const task = (await getTask(t.app.store.db, 'slow'))!;
     const JOBS = 12;
     for (let j = 0; j < JOBS; j++) await insertJob(t.app.store.db, { taskId: task.id, input: { j } });

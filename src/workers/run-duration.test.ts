@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { startWorkers } from '../app.ts';
 import { insertJob } from '../store/repos/jobs.ts';
 import { getTask } from '../store/repos/tasks.ts';
-import { createTestApp, saveTask } from './test-helpers.ts';
+import { busyEchoCode, createTestApp, saveTask } from './test-helpers.ts';
 
 const RUN_MS = 150;
 const JOBS = 4;
@@ -15,11 +15,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
   void test(`jobs claimed together: each execution's duration is its own run's [${dialect}]`, async () => {
     const t = await createTestApp(dialect, { workers: { worker_count: 1 } });
     try {
-      await saveTask(
-        t.app,
-        'busy',
-        `function main(i) { const end = Date.now() + ${RUN_MS}; while (Date.now() < end) {} return i; }`,
-      );
+      await saveTask(t.app, 'busy', busyEchoCode(RUN_MS));
       const task = (await getTask(t.app.store.db, 'busy'))!;
       // Queued before the worker starts, so its first claim takes them all for its one thread.
       for (let j = 0; j < JOBS; j++) await insertJob(t.app.store.db, { taskId: task.id, input: { j } });

@@ -74,3 +74,7 @@ export async function saveTask(
   await savePackage(app.store.db, loadTaskFromFiles(files, { kind: 'store' }), { changeSource: 'cli' });
   return name;
 }
+
+/** main.js of a task that keeps its thread busy for `ms` and returns its input. */
+export const busyEchoCode = (ms: number): string =>
+  `function main(i) { const end = Date.now() + ${ms}; while (Date.now() < end) {} return i; }`;
