@@ -6,6 +6,11 @@ import { performance } from 'node:perf_hooks';
 import { percentile, round } from '../lib.ts';
 
 export const BACKLOG = 5000;
+/**
+ * The throughput run's warm rate counts from this many jobs finished: by then every contestant's
+ * threads, connections, prepared statements and hot code are up, as in a worker that has run a while.
+ */
+export const WARM_AFTER = 1000;
 export const LATENCY_JOBS = 200;
 export const LATENCY_WARMUP = 10;
 export const CHAIN = 40;
@@ -53,6 +58,8 @@ export type OpenContestant = (url: string, redisPrefix: string, hooks: Hooks) =>
 export class Tracker implements Hooks {
   count = 0;
   failed = 0;
+  /** When the WARM_AFTER-th job finished (performance.now()), once it has. */
+  warmAt?: number;
   private tracking = false;
   private readonly startedAt = new Map<string, number>();
   private readonly done = new Set<string>();
@@ -65,6 +72,7 @@ export class Tracker implements Hooks {
 
   finished(id: string, failed = false): void {
     this.count++;
+    if (this.count === WARM_AFTER) this.warmAt = performance.now();
     if (failed) this.failed++;
     if (this.target !== undefined && this.count >= this.target.count) this.target.resolve();
     if (!this.tracking) return;
@@ -124,7 +132,8 @@ export async function throughput(c: Contestant, tracker: Tracker, concurrency: n
   const elu = performance.eventLoopUtilization();
   await c.startWorkers(concurrency);
   await Promise.race([tracker.untilCount(BACKLOG), sleep(THROUGHPUT_CAP_SECONDS * 1000)]);
-  const seconds = (performance.now() - start) / 1000;
+  const end = performance.now();
+  const seconds = (end - start) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const machine1 = machineCpuMs();
   const processMs = (cpu.user + cpu.system) / 1000;
@@ -138,6 +147,11 @@ export async function throughput(c: Contestant, tracker: Tracker, concurrency: n
     failed: tracker.failed,
     seconds: round(seconds),
     jobsPerSecond: Math.round(jobs / seconds),
+    // The same run from the WARM_AFTER-th job on: what a worker that has been up a while does,
+    // without the start (threads, connections, first compilations) that jobsPerSecond includes.
+    ...(tracker.warmAt !== undefined && jobs > WARM_AFTER
+      ? { warmJobsPerSecond: Math.round((jobs - WARM_AFTER) / ((end - tracker.warmAt) / 1000)) }
+      : {}),
     // Every thread of this process; the database or Redis server's CPU is not included.
     processCpuMsPerJob: round(processMs / jobs),
     mainThreadMsPerJob: round(performance.eventLoopUtilization(elu).active / jobs),

@@ -5,6 +5,8 @@ import { round } from '../lib.ts';
 export const METRICS = [
   'throughput.c1.jobsPerSecond',
   'throughput.c8.jobsPerSecond',
+  'throughput.c1.warmJobsPerSecond',
+  'throughput.c8.warmJobsPerSecond',
   'enqueueToStartMs.p50',
   'enqueueToStartMs.p99',
   'chain40.seconds',
