@@ -7,13 +7,57 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CompiledQuery } from 'kysely';
+import type pg from 'pg';
 import { withStore } from '../../store/test-helpers/backends.ts';
 import { seedTask } from '../../store/test-helpers/fixtures.ts';
-import { cteNestedLoops, explainExecute } from '../../store/test-helpers/pg-plan.ts';
+import {
+  cteNestedLoops,
+  explainExecute,
+  planNodes,
+  type PlanNode,
+} from '../../store/test-helpers/pg-plan.ts';
 import { openQueueBackend } from '../open-backend.ts';
 import { claimInOneStatement } from './pg-claim.ts';
+import { completeJobsPostgres } from './pg-complete.ts';
 
 const jobsOf = (taskId: number, n: number) => Array.from({ length: n }, (_, i) => ({ taskId, input: { i } }));
+
+/**
+ * How each scan of `table` in the plan reads it: the index it uses (a bitmap scan's indexes, joined
+ * by +), else the node type ('Seq Scan').
+ */
+function howRead(nodes: readonly PlanNode[], table: string): string[] {
+  return nodes
+    .filter((n) => n['Relation Name'] === table && n['Node Type'] !== 'ModifyTable')
+    .map((n) =>
+      n['Node Type'] === 'Bitmap Heap Scan'
+        ? planNodes(n)
+            .flatMap((c) => (c['Index Name'] ? [c['Index Name']] : []))
+            .join('+')
+        : (n['Index Name'] ?? n['Node Type']),
+    );
+}
+
+/** How many times `table` has been analysed (by anyone), and its size as the statistics know it. */
+async function analyses(pool: pg.Pool, table: 'jobs' | 'executions') {
+  const { rows } = await pool.query<{ tuples: number; n: number }>(
+    `select c.reltuples::float8 as tuples, (s.analyze_count + s.autoanalyze_count)::int as n
+     from pg_class c join pg_stat_user_tables s on s.relid = c.oid where c.oid = $1::regclass`,
+    [table],
+  );
+  return rows[0]!;
+}
+
+/** Waits (10 s at most) for an analyse of `table` after the `since`-th that saw at least `tuples` rows. */
+async function analysedSince(pool: pg.Pool, table: 'jobs' | 'executions', since: number, tuples: number) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const now = await analyses(pool, table);
+    if (now.n > since && now.tuples >= tuples) return;
+    assert.ok(Date.now() < deadline, `${table} not analysed after growing: ${JSON.stringify(now)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 void test('PostgreSQL: a queue growing from empty is analysed as it grows, so claims read the claim index', () =>
   withStore('postgres', async (store) => {
@@ -38,30 +82,16 @@ void test('PostgreSQL: a queue growing from empty is analysed as it grows, so cl
       await client.query('set plan_cache_mode = force_generic_plan');
       await client.query(`prepare claim as ${statement.sql}`);
       const small = await explainExecute(client, 'claim', statement.parameters);
-      const readsJobs = (nodes: typeof small) =>
-        nodes
-          .filter((n) => n['Relation Name'] === 'jobs' && n['Node Type'] !== 'ModifyTable')
-          .map((n) => n['Index Name'] ?? n['Node Type']);
+      const readsJobs = (nodes: typeof small) => howRead(nodes, 'jobs');
       // The premise: planned for five rows, the claim reads the table, not the claim index.
       assert.ok(readsJobs(small).includes('Seq Scan'), `planned small: ${readsJobs(small).join(', ')}`);
 
       // 3,000 jobs enqueued and 1,000 claimed through the backend: past its first threshold.
-      const version = await pool.query<{ n: number }>(
-        `select coalesce(analyze_count + autoanalyze_count, 0)::int as n from pg_stat_user_tables where relname = 'jobs'`,
-      );
+      const before = (await analyses(pool, 'jobs')).n;
       await backend.enqueueMany(jobsOf(taskId, 3000));
       const claimed = await backend.claim({ workerId: 'w1', limit: 1000, leaseMs: 30_000, now: Date.now() });
       assert.equal(claimed.length, 1000);
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const { rows } = await pool.query<{ tuples: number; n: number }>(
-          `select c.reltuples::float8 as tuples, (s.analyze_count + s.autoanalyze_count)::int as n
-           from pg_class c join pg_stat_user_tables s on s.relid = c.oid where c.oid = 'jobs'::regclass`,
-        );
-        if (rows[0]!.n > version.rows[0]!.n && rows[0]!.tuples >= 3000) break;
-        assert.ok(Date.now() < deadline, `jobs not analysed after growing: ${JSON.stringify(rows[0])}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await analysedSince(pool, 'jobs', before, 3000);
 
       const grown = await explainExecute(client, 'claim', statement.parameters);
       assert.deepEqual(
@@ -70,6 +100,68 @@ void test('PostgreSQL: a queue growing from empty is analysed as it grows, so cl
         `planned after growing: ${readsJobs(grown).join(', ')}`,
       );
       assert.equal(cteNestedLoops(grown).length, 0, 'no nested loop of one CTE over another');
+    } finally {
+      await client.query('deallocate all').catch(() => {});
+      client.release();
+    }
+  }));
+
+void test('PostgreSQL: executions growing from empty are analysed as they grow, so completions look them up by id', () =>
+  withStore('postgres', async (store) => {
+    const { db } = store;
+    const pool = store.pgPool!;
+    const { taskId } = await seedTask(db, 'grow-executions');
+    const backend = openQueueBackend(store);
+    // A backlog queued before any job ran, as a worker starting on it finds it: past the first
+    // threshold, so the backend analyses both tables, and knows `executions` as empty.
+    const never = (await analyses(pool, 'executions')).n;
+    await backend.enqueueMany(jobsOf(taskId, 3000));
+    await analysedSince(pool, 'jobs', never, 3000);
+    const first = await backend.claim({ workerId: 'w1', limit: 5, leaseMs: 30_000, now: Date.now() });
+
+    // The completion of those five, exactly as the backend prepares it.
+    let statement: CompiledQuery | undefined;
+    const capture = async <R>(_name: string, query: CompiledQuery<R>): Promise<R[]> => {
+      statement = query;
+      return [];
+    };
+    const results = first.map((c) => ({
+      jobId: c.job.id,
+      attempt: c.job.attempts,
+      executionId: c.executionId,
+      workerId: 'w1',
+      status: 'COMPLETED' as const,
+      output: { ok: true },
+      finishedAt: Date.now(),
+    }));
+    await completeJobsPostgres(db, capture, results);
+    assert.ok(statement);
+
+    const client = await pool.connect();
+    try {
+      await client.query('set plan_cache_mode = force_generic_plan');
+      await client.query(`prepare completion as ${statement.sql}`);
+      const readsExecutions = (nodes: readonly PlanNode[]) => howRead(nodes, 'executions');
+      // The premise: planned while the table held five rows, each execution is found by reading it.
+      const small = await explainExecute(client, 'completion', statement.parameters);
+      assert.ok(
+        readsExecutions(small).includes('Seq Scan'),
+        `planned small: ${readsExecutions(small).join(', ')}`,
+      );
+
+      // 1,000 more attempts claimed through the backend: `executions` has grown past its threshold,
+      // though `jobs` (3,000 rows as its statistics know) has not.
+      const since = (await analyses(pool, 'executions')).n;
+      const more = await backend.claim({ workerId: 'w1', limit: 1000, leaseMs: 30_000, now: Date.now() });
+      assert.equal(more.length, 1000);
+      await analysedSince(pool, 'executions', since, 1000);
+
+      const grown = await explainExecute(client, 'completion', statement.parameters);
+      assert.deepEqual(
+        readsExecutions(grown),
+        ['executions_pkey'],
+        `planned after growing: ${readsExecutions(grown).join(', ')}`,
+      );
     } finally {
       await client.query('deallocate all').catch(() => {});
       client.release();

@@ -7,11 +7,19 @@
 // 1,000 jobs/s, until autovacuum's next analyse (up to a minute away, and later on a busy server)
 // replanned them; after an ANALYZE they ran at 6,400-7,800.
 //
+// `executions` grows the same way, one row per claimed attempt, and from nothing when a backlog is
+// queued before any job ran: the statistics then know it as empty. A completion planned while it
+// held a page or two looked each batch row's execution up by reading the whole table (a nested
+// loop over a sequential scan): quadratic as the table grew, 0.2-0.9 s per 512-result batch within
+// seconds of a 20,000-job backlog's start, the run falling from ~8,500 to ~1,500-2,500 jobs/s until
+// an analyse replanned it (seen in about one run in ten; auto_explain showed the plan).
+//
 // So the backend analyses `jobs` and `executions` itself (the columns plans depend on) whenever
-// the rows it has added or claimed since the last analyse reach the table's size as the statistics
-// know it: the statistics are never off by more than about a factor of two, at a cost of one
-// ANALYZE (a sample of at most 30,000 rows, run beside the queue's work, never awaited by it) each
-// time the table doubles. ANALYZE sends the invalidation that makes every connection replan its
+// the rows it has changed in either table since the last analyse reach that table's size as the
+// statistics know it: jobs queued or claimed count for `jobs`, attempts claimed for `executions`.
+// The statistics are never off by more than about a factor of two, at a cost of one ANALYZE (a
+// sample of at most 30,000 rows per table, run beside the queue's work, never awaited by it) each
+// time a table doubles. ANALYZE sends the invalidation that makes every connection replan its
 // prepared statements.
 import { sql } from 'kysely';
 import type { Store } from '../../store/database.ts';
@@ -30,10 +38,25 @@ const ANALYZE = sql`analyze (skip_locked)
 /** Below this many changed rows no plan can be far off; the first analyse waits for them. */
 const MIN_CHANGED_ROWS = 1000;
 
+/** Rows changed in one table since its last analyse, and how many make the next one due. */
+class Growth {
+  changed = 0;
+  threshold = MIN_CHANGED_ROWS;
+
+  get due(): boolean {
+    return this.changed >= this.threshold;
+  }
+
+  /** The table's size as the statistics now know it: the next analyse is due when as many changed. */
+  learn(tuples: number): void {
+    this.threshold = Math.max(MIN_CHANGED_ROWS, tuples);
+  }
+}
+
 export class QueueStatistics {
   private readonly store: Store;
-  private changed = 0;
-  private threshold = MIN_CHANGED_ROWS;
+  private readonly jobs = new Growth();
+  private readonly executions = new Growth();
   private running?: Promise<void>;
 
   constructor(store: Store) {
@@ -49,14 +72,28 @@ export class QueueStatistics {
       select (last_analyze is null and last_autoanalyze is null) as never
       from pg_stat_user_tables where relid = 'jobs'::regclass`.execute(this.store.db);
     if (rows[0]?.never) await this.analyze();
-    else await this.learnSize();
+    else await this.learnSizes();
   }
 
-  /** Counts rows this process inserted into or claimed from the queue; analyses when they add up. */
-  note(rows: number): void {
-    this.changed += rows;
-    if (this.changed < this.threshold || this.running) return;
-    this.changed = 0;
+  /** Jobs this process queued (rows added to `jobs`). */
+  noteQueued(rows: number): void {
+    this.jobs.changed += rows;
+    this.analyzeIfDue();
+  }
+
+  /** Attempts this process claimed: each rewrote a job row and added an execution row. */
+  noteClaimed(rows: number): void {
+    this.jobs.changed += rows;
+    this.executions.changed += rows;
+    this.analyzeIfDue();
+  }
+
+  private analyzeIfDue(): void {
+    if (this.running || !(this.jobs.due || this.executions.due)) return;
+    // Counted afresh from here (rows changed while it runs count towards the next one); the sizes
+    // learnt after the analyse set the next thresholds.
+    this.jobs.changed = 0;
+    this.executions.changed = 0;
     // Statistics only steer plans: a failed analyse (the connection went away, the application is
     // closing) changes nothing the queue guarantees, and the next threshold tries again.
     this.running = this.analyze()
@@ -67,14 +104,16 @@ export class QueueStatistics {
   private async analyze(): Promise<void> {
     // SKIP_LOCKED: when autovacuum (or another worker) is analysing the table, theirs will do.
     await ANALYZE.execute(this.store.db);
-    await this.learnSize();
+    await this.learnSizes();
   }
 
-  private async learnSize(): Promise<void> {
-    const { rows } = await sql<{ tuples: number }>`
-      select greatest(reltuples, 0)::float8 as tuples from pg_class where oid = 'jobs'::regclass`.execute(
-      this.store.db,
-    );
-    this.threshold = Math.max(MIN_CHANGED_ROWS, Number(rows[0]?.tuples ?? 0));
+  private async learnSizes(): Promise<void> {
+    const { rows } = await sql<{ jobs: number; executions: number }>`
+      select
+        (select greatest(reltuples, 0)::float8 from pg_class where oid = 'jobs'::regclass) as jobs,
+        (select greatest(reltuples, 0)::float8 from pg_class where oid = 'executions'::regclass) as executions
+    `.execute(this.store.db);
+    this.jobs.learn(Number(rows[0]?.jobs ?? 0));
+    this.executions.learn(Number(rows[0]?.executions ?? 0));
   }
 }

@@ -60,7 +60,7 @@ export function postgresQueueBackend(
   const finishHooks = new FinishHooks();
   const statistics = new QueueStatistics(store);
   const created = <T extends { created: boolean }>(results: T[]): T[] => {
-    statistics.note(results.filter((r) => r.created).length);
+    statistics.noteQueued(results.filter((r) => r.created).length);
     return results;
   };
   return {
@@ -100,7 +100,7 @@ export function postgresQueueBackend(
     },
     async insertClaimed(input, claim) {
       const inserted = await insertClaimedJob(db, run, input, claim);
-      if (inserted) statistics.note(1);
+      if (inserted) statistics.noteClaimed(1);
       return inserted;
     },
     async claim(claimOpts) {
@@ -111,7 +111,7 @@ export function postgresQueueBackend(
       const claimed = limited
         ? await claimInTransaction(db, CLAIM, claimOpts, finishHooks)
         : await claimInOneStatement(db, run, claimOpts, finishHooks);
-      statistics.note(claimed.length);
+      statistics.noteClaimed(claimed.length);
       return claimed;
     },
     complete: (results, trx) => completeJobsPostgres(trx ?? db, run, results),
