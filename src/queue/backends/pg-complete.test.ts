@@ -5,12 +5,11 @@
 // CTEs in a nested loop, which took seconds per batch from a backlog of thousands of jobs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CompiledQuery } from 'kysely';
 import { withStore } from '../../store/test-helpers/backends.ts';
 import { seedTask } from '../../store/test-helpers/fixtures.ts';
 import { insertJob } from '../../store/repos/jobs.ts';
 import { openQueueBackend } from '../open-backend.ts';
-import { completeJobsPostgres } from './pg-complete.ts';
+import { completionStatement } from './test-helpers.ts';
 import { cteNestedLoops, explainExecute } from '../../store/test-helpers/pg-plan.ts';
 
 void test('PostgreSQL: the completion generic plan looks rows up by id, even with idle-queue statistics', () =>
@@ -28,22 +27,7 @@ void test('PostgreSQL: the completion generic plan looks rows up by id, even wit
     assert.equal(claimed.length, 300);
 
     // The statement exactly as the backend prepares it, for two of the results.
-    let statement: CompiledQuery | undefined;
-    const capture = async <R>(_name: string, query: CompiledQuery<R>): Promise<R[]> => {
-      statement = query;
-      return [];
-    };
-    const results = claimed.slice(0, 2).map((c) => ({
-      jobId: c.job.id,
-      attempt: c.job.attempts,
-      executionId: c.executionId,
-      workerId: 'w1',
-      status: 'COMPLETED' as const,
-      output: { ok: true },
-      finishedAt: Date.now(),
-    }));
-    await completeJobsPostgres(db, capture, results);
-    assert.ok(statement);
+    const statement = await completionStatement(db, claimed.slice(0, 2), 'w1');
 
     const client = await store.pgPool!.connect();
     try {

@@ -6,7 +6,6 @@
 // connection and checks the plan it uses after the backend's inserts and claims.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CompiledQuery } from 'kysely';
 import type pg from 'pg';
 import { withStore } from '../../store/test-helpers/backends.ts';
 import { seedTask } from '../../store/test-helpers/fixtures.ts';
@@ -17,8 +16,7 @@ import {
   type PlanNode,
 } from '../../store/test-helpers/pg-plan.ts';
 import { openQueueBackend } from '../open-backend.ts';
-import { claimInOneStatement } from './pg-claim.ts';
-import { completeJobsPostgres } from './pg-complete.ts';
+import { claimStatement, completionStatement } from './test-helpers.ts';
 
 const jobsOf = (taskId: number, n: number) => Array.from({ length: n }, (_, i) => ({ taskId, input: { i } }));
 
@@ -69,13 +67,12 @@ void test('PostgreSQL: a queue growing from empty is analysed as it grows, so cl
     await backend.enqueueMany(jobsOf(taskId, 5));
 
     // The claim exactly as the backend prepares it.
-    let statement: CompiledQuery | undefined;
-    const capture = async <R>(_name: string, query: CompiledQuery<R>): Promise<R[]> => {
-      statement = query;
-      return [];
-    };
-    await claimInOneStatement(db, capture, { workerId: 'w1', limit: 50, leaseMs: 30_000, now: Date.now() });
-    assert.ok(statement);
+    const statement = await claimStatement(db, {
+      workerId: 'w1',
+      limit: 50,
+      leaseMs: 30_000,
+      now: Date.now(),
+    });
 
     const client = await pool.connect();
     try {
@@ -120,22 +117,7 @@ void test('PostgreSQL: executions growing from empty are analysed as they grow, 
     const first = await backend.claim({ workerId: 'w1', limit: 5, leaseMs: 30_000, now: Date.now() });
 
     // The completion of those five, exactly as the backend prepares it.
-    let statement: CompiledQuery | undefined;
-    const capture = async <R>(_name: string, query: CompiledQuery<R>): Promise<R[]> => {
-      statement = query;
-      return [];
-    };
-    const results = first.map((c) => ({
-      jobId: c.job.id,
-      attempt: c.job.attempts,
-      executionId: c.executionId,
-      workerId: 'w1',
-      status: 'COMPLETED' as const,
-      output: { ok: true },
-      finishedAt: Date.now(),
-    }));
-    await completeJobsPostgres(db, capture, results);
-    assert.ok(statement);
+    const statement = await completionStatement(db, first, 'w1');
 
     const client = await pool.connect();
     try {
