@@ -12,7 +12,7 @@
 // held a page or two looked each batch row's execution up by reading the whole table (a nested
 // loop over a sequential scan): quadratic as the table grew, 0.2-0.9 s per 512-result batch within
 // seconds of a 20,000-job backlog's start, the run falling from ~8,500 to ~1,500-2,500 jobs/s until
-// an analyse replanned it (seen in about one run in ten; auto_explain showed the plan).
+// an analyse replanned it (6 of about 85 runs; auto_explain showed the plan).
 //
 // So the backend analyses `jobs` and `executions` itself (the columns plans depend on) whenever
 // the rows it has changed in either table since the last analyse reach that table's size as the
