@@ -111,9 +111,12 @@ void test('PostgreSQL: executions growing from empty are analysed as they grow, 
     const backend = openQueueBackend(store);
     // A backlog queued before any job ran, as a worker starting on it finds it: past the first
     // threshold, so the backend analyses both tables, and knows `executions` as empty.
-    const never = (await analyses(pool, 'executions')).n;
+    const jobsBefore = (await analyses(pool, 'jobs')).n;
+    const executionsBefore = (await analyses(pool, 'executions')).n;
     await backend.enqueueMany(jobsOf(taskId, 3000));
-    await analysedSince(pool, 'jobs', never, 3000);
+    // One ANALYZE, a transaction per table: wait for both.
+    await analysedSince(pool, 'jobs', jobsBefore, 3000);
+    await analysedSince(pool, 'executions', executionsBefore, 0);
     const first = await backend.claim({ workerId: 'w1', limit: 5, leaseMs: 30_000, now: Date.now() });
 
     // The completion of those five, exactly as the backend prepares it.
