@@ -2,39 +2,19 @@
 // it was small. A connection keeps the generic plan of a prepared statement until the tables'
 // statistics change; the plan made for a handful of rows reads the whole jobs table and sorts it on
 // every claim. The backend analyses the tables as they grow (pg-statistics.ts), which makes every
-// connection replan: this test holds a statement prepared while the table was small on its own
-// connection and checks the plan it uses after the backend's inserts and claims.
+// connection replan: these tests hold a statement prepared while a table was small (the claim for
+// `jobs`, the completion for `executions`) on their own connection and check the plan it uses
+// after the backend's inserts and claims.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type pg from 'pg';
 import { withStore } from '../../store/test-helpers/backends.ts';
 import { seedTask } from '../../store/test-helpers/fixtures.ts';
-import {
-  cteNestedLoops,
-  explainExecute,
-  planNodes,
-  type PlanNode,
-} from '../../store/test-helpers/pg-plan.ts';
+import { cteNestedLoops, explainExecute, howRead } from '../../store/test-helpers/pg-plan.ts';
 import { openQueueBackend } from '../open-backend.ts';
 import { claimStatement, completionStatement } from './test-helpers.ts';
 
 const jobsOf = (taskId: number, n: number) => Array.from({ length: n }, (_, i) => ({ taskId, input: { i } }));
-
-/**
- * How each scan of `table` in the plan reads it: the index it uses (a bitmap scan's indexes, joined
- * by +), else the node type ('Seq Scan').
- */
-function howRead(nodes: readonly PlanNode[], table: string): string[] {
-  return nodes
-    .filter((n) => n['Relation Name'] === table && n['Node Type'] !== 'ModifyTable')
-    .map((n) =>
-      n['Node Type'] === 'Bitmap Heap Scan'
-        ? planNodes(n)
-            .flatMap((c) => (c['Index Name'] ? [c['Index Name']] : []))
-            .join('+')
-        : (n['Index Name'] ?? n['Node Type']),
-    );
-}
 
 /** How many times `table` has been analysed (by anyone), and its size as the statistics know it. */
 async function analyses(pool: pg.Pool, table: 'jobs' | 'executions') {
@@ -79,9 +59,11 @@ void test('PostgreSQL: a queue growing from empty is analysed as it grows, so cl
       await client.query('set plan_cache_mode = force_generic_plan');
       await client.query(`prepare claim as ${statement.sql}`);
       const small = await explainExecute(client, 'claim', statement.parameters);
-      const readsJobs = (nodes: typeof small) => howRead(nodes, 'jobs');
       // The premise: planned for five rows, the claim reads the table, not the claim index.
-      assert.ok(readsJobs(small).includes('Seq Scan'), `planned small: ${readsJobs(small).join(', ')}`);
+      assert.ok(
+        howRead(small, 'jobs').includes('Seq Scan'),
+        `planned small: ${howRead(small, 'jobs').join(', ')}`,
+      );
 
       // 3,000 jobs enqueued and 1,000 claimed through the backend: past its first threshold.
       const before = (await analyses(pool, 'jobs')).n;
@@ -92,9 +74,9 @@ void test('PostgreSQL: a queue growing from empty is analysed as it grows, so cl
 
       const grown = await explainExecute(client, 'claim', statement.parameters);
       assert.deepEqual(
-        readsJobs(grown).filter((how) => !how.endsWith('_pkey')),
+        howRead(grown, 'jobs').filter((how) => !how.endsWith('_pkey')),
         ['jobs_claim_idx'],
-        `planned after growing: ${readsJobs(grown).join(', ')}`,
+        `planned after growing: ${howRead(grown, 'jobs').join(', ')}`,
       );
       assert.equal(cteNestedLoops(grown).length, 0, 'no nested loop of one CTE over another');
     } finally {
@@ -126,12 +108,11 @@ void test('PostgreSQL: executions growing from empty are analysed as they grow, 
     try {
       await client.query('set plan_cache_mode = force_generic_plan');
       await client.query(`prepare completion as ${statement.sql}`);
-      const readsExecutions = (nodes: readonly PlanNode[]) => howRead(nodes, 'executions');
       // The premise: planned while the table held five rows, each execution is found by reading it.
       const small = await explainExecute(client, 'completion', statement.parameters);
       assert.ok(
-        readsExecutions(small).includes('Seq Scan'),
-        `planned small: ${readsExecutions(small).join(', ')}`,
+        howRead(small, 'executions').includes('Seq Scan'),
+        `planned small: ${howRead(small, 'executions').join(', ')}`,
       );
 
       // 1,000 more attempts claimed through the backend: `executions` has grown past its threshold,
@@ -143,9 +124,9 @@ void test('PostgreSQL: executions growing from empty are analysed as they grow, 
 
       const grown = await explainExecute(client, 'completion', statement.parameters);
       assert.deepEqual(
-        readsExecutions(grown),
+        howRead(grown, 'executions'),
         ['executions_pkey'],
-        `planned after growing: ${readsExecutions(grown).join(', ')}`,
+        `planned after growing: ${howRead(grown, 'executions').join(', ')}`,
       );
     } finally {
       await client.query('deallocate all').catch(() => {});

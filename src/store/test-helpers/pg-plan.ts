@@ -47,3 +47,19 @@ export function cteNestedLoops(nodes: readonly PlanNode[]): PlanNode[] {
         .every((c) => c['Node Type'] === 'CTE Scan'),
   );
 }
+
+/**
+ * How each scan of `table` in the plan reads it: the index it uses (a bitmap scan's indexes, joined
+ * by +), else the node type ('Seq Scan').
+ */
+export function howRead(nodes: readonly PlanNode[], table: string): string[] {
+  return nodes
+    .filter((n) => n['Relation Name'] === table && n['Node Type'] !== 'ModifyTable')
+    .map((n) =>
+      n['Node Type'] === 'Bitmap Heap Scan'
+        ? planNodes(n)
+            .flatMap((c) => (c['Index Name'] ? [c['Index Name']] : []))
+            .join('+')
+        : (n['Index Name'] ?? n['Node Type']),
+    );
+}
