@@ -27,6 +27,13 @@ export interface HookOptions {
 
 export type FinishHook = (trx: Db, finished: readonly FinishedJob[], opts: HookOptions) => Promise<number>;
 
+/**
+ * A key per job, read before its result is written: the hook of a job touches only rows that no
+ * job with another key touches (the workflow engine: the job's run), so results with different
+ * keys may commit in concurrent transactions without waiting for, or deadlocking on, each other.
+ */
+export type HookKeys = (db: Db, jobs: readonly Pick<JobRecord, 'workflowStepId'>[]) => Promise<number[]>;
+
 /** A hook failed in an unguarded try: roll back and run the transaction again, guarded. */
 export class GuardNeeded extends Error {
   constructor(cause: unknown) {
@@ -38,10 +45,26 @@ export class GuardNeeded extends Error {
 
 export class FinishHooks {
   private readonly hooks = new Set<FinishHook>();
+  private readonly keyFns = new Map<FinishHook, HookKeys>();
 
-  add(hook: FinishHook): () => void {
+  /** `keys`, when the hook can tell which of its jobs are independent (see HookKeys). */
+  add(hook: FinishHook, keys?: HookKeys): () => void {
     this.hooks.add(hook);
-    return () => this.hooks.delete(hook);
+    if (keys) this.keyFns.set(hook, keys);
+    return () => {
+      this.hooks.delete(hook);
+      this.keyFns.delete(hook);
+    };
+  }
+
+  /**
+   * The key of each job (see HookKeys), or undefined when the jobs cannot be told apart: more than
+   * one hook (a job independent for one may not be for another), or a hook without keys.
+   */
+  async keys(db: Db, jobs: readonly Pick<JobRecord, 'workflowStepId'>[]): Promise<number[] | undefined> {
+    if (this.hooks.size !== 1) return undefined;
+    const keys = this.keyFns.get([...this.hooks][0]!);
+    return keys ? keys(db, jobs) : undefined;
   }
 
   /** Whether a finished job must have its hooks run in its result's transaction. */

@@ -17,7 +17,7 @@ export function pendingResult(
   return {
     maxRetries: c.job.maxRetries,
     handBack: active.handBack && cancelled,
-    hooked: c.job.workflowStepId !== null,
+    workflowStepId: c.job.workflowStepId,
     result: {
       jobId: c.job.id,
       attempt: c.job.attempts,

@@ -21,6 +21,7 @@ import { systemClock, type QueueClock, type RetryPolicy } from '../queue/clock.t
 import type { TaskRunResult } from '../runtime/run-task.ts';
 import type { ExecutorPool } from './pool.ts';
 import { ResultWriter, type PendingResult } from './result-writer.ts';
+import { parallelWritesFor } from './result-parts.ts';
 import { pendingResult } from './pending-result.ts';
 import { DirectReservations, type DispatcherSlot } from '../queue/direct-dispatch.ts';
 import { VersionFiles } from './version-files.ts';
@@ -101,6 +102,7 @@ export class QueueWorker {
       onWritten: (written) => this.written(written),
       flushNow: () => this.running === 0,
       maxResultBytes: o.maxResultBytes,
+      parallelWrites: parallelWritesFor(o.store),
     });
     this.dispatcher = new DirectReservations({
       workerId: o.workerId,

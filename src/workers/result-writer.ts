@@ -10,6 +10,7 @@ import type { QueueBackend } from '../queue/backend.ts';
 import { fitResult, RESULT_STORE_ERROR, unstorable } from '../queue/fit-result.ts';
 import { failJob } from '../queue/fail-job.ts';
 import { GuardNeeded } from '../queue/finish-hooks.ts';
+import { hooked, independentParts } from './result-parts.ts';
 import { cancelRunningJob, handBackJob } from '../queue/stop-job.ts';
 import type { QueueClock, RetryPolicy } from '../queue/clock.ts';
 
@@ -21,8 +22,11 @@ export interface PendingResult {
   maxRetries: number;
   /** Return the job to the queue instead of recording a verdict (shutdown). */
   handBack?: boolean;
-  /** The job has finish hooks (a workflow step): its result is written in a transaction with them. */
-  hooked?: boolean;
+  /**
+   * The job's workflow step: its result is written in a transaction with the finish hooks, and the
+   * hooks' keys (queue/finish-hooks.ts) say which such results may be written side by side.
+   */
+  workflowStepId?: number | null;
 }
 
 interface Written {
@@ -38,6 +42,11 @@ export interface ResultWriterOptions {
   /** After each committed batch: what happened to each result (undefined = discarded as stale). */
   onWritten: (written: { pending: PendingResult; finished: FinishedAttempt | undefined }[]) => void;
   log?: (message: string) => void;
+  /**
+   * Transactions one write may run side by side (default 1): the results of workflow steps of
+   * different runs are split among them (result-parts.ts).
+   */
+  parallelWrites?: number;
   /** True when nothing else is running: waiting for company would only add latency. */
   flushNow?: () => boolean;
   /** execution.max_result_bytes: each result is fitted to it when pushed (queue/fit-result.ts). */
@@ -153,7 +162,7 @@ export class ResultWriter {
   private async writeBatch(batch: PendingResult[], guarded = false): Promise<Written[]> {
     const completes = batch.filter((p) => !p.handBack && p.result.status === 'COMPLETED');
     const results = completes.map((p) => p.result);
-    if (completes.length === batch.length && !batch.some((p) => p.hooked)) {
+    if (completes.length === batch.length && !batch.some(hooked)) {
       // Completions only, atomic on their own (one statement on PostgreSQL): no transaction here.
       const finished = await this.queue.complete(results);
       return batch.map((pending, i) => ({ pending, finished: finished[i] }));
@@ -200,6 +209,15 @@ export class ResultWriter {
   }
 
   private async write(batch: PendingResult[]): Promise<void> {
+    const parts = await independentParts(batch, {
+      most: this.opts.parallelWrites ?? 1,
+      hooks: this.queue.finishHooks,
+      db: this.store.db,
+    });
+    await Promise.all(parts.map((part) => this.writePart(part)));
+  }
+
+  private async writePart(batch: PendingResult[]): Promise<void> {
     let written: Written[];
     try {
       written = await this.writeBatch(batch);

@@ -3,7 +3,8 @@
 // this wakes the workers after each commit that queued jobs, and registers the engine's hook on
 // the queue so step results advance their runs.
 import type { Ratchet } from '../context.ts';
-import { advanceFinishedSteps } from '../../workflows/engine/finish.ts';
+import type { FinishHook } from '../../queue/finish-hooks.ts';
+import { advanceFinishedSteps, runsOfSteps } from '../../workflows/engine/finish.ts';
 import { startRun } from '../../workflows/engine/start.ts';
 import {
   cancelRun,
@@ -41,10 +42,23 @@ const observers = new WeakMap<Ratchet, Set<AdvanceObserver>>();
 
 /**
  * Step results advance their runs in the result's transaction. The composition root calls it.
- * Observers (metrics) learn how long each advance took per finished step.
+ * Observers (metrics) learn how long each advance took per finished step. A run's advance touches
+ * only that run's rows, so the results of different runs may be written side by side (the hook's
+ * keys are the steps' runs).
  */
 export function enableWorkflows(app: Ratchet): () => void {
-  return app.queue.finishHooks.add(async (trx, finished, opts) => {
+  return app.queue.finishHooks.add(advanceHook(app), async (db, jobs) => {
+    const runs = await runsOfSteps(
+      db,
+      jobs.map((j) => j.workflowStepId!),
+    );
+    // A step gone with its run (deleted meanwhile) has nothing to advance: any key will do.
+    return jobs.map((j) => runs.get(j.workflowStepId!) ?? 0);
+  });
+}
+
+function advanceHook(app: Ratchet): FinishHook {
+  return async (trx, finished, opts) => {
     const start = performance.now();
     // The run is failed and says why (its error, its transitions); stderr tells the operator.
     const queued = await advanceFinishedSteps(
@@ -64,7 +78,7 @@ export function enableWorkflows(app: Ratchet): () => void {
     const seconds = (performance.now() - start) / 1000 / Math.max(1, steps);
     for (const fn of observers.get(app) ?? []) fn(seconds, steps);
     return queued;
-  });
+  };
 }
 
 /** Calls fn after each advance of this application's runs (orchestration time per step). */

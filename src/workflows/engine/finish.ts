@@ -70,16 +70,10 @@ async function advanceAll(
       return ctx ? advance(ctx, steps, onEnded) : 0;
     });
   }
-  const rows = await trx
-    .selectFrom('workflow_steps')
-    .select(['id', 'run_id'])
-    .where(
-      'id',
-      'in',
-      steps.map((f) => f.job.workflowStepId!),
-    )
-    .execute();
-  const runOf = new Map(rows.map((r) => [Number(r.id), Number(r.run_id)]));
+  const runOf = await runsOfSteps(
+    trx,
+    steps.map((f) => f.job.workflowStepId!),
+  );
   // Runs in id order: two nodes locking the same runs always take them in the same order.
   const byRun = new Map<number, FinishedJob[]>();
   for (const f of steps) {
@@ -96,6 +90,17 @@ async function advanceAll(
     });
   }
   return enqueued;
+}
+
+/** The run of each step (by step id); a step that no longer exists is left out. */
+export async function runsOfSteps(db: Db, stepIds: readonly number[]): Promise<Map<number, number>> {
+  if (stepIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('workflow_steps')
+    .select(['id', 'run_id'])
+    .where('id', 'in', [...new Set(stepIds)])
+    .execute();
+  return new Map(rows.map((r) => [Number(r.id), Number(r.run_id)]));
 }
 
 /** Applies the run's finished jobs, starts what became ready, settles the run; jobs queued. */
