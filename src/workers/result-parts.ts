@@ -5,8 +5,9 @@
 // round trips each, while the database's other backends and this process waited: on PostgreSQL,
 // 512 step results took about a second to write. Split in four: 1,500 four-step diamond runs
 // (started 100 at a time) took 14 s against 21-24 s, and bench/workflow.ts's 200 diamonds at once
-// ran at 139 runs/s against 108 (medians of three interleaved pairs). Each part takes its runs in id order, as the one transaction did, and no
-// two parts touch the same run, so parts neither wait for nor deadlock on each other.
+// ran at 139 runs/s against 108 (medians of three interleaved pairs). Each part takes its runs in
+// id order, as the one transaction did, and no two parts touch the same run, so parts neither wait
+// for nor deadlock on each other (they share only rows they read: tasks, workflow versions).
 import type { Db } from '../store/codec.ts';
 import type { Store } from '../store/database.ts';
 import type { FinishHooks } from '../queue/finish-hooks.ts';

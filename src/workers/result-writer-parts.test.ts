@@ -1,5 +1,5 @@
 // The results of workflow steps of different runs are written in transactions of their own, side
-// by side (ResultWriter.independentParts), each step's job completed in the transaction that
+// by side (result-parts.ts), each step's job completed in the transaction that
 // advances its run. A real PostgreSQL application (its workflow hook registered by the composition
 // root), real runs claimed through the queue backend, and the rows' xmin (the transaction that last
 // wrote each row) to tell the transactions apart.
