@@ -10,7 +10,7 @@ import { seedTask } from '../../store/test-helpers/fixtures.ts';
 import { insertJob } from '../../store/repos/jobs.ts';
 import { openQueueBackend } from '../open-backend.ts';
 import { completionStatement } from './test-helpers.ts';
-import { cteNestedLoops, explainExecute } from '../../store/test-helpers/pg-plan.ts';
+import { cteNestedLoops, withGenericPlan } from '../../store/test-helpers/pg-plan.ts';
 
 void test('PostgreSQL: the completion generic plan looks rows up by id, even with idle-queue statistics', () =>
   withStore('postgres', async (store) => {
@@ -29,11 +29,8 @@ void test('PostgreSQL: the completion generic plan looks rows up by id, even wit
     // The statement exactly as the backend prepares it, for two of the results.
     const statement = await completionStatement(db, claimed.slice(0, 2), 'w1');
 
-    const client = await store.pgPool!.connect();
-    try {
-      await client.query(`prepare completion as ${statement.sql}`);
-      await client.query('set plan_cache_mode = force_generic_plan');
-      const all = await explainExecute(client, 'completion', statement.parameters);
+    await withGenericPlan(store.pgPool!, 'completion', statement, async (plan) => {
+      const all = await plan();
       const indexes = all.flatMap((n) => (n['Index Name'] ? [n['Index Name']] : []));
       assert.deepEqual(
         indexes.filter((name) => !name.endsWith('_pkey')),
@@ -42,8 +39,5 @@ void test('PostgreSQL: the completion generic plan looks rows up by id, even wit
       );
       const quadratic = cteNestedLoops(all);
       assert.equal(quadratic.length, 0, 'no nested loop of one CTE over another');
-    } finally {
-      await client.query('deallocate all').catch(() => {});
-      client.release();
-    }
+    });
   }));

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import type pg from 'pg';
 import { withStore } from '../../store/test-helpers/backends.ts';
 import { seedTask } from '../../store/test-helpers/fixtures.ts';
-import { cteNestedLoops, explainExecute, howRead } from '../../store/test-helpers/pg-plan.ts';
+import { cteNestedLoops, howRead, withGenericPlan } from '../../store/test-helpers/pg-plan.ts';
 import { openQueueBackend } from '../open-backend.ts';
 import { claimStatement, completionStatement } from './test-helpers.ts';
 
@@ -54,11 +54,8 @@ void test('PostgreSQL: a queue growing from empty is analysed as it grows, so cl
       now: Date.now(),
     });
 
-    const client = await pool.connect();
-    try {
-      await client.query('set plan_cache_mode = force_generic_plan');
-      await client.query(`prepare claim as ${statement.sql}`);
-      const small = await explainExecute(client, 'claim', statement.parameters);
+    await withGenericPlan(pool, 'claim', statement, async (plan) => {
+      const small = await plan();
       // The premise: planned for five rows, the claim reads the table, not the claim index.
       assert.ok(
         howRead(small, 'jobs').includes('Seq Scan'),
@@ -72,17 +69,14 @@ void test('PostgreSQL: a queue growing from empty is analysed as it grows, so cl
       assert.equal(claimed.length, 1000);
       await analysedSince(pool, 'jobs', before, 3000);
 
-      const grown = await explainExecute(client, 'claim', statement.parameters);
+      const grown = await plan();
       assert.deepEqual(
         howRead(grown, 'jobs').filter((how) => !how.endsWith('_pkey')),
         ['jobs_claim_idx'],
         `planned after growing: ${howRead(grown, 'jobs').join(', ')}`,
       );
       assert.equal(cteNestedLoops(grown).length, 0, 'no nested loop of one CTE over another');
-    } finally {
-      await client.query('deallocate all').catch(() => {});
-      client.release();
-    }
+    });
   }));
 
 void test('PostgreSQL: executions growing from empty are analysed as they grow, so completions look them up by id', () =>
@@ -104,12 +98,9 @@ void test('PostgreSQL: executions growing from empty are analysed as they grow, 
     // The completion of those five, exactly as the backend prepares it.
     const statement = await completionStatement(db, first, 'w1');
 
-    const client = await pool.connect();
-    try {
-      await client.query('set plan_cache_mode = force_generic_plan');
-      await client.query(`prepare completion as ${statement.sql}`);
+    await withGenericPlan(pool, 'completion', statement, async (plan) => {
       // The premise: planned while the table held five rows, each execution is found by reading it.
-      const small = await explainExecute(client, 'completion', statement.parameters);
+      const small = await plan();
       assert.ok(
         howRead(small, 'executions').includes('Seq Scan'),
         `planned small: ${howRead(small, 'executions').join(', ')}`,
@@ -122,14 +113,11 @@ void test('PostgreSQL: executions growing from empty are analysed as they grow, 
       assert.equal(more.length, 1000);
       await analysedSince(pool, 'executions', since, 1000);
 
-      const grown = await explainExecute(client, 'completion', statement.parameters);
+      const grown = await plan();
       assert.deepEqual(
         howRead(grown, 'executions'),
         ['executions_pkey'],
         `planned after growing: ${howRead(grown, 'executions').join(', ')}`,
       );
-    } finally {
-      await client.query('deallocate all').catch(() => {});
-      client.release();
-    }
+    });
   }));

@@ -63,3 +63,25 @@ export function howRead(nodes: readonly PlanNode[], table: string): string[] {
         : (n['Index Name'] ?? n['Node Type']),
     );
 }
+
+/**
+ * Prepares `statement` as `name` on a connection of its own, with generic plans forced (the plan a
+ * connection keeps after five runs), and hands `fn` a reader of the plan EXECUTE would use now;
+ * afterwards the statement is deallocated and the connection released.
+ */
+export async function withGenericPlan<T>(
+  pool: pg.Pool,
+  name: string,
+  statement: { sql: string; parameters: readonly unknown[] },
+  fn: (plan: () => Promise<PlanNode[]>) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('set plan_cache_mode = force_generic_plan');
+    await client.query(`prepare ${name} as ${statement.sql}`);
+    return await fn(() => explainExecute(client, name, statement.parameters));
+  } finally {
+    await client.query('deallocate all').catch(() => {});
+    client.release();
+  }
+}
