@@ -6,10 +6,13 @@
 // COPY has no ON CONFLICT and no RETURNING, hence the limits of this path: rows with an idempotency
 // key take the INSERT path (the caller decides), and the ids come first, drawn from the table's own
 // sequence in input order in one statement, so the batch's ids ascend in input order as before.
+// The two sides work at once: the rows are built while the server draws the ids, COPY's text goes
+// out in pieces (the server stores one while the next is built) and the records returned are built
+// while it stores the last; one after the other, 5,000 jobs took ~25 ms longer (~120 against ~95).
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { newJobRow, type InsertJobInput, type JobRecord } from '../../store/repos/jobs.ts';
 import { COLUMNS, insertedJob } from '../../store/repos/jobs-bulk.ts';
 
@@ -18,6 +21,9 @@ const COPY_SQL = `copy jobs (id, ${COLUMNS.join(', ')}) from stdin`;
 // sequence is named as a constant: pg_get_serial_sequence inside nextval was looked up again per
 // row and took 18 ms for 5,000 ids instead of 3.
 const DRAW_IDS = `select string_agg(nextval('jobs_id_seq'::regclass)::text, ',') as ids from generate_series(1, $1::int)`;
+
+/** COPY's text goes out in pieces of about this many characters (a row longer than that alone). */
+const PIECE_CHARS = 256 * 1024;
 
 const SPECIAL = /[\\\t\n\r]/;
 const SPECIALS = /[\\\t\n\r]/g;
@@ -30,6 +36,40 @@ function copyText(value: unknown): string {
   return SPECIAL.test(text) ? text.replace(SPECIALS, (c) => ESCAPES[c]!) : text;
 }
 
+type NewRow = ReturnType<typeof newJobRow>;
+type Copied = { job: JobRecord; created: true };
+
+/**
+ * Sends the rows into a COPY on `client` piece by piece and waits until the server has stored them;
+ * `meanwhile` runs once the last piece is sent, while the server works. A failure on this side
+ * cancels the COPY (CopyFail, so the connection stays usable); a failure the server reports is
+ * what is thrown, whatever this side tripped over after it.
+ */
+async function copyRows(client: pg.PoolClient, rows: NewRow[], ids: number[], meanwhile: () => void) {
+  const copy = client.query(copyFrom(COPY_SQL));
+  const stored = finished(copy);
+  // Awaited below; until then a rejection must not count as unhandled.
+  stored.catch(() => {});
+  let serverError: Error | undefined;
+  copy.once('error', (err) => (serverError = err));
+  try {
+    let piece = '';
+    for (let i = 0; i < rows.length; i++) {
+      piece += `${ids[i]}\t${COLUMNS.map((c) => copyText(rows[i]![c])).join('\t')}\n`;
+      if (piece.length < PIECE_CHARS && i < rows.length - 1) continue;
+      if (!copy.write(piece)) await once(copy, 'drain');
+      piece = '';
+    }
+    meanwhile();
+  } catch (err) {
+    if (serverError === undefined) copy.destroy(err as Error);
+    await stored.catch(() => {});
+    throw serverError ?? err;
+  }
+  copy.end();
+  await stored;
+}
+
 /**
  * Inserts the jobs (none with an idempotency key) in one transaction of their own; all or nothing.
  * `notify` runs pg_notify in that transaction, so it is delivered only when the batch commits.
@@ -38,24 +78,27 @@ export async function copyJobs(
   pool: pg.Pool,
   inputs: readonly InsertJobInput[],
   notify?: { channel: string; payload: string },
-): Promise<{ job: JobRecord; created: true }[]> {
+): Promise<Copied[]> {
   if (inputs.some((i) => i.idempotencyKey != null))
     throw new Error('copyJobs takes no idempotency keys: COPY cannot skip a conflicting row');
   if (inputs.length === 0) return [];
   const now = Date.now();
-  const rows = inputs.map((input) => newJobRow(input, now));
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query('begin');
     try {
-      const drawn = await client.query<{ ids: string }>(DRAW_IDS, [rows.length]);
-      const ids = drawn.rows[0]!.ids.split(',').map(Number);
-      const lines = rows.map((row, i) => `${ids[i]}\t${COLUMNS.map((c) => copyText(row[c])).join('\t')}\n`);
-      await pipeline(Readable.from([lines.join('')]), client.query(copyFrom(COPY_SQL)));
+      const drawing = client.query<{ ids: string }>(DRAW_IDS, [inputs.length]);
+      drawing.catch(() => {}); // awaited below, unless building the rows throws first
+      const rows = inputs.map((input) => newJobRow(input, now));
+      const ids = (await drawing).rows[0]!.ids.split(',').map(Number);
+      let copied: Copied[] = [];
+      await copyRows(client, rows, ids, () => {
+        copied = rows.map((row, i) => ({ job: insertedJob(row, ids[i]!), created: true as const }));
+      });
       if (notify) await client.query('select pg_notify($1, $2)', [notify.channel, notify.payload]);
       await client.query('commit');
-      return rows.map((row, i) => ({ job: insertedJob(row, ids[i]!), created: true as const }));
+      return copied;
     } catch (err) {
       await client.query('rollback').catch((rollbackErr: Error) => {
         broken = rollbackErr;
