@@ -44,7 +44,8 @@ export function sqliteQueueBackend(store: Store): QueueBackend {
       return result;
     },
     async enqueueMany(inputs) {
-      const results = await inTransaction(db, (trx) => insertJobs(trx, inputs));
+      // Its rows' statements run on the connection the transaction holds, past Kysely (jobs-bulk.ts).
+      const results = await inTransaction(db, (trx) => insertJobs(trx, inputs, store.sqliteRun));
       if (results.some((r) => r.created)) await notifier.notify();
       return results;
     },

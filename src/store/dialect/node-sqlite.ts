@@ -73,10 +73,23 @@ class NodeSqliteStatement implements SqliteStatement {
   }
 }
 
+/**
+ * Runs one statement on the connection now, synchronously, past Kysely (prepared once, from the same
+ * cache). Only for code inside a transaction of this connection, between its statements: the
+ * connection is then that code's alone. A loop of thousands of one-row statements through Kysely
+ * spent a fifth of its time in Kysely's own steps for each (bulk enqueue of 5,000 jobs: ~70 ms,
+ * against ~55 this way).
+ */
+export type SqliteRun = (
+  sql: string,
+  params: readonly unknown[],
+) => { changes: number | bigint; lastInsertRowid: number | bigint };
+
 /** The object SqliteDialect's `database` option expects, backed by one DatabaseSync connection. */
 export class NodeSqliteDatabase implements SqliteDatabase {
   readonly raw: DatabaseSync;
   readonly #cache = new Map<string, NodeSqliteStatement>();
+  readonly runNow: SqliteRun = (sql, params) => this.prepare(sql).run(params);
   constructor(raw: DatabaseSync) {
     this.raw = raw;
   }

@@ -8,6 +8,7 @@
 // Idempotency keys are honoured across the database and within the batch (a key seen twice returns the first job); results come in the order of inputs.
 import { CompiledQuery, sql } from 'kysely';
 import { isPostgres, type Db } from '../codec.ts';
+import type { SqliteRun } from '../dialect/node-sqlite.ts';
 import { newJobRow, ON_KEY_CONFLICT, toJob, type InsertJobInput, type JobRecord } from './jobs.ts';
 
 /** A statement carries at most this much JSON (or one row, when a single row is larger). */
@@ -62,6 +63,15 @@ async function insertOneSqlite(trx: Db, row: NewRow): Promise<number | undefined
   return result.numAffectedRows === 0n ? undefined : Number(result.insertId);
 }
 
+/** The same, run at once on the connection (the caller's transaction holds it). */
+function insertOneNow(run: SqliteRun, row: NewRow): number | undefined {
+  const result = run(
+    SQLITE_INSERT,
+    COLUMNS.map((c) => row[c]),
+  );
+  return Number(result.changes) === 0 ? undefined : Number(result.lastInsertRowid);
+}
+
 /** The record of a row inserted just now: what the database would return for it. */
 export function insertedJob(row: NewRow, id: number | string): JobRecord {
   return toJob({
@@ -97,10 +107,15 @@ function* chunksOf<T extends { row: NewRow }>(
   if (chunk.length > 0) yield { chunk, json: `[${texts.join(',')}]` };
 }
 
-/** Inserts the jobs inside `trx` (the caller's transaction: all or nothing). */
+/**
+ * Inserts the jobs inside `trx` (the caller's transaction: all or nothing). On SQLite, `sqliteRun`
+ * (the store's, Store.sqliteRun) runs the rows' statements synchronously on the connection `trx`
+ * holds, instead of through Kysely one by one.
+ */
 export async function insertJobs(
   trx: Db,
   inputs: readonly InsertJobInput[],
+  sqliteRun?: SqliteRun,
 ): Promise<{ job: JobRecord; created: boolean }[]> {
   // The engine decides the statement shape; callers (the queue backends, the workflow engine) need not say it.
   const postgres = isPostgres(trx);
@@ -128,7 +143,8 @@ export async function insertJobs(
     else conflicted.push({ index, key: row.idempotency_key! });
   };
   if (!postgres) {
-    for (const { index, row } of pending) settle(index, row, await insertOneSqlite(trx, row));
+    for (const { index, row } of pending)
+      settle(index, row, sqliteRun ? insertOneNow(sqliteRun, row) : await insertOneSqlite(trx, row));
   } else {
     for (const { chunk, json } of chunksOf(pending)) {
       const { rows } = await insertFromJson(json).execute(trx);
