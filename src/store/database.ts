@@ -6,7 +6,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 // pg is loaded only for a PostgreSQL URL: an SQLite server never pays for the driver.
 import type pg from 'pg';
 import type { DatabaseSchema } from './schema.ts';
-import { NodeSqliteDialect, openNodeSqlite, type SqliteRun } from './dialect/node-sqlite.ts';
+import { NodeSqliteDialect, openNodeSqlite } from './dialect/node-sqlite.ts';
 import { WalCheckpointer } from './dialect/wal-checkpointer.ts';
 import { prepareMarkedStatements } from './pg-named.ts';
 
@@ -31,11 +31,6 @@ export interface Store {
    * (named statements; Kysely sends every query unnamed, so it is planned again each time).
    */
   pgPool?: pg.Pool;
-  /**
-   * SQLite: a statement run at once on the connection, past Kysely, for loops of one-row statements
-   * inside a transaction of this store (dialect/node-sqlite.ts, SqliteRun: where it may be called).
-   */
-  sqliteRun?: SqliteRun;
 }
 
 export interface OpenDatabaseOptions {
@@ -107,7 +102,6 @@ function openSqlite(url: string, file: string): Store {
     dialect: 'sqlite',
     url: maskUrl(url),
     file,
-    sqliteRun: database.runNow,
     ...(checkpointer ? { offloadCheckpoints: () => checkpointer.start() } : {}),
     close: async () => {
       await checkpointer?.stop();

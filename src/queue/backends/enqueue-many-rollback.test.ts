@@ -1,5 +1,5 @@
 // A batch the database refuses part-way stores nothing, on every path a backend's enqueueMany takes:
-// SQLite's one-row statements run past Kysely on the transaction's connection (Store.sqliteRun),
+// SQLite's one-row statements run past Kysely on the transaction's connection (sqliteRunOf),
 // PostgreSQL's keyless COPY and its INSERT for batches with idempotency keys. The refused row comes
 // last, after thousands were written, so a statement that ran outside the transaction would show.
 import assert from 'node:assert/strict';

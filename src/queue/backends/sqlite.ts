@@ -44,8 +44,7 @@ export function sqliteQueueBackend(store: Store): QueueBackend {
       return result;
     },
     async enqueueMany(inputs) {
-      // Its rows' statements run on the connection the transaction holds, past Kysely (jobs-bulk.ts).
-      const results = await inTransaction(db, (trx) => insertJobs(trx, inputs, store.sqliteRun));
+      const results = await inTransaction(db, (trx) => insertJobs(trx, inputs));
       if (results.some((r) => r.created)) await notifier.notify();
       return results;
     },

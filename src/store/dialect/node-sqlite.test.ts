@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Kysely, sql } from 'kysely';
-import { NodeSqliteDialect, openNodeSqlite } from './node-sqlite.ts';
+import { NodeSqliteDialect, openNodeSqlite, sqliteRunOf } from './node-sqlite.ts';
 
 void test('the adapter binds booleans, undefined, Dates, bigints and bytes; rejects objects by position', () => {
   const db = openNodeSqlite(':memory:');
@@ -63,6 +63,34 @@ void test('transactions begin immediate and roll back on error', async () => {
       /abort/,
     );
     await db.transaction().execute((trx) => trx.insertInto('t').values({ v: 2 }).execute());
+    assert.deepEqual(await db.selectFrom('t').select('v').execute(), [{ v: 2 }]);
+  } finally {
+    await db.destroy();
+  }
+});
+
+void test('sqliteRunOf: a runner only inside a transaction, whose statements commit and roll back with it', async () => {
+  const db = new Kysely<{ t: { v: number } }>({ dialect: new NodeSqliteDialect(openNodeSqlite(':memory:')) });
+  try {
+    await sql`create table t (v integer)`.execute(db);
+    // Outside a transaction the connection may be inside another caller's: no runner.
+    assert.equal(sqliteRunOf(db), undefined);
+    await assert.rejects(
+      db.transaction().execute(async (trx) => {
+        const run = sqliteRunOf(trx)!;
+        assert.equal(Number(run('insert into t (v) values (?)', [1]).changes), 1);
+        // Kysely's own statements in the same transaction see the row.
+        assert.deepEqual(await trx.selectFrom('t').select('v').execute(), [{ v: 1 }]);
+        throw new Error('abort');
+      }),
+      /abort/,
+    );
+    assert.deepEqual(await db.selectFrom('t').select('v').execute(), []);
+    await db.transaction().execute(async (trx) => {
+      const run = sqliteRunOf(trx)!;
+      const { lastInsertRowid } = run('insert into t (v) values (?)', [2]);
+      assert.equal(Number(lastInsertRowid), 1);
+    });
     assert.deepEqual(await db.selectFrom('t').select('v').execute(), [{ v: 2 }]);
   } finally {
     await db.destroy();

@@ -75,10 +75,10 @@ class NodeSqliteStatement implements SqliteStatement {
 
 /**
  * Runs one statement on the connection now, synchronously, past Kysely (prepared once, from the same
- * cache). Only for code inside a transaction of this connection, between its statements: the
- * connection is then that code's alone. A loop of thousands of one-row statements through Kysely
- * spent a fifth of its time in Kysely's own steps for each (bulk enqueue of 5,000 jobs: ~70 ms,
- * against ~55 this way).
+ * cache). Reached through sqliteRunOf(trx), inside a transaction on the connection: the connection
+ * is then that transaction's alone. A loop of thousands of one-row statements through Kysely spent
+ * a fifth of its time in Kysely's own steps for each (bulk enqueue of 5,000 jobs: ~70 ms, against
+ * ~55 this way).
  */
 export type SqliteRun = (
   sql: string,
@@ -158,9 +158,29 @@ class ImmediateSqliteDriver extends SqliteDriver {
  * immediate` that transaction is the cross-process migration lock Kysely's SqliteAdapter lacks.
  */
 class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  /** The connection's synchronous runner (sqliteRunOf): the adapter travels with every transaction. */
+  readonly runNow: SqliteRun;
+  constructor(runNow: SqliteRun) {
+    super();
+    this.runNow = runNow;
+  }
   override get supportsTransactionalDdl(): boolean {
     return true;
   }
+}
+
+/**
+ * SQLite: the synchronous runner of the connection `trx` holds, when `trx` is a transaction;
+ * undefined otherwise (outside a transaction the connection may be inside another caller's, and
+ * PostgreSQL has no such runner).
+ */
+export function sqliteRunOf(trx: {
+  readonly isTransaction: boolean;
+  getExecutor(): { readonly adapter: unknown };
+}): SqliteRun | undefined {
+  if (!trx.isTransaction) return undefined;
+  const adapter = trx.getExecutor().adapter;
+  return adapter instanceof TransactionalDdlSqliteAdapter ? adapter.runNow : undefined;
 }
 
 export class NodeSqliteDialect extends SqliteDialect {
@@ -173,6 +193,6 @@ export class NodeSqliteDialect extends SqliteDialect {
     return new ImmediateSqliteDriver({ database: this.#database });
   }
   override createAdapter(): SqliteAdapter {
-    return new TransactionalDdlSqliteAdapter();
+    return new TransactionalDdlSqliteAdapter(this.#database.runNow);
   }
 }

@@ -8,7 +8,7 @@
 // Idempotency keys are honoured across the database and within the batch (a key seen twice returns the first job); results come in the order of inputs.
 import { CompiledQuery, sql } from 'kysely';
 import { isPostgres, type Db } from '../codec.ts';
-import type { SqliteRun } from '../dialect/node-sqlite.ts';
+import { sqliteRunOf, type SqliteRun } from '../dialect/node-sqlite.ts';
 import { newJobRow, ON_KEY_CONFLICT, toJob, type InsertJobInput, type JobRecord } from './jobs.ts';
 
 /** A statement carries at most this much JSON (or one row, when a single row is larger). */
@@ -63,7 +63,7 @@ async function insertOneSqlite(trx: Db, row: NewRow): Promise<number | undefined
   return result.numAffectedRows === 0n ? undefined : Number(result.insertId);
 }
 
-/** The same, run at once on the connection (the caller's transaction holds it). */
+/** The same, run at once on the connection `trx` holds (the caller's transaction). */
 function insertOneNow(run: SqliteRun, row: NewRow): number | undefined {
   const result = run(
     SQLITE_INSERT,
@@ -108,14 +108,13 @@ function* chunksOf<T extends { row: NewRow }>(
 }
 
 /**
- * Inserts the jobs inside `trx` (the caller's transaction: all or nothing). On SQLite, `sqliteRun`
- * (the store's, Store.sqliteRun) runs the rows' statements synchronously on the connection `trx`
- * holds, instead of through Kysely one by one.
+ * Inserts the jobs inside `trx` (the caller's transaction: all or nothing). On SQLite the rows'
+ * statements run synchronously on the connection the transaction holds (sqliteRunOf), not through
+ * Kysely one by one.
  */
 export async function insertJobs(
   trx: Db,
   inputs: readonly InsertJobInput[],
-  sqliteRun?: SqliteRun,
 ): Promise<{ job: JobRecord; created: boolean }[]> {
   // The engine decides the statement shape; callers (the queue backends, the workflow engine) need not say it.
   const postgres = isPostgres(trx);
@@ -143,6 +142,7 @@ export async function insertJobs(
     else conflicted.push({ index, key: row.idempotency_key! });
   };
   if (!postgres) {
+    const sqliteRun = sqliteRunOf(trx);
     for (const { index, row } of pending)
       settle(index, row, sqliteRun ? insertOneNow(sqliteRun, row) : await insertOneSqlite(trx, row));
   } else {
