@@ -42,21 +42,23 @@ type Copied = { job: JobRecord; created: true };
 /**
  * Builds each input's row and sends it into a COPY on `client`, piece by piece, and waits until the
  * server has stored them all; `meanwhile` gets the rows once the last piece is sent, while the
- * server works. A failure on this side cancels the COPY (CopyFail, so the connection stays usable);
- * a failure the server reports is what is thrown, whatever this side tripped over after it.
+ * server works, and what it returns is returned. A failure on this side cancels the COPY (CopyFail,
+ * so the connection stays usable); a failure the server reports is what is thrown, whatever this
+ * side tripped over after it.
  */
-async function copyRows(
+async function copyRows<T>(
   client: pg.PoolClient,
   inputs: readonly InsertJobInput[],
   ids: number[],
-  meanwhile: (rows: NewRow[]) => void,
-) {
+  meanwhile: (rows: NewRow[]) => T,
+): Promise<T> {
   const copy = client.query(copyFrom(COPY_SQL));
   const stored = finished(copy);
   // Awaited below; until then a rejection must not count as unhandled.
   stored.catch(() => {});
   let serverError: Error | undefined;
   copy.once('error', (err) => (serverError = err));
+  let result: T;
   try {
     const now = Date.now();
     const rows: NewRow[] = [];
@@ -69,7 +71,7 @@ async function copyRows(
       if (!copy.write(piece)) await once(copy, 'drain');
       piece = '';
     }
-    meanwhile(rows);
+    result = meanwhile(rows);
   } catch (err) {
     if (serverError === undefined) copy.destroy(err as Error);
     await stored.catch(() => {});
@@ -77,6 +79,7 @@ async function copyRows(
   }
   copy.end();
   await stored;
+  return result;
 }
 
 /**
@@ -98,10 +101,9 @@ export async function copyJobs(
     try {
       const drawn = await client.query<{ ids: string }>(DRAW_IDS, [inputs.length]);
       const ids = drawn.rows[0]!.ids.split(',').map(Number);
-      let copied: Copied[] = [];
-      await copyRows(client, inputs, ids, (rows) => {
-        copied = rows.map((row, i) => ({ job: insertedJob(row, ids[i]!), created: true as const }));
-      });
+      const copied = await copyRows(client, inputs, ids, (rows) =>
+        rows.map((row, i): Copied => ({ job: insertedJob(row, ids[i]!), created: true })),
+      );
       if (notify) await client.query('select pg_notify($1, $2)', [notify.channel, notify.payload]);
       await client.query('commit');
       return copied;

@@ -6,7 +6,7 @@
 // round trip per chunk); on SQLite, in-process, one cached prepared single-row INSERT runs per row,
 // which measured twice as fast as json_each (whose `->>` re-parses the row for every column).
 // Idempotency keys are honoured across the database and within the batch (a key seen twice returns the first job); results come in the order of inputs.
-import { CompiledQuery, sql } from 'kysely';
+import { sql } from 'kysely';
 import { isPostgres, type Db } from '../codec.ts';
 import { sqliteRunOf, type SqliteRun } from '../dialect/node-sqlite.ts';
 import { newJobRow, ON_KEY_CONFLICT, toJob, type InsertJobInput, type JobRecord } from './jobs.ts';
@@ -52,19 +52,11 @@ function insertFromJson(rows: string) {
 
 const SQLITE_INSERT = `insert into jobs (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')}) ${ON_KEY_CONFLICT}`;
 
-/** SQLite: one row; its id, or undefined when its idempotency key already had a job. */
-async function insertOneSqlite(trx: Db, row: NewRow): Promise<number | undefined> {
-  const result = await trx.executeQuery(
-    CompiledQuery.raw(
-      SQLITE_INSERT,
-      COLUMNS.map((c) => row[c]),
-    ),
-  );
-  return result.numAffectedRows === 0n ? undefined : Number(result.insertId);
-}
-
-/** The same, run at once on the connection `trx` holds (the caller's transaction). */
-function insertOneNow(run: SqliteRun, row: NewRow): number | undefined {
+/**
+ * SQLite: one row, run at once on the connection the caller's transaction holds (sqliteRunOf); its
+ * id, or undefined when its idempotency key already had a job.
+ */
+function insertOneSqlite(run: SqliteRun, row: NewRow): number | undefined {
   const result = run(
     SQLITE_INSERT,
     COLUMNS.map((c) => row[c]),
@@ -142,9 +134,10 @@ export async function insertJobs(
     else conflicted.push({ index, key: row.idempotency_key! });
   };
   if (!postgres) {
-    const sqliteRun = sqliteRunOf(trx);
-    for (const { index, row } of pending)
-      settle(index, row, sqliteRun ? insertOneNow(sqliteRun, row) : await insertOneSqlite(trx, row));
+    const run = sqliteRunOf(trx);
+    // Every caller inserts inside its transaction (all or nothing), which the runner needs too.
+    if (!run) throw new Error('insertJobs: on SQLite the jobs are inserted inside a transaction');
+    for (const { index, row } of pending) settle(index, row, insertOneSqlite(run, row));
   } else {
     for (const { chunk, json } of chunksOf(pending)) {
       const { rows } = await insertFromJson(json).execute(trx);
