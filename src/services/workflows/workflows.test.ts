@@ -225,6 +225,48 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         assert.equal(most, 5);
       });
 
+      await t.test(
+        'for_each items retry on their own; an item that fails for good fails the step',
+        async () => {
+          await save(
+            app,
+            `name: fanflaky\nversion: 1.0.0\nsteps:\n  - name: each\n    task: flaky\n    for_each: workflow.items\n    max_parallel: 2\n    input: { url: workflow.url, key: item.key, failures: item.failures }\n    retry: { max_attempts: 2, backoff: fixed, backoff_base_ms: 5 }\n`,
+          );
+          const items = (tag: string, failures: number[]) =>
+            failures.map((f, i) => ({ key: `${dialect}-${tag}-${i}`, failures: f }));
+          const ok = await startWorkflow(app, {
+            workflow: 'fanflaky',
+            input: { url, items: items('ok', [0, 1, 0, 1, 0]) },
+          });
+          let s = await waitRun(app, ok.uuid);
+          assert.equal(s.run.status, 'COMPLETED');
+          assert.deepEqual(s.steps[0]!.output, [{ n: 1 }, { n: 2 }, { n: 1 }, { n: 2 }, { n: 1 }]);
+
+          const bad = await startWorkflow(app, {
+            workflow: 'fanflaky',
+            input: { url, items: items('bad', [0, 0, 5, 0]) },
+          });
+          s = await waitRun(app, bad.uuid);
+          assert.equal(s.run.status, 'FAILED');
+          assert.equal(s.steps[0]!.status, 'FAILED');
+          assert.deepEqual(s.steps[0]!.error, {
+            type: 'Error',
+            message: 'item 2 failed: attempt 2 fails',
+            item: 2,
+          });
+          assert.match((s.run.error as { message: string }).message, /step each failed: item 2 failed/);
+          // At most max_parallel items were ever queued at once, retries included.
+          let live = 0;
+          let most = 0;
+          for (const tr of await runTransitions(app, bad.uuid)) {
+            if (!tr.step?.startsWith('each[')) continue;
+            if (tr.to === 'ENQUEUED') most = Math.max(most, ++live);
+            if (tr.to === 'COMPLETED' || tr.to === 'FAILED') live--;
+          }
+          assert.ok(most <= 2, `at most 2 items at once, saw ${most}`);
+        },
+      );
+
       await t.test('cancel mid-run stops the running step and its dependents never run', async () => {
         await save(
           app,

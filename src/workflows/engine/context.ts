@@ -103,6 +103,13 @@ export class RunContext {
     if (!this.changed.has(row)) this.changed.set(row, row.status);
   }
 
+  /** The moves of a for_each step's items made since the last flush (the store does not have them yet). */
+  unflushedItemMoves(parentId: number): { from: string; to: string; id: number }[] {
+    return [...this.changed]
+      .filter(([row]) => row.parent_id !== null && Number(row.parent_id) === parentId)
+      .map(([row, from]) => ({ from, to: row.status, id: Number(row.id) }));
+  }
+
   /** Moves the run; written by the next flush. */
   moveRun(to: RunState, reason: string, set: { output?: unknown; error?: unknown } = {}): void {
     const from = this.run.status;

@@ -12,6 +12,7 @@ import { scheduleReady, settleRun, topUpItems } from './schedule.ts';
 import { guardAdvance, type EngineFailure } from './guard.ts';
 import type { RetryPolicy } from '../types.ts';
 import { runEnded } from '../states.ts';
+import { inIds } from '../../store/id-list.ts';
 
 /** Retries after a lost worker (not the task's fault) beyond max_attempts. */
 const LOST_WORKER_RETRIES = 2;
@@ -42,12 +43,12 @@ export async function advanceFinishedSteps(
     const { dispatcher, afterCommit } = opts;
     const direct = dispatcher && afterCommit && { reserve: () => dispatcher.reserve(), afterCommit };
     try {
-      return await advanceAll(trx, steps, (_target, fn) => fn(), onEnded, direct);
+      return await advanceAll(trx, steps, (_target, fn) => fn(), onEnded, opts.keys, direct);
     } catch (err) {
       throw new GuardNeeded(err);
     }
   }
-  return advanceAll(trx, steps, (target, fn) => guardAdvance(trx, target, fn, onFailure), onEnded);
+  return advanceAll(trx, steps, (target, fn) => guardAdvance(trx, target, fn, onFailure), onEnded, opts.keys);
 }
 
 type Guard = (
@@ -60,6 +61,7 @@ async function advanceAll(
   steps: readonly FinishedJob[],
   guard: Guard,
   onEnded?: RunEnded,
+  keys?: ReadonlyMap<number, number>,
   direct?: DirectOffer,
 ): Promise<number> {
   const stepIds = (list: readonly FinishedJob[]) => list.map((f) => f.job.workflowStepId!);
@@ -70,10 +72,12 @@ async function advanceAll(
       return ctx ? advance(ctx, steps, onEnded) : 0;
     });
   }
-  const runOf = await runsOfSteps(
-    trx,
-    steps.map((f) => f.job.workflowStepId!),
-  );
+  const ids = steps.map((f) => f.job.workflowStepId!);
+  // The runs the result writer read to split its batch (enableWorkflows' keys) when it did: a
+  // step's run never changes, so they need not be read again (0: the step was gone).
+  const runOf = ids.every((id) => keys?.has(id))
+    ? new Map(ids.flatMap((id) => (keys!.get(id) ? [[id, keys!.get(id)!] as const] : [])))
+    : await runsOfSteps(trx, ids);
   // Runs in id order: two nodes locking the same runs always take them in the same order.
   const byRun = new Map<number, FinishedJob[]>();
   for (const f of steps) {
@@ -111,8 +115,9 @@ async function advance(
 ): Promise<number> {
   // for_each steps whose items finished: topped up once per advance, not once per item.
   const parents = new Set<StepRow>();
+  const items = await itemRowsOf(ctx, finished);
   for (const f of finished) {
-    const parent = await applyResult(ctx, f);
+    const parent = applyResult(ctx, f, items);
     if (parent) parents.add(parent);
   }
   for (const parent of parents) await topUpItems(ctx, parent, ctx.stepDef(parent.name));
@@ -128,14 +133,31 @@ async function advance(
   return ctx.enqueued;
 }
 
+/**
+ * The rows of the finished jobs' for_each items (the run's top-level steps are in ctx.steps), read
+ * in one statement: a busy worker finishes dozens of one run's items per flush, and a read per item
+ * was a round trip each on PostgreSQL. One row object per step, so a step named twice is moved once.
+ */
+async function itemRowsOf(ctx: RunContext, finished: readonly FinishedJob[]): Promise<Map<number, StepRow>> {
+  const topLevel = new Set([...ctx.steps.values()].map((s) => Number(s.id)));
+  const ids = [...new Set(finished.map((f) => f.job.workflowStepId!))].filter((id) => !topLevel.has(id));
+  if (ids.length === 0) return new Map();
+  const rows = await ctx.trx
+    .selectFrom('workflow_steps')
+    .selectAll()
+    .where(inIds(ctx.trx, 'id', ids))
+    .execute();
+  return new Map(rows.map((r) => [Number(r.id), r]));
+}
+
 /** Applies one job's end to its step; returns the for_each step when the job ran one of its items. */
-async function applyResult(ctx: RunContext, f: FinishedJob): Promise<StepRow | undefined> {
+function applyResult(ctx: RunContext, f: FinishedJob, items: Map<number, StepRow>): StepRow | undefined {
   if (ctx.run.status === 'CANCELLED') return undefined;
   const stepId = f.job.workflowStepId!;
   let row: StepRow | undefined = [...ctx.steps.values()].find((s) => Number(s.id) === stepId);
   let parent: StepRow | undefined;
   if (!row) {
-    row = await ctx.trx.selectFrom('workflow_steps').selectAll().where('id', '=', stepId).executeTakeFirst();
+    row = items.get(stepId);
     parent = [...ctx.steps.values()].find((s) => Number(s.id) === Number(row?.parent_id));
   }
   // A result for an attempt the step has moved past (cancelled, resolved, retried by hand).
