@@ -23,6 +23,11 @@ export interface HookOptions {
   guarded: boolean;
   /** Runs fn once the transaction ended: committed, or rolled back (false). */
   afterCommit?: (fn: (committed: boolean) => void) => void;
+  /**
+   * The hook's keys (HookKeys) of these jobs, by workflowStepId, when the caller read them before
+   * the transaction to split its batch: the hook need not read them again.
+   */
+  keys?: ReadonlyMap<number, number>;
 }
 
 export type FinishHook = (trx: Db, finished: readonly FinishedJob[], opts: HookOptions) => Promise<number>;

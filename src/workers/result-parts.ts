@@ -25,28 +25,33 @@ export function parallelWritesFor(store: Store): number {
   return pool === undefined ? 1 : Math.max(1, Math.min(4, Math.floor(pool / 2)));
 }
 
-/** The batch in parts that may be written at once; the results without hooks make a part of their own. */
+/**
+ * The batch in parts that may be written at once (the results without hooks make a part of their
+ * own), and the keys read to split it, by workflowStepId: the hooks get them (HookOptions.keys).
+ */
 export async function independentParts(
   batch: PendingResult[],
   { most, hooks, db }: { most: number; hooks: FinishHooks; db: Db },
-): Promise<PendingResult[][]> {
+): Promise<{ parts: PendingResult[][]; keys?: ReadonlyMap<number, number> }> {
   const steps = batch.filter(hooked);
-  if (most < 2 || steps.length < 2) return [batch];
+  if (most < 2 || steps.length < 2) return { parts: [batch] };
   const jobs = steps.map((p) => ({ workflowStepId: p.workflowStepId! }));
   // A failed lookup: written whole, the batch meets the same failure where failed writes are met.
   const keys = await hooks.keys(db, jobs).catch(() => undefined);
-  if (!keys) return [batch];
+  if (!keys) return { parts: [batch] };
   const byKey = new Map<number, PendingResult[]>();
+  const keyOf = new Map<number, number>();
   for (const [i, p] of steps.entries()) {
+    keyOf.set(p.workflowStepId!, keys[i]!);
     const same = byKey.get(keys[i]!);
     if (same) same.push(p);
     else byKey.set(keys[i]!, [p]);
   }
-  if (byKey.size < 2) return [batch];
+  if (byKey.size < 2) return { parts: [batch], keys: keyOf };
   const parts: PendingResult[][] = Array.from({ length: Math.min(most, byKey.size) }, () => []);
   [...byKey.keys()]
     .sort((a, b) => a - b)
     .forEach((key, i) => parts[i % parts.length]!.push(...byKey.get(key)!));
   const rest = batch.filter((p) => !hooked(p));
-  return rest.length > 0 ? [...parts, rest] : parts;
+  return { parts: rest.length > 0 ? [...parts, rest] : parts, keys: keyOf };
 }

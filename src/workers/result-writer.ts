@@ -159,7 +159,11 @@ export class ResultWriter {
    * one. Finish hooks first run unguarded (queue/finish-hooks.ts): when one fails, the batch is
    * written again with them guarded.
    */
-  private async writeBatch(batch: PendingResult[], guarded = false): Promise<Written[]> {
+  private async writeBatch(
+    batch: PendingResult[],
+    guarded = false,
+    keys?: ReadonlyMap<number, number>,
+  ): Promise<Written[]> {
     const completes = batch.filter((p) => !p.handBack && p.result.status === 'COMPLETED');
     const results = completes.map((p) => p.result);
     if (completes.length === batch.length && !batch.some(hooked)) {
@@ -191,6 +195,7 @@ export class ResultWriter {
       queued += await this.queue.finishHooks.run(trx, ended, {
         guarded,
         afterCommit: (fn) => after.push(fn),
+        ...(keys ? { keys } : {}),
       });
       return written;
     });
@@ -199,7 +204,7 @@ export class ResultWriter {
       result = await transaction;
     } catch (err) {
       for (const fn of after) fn(false);
-      if (err instanceof GuardNeeded && !guarded) return this.writeBatch(batch, true);
+      if (err instanceof GuardNeeded && !guarded) return this.writeBatch(batch, true, keys);
       throw err;
     }
     for (const fn of after) fn(true);
@@ -209,18 +214,18 @@ export class ResultWriter {
   }
 
   private async write(batch: PendingResult[]): Promise<void> {
-    const parts = await independentParts(batch, {
+    const { parts, keys } = await independentParts(batch, {
       most: this.opts.parallelWrites ?? 1,
       hooks: this.queue.finishHooks,
       db: this.store.db,
     });
-    await Promise.all(parts.map((part) => this.writePart(part)));
+    await Promise.all(parts.map((part) => this.writePart(part, keys)));
   }
 
-  private async writePart(batch: PendingResult[]): Promise<void> {
+  private async writePart(batch: PendingResult[], keys?: ReadonlyMap<number, number>): Promise<void> {
     let written: Written[];
     try {
-      written = await this.writeBatch(batch);
+      written = await this.writeBatch(batch, false, keys);
       this.failures = 0;
     } catch (err) {
       this.opts.log?.(`cannot store ${batch.length} job result(s) together: ${(err as Error).message}`);
