@@ -1,6 +1,6 @@
 // The SQLite queue backend. Every write takes the database's one write lock (BEGIN IMMEDIATE), which
-// also serialises claims, so no row locks are needed. There is no direct dispatch: a round trip to
-// an embedded database costs microseconds, so skipping the claim saves nothing worth its code.
+// also serialises claims, so no row locks are needed. Direct dispatch inserts a job already claimed
+// when this process's worker is idle (sqlite-insert-claimed.ts: a transaction less per job).
 // Without fresh statistics SQLite's planner prefers the status index
 // and sorts every claimable row; the partial indexes already hold the rows in claim order, so the
 // scans name them.
@@ -16,6 +16,8 @@ import { completeJobsSqlite } from '../complete-jobs.ts';
 import { reclaimExpiredJobs, type ReclaimDialect } from '../reclaim-expired.ts';
 import { renewLeases } from '../renew-leases.ts';
 import { sqliteNotifier } from './sqlite-notifier.ts';
+import { insertClaimedSqlite } from './sqlite-insert-claimed.ts';
+import type { ClaimedJob } from '../claim-jobs.ts';
 
 const CLAIM: ClaimDialect = {
   claimIndex: sql`indexed by jobs_claim_idx`,
@@ -52,6 +54,18 @@ export function sqliteQueueBackend(store: Store): QueueBackend {
       const claimed = await claimInTransaction(db, CLAIM, opts, finishHooks);
       // A busy worker commits claims and results many times a second: keep checkpoints off its thread.
       if (claimed.length > 0) store.offloadCheckpoints?.();
+      return claimed;
+    },
+    async insertClaimed(input, claim) {
+      let claimed: ClaimedJob | undefined;
+      try {
+        claimed = await inTransaction(db, (trx) => insertClaimedSqlite(trx, input, claim));
+        if (claimed) store.offloadCheckpoints?.();
+      } catch {
+        claimed = undefined; // the normal path meets the same problem and decides
+      } finally {
+        claim.settle(claimed);
+      }
       return claimed;
     },
     complete: (results, trx) => completeJobsSqlite(trx ?? db, results),

@@ -1,4 +1,4 @@
-// PostgreSQL: when a step's job finishes on an idle worker, the next step's job is inserted already
+// Both engines: when a step's job finishes on an idle worker, the next step's job is inserted already
 // claimed by that worker in the same transaction (queue/direct-dispatch.ts) and starts after the
 // commit without a claim. A step whose task has no version to run is queued the normal way and
 // failed by the claim, which advances its run like any other failure (both engines).
@@ -23,41 +23,43 @@ const chain = (name: string, tasks: string[]) =>
     .map((task, i) => `  - { name: s${i}, task: ${task}${i > 0 ? `, dependencies: [s${i - 1}]` : ''} }`)
     .join('\n')}\n`;
 
-void test('PostgreSQL: the next step of a run goes straight to the idle thread', async () => {
-  const t = await createTestApp('postgres', { workers: { worker_count: 2 } });
-  try {
-    await saveTask(t.app, 'inc', 'function main(i) { return { n: (i.steps.s0?.n ?? i.workflow.n) + 1 }; }');
-    await saveTask(t.app, 'pass', 'function main(i) { return { n: Object.values(i.steps)[0].n + 1 }; }');
-    await saveWorkflow(t.app, {
-      file: 'workflow.yaml',
-      text: chain('five', ['inc', 'pass', 'pass', 'pass', 'pass']),
-    });
-    const node = await startWorkers(t.app, { log: () => {} });
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  void test(`the next step of a run goes straight to the idle thread [${dialect}]`, async () => {
+    const t = await createTestApp(dialect, { workers: { worker_count: 2 } });
     try {
-      while (node.queue.claims === 0) await new Promise((r) => setTimeout(r, 5));
-      const run = await startWorkflow(t.app, { workflow: 'five', input: { n: 1 } });
-      const s = await ended(t.app, run.id);
-      assert.equal(s.run.status, 'COMPLETED');
-      assert.deepEqual(s.run.output, { s4: { n: 6 } });
-      // s0 is enqueued by the start (its own direct claim or the queue's); s1..s4 skip the claim.
-      assert.ok(node.queue.directClaims >= 4, `direct claims: ${node.queue.directClaims}`);
-      const executions = await t.app.store.db
-        .selectFrom('executions as e')
-        .innerJoin('jobs as j', 'j.id', 'e.job_id')
-        .select(['j.workflow_step_id', 'e.status', 'e.attempt'])
-        .where('j.workflow_step_id', 'is not', null)
-        .execute();
-      assert.equal(executions.length, 5, 'one execution per step');
-      assert.ok(executions.every((e) => e.status === 'COMPLETED' && e.attempt === 1));
+      await saveTask(t.app, 'inc', 'function main(i) { return { n: (i.steps.s0?.n ?? i.workflow.n) + 1 }; }');
+      await saveTask(t.app, 'pass', 'function main(i) { return { n: Object.values(i.steps)[0].n + 1 }; }');
+      await saveWorkflow(t.app, {
+        file: 'workflow.yaml',
+        text: chain('five', ['inc', 'pass', 'pass', 'pass', 'pass']),
+      });
+      const node = await startWorkers(t.app, { log: () => {} });
+      try {
+        while (node.queue.claims === 0) await new Promise((r) => setTimeout(r, 5));
+        const run = await startWorkflow(t.app, { workflow: 'five', input: { n: 1 } });
+        const s = await ended(t.app, run.id);
+        assert.equal(s.run.status, 'COMPLETED');
+        assert.deepEqual(s.run.output, { s4: { n: 6 } });
+        // s0 is enqueued by the start (its own direct claim or the queue's); s1..s4 skip the claim.
+        assert.ok(node.queue.directClaims >= 4, `direct claims: ${node.queue.directClaims}`);
+        const executions = await t.app.store.db
+          .selectFrom('executions as e')
+          .innerJoin('jobs as j', 'j.id', 'e.job_id')
+          .select(['j.workflow_step_id', 'e.status', 'e.attempt'])
+          .where('j.workflow_step_id', 'is not', null)
+          .execute();
+        assert.equal(executions.length, 5, 'one execution per step');
+        assert.ok(executions.every((e) => e.status === 'COMPLETED' && e.attempt === 1));
+      } finally {
+        await node.stop(1000);
+      }
     } finally {
-      await node.stop(1000);
+      await t.close();
     }
-  } finally {
-    await t.close();
-  }
-});
+  });
+}
 
-// On PostgreSQL the reservation for the second step cannot be used (no version), so the advance
+// The reservation for the second step cannot be used (no version), so the advance
 // runs again guarded and queues it; the claim then fails it (on either engine), and the run moves
 // on from that failure instead of waiting for a step that will never run.
 for (const dialect of ['sqlite', 'postgres'] as const) {

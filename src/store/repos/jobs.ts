@@ -134,6 +134,25 @@ export function newJobRow(input: InsertJobInput, now: number) {
 }
 
 /**
+ * The row of a due job inserted already claimed (direct dispatch, queue/direct-dispatch.ts): as a
+ * claim leaves it, PROCESSING in its first attempt under the worker's lease.
+ */
+export function claimedJobRow(
+  input: InsertJobInput,
+  claim: { workerId: string; leaseMs: number },
+  now: number,
+) {
+  return {
+    ...newJobRow(input, now),
+    status: 'PROCESSING' as const,
+    attempts: 1,
+    lease_owner: claim.workerId,
+    lease_expires_at: now + claim.leaseMs,
+    started_at: now,
+  };
+}
+
+/**
  * Queues a job. With an idempotency key already used, nothing is inserted and the existing job is
  * returned with `created: false` (ON CONFLICT DO NOTHING, so a caller's transaction survives).
  * `notifyChannel` (PostgreSQL only: the queue's backend passes it): NOTIFY that channel in the same

@@ -4,16 +4,18 @@
 // the run row and the transitions; a next step's job may be inserted already claimed by an idle
 // local thread, with its execution row (direct dispatch). A step of a chain used to cost four
 // writes and a claim, each a round trip. On SQLite (in process, where a statement costs
-// microseconds) each write is its own statement.
+// microseconds) each write is its own statement, and a claimed job is inserted by the queue's
+// own direct-dispatch insert (queue/backends/sqlite-insert-claimed.ts).
 import { CompiledQuery, sql, type Insertable, type RawBuilder, type Selectable } from 'kysely';
 import { isPostgres, type Db } from '../../store/codec.ts';
 import { COLUMNS as JOB_COLUMNS, insertJobs } from '../../store/repos/jobs-bulk.ts';
-import { newJobRow, runInputOf, toJob, type InsertJobInput } from '../../store/repos/jobs.ts';
+import { claimedJobRow, newJobRow, runInputOf, toJob, type InsertJobInput } from '../../store/repos/jobs.ts';
 import type { ClaimedJob } from '../../queue/claim-jobs.ts';
 import type { DirectClaim } from '../../queue/direct-dispatch.ts';
 import type { JobsTable, WorkflowTransitionsTable } from '../../store/schema.ts';
 import type { StepRow } from './context.ts';
 import { orderedUuid } from '../../store/ordered-uuid.ts';
+import { insertClaimedSqlite } from '../../queue/backends/sqlite-insert-claimed.ts';
 
 /** A step row changed in memory, with the state it had when read (the guard of its UPDATE). */
 export interface StepWrite {
@@ -33,7 +35,7 @@ export interface RunWrite {
 export interface AdvanceWrites {
   runId: number;
   steps: StepWrite[];
-  /** New attempts: a job per step (its row is among `steps`); `claim`: inserted claimed (PostgreSQL). */
+  /** New attempts: a job per step (its row is among `steps`); `claim`: inserted claimed. */
   jobs: { stepId: number; input: InsertJobInput; claim?: Pick<DirectClaim, 'workerId' | 'leaseMs'> }[];
   run?: RunWrite;
   transitions: Insertable<WorkflowTransitionsTable>[];
@@ -157,17 +159,10 @@ async function writePostgres(trx: Db, w: AdvanceWrites): Promise<WriteOutcome> {
   };
   const executionUuids: { uuid: string; execution_uuid: string }[] = [];
   const jobs = w.jobs.map(({ input, claim }) => {
-    const row = newJobRow(input, now);
-    if (!claim) return row;
+    if (!claim) return newJobRow(input, now);
+    const row = claimedJobRow(input, claim, now);
     executionUuids.push({ uuid: row.uuid, execution_uuid: orderedUuid(now) });
-    return {
-      ...row,
-      status: 'PROCESSING',
-      attempts: 1,
-      lease_owner: claim.workerId,
-      lease_expires_at: now + claim.leaseMs,
-      started_at: now,
-    };
+    return row;
   });
   const { rows } = await trx.executeQuery<AdvanceRow>(
     CompiledQuery.raw(PG_ADVANCE, [
@@ -200,14 +195,25 @@ const SQLITE_STEP = `update workflow_steps set ${STEP_FIELDS.map((f) => `${f} = 
   where id = ? and status = ?`;
 
 async function writeSqlite(trx: Db, w: AdvanceWrites): Promise<WriteOutcome> {
+  // Claimed where a reservation came with the attempt and its task has a version to run; the rest
+  // (and those) queued. A reserved attempt left unclaimed makes the engine write again guarded.
+  const claimed = new Map<number, ClaimedJob>();
+  for (const { stepId, input, claim } of w.jobs) {
+    const job = claim && (await insertClaimedSqlite(trx, input, claim));
+    if (job) claimed.set(stepId, job);
+  }
+  const queued = w.jobs.filter((j) => !claimed.has(j.stepId));
   const inserted =
-    w.jobs.length > 0
+    queued.length > 0
       ? await insertJobs(
           trx,
-          w.jobs.map((j) => j.input),
+          queued.map((j) => j.input),
         )
       : [];
-  const jobIds = new Map(w.jobs.map((j, i) => [j.stepId, inserted[i]!.job.id]));
+  const jobIds = new Map<number, number>([
+    ...[...claimed].map(([stepId, c]) => [stepId, c.job.id] as const),
+    ...queued.map((j, i) => [j.stepId, inserted[i]!.job.id] as const),
+  ]);
   const unmoved: StepRow[] = [];
   for (const { row, expected } of w.steps) {
     const values = STEP_FIELDS.map((f) =>
@@ -223,5 +229,5 @@ async function writeSqlite(trx: Db, w: AdvanceWrites): Promise<WriteOutcome> {
       .values(w.transitions.slice(at, at + 500))
       .execute();
   }
-  return { jobIds, claimed: new Map(), unmoved };
+  return { jobIds, claimed, unmoved };
 }
