@@ -68,7 +68,12 @@ export function sqliteQueueBackend(store: Store): QueueBackend {
       }
       return claimed;
     },
-    complete: (results, trx) => completeJobsSqlite(trx ?? db, results),
+    complete(results, trx) {
+      // Jobs claimed directly (a workflow's steps, a chain) never pass through claim(): their
+      // results tell the store it is busy.
+      if (results.length > 0) store.offloadCheckpoints?.();
+      return completeJobsSqlite(trx ?? db, results);
+    },
     renew: (workerId, jobIds, leaseMs, now) => renewLeases(db, workerId, jobIds, leaseMs, now),
     reclaim: (now, limit) => reclaimExpiredJobs(db, RECLAIM, now, limit, finishHooks),
     prepare: () => Promise.resolve(),

@@ -195,8 +195,8 @@ const SQLITE_STEP = `update workflow_steps set ${STEP_FIELDS.map((f) => `${f} = 
   where id = ? and status = ?`;
 
 async function writeSqlite(trx: Db, w: AdvanceWrites): Promise<WriteOutcome> {
-  // Claimed where a reservation came with the attempt and its task has a version to run; the rest
-  // (and those) queued. A reserved attempt left unclaimed makes the engine write again guarded.
+  // An attempt with a reservation is inserted claimed when its task has a version to run; every
+  // other attempt is queued. A reserved one left queued makes the engine write again guarded.
   const claimed = new Map<number, ClaimedJob>();
   for (const { stepId, input, claim } of w.jobs) {
     const job = claim && (await insertClaimedSqlite(trx, input, claim));
