@@ -60,6 +60,26 @@ export class DirectReservations implements DirectDispatcher {
 }
 
 /**
+ * Runs a backend's claimed insert for `claim` and settles the reservation with what it claimed. A
+ * failed insert claims nothing: the caller takes the normal path, which meets the same problem and
+ * decides.
+ */
+export async function claimDirectly(
+  claim: DirectClaim,
+  insert: () => Promise<ClaimedJob | undefined>,
+): Promise<ClaimedJob | undefined> {
+  let claimed: ClaimedJob | undefined;
+  try {
+    claimed = await insert();
+  } catch {
+    claimed = undefined;
+  } finally {
+    claim.settle(claimed);
+  }
+  return claimed;
+}
+
+/**
  * Where an application's running queue worker offers its free slots to enqueue (one per
  * application, owned by the composition root): empty when no worker runs in this process.
  */

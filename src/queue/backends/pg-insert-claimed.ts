@@ -11,7 +11,7 @@ import {
   type InsertJobInput,
 } from '../../store/repos/jobs.ts';
 import type { ClaimedJob } from '../claim-jobs.ts';
-import type { DirectClaim } from '../direct-dispatch.ts';
+import { claimDirectly, type DirectClaim } from '../direct-dispatch.ts';
 import type { RunPrepared } from './pg-prepared.ts';
 import { orderedUuid } from '../../store/ordered-uuid.ts';
 
@@ -34,24 +34,17 @@ export async function insertClaimedJob(
   input: InsertJobInput,
   claim: DirectClaim,
 ): Promise<ClaimedJob | undefined> {
-  let claimed: ClaimedJob | undefined;
-  try {
+  return claimDirectly(claim, async () => {
     const [row] = await run('ratchet_insert_claimed_v1', insertClaimedQuery(input, claim).compile(db));
-    if (row) {
-      claimed = {
-        job: toJob(row),
-        runInput: runInputOf(row),
-        executionId: Number(row.execution_id),
-        executionUuid: row.execution_uuid,
-        taskVersionId: Number(row.version_id),
-      };
-    }
-  } catch {
-    claimed = undefined;
-  } finally {
-    claim.settle(claimed);
-  }
-  return claimed;
+    if (!row) return undefined;
+    return {
+      job: toJob(row),
+      runInput: runInputOf(row),
+      executionId: Number(row.execution_id),
+      executionUuid: row.execution_uuid,
+      taskVersionId: Number(row.version_id),
+    };
+  });
 }
 
 function insertClaimedQuery(input: InsertJobInput, claim: Pick<DirectClaim, 'workerId' | 'leaseMs'>) {

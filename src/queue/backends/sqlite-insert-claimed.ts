@@ -22,12 +22,7 @@ export async function insertClaimedSqlite(
   claim: Pick<DirectClaim, 'workerId' | 'leaseMs'>,
   now = Date.now(),
 ): Promise<ClaimedJob | undefined> {
-  const task = await trx
-    .selectFrom('tasks')
-    .select('latest_version_id')
-    .where('id', '=', input.taskId)
-    .executeTakeFirst();
-  const versionId = input.taskVersionId ?? task?.latest_version_id ?? null;
+  const versionId = input.taskVersionId ?? (await latestVersionOf(trx, input.taskId));
   if (versionId === null) return undefined;
   const row = await trx
     .insertInto('jobs')
@@ -59,4 +54,14 @@ export async function insertClaimedSqlite(
     executionUuid: execution.uuid,
     taskVersionId: Number(versionId),
   };
+}
+
+/** The version a job of the task runs when none is pinned (null: none enabled, or no such task). */
+async function latestVersionOf(trx: Db, taskId: number): Promise<number | null> {
+  const task = await trx
+    .selectFrom('tasks')
+    .select('latest_version_id')
+    .where('id', '=', taskId)
+    .executeTakeFirst();
+  return task?.latest_version_id ?? null;
 }

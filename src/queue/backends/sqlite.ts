@@ -17,7 +17,7 @@ import { reclaimExpiredJobs, type ReclaimDialect } from '../reclaim-expired.ts';
 import { renewLeases } from '../renew-leases.ts';
 import { sqliteNotifier } from './sqlite-notifier.ts';
 import { insertClaimedSqlite } from './sqlite-insert-claimed.ts';
-import type { ClaimedJob } from '../claim-jobs.ts';
+import { claimDirectly } from '../direct-dispatch.ts';
 
 const CLAIM: ClaimDialect = {
   claimIndex: sql`indexed by jobs_claim_idx`,
@@ -56,18 +56,8 @@ export function sqliteQueueBackend(store: Store): QueueBackend {
       if (claimed.length > 0) store.offloadCheckpoints?.();
       return claimed;
     },
-    async insertClaimed(input, claim) {
-      let claimed: ClaimedJob | undefined;
-      try {
-        claimed = await inTransaction(db, (trx) => insertClaimedSqlite(trx, input, claim));
-        if (claimed) store.offloadCheckpoints?.();
-      } catch {
-        claimed = undefined; // the normal path meets the same problem and decides
-      } finally {
-        claim.settle(claimed);
-      }
-      return claimed;
-    },
+    insertClaimed: (input, claim) =>
+      claimDirectly(claim, () => inTransaction(db, (trx) => insertClaimedSqlite(trx, input, claim))),
     complete(results, trx) {
       // Jobs claimed directly (a workflow's steps, a chain) never pass through claim(): their
       // results tell the store it is busy.

@@ -102,7 +102,7 @@ export async function runsOfSteps(db: Db, stepIds: readonly number[]): Promise<M
   const rows = await db
     .selectFrom('workflow_steps')
     .select(['id', 'run_id'])
-    .where('id', 'in', [...new Set(stepIds)])
+    .where(inIds(db, 'id', [...new Set(stepIds)]))
     .execute();
   return new Map(rows.map((r) => [Number(r.id), Number(r.run_id)]));
 }
@@ -115,9 +115,9 @@ async function advance(
 ): Promise<number> {
   // for_each steps whose items finished: topped up once per advance, not once per item.
   const parents = new Set<StepRow>();
-  const items = await itemRowsOf(ctx, finished);
+  const rows = await stepRowsOf(ctx, finished);
   for (const f of finished) {
-    const parent = applyResult(ctx, f, items);
+    const parent = applyResult(ctx, f, rows);
     if (parent) parents.add(parent);
   }
   for (const parent of parents) await topUpItems(ctx, parent, ctx.stepDef(parent.name));
@@ -134,32 +134,30 @@ async function advance(
 }
 
 /**
- * The rows of the finished jobs' for_each items (the run's top-level steps are in ctx.steps), read
- * in one statement: a busy worker finishes dozens of one run's items per flush, and a read per item
- * was a round trip each on PostgreSQL. One row object per step, so a step named twice is moved once.
+ * The step rows the finished jobs need, by id: the run's top-level steps (ctx.steps, a for_each
+ * item's parent among them) and the finished for_each items, read in one statement (a busy worker
+ * finishes dozens of one run's items per flush, and a read per item was a round trip each on
+ * PostgreSQL). One row object per step, so a step named twice is moved once.
  */
-async function itemRowsOf(ctx: RunContext, finished: readonly FinishedJob[]): Promise<Map<number, StepRow>> {
-  const topLevel = new Set([...ctx.steps.values()].map((s) => Number(s.id)));
-  const ids = [...new Set(finished.map((f) => f.job.workflowStepId!))].filter((id) => !topLevel.has(id));
-  if (ids.length === 0) return new Map();
-  const rows = await ctx.trx
-    .selectFrom('workflow_steps')
-    .selectAll()
-    .where(inIds(ctx.trx, 'id', ids))
-    .execute();
-  return new Map(rows.map((r) => [Number(r.id), r]));
+async function stepRowsOf(ctx: RunContext, finished: readonly FinishedJob[]): Promise<Map<number, StepRow>> {
+  const rows = new Map([...ctx.steps.values()].map((s) => [Number(s.id), s]));
+  const items = [...new Set(finished.map((f) => f.job.workflowStepId!))].filter((id) => !rows.has(id));
+  if (items.length > 0) {
+    const read = await ctx.trx
+      .selectFrom('workflow_steps')
+      .selectAll()
+      .where(inIds(ctx.trx, 'id', items))
+      .execute();
+    for (const row of read) rows.set(Number(row.id), row);
+  }
+  return rows;
 }
 
 /** Applies one job's end to its step; returns the for_each step when the job ran one of its items. */
-function applyResult(ctx: RunContext, f: FinishedJob, items: Map<number, StepRow>): StepRow | undefined {
+function applyResult(ctx: RunContext, f: FinishedJob, rows: Map<number, StepRow>): StepRow | undefined {
   if (ctx.run.status === 'CANCELLED') return undefined;
-  const stepId = f.job.workflowStepId!;
-  let row: StepRow | undefined = [...ctx.steps.values()].find((s) => Number(s.id) === stepId);
-  let parent: StepRow | undefined;
-  if (!row) {
-    row = items.get(stepId);
-    parent = [...ctx.steps.values()].find((s) => Number(s.id) === Number(row?.parent_id));
-  }
+  const row = rows.get(f.job.workflowStepId!);
+  const parent = row?.parent_id == null ? undefined : rows.get(Number(row.parent_id));
   // A result for an attempt the step has moved past (cancelled, resolved, retried by hand).
   const current = row && Number(row.job_id) === f.job.id;
   if (!row || !current || (row.status !== 'ENQUEUED' && row.status !== 'WAITING_FOR_RETRY')) return undefined;
