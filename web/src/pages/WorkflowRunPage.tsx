@@ -59,8 +59,11 @@ export default function WorkflowRunPage({ id }: { id: string }): ReactNode {
     return () => ctl.abort();
     // Follow once the first answer says the run is still going; reload() brings the final state.
   }, [id, data === undefined, ended]);
-  // The stream's latest event is the newest state once there is one (it ends with the final one).
-  const s = live ?? data;
+  // A fresh answer (after an action's reload) is newer than every event before it: events start
+  // over from it. Once it says the run ended, the stream is closed, so it is the state to show
+  // even when the stream's last event (say, RUNNING before a cancel) came before it.
+  useEffect(() => setLive(null), [data]);
+  const s = ended ? data : (live ?? data);
   if (!s) return error ? <ErrorBox error={error} /> : <Loading what="the run" />;
   const { run, steps } = s;
   const counts = new Map<string, number>();
