@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, saveTask } from '../../workers/test-helpers.ts';
-import { openRun } from '../../workflows/engine/context.ts';
+import { openRun } from '../../workflows/engine/open-run.ts';
 import { saveWorkflow, startWorkflow } from './index.ts';
 
 void test('PostgreSQL: an advance waiting for the run lock loads the steps committed meanwhile', async () => {

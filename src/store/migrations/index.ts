@@ -13,6 +13,7 @@ import { workflowRunDelivery } from './010_workflow_run_delivery.ts';
 import { queueState } from './011_queue_state.ts';
 import { workflowRunSteps } from './012_workflow_run_steps.ts';
 import { partialJobIndexes } from './013_partial_job_indexes.ts';
+import { workflowStepStates } from './014_workflow_step_states.ts';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001_initial': initial,
@@ -28,4 +29,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '011_queue_state': queueState,
   '012_workflow_run_steps': workflowRunSteps,
   '013_partial_job_indexes': partialJobIndexes,
+  '014_workflow_step_states': workflowStepStates,
 };

@@ -1,11 +1,9 @@
-// One advance of one run, inside the caller's transaction: the run row is locked first (an UPDATE,
-// so two nodes finishing two steps of one run take turns and the second sees the first's result),
-// its top-level steps are loaded, and every change goes through moveStep / moveRun / queueAttempt,
-// which check the state machine and change the rows in memory. flush() writes them all at once
-// (write.ts): each changed step row guarded by the state it was read in, the run row, the new
-// attempts' jobs and the transitions.
-import { sql } from 'kysely';
-import { fromJson, isPostgres, toJson, toJsonOrNull, type Db } from '../../store/codec.ts';
+// One advance of one run, inside the caller's transaction, opened by open-run.ts (the run locked,
+// its top-level steps loaded, inputs and outputs over a size read only when needed: see load()).
+// Every change goes through moveStep / moveRun / queueAttempt, which check the state machine and
+// change the rows in memory. flush() writes them all at once (write.ts): each changed step row
+// guarded by the state it was read in, the run row, the new attempts' jobs and the transitions.
+import { fromJson, toJson, toJsonOrNull, type Db } from '../../store/codec.ts';
 import type { WorkflowStepsTable, WorkflowTransitionsTable } from '../../store/schema.ts';
 import type { Insertable, Selectable } from 'kysely';
 import {
@@ -17,10 +15,19 @@ import {
 } from '../states.ts';
 import type { StepDefinition, WorkflowDefinition } from '../types.ts';
 import { writeAdvance, type RunWrite } from './write.ts';
-import { named } from '../../store/pg-named.ts';
+import { inIds } from '../../store/id-list.ts';
 import type { DirectClaim } from '../../queue/direct-dispatch.ts';
 
-export type StepRow = Selectable<WorkflowStepsTable>;
+/**
+ * A step row as an advance holds it. `input` and `output` are undefined until read (load()): the
+ * top-level steps are loaded without the large ones, since a run of many steps with large outputs
+ * would otherwise read every output again on every advance. Undefined also means "unchanged" to
+ * the write (write.ts), so a value never read is never written back.
+ */
+export type StepRow = Omit<Selectable<WorkflowStepsTable>, 'input' | 'output'> & {
+  input?: string | null;
+  output?: string | null;
+};
 
 /** Direct dispatch for step jobs (queue/direct-dispatch.ts), with the transaction's end to settle on. */
 export interface DirectOffer {
@@ -31,7 +38,6 @@ export interface DirectOffer {
 export interface RunRow {
   id: number;
   status: RunState;
-  input: unknown;
   workflowVersionId: number;
   /** The run has output destinations to deliver to when it ends. */
   delivers: boolean;
@@ -64,14 +70,56 @@ export class RunContext {
   enqueued = 0;
   /** Where a due attempt may go straight to an idle local thread (finish.ts sets it). */
   direct?: DirectOffer;
+  /** The run's input, once read (only advances that evaluate expressions need it). */
+  private input?: { value: unknown };
 
-  constructor(trx: Db, actor: string, run: RunRow, def: WorkflowDefinition, steps: StepRow[]) {
+  constructor(
+    trx: Db,
+    actor: string,
+    run: RunRow,
+    def: WorkflowDefinition,
+    steps: StepRow[],
+    input?: { value: unknown },
+  ) {
     this.trx = trx;
     this.now = Date.now();
     this.actor = actor;
     this.run = run;
     this.def = def;
     this.steps = new Map(steps.map((s) => [s.name, s]));
+    if (input) this.input = input;
+  }
+
+  /** The run's input as stored (read once per advance, when first asked for). */
+  async workflowInput(): Promise<unknown> {
+    if (!this.input) {
+      const row = await this.trx
+        .selectFrom('workflow_runs')
+        .select('input')
+        .where('id', '=', this.run.id)
+        .executeTakeFirstOrThrow();
+      this.input = { value: fromJson(row.input) };
+    }
+    return this.input.value;
+  }
+
+  /** Reads `column` of the rows that do not have it yet, in one statement. */
+  async load(rows: readonly StepRow[], column: 'input' | 'output'): Promise<void> {
+    const missing = rows.filter((r) => r[column] === undefined);
+    if (missing.length === 0) return;
+    const read = await this.trx
+      .selectFrom('workflow_steps')
+      .select(['id', column])
+      .where(inIds(this.trx, 'id', [...new Set(missing.map((r) => Number(r.id)))]))
+      .execute();
+    const values = new Map(read.map((r) => [Number(r.id), r[column]]));
+    for (const row of missing) row[column] = values.get(Number(row.id)) ?? null;
+  }
+
+  /** The step's stored input (JSON text), null when it was never computed. */
+  async inputOf(row: StepRow): Promise<string | null> {
+    await this.load([row], 'input');
+    return row.input ?? null;
   }
 
   stepDef(name: string): StepDefinition {
@@ -223,81 +271,4 @@ export class RunContext {
     this.runWrite = undefined;
     this.transitions = [];
   }
-}
-
-// Parsed definitions by their text: a version's text never changes, and keying by text (not by
-// id) stays right when one process talks to several databases (tests, benchmarks).
-const definitions = new Map<string, WorkflowDefinition>();
-
-function definitionOf(text: string): WorkflowDefinition {
-  let def = definitions.get(text);
-  if (def) return def;
-  def = fromJson<WorkflowDefinition>(text);
-  if (definitions.size > 1000) definitions.clear();
-  definitions.set(text, def);
-  return def;
-}
-
-/** Locks the run (see the file's comment) and loads it with its top-level steps. */
-export async function openRun(
-  trx: Db,
-  ref: number | { stepId: number },
-  actor: string,
-): Promise<RunContext | undefined> {
-  const postgres = isPostgres(trx);
-  // By step: the run is found and locked in one statement (one round trip less per step).
-  const lock = trx
-    .updateTable('workflow_runs')
-    .set({ updated_at: Date.now() })
-    .where((eb) =>
-      typeof ref === 'number'
-        ? eb('id', '=', ref)
-        : eb('id', '=', eb.selectFrom('workflow_steps').select('run_id').where('id', '=', ref.stepId)),
-    )
-    .returning([
-      'id',
-      'status',
-      'input',
-      'workflow_version_id',
-      // The definition in the same round trip (a scalar subquery: both engines allow it here).
-      sql<string>`(select definition from workflow_versions where workflow_versions.id = workflow_runs.workflow_version_id)`.as(
-        'definition',
-      ),
-      sql<boolean>`output_destinations is not null`.as('delivers'),
-      // PostgreSQL: the steps too, read by a VOLATILE function with a snapshot taken after the row
-      // lock was granted (migration 012 says why a subquery here would be wrong).
-      sql<StepRow[] | null>`${postgres ? sql`ratchet_run_steps(workflow_runs.id)` : sql`null`}`.as('steps'),
-    ])
-    .compile();
-  // Run on every step: prepared once per connection on PostgreSQL (store/pg-named.ts).
-  const lockName =
-    typeof ref === 'number' ? 'ratchet_workflow_lock_run_v3' : 'ratchet_workflow_lock_step_run_v3';
-  const [run] = (await trx.executeQuery(named(lockName, lock))).rows;
-  if (!run) return undefined;
-  const steps = run.steps ?? (await loadSteps(trx, Number(run.id)));
-  const def = definitionOf(run.definition);
-  return new RunContext(
-    trx,
-    actor,
-    {
-      id: Number(run.id),
-      status: run.status as RunState,
-      input: fromJson(run.input),
-      workflowVersionId: Number(run.workflow_version_id),
-      delivers: Boolean(run.delivers),
-    },
-    def,
-    steps,
-  );
-}
-
-/** SQLite: the run's top-level steps, a statement of their own (in process, microseconds). */
-async function loadSteps(trx: Db, runId: number): Promise<StepRow[]> {
-  return trx
-    .selectFrom('workflow_steps')
-    .selectAll()
-    .where('run_id', '=', runId)
-    .where('parent_id', 'is', null)
-    .orderBy('id')
-    .execute();
 }

@@ -6,7 +6,8 @@ import { toJson, toMs, type Db } from '../../store/codec.ts';
 import { GuardNeeded, type FinishedJob, type HookOptions } from '../../queue/finish-hooks.ts';
 import { isRetryableError } from '../../queue/clock.ts';
 import { backoffDelay } from '../../backoff.ts';
-import { openRun, type DirectOffer, type RunContext, type StepRow } from './context.ts';
+import type { DirectOffer, RunContext, StepRow } from './context.ts';
+import { openRun } from './open-run.ts';
 import type { DirectDispatcher } from '../../queue/direct-dispatch.ts';
 import { scheduleReady, settleRun, topUpItems } from './schedule.ts';
 import { guardAdvance, type EngineFailure } from './guard.ts';
@@ -150,6 +151,12 @@ async function stepRowsOf(ctx: RunContext, finished: readonly FinishedJob[]): Pr
       .execute();
     for (const row of read) rows.set(Number(row.id), row);
   }
+  // A failed attempt may be retried with the step's stored input (top-level rows are loaded without).
+  const failed = finished.filter((f) => f.jobStatus === 'FAILED').map((f) => rows.get(f.job.workflowStepId!));
+  await ctx.load(
+    failed.filter((row) => row !== undefined),
+    'input',
+  );
   return rows;
 }
 
@@ -185,7 +192,7 @@ function applyResult(ctx: RunContext, f: FinishedJob, rows: Map<number, StepRow>
       ctx.queueAttempt(
         row,
         def,
-        JSON.parse(row.input ?? '{}'),
+        JSON.parse(loaded(row.input) ?? '{}'),
         'WAITING_FOR_RETRY',
         `attempt ${row.attempts} failed (${error.type ?? 'Error'}: ${error.message ?? ''}); retrying in ${delay} ms`,
         delay,
@@ -207,6 +214,12 @@ function applyResult(ctx: RunContext, f: FinishedJob, rows: Map<number, StepRow>
     return undefined; // handed back to the queue: the same attempt runs again
   }
   return parent;
+}
+
+/** A column stepRowsOf read (a programming error otherwise, never a silent default). */
+function loaded<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('a step column was used before it was read');
+  return value;
 }
 
 /** The delay before the next attempt, or undefined when the step has failed for good. */

@@ -5,7 +5,8 @@ import { sql } from 'kysely';
 import { inTransaction, NotFoundError, toJson, type Db } from '../../store/codec.ts';
 import { STEP_ACTIVE, type StepState } from '../states.ts';
 import { IllegalWorkflowTransitionError } from '../states.ts';
-import { openRun, type RunContext, type StepRow } from './context.ts';
+import type { RunContext, StepRow } from './context.ts';
+import { openRun } from './open-run.ts';
 import { scheduleReady, settleRun, topUpItems } from './schedule.ts';
 
 export interface OperationResult {
@@ -118,16 +119,19 @@ export function retryStep(db: Db, runId: number, name: string, actor: string): P
       }
       await ctx.flush();
       await topUpItems(ctx, row, def);
-    } else if (row.input === null) {
-      // Its input never computed (an expression failed): compute it again.
-      ctx.moveStep(row, ['PENDING'], `retried by ${actor}; its input is computed again`, {
-        error: null,
-        finished_at: null,
-      });
     } else {
-      // A fresh attempt budget (written with the attempt by flush()).
-      Object.assign(row, { attempts: 0, error: null, finished_at: null });
-      ctx.queueAttempt(row, def, JSON.parse(row.input), 'ENQUEUED', `retried by ${actor}`);
+      const input = await ctx.inputOf(row);
+      if (input === null) {
+        // Its input never computed (an expression failed): compute it again.
+        ctx.moveStep(row, ['PENDING'], `retried by ${actor}; its input is computed again`, {
+          error: null,
+          finished_at: null,
+        });
+      } else {
+        // A fresh attempt budget (written with the attempt by flush()).
+        Object.assign(row, { attempts: 0, error: null, finished_at: null });
+        ctx.queueAttempt(row, def, JSON.parse(input), 'ENQUEUED', `retried by ${actor}`);
+      }
     }
     await scheduleReady(ctx);
     await settleRun(ctx, `step ${name} retried`);

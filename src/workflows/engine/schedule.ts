@@ -5,22 +5,10 @@ import { sql } from 'kysely';
 import { fromJson, toJson } from '../../store/codec.ts';
 import { condition, evaluate, evaluateMapping, type ExpressionContext } from '../expressions.ts';
 import { leaves } from '../graph.ts';
-import { runStateFrom, STEP_DONE, type StepState } from '../states.ts';
+import { runStateFrom, type StepState } from '../states.ts';
 import type { StepDefinition } from '../types.ts';
 import type { RunContext, StepRow } from './context.ts';
-
-/** A step's output as its dependents see it (skipped and failed-but-continued steps: null). */
-function outputOf(row: StepRow): unknown {
-  return row.status === 'COMPLETED' || row.status === 'RESOLVED_MANUALLY' ? fromJson(row.output) : null;
-}
-
-/** The expression context: the run's input and the outputs of every step that is over. */
-export function contextOf(ctx: RunContext): ExpressionContext {
-  const steps: Record<string, unknown> = {};
-  for (const [name, row] of ctx.steps)
-    if (STEP_DONE.includes(row.status as StepState)) steps[name] = outputOf(row);
-  return { workflow: ctx.run.input, steps };
-}
+import { withScope } from './scope.ts';
 
 /** Whether a dependency lets its dependents start: over, and not a failure that stops the run. */
 function satisfied(ctx: RunContext, name: string): boolean {
@@ -47,19 +35,20 @@ export async function scheduleReady(ctx: RunContext): Promise<void> {
   }
 }
 
+/** What starting a step comes to, computed from the scope before anything moves. */
+type Start = { skip: true } | { items: unknown[] } | { input: unknown };
+
 /** Returns true when the step ended at once (skipped, failed, empty for_each). */
 async function startStep(ctx: RunContext, row: StepRow, def: StepDefinition): Promise<boolean> {
-  const scope = contextOf(ctx);
+  let start: Start;
   try {
-    if (def.when !== undefined && !(await condition(def.when, scope))) {
-      ctx.moveStep(row, ['SKIPPED'], `when "${def.when}" is false`, { finished_at: ctx.now });
-      return true;
-    }
-    if (def.for_each !== undefined) return await fanOut(ctx, row, def, scope);
-    const input =
-      def.input === undefined ? defaultInput(ctx, def, scope) : await evaluateMapping(def.input, scope);
-    ctx.queueAttempt(row, def, input ?? {}, 'ENQUEUED', 'dependencies satisfied');
-    return false;
+    start = await withScope(ctx, async (scope): Promise<Start> => {
+      if (def.when !== undefined && !(await condition(def.when, scope))) return { skip: true };
+      if (def.for_each !== undefined) return { items: await itemInputs(def, scope) };
+      return {
+        input: def.input === undefined ? defaultInput(def, scope) : await evaluateMapping(def.input, scope),
+      };
+    });
   } catch (err) {
     ctx.moveStep(row, ['RUNNING', 'FAILED'], 'its input could not be computed', {
       error: toJson(failure(err)),
@@ -68,21 +57,24 @@ async function startStep(ctx: RunContext, row: StepRow, def: StepDefinition): Pr
     });
     return true;
   }
+  if ('skip' in start) {
+    ctx.moveStep(row, ['SKIPPED'], `when "${def.when}" is false`, { finished_at: ctx.now });
+    return true;
+  }
+  if ('items' in start) return fanOut(ctx, row, def, start.items);
+  ctx.queueAttempt(row, def, start.input ?? {}, 'ENQUEUED', 'dependencies satisfied');
+  return false;
 }
 
-function defaultInput(ctx: RunContext, def: StepDefinition, scope: ExpressionContext): unknown {
+function defaultInput(def: StepDefinition, scope: ExpressionContext): unknown {
   return {
-    workflow: ctx.run.input,
+    workflow: scope.workflow,
     steps: Object.fromEntries(def.dependencies.map((d) => [d, scope.steps[d] ?? null])),
   };
 }
 
-async function fanOut(
-  ctx: RunContext,
-  row: StepRow,
-  def: StepDefinition,
-  scope: ExpressionContext,
-): Promise<boolean> {
+/** A for_each step's items' inputs. */
+async function itemInputs(def: StepDefinition, scope: ExpressionContext): Promise<unknown[]> {
   const items = await evaluate(def.for_each!, scope);
   const list = items === undefined ? [] : items;
   if (!Array.isArray(list))
@@ -92,10 +84,20 @@ async function fanOut(
     const itemScope = { ...scope, item, index };
     inputs.push(
       def.input === undefined
-        ? { ...(defaultInput(ctx, def, scope) as object), item, index }
+        ? { ...(defaultInput(def, scope) as object), item, index }
         : await evaluateMapping(def.input, itemScope),
     );
   }
+  return inputs;
+}
+
+async function fanOut(
+  ctx: RunContext,
+  row: StepRow,
+  def: StepDefinition,
+  inputs: unknown[],
+): Promise<boolean> {
+  const list = inputs;
   ctx.moveStep(row, ['RUNNING'], `for_each over ${list.length} item(s)`, { started_at: ctx.now });
   if (list.length === 0) {
     ctx.moveStep(row, ['COMPLETED'], 'for_each over no items', { output: '[]', finished_at: ctx.now });
@@ -219,12 +221,12 @@ export async function settleRun(ctx: RunContext, reason: string): Promise<void> 
   }));
   const next = runStateFrom(steps);
   if (next === 'COMPLETED' || next === 'RESOLVED_MANUALLY') {
-    const scope = contextOf(ctx);
     try {
-      const output =
+      const output = await withScope(ctx, (scope) =>
         ctx.def.output === undefined
           ? Object.fromEntries(leaves(ctx.def.steps).map((name) => [name, scope.steps[name] ?? null]))
-          : await evaluateMapping(ctx.def.output, scope);
+          : evaluateMapping(ctx.def.output, scope),
+      );
       ctx.moveRun(next, reason, { output: output ?? null });
     } catch (err) {
       ctx.moveRun('FAILED', 'the output mapping failed', { error: failure(err) });

@@ -179,16 +179,16 @@ async function insertRun(
     const ctx = new RunContext(
       trx,
       req.actor ?? 'engine',
-      // The input as stored (and as every later advance reads it back).
       {
         id: runId,
         status: 'PENDING',
-        input: fromJson(inputText),
         workflowVersionId: req.version.id,
         delivers: Boolean(req.outputDestinations),
       },
       def,
       steps.sort((a, b) => Number(a.id) - Number(b.id)),
+      // The input as stored (and as every later advance reads it back).
+      { value: fromJson(inputText) },
     );
     ctx.transition(null, null, 'PENDING', 'run created');
     for (const row of ctx.steps.values()) ctx.transition(Number(row.id), null, 'PENDING', 'run created');

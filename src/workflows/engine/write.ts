@@ -66,6 +66,7 @@ export async function writeAdvance(trx: Db, w: AdvanceWrites): Promise<WriteOutc
   return postgres ? writePostgres(trx, w) : writeSqlite(trx, w);
 }
 
+/** The changed step rows; an input or output never read (undefined) is left out, so kept as stored. */
 function stepJson(w: AdvanceWrites): string {
   return JSON.stringify(
     w.steps.map(({ row, expected }) => ({
@@ -98,7 +99,7 @@ const PG_JOB_COLUMNS = [...JOB_COLUMNS, 'lease_owner', 'lease_expires_at', 'star
 // One text for every advance (the parts with nothing to write get empty JSON), so it is prepared
 // once per connection. $1 new jobs, $2 changed step rows with the state each was read in, $3 the
 // run's new state or null, $4 transitions, $5 the execution UUIDs of claimed jobs.
-const PG_ADVANCE = `/* ratchet:ratchet_workflow_advance_v2 */
+const PG_ADVANCE = `/* ratchet:ratchet_workflow_advance_v3 */
   with new_jobs as (
     insert into jobs (${PG_JOB_COLUMNS})
     select ${PG_JOB_COLUMNS} from json_populate_recordset(null::jobs, $1::json) as p
@@ -115,11 +116,14 @@ const PG_ADVANCE = `/* ratchet:ratchet_workflow_advance_v2 */
     where j.status = 'PROCESSING'
     returning id, uuid, job_id, task_version_id
   ), step_rows as (
-    select p.*, x ->> 'expected' as expected
+    select p.*, x ->> 'expected' as expected,
+      x -> 'input' is not null as has_input, x -> 'output' is not null as has_output
     from json_array_elements($2::json) as x, lateral json_populate_record(null::workflow_steps, x) as p
   ), moved as (
     update workflow_steps s set status = v.status, attempts = v.attempts,
-      job_id = coalesce(j.id, v.job_id), input = v.input, output = v.output, error = v.error,
+      job_id = coalesce(j.id, v.job_id),
+      input = case when v.has_input then v.input else s.input end,
+      output = case when v.has_output then v.output else s.output end, error = v.error,
       started_at = v.started_at, finished_at = v.finished_at
     from step_rows v left join new_jobs j on j.workflow_step_id = v.id
     where s.id = v.id and s.status = v.expected
@@ -191,8 +195,17 @@ async function writePostgres(trx: Db, w: AdvanceWrites): Promise<WriteOutcome> {
   };
 }
 
-const SQLITE_STEP = `update workflow_steps set ${STEP_FIELDS.map((f) => `${f} = ?`).join(', ')}
-  where id = ? and status = ?`;
+/** The UPDATE of a step row's `fields`, by their list (a handful of texts in all). */
+const sqliteStepUpdates = new Map<string, string>();
+function sqliteStepUpdate(fields: readonly string[]): string {
+  const key = fields.join(',');
+  let text = sqliteStepUpdates.get(key);
+  if (text === undefined) {
+    text = `update workflow_steps set ${fields.map((f) => `${f} = ?`).join(', ')} where id = ? and status = ?`;
+    sqliteStepUpdates.set(key, text);
+  }
+  return text;
+}
 
 async function writeSqlite(trx: Db, w: AdvanceWrites): Promise<WriteOutcome> {
   // An attempt with a reservation is inserted claimed when its task has a version to run; every
@@ -216,10 +229,12 @@ async function writeSqlite(trx: Db, w: AdvanceWrites): Promise<WriteOutcome> {
   ]);
   const unmoved: StepRow[] = [];
   for (const { row, expected } of w.steps) {
-    const values = STEP_FIELDS.map((f) =>
-      f === 'job_id' ? (jobIds.get(Number(row.id)) ?? row.job_id) : row[f],
+    // A column the advance never read (undefined) is left as stored.
+    const fields = STEP_FIELDS.filter((f) => row[f] !== undefined);
+    const values = fields.map((f) => (f === 'job_id' ? (jobIds.get(Number(row.id)) ?? row.job_id) : row[f]));
+    const res = await trx.executeQuery(
+      CompiledQuery.raw(sqliteStepUpdate(fields), [...values, row.id, expected]),
     );
-    const res = await trx.executeQuery(CompiledQuery.raw(SQLITE_STEP, [...values, row.id, expected]));
     if (res.numAffectedRows !== 1n) unmoved.push(row);
   }
   if (w.run) await sql`update workflow_runs set ${runSets(w.run)} where id = ${w.runId}`.execute(trx);
