@@ -4,7 +4,9 @@
 //   (per-step time minus the mean time the task itself ran);
 // - 4-step linear and 4-step diamond runs end to end, p50/p99 over 50 runs each, one at a time;
 // - for_each over 1,000 items (max_parallel 64): items per second;
-// - 200 diamond runs started at once: runs per second.
+// - 200 diamond runs started at once: runs per second;
+// - a 40-step chain whose steps return 200 KB each (over what an advance loads with the run, so
+//   each advance reads only the outputs it needs): total and per-step time.
 // Prints one JSON object. Run: node bench/workflow.ts
 import { performance } from 'node:perf_hooks';
 import { startWorkers, type Ratchet } from '../src/app.ts';
@@ -82,12 +84,15 @@ async function benchBackend(dialect: Dialect) {
   try {
     const app = t.app;
     await saveTask(app, 'noop', 'function main(i) { return { ok: true }; }');
+    await saveTask(app, 'large', "function main(i) { return { blob: 'x'.repeat(200 * 1024) }; }");
     const chain = Array.from(
       { length: 40 },
       (_, i) => `  - { name: s${i}, task: noop${i > 0 ? `, dependencies: [s${i - 1}]` : ''} }`,
     );
     await save(app, `name: chain40\nversion: 1.0.0\nsteps:\n${chain.join('\n')}\n`);
     await save(app, `name: linear4\nversion: 1.0.0\nsteps:\n${chain.slice(0, 4).join('\n')}\n`);
+    const large = chain.map((line) => line.replace('task: noop', 'task: large'));
+    await save(app, `name: large40\nversion: 1.0.0\nsteps:\n${large.join('\n')}\n`);
     await save(
       app,
       `name: diamond\nversion: 1.0.0\nsteps:\n  - { name: a, task: noop }\n  - { name: b, task: noop, dependencies: [a] }\n  - { name: c, task: noop, dependencies: [a] }\n  - { name: d, task: noop, dependencies: [b, c] }\n`,
@@ -125,6 +130,8 @@ async function benchBackend(dialect: Dialect) {
       await Promise.all(Array.from({ length: 200 }, () => run('diamond')));
       const concurrentMs = performance.now() - start;
 
+      const largeMs = await run('large40');
+
       return {
         chain40: {
           totalMs: round(chainMs, 1),
@@ -139,6 +146,7 @@ async function benchBackend(dialect: Dialect) {
           totalMs: round(concurrentMs, 1),
           runsPerSecond: round(200 / (concurrentMs / 1000), 0),
         },
+        chain40Outputs200KB: { totalMs: round(largeMs, 1), perStepMs: round(largeMs / 40) },
       };
     } finally {
       await node.stop(1000);
