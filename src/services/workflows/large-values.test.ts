@@ -5,25 +5,13 @@
 // stored input. On both backends, with real workers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { startWorkers, type Ratchet } from '../../app.ts';
+import { startWorkers } from '../../app.ts';
 import { createTestApp, saveTask } from '../../workers/test-helpers.ts';
 import { INLINE_BYTES } from '../../workflows/engine/open-run.ts';
-import { retryWorkflowStep, runStatus, saveWorkflow, startWorkflow, type RunStatus } from './index.ts';
+import { retryWorkflowStep, saveWorkflow, startWorkflow, type RunStatus } from './index.ts';
+import { counterServer, waitRun } from './test-helpers.ts';
 
 const KB = 40; // an output of ~40 KB: over INLINE_BYTES
-const FINAL = ['COMPLETED', 'FAILED', 'CANCELLED', 'RESOLVED_MANUALLY'];
-
-async function waitRun(app: Ratchet, id: string): Promise<RunStatus> {
-  for (let i = 0; i < 3000; i++) {
-    const s = await runStatus(app, id);
-    if (FINAL.includes(s.run.status)) return s;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`run ${id} never ended: ${JSON.stringify(await runStatus(app, id))}`);
-}
-
 const output = (s: RunStatus, step: string) => s.steps.find((x) => x.name === step)?.output;
 
 const LARGE = `name: large
@@ -81,15 +69,7 @@ steps:
 for (const dialect of ['sqlite', 'postgres'] as const) {
   void test(`large step inputs and outputs are read when needed [${dialect}]`, async (t) => {
     const h = await createTestApp(dialect, { workers: { worker_count: 2 } });
-    const counts = new Map<string, number>();
-    const server = createServer((req, res) => {
-      const key = new URL(req.url!, 'http://x').searchParams.get('key')!;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ n: counts.get(key) }));
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { server, url } = await counterServer();
     h.app.config.http.allowed_hosts = [new URL(url).host];
     const app = h.app;
     await saveTask(

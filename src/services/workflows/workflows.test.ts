@@ -2,8 +2,6 @@
 // result writer advances the run in the same transaction. One application per backend.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { startWorkers, type Ratchet } from '../../app.ts';
 import { createTestApp, saveTask } from '../../workers/test-helpers.ts';
 import {
@@ -16,38 +14,11 @@ import {
   saveWorkflow,
   startWorkflow,
   WorkflowInputError,
-  type RunStatus,
 } from './index.ts';
-
-const FINAL = ['COMPLETED', 'FAILED', 'CANCELLED', 'RESOLVED_MANUALLY', 'BLOCKED_BY_FAILURES'];
-
-async function waitRun(app: Ratchet, id: string, states = FINAL): Promise<RunStatus> {
-  for (let i = 0; i < 3000; i++) {
-    const s = await runStatus(app, id);
-    if (states.includes(s.run.status)) return s;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`run ${id} never reached ${states.join('/')}: ${JSON.stringify(await runStatus(app, id))}`);
-}
+import { counterServer, waitRun } from './test-helpers.ts';
 
 async function save(app: Ratchet, yaml: string) {
   return saveWorkflow(app, { file: 'workflow.yaml', text: yaml });
-}
-
-/** Counts calls per key, so a task can fail its first attempts. */
-function counterServer(): Promise<{ server: Server; url: string }> {
-  const counts = new Map<string, number>();
-  const server = createServer((req, res) => {
-    const key = new URL(req.url!, 'http://x').searchParams.get('key')!;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ n: counts.get(key) }));
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
-    ),
-  );
 }
 
 for (const dialect of ['sqlite', 'postgres'] as const) {
