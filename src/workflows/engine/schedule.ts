@@ -91,15 +91,15 @@ async function itemInputs(def: StepDefinition, scope: ExpressionContext): Promis
   return inputs;
 }
 
+/** Inserts a for_each step's items (their inputs computed) and queues the first of them. */
 async function fanOut(
   ctx: RunContext,
   row: StepRow,
   def: StepDefinition,
   inputs: unknown[],
 ): Promise<boolean> {
-  const list = inputs;
-  ctx.moveStep(row, ['RUNNING'], `for_each over ${list.length} item(s)`, { started_at: ctx.now });
-  if (list.length === 0) {
+  ctx.moveStep(row, ['RUNNING'], `for_each over ${inputs.length} item(s)`, { started_at: ctx.now });
+  if (inputs.length === 0) {
     ctx.moveStep(row, ['COMPLETED'], 'for_each over no items', { output: '[]', finished_at: ctx.now });
     return true;
   }
