@@ -86,7 +86,9 @@ export async function openRun(
       // PostgreSQL: the steps too, read by a VOLATILE function with a snapshot taken after the row
       // lock was granted (migration 012 says why a subquery here would be wrong; 014's leaves out
       // inputs and outputs over INLINE_BYTES, as loadSteps does).
-      sql<StoredStep[] | null>`${postgres ? sql`ratchet_run_step_states(workflow_runs.id)` : sql`null`}`.as(
+      sql<
+        StoredStep[] | null
+      >`${postgres ? sql`ratchet_run_step_states(workflow_runs.id, ${sql.lit(INLINE_BYTES)})` : sql`null`}`.as(
         'steps',
       ),
     ])
