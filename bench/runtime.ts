@@ -1,6 +1,6 @@
 // Sandbox figures (issue: foundation): the addition sample in-process with a fresh context and
 // schema validation, the sync fetch round trip against a raw request, fib(27) in the interpreter,
-// and `ratchet run-once` as a whole process. Prints one JSON object.
+// a run of a 200 KB main.js, and `ratchet run-once` as a whole process. Prints one JSON object.
 // Run: npx node bench/runtime.ts   (needs a build for the process figure: npx tsc -p tsconfig.build.json)
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -41,6 +41,30 @@ async function addition() {
     additionP99Ms: percentile(times, 99),
     additionPerSecond: Math.round(n / ((performance.now() - start) / 1000)),
   };
+}
+
+/**
+ * A 200 KB main.js (1,500 functions and a table built at load, like a bundled library): its
+ * evaluated state is kept per instance (runtime/entry-snapshots.ts), so a run costs the copy, not
+ * the parse and the top-level code.
+ */
+async function largeMain() {
+  const helpers = Array.from(
+    { length: 1500 },
+    (_, i) =>
+      `function helper${i}(x) { const o = { a: x, b: [x, ${i}], c: 'item ${i}' }; ` +
+      `return o.b.reduce((s, v) => s + v, 0) + helper${Math.max(0, i - 1)}.length; }`,
+  );
+  const code = `${helpers.join('\n')}\nconst lookup = Array.from({ length: 200 }, (_, i) => helper1499(i));\nfunction main(input) { return { v: lookup[input.n] }; }`;
+  const pkg = loadTaskFromFiles(
+    { 'metadata.json': JSON.stringify({ name: 'large', version: '1.0.0' }), 'main.js': code },
+    { kind: 'store' },
+  );
+  const times = await sample(300, 50, async () => {
+    const r = await runTask(pkg, { input: { n: 7 }, fetch: noNetwork });
+    if (r.status !== 'COMPLETED') throw new Error(`the large task failed: ${JSON.stringify(r.error)}`);
+  });
+  return { largeMainBytes: code.length, largeMainP50Ms: percentile(times, 50) };
 }
 
 async function fib() {
@@ -129,6 +153,7 @@ function processWallTime() {
 report('runtime', {
   ...(await addition()),
   ...(await fib()),
+  ...(await largeMain()),
   ...(await fetchRoundTrip()),
   ...processWallTime(),
 });

@@ -10,11 +10,11 @@ import type { PooledModule } from './module-pool.ts';
 import type { SandboxHooks, SandboxLimits, SandboxRequest, SandboxResult, TaskErrorInfo } from './types.ts';
 import { RunRecorder } from './recorder.ts';
 import { classifyFailure, guestError, hostBudgetError, limitError, outOfMemory } from './errors.ts';
-import { HostBudget, TIMER_COST_BYTES, hostBudgetBytes } from './host-budget.ts';
+import { HostBudget, hostBudgetBytes } from './host-budget.ts';
 import { resolveEntry } from './entry.ts';
-import type { Timer } from './globals.ts';
+import { advanceTimers } from './guest-timers.ts';
+import type { EntrySnapshot } from './entry-snapshots.ts';
 import { PreparedContext, newRun, type ActiveRun } from './prepared-context.ts';
-import { sleepMs } from './sleep.ts';
 import type { RunPhase, RunTimings } from './timings.ts';
 
 /** Why the host stops a run: deadline, cancel, or the host budget (host-budget.ts) exceeded. */
@@ -53,8 +53,10 @@ export function runInModule(pooled: PooledModule, req: SandboxRequest, hooks: Sa
       : limitError(s, req.limits);
   const run = newRun(rec, deadline, () => checkStop() !== null);
   try {
-    return withContext(pooled, run, req.limits, hooks.timings, (prepared) => {
-      const outcome = runInContext(prepared, req, hooks, run, deadline, checkStop);
+    // Instrumented runs (coverage, breakpoints) evaluate main.js every time and keep nothing.
+    const reusable = req.collectGlobal === undefined ? req.code : undefined;
+    return withContext(pooled, run, req.limits, hooks.timings, reusable, (prepared, from) => {
+      const outcome = runInContext(prepared, req, hooks, run, deadline, checkStop, from);
       if (hooks.timings) noteHeap(prepared, hooks.timings);
       // The output is held by the host too.
       if (!stop && outcome.outputJson !== undefined) budget.charge(outcome.outputJson.length, 'the output');
@@ -82,14 +84,15 @@ class OutputTooDeep extends Error {
 
 /**
  * Runs `fn` in the instance's prepared context (built and snapshotted on first use), restored to
- * its pristine state first.
+ * its pristine state first, or to the state a deterministic evaluation of `code` left (`from`).
  */
 function withContext<T>(
   pooled: PooledModule,
   run: ActiveRun,
   limits: SandboxLimits,
   timings: RunTimings | undefined,
-  fn: (prepared: PreparedContext) => T,
+  code: string | undefined,
+  fn: (prepared: PreparedContext, from: EntrySnapshot | undefined) => T,
 ): T {
   let start = timings ? performance.now() : 0;
   let prepared = pooled.prepared;
@@ -100,14 +103,15 @@ function withContext<T>(
       start = performance.now();
     }
   }
+  const from = code === undefined ? undefined : prepared.entryFor(code);
   try {
-    prepared.begin(run, limits);
+    prepared.begin(run, limits, from);
     if (timings) {
       timings.end('restore', start);
       const startBytes = prepared.heapBytes();
       timings.heap = { startBytes, peakBytes: startBytes, endBytes: startBytes, memoryBytes: 0 };
     }
-    return fn(prepared);
+    return fn(prepared, from);
   } finally {
     prepared.end();
   }
@@ -120,6 +124,7 @@ function runInContext(
   run: ActiveRun,
   deadline: number,
   stopped: () => Stop,
+  from: EntrySnapshot | undefined,
 ): { outputJson?: string; error?: TaskErrorInfo } {
   const { ctx, rt, globals } = prepared;
   const timings = hooks.timings;
@@ -141,7 +146,9 @@ function runInContext(
     return { error: describeThrown(prepared, errorHandle, req, stopped()) };
   };
   try {
-    const entry = resolveEntry(ctx, req.code, req.fileName);
+    const entry = from
+      ? { handle: prepared.entryHandle(from) }
+      : prepared.evaluateEntry(req.code, req.fileName, req.collectGlobal === undefined);
     next('input');
     if ('error' in entry) return { error: entry.error };
     own(entry.handle);
@@ -259,47 +266,6 @@ function describeThrown(
 }
 
 /**
- * Waits for the next guest timer (never past the deadline) and fires what is due. `more` is false
- * when no timer is left; an exception in a callback fails the run like an unhandled rejection.
- */
-function advanceTimers(
-  ctx: QuickJSContext,
-  run: ActiveRun,
-  deadline: number,
-  hooks: SandboxHooks,
-): { more: boolean; error?: QuickJSHandle } {
-  const { timers } = run;
-  if (timers.size === 0) return { more: false };
-  // A loop, not Math.min(...spread): a task may have hundreds of thousands of timers pending.
-  let due = Infinity;
-  for (const t of timers.values()) due = Math.min(due, t.due);
-  const wait = Math.min(due - Date.now(), deadline - Date.now() + 1);
-  if (wait > 0) {
-    const slept = hooks.timings ? performance.now() : 0;
-    sleepMs(wait, hooks.isCancelled);
-    if (hooks.timings) hooks.timings.timerWaitMs += performance.now() - slept;
-  }
-  const now = Date.now();
-  const ready: Timer[] = [];
-  for (const t of timers.values()) if (t.due <= now) ready.push(t);
-  ready.sort((a, b) => a.due - b.due || a.id - b.id);
-  for (const t of ready) {
-    // A callback may have cleared a later timer of this batch, or the run may have to stop.
-    if (!timers.delete(t.id)) continue;
-    run.rec.budget.release(TIMER_COST_BYTES);
-    if (run.halted()) {
-      t.fn.dispose();
-      continue;
-    }
-    const r = ctx.callFunction(t.fn, ctx.undefined);
-    t.fn.dispose();
-    if (r.error) return { more: true, error: r.error };
-    r.value.dispose();
-  }
-  return { more: true };
-}
-
-/**
  * Evaluates main.js without calling the task, to check that it yields a function (a global
  * `main` only exists after the script ran). Top-level code runs with fetch disabled.
  */
@@ -318,7 +284,7 @@ export function probeEntryInModule(
     }),
   });
   const run = newRun(rec, deadline, () => Date.now() > deadline);
-  return withContext(pooled, run, limits, undefined, ({ ctx }) => {
+  return withContext(pooled, run, limits, undefined, undefined, ({ ctx }) => {
     const entry = resolveEntry(ctx, code, 'main.js');
     if ('error' in entry) return entry.error;
     entry.handle.dispose();

@@ -3,9 +3,12 @@
 // deletes `console.log` frees the function inside the run, but restoring the snapshot brings the
 // object back, still carrying the id. So ids that exist when the snapshot is taken are pinned
 // (never dropped), and ids created during a run are dropped when the next run begins.
+// Every call of a host function looks its id up here too, so the table also counts them
+// (entry-snapshots.ts: an evaluation that called none is deterministic).
 import type { QuickJSRuntime } from 'quickjs-emscripten-core';
 
 interface HostRefTable {
+  get(id: number): unknown;
   put(value: unknown): number;
   delete(id: number): void;
 }
@@ -15,17 +18,25 @@ export interface PinnedHostRefs {
   pin(): void;
   /** Drops the ids the last run created. */
   resetRun(): void;
+  /** Host function calls (lookups by id) so far. */
+  readonly calls: number;
 }
 
 /** Undefined when this quickjs-emscripten version keeps its host references differently. */
 export function trackHostRefs(rt: QuickJSRuntime): PinnedHostRefs | undefined {
   const table = (rt as unknown as { hostRefs?: HostRefTable }).hostRefs;
-  if (!table || typeof table.put !== 'function' || typeof table.delete !== 'function') return undefined;
+  if (!table || [table.get, table.put, table.delete].some((f) => typeof f !== 'function')) return undefined;
+  const get = table.get.bind(table);
   const put = table.put.bind(table);
   const drop = table.delete.bind(table);
   const permanent = new Set<number>();
   const ofRun = new Set<number>();
   let pinned = false;
+  let calls = 0;
+  table.get = (id) => {
+    calls++;
+    return get(id);
+  };
   table.put = (value) => {
     const id = put(value);
     (pinned ? ofRun : permanent).add(id);
@@ -44,6 +55,9 @@ export function trackHostRefs(rt: QuickJSRuntime): PinnedHostRefs | undefined {
     resetRun() {
       for (const id of ofRun) drop(id);
       ofRun.clear();
+    },
+    get calls() {
+      return calls;
     },
   };
 }

@@ -37,6 +37,12 @@ export class MemorySnapshot {
   }
 }
 
+/** At most the bytes a snapshot of `memory` now would copy (known before copying anything). */
+export function snapshotBytesAtMost(memory: ArrayBuffer, layout: WasmLayout): number {
+  const low = Math.min(layout.heapStart, layout.staticEnd + MARGIN);
+  return low + Math.max(0, heapCeiling(memory, layout) - layout.heapStart);
+}
+
 /**
  * Where the scan for the heap's end starts: sbrk's break when the layout located it (nothing above
  * the break was ever handed out, so nothing there belongs to the context; bytes an allocator trim

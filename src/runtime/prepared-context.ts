@@ -5,14 +5,22 @@
 // outside linear memory is handled explicitly: the interrupt handler and the host functions reach
 // the current run through `state`, host reference ids are pinned (host-refs.ts), and the memory
 // and stack limits are set again for each run.
-import type { QuickJSContext, QuickJSRuntime } from 'quickjs-emscripten-core';
+import {
+  Lifetime,
+  type JSValue,
+  type QuickJSContext,
+  type QuickJSHandle,
+  type QuickJSRuntime,
+} from 'quickjs-emscripten-core';
 import type { PooledModule } from './module-pool.ts';
 import { installGlobals, type GuestGlobals, type RunState } from './globals.ts';
 import { trackHostRefs, type PinnedHostRefs } from './host-refs.ts';
-import { MemorySnapshot } from './memory-snapshot.ts';
+import { MemorySnapshot, snapshotBytesAtMost } from './memory-snapshot.ts';
 import { requireInternal } from './quickjs-internals.ts';
 import type { RunRecorder } from './recorder.ts';
-import type { SandboxLimits } from './types.ts';
+import type { SandboxLimits, TaskErrorInfo } from './types.ts';
+import { EntrySnapshots, MAX_ENTRY_BYTES, watchingClock, type EntrySnapshot } from './entry-snapshots.ts';
+import { resolveEntry } from './entry.ts';
 
 /** An instance whose memory grew this close to its ceiling is not reused (module-pool.ts). */
 export const NEAR_CEILING = 2 * 1024 * 1024;
@@ -42,15 +50,21 @@ export class PreparedContext {
   private active?: ActiveRun;
   private readonly memory: { buffer: ArrayBuffer };
   private readonly ceilingBytes: number;
+  private readonly layout: PooledModule['layout'];
   /** Address of the JSRuntime's malloc_size. */
   private readonly mallocSizeAt: number;
   /** The largest QuickJS heap seen during the current run (sampled at interrupts). */
   peakHeapBytes = 0;
+  /** States right after main.js was evaluated, by its text (entry-snapshots.ts). */
+  private readonly entries = new EntrySnapshots();
+  /** True while the interrupt handler runs: its clock reads are the host's, not the guest's. */
+  private interrupting = false;
 
   /** Throws QuickJSInternalsError when quickjs-emscripten is not laid out as this code expects. */
   constructor({ module, memory, ceilingBytes, layout }: Omit<PooledModule, 'broken' | 'prepared'>) {
     this.memory = memory;
     this.ceilingBytes = ceilingBytes;
+    this.layout = layout;
     this.rt = module.newRuntime();
     this.mallocSizeAt = requireInternal(
       locateMallocSize(this.rt, memory),
@@ -58,8 +72,13 @@ export class PreparedContext {
     );
     const hostRefs = requireInternal(trackHostRefs(this.rt), 'its runtime has no hostRefs table');
     this.rt.setInterruptHandler(() => {
-      this.peakHeapBytes = Math.max(this.peakHeapBytes, this.heapBytes());
-      return this.active?.shouldInterrupt() ?? false;
+      this.interrupting = true;
+      try {
+        this.peakHeapBytes = Math.max(this.peakHeapBytes, this.heapBytes());
+        return this.active?.shouldInterrupt() ?? false;
+      } finally {
+        this.interrupting = false;
+      }
     });
     this.ctx = this.rt.newContext();
     this.globals = installGlobals(this.ctx, () => this.state());
@@ -103,14 +122,58 @@ export class PreparedContext {
     return this.active;
   }
 
-  /** Starts a run: pristine memory, this run's limits and hooks. */
-  begin(run: ActiveRun, limits: SandboxLimits): void {
-    this.snapshot.restore(this.memory.buffer);
+  /** The state a run of `code` may start from, main.js already evaluated, when one was kept. */
+  entryFor(code: string): EntrySnapshot | undefined {
+    return this.entries.get(code);
+  }
+
+  /** Starts a run: pristine memory (or `from`'s), this run's limits and hooks. */
+  begin(run: ActiveRun, limits: SandboxLimits, from?: EntrySnapshot): void {
+    (from?.snapshot ?? this.snapshot).restore(this.memory.buffer);
     this.hostRefs.resetRun();
     this.rt.setMemoryLimit(limits.memoryBytes);
     this.rt.setMaxStackSize(limits.stackBytes);
     this.peakHeapBytes = 0;
     this.active = run;
+  }
+
+  /** The task function of a run begun from `from` (no disposer: the next restore takes it back). */
+  entryHandle(from: EntrySnapshot): QuickJSHandle {
+    const pointer = from.entryPointer as JSValue['value'];
+    return new Lifetime<JSValue['value'], JSValue['value'], QuickJSRuntime>(
+      pointer,
+      undefined,
+      undefined,
+      this.rt,
+    );
+  }
+
+  /**
+   * Evaluates main.js at the start of a run and finds the task function. With `keep`, when the
+   * evaluation called no host function and read no clock, the state it left is kept for the next
+   * runs of the same code (entry-snapshots.ts).
+   */
+  evaluateEntry(
+    code: string,
+    fileName: string,
+    keep: boolean,
+  ): { handle: QuickJSHandle } | { error: TaskErrorInfo } {
+    if (!keep) return resolveEntry(this.ctx, code, fileName);
+    const callsBefore = this.hostRefs.calls;
+    const { value: entry, clockRead } = watchingClock(
+      () => resolveEntry(this.ctx, code, fileName),
+      () => this.interrupting,
+    );
+    const deterministic = !clockRead && this.hostRefs.calls === callsBefore && !this.active?.halted();
+    // Sized before copying: a task that builds 100 MB at load must not pay a 100 MB copy per run.
+    const small = snapshotBytesAtMost(this.memory.buffer, this.layout) <= MAX_ENTRY_BYTES;
+    if ('handle' in entry && deterministic && small) {
+      this.entries.add(code, {
+        snapshot: new MemorySnapshot(this.memory.buffer, this.layout),
+        entryPointer: entry.handle.value,
+      });
+    }
+    return entry;
   }
 
   /** Ends the run: releases the handles of timers it left pending. */
