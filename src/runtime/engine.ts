@@ -54,7 +54,7 @@ export function runInModule(pooled: PooledModule, req: SandboxRequest, hooks: Sa
   const run = newRun(rec, deadline, () => checkStop() !== null);
   try {
     // Instrumented runs (coverage, breakpoints) evaluate main.js every time and keep nothing.
-    const reusable = req.collectGlobal === undefined ? req.code : undefined;
+    const reusable = req.collectGlobal === undefined ? req : undefined;
     return withContext(pooled, run, req.limits, hooks.timings, reusable, (prepared, from) => {
       const outcome = runInContext(prepared, req, hooks, run, deadline, checkStop, from);
       if (hooks.timings) noteHeap(prepared, hooks.timings);
@@ -84,14 +84,14 @@ class OutputTooDeep extends Error {
 
 /**
  * Runs `fn` in the instance's prepared context (built and snapshotted on first use), restored to
- * its pristine state first, or to the state a deterministic evaluation of `code` left (`from`).
+ * its pristine state first, or to the state a deterministic evaluation of `main` left (`from`).
  */
 function withContext<T>(
   pooled: PooledModule,
   run: ActiveRun,
   limits: SandboxLimits,
   timings: RunTimings | undefined,
-  code: string | undefined,
+  main: { code: string; fileName: string } | undefined,
   fn: (prepared: PreparedContext, from: EntrySnapshot | undefined) => T,
 ): T {
   let start = timings ? performance.now() : 0;
@@ -103,7 +103,7 @@ function withContext<T>(
       start = performance.now();
     }
   }
-  const from = code === undefined ? undefined : prepared.entryFor(code);
+  const from = main === undefined ? undefined : prepared.entryFor(main.code, main.fileName);
   try {
     prepared.begin(run, limits, from);
     if (timings) {

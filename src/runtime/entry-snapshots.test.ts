@@ -36,7 +36,8 @@ const output = (r: SandboxResult): unknown => {
   return JSON.parse(r.outputJson!);
 };
 
-const kept = (pooled: PooledModule, code: string): boolean => pooled.prepared?.entryFor(code) !== undefined;
+const kept = (pooled: PooledModule, code: string): boolean =>
+  pooled.prepared?.entryFor(code, 'main.js') !== undefined;
 
 test('deterministic top-level code is kept, and each run still starts from it untouched', async () => {
   const pooled = await acquireModule(32 * 1024 * 1024);
@@ -137,15 +138,27 @@ test('a task that builds megabytes at load is evaluated in every run, never copi
 
 test('at most MAX_ENTRIES evaluated tasks are kept per instance, least recently used out first', () => {
   const entries = new EntrySnapshots();
-  const entry = (size: number) => ({ snapshot: { size } as MemorySnapshot, entryPointer: 8 });
+  const entry = (size: number) => ({
+    snapshot: { size } as MemorySnapshot,
+    fileName: 'main.js',
+    entryPointer: 8,
+  });
   for (let i = 0; i <= MAX_ENTRIES; i++) {
     entries.add(`task ${i}`, entry(1000));
-    if (i === 1) entries.get('task 0'); // used again: task 1 is now the oldest
+    if (i === 1) entries.get('task 0', 'main.js'); // used again: task 1 is now the oldest
   }
   assert.equal(entries.size, MAX_ENTRIES);
-  assert.ok(entries.get('task 0') && !entries.get('task 1') && entries.get(`task ${MAX_ENTRIES}`));
+  assert.equal(entries.get('task 0', 'other.js'), undefined, 'kept under main.js, not another file name');
+  assert.ok(
+    entries.get('task 0', 'main.js') &&
+      !entries.get('task 1', 'main.js') &&
+      entries.get(`task ${MAX_ENTRIES}`, 'main.js'),
+  );
   entries.add('huge', entry(5 * 1024 * 1024));
-  assert.equal(entries.get('huge'), undefined, 'a state over MAX_ENTRY_BYTES is not kept');
+  assert.equal(entries.get('huge', 'main.js'), undefined, 'a state over MAX_ENTRY_BYTES is not kept');
   for (let i = 0; i < 5; i++) entries.add(`big ${i}`, entry(3.5 * 1024 * 1024));
-  assert.ok(!entries.get('big 0') && entries.get('big 4'), 'the total stays within MAX_TOTAL_BYTES');
+  assert.ok(
+    !entries.get('big 0', 'main.js') && entries.get('big 4', 'main.js'),
+    'the total stays within MAX_TOTAL_BYTES',
+  );
 });

@@ -17,6 +17,8 @@ export const MAX_ENTRY_BYTES = 4 * 1024 * 1024;
 
 export interface EntrySnapshot {
   snapshot: MemorySnapshot;
+  /** The file name main.js was evaluated under (its functions carry it in their stack frames). */
+  fileName: string;
   /** Where the task function's JSValue lives in the snapshot's memory (the handle resolveEntry returned). */
   entryPointer: number;
 }
@@ -30,12 +32,11 @@ export class EntrySnapshots {
     return this.byCode.size;
   }
 
-  get(code: string): EntrySnapshot | undefined {
+  get(code: string, fileName: string): EntrySnapshot | undefined {
     const hit = this.byCode.get(code);
-    if (hit) {
-      this.byCode.delete(code);
-      this.byCode.set(code, hit);
-    }
+    if (hit?.fileName !== fileName) return undefined;
+    this.byCode.delete(code);
+    this.byCode.set(code, hit);
     return hit;
   }
 

@@ -123,8 +123,8 @@ export class PreparedContext {
   }
 
   /** The state a run of `code` may start from, main.js already evaluated, when one was kept. */
-  entryFor(code: string): EntrySnapshot | undefined {
-    return this.entries.get(code);
+  entryFor(code: string, fileName: string): EntrySnapshot | undefined {
+    return this.entries.get(code, fileName);
   }
 
   /** Starts a run: pristine memory (or `from`'s), this run's limits and hooks. */
@@ -170,6 +170,7 @@ export class PreparedContext {
     if ('handle' in entry && deterministic && small) {
       this.entries.add(code, {
         snapshot: new MemorySnapshot(this.memory.buffer, this.layout),
+        fileName,
         entryPointer: entry.handle.value,
       });
     }
