@@ -4,37 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { acquireModule, type PooledModule } from './module-pool.ts';
-import { runInModule } from './engine.ts';
+import { outputOf, runInInstance } from './test-helpers.ts';
 import { EntrySnapshots, MAX_ENTRIES } from './entry-snapshots.ts';
 import type { MemorySnapshot } from './memory-snapshot.ts';
 import type { SandboxResult } from './types.ts';
 
-function runIn(pooled: PooledModule, code: string, input: unknown = {}, logs: string[] = []): SandboxResult {
-  return runInModule(
-    pooled,
-    {
-      code,
-      fileName: 'main.js',
-      inputJson: JSON.stringify(input),
-      context: { executionId: 'e', taskId: 't', taskVersion: '1.0.0', jobId: null },
-      limits: { timeoutMs: 2000, memoryBytes: 32 * 1024 * 1024, stackBytes: 256 * 1024 },
-    },
-    {
-      fetch: (request) => ({
-        request,
-        error: { type: 'NetworkError', message: 'no network in this test' },
-        startedAt: new Date().toISOString(),
-        durationMs: 0,
-      }),
-      onLog: (e) => logs.push(e.message),
-    },
-  );
-}
-
-const output = (r: SandboxResult): unknown => {
-  assert.equal(r.ok, true, JSON.stringify(r.error));
-  return JSON.parse(r.outputJson!);
-};
+const runIn = (pooled: PooledModule, code: string, input?: unknown, logs?: string[]): SandboxResult =>
+  runInInstance(pooled, code, { input, logs });
+const output = outputOf;
 
 const kept = (pooled: PooledModule, code: string): boolean =>
   pooled.prepared?.entryFor(code, 'main.js') !== undefined;

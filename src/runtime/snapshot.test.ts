@@ -4,39 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { acquireModule, wasmLayout, type PooledModule } from './module-pool.ts';
-import { runInModule } from './engine.ts';
+import { outputOf, runInInstance } from './test-helpers.ts';
 import { QuickJSInternalsError, requireInternal } from './quickjs-internals.ts';
 import { readFileSync } from 'node:fs';
-import type { SandboxHooks, SandboxResult } from './types.ts';
+import type { SandboxResult } from './types.ts';
 
-const hooks = (logs: string[] = []): SandboxHooks => ({
-  fetch: (request) => ({
-    request,
-    error: { type: 'NetworkError', message: 'no network in this test' },
-    startedAt: new Date().toISOString(),
-    durationMs: 0,
-  }),
-  onLog: (e) => logs.push(e.message),
-});
-
-function runIn(pooled: PooledModule, code: string, logs?: string[], timeoutMs = 2000): SandboxResult {
-  return runInModule(
-    pooled,
-    {
-      code,
-      fileName: 'main.js',
-      inputJson: '{}',
-      context: { executionId: 'e', taskId: 't', taskVersion: '1.0.0', jobId: null },
-      limits: { timeoutMs, memoryBytes: 32 * 1024 * 1024, stackBytes: 256 * 1024 },
-    },
-    hooks(logs),
-  );
-}
-
-const output = (r: SandboxResult): unknown => {
-  assert.equal(r.ok, true, JSON.stringify(r.error));
-  return JSON.parse(r.outputJson!);
-};
+const runIn = (pooled: PooledModule, code: string, logs?: string[], timeoutMs?: number): SandboxResult =>
+  runInInstance(pooled, code, { logs, timeoutMs });
+const output = outputOf;
 
 test('the bundled QuickJS build is understood, so runs use the snapshot', async () => {
   const layout = await wasmLayout();
