@@ -56,7 +56,10 @@ export function runInModule(pooled: PooledModule, req: SandboxRequest, hooks: Sa
     // Instrumented runs (coverage, breakpoints) evaluate main.js every time and keep nothing.
     const reusable = req.collectGlobal === undefined ? req : undefined;
     return withContext(pooled, run, req.limits, hooks.timings, reusable, (prepared, from) => {
-      const outcome = runInContext(prepared, req, hooks, run, deadline, checkStop, from);
+      const outcome = runInContext(prepared, req, hooks, run, deadline, checkStop, {
+        from,
+        keep: reusable !== undefined,
+      });
       if (hooks.timings) noteHeap(prepared, hooks.timings);
       // The output is held by the host too.
       if (!stop && outcome.outputJson !== undefined) budget.charge(outcome.outputJson.length, 'the output');
@@ -124,7 +127,7 @@ function runInContext(
   run: ActiveRun,
   deadline: number,
   stopped: () => Stop,
-  from: EntrySnapshot | undefined,
+  main: { from: EntrySnapshot | undefined; keep: boolean },
 ): { outputJson?: string; error?: TaskErrorInfo } {
   const { ctx, rt, globals } = prepared;
   const timings = hooks.timings;
@@ -146,9 +149,9 @@ function runInContext(
     return { error: describeThrown(prepared, errorHandle, req, stopped()) };
   };
   try {
-    const entry = from
-      ? { handle: prepared.entryHandle(from) }
-      : prepared.evaluateEntry(req.code, req.fileName, req.collectGlobal === undefined);
+    const entry = main.from
+      ? { handle: prepared.entryHandle(main.from) }
+      : prepared.evaluateEntry(req.code, req.fileName, main.keep);
     next('input');
     if ('error' in entry) return { error: entry.error };
     own(entry.handle);
