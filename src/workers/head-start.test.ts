@@ -1,9 +1,11 @@
 // A worker that starts with jobs already due starts its first executor thread before it claims, so
 // the thread's start overlaps the worker's own (registering, preparing, the first claim) instead of
 // following it. One that starts on a queue with nothing due keeps no thread: delayed jobs, and due
-// ones while the queue is paused, are no reason to start one.
+// ones while the queue is paused, are no reason to start one. A worker whose registration fails
+// keeps no thread either: the one started ahead is stopped with the pool.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { startWorkers } from '../app.ts';
 import { insertJob } from '../store/repos/jobs.ts';
 import { getTask } from '../store/repos/tasks.ts';
@@ -11,11 +13,14 @@ import { pauseQueue } from '../services/queue-control.ts';
 import { createTestApp, saveTask } from './test-helpers.ts';
 import { ExecutorPool } from './pool.ts';
 
-// What happened first: a thread starting or a claim (wall-clock milliseconds can tie).
+// What happened first: a thread starting or a claim (wall-clock milliseconds can tie); and the
+// pools that started a thread.
 const order: string[] = [];
+const startedBy = new Set<ExecutorPool>();
 const startThread = ExecutorPool.prototype.startThread;
 ExecutorPool.prototype.startThread = function (this: ExecutorPool, index: number) {
   order.push('thread');
+  startedBy.add(this);
   return startThread.call(this, index);
 };
 
@@ -87,6 +92,24 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       } finally {
         await node.stop(1000);
       }
+    } finally {
+      await t.close();
+    }
+  });
+
+  void test(`the registration fails: the worker does not start and its thread stops [${dialect}]`, async () => {
+    const t = await createTestApp(dialect);
+    try {
+      await saveTask(t.app, 'echo', 'function main(i) { return i; }');
+      const task = (await getTask(t.app.store.db, 'echo'))!;
+      await insertJob(t.app.store.db, { taskId: task.id, input: {} });
+      // Registering inserts into workers: without the table it fails, after the thread started.
+      await sql`drop table workers`.execute(t.app.store.db);
+      startedBy.clear();
+      await assert.rejects(startWorkers(t.app, { log: () => {} }), /workers/);
+      const [pool] = [...startedBy];
+      assert.ok(pool, 'a thread started ahead of the registration');
+      assert.equal(pool.threadCount(), 0, 'and was stopped with its pool');
     } finally {
       await t.close();
     }

@@ -60,19 +60,12 @@ export async function startWorkerNode(app: WorkerApp, opts: WorkerNodeOptions = 
   const log = opts.log ?? ((m: string) => process.stderr.write(`[worker ${id}] ${m}\n`));
   const heartbeatMs = opts.heartbeatMs ?? 5000;
 
-  // With jobs already due, the first executor thread starts as soon as the pool exists: its start
-  // (Node's bootstrap, its modules, its first sandbox: some 40-60 ms, more on a busy machine) then
-  // overlaps registering, preparing and the first claim instead of following them. The check runs
-  // beside the registration; a failed check only forgoes the head start.
-  const due = anyJobDue(store.db, Date.now()).catch(() => false);
-  await registerWorker(store.db, {
-    id,
-    hostname: hostname(),
-    pid: process.pid,
-    version: ratchetVersion(),
-    capacity: threads,
-    metadata: { dialect: store.dialect },
-  });
+  // With jobs already due, the first executor thread starts as soon as the pool exists, and the
+  // pool exists before the worker registers: the thread's start (Node's bootstrap, its modules, its
+  // first sandbox: some 40-60 ms, more on a busy machine) then overlaps registering, preparing and
+  // the first claim instead of following them (on PostgreSQL registering alone takes ~30 ms: the
+  // pool's first connections). The check runs beside the registration; a failed check only forgoes
+  // the head start, a failed registration stops the pool again.
   const pool = new ExecutorPool({
     size: threads,
     depth: w.prefetch_per_thread,
@@ -83,7 +76,22 @@ export async function startWorkerNode(app: WorkerApp, opts: WorkerNodeOptions = 
     healthCheckIntervalMs: w.health_check_interval_seconds * 1000,
     log,
   });
-  void due.then((yes) => yes && pool.startForWaitingWork());
+  void anyJobDue(store.db, Date.now())
+    .catch(() => false)
+    .then((yes) => yes && pool.startForWaitingWork());
+  try {
+    await registerWorker(store.db, {
+      id,
+      hostname: hostname(),
+      pid: process.pid,
+      version: ratchetVersion(),
+      capacity: threads,
+      metadata: { dialect: store.dialect },
+    });
+  } catch (err) {
+    await pool.close();
+    throw err;
+  }
   const queue = new QueueWorker({
     store,
     queue: app.queue,
