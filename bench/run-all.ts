@@ -6,7 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
-const skip = new Set(['lib.ts', 'run-all.ts', 'memory-probe.ts', 'seed-history.ts', 'thread-start-round.ts']);
+const skip = new Set([
+  'lib.ts',
+  'run-all.ts',
+  'memory-probe.ts',
+  'seed-history.ts',
+  'thread-start-round.ts',
+  'thread-start-bare.ts',
+]);
 for (const file of readdirSync(dir).sort()) {
   if (!file.endsWith('.ts') || skip.has(file)) continue;
   execFileSync(process.execPath, [join(dir, file)], { stdio: 'inherit' });
