@@ -99,14 +99,31 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 
   void test(`the registration fails: the worker does not start and its thread stops [${dialect}]`, async () => {
     const t = await createTestApp(dialect);
+    const db = t.app.store.db;
     try {
       await saveTask(t.app, 'echo', 'function main(i) { return i; }');
-      const task = (await getTask(t.app.store.db, 'echo'))!;
-      await insertJob(t.app.store.db, { taskId: task.id, input: {} });
-      // Registering inserts into workers: without the table it fails, after the thread started.
-      await sql`drop table workers`.execute(t.app.store.db);
-      startedBy.clear();
-      await assert.rejects(startWorkers(t.app, { log: () => {} }), /workers/);
+      const task = (await getTask(db, 'echo'))!;
+      await insertJob(db, { taskId: task.id, input: {} });
+      // Registering inserts into workers: make that insert fail, and only after the thread started
+      // (SQLite's one connection runs the due check first; on PostgreSQL the insert waits for a
+      // lock held here until then).
+      if (dialect === 'sqlite')
+        await sql`create trigger refuse_workers before insert on workers
+          begin select raise(abort, 'refuse_workers'); end`.execute(db);
+      else await sql`alter table workers add constraint refuse_workers check (false) not valid`.execute(db);
+      const holder = dialect === 'postgres' ? await t.app.store.pgPool!.connect() : undefined;
+      try {
+        await holder?.query('begin');
+        await holder?.query('lock table workers in share mode');
+        startedBy.clear();
+        const starting = startWorkers(t.app, { log: () => {} });
+        for (const until = Date.now() + 5000; startedBy.size === 0 && Date.now() < until;)
+          await new Promise((r) => setTimeout(r, 10));
+        await holder?.query('commit');
+        await assert.rejects(starting, /refuse_workers/);
+      } finally {
+        holder?.release();
+      }
       const [pool] = [...startedBy];
       assert.ok(pool, 'a thread started ahead of the registration');
       assert.equal(pool.threadCount(), 0, 'and was stopped with its pool');
