@@ -78,8 +78,14 @@ test('--profile --trace --json: the mocked fetch, delayed, in the profile and th
     http.summary,
     new RegExp(`^GET ${LONDON_URL.replace(/[?[\]]/g, '\\$&')} → 200 in \\d+(\\.\\d+)? ms$`),
   );
+  // The fetch is stamped to the millisecond (docs/quality.md): inside the run phase, within that.
+  // Load and input can take well under a millisecond, and a fetch made right after the run
+  // started was then shown up to 1 ms before it (seen once in CI).
   const run = out.trace.find((e) => e.summary.startsWith('run: '))!;
-  assert.ok(http.at_ms >= run.at_ms, 'the fetch happens inside the run phase');
+  assert.ok(
+    http.at_ms > run.at_ms - 1,
+    `the fetch (${http.at_ms} ms) happens inside the run phase (${run.at_ms} ms)`,
+  );
 });
 
 test('--profile and --trace in text go to stderr; stdout keeps the output', async () => {
