@@ -116,11 +116,12 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         await holder?.query('begin');
         await holder?.query('lock table workers in share mode');
         startedBy.clear();
-        const starting = startWorkers(t.app, { log: () => {} });
+        // Awaited below, but its handler is attached now: the refusal may come while the loop waits.
+        const refused = assert.rejects(startWorkers(t.app, { log: () => {} }), /refuse_workers/);
         for (const until = Date.now() + 5000; startedBy.size === 0 && Date.now() < until;)
           await new Promise((r) => setTimeout(r, 10));
         await holder?.query('commit');
-        await assert.rejects(starting, /refuse_workers/);
+        await refused;
       } finally {
         holder?.release();
       }
