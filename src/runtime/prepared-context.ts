@@ -165,9 +165,12 @@ export class PreparedContext {
       () => this.interrupting,
     );
     const deterministic = !clockRead && this.hostRefs.calls === callsBefore && !this.active?.halted();
-    // Sized before copying: a task that builds 100 MB at load must not pay a 100 MB copy per run.
-    const small = snapshotBytesAtMost(this.memory.buffer, this.layout) <= MAX_ENTRY_BYTES;
-    if ('handle' in entry && deterministic && small) {
+    if (
+      'handle' in entry &&
+      deterministic &&
+      // Sized before copying: a task that builds 100 MB at load must not pay a 100 MB copy per run.
+      snapshotBytesAtMost(this.memory.buffer, this.layout) <= MAX_ENTRY_BYTES
+    ) {
       this.entries.add(code, {
         snapshot: new MemorySnapshot(this.memory.buffer, this.layout),
         fileName,
