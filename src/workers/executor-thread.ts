@@ -12,6 +12,7 @@ import { useCompiledWasm } from '../runtime/module-pool.ts';
 import { loadTaskFromFiles } from '../tasks/load.ts';
 import { ProgressCoalescer } from './progress-coalescer.ts';
 import { LogForwarder } from './log-forwarder.ts';
+import { ResultBatch } from './result-batch.ts';
 import type { TaskPackage } from '../tasks/types.ts';
 import {
   CONTROL,
@@ -19,6 +20,7 @@ import {
   type ExecutorThreadData,
   type FromThread,
   type RunMessage,
+  type ThreadResult,
   type ToThread,
 } from './messages.ts';
 
@@ -35,7 +37,8 @@ const PACKAGE_CACHE = 200;
 /** Files per version as received; mirrors the pool's per-thread `seen` list (same LRU steps). */
 const files = new Map<number, { files: Record<string, string>; label: string }>();
 
-const post = (m: FromThread): void => port.postMessage(m);
+const results = new ResultBatch((m) => port.postMessage(m));
+const post = (m: FromThread): void => results.post(m);
 
 /** The same steps as Slot.noteVersion in pool.ts, applied in the same (message) order. */
 function noteVersion(r: RunMessage): void {
@@ -59,31 +62,27 @@ function packageFor(m: RunMessage): TaskPackage {
   return pkg;
 }
 
-function failure(m: RunMessage, err: unknown): FromThread {
+function failure(m: RunMessage, err: unknown): ThreadResult {
   const e = err instanceof Error ? err : new Error(String(err));
   return {
-    type: 'result',
-    seq: m.seq,
-    result: {
-      status: 'FAILED',
-      executionId: m.executionUuid,
-      error: {
-        type: e.name === 'TaskLoadError' ? 'TaskLoadError' : 'InternalError',
-        message: e.message,
-        stack: e.stack,
-      },
-      logs: [],
-      progress: [],
-      http: [],
-      durationMs: 0,
+    status: 'FAILED',
+    executionId: m.executionUuid,
+    error: {
+      type: e.name === 'TaskLoadError' ? 'TaskLoadError' : 'InternalError',
+      message: e.message,
+      stack: e.stack,
     },
+    logs: [],
+    progress: [],
+    http: [],
+    durationMs: 0,
   };
 }
 
 /** The result without its parsed output: the output crosses as JSON text (see RunMessage). */
-function resultMessage(seq: number, result: TaskRunResult): FromThread {
+function threadResult(result: TaskRunResult): ThreadResult {
   const { output: _parsed, ...rest } = result;
-  return { type: 'result', seq, result: rest };
+  return rest;
 }
 
 async function run(m: RunMessage, pkg: TaskPackage): Promise<void> {
@@ -102,15 +101,15 @@ async function run(m: RunMessage, pkg: TaskPackage): Promise<void> {
       context: { executionId: m.executionUuid, ...m.context },
       onProgress: (event) => progress.report(event),
       onLog: (entry) => logs.report(entry),
-      isCancelled: () => (progress.poll(), logs.poll(), isCancelled()),
+      isCancelled: () => (results.poll(), progress.poll(), logs.poll(), isCancelled()),
       onDeadline: (deadline, timeoutMs) => cell.start(deadline, timeoutMs),
     });
     progress.flush();
     logs.flush();
     cell.clear(); // before the result leaves, so the watchdog never ends a thread that is done
-    post(resultMessage(m.seq, { ...result, startedAt }));
+    results.add(m.seq, threadResult({ ...result, startedAt }));
   } catch (err) {
-    post(failure(m, err));
+    results.add(m.seq, failure(m, err));
   } finally {
     cell.clear();
     current = 0;
@@ -144,12 +143,16 @@ async function drain(): Promise<void> {
         pkg = packageFor(m);
         Atomics.store(control, CONTROL.RUNNING_SEQ, m.seq);
       } catch (err) {
-        post(failure(m, err));
+        results.add(m.seq, failure(m, err));
+        results.flush();
         continue;
       }
+      const began = performance.now();
       await run(m, pkg);
+      results.settle({ versionId: m.versionId, tookMs: performance.now() - began }, queue[0]);
     }
   } finally {
+    results.flush();
     draining = false;
   }
 }

@@ -47,18 +47,24 @@ export function startExecutorThread(setup: ThreadSetup, events: ThreadEvents): S
   };
   const worker = new Worker(THREAD_URL, { workerData: data, resourceLimits: SANDBOX_THREAD_LIMITS });
   const slot = new Slot(setup.index, worker, new Int32Array(control), cell, setup.depth);
-  worker.on('message', (m: FromThread) => {
+  const guarded = (handle: () => void): void => {
     try {
-      route(slot, m, events);
+      handle();
     } catch (err) {
       events.log?.(`executor pool: handling a message of thread ${slot.index} failed: ${String(err)}`);
     }
+  };
+  worker.on('message', (m: FromThread) => {
+    // Each result of a group on its own, as if it had come alone: one that fails to be handled
+    // leaves the others' runs to settle.
+    if (m.type === 'results') for (const r of m.results) guarded(() => events.result(slot, r.seq, r.result));
+    else guarded(() => route(slot, m, events));
   });
   onThreadLost(worker, `executor thread ${setup.index}`, (why, crashed) => events.lost(slot, why, crashed));
   return slot;
 }
 
-function route(slot: Slot, m: FromThread, events: ThreadEvents): void {
+function route(slot: Slot, m: Exclude<FromThread, { type: 'results' }>, events: ThreadEvents): void {
   switch (m.type) {
     case 'ready':
       return events.up(slot);
@@ -69,8 +75,6 @@ function route(slot: Slot, m: FromThread, events: ThreadEvents): void {
       return slot.runs.get(m.seq)?.onProgress?.(m.event);
     case 'logs':
       return slot.runs.get(m.seq)?.onLogs?.(m.entries, m.dropped);
-    case 'result':
-      return events.result(slot, m.seq, m.result);
   }
 }
 

@@ -62,7 +62,11 @@ export type ThreadResult = Omit<TaskRunResult, 'output'>;
 export type FromThread =
   | { type: 'progress'; seq: number; event: ProgressEvent }
   | { type: 'logs'; seq: number; entries: LogEntry[]; dropped: number }
-  | { type: 'result'; seq: number; result: ThreadResult }
+  /**
+   * Finished runs' results, in the order the runs finished: the results of quick runs leave in
+   * groups (executor-thread.ts, `ResultBatch`), each other message only after those before it.
+   */
+  | { type: 'results'; results: { seq: number; result: ThreadResult }[] }
   | { type: 'pong'; id: number }
   /** The thread loaded its modules and listens for runs (the pool's start-up cap, pool.ts). */
   | { type: 'ready' };
