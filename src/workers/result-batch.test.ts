@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FromThread, ThreadResult } from './messages.ts';
-import { HOLD_MAX, HOLD_MS, QUICK_MS, ResultBatch } from './result-batch.ts';
+import { HOLD_MAX, HOLD_MS, HOLD_OUTPUT_CHARS, QUICK_MS, ResultBatch } from './result-batch.ts';
 import { inlineTask, poolRequest, testPool } from './test-helpers/pool.ts';
 
 const result = (n: number): ThreadResult => ({
@@ -72,6 +72,22 @@ test('a slow run, or another version next, sends what is held at once', () => {
   batch.add(3, result(3));
   batch.settle(quick, { versionId: 2 });
   assert.deepEqual(seqs(), [[1, 2], [3]], 'the next run is of another version');
+});
+
+test('large outputs do not pile up: the group leaves once it holds HOLD_OUTPUT_CHARS of output', () => {
+  const { batch, seqs } = recorded();
+  const big = (n: number): ThreadResult => ({
+    ...result(n),
+    outputJson: JSON.stringify('x'.repeat(HOLD_OUTPUT_CHARS / 2)),
+  });
+  for (let seq = 1; seq <= 4; seq++) {
+    batch.add(seq, big(seq));
+    batch.settle(quick, seq < 4 ? { versionId: 1 } : undefined);
+  }
+  assert.deepEqual(seqs(), [
+    [1, 2],
+    [3, 4],
+  ]);
 });
 
 test('any other message leaves after the results held before it', () => {

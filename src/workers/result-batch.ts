@@ -3,8 +3,8 @@
 // posting result-sized messages: 13 µs a post alone, 1.4 µs a result in groups of 16, and the main
 // thread's handling 6.5 → 2 µs a result). A result waits only while the thread goes straight on to
 // another run of the same task version whose last run was quick, and never long: the group leaves
-// when the thread's queue is empty (so a lone job's latency is unchanged), when it is full or a
-// few milliseconds old, and before any other message (progress, log lines, a pong), so the main
+// when the thread's queue is empty (so a lone job's latency is unchanged), when it is full (in
+// results or in output text) or a few milliseconds old, and before any other message (progress, log lines, a pong), so the main
 // thread sees each run's messages in the order the thread sent them. The next run may turn out
 // slow: the sandbox's interrupt checks during it (`poll`) send what has waited HOLD_MS.
 //
@@ -16,6 +16,8 @@ import type { FromThread, ThreadResult } from './messages.ts';
 
 /** Results held at most. */
 export const HOLD_MAX = 16;
+/** Output text held at most (characters): a group of large outputs leaves early, so no message grows large. */
+export const HOLD_OUTPUT_CHARS = 256 * 1024;
 /** The oldest held result waits at most this long (ms) for company. */
 export const HOLD_MS = 2;
 /** A run that took longer (ms) sends the results at once: the next run of its version may be slow too. */
@@ -29,6 +31,7 @@ export interface FinishedRun {
 export class ResultBatch {
   private held: { seq: number; result: ThreadResult }[] = [];
   private since = 0;
+  private outputChars = 0;
   private readonly send: (m: FromThread) => void;
   private readonly now: () => number;
 
@@ -41,6 +44,7 @@ export class ResultBatch {
   add(seq: number, result: ThreadResult): void {
     if (this.held.length === 0) this.since = this.now();
     this.held.push({ seq, result });
+    this.outputChars += result.outputJson?.length ?? 0;
   }
 
   /** After a run: the results wait only for a quick next run of the same version (see above). */
@@ -50,6 +54,7 @@ export class ResultBatch {
       next.versionId === finished.versionId &&
       finished.tookMs < QUICK_MS &&
       this.held.length < HOLD_MAX &&
+      this.outputChars < HOLD_OUTPUT_CHARS &&
       this.now() - this.since < HOLD_MS;
     if (!wait) this.flush();
   }
@@ -63,6 +68,7 @@ export class ResultBatch {
     if (this.held.length === 0) return;
     const results = this.held;
     this.held = [];
+    this.outputChars = 0;
     this.send({ type: 'results', results });
   }
 
