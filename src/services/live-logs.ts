@@ -2,8 +2,11 @@
 // process's watchers through the job event hub; a node that runs the job also NOTIFYs them on
 // LOGS_CHANNEL, and a node with watchers LISTENs there, so an execution running on another node
 // streams its lines as they happen (REST SSE, GraphQL executionUpdated, MCP) instead of with the
-// final event only. NOTIFY payloads are capped below PostgreSQL's 8,000 bytes: a batch that does
-// not fit sends what fits and counts the rest as dropped (the stored result keeps every line).
+// final event only. The lines of every execution written in one turn of the event loop go out in
+// as few NOTIFYs as fit (a busy worker finishes a group of quick runs in one turn; one NOTIFY per
+// run halved PostgreSQL's throughput for a task that logs a line). NOTIFY payloads are capped below
+// PostgreSQL's 8,000 bytes: one execution's batch that does not fit sends what fits and counts the
+// rest as dropped (the stored result keeps every line).
 import { sql } from 'kysely';
 import type { Ratchet } from './context.ts';
 import type { LogEntry } from '../runtime/types.ts';
@@ -14,34 +17,67 @@ export const LOGS_CHANNEL = 'ratchet_logs';
 const MAX_PAYLOAD_BYTES = 7900;
 const MAX_MESSAGE_CHARS = 2000;
 
-interface WireLogs {
-  /** The sending application (its notifier's origin), so a node ignores its own lines. */
-  o: string;
+/** One execution's lines on the wire. */
+interface WireBatch {
   e: number;
   l: LogEntry[];
   d: number;
 }
 
-export function encodeLogs(origin: string, e: JobLogEvent): string {
+/** A payload: the sending application (its notifier's origin, so a node ignores its own lines). */
+interface WireLogs {
+  o: string;
+  /** Every execution's lines in this payload. */
+  b: WireBatch[];
+}
+
+const bytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value));
+
+/** One execution's lines, halved until they fit a payload of their own (the rest counted as dropped). */
+function fitBatch(origin: string, e: JobLogEvent): WireBatch {
   const lines = e.entries.map((x) =>
     x.message.length > MAX_MESSAGE_CHARS ? { ...x, message: `${x.message.slice(0, MAX_MESSAGE_CHARS)}…` } : x,
   );
   for (let kept = lines.length; ; kept = Math.floor(kept / 2)) {
-    const wire: WireLogs = {
-      o: origin,
+    const batch: WireBatch = {
       e: e.executionId,
       l: lines.slice(0, kept),
       d: e.dropped + lines.length - kept,
     };
-    const text = JSON.stringify(wire);
-    if (kept === 0 || Buffer.byteLength(text) <= MAX_PAYLOAD_BYTES) return text;
+    if (kept === 0 || bytes({ o: origin, b: [batch] }) <= MAX_PAYLOAD_BYTES) return batch;
   }
 }
 
-function decodeLogs(payload: string): WireLogs | undefined {
+/** The payloads that carry these events' lines, each under MAX_PAYLOAD_BYTES, in order. */
+export function encodeLogs(origin: string, events: readonly JobLogEvent[]): string[] {
+  const payloads: string[] = [];
+  const empty = bytes({ o: origin, b: [] });
+  let open: WireBatch[] = [];
+  let size = empty;
+  for (const e of events) {
+    const batch = fitBatch(origin, e);
+    const more = bytes(batch) + (open.length > 0 ? 1 : 0);
+    if (open.length > 0 && size + more > MAX_PAYLOAD_BYTES) {
+      payloads.push(JSON.stringify({ o: origin, b: open }));
+      open = [];
+      size = empty;
+    }
+    size += bytes(batch) + (open.length > 0 ? 1 : 0);
+    open.push(batch);
+  }
+  if (open.length > 0) payloads.push(JSON.stringify({ o: origin, b: open }));
+  return payloads;
+}
+
+/** The payload's batches, or undefined when it is not one (a node of another version, say). */
+export function decodeLogs(payload: string): { origin: string; batches: WireBatch[] } | undefined {
   try {
-    const w = JSON.parse(payload) as WireLogs;
-    return typeof w.e === 'number' && Array.isArray(w.l) ? w : undefined;
+    const w = JSON.parse(payload) as Partial<WireLogs>;
+    if (typeof w.o !== 'string' || !Array.isArray(w.b)) return undefined;
+    const batches = w.b.filter(
+      (x): x is WireBatch => typeof x?.e === 'number' && Array.isArray(x.l) && typeof x.d === 'number',
+    );
+    return { origin: w.o, batches };
   } catch {
     return undefined;
   }
@@ -51,10 +87,19 @@ function decodeLogs(payload: string): WireLogs | undefined {
 export function shareLiveLogs(app: Ratchet): () => void {
   if (app.store.dialect !== 'postgres') return () => {};
   const origin = app.queue.notifier.origin;
+  let pending: JobLogEvent[] = [];
+  const send = (): void => {
+    const events = pending;
+    pending = [];
+    for (const payload of encodeLogs(origin, events)) {
+      // Best effort, as live lines are: a failed NOTIFY only means watchers elsewhere see the
+      // lines with the final event.
+      sql`select pg_notify(${LOGS_CHANNEL}, ${payload})`.execute(app.store.db).catch(() => {});
+    }
+  };
   return app.jobEvents.onLogs((e) => {
-    // Best effort, as live lines are: a failed NOTIFY only means watchers elsewhere see the lines
-    // with the final event.
-    sql`select pg_notify(${LOGS_CHANNEL}, ${encodeLogs(origin, e)})`.execute(app.store.db).catch(() => {});
+    if (pending.length === 0) setImmediate(send);
+    pending.push(e);
   });
 }
 
@@ -69,8 +114,9 @@ export function followRemoteLogs(app: Ratchet): Promise<void> {
     const origin = app.queue.notifier.origin;
     slot.logs = pgListen(app.config.server.database.url, LOGS_CHANNEL, (payload) => {
       const w = decodeLogs(payload);
-      if (!w || w.o === origin) return;
-      app.executionEvents.emit(String(w.e), { type: 'log', executionId: w.e, entries: w.l, dropped: w.d });
+      if (!w || w.origin === origin) return;
+      for (const b of w.batches)
+        app.executionEvents.emit(String(b.e), { type: 'log', executionId: b.e, entries: b.l, dropped: b.d });
     });
   }
   // A failed first LISTEN retries by itself; watchers meanwhile get the lines with the final event.

@@ -104,12 +104,16 @@ async function run(m: RunMessage, pkg: TaskPackage): Promise<void> {
       isCancelled: () => (results.poll(), progress.poll(), logs.poll(), isCancelled()),
       onDeadline: (deadline, timeoutMs) => cell.start(deadline, timeoutMs),
     });
-    progress.flush();
-    logs.flush();
     cell.clear(); // before the result leaves, so the watchdog never ends a thread that is done
-    results.add(m.seq, threadResult({ ...result, startedAt }));
+    // What did not go out live travels with the result (messages.ts LIVE_AFTER_MS).
+    results.add({
+      seq: m.seq,
+      result: threadResult({ ...result, startedAt }),
+      progress: progress.take(),
+      logs: logs.take(),
+    });
   } catch (err) {
-    results.add(m.seq, failure(m, err));
+    results.add({ seq: m.seq, result: failure(m, err), progress: progress.take(), logs: logs.take() });
   } finally {
     cell.clear();
     current = 0;
@@ -143,7 +147,7 @@ async function drain(): Promise<void> {
         pkg = packageFor(m);
         Atomics.store(control, CONTROL.RUNNING_SEQ, m.seq);
       } catch (err) {
-        results.add(m.seq, failure(m, err));
+        results.add({ seq: m.seq, result: failure(m, err) });
         results.flush();
         continue;
       }

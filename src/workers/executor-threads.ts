@@ -57,8 +57,13 @@ export function startExecutorThread(setup: ThreadSetup, events: ThreadEvents): S
   worker.on('message', (m: FromThread) => {
     // Each result of a group on its own, as if it had come alone: one that fails to be handled
     // leaves the others' runs to settle.
-    if (m.type === 'results') for (const r of m.results) guarded(() => events.result(slot, r.seq, r.result));
-    else guarded(() => route(slot, m, events));
+    if (m.type !== 'results') return guarded(() => route(slot, m, events));
+    for (const { seq, result, progress, logs } of m.results) {
+      // What the run reported without a message of its own comes first, as it would have alone.
+      if (progress) guarded(() => route(slot, { type: 'progress', seq, event: progress }, events));
+      if (logs) guarded(() => route(slot, { type: 'logs', seq, ...logs }, events));
+      guarded(() => events.result(slot, seq, result));
+    }
   });
   onThreadLost(worker, `executor thread ${setup.index}`, (why, crashed) => events.lost(slot, why, crashed));
   return slot;

@@ -1,6 +1,7 @@
-// The log forwarder bounds what crosses from an executor thread: the first line goes at once, a
-// burst within one interval waits for the next batch, a batch holds at most maxLines lines (the
-// rest counted as dropped), and flush delivers whatever is pending when the run ends.
+// The log forwarder bounds what crosses from an executor thread: the first line goes once the run
+// is liveAfterMs old, a burst within one interval waits for the next batch, a batch holds at most
+// maxLines lines (the rest counted as dropped), and take hands over whatever is pending when the
+// run ends (it travels with the result).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LogForwarder } from './log-forwarder.ts';
@@ -17,6 +18,7 @@ void test('log lines are batched at a bounded rate, a burst beyond the batch cou
     // did once, in CI), so "nothing more within the interval" depends on the forwarder alone.
     INTERVAL_MS,
     5,
+    0,
   );
   f.report(line(0));
   assert.deepEqual(sent, [{ lines: ['line 0'], dropped: 0 }]);
@@ -27,8 +29,24 @@ void test('log lines are batched at a bounded rate, a burst beyond the batch cou
   f.poll();
   assert.deepEqual(sent[1], { lines: ['line 1', 'line 2', 'line 3', 'line 4', 'line 5'], dropped: 7 });
   f.report(line(13));
-  f.flush();
-  assert.deepEqual(sent[2], { lines: ['line 13'], dropped: 0 });
-  f.flush();
-  assert.equal(sent.length, 3, 'an empty flush sends nothing');
+  assert.deepEqual(f.take(), { entries: [line(13)], dropped: 0 });
+  assert.equal(f.take(), undefined, 'nothing is pending after a take');
+  assert.equal(sent.length, 2, 'a take sends nothing');
+});
+
+void test('a run shorter than liveAfterMs sends no batch: its lines are taken with its result', async () => {
+  const sent: string[][] = [];
+  const f = new LogForwarder((entries) => sent.push(entries.map((e) => e.message)), 100, 50, INTERVAL_MS);
+  f.report(line(0));
+  f.report(line(1));
+  f.poll();
+  assert.equal(sent.length, 0, 'nothing goes before the run is liveAfterMs old');
+  assert.deepEqual(f.take(), { entries: [line(0), line(1)], dropped: 0 });
+
+  const later = new LogForwarder((entries) => sent.push(entries.map((e) => e.message)), 100, 50, 20);
+  later.report(line(2));
+  assert.equal(sent.length, 0);
+  await new Promise((r) => setTimeout(r, 25));
+  later.poll();
+  assert.deepEqual(sent, [['line 2']], 'then lines go live');
 });

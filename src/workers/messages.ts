@@ -17,6 +17,13 @@ import type { CompiledWasm } from '../runtime/module-pool.ts';
  */
 export const CONTROL = { CANCEL: 0, RUNNING_SEQ: 1, RING: 2 } as const;
 
+/**
+ * A run's live messages (log lines, progress) start this long into it (ms): a run that ends sooner
+ * sends its lines and its last progress with its result, in the same message. Most runs are that
+ * short, and a message per run cost what grouping their results saves (result-batch.ts).
+ */
+export const LIVE_AFTER_MS = 50;
+
 /** Task versions whose files a thread keeps; the pool tracks the same list to know what to send. */
 export const VERSION_FILES_PER_THREAD = 1000;
 
@@ -66,7 +73,18 @@ export type FromThread =
    * Finished runs' results, in the order the runs finished: the results of quick runs leave in
    * groups (executor-thread.ts, `ResultBatch`), each other message only after those before it.
    */
-  | { type: 'results'; results: { seq: number; result: ThreadResult }[] }
+  | { type: 'results'; results: ResultItem[] }
   | { type: 'pong'; id: number }
   /** The thread loaded its modules and listens for runs (the pool's start-up cap, pool.ts). */
   | { type: 'ready' };
+
+/**
+ * A finished run's result, with what it reported that did not go out live (LIVE_AFTER_MS): its
+ * last progress and its last log lines, handed on before the result as if they had come alone.
+ */
+export interface ResultItem {
+  seq: number;
+  result: ThreadResult;
+  progress?: ProgressEvent;
+  logs?: { entries: LogEntry[]; dropped: number };
+}

@@ -37,7 +37,7 @@ const quick = { versionId: 1, tookMs: QUICK_MS / 10 };
 
 test('a result leaves at once when no run follows it', () => {
   const { batch, seqs } = recorded();
-  batch.add(1, result(1));
+  batch.add({ seq: 1, result: result(1) });
   batch.settle(quick, undefined);
   assert.deepEqual(seqs(), [[1]]);
 });
@@ -46,7 +46,7 @@ test('quick runs of one version followed by more of it send their results in gro
   const { batch, seqs } = recorded();
   const runs = HOLD_MAX * 2 + 3;
   for (let seq = 1; seq <= runs; seq++) {
-    batch.add(seq, result(seq));
+    batch.add({ seq, result: result(seq) });
     batch.settle(quick, seq < runs ? { versionId: 1 } : undefined);
   }
   const groups = seqs();
@@ -63,13 +63,13 @@ test('quick runs of one version followed by more of it send their results in gro
 
 test('a slow run, or another version next, sends what is held at once', () => {
   const { batch, seqs } = recorded();
-  batch.add(1, result(1));
+  batch.add({ seq: 1, result: result(1) });
   batch.settle(quick, { versionId: 1 });
   assert.deepEqual(seqs(), [], 'held behind a quick run of the same version');
-  batch.add(2, result(2));
+  batch.add({ seq: 2, result: result(2) });
   batch.settle({ versionId: 1, tookMs: QUICK_MS * 2 }, { versionId: 1 });
   assert.deepEqual(seqs(), [[1, 2]], 'a run over QUICK_MS');
-  batch.add(3, result(3));
+  batch.add({ seq: 3, result: result(3) });
   batch.settle(quick, { versionId: 2 });
   assert.deepEqual(seqs(), [[1, 2], [3]], 'the next run is of another version');
 });
@@ -81,7 +81,7 @@ test('large outputs do not pile up: the group leaves once it holds HOLD_OUTPUT_C
     outputJson: JSON.stringify('x'.repeat(HOLD_OUTPUT_CHARS / 2)),
   });
   for (let seq = 1; seq <= 4; seq++) {
-    batch.add(seq, big(seq));
+    batch.add({ seq, result: big(seq) });
     batch.settle(quick, seq < 4 ? { versionId: 1 } : undefined);
   }
   assert.deepEqual(seqs(), [
@@ -92,7 +92,7 @@ test('large outputs do not pile up: the group leaves once it holds HOLD_OUTPUT_C
 
 test('any other message leaves after the results held before it', () => {
   const { batch, sent } = recorded();
-  batch.add(1, result(1));
+  batch.add({ seq: 1, result: result(1) });
   batch.settle(quick, { versionId: 1 });
   batch.post({ type: 'logs', seq: 2, entries: [], dropped: 0 });
   assert.deepEqual(
@@ -103,7 +103,7 @@ test('any other message leaves after the results held before it', () => {
 
 test('results wait at most HOLD_MS: the next settle or a poll during a run sends them', () => {
   const { batch, seqs, clock } = recorded();
-  batch.add(1, result(1));
+  batch.add({ seq: 1, result: result(1) });
   batch.settle(quick, { versionId: 1 });
   clock.ms += HOLD_MS / 2;
   batch.poll();
@@ -111,10 +111,10 @@ test('results wait at most HOLD_MS: the next settle or a poll during a run sends
   clock.ms += HOLD_MS / 2;
   batch.poll();
   assert.deepEqual(seqs(), [[1]], 'a poll sends results older than HOLD_MS');
-  batch.add(2, result(2));
+  batch.add({ seq: 2, result: result(2) });
   batch.settle(quick, { versionId: 1 });
   clock.ms += HOLD_MS;
-  batch.add(3, result(3));
+  batch.add({ seq: 3, result: result(3) });
   batch.settle(quick, { versionId: 1 });
   assert.deepEqual(seqs(), [[1], [2, 3]], 'a settle sends them once the oldest is HOLD_MS old');
 });
@@ -127,16 +127,28 @@ const ECHO = inlineTask(
 test('through a real thread, each of hundreds of quick runs gets its own output and log lines', async () => {
   const pool = testPool({ size: 1, depth: 64 });
   try {
+    // Lines as the live path hands them on (onLogs), per run, and what each had when its result came.
+    const live = new Map<number, string[]>();
+    const seenAtResult = new Map<number, string[]>();
     const results = await Promise.all(
-      Array.from({ length: 400 }, (_, i) => pool.run(poolRequest(ECHO, i + 1, { n: i + 1 }))),
+      Array.from({ length: 400 }, (_, i) => {
+        const n = i + 1;
+        return pool
+          .run(poolRequest(ECHO, n, { n }), undefined, (entries) =>
+            live.set(n, [...(live.get(n) ?? []), ...entries.map((e) => e.message)]),
+          )
+          .then((r) => (seenAtResult.set(n, [...(live.get(n) ?? [])]), r));
+      }),
     );
     for (const [i, r] of results.entries()) {
+      const n = i + 1;
       assert.equal(r.status, 'COMPLETED');
-      assert.deepEqual(r.output, { n: i + 1 });
+      assert.deepEqual(r.output, { n });
       assert.deepEqual(
         r.logs.map((l) => l.message),
-        [`run ${i + 1}`],
+        [`run ${n}`],
       );
+      assert.deepEqual(seenAtResult.get(n), [`run ${n}`], `run ${n}'s line was handed on before its result`);
     }
   } finally {
     await pool.close();

@@ -12,7 +12,7 @@
 // interrupt check comes) takes the results it holds with it, and the pool fails those runs as it
 // fails the running one. Holding only behind quick runs of the same version, and polling, keeps
 // that to a few milliseconds of results of a version whose runs just took under QUICK_MS.
-import type { FromThread, ThreadResult } from './messages.ts';
+import type { FromThread, ResultItem } from './messages.ts';
 
 /** Results held at most. */
 export const HOLD_MAX = 16;
@@ -29,7 +29,7 @@ export interface FinishedRun {
 }
 
 export class ResultBatch {
-  private held: { seq: number; result: ThreadResult }[] = [];
+  private held: ResultItem[] = [];
   private since = 0;
   private outputChars = 0;
   private readonly send: (m: FromThread) => void;
@@ -41,10 +41,10 @@ export class ResultBatch {
     this.now = now;
   }
 
-  add(seq: number, result: ThreadResult): void {
+  add(item: ResultItem): void {
     if (this.held.length === 0) this.since = this.now();
-    this.held.push({ seq, result });
-    this.outputChars += result.outputJson?.length ?? 0;
+    this.held.push(item);
+    this.outputChars += item.result.outputJson?.length ?? 0;
   }
 
   /** After a run: the results wait only for a quick next run of the same version (see above). */
