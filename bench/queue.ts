@@ -3,6 +3,8 @@
 // - throughput: 5,000 queued no-op jobs run end to end (claim → sandbox → execution stored);
 // - the same with a task that has input and output schemas, 1 KB of input and 1 KB of output per
 //   job (`throughputSchemas1k`), so the cost of validation and of the bigger rows shows;
+// - the same with a no-op task that writes one console line per run (`throughputLogging`): lines
+//   are stored with the execution and streamed to live watchers (on PostgreSQL, to other nodes);
 // - enqueue-to-start latency on an idle queue: 200 jobs, one at a time, enqueue call → dispatch to
 //   an executor thread;
 // - the "40 lightweight tasks" chain: 40 sequential fib(10) jobs, each enqueued after the previous
@@ -41,6 +43,7 @@ async function benchBackend(dialect: Dialect) {
       'fib',
       'function main(i) { const f = (n) => (n < 2 ? n : f(n - 1) + f(n - 2)); return { v: f(i.n) }; }',
     );
+    await saveTask(t.app, 'logs', 'function main(i) { console.log("job", i.j); return i; }');
     await saveTask(
       t.app,
       'kb',
@@ -138,10 +141,14 @@ async function benchBackend(dialect: Dialect) {
     // Throughput of the 1 KB task with both schemas, on a fresh worker node.
     const kb = await throughput('kb', (n) => ({ s: KB_STRING, n }));
     await kb.node.stop(1000);
+    // And of the task that logs a line per run.
+    const logging = await throughput('logs', (j) => ({ j }));
+    await logging.node.stop(1000);
     return {
       threads,
       throughput: noop,
       throughputSchemas1k: kb.figures,
+      throughputLogging: logging.figures,
       enqueueToStartMs: {
         p50: percentile(latencies, 50),
         p99: percentile(latencies, 99),
