@@ -56,13 +56,14 @@ export function encodeLogs(origin: string, events: readonly JobLogEvent[]): stri
   let size = empty;
   for (const e of events) {
     const batch = fitBatch(origin, e);
-    const more = bytes(batch) + (open.length > 0 ? 1 : 0);
-    if (open.length > 0 && size + more > MAX_PAYLOAD_BYTES) {
+    const batchBytes = bytes(batch);
+    // A comma before each batch but the first.
+    if (open.length > 0 && size + 1 + batchBytes > MAX_PAYLOAD_BYTES) {
       payloads.push(JSON.stringify({ o: origin, b: open }));
       open = [];
       size = empty;
     }
-    size += bytes(batch) + (open.length > 0 ? 1 : 0);
+    size += (open.length > 0 ? 1 : 0) + batchBytes;
     open.push(batch);
   }
   if (open.length > 0) payloads.push(JSON.stringify({ o: origin, b: open }));
