@@ -136,6 +136,15 @@ export class ExecutorPool {
     return Math.max(0, idle - this.waiting.length);
   }
 
+  /**
+   * Threads that can take runs now: the live ones and the dormant slots that may start one (while
+   * runs are short, none: thread-growth.ts). Claims are sized for these, not for the pool's size.
+   */
+  usableThreads(): number {
+    const live = this.live();
+    return live.length + this.wakeable(live);
+  }
+
   /** Runs the threads can still take (free local-queue entries, less runs already waiting). */
   freeCapacity(): number {
     const live = this.live();
@@ -194,6 +203,7 @@ export class ExecutorPool {
   /** A thread is up: start the one a wake was refused for meanwhile; an empty one takes queued runs. */
   private threadUp(slot: Slot): void {
     slot.ready = true;
+    this.growth.threadUp();
     if (this.growth.owed) this.wake();
     this.stealIfIdle(slot);
     this.dispatch();

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { startWorkers } from '../app.ts';
 import { insertJob } from '../store/repos/jobs.ts';
 import { getTask } from '../store/repos/tasks.ts';
-import { PrefetchDepth, QUEUED_WORK_MS, UNTIMED_DEPTH } from './prefetch.ts';
+import { claimSize, PrefetchDepth, QUEUED_WORK_MS, UNTIMED_DEPTH } from './prefetch.ts';
 import { busyEchoCode, createTestApp, saveTask } from './test-helpers.ts';
 
 void test('PrefetchDepth: at most UNTIMED_DEPTH until a run is seen, then about QUEUED_WORK_MS of runs', () => {
@@ -22,6 +22,22 @@ void test('PrefetchDepth: at most UNTIMED_DEPTH until a run is seen, then about 
   for (let i = 0; i < 200; i++) slow.observe(QUEUED_WORK_MS * 5);
   assert.equal(slow.depth(), 1, 'long runs: only the one running');
   assert.equal(new PrefetchDepth(0).depth(), 1);
+});
+
+void test('claimSize: claims for the usable threads, once half their queues are free or a thread is idle', () => {
+  const busy = { depth: 128, batchSize: 128, starting: 0, idleThread: () => false };
+  // One usable thread (a pool of 8 whose runs are short), its queue half empty: claim the half.
+  assert.equal(claimSize({ ...busy, threads: 1, freeCapacity: 64, outstanding: 64 }), 64);
+  assert.equal(claimSize({ ...busy, threads: 1, freeCapacity: 63, outstanding: 65 }), 0, 'under half: wait');
+  assert.equal(
+    claimSize({ ...busy, threads: 1, freeCapacity: 63, outstanding: 65, idleThread: () => true }),
+    63,
+    'an idle thread claims at once',
+  );
+  assert.equal(claimSize({ ...busy, threads: 1, freeCapacity: 64, outstanding: 64, starting: 64 }), 0);
+  // Eight usable threads: batches of at most batchSize, and never more ahead than 8 × depth.
+  assert.equal(claimSize({ ...busy, threads: 8, freeCapacity: 1024, outstanding: 0 }), 128);
+  assert.equal(claimSize({ ...busy, threads: 8, depth: 4, freeCapacity: 1024, outstanding: 16 }), 16);
 });
 
 void test('a worker running 60 ms jobs holds about two per thread, not prefetch_per_thread', async () => {

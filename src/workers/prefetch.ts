@@ -38,3 +38,35 @@ export class PrefetchDepth {
     return Math.min(this.max, Math.max(1, wanted));
   }
 }
+
+export interface ClaimSituation {
+  /** Threads that can take runs now (the pool's usableThreads: live, or startable while runs are long). */
+  threads: number;
+  /** Jobs to hold per thread (PrefetchDepth.depth()). */
+  depth: number;
+  /** Runs the threads' queues can still take. */
+  freeCapacity: number;
+  /** Runs sent to threads or waiting for one. */
+  outstanding: number;
+  /** Claimed jobs not yet handed to the pool. */
+  starting: number;
+  /** job_queue.max_dequeue_batch_size. */
+  batchSize: number;
+  /** Whether some thread has nothing to do (asked only when it matters). */
+  idleThread: () => boolean;
+}
+
+/**
+ * How many jobs to claim now (0: not yet), holding about `depth` per usable thread. With work in
+ * every thread's queue a claim waits until half of that is free, so claims come in batches; an
+ * idle thread claims at once. Counted over the pool's size instead of its usable threads, a pool
+ * of 8 running short jobs on its one thread claimed only once that thread's queue had emptied, so
+ * the thread waited for every claim: 5,000 no-op jobs took ~520 ms against ~440 with a pool of 1.
+ */
+export function claimSize(s: ClaimSituation): number {
+  const ahead = s.threads * s.depth;
+  const free = Math.min(s.freeCapacity, ahead - s.outstanding) - s.starting;
+  const lowWater = Math.min(s.batchSize, Math.ceil(ahead / 2));
+  if (free <= 0 || (free < lowWater && !s.idleThread())) return 0;
+  return Math.min(free, s.batchSize);
+}

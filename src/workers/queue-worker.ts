@@ -12,7 +12,7 @@
 import type { Store } from '../store/database.ts';
 import type { QueueBackend } from '../queue/backend.ts';
 import type { FinishedAttempt } from '../queue/attempt.ts';
-import { PrefetchDepth } from './prefetch.ts';
+import { claimSize, PrefetchDepth } from './prefetch.ts';
 import type { ClaimedJob } from '../queue/claim-jobs.ts';
 import { anyMetadataLimit } from '../queue/task-limits.ts';
 import type { JobEventHub } from '../queue/events.ts';
@@ -212,14 +212,18 @@ export class QueueWorker {
     return !(await anyMetadataLimit(this.o.store, this.o.caches));
   }
 
-  /** How many jobs to claim now (0: not yet), holding about `prefetch.depth()` per thread. */
+  /** How many jobs to claim now (0: not yet): prefetch.ts `claimSize`. */
   private wanted(): number {
     const { pool } = this.o;
-    const depth = this.prefetch.depth();
-    const free = Math.min(pool.freeCapacity(), pool.size * depth - pool.outstanding()) - this.starting;
-    const lowWater = Math.min(this.o.batchSize, Math.ceil((pool.size * depth) / 2));
-    if (free <= 0 || (free < lowWater && !pool.hasIdleThread())) return 0;
-    return Math.min(free, this.o.batchSize);
+    return claimSize({
+      threads: pool.usableThreads(),
+      depth: this.prefetch.depth(),
+      freeCapacity: pool.freeCapacity(),
+      outstanding: pool.outstanding(),
+      starting: this.starting,
+      batchSize: this.o.batchSize,
+      idleThread: () => pool.hasIdleThread(),
+    });
   }
 
   private claimOptions(limit: number) {

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inlineTask, poolRequest, testPool } from './test-helpers/pool.ts';
+import { STALL_MS, ThreadGrowth } from './thread-growth.ts';
 
 const WAIT = inlineTask(
   'wait',
@@ -39,6 +40,7 @@ test('short runs start no further thread until a long run stalls the only one', 
     assert.equal(burst.length, 6);
     assert.equal(p.threadCount(), 1, 'a burst of short runs is no reason to start a thread');
     assert.equal(p.freeSlots(), 1, 'the dormant slot counts as no capacity while runs are short');
+    assert.equal(p.usableThreads(), 1, 'and claims are sized for the one thread');
 
     const order: string[] = [];
     const long = p.run(run(100, 3000)).then((r) => order.push(`long ${r.status}`));
@@ -49,4 +51,28 @@ test('short runs start no further thread until a long run stalls the only one', 
   } finally {
     await p.close();
   }
+});
+
+test('before runs are timed, the first thread up holds the next back while runs keep finishing', async () => {
+  const g = new ThreadGrowth(1, 0.25);
+  assert.equal(g.mayStart(0, 0), 'yes', 'the first thread always starts');
+  assert.equal(g.mayStart(1, 1), 'cap', 'one start at a time');
+  g.threadUp();
+  assert.equal(g.mayStart(1, 0), 'short', 'no run timed yet: wait for the verdict');
+  for (let i = 0; i < 5; i++) g.observe(2);
+  assert.equal(g.mayStart(1, 0), 'short', "a cold thread's runs of a few ms prove nothing yet");
+  g.observe(20);
+  assert.equal(g.mayStart(1, 0), 'yes', 'a run of 20 ms shows runs are long');
+
+  const quiet = new ThreadGrowth(1, 0.25);
+  quiet.mayStart(0, 0);
+  quiet.threadUp();
+  assert.equal(quiet.mayStart(1, 0), 'short');
+  await sleep(STALL_MS + 10);
+  assert.equal(quiet.mayStart(1, 0), 'yes', 'no run finished for STALL_MS: the runs are long');
+
+  const verdict = new ThreadGrowth(1, 0.25);
+  verdict.threadUp();
+  for (let i = 0; i < 20; i++) verdict.observe(i < 6 ? 2 : 0.03);
+  assert.equal(verdict.mayStart(1, 0), 'short', "a median of warm runs decides, not the cold thread's first");
 });

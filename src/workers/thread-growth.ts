@@ -11,6 +11,11 @@
 //   count as no capacity (`wakeable`), so claims are sized for the threads that run. When no run
 //   has finished for STALL_MS (a long run holds the thread, with short ones queued behind it),
 //   threads start again.
+// - Before that verdict, once the first thread is up, the next waits while the runs timed so far
+//   are short (none yet, at first) and keep finishing, for at most STALL_MS after the first came
+//   up: a pool of 8 on a 5,000 no-op backlog otherwise started its second thread as the first
+//   came up, before any run was timed, and the start's CPU made the run ~80 ms longer (~440 →
+//   ~520 ms on 2 cores). A backlog of long runs starts its second thread STALL_MS later.
 import { availableParallelism } from 'node:os';
 
 /** A typical run shorter than this (ms) starts no further thread. */
@@ -22,8 +27,14 @@ export const STALL_MS = 100;
  * a single no-op run last 2-5 ms, and an average followed those.
  */
 const RECENT_RUNS = 31;
-/** Runs timed before the typical run decides anything. */
-const FIRST_VERDICT = 7;
+/**
+ * Runs timed before the typical run decides anything. A new thread's first no-op runs take
+ * 0.1-2.6 ms while its code is cold (against ~0.03 warm): at 7, their median started threads that
+ * short runs did not need.
+ */
+const FIRST_VERDICT = 15;
+/** Before the verdict, a run this many times minRunMs shows runs are long (a GC pause is shorter). */
+const CLEARLY_LONG = 40;
 /** Runs between two reckonings of the typical run (capacity questions come with nearly every job). */
 const RECKON_EVERY = 8;
 
@@ -41,6 +52,8 @@ export class ThreadGrowth {
   private typical = 0;
   private reckonedAt = 0;
   private lastFinished = 0;
+  /** When the first thread came up (performance.now()); until then no start is held back. */
+  private firstUpAt: number | undefined;
   private readonly minRunMs: number;
 
   constructor(maxStarting = defaultMaxStarting(), minRunMs = MIN_RUN_MS) {
@@ -54,15 +67,32 @@ export class ThreadGrowth {
     this.lastFinished = performance.now();
   }
 
+  /** A thread is up and takes runs. */
+  threadUp(): void {
+    this.firstUpAt ??= performance.now();
+  }
+
   /** True while runs are too short for another thread to help and they keep finishing. */
   holdsBack(): boolean {
-    if (this.timed < FIRST_VERDICT) return false;
+    if (this.timed < FIRST_VERDICT) return this.awaitsVerdict();
     if (this.reckonedAt === 0 || this.timed - this.reckonedAt >= RECKON_EVERY) {
       const seen = Math.min(this.timed, RECENT_RUNS);
       this.typical = this.recent.slice(0, seen).sort()[seen >> 1]!;
       this.reckonedAt = this.timed;
     }
     return this.typical < this.minRunMs && performance.now() - this.lastFinished < STALL_MS;
+  }
+
+  /**
+   * No verdict yet: with the first thread up, wait while runs keep finishing (at most STALL_MS
+   * after the thread came up or a run last finished), unless a run timed so far was CLEARLY_LONG
+   * times minRunMs. A run a little over minRunMs proves nothing yet: a new thread's first runs
+   * are slow while its code is cold.
+   */
+  private awaitsVerdict(): boolean {
+    if (this.firstUpAt === undefined) return false;
+    for (let i = 0; i < this.timed; i++) if (this.recent[i]! >= CLEARLY_LONG * this.minRunMs) return false;
+    return performance.now() - Math.max(this.lastFinished, this.firstUpAt) < STALL_MS;
   }
 
   /** Of `dormant` slots, how many may start a thread beside `live` threads (with none, one may). */
