@@ -11,11 +11,11 @@
 //   count as no capacity (`wakeable`), so claims are sized for the threads that run. When no run
 //   has finished for STALL_MS (a long run holds the thread, with short ones queued behind it),
 //   threads start again.
-// - Before that verdict, once the first thread is up, the next waits while the runs timed so far
-//   are short (none yet, at first) and keep finishing, for at most STALL_MS after the first came
-//   up: a pool of 8 on a 5,000 no-op backlog otherwise started its second thread as the first
-//   came up, before any run was timed, and the start's CPU made the run ~80 ms longer (~440 →
-//   ~520 ms on 2 cores). A backlog of long runs starts its second thread STALL_MS later.
+// - Before that verdict, once the first thread is up, the next waits while runs keep finishing
+//   (none for STALL_MS ends the wait), unless a run took CLEARLY_LONG times MIN_RUN_MS: a pool of
+//   8 on a 5,000 no-op backlog otherwise started its second thread as the first came up, before
+//   any run was timed, and the start's CPU made the run ~80 ms longer (~440 → ~520 ms on 2
+//   cores). A backlog of long runs starts its second thread up to STALL_MS later.
 import { availableParallelism } from 'node:os';
 
 /** A typical run shorter than this (ms) starts no further thread. */
