@@ -31,10 +31,18 @@ interface WireLogs {
   b: WireBatch[];
 }
 
-const bytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value));
+/**
+ * A payload's text around its batches' texts (each batch serialised once, then joined): the same
+ * text JSON.stringify gives a WireLogs.
+ */
+const payloadText = (origin: string, batches: readonly string[]): string =>
+  `{"o":${JSON.stringify(origin)},"b":[${batches.join(',')}]}`;
 
-/** One execution's lines, halved until they fit a payload of their own (the rest counted as dropped). */
-function fitBatch(origin: string, e: JobLogEvent): WireBatch {
+/**
+ * One execution's lines as batch text, halved until they fit a payload of their own (the rest
+ * counted as dropped). `room`: the bytes a payload has for its batches.
+ */
+function fitBatch(e: JobLogEvent, room: number): { text: string; bytes: number } {
   const lines = e.entries.map((x) =>
     x.message.length > MAX_MESSAGE_CHARS ? { ...x, message: `${x.message.slice(0, MAX_MESSAGE_CHARS)}…` } : x,
   );
@@ -44,29 +52,30 @@ function fitBatch(origin: string, e: JobLogEvent): WireBatch {
       l: lines.slice(0, kept),
       d: e.dropped + lines.length - kept,
     };
-    if (kept === 0 || bytes({ o: origin, b: [batch] }) <= MAX_PAYLOAD_BYTES) return batch;
+    const text = JSON.stringify(batch);
+    const bytes = Buffer.byteLength(text);
+    if (kept === 0 || bytes <= room) return { text, bytes };
   }
 }
 
 /** The payloads that carry these events' lines, each under MAX_PAYLOAD_BYTES, in order. */
 export function encodeLogs(origin: string, events: readonly JobLogEvent[]): string[] {
   const payloads: string[] = [];
-  const empty = bytes({ o: origin, b: [] });
-  let open: WireBatch[] = [];
-  let size = empty;
+  const room = MAX_PAYLOAD_BYTES - Buffer.byteLength(payloadText(origin, []));
+  let open: string[] = [];
+  let used = 0;
   for (const e of events) {
-    const batch = fitBatch(origin, e);
-    const batchBytes = bytes(batch);
+    const batch = fitBatch(e, room);
     // A comma before each batch but the first.
-    if (open.length > 0 && size + 1 + batchBytes > MAX_PAYLOAD_BYTES) {
-      payloads.push(JSON.stringify({ o: origin, b: open }));
+    if (open.length > 0 && used + 1 + batch.bytes > room) {
+      payloads.push(payloadText(origin, open));
       open = [];
-      size = empty;
+      used = 0;
     }
-    size += (open.length > 0 ? 1 : 0) + batchBytes;
-    open.push(batch);
+    used += (open.length > 0 ? 1 : 0) + batch.bytes;
+    open.push(batch.text);
   }
-  if (open.length > 0) payloads.push(JSON.stringify({ o: origin, b: open }));
+  if (open.length > 0) payloads.push(payloadText(origin, open));
   return payloads;
 }
 

@@ -4,9 +4,10 @@
 // thread's handling 6.5 → 2 µs a result). A result waits only while the thread goes straight on to
 // another run of the same task version whose last run was quick, and never long: the group leaves
 // when the thread's queue is empty (so a lone job's latency is unchanged), when it is full (in
-// results or in output text) or a few milliseconds old, and before any other message (progress, log lines, a pong), so the main
-// thread sees each run's messages in the order the thread sent them. The next run may turn out
-// slow: the sandbox's interrupt checks during it (`poll`) send what has waited HOLD_MS.
+// results or in output text) or a few milliseconds old, and before any other message (progress,
+// log lines, a pong), so the main thread sees each run's messages in the order the thread sent
+// them. The next run may turn out slow: the sandbox's interrupt checks during it (`poll`) send
+// what has waited HOLD_MS.
 //
 // What waiting risks: a thread replaced while it runs (the watchdog ends a run stuck where no
 // interrupt check comes) takes the results it holds with it, and the pool fails those runs as it
