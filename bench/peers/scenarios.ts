@@ -4,6 +4,7 @@
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { percentile, round } from '../lib.ts';
+import { sampleThreads, threadCpuPerJob } from './thread-cpu.ts';
 
 export const BACKLOG = 5000;
 /**
@@ -130,12 +131,14 @@ export async function throughput(c: Contestant, tracker: Tracker, concurrency: n
   const cpu0 = process.cpuUsage();
   const machine0 = machineCpuMs();
   const elu = performance.eventLoopUtilization();
+  const threads0 = sampleThreads();
   await c.startWorkers(concurrency);
   await Promise.race([tracker.untilCount(BACKLOG), sleep(THROUGHPUT_CAP_SECONDS * 1000)]);
   const end = performance.now();
   const seconds = (end - start) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const machine1 = machineCpuMs();
+  const threads1 = sampleThreads();
   const processMs = (cpu.user + cpu.system) / 1000;
   const machineBusyMs = machine1.busy - machine0.busy;
   const jobs = tracker.count;
@@ -155,6 +158,8 @@ export async function throughput(c: Contestant, tracker: Tracker, concurrency: n
     // Every thread of this process; the database or Redis server's CPU is not included.
     processCpuMsPerJob: round(processMs / jobs),
     mainThreadMsPerJob: round(performance.eventLoopUtilization(elu).active / jobs),
+    // The same CPU thread by thread (Linux only), with the main thread's wait for a core.
+    ...(threads0 && threads1 ? { threadCpuMsPerJob: threadCpuPerJob(threads0, threads1, jobs) } : {}),
     // The rest of the machine's busy time meanwhile: the database or Redis server (and whatever
     // else runs), so a run bound by the server's CPU shows as such. Idle share: of all cores.
     outsideCpuMsPerJob: round(Math.max(0, machineBusyMs - processMs) / jobs),
