@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FromThread, ThreadResult } from './messages.ts';
 import { HOLD_MAX, HOLD_MS, HOLD_OUTPUT_CHARS, QUICK_MS, ResultBatch } from './result-batch.ts';
+import type { ExecutorPool } from './pool.ts';
 import { inlineTask, poolRequest, testPool } from './test-helpers/pool.ts';
 
 const result = (n: number): ThreadResult => ({
@@ -119,14 +120,22 @@ test('results wait at most HOLD_MS: the next settle or a poll during a run sends
   assert.deepEqual(seqs(), [[1], [2, 3]], 'a settle sends them once the oldest is HOLD_MS old');
 });
 
-const ECHO = inlineTask(
-  'echo',
-  'function main(i) { console.log("run " + i.n); const end = Date.now() + (i.ms || 0); while (Date.now() < end) {} return { n: i.n }; }',
-);
+/** Busy for input.ms, then returns { n: input.n }. */
+const BUSY_BODY = 'const end = Date.now() + (i.ms || 0); while (Date.now() < end) {} return { n: i.n };';
+const ECHO = inlineTask('echo', `function main(i) { console.log("run " + i.n); ${BUSY_BODY} }`);
 
-test('through a real thread, each of hundreds of quick runs gets its own output and log lines', async () => {
+/** A one-thread pool whose thread holds 64 runs, closed after `use`. */
+async function withPool(use: (pool: ExecutorPool) => Promise<void>): Promise<void> {
   const pool = testPool({ size: 1, depth: 64 });
   try {
+    await use(pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+test('through a real thread, each of hundreds of quick runs gets its own output and log lines', () =>
+  withPool(async (pool) => {
     // Lines as the live path hands them on (onLogs), per run, and what each had when its result came.
     const live = new Map<number, string[]>();
     const seenAtResult = new Map<number, string[]>();
@@ -150,20 +159,13 @@ test('through a real thread, each of hundreds of quick runs gets its own output 
       );
       assert.deepEqual(seenAtResult.get(n), [`run ${n}`], `run ${n}'s line was handed on before its result`);
     }
-  } finally {
-    await pool.close();
-  }
-});
+  }));
 
 // No log lines: a run's log lines leave during it and take the held results with them.
-const WAIT = inlineTask(
-  'wait',
-  'function main(i) { const end = Date.now() + (i.ms || 0); while (Date.now() < end) {} return { n: i.n }; }',
-);
+const WAIT = inlineTask('wait', `function main(i) { ${BUSY_BODY} }`);
 
-test('quick runs queued before a slow run of the same task do not wait for it', async () => {
-  const pool = testPool({ size: 1, depth: 64 });
-  try {
+test('quick runs queued before a slow run of the same task do not wait for it', () =>
+  withPool(async (pool) => {
     // Warm runs: the thread's first runs are slower than QUICK_MS, and only quick runs hold results.
     await Promise.all(Array.from({ length: 50 }, (_, i) => pool.run(poolRequest(WAIT, i + 1, { n: i }))));
     const slowMs = 3000;
@@ -174,7 +176,4 @@ test('quick runs queued before a slow run of the same task do not wait for it', 
     const quickDoneMs = Date.now() - submitted;
     assert.ok(quickDoneMs < slowMs - 1000, `the quick runs' results came after ${quickDoneMs} ms`);
     assert.equal((await slow).status, 'COMPLETED');
-  } finally {
-    await pool.close();
-  }
-});
+  }));
