@@ -167,6 +167,7 @@ async function measure(variant: Variant) {
     if (variant === 'hotCompletion' || variant === 'both') await client.query(HOT_SCHEMA);
     await client.query('vacuum analyze jobs');
     const cpu0 = serverCpuMs();
+    if (cpu0 === 0) throw new Error('no `postgres` process on this machine: the server CPU cannot be read');
     const t0 = performance.now();
     const done =
       variant === 'backend'
