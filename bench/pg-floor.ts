@@ -21,14 +21,22 @@ import pg from 'pg';
 import { createTestApp, saveTask, type TestApp } from '../src/workers/test-helpers.ts';
 import { enqueueMany } from '../src/services/jobs/index.ts';
 import type { AttemptResult } from '../src/queue/attempt.ts';
-import { report, round } from './lib.ts';
+import { percentile, report, round } from './lib.ts';
 
 const JOBS = 20_000;
 const BATCH = 50;
 const ENQUEUE_CHUNK = 10_000;
 const WORKER = 'floor-worker';
-const VARIANTS = ['backend', 'byHand', 'writeOnce', 'hotCompletion', 'both'] as const;
-type Variant = (typeof VARIANTS)[number];
+/** Each variant's design: through the backend, or written out with either change (see above). */
+const DESIGNS = {
+  backend: undefined,
+  byHand: { writeOnce: false, hot: false },
+  writeOnce: { writeOnce: true, hot: false },
+  hotCompletion: { writeOnce: false, hot: true },
+  both: { writeOnce: true, hot: true },
+} as const;
+type Variant = keyof typeof DESIGNS;
+const VARIANTS = Object.keys(DESIGNS) as Variant[];
 
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '2' } } });
 const rounds = Number(args.rounds);
@@ -152,7 +160,12 @@ async function throughBackend(t: TestApp): Promise<number> {
   }
 }
 
-async function measure(variant: Variant) {
+interface Figures {
+  serverUsPerJob: number;
+  jobsPerSecond: number;
+}
+
+async function measure(variant: Variant): Promise<Figures> {
   const t = await createTestApp('postgres', { workers: { worker_count: 0 } });
   const client = new pg.Client({ connectionString: t.url });
   try {
@@ -164,15 +177,13 @@ async function measure(variant: Variant) {
       await enqueueMany(t.app, { task: 'noop', jobs });
     }
     await client.connect();
-    if (variant === 'hotCompletion' || variant === 'both') await client.query(HOT_SCHEMA);
+    const design = DESIGNS[variant];
+    if (design?.hot) await client.query(HOT_SCHEMA);
     await client.query('vacuum analyze jobs');
     const cpu0 = serverCpuMs();
     if (cpu0 === 0) throw new Error('no `postgres` process on this machine: the server CPU cannot be read');
     const t0 = performance.now();
-    const done =
-      variant === 'backend'
-        ? await throughBackend(t)
-        : await byHand(client, variant === 'writeOnce' || variant === 'both');
+    const done = design ? await byHand(client, design.writeOnce) : await throughBackend(t);
     const ms = performance.now() - t0;
     const cpu = serverCpuMs() - cpu0;
     if (done !== JOBS) throw new Error(`${variant}: ${done} of ${JOBS} jobs completed`);
@@ -183,16 +194,14 @@ async function measure(variant: Variant) {
   }
 }
 
-const runs: Record<Variant, { serverUsPerJob: number; jobsPerSecond: number }[]> = {
-  backend: [],
-  byHand: [],
-  writeOnce: [],
-  hotCompletion: [],
-  both: [],
-};
+const runs = Object.fromEntries(VARIANTS.map((v) => [v, [] as Figures[]])) as Record<Variant, Figures[]>;
 for (let r = 0; r < rounds; r++) for (const v of VARIANTS) runs[v].push(await measure(v));
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+const median = (v: Variant, figure: keyof Figures): number =>
+  percentile(
+    runs[v].map((x) => x[figure]),
+    50,
+  );
 report('pg-floor', {
   jobs: JOBS,
   batch: BATCH,
@@ -202,8 +211,8 @@ report('pg-floor', {
     VARIANTS.map((v) => [
       v,
       {
-        serverUsPerJob: median(runs[v].map((x) => x.serverUsPerJob)),
-        jobsPerSecond: median(runs[v].map((x) => x.jobsPerSecond)),
+        serverUsPerJob: median(v, 'serverUsPerJob'),
+        jobsPerSecond: median(v, 'jobsPerSecond'),
       },
     ]),
   ),
