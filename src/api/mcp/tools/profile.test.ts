@@ -16,6 +16,8 @@ import { ALL_TOOLS } from './index.ts';
 
 const MOCKED_URL = 'https://api.example.test/n';
 
+// The task's timer is 200 ms: at 20, a stall of the busy test machine between setTimeout and the
+// host's wait (CI, 2 cores) left the timer already due, nothing was waited, and timer_wait_ms was 0.
 async function taskFolder(root: string): Promise<string> {
   const dir = path.join(root, 'doubler');
   await mkdir(path.join(dir, 'tests'), { recursive: true });
@@ -27,7 +29,7 @@ async function taskFolder(root: string): Promise<string> {
   var r = fetch(input.url);
   context.reportProgress(0.5, 'fetched');
   return new Promise(function (resolve) {
-    setTimeout(function () { resolve({ v: r.json().n * 2 }); }, 20);
+    setTimeout(function () { resolve({ v: r.json().n * 2 }); }, 200);
   });
 })`,
   );
